@@ -1,0 +1,102 @@
+//! Error types every generated crate shares: errors the model does not describe, and
+//! builders missing a required member.
+
+use std::fmt;
+
+use super::json::ErrorResponse;
+
+/// An error response whose code the model does not list for the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unhandled {
+    code: Option<String>,
+    message: Option<String>,
+    status: u16,
+    request_id: Option<String>,
+}
+
+impl Unhandled {
+    /// The error code the service sent (namespace and `:` suffix removed), if any.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The HTTP status code of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `x-amzn-RequestId` header, if the service sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl From<ErrorResponse> for Unhandled {
+    fn from(response: ErrorResponse) -> Self {
+        Unhandled {
+            code: response.code,
+            message: response.message,
+            status: response.status,
+            request_id: response.request_id,
+        }
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (HTTP {})",
+            self.code.as_deref().unwrap_or("unknown error"),
+            self.status
+        )?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Unhandled {}
+
+/// A builder was asked to build without a member the model marks `@required`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    shape: &'static str,
+    member: &'static str,
+}
+
+impl BuildError {
+    pub(crate) fn missing(shape: &'static str, member: &'static str) -> Self {
+        BuildError { shape, member }
+    }
+
+    /// The structure being built.
+    pub fn shape(&self) -> &str {
+        self.shape
+    }
+
+    /// The required member that was not set (its model name).
+    pub fn member(&self) -> &str {
+        self.member
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot build {}: required member {} was not set",
+            self.shape, self.member
+        )
+    }
+}
+
+impl std::error::Error for BuildError {}

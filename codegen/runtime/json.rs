@@ -1,0 +1,513 @@
+//! JSON wire helpers shared by every generated awsJson codec.
+//!
+//! Writing is a small hand-rolled writer (member order as in the model, compact output);
+//! reading goes through `serde_json::Value` and reports the path of anything malformed.
+
+use std::fmt;
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+/// Writes one JSON object; `field` starts a member, the caller then writes its value.
+pub(crate) struct ObjectWriter<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        ObjectWriter { out, first: true }
+    }
+
+    pub(crate) fn field(&mut self, name: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_str(self.out, name);
+        self.out.push(b':');
+        self.out
+    }
+
+    pub(crate) fn finish(self) {
+        self.out.push(b'}');
+    }
+}
+
+pub(crate) fn write_str(out: &mut Vec<u8>, value: &str) {
+    out.push(b'"');
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+pub(crate) fn write_bool(out: &mut Vec<u8>, value: bool) {
+    out.extend_from_slice(if value { b"true" } else { b"false" });
+}
+
+pub(crate) fn write_int(out: &mut Vec<u8>, value: impl Into<i64>) {
+    out.extend_from_slice(value.into().to_string().as_bytes());
+}
+
+/// Finite floats as JSON numbers (shortest round-trip form); NaN and the infinities as the
+/// strings `"NaN"`, `"Infinity"` and `"-Infinity"`, as the awsJson protocols specify.
+pub(crate) fn write_float(out: &mut Vec<u8>, value: impl Into<Float>) {
+    match value.into() {
+        Float::F32(v) if v.is_finite() => out.extend_from_slice(v.to_string().as_bytes()),
+        Float::F64(v) if v.is_finite() => out.extend_from_slice(v.to_string().as_bytes()),
+        other => write_str(
+            out,
+            if other.is_nan() {
+                "NaN"
+            } else if other.is_sign_negative() {
+                "-Infinity"
+            } else {
+                "Infinity"
+            },
+        ),
+    }
+}
+
+/// A float of either width, so `f32` keeps its own shortest representation (`0.1`, not
+/// `0.10000000149011612`).
+#[derive(Clone, Copy)]
+pub(crate) enum Float {
+    F32(f32),
+    F64(f64),
+}
+
+impl Float {
+    fn is_nan(self) -> bool {
+        match self {
+            Float::F32(v) => v.is_nan(),
+            Float::F64(v) => v.is_nan(),
+        }
+    }
+
+    fn is_sign_negative(self) -> bool {
+        match self {
+            Float::F32(v) => v.is_sign_negative(),
+            Float::F64(v) => v.is_sign_negative(),
+        }
+    }
+}
+
+impl From<f32> for Float {
+    fn from(v: f32) -> Self {
+        Float::F32(v)
+    }
+}
+
+impl From<f64> for Float {
+    fn from(v: f64) -> Self {
+        Float::F64(v)
+    }
+}
+
+pub(crate) fn write_blob(out: &mut Vec<u8>, value: &[u8]) {
+    out.push(b'"');
+    let start = out.len();
+    let encoded_len = base64::encoded_len(value.len(), true).unwrap_or(0);
+    out.resize(start + encoded_len, 0);
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(value, &mut out[start..])
+        .unwrap_or(0);
+    out.truncate(start + written);
+    out.push(b'"');
+}
+
+pub(crate) fn write_list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    mut write: impl FnMut(&mut Vec<u8>, &T),
+) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
+}
+
+/// A response body that does not have the shape the model promises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeserializeError {
+    path: Vec<String>,
+    message: String,
+}
+
+impl DeserializeError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        DeserializeError {
+            path: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    fn expected(what: &str, found: &Value) -> Self {
+        DeserializeError::new(format!("expected {what}, found {}", kind_of(found)))
+    }
+
+    /// Prefixes the path with a member name (errors bubble up from the leaf).
+    pub(crate) fn at(mut self, member: &str) -> Self {
+        self.path.push(member.to_string());
+        self
+    }
+
+    fn at_index(mut self, index: usize) -> Self {
+        self.path.push(format!("[{index}]"));
+        self
+    }
+
+    /// Where in the body the problem is, e.g. `AuditImages[1].Bytes` (empty at the top).
+    pub fn path(&self) -> String {
+        let mut rendered = String::new();
+        for segment in self.path.iter().rev() {
+            if !rendered.is_empty() && !segment.starts_with('[') {
+                rendered.push('.');
+            }
+            rendered.push_str(segment);
+        }
+        rendered
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for DeserializeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "malformed response body: {}", self.message)
+        } else {
+            write!(
+                f,
+                "malformed response body at {}: {}",
+                self.path(),
+                self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for DeserializeError {}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses a body; an empty (or all-whitespace) body reads as `{}`.
+pub(crate) fn parse_body(body: &[u8]) -> Result<Value, DeserializeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(body).map_err(|e| DeserializeError::new(format!("invalid JSON: {e}")))
+}
+
+pub(crate) fn object(value: &Value) -> Result<&Map<String, Value>, DeserializeError> {
+    value
+        .as_object()
+        .ok_or_else(|| DeserializeError::expected("an object", value))
+}
+
+pub(crate) fn string(value: &Value) -> Result<String, DeserializeError> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(DeserializeError::expected("a string", other)),
+    }
+}
+
+pub(crate) fn boolean(value: &Value) -> Result<bool, DeserializeError> {
+    value
+        .as_bool()
+        .ok_or_else(|| DeserializeError::expected("a boolean", value))
+}
+
+/// An integer of the member's width; fractions and out-of-range values are errors.
+pub(crate) fn integer<T: TryFrom<i64>>(value: &Value) -> Result<T, DeserializeError> {
+    let wide = value
+        .as_i64()
+        .ok_or_else(|| DeserializeError::expected("an integer", value))?;
+    T::try_from(wide).map_err(|_| {
+        DeserializeError::new(format!(
+            "integer {wide} is out of range for a {}-bit member",
+            8 * std::mem::size_of::<T>()
+        ))
+    })
+}
+
+pub(crate) fn double(value: &Value) -> Result<f64, DeserializeError> {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .ok_or_else(|| DeserializeError::expected("a number", value)),
+        Value::String(s) => match s.as_str() {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => Err(DeserializeError::new(format!(
+                "expected a number or \"NaN\"/\"Infinity\"/\"-Infinity\", found the string {s:?}"
+            ))),
+        },
+        other => Err(DeserializeError::expected("a number", other)),
+    }
+}
+
+pub(crate) fn float(value: &Value) -> Result<f32, DeserializeError> {
+    // Narrowing is the point: the model says this member is a 32-bit float.
+    double(value).map(|v| v as f32)
+}
+
+pub(crate) fn blob(value: &Value) -> Result<Vec<u8>, DeserializeError> {
+    let Value::String(encoded) = value else {
+        return Err(DeserializeError::expected("a base64 string", value));
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|e| DeserializeError::new(format!("invalid base64: {e}")))
+}
+
+/// A dense list: JSON nulls are dropped.
+pub(crate) fn list<T>(
+    value: &Value,
+    mut item: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<T>, DeserializeError> {
+    let Value::Array(items) = value else {
+        return Err(DeserializeError::expected("an array", value));
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
+        .collect()
+}
+
+/// A member of an object, read under the first of `keys` present; absent or null is `None`.
+pub(crate) fn member<T>(
+    object: &Map<String, Value>,
+    keys: &[&str],
+    read: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+) -> Result<Option<T>, DeserializeError> {
+    let Some((key, value)) = keys.iter().find_map(|k| object.get(*k).map(|v| (*k, v))) else {
+        return Ok(None);
+    };
+    if value.is_null() {
+        return Ok(None);
+    }
+    read(value).map(Some).map_err(|e| e.at(key))
+}
+
+/// What an error response says about itself.
+#[derive(Debug)]
+pub(crate) struct ErrorResponse {
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) status: u16,
+    /// The parsed body, or an empty object when it was empty or not JSON.
+    pub(crate) body: Value,
+}
+
+/// Reads the error code (the `X-Amzn-Errortype` header, else the body's `code`, else its
+/// `__type`), the message and the request id from an error response. Never fails: a body that
+/// is not JSON just carries no code or message.
+pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -> ErrorResponse {
+    let body = parse_body(body)
+        .ok()
+        .filter(Value::is_object)
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let body_str = |key: &str| body.get(key).and_then(Value::as_str);
+    let code = header("x-amzn-errortype")
+        .or_else(|| body_str("code"))
+        .or_else(|| body_str("__type"))
+        .map(|raw| sanitize_error_code(raw).to_string())
+        .filter(|code| !code.is_empty());
+    let message = ["message", "Message", "errorMessage"]
+        .iter()
+        .find_map(|key| body_str(key))
+        .map(str::to_string);
+    let request_id = header("x-amzn-requestid").map(str::to_string);
+    ErrorResponse {
+        code,
+        message,
+        request_id,
+        status,
+        body,
+    }
+}
+
+/// `aws.protocoltests#FooError:http://internal/...` → `FooError`: cut at the first `:`, then
+/// keep what follows the last `#`.
+pub(crate) fn sanitize_error_code(raw: &str) -> &str {
+    let raw = raw.split(':').next().unwrap_or(raw);
+    raw.rsplit('#').next().unwrap_or(raw).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        f(&mut out);
+        String::from_utf8(out).expect("the writer emits UTF-8")
+    }
+
+    #[test]
+    fn strings_escape_like_serde_json() {
+        for s in [
+            "plain",
+            "quote\" back\\slash",
+            "ctl\u{0}\u{1f}\n\r\t\u{8}\u{c}",
+            "é🍔",
+            "",
+        ] {
+            let ours = written(|o| write_str(o, s));
+            assert_eq!(ours, serde_json::to_string(s).expect("serializes"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn floats_use_strings_for_non_finite_values() {
+        assert_eq!(written(|o| write_float(o, f64::NAN)), "\"NaN\"");
+        assert_eq!(written(|o| write_float(o, f32::INFINITY)), "\"Infinity\"");
+        assert_eq!(
+            written(|o| write_float(o, f64::NEG_INFINITY)),
+            "\"-Infinity\""
+        );
+        assert_eq!(written(|o| write_float(o, 0.1f32)), "0.1");
+        assert_eq!(written(|o| write_float(o, 2.5f64)), "2.5");
+        assert_eq!(written(|o| write_float(o, 3.0f64)), "3");
+    }
+
+    #[test]
+    fn float_strings_read_back() {
+        assert!(double(&Value::from("NaN")).expect("NaN").is_nan());
+        assert_eq!(double(&Value::from("-Infinity")), Ok(f64::NEG_INFINITY));
+        assert!(double(&Value::from("nan")).is_err());
+    }
+
+    #[test]
+    fn blobs_round_trip_through_base64() {
+        let out = written(|o| write_blob(o, b"hello\xff"));
+        assert_eq!(out, "\"aGVsbG//\"");
+        assert_eq!(blob(&Value::from("aGVsbG//")), Ok(b"hello\xff".to_vec()));
+        assert!(blob(&Value::from("not base64!")).is_err());
+    }
+
+    #[test]
+    fn integers_are_range_checked() {
+        assert_eq!(integer::<i32>(&Value::from(7)), Ok(7));
+        assert!(integer::<i8>(&Value::from(300)).is_err());
+        assert!(integer::<i32>(&Value::from(1.5)).is_err());
+    }
+
+    #[test]
+    fn error_codes_are_sanitized() {
+        assert_eq!(
+            sanitize_error_code(
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/"
+            ),
+            "FooError"
+        );
+        assert_eq!(sanitize_error_code("FooError"), "FooError");
+        assert_eq!(sanitize_error_code("ns#FooError"), "FooError");
+    }
+
+    #[test]
+    fn error_code_prefers_header_then_code_then_type() {
+        let mut headers = http::HeaderMap::new();
+        let body = br#"{"code":"FromCode","__type":"ns#FromType","Message":"m"}"#;
+        assert_eq!(
+            parse_error(400, &headers, body).code.as_deref(),
+            Some("FromCode")
+        );
+        assert_eq!(
+            parse_error(400, &headers, br#"{"__type":"ns#FromType"}"#)
+                .code
+                .as_deref(),
+            Some("FromType")
+        );
+        headers.insert(
+            "x-amzn-errortype",
+            http::HeaderValue::from_static("FromHeader:http://x"),
+        );
+        let parsed = parse_error(400, &headers, body);
+        assert_eq!(parsed.code.as_deref(), Some("FromHeader"));
+        assert_eq!(parsed.message.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn error_with_garbage_body_has_no_code() {
+        let parsed = parse_error(500, &http::HeaderMap::new(), b"<html>oops</html>");
+        assert_eq!(parsed.code, None);
+        assert_eq!(parsed.status, 500);
+    }
+
+    #[test]
+    fn deserialize_errors_render_their_path() {
+        let err = list(&serde_json::json!([{"a": 1}, 5]), |v| object(v).map(|_| ()))
+            .map_err(|e| e.at("Items").at("Outer"))
+            .unwrap_err();
+        assert_eq!(err.path(), "Outer.Items[1]");
+        assert_eq!(
+            err.to_string(),
+            "malformed response body at Outer.Items[1]: expected an object, found a number"
+        );
+    }
+
+    #[test]
+    fn members_may_be_absent_null_or_aliased() {
+        let body = serde_json::json!({"Message": "m", "Gone": null, "N": "x"});
+        let object = object(&body).expect("object");
+        assert_eq!(
+            member(object, &["message", "Message"], string),
+            Ok(Some("m".into()))
+        );
+        assert_eq!(member(object, &["Gone"], string), Ok(None));
+        assert_eq!(member(object, &["Absent"], string), Ok(None));
+        let err = member(object, &["N"], integer::<i32>).unwrap_err();
+        assert_eq!(err.path(), "N");
+    }
+
+    #[test]
+    fn empty_body_reads_as_empty_object() {
+        assert_eq!(parse_body(b"  \n"), Ok(Value::Object(Map::new())));
+        assert!(parse_body(b"{\"a\":").is_err());
+    }
+}

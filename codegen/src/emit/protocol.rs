@@ -1,0 +1,178 @@
+//! The awsJson codec: `write_json` for every structure a request carries, `read_json` for
+//! every structure a response carries, and the request skeleton.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, path_tokens};
+use crate::ir::{Crate, StructKind, Structure, Type};
+
+pub fn protocol_rs(krate: &Crate) -> TokenStream {
+    let content_type = krate.service.protocol.content_type();
+    let request_doc =
+        format!(" `POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`.");
+    let writers = krate.structures.iter().filter(|s| s.validated).map(writer);
+    let readers = krate
+        .structures
+        .iter()
+        .filter(|s| s.deserialized)
+        .map(reader);
+    quote! {
+        //! The awsJson wire format of every structure the selected operations send or receive.
+
+        use serde_json::Value;
+
+        use crate::runtime::json::{self, DeserializeError, ObjectWriter};
+
+        #[doc = #request_doc]
+        pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
+            let mut request = http::Request::new(body);
+            *request.method_mut() = http::Method::POST;
+            *request.uri_mut() = http::Uri::from_static("/");
+            let headers = request.headers_mut();
+            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(#content_type));
+            headers.insert("x-amz-target", http::HeaderValue::from_static(target));
+            request
+        }
+
+        #(#writers)*
+        #(#readers)*
+    }
+}
+
+fn writer(s: &Structure) -> TokenStream {
+    let name = path_tokens(&s.path, None);
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let wire = &f.wire;
+        let write = write_value(&f.ty, &quote!(object.field(#wire)), &quote!(value));
+        if f.optional {
+            quote! {
+                if let Some(value) = &self.#field {
+                    #write;
+                }
+            }
+        } else {
+            quote! {
+                let value = &self.#field;
+                #write;
+            }
+        }
+    });
+    let body = if s.fields.is_empty() {
+        quote!(ObjectWriter::new(out).finish();)
+    } else {
+        quote! {
+            let mut object = ObjectWriter::new(out);
+            #(#fields)*
+            object.finish();
+        }
+    };
+    quote! {
+        impl #name {
+            pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+                #body
+            }
+        }
+    }
+}
+
+/// Writes `value` (a reference to a value of type `ty`) into the buffer `out`.
+fn write_value(ty: &Type, out: &TokenStream, value: &TokenStream) -> TokenStream {
+    match ty {
+        Type::String => quote!(json::write_str(#out, #value)),
+        Type::Bool => quote!(json::write_bool(#out, *#value)),
+        Type::Byte | Type::Short | Type::Integer | Type::Long => {
+            quote!(json::write_int(#out, *#value))
+        }
+        Type::Float | Type::Double => quote!(json::write_float(#out, *#value)),
+        Type::Blob => quote!(json::write_blob(#out, #value)),
+        Type::Enum(_) => quote!(json::write_str(#out, #value.as_str())),
+        Type::Struct(_) => quote!(#value.write_json(#out)),
+        Type::List(item) => {
+            let write_item = write_value(&item.ty, &quote!(out), &quote!(item));
+            quote!(json::write_list(#out, #value, |out, item| #write_item))
+        }
+    }
+}
+
+/// A function (path or closure) reading a `&Value` into `ty`.
+fn read_fn(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(json::string),
+        Type::Bool => quote!(json::boolean),
+        Type::Byte | Type::Short | Type::Integer | Type::Long => quote!(json::integer),
+        Type::Float => quote!(json::float),
+        Type::Double => quote!(json::double),
+        Type::Blob => quote!(json::blob),
+        Type::Enum(path) => {
+            let path = path_tokens(path, None);
+            quote!(|value| json::string(value).map(#path::from))
+        }
+        Type::Struct(path) => {
+            let path = path_tokens(path, None);
+            quote!(#path::read_json)
+        }
+        Type::List(item) => {
+            let read_item = read_fn(&item.ty);
+            quote!(|value| json::list(value, #read_item))
+        }
+    }
+}
+
+fn reader(s: &Structure) -> TokenStream {
+    let name = path_tokens(&s.path, None);
+    let is_error = matches!(s.kind, StructKind::Error(_));
+    let object = if s.fields.is_empty() {
+        quote!(_object)
+    } else {
+        quote!(object)
+    };
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let wire = &f.wire;
+        let read = read_fn(&f.ty);
+        // awsJson errors put the message under `message` or `Message`, whatever the model says.
+        let keys = if is_error && f.wire.eq_ignore_ascii_case("message") {
+            let other = if f.wire == "message" {
+                "Message"
+            } else {
+                "message"
+            };
+            quote!(&[#wire, #other])
+        } else {
+            quote!(&[#wire])
+        };
+        let member = quote!(json::member(object, #keys, #read)?);
+        match (&f.ty, &f.default) {
+            _ if f.optional => quote!(#field: #member,),
+            (Type::Struct(path), None) => {
+                // Error correction for a missing structure: read it from `{}`.
+                let path = path_tokens(path, None);
+                quote! {
+                    #field: match #member {
+                        Some(value) => value,
+                        None => #path::read_json(&Value::Object(Default::default()))?,
+                    },
+                }
+            }
+            (Type::Enum(path), None) => {
+                let path = path_tokens(path, None);
+                quote!(#field: #member.unwrap_or_else(|| #path::Unknown(String::new())),)
+            }
+            (_, None) => quote!(#field: #member.unwrap_or_default(),),
+            (_, Some(default)) => {
+                let or_default = super::types::unwrap_or_default(&f.ty, default, None);
+                quote!(#field: #member #or_default,)
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+                let #object = json::object(value)?;
+                Ok(#name { #(#inits)* })
+            }
+        }
+    }
+}

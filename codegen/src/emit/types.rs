@@ -1,0 +1,431 @@
+//! Structures with builders, enums, and the `types` and `error` modules.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::{doc_attrs, ident, lines_to_docs, rust_type};
+use crate::ir::{Crate, Enum, Field, Module, Structure, Type};
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+pub fn types_rs(krate: &Crate) -> TokenStream {
+    let module = Module::Types;
+    let structs = krate
+        .structures
+        .iter()
+        .filter(|s| s.path.module == module)
+        .map(|s| structure(s, &module));
+    let enums = krate
+        .enums
+        .iter()
+        .filter(|e| e.path.module == module)
+        .map(enumeration);
+    quote! {
+        //! Shapes shared by the operations: structures (each with a builder) and enums.
+
+        #(#structs)*
+        #(#enums)*
+    }
+}
+
+pub fn error_rs(krate: &Crate) -> TokenStream {
+    let module = Module::Error;
+    let structs = krate
+        .structures
+        .iter()
+        .filter(|s| s.path.module == module)
+        .map(|s| {
+            let definition = structure(s, &module);
+            let name = ident(&s.path.name);
+            let code = s.id.name();
+            let message = s
+                .fields
+                .iter()
+                .find(|f| f.wire.eq_ignore_ascii_case("message") && f.ty == Type::String)
+                .map(|f| {
+                    let field = ident(&f.ident);
+                    if f.optional {
+                        quote! {
+                            if let Some(message) = &self.#field {
+                                write!(f, ": {message}")?;
+                            }
+                        }
+                    } else {
+                        quote!(write!(f, ": {}", self.#field)?;)
+                    }
+                });
+            quote! {
+                #definition
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#code)?;
+                        #message
+                        Ok(())
+                    }
+                }
+
+                impl std::error::Error for #name {}
+            }
+        });
+    quote! {
+        //! Errors: the modeled error shapes, and the errors every operation shares.
+
+        pub use crate::runtime::errors::{BuildError, Unhandled};
+        pub use crate::runtime::json::DeserializeError;
+        pub use crate::runtime::validation::{ValidationError, Violation, ViolationKind};
+
+        #(#structs)*
+    }
+}
+
+/// A structure, its `builder()` and its builder type.
+pub fn structure(s: &Structure, module: &Module) -> TokenStream {
+    let name = ident(&s.path.name);
+    let builder = ident(&s.builder_name());
+    let docs = doc_attrs(s.docs.as_deref());
+    let sensitive = s.fields.iter().any(|f| f.sensitive);
+    let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let ty = field_type(f, module);
+        let docs = field_docs(f);
+        quote! {
+            #docs
+            pub #field: #ty,
+        }
+    });
+    let builder_fields = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let ty = rust_type(&f.ty, Some(module));
+        quote!(#field: Option<#ty>,)
+    });
+    let setters = s.fields.iter().map(|f| setter(f, module));
+    let build = build_fn(s, module);
+    let debug = sensitive.then(|| {
+        let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false);
+        let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true);
+        quote!(#struct_debug #builder_debug)
+    });
+    let struct_doc = format!(" A builder for [`{}`].", s.path.name);
+    let builder_fn_doc = format!(" Returns a builder for [`{}`].", s.path.name);
+    quote! {
+        #docs
+        #[derive(Clone, #derive_debug PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #builder_fn_doc]
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #[doc = #struct_doc]
+        #[derive(Clone, #derive_debug Default, PartialEq)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+            #build
+        }
+
+        #debug
+    }
+}
+
+fn field_type(f: &Field, module: &Module) -> TokenStream {
+    let ty = rust_type(&f.ty, Some(module));
+    if f.optional { quote!(Option<#ty>) } else { ty }
+}
+
+fn field_docs(f: &Field) -> TokenStream {
+    let mut docs = doc_attrs(f.docs.as_deref());
+    let mut notes = Vec::new();
+    if f.required {
+        notes.push("This member is required.".to_string());
+    }
+    if f.sensitive {
+        notes.push("This member is sensitive: `Debug` output redacts it.".to_string());
+    }
+    if !notes.is_empty() {
+        let mut lines = Vec::new();
+        if !docs.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(notes.join(" "));
+        docs.extend(lines_to_docs(&lines));
+    }
+    docs
+}
+
+fn setter(f: &Field, module: &Module) -> TokenStream {
+    let field = ident(&f.ident);
+    let bare = crate::naming::bare(&f.ident);
+    let set = ident(&format!("set_{bare}"));
+    let get = ident(&format!("get_{bare}"));
+    let ty = rust_type(&f.ty, Some(module));
+    let docs = field_docs(f);
+    let set_doc = format!(" Sets or clears `{}`.", f.wire);
+    let get_doc = format!(" The `{}` set so far.", f.wire);
+    let main = match &f.ty {
+        Type::List(item) => {
+            let item_ty = rust_type(&item.ty, Some(module));
+            let append_doc = format!(" Appends one item to `{}`; call it once per item.", f.wire);
+            quote! {
+                #docs
+                #[doc = ""]
+                #[doc = #append_doc]
+                pub fn #field(mut self, item: impl Into<#item_ty>) -> Self {
+                    self.#field.get_or_insert_with(Vec::new).push(item.into());
+                    self
+                }
+            }
+        }
+        Type::String | Type::Blob | Type::Enum(_) | Type::Struct(_) => quote! {
+            #docs
+            pub fn #field(mut self, value: impl Into<#ty>) -> Self {
+                self.#field = Some(value.into());
+                self
+            }
+        },
+        _ => quote! {
+            #docs
+            pub fn #field(mut self, value: #ty) -> Self {
+                self.#field = Some(value);
+                self
+            }
+        },
+    };
+    quote! {
+        #main
+
+        #[doc = #set_doc]
+        pub fn #set(mut self, value: Option<#ty>) -> Self {
+            self.#field = value;
+            self
+        }
+
+        #[doc = #get_doc]
+        pub fn #get(&self) -> &Option<#ty> {
+            &self.#field
+        }
+    }
+}
+
+fn build_fn(s: &Structure, module: &Module) -> TokenStream {
+    let name = ident(&s.path.name);
+    let shape = s.id.name();
+    let fallible = s.required_fields().next().is_some();
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let wire = &f.wire;
+        if f.optional {
+            quote!(#field: self.#field,)
+        } else if let Some(default) = &f.default {
+            let or_default = unwrap_or_default(&f.ty, default, Some(module));
+            quote!(#field: self.#field #or_default,)
+        } else {
+            quote!(#field: self.#field.ok_or_else(|| crate::error::BuildError::missing(#shape, #wire))?,)
+        }
+    });
+    if fallible {
+        let missing: Vec<&str> = s.required_fields().map(|f| f.wire.as_str()).collect();
+        let doc = format!(
+            " Builds the [`{}`]; fails if a required member ({}) was not set.",
+            s.path.name,
+            missing.join(", ")
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn build(self) -> Result<#name, crate::error::BuildError> {
+                Ok(#name { #(#inits)* })
+            }
+        }
+    } else {
+        let doc = format!(" Builds the [`{}`].", s.path.name);
+        quote! {
+            #[doc = #doc]
+            pub fn build(self) -> #name {
+                #name { #(#inits)* }
+            }
+        }
+    }
+}
+
+/// `.unwrap_or(..)`, `.unwrap_or_else(|| ..)` or `.unwrap_or_default()` for a `@default`.
+pub fn unwrap_or_default(ty: &Type, default: &Value, module: Option<&Module>) -> TokenStream {
+    let is_type_default = match default {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0) && !matches!(ty, Type::Enum(_)),
+        Value::String(s) => s.is_empty() && matches!(ty, Type::String | Type::Blob),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    };
+    if is_type_default {
+        return quote!(.unwrap_or_default());
+    }
+    let value = default_value(ty, default, module);
+    match ty {
+        Type::Bool
+        | Type::Byte
+        | Type::Short
+        | Type::Integer
+        | Type::Long
+        | Type::Float
+        | Type::Double => {
+            quote!(.unwrap_or(#value))
+        }
+        _ => quote!(.unwrap_or_else(|| #value)),
+    }
+}
+
+/// The Rust expression for a `@default` value.
+pub fn default_value(ty: &Type, value: &Value, module: Option<&Module>) -> TokenStream {
+    match (ty, value) {
+        (Type::String, Value::String(s)) => quote!(String::from(#s)),
+        (Type::Enum(path), Value::String(s)) => {
+            let path = super::path_tokens(path, module);
+            quote!(#path::from(#s))
+        }
+        (Type::Bool, Value::Bool(b)) => quote!(#b),
+        (Type::Byte, Value::Number(n)) => int_literal::<i8>(n),
+        (Type::Short, Value::Number(n)) => int_literal::<i16>(n),
+        (Type::Integer, Value::Number(n)) => int_literal::<i32>(n),
+        (Type::Long, Value::Number(n)) => int_literal::<i64>(n),
+        (Type::Float | Type::Double, Value::Number(n)) => {
+            let v = proc_macro2::Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote!(#v)
+        }
+        (Type::List(_), Value::Array(a)) if a.is_empty() => quote!(Vec::new()),
+        (Type::Blob, Value::String(s)) if s.is_empty() => quote!(Vec::new()),
+        _ => quote!(Default::default()),
+    }
+}
+
+fn int_literal<T: TryFrom<i64> + Into<i64> + Default>(n: &serde_json::Number) -> TokenStream {
+    let v: T = n
+        .as_i64()
+        .and_then(|v| T::try_from(v).ok())
+        .unwrap_or_default();
+    let v = proc_macro2::Literal::i64_unsuffixed(v.into());
+    quote!(#v)
+}
+
+/// `Debug` that prints sensitive members as a redaction marker.
+fn debug_impl(
+    name: &proc_macro2::Ident,
+    label: &str,
+    fields: &[Field],
+    builder: bool,
+) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let label = crate::naming::bare(&f.ident);
+        if !f.sensitive {
+            quote!(.field(#label, &self.#field))
+        } else if f.optional || builder {
+            quote!(.field(#label, &self.#field.as_ref().map(|_| #REDACTED)))
+        } else {
+            quote!(.field(#label, &#REDACTED))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#entries)*
+                    .finish()
+            }
+        }
+    }
+}
+
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.path.name);
+    let docs = doc_attrs(e.docs.as_deref());
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let docs = doc_attrs(v.docs.as_deref());
+        let value_doc = format!(" `{}`", v.value);
+        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        quote! {
+            #docs
+            #separator
+            #[doc = #value_doc]
+            #variant,
+        }
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = &v.value;
+        quote!(#value => Self::#variant,)
+    });
+    let values = e.variants.iter().map(|v| &v.value);
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know, kept exactly as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// Every value the model defines.
+            pub const fn values() -> &'static [&'static str] {
+                &[#(#values),*]
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}

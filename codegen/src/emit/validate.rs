@@ -1,0 +1,236 @@
+//! Validators for every structure a request carries: `@required` on input members, `@length`,
+//! `@range` and `@pattern`, recursing through nested structures and lists.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, path_tokens};
+use crate::ir::{Constraints, Crate, Structure, Type, TypePath};
+
+pub fn validate_rs(krate: &Crate) -> TokenStream {
+    let checked = Checked::new(krate);
+    let patterns = krate.patterns.iter().map(|p| {
+        let name = ident(&p.ident);
+        let source = &p.source;
+        let flags = p.flags;
+        quote!(static #name: Pattern = Pattern::new(#source, #flags);)
+    });
+    let pattern_import = (!krate.patterns.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::pattern::Pattern;
+        )
+    });
+    let impls = krate
+        .structures
+        .iter()
+        .filter(|s| s.validated)
+        .map(|s| validator(krate, s, &checked));
+    quote! {
+        //! Client-side validation of the constraints the model puts on inputs.
+
+        use crate::error::ValidationError;
+        #pattern_import
+        use crate::runtime::validation::{Path, Violations};
+
+        #(#patterns)*
+
+        #(#impls)*
+    }
+}
+
+/// Which structures have anything to check, directly or through their members.
+struct Checked<'a> {
+    by_path: BTreeMap<String, &'a Structure>,
+    memo: std::cell::RefCell<BTreeMap<String, bool>>,
+}
+
+impl<'a> Checked<'a> {
+    fn new(krate: &'a Crate) -> Self {
+        Checked {
+            by_path: krate.structures.iter().map(|s| (key(&s.path), s)).collect(),
+            memo: Default::default(),
+        }
+    }
+
+    fn structure(&self, path: &TypePath) -> bool {
+        let k = key(path);
+        if let Some(known) = self.memo.borrow().get(&k) {
+            return *known;
+        }
+        // Assume "no" while recursing, so recursive shapes terminate.
+        self.memo.borrow_mut().insert(k.clone(), false);
+        let s = self.by_path[&k];
+        let result = s
+            .fields
+            .iter()
+            .any(|f| (f.required && f.optional) || self.value(&f.ty, &f.constraints));
+        self.memo.borrow_mut().insert(k, result);
+        result
+    }
+
+    fn value(&self, ty: &Type, constraints: &Constraints) -> bool {
+        !constraints.is_empty()
+            || match ty {
+                Type::Struct(path) => self.structure(path),
+                Type::List(item) => self.value(&item.ty, &item.constraints),
+                _ => false,
+            }
+    }
+}
+
+fn key(path: &TypePath) -> String {
+    format!("{:?}::{}", path.module, path.name)
+}
+
+fn validator(krate: &Crate, s: &Structure, checked: &Checked<'_>) -> TokenStream {
+    let name = path_tokens(&s.path, None);
+    let doc = format!(
+        " Checks every constraint the model puts on this `{}` and its members, and returns all violations at once.",
+        s.id.name()
+    );
+    let body = if checked.structure(&s.path) {
+        let checks = s.fields.iter().map(|f| {
+            let field = ident(&f.ident);
+            let wire = &f.wire;
+            let required = (f.required && f.optional)
+                .then(|| quote!(violations.required(&path, &self.#field);));
+            let value_checks = checks(
+                krate,
+                checked,
+                &f.ty,
+                &f.constraints,
+                f.sensitive,
+                &quote!(value),
+            );
+            let value_checks = value_checks.map(|c| {
+                if f.optional {
+                    quote! {
+                        if let Some(value) = &self.#field {
+                            #c
+                        }
+                    }
+                } else {
+                    quote! {
+                        let value = &self.#field;
+                        #c
+                    }
+                }
+            });
+            if required.is_none() && value_checks.is_none() {
+                return quote!();
+            }
+            quote! {
+                {
+                    let path = path.member(#wire);
+                    #required
+                    #value_checks
+                }
+            }
+        });
+        quote! {
+            pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
+                #(#checks)*
+            }
+        }
+    } else {
+        quote! {
+            pub(crate) fn validate_into(&self, _path: &Path<'_>, _violations: &mut Violations) {}
+        }
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                let mut violations = Violations::default();
+                self.validate_into(&Path::Root, &mut violations);
+                violations.into_result()
+            }
+
+            #body
+        }
+    }
+}
+
+/// The checks on one value (`value` is a reference); `None` when there is nothing to check.
+fn checks(
+    krate: &Crate,
+    checked: &Checked<'_>,
+    ty: &Type,
+    constraints: &Constraints,
+    sensitive: bool,
+    value: &TokenStream,
+) -> Option<TokenStream> {
+    let mut out = Vec::new();
+    if let Some(length) = constraints.length {
+        let min = bound_u64(length.min);
+        let max = bound_u64(length.max);
+        out.push(match ty {
+            Type::String => quote!(violations.str_length(&path, #value, #min, #max);),
+            _ => quote!(violations.length(&path, #value.len(), #min, #max);),
+        });
+    }
+    if let Some(range) = constraints.range {
+        let min = bound_f64(range.min);
+        let max = bound_f64(range.max);
+        let as_f64 = match ty {
+            Type::Long => quote!(*#value as f64),
+            _ => quote!(f64::from(*#value)),
+        };
+        if matches!(
+            ty,
+            Type::Byte | Type::Short | Type::Integer | Type::Long | Type::Float | Type::Double
+        ) {
+            out.push(quote!(violations.range(&path, #as_f64, #min, #max, #sensitive);));
+        }
+    }
+    if let Some(index) = constraints.pattern {
+        let pattern = ident(&krate.patterns[index].ident);
+        out.push(quote!(violations.pattern(&path, #value, &#pattern);));
+    }
+    match ty {
+        Type::Struct(path) if checked.structure(path) => {
+            out.push(quote!(#value.validate_into(&path, violations);));
+        }
+        Type::List(item) => {
+            if let Some(item_checks) = checks(
+                krate,
+                checked,
+                &item.ty,
+                &item.constraints,
+                item.sensitive,
+                &quote!(item),
+            ) {
+                out.push(quote! {
+                    for (index, item) in #value.iter().enumerate() {
+                        let path = path.index(index);
+                        #item_checks
+                    }
+                });
+            }
+        }
+        _ => {}
+    }
+    (!out.is_empty()).then(|| quote!(#(#out)*))
+}
+
+fn bound_u64(bound: Option<f64>) -> TokenStream {
+    match bound {
+        Some(b) => {
+            let b = proc_macro2::Literal::u64_unsuffixed(b as u64);
+            quote!(Some(#b))
+        }
+        None => quote!(None),
+    }
+}
+
+fn bound_f64(bound: Option<f64>) -> TokenStream {
+    match bound {
+        Some(b) => {
+            let b = proc_macro2::Literal::f64_unsuffixed(b);
+            quote!(Some(#b))
+        }
+        None => quote!(None),
+    }
+}

@@ -1,0 +1,93 @@
+//! Format: token streams pretty-printed by prettyplease, every file given the header.
+
+use std::collections::BTreeMap;
+
+use crate::HEADER;
+use crate::emit::Output;
+use crate::error::{Error, Result};
+
+pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String>> {
+    files
+        .into_iter()
+        .map(|(path, output)| {
+            let text = match output {
+                Output::Rust(tokens) => {
+                    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+                        file: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                    format!(
+                        "// {HEADER}\n\n{}",
+                        space_items(&prettyplease::unparse(&file))
+                    )
+                }
+                Output::Text(text) if path.ends_with(".rs") => format!("// {HEADER}\n\n{text}"),
+                Output::Text(text) => text,
+            };
+            Ok((path, text))
+        })
+        .collect()
+}
+
+/// prettyplease puts no blank lines between items; add one between consecutive items (at any
+/// depth), after the module docs and after the imports, as a person would.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(crate) ",
+        "impl ",
+        "impl<",
+        "fn ",
+        "struct ",
+        "enum ",
+        "static ",
+        "const ",
+        "mod ",
+        "use ",
+        "type ",
+        "trait ",
+    ];
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let starts_item = |line: &str| ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(prev) = previous {
+            let (p, l) = (prev.trim_start(), line.trim_start());
+            let same_depth = indent(prev) == indent(line);
+            let after_item = p == "}" && same_depth && starts_item(line);
+            let after_docs = p.starts_with("//!") && !l.starts_with("//!");
+            let after_uses = p.starts_with("use ") && !l.starts_with("use ") && indent(prev) == 0;
+            let after_decls = indent(prev) == 0
+                && same_depth
+                && p.ends_with(';')
+                && !p.starts_with("use ")
+                && (l.starts_with("///") || l.starts_with("#[") || l.starts_with("impl"));
+            if after_item || after_docs || after_uses || after_decls {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_separated_by_blank_lines_but_bodies_are_not() {
+        let spaced = space_items(
+            "//! Docs.\nuse a::b;\nstruct A {\n    x: u8,\n}\nimpl A {\n    fn f() {\n        if x {\n        }\n        let y = 1;\n    }\n    /// g\n    fn g() {}\n}\n",
+        );
+        assert_eq!(
+            spaced,
+            "//! Docs.\n\nuse a::b;\n\nstruct A {\n    x: u8,\n}\n\nimpl A {\n    fn f() {\n        if x {\n        }\n        let y = 1;\n    }\n\n    /// g\n    fn g() {}\n}\n"
+        );
+    }
+}

@@ -1,0 +1,726 @@
+//! IR: the selected shapes with every Rust name, module, optionality and constraint resolved
+//! once, so the emitters only print.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::{Bounds, ErrorFault, Member, Model, Shape, ShapeId, ShapeKind, Simple, Traits};
+use crate::naming;
+use crate::select::Selection;
+
+#[derive(Debug, Clone)]
+pub struct Crate {
+    /// Cargo package name (`rekognition`).
+    pub package: String,
+    pub service: Service,
+    pub operations: Vec<Operation>,
+    pub structures: Vec<Structure>,
+    pub enums: Vec<Enum>,
+    /// Patterns used by validators, in first-use order, with their Rust static names.
+    pub patterns: Vec<PatternDef>,
+    /// Things the generator chose not to do, each naming its shape.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: ShapeId,
+    pub title: String,
+    pub docs: Option<String>,
+    pub version: String,
+    /// The `X-Amz-Target` prefix: the service shape's name.
+    pub target_prefix: String,
+    pub signing_name: Option<String>,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_1,
+    AwsJson1_0,
+}
+
+impl Protocol {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+        }
+    }
+}
+
+/// Where a generated type lives.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Module {
+    Types,
+    Error,
+    /// `operation::<name>`
+    Operation(String),
+}
+
+impl Module {
+    pub fn describe(&self) -> String {
+        match self {
+            Module::Types => "types".into(),
+            Module::Error => "error".into(),
+            Module::Operation(op) => format!("operation::{op}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypePath {
+    pub module: Module,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: ShapeId,
+    /// The model's operation name (`CreateFaceLivenessSession`).
+    pub name: String,
+    /// Module and function name (`create_face_liveness_session`).
+    pub snake: String,
+    pub docs: Option<String>,
+    pub input: TypePath,
+    pub output: TypePath,
+    /// `CreateFaceLivenessSessionError`
+    pub error_enum: String,
+    pub errors: Vec<ErrorRef>,
+    pub idempotent: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorRef {
+    /// The error code on the wire: the shape's name.
+    pub code: String,
+    pub ty: TypePath,
+    pub fault: ErrorFault,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructKind {
+    Input,
+    Output,
+    Error(ErrorFault),
+    Plain,
+}
+
+#[derive(Debug, Clone)]
+pub struct Structure {
+    pub id: ShapeId,
+    pub path: TypePath,
+    pub docs: Option<String>,
+    pub kind: StructKind,
+    pub fields: Vec<Field>,
+    /// Reachable from an operation input: gets a validator and a serializer.
+    pub validated: bool,
+    /// Reachable from an operation output or error: gets a deserializer.
+    pub deserialized: bool,
+}
+
+impl Structure {
+    pub fn builder_name(&self) -> String {
+        format!("{}Builder", self.path.name)
+    }
+
+    /// Members the builder must be given (not `Option` in the struct, no default).
+    pub fn required_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .filter(|f| !f.optional && f.default.is_none())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The member name, as on the wire and in validation paths.
+    pub wire: String,
+    /// The Rust field name (possibly `r#type`).
+    pub ident: String,
+    pub docs: Option<String>,
+    pub ty: Type,
+    /// `Option<T>` in the struct.
+    pub optional: bool,
+    /// The member has `@required`.
+    pub required: bool,
+    /// A `@default` value for a non-optional member.
+    pub default: Option<Value>,
+    pub sensitive: bool,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    String,
+    Bool,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Blob,
+    Enum(TypePath),
+    Struct(TypePath),
+    List(Box<ListItem>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    pub ty: Type,
+    pub constraints: Constraints,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub length: Option<Bounds>,
+    pub range: Option<Bounds>,
+    /// Index into `Crate::patterns`.
+    pub pattern: Option<usize>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.length.is_none() && self.range.is_none() && self.pattern.is_none()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PatternDef {
+    /// Rust static name (`KMS_KEY_ID_PATTERN`).
+    pub ident: String,
+    pub source: String,
+    /// regress flags the pattern compiled with.
+    pub flags: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub id: ShapeId,
+    pub path: TypePath,
+    pub docs: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub ident: String,
+    pub value: String,
+    pub docs: Option<String>,
+}
+
+pub fn build(model: &Model, selection: &Selection) -> Result<Crate> {
+    Builder::new(model, selection).build()
+}
+
+struct Builder<'m> {
+    model: &'m Model,
+    selection: &'m Selection,
+    /// Where each structure, union and enum lives.
+    paths: BTreeMap<ShapeId, TypePath>,
+    patterns: Vec<PatternDef>,
+    warnings: Vec<String>,
+}
+
+impl<'m> Builder<'m> {
+    fn new(model: &'m Model, selection: &'m Selection) -> Self {
+        Builder {
+            model,
+            selection,
+            paths: BTreeMap::new(),
+            patterns: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn shape(&self, id: &ShapeId) -> &'m Shape {
+        self.model.expect(id)
+    }
+
+    fn build(mut self) -> Result<Crate> {
+        let service_shape = self.shape(&self.selection.service);
+        let service = self.service(service_shape)?;
+        self.place_types()?;
+
+        let mut operations = Vec::new();
+        for op_id in &self.selection.operations {
+            operations.push(self.operation(op_id)?);
+        }
+
+        let (inputs, outputs) = self.io_roots();
+        let validated = self.closure(inputs);
+        let deserialized = self.closure(outputs);
+        let mut structures = Vec::new();
+        let mut enums = Vec::new();
+        for id in &self.selection.shapes {
+            let shape = self.shape(id);
+            match &shape.kind {
+                ShapeKind::Structure(members) => {
+                    let mut s = self.structure(shape, members, validated.contains(id))?;
+                    s.deserialized = deserialized.contains(id);
+                    structures.push(s);
+                }
+                ShapeKind::Enum(members) => enums.push(self.enumeration(shape, members)?),
+                _ => {}
+            }
+        }
+        Ok(Crate {
+            package: service_package(service_shape),
+            service,
+            operations,
+            structures,
+            enums,
+            patterns: self.patterns,
+            warnings: self.warnings,
+        })
+    }
+
+    fn service(&self, shape: &Shape) -> Result<Service> {
+        let raw = &shape.traits.raw;
+        let protocol = if raw.contains_key("aws.protocols#awsJson1_1") {
+            Protocol::AwsJson1_1
+        } else if raw.contains_key("aws.protocols#awsJson1_0") {
+            Protocol::AwsJson1_0
+        } else {
+            let found: Vec<&str> = raw
+                .keys()
+                .filter(|k| k.starts_with("aws.protocols#"))
+                .map(String::as_str)
+                .collect();
+            return Err(Error::Unsupported {
+                shape: shape.id.to_string(),
+                reason: format!(
+                    "the service's protocol is {}; only aws.protocols#awsJson1_1 and aws.protocols#awsJson1_0 are supported",
+                    if found.is_empty() {
+                        "not declared".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                ),
+            });
+        };
+        let ShapeKind::Service(svc) = &shape.kind else {
+            unreachable!("selection.service is a service")
+        };
+        let str_trait = |name: &str, key: &str| {
+            raw.get(name)
+                .and_then(|v| v.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        Ok(Service {
+            id: shape.id.clone(),
+            title: raw
+                .get("smithy.api#title")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| str_trait("aws.api#service", "sdkId"))
+                .unwrap_or_else(|| shape.id.name().to_string()),
+            docs: shape.traits.documentation.clone(),
+            version: svc.version.clone(),
+            target_prefix: shape.id.name().to_string(),
+            signing_name: str_trait("aws.auth#sigv4", "name"),
+            protocol,
+        })
+    }
+
+    /// Decides the module and Rust name of every generated type, and rejects collisions.
+    fn place_types(&mut self) -> Result<()> {
+        let mut io_of: BTreeMap<ShapeId, String> = BTreeMap::new();
+        for op_id in &self.selection.operations {
+            let ShapeKind::Operation(op) = &self.shape(op_id).kind else {
+                continue;
+            };
+            for io in [&op.input, &op.output] {
+                // An input/output used only by this operation lives in the operation's module.
+                if self.selection.references.get(io) == Some(&1) {
+                    io_of.insert(io.clone(), naming::snake(op_id.name()));
+                }
+            }
+        }
+        let mut taken: BTreeMap<(Module, String), ShapeId> = BTreeMap::new();
+        let mut claim = |module: &Module, name: String, id: &ShapeId| -> Result<()> {
+            if let Some(first) = taken.insert((module.clone(), name.clone()), id.clone()) {
+                return Err(Error::NameCollision {
+                    module: module.describe(),
+                    name,
+                    first: first.to_string(),
+                    second: id.to_string(),
+                });
+            }
+            Ok(())
+        };
+        for op_id in &self.selection.operations {
+            let module = Module::Operation(naming::snake(op_id.name()));
+            claim(
+                &module,
+                format!("{}Error", naming::type_name(op_id.name())),
+                op_id,
+            )?;
+        }
+        for id in &self.selection.shapes {
+            let shape = self.shape(id);
+            let module = match &shape.kind {
+                ShapeKind::Structure(_) if shape.traits.error.is_some() => Module::Error,
+                ShapeKind::Structure(_) => match io_of.get(id) {
+                    Some(op) => Module::Operation(op.clone()),
+                    None => Module::Types,
+                },
+                ShapeKind::Enum(_) => Module::Types,
+                ShapeKind::Simple(Simple::Blob | Simple::Boolean | Simple::String)
+                | ShapeKind::Simple(
+                    Simple::Byte | Simple::Short | Simple::Integer | Simple::Long,
+                )
+                | ShapeKind::Simple(Simple::Float | Simple::Double)
+                | ShapeKind::List(_) => continue,
+                other => {
+                    return Err(Error::Unsupported {
+                        shape: id.to_string(),
+                        reason: format!(
+                            "{} shapes are not generated yet (supported: structures, enums, lists, strings, booleans, numbers up to long, float, double, blobs)",
+                            other.type_name()
+                        ),
+                    });
+                }
+            };
+            let name = naming::type_name(id.name());
+            claim(&module, name.clone(), id)?;
+            if matches!(shape.kind, ShapeKind::Structure(_)) {
+                claim(&module, format!("{name}Builder"), id)?;
+            }
+            self.paths.insert(id.clone(), TypePath { module, name });
+        }
+        Ok(())
+    }
+
+    fn operation(&self, id: &ShapeId) -> Result<Operation> {
+        let shape = self.shape(id);
+        let ShapeKind::Operation(op) = &shape.kind else {
+            unreachable!("selection.operations are operations")
+        };
+        let io_path = |target: &ShapeId| -> Result<TypePath> {
+            self.paths.get(target).cloned().ok_or_else(|| Error::Unsupported {
+                shape: id.to_string(),
+                reason: format!(
+                    "operations whose input or output is `{target}` (not a structure) are not supported yet"
+                ),
+            })
+        };
+        let mut errors = Vec::new();
+        let ShapeKind::Service(svc) = &self.shape(&self.selection.service).kind else {
+            unreachable!("selection.service is a service")
+        };
+        let mut seen = BTreeSet::new();
+        for error_id in op.errors.iter().chain(&svc.errors) {
+            if !seen.insert(error_id) {
+                continue;
+            }
+            let error = self.shape(error_id);
+            let Some(fault) = error.traits.error else {
+                return Err(Error::Unsupported {
+                    shape: error_id.to_string(),
+                    reason: format!("listed as an error of `{id}` but has no @error trait"),
+                });
+            };
+            errors.push(ErrorRef {
+                code: error_id.name().to_string(),
+                ty: self.paths[error_id].clone(),
+                fault,
+                docs: error.traits.documentation.clone(),
+            });
+        }
+        Ok(Operation {
+            id: id.clone(),
+            name: id.name().to_string(),
+            snake: naming::snake(id.name()),
+            docs: shape.traits.documentation.clone(),
+            input: io_path(&op.input)?,
+            output: io_path(&op.output)?,
+            error_enum: format!("{}Error", naming::type_name(id.name())),
+            errors,
+            idempotent: shape.traits.idempotent,
+        })
+    }
+
+    /// The shapes requests start from (inputs) and responses start from (outputs, errors).
+    fn io_roots(&self) -> (Vec<ShapeId>, Vec<ShapeId>) {
+        let ShapeKind::Service(svc) = &self.shape(&self.selection.service).kind else {
+            unreachable!("selection.service is a service")
+        };
+        let (mut inputs, mut outputs) = (Vec::new(), svc.errors.clone());
+        for op_id in &self.selection.operations {
+            if let ShapeKind::Operation(op) = &self.shape(op_id).kind {
+                inputs.push(op.input.clone());
+                outputs.push(op.output.clone());
+                outputs.extend(op.errors.iter().cloned());
+            }
+        }
+        (inputs, outputs)
+    }
+
+    /// Every shape reachable from `roots` through members.
+    fn closure(&self, roots: Vec<ShapeId>) -> BTreeSet<ShapeId> {
+        let mut seen = BTreeSet::new();
+        let mut queue = roots;
+        while let Some(id) = queue.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            match &self.shape(&id).kind {
+                ShapeKind::Structure(members) | ShapeKind::Union(members) => {
+                    queue.extend(members.iter().map(|m| m.target.clone()));
+                }
+                ShapeKind::List(member) => queue.push(member.target.clone()),
+                ShapeKind::Map { key, value } => {
+                    queue.push(key.target.clone());
+                    queue.push(value.target.clone());
+                }
+                _ => {}
+            }
+        }
+        seen
+    }
+
+    fn structure(
+        &mut self,
+        shape: &Shape,
+        members: &[Member],
+        validated: bool,
+    ) -> Result<Structure> {
+        let kind = if let Some(fault) = shape.traits.error {
+            StructKind::Error(fault)
+        } else if shape.traits.input {
+            StructKind::Input
+        } else if shape.traits.output {
+            StructKind::Output
+        } else {
+            StructKind::Plain
+        };
+        let mut fields = Vec::new();
+        let mut idents = BTreeMap::new();
+        for member in members {
+            let field = self.field(shape, member, kind == StructKind::Input, validated)?;
+            if let Some(other) = idents.insert(field.ident.clone(), member.name.clone()) {
+                return Err(Error::NameCollision {
+                    module: format!("fields of {}", shape.id),
+                    name: field.ident,
+                    first: format!("{}${other}", shape.id),
+                    second: format!("{}${}", shape.id, member.name),
+                });
+            }
+            fields.push(field);
+        }
+        Ok(Structure {
+            id: shape.id.clone(),
+            path: self.paths[&shape.id].clone(),
+            docs: shape.traits.documentation.clone(),
+            kind,
+            fields,
+            validated,
+            deserialized: false,
+        })
+    }
+
+    fn field(
+        &mut self,
+        owner: &Shape,
+        member: &Member,
+        in_input: bool,
+        validated: bool,
+    ) -> Result<Field> {
+        let target = self.shape(&member.target);
+        let ty = self.type_of(&member.target, &format!("{}${}", owner.id, member.name))?;
+        let required = member.traits.required;
+        let default = member
+            .traits
+            .default
+            .clone()
+            .or_else(|| target.traits.default.clone())
+            .filter(|v| !v.is_null());
+        let optional = in_input || !(required || default.is_some());
+        let place = format!("{}${}", owner.id, member.name);
+        let constraints = if validated {
+            self.constraints(&member.target, &member.traits, &place, &ty)
+        } else {
+            Constraints::default()
+        };
+        Ok(Field {
+            wire: member.name.clone(),
+            ident: naming::snake(&member.name),
+            docs: member
+                .traits
+                .documentation
+                .clone()
+                .or_else(|| target.traits.documentation.clone()),
+            sensitive: member.traits.sensitive || target.traits.sensitive,
+            default: if optional { None } else { default },
+            ty,
+            optional,
+            required,
+            constraints,
+        })
+    }
+
+    fn type_of(&mut self, id: &ShapeId, place: &str) -> Result<Type> {
+        let shape = self.shape(id);
+        Ok(match &shape.kind {
+            ShapeKind::Simple(simple) => match simple {
+                Simple::String => Type::String,
+                Simple::Boolean => Type::Bool,
+                Simple::Byte => Type::Byte,
+                Simple::Short => Type::Short,
+                Simple::Integer => Type::Integer,
+                Simple::Long => Type::Long,
+                Simple::Float => Type::Float,
+                Simple::Double => Type::Double,
+                Simple::Blob => Type::Blob,
+                other => {
+                    return Err(Error::Unsupported {
+                        shape: id.to_string(),
+                        reason: format!(
+                            "{other:?} members (used by `{place}`) are not generated yet"
+                        ),
+                    });
+                }
+            },
+            ShapeKind::Enum(_) => Type::Enum(self.paths[id].clone()),
+            ShapeKind::Structure(_) => Type::Struct(self.paths[id].clone()),
+            ShapeKind::List(member) => {
+                let item_shape = self.shape(&member.target);
+                let item_place = format!("{id}$member");
+                let ty = self.type_of(&member.target, &item_place)?;
+                let constraints =
+                    self.constraints(&member.target, &member.traits, &item_place, &ty);
+                Type::List(Box::new(ListItem {
+                    ty,
+                    constraints,
+                    sensitive: item_shape.traits.sensitive || member.traits.sensitive,
+                }))
+            }
+            other => {
+                return Err(Error::Unsupported {
+                    shape: id.to_string(),
+                    reason: format!(
+                        "{} shapes (used by `{place}`) are not generated yet",
+                        other.type_name()
+                    ),
+                });
+            }
+        })
+    }
+
+    /// A member's constraints: the target's traits, overridden by the member's own.
+    fn constraints(
+        &mut self,
+        target_id: &ShapeId,
+        member: &Traits,
+        place: &str,
+        ty: &Type,
+    ) -> Constraints {
+        let target = &self.shape(target_id).traits;
+        let length = member.length.or(target.length);
+        let range = member.range.or(target.range);
+        // A pattern is named after where it is written: the member, else the target shape.
+        let pattern = match (&member.pattern, &target.pattern) {
+            (Some(source), _) => Some((source.clone(), place.to_string())),
+            (None, Some(source)) => Some((source.clone(), target_id.to_string())),
+            (None, None) => None,
+        };
+        let pattern = match (pattern, ty) {
+            (Some((source, named_by)), Type::String) => self.pattern(&source, &named_by),
+            _ => None,
+        };
+        Constraints {
+            length,
+            range,
+            pattern,
+        }
+    }
+
+    fn pattern(&mut self, source: &str, place: &str) -> Option<usize> {
+        if let Some(i) = self.patterns.iter().position(|p| p.source == source) {
+            return Some(i);
+        }
+        // Smithy patterns are ECMA-262. Prefer Unicode mode (code-point semantics, `\p{..}`);
+        // fall back to legacy mode for patterns only it accepts (e.g. `[\w-_]`).
+        let flags = if regress::Regex::with_flags(source, "u").is_ok() {
+            "u"
+        } else if regress::Regex::new(source).is_ok() {
+            ""
+        } else {
+            self.warnings.push(format!(
+                "{place}: pattern {source:?} is not a valid ECMA-262 regular expression; the check is skipped"
+            ));
+            return None;
+        };
+        let stem = place.rsplit(['#', '$']).next().unwrap_or(place);
+        let mut ident = format!(
+            "{}_PATTERN",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(stem)
+        );
+        if self.patterns.iter().any(|p| p.ident == ident) {
+            ident = format!("{}_{}", ident, self.patterns.len());
+        }
+        self.patterns.push(PatternDef {
+            ident,
+            source: source.to_string(),
+            flags,
+        });
+        Some(self.patterns.len() - 1)
+    }
+
+    fn enumeration(&self, shape: &Shape, members: &[Member]) -> Result<Enum> {
+        let mut variants = Vec::new();
+        let mut idents = BTreeSet::new();
+        for member in members {
+            let value = match &member.traits.enum_value {
+                Some(Value::String(s)) => s.clone(),
+                None => member.name.clone(),
+                Some(other) => {
+                    return Err(Error::Unsupported {
+                        shape: format!("{}${}", shape.id, member.name),
+                        reason: format!("enumValue {other} is not a string"),
+                    });
+                }
+            };
+            let ident = naming::variant(&member.name);
+            if !idents.insert(ident.clone()) {
+                return Err(Error::NameCollision {
+                    module: format!("variants of {}", shape.id),
+                    name: ident,
+                    first: shape.id.to_string(),
+                    second: format!("{}${}", shape.id, member.name),
+                });
+            }
+            variants.push(Variant {
+                ident,
+                value,
+                docs: member.traits.documentation.clone(),
+            });
+        }
+        Ok(Enum {
+            id: shape.id.clone(),
+            path: self.paths[&shape.id].clone(),
+            docs: shape.traits.documentation.clone(),
+            variants,
+        })
+    }
+}
+
+/// `Rekognition` → `rekognition`, `CloudWatch Logs` → `cloudwatch-logs`.
+fn service_package(service: &Shape) -> String {
+    let sdk_id = service
+        .traits
+        .raw
+        .get("aws.api#service")
+        .and_then(|v| v.get("sdkId"))
+        .and_then(Value::as_str)
+        .unwrap_or(service.id.name());
+    sdk_id.to_lowercase().replace(' ', "-").to_kebab_case()
+}

@@ -1,0 +1,717 @@
+//! Load: the Smithy 2.0 JSON AST, read into typed shapes.
+//!
+//! Traits the generator acts on are parsed into typed fields here, so a malformed trait is
+//! reported with its file and JSON path at load time; every other trait is kept as raw JSON.
+//! Shapes are kept in a `BTreeMap` (deterministic order); members keep model order, which is
+//! the order the wire format writes them in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// An absolute shape id, `namespace#Name`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ShapeId(String);
+
+impl ShapeId {
+    pub fn new(id: impl Into<String>) -> Self {
+        ShapeId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part after `#`.
+    pub fn name(&self) -> &str {
+        self.0
+            .rsplit_once('#')
+            .map_or(self.0.as_str(), |(_, name)| name)
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.0.split_once('#').map_or("", |(ns, _)| ns)
+    }
+}
+
+impl std::fmt::Display for ShapeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub file: PathBuf,
+    pub shapes: BTreeMap<ShapeId, Shape>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub id: ShapeId,
+    pub kind: ShapeKind,
+    pub traits: Traits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Simple {
+    Blob,
+    Boolean,
+    String,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp,
+    Document,
+}
+
+#[derive(Debug, Clone)]
+pub enum ShapeKind {
+    Simple(Simple),
+    Enum(Vec<Member>),
+    IntEnum(Vec<Member>),
+    List(Box<Member>),
+    Map {
+        key: Box<Member>,
+        value: Box<Member>,
+    },
+    Structure(Vec<Member>),
+    Union(Vec<Member>),
+    Service(Service),
+    Operation(Operation),
+    Resource(Resource),
+}
+
+impl ShapeKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ShapeKind::Simple(simple) => match simple {
+                Simple::Blob => "blob",
+                Simple::Boolean => "boolean",
+                Simple::String => "string",
+                Simple::Byte => "byte",
+                Simple::Short => "short",
+                Simple::Integer => "integer",
+                Simple::Long => "long",
+                Simple::Float => "float",
+                Simple::Double => "double",
+                Simple::BigInteger => "bigInteger",
+                Simple::BigDecimal => "bigDecimal",
+                Simple::Timestamp => "timestamp",
+                Simple::Document => "document",
+            },
+            ShapeKind::Enum(_) => "enum",
+            ShapeKind::IntEnum(_) => "intEnum",
+            ShapeKind::List(_) => "list",
+            ShapeKind::Map { .. } => "map",
+            ShapeKind::Structure(_) => "structure",
+            ShapeKind::Union(_) => "union",
+            ShapeKind::Service(_) => "service",
+            ShapeKind::Operation(_) => "operation",
+            ShapeKind::Resource(_) => "resource",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub target: ShapeId,
+    pub traits: Traits,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Service {
+    pub version: String,
+    pub operations: Vec<ShapeId>,
+    pub resources: Vec<ShapeId>,
+    pub errors: Vec<ShapeId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub input: ShapeId,
+    pub output: ShapeId,
+    pub errors: Vec<ShapeId>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Resource {
+    /// Every operation the resource binds (lifecycle, `operations`, `collectionOperations`).
+    pub operations: Vec<ShapeId>,
+    pub resources: Vec<ShapeId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFault {
+    Client,
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Traits, typed where the generator uses them; all of them are also kept raw.
+#[derive(Debug, Clone, Default)]
+pub struct Traits {
+    pub raw: BTreeMap<String, Value>,
+    pub documentation: Option<String>,
+    pub required: bool,
+    pub sensitive: bool,
+    pub input: bool,
+    pub output: bool,
+    pub idempotent: bool,
+    pub sparse: bool,
+    pub error: Option<ErrorFault>,
+    pub retryable: bool,
+    pub length: Option<Bounds>,
+    pub range: Option<Bounds>,
+    pub pattern: Option<String>,
+    pub enum_value: Option<Value>,
+    pub default: Option<Value>,
+}
+
+pub const PRELUDE: &str = "smithy.api";
+pub const UNIT: &str = "smithy.api#Unit";
+
+impl Model {
+    /// Reads and parses a model file.
+    pub fn load(path: &Path) -> Result<Model> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Model::parse(path, &text)
+    }
+
+    /// Parses model text; `file` is only used in error messages.
+    pub fn parse(file: &Path, text: &str) -> Result<Model> {
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::Syntax {
+            file: file.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        let loader = Loader { file };
+        let model = loader.model(&value)?;
+        model.check_targets()?;
+        Ok(model)
+    }
+
+    pub fn shape(&self, id: &ShapeId) -> Option<&Shape> {
+        self.shapes.get(id)
+    }
+
+    /// Looks a shape up; callers only use ids that `check_targets` has proven resolvable.
+    pub fn expect(&self, id: &ShapeId) -> &Shape {
+        match self.shapes.get(id) {
+            Some(shape) => shape,
+            None => unreachable!("shape {id} was checked at load time"),
+        }
+    }
+
+    /// The model's only service shape.
+    pub fn service(&self) -> Result<&Shape> {
+        let services: Vec<&Shape> = self
+            .shapes
+            .values()
+            .filter(|s| matches!(s.kind, ShapeKind::Service(_)))
+            .collect();
+        match services.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::Model {
+                file: self.file.clone(),
+                json_path: "$.shapes".into(),
+                message: "the model defines no service shape".into(),
+            }),
+            many => Err(Error::Model {
+                file: self.file.clone(),
+                json_path: "$.shapes".into(),
+                message: format!(
+                    "the model defines {} services ({}); exactly one is supported",
+                    many.len(),
+                    many.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// Every shape id a shape refers to, with the context used in error messages.
+    fn references(shape: &Shape) -> Vec<(String, &ShapeId)> {
+        fn member_refs<'s>(owner: &ShapeId, members: &'s [Member]) -> Vec<(String, &'s ShapeId)> {
+            members
+                .iter()
+                .map(|m| (format!("{owner}${}", m.name), &m.target))
+                .collect()
+        }
+        match &shape.kind {
+            ShapeKind::Simple(_) => Vec::new(),
+            ShapeKind::Enum(members)
+            | ShapeKind::IntEnum(members)
+            | ShapeKind::Structure(members)
+            | ShapeKind::Union(members) => member_refs(&shape.id, members),
+            ShapeKind::List(member) => member_refs(&shape.id, std::slice::from_ref(member)),
+            ShapeKind::Map { key, value } => vec![
+                (format!("{}$key", shape.id), &key.target),
+                (format!("{}$value", shape.id), &value.target),
+            ],
+            ShapeKind::Service(s) => s
+                .operations
+                .iter()
+                .chain(&s.resources)
+                .chain(&s.errors)
+                .map(|t| (shape.id.to_string(), t))
+                .collect(),
+            ShapeKind::Operation(op) => std::iter::once(&op.input)
+                .chain(std::iter::once(&op.output))
+                .chain(&op.errors)
+                .map(|t| (shape.id.to_string(), t))
+                .collect(),
+            ShapeKind::Resource(r) => r
+                .operations
+                .iter()
+                .chain(&r.resources)
+                .map(|t| (shape.id.to_string(), t))
+                .collect(),
+        }
+    }
+
+    fn check_targets(&self) -> Result<()> {
+        for shape in self.shapes.values() {
+            for (from, target) in Model::references(shape) {
+                if !self.shapes.contains_key(target) {
+                    return Err(Error::DanglingTarget {
+                        file: self.file.clone(),
+                        from,
+                        target: target.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A JSON path under construction, rendered only when an error is reported.
+#[derive(Clone)]
+struct JsonPath(String);
+
+impl JsonPath {
+    fn key(&self, key: &str) -> JsonPath {
+        if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !key.is_empty() {
+            JsonPath(format!("{}.{key}", self.0))
+        } else {
+            JsonPath(format!("{}[{key:?}]", self.0))
+        }
+    }
+
+    fn index(&self, index: usize) -> JsonPath {
+        JsonPath(format!("{}[{index}]", self.0))
+    }
+}
+
+struct Loader<'a> {
+    file: &'a Path,
+}
+
+impl Loader<'_> {
+    fn err(&self, at: &JsonPath, message: impl Into<String>) -> Error {
+        Error::Model {
+            file: self.file.to_path_buf(),
+            json_path: at.0.clone(),
+            message: message.into(),
+        }
+    }
+
+    fn object<'v>(&self, value: &'v Value, at: &JsonPath) -> Result<&'v Map<String, Value>> {
+        value
+            .as_object()
+            .ok_or_else(|| self.err(at, format!("expected an object, found {}", kind_of(value))))
+    }
+
+    fn string<'v>(&self, value: &'v Value, at: &JsonPath) -> Result<&'v str> {
+        value
+            .as_str()
+            .ok_or_else(|| self.err(at, format!("expected a string, found {}", kind_of(value))))
+    }
+
+    fn number(&self, value: &Value, at: &JsonPath) -> Result<f64> {
+        value
+            .as_f64()
+            .ok_or_else(|| self.err(at, format!("expected a number, found {}", kind_of(value))))
+    }
+
+    fn field<'v>(
+        &self,
+        object: &'v Map<String, Value>,
+        key: &str,
+        at: &JsonPath,
+    ) -> Result<&'v Value> {
+        object
+            .get(key)
+            .ok_or_else(|| self.err(at, format!("missing required property `{key}`")))
+    }
+
+    fn shape_id(&self, value: &Value, at: &JsonPath) -> Result<ShapeId> {
+        let id = self.string(value, at)?;
+        match id.split_once('#') {
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('$') => {
+                Ok(ShapeId::new(id))
+            }
+            _ => Err(self.err(
+                at,
+                format!("expected an absolute shape id `namespace#Name`, found {id:?}"),
+            )),
+        }
+    }
+
+    /// `{"target": "ns#Name"}`, as used for operation input/output and service lists.
+    fn reference(&self, value: &Value, at: &JsonPath) -> Result<ShapeId> {
+        let object = self.object(value, at)?;
+        let target = self.field(object, "target", at)?;
+        self.shape_id(target, &at.key("target"))
+    }
+
+    fn references(
+        &self,
+        object: &Map<String, Value>,
+        key: &str,
+        at: &JsonPath,
+    ) -> Result<Vec<ShapeId>> {
+        let Some(value) = object.get(key) else {
+            return Ok(Vec::new());
+        };
+        let at = at.key(key);
+        let items = value
+            .as_array()
+            .ok_or_else(|| self.err(&at, format!("expected an array, found {}", kind_of(value))))?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.reference(item, &at.index(i)))
+            .collect()
+    }
+
+    fn model(&self, value: &Value) -> Result<Model> {
+        let root = JsonPath("$".into());
+        let object = self.object(value, &root)?;
+        let version = self.string(self.field(object, "smithy", &root)?, &root.key("smithy"))?;
+        if !(version == "2" || version.starts_with("2.")) {
+            return Err(self.err(
+                &root.key("smithy"),
+                format!(
+                    "unsupported Smithy IDL version {version:?}; this generator reads 2.0 models"
+                ),
+            ));
+        }
+        let mut shapes = BTreeMap::new();
+        let shapes_at = root.key("shapes");
+        if let Some(raw) = object.get("shapes") {
+            for (id, shape) in self.object(raw, &shapes_at)? {
+                let at = shapes_at.key(id);
+                let id = self.shape_id(&Value::String(id.clone()), &at)?;
+                let shape = self.shape(id.clone(), shape, &at)?;
+                shapes.insert(id, shape);
+            }
+        }
+        for (name, simple) in PRELUDE_SHAPES {
+            let id = ShapeId::new(format!("{PRELUDE}#{name}"));
+            let mut traits = Traits::default();
+            if name.starts_with("Primitive") {
+                traits.default = Some(if *simple == Some(Simple::Boolean) {
+                    Value::Bool(false)
+                } else {
+                    Value::from(0)
+                });
+            }
+            let kind = match simple {
+                Some(simple) => ShapeKind::Simple(*simple),
+                None => ShapeKind::Structure(Vec::new()),
+            };
+            shapes
+                .entry(id.clone())
+                .or_insert(Shape { id, kind, traits });
+        }
+        Ok(Model {
+            file: self.file.to_path_buf(),
+            shapes,
+        })
+    }
+
+    fn shape(&self, id: ShapeId, value: &Value, at: &JsonPath) -> Result<Shape> {
+        let object = self.object(value, at)?;
+        let kind_name = self.string(self.field(object, "type", at)?, &at.key("type"))?;
+        let traits = self.traits(object.get("traits"), &at.key("traits"))?;
+        let members = |this: &Self| this.members(object, at);
+        let member = |this: &Self, key: &str| -> Result<Member> {
+            let value = this.field(object, key, at)?;
+            this.member(key, value, &at.key(key))
+        };
+        let simple = |s| Ok(ShapeKind::Simple(s));
+        let kind = match kind_name {
+            "blob" => simple(Simple::Blob),
+            "boolean" => simple(Simple::Boolean),
+            "string" => simple(Simple::String),
+            "byte" => simple(Simple::Byte),
+            "short" => simple(Simple::Short),
+            "integer" => simple(Simple::Integer),
+            "long" => simple(Simple::Long),
+            "float" => simple(Simple::Float),
+            "double" => simple(Simple::Double),
+            "bigInteger" => simple(Simple::BigInteger),
+            "bigDecimal" => simple(Simple::BigDecimal),
+            "timestamp" => simple(Simple::Timestamp),
+            "document" => simple(Simple::Document),
+            "enum" => members(self).map(ShapeKind::Enum),
+            "intEnum" => members(self).map(ShapeKind::IntEnum),
+            "list" | "set" => member(self, "member").map(|m| ShapeKind::List(Box::new(m))),
+            "map" => Ok(ShapeKind::Map {
+                key: Box::new(member(self, "key")?),
+                value: Box::new(member(self, "value")?),
+            }),
+            "structure" => members(self).map(ShapeKind::Structure),
+            "union" => members(self).map(ShapeKind::Union),
+            "service" => Ok(ShapeKind::Service(Service {
+                version: match object.get("version") {
+                    Some(v) => self.string(v, &at.key("version"))?.to_string(),
+                    None => String::new(),
+                },
+                operations: self.references(object, "operations", at)?,
+                resources: self.references(object, "resources", at)?,
+                errors: self.references(object, "errors", at)?,
+            })),
+            "operation" => {
+                let unit_or = |key: &str| -> Result<ShapeId> {
+                    match object.get(key) {
+                        Some(v) => self.reference(v, &at.key(key)),
+                        None => Ok(ShapeId::new(UNIT)),
+                    }
+                };
+                Ok(ShapeKind::Operation(Operation {
+                    input: unit_or("input")?,
+                    output: unit_or("output")?,
+                    errors: self.references(object, "errors", at)?,
+                }))
+            }
+            "resource" => {
+                let mut operations = Vec::new();
+                for key in ["create", "put", "read", "update", "delete", "list"] {
+                    if let Some(v) = object.get(key) {
+                        operations.push(self.reference(v, &at.key(key))?);
+                    }
+                }
+                operations.extend(self.references(object, "operations", at)?);
+                operations.extend(self.references(object, "collectionOperations", at)?);
+                Ok(ShapeKind::Resource(Resource {
+                    operations,
+                    resources: self.references(object, "resources", at)?,
+                }))
+            }
+            other => Err(self.err(&at.key("type"), format!("unknown shape type {other:?}"))),
+        }?;
+        Ok(Shape { id, kind, traits })
+    }
+
+    fn members(&self, object: &Map<String, Value>, at: &JsonPath) -> Result<Vec<Member>> {
+        let Some(value) = object.get("members") else {
+            return Ok(Vec::new());
+        };
+        let at = at.key("members");
+        self.object(value, &at)?
+            .iter()
+            .map(|(name, member)| self.member(name, member, &at.key(name)))
+            .collect()
+    }
+
+    fn member(&self, name: &str, value: &Value, at: &JsonPath) -> Result<Member> {
+        let object = self.object(value, at)?;
+        let target = self.shape_id(self.field(object, "target", at)?, &at.key("target"))?;
+        let traits = self.traits(object.get("traits"), &at.key("traits"))?;
+        Ok(Member {
+            name: name.to_string(),
+            target,
+            traits,
+        })
+    }
+
+    fn bounds(&self, value: &Value, at: &JsonPath) -> Result<Bounds> {
+        let object = self.object(value, at)?;
+        let get = |key: &str| -> Result<Option<f64>> {
+            object
+                .get(key)
+                .map(|v| self.number(v, &at.key(key)))
+                .transpose()
+        };
+        Ok(Bounds {
+            min: get("min")?,
+            max: get("max")?,
+        })
+    }
+
+    fn traits(&self, value: Option<&Value>, at: &JsonPath) -> Result<Traits> {
+        let mut traits = Traits::default();
+        let Some(value) = value else {
+            return Ok(traits);
+        };
+        for (name, value) in self.object(value, at)? {
+            let at = at.key(name);
+            match name.as_str() {
+                "smithy.api#documentation" => {
+                    traits.documentation = Some(self.string(value, &at)?.to_string());
+                }
+                "smithy.api#required" => traits.required = true,
+                "smithy.api#sensitive" => traits.sensitive = true,
+                "smithy.api#input" => traits.input = true,
+                "smithy.api#output" => traits.output = true,
+                "smithy.api#idempotent" => traits.idempotent = true,
+                "smithy.api#sparse" => traits.sparse = true,
+                "smithy.api#retryable" => traits.retryable = true,
+                "smithy.api#error" => {
+                    traits.error = Some(match self.string(value, &at)? {
+                        "client" => ErrorFault::Client,
+                        "server" => ErrorFault::Server,
+                        other => {
+                            return Err(self.err(
+                                &at,
+                                format!("expected \"client\" or \"server\", found {other:?}"),
+                            ));
+                        }
+                    });
+                }
+                "smithy.api#length" => traits.length = Some(self.bounds(value, &at)?),
+                "smithy.api#range" => traits.range = Some(self.bounds(value, &at)?),
+                "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#enumValue" => traits.enum_value = Some(value.clone()),
+                "smithy.api#default" => traits.default = Some(value.clone()),
+                _ => {}
+            }
+            traits.raw.insert(name.clone(), value.clone());
+        }
+        Ok(traits)
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The prelude shapes a model may target without defining them (`None` is `Unit`).
+const PRELUDE_SHAPES: &[(&str, Option<Simple>)] = &[
+    ("Blob", Some(Simple::Blob)),
+    ("Boolean", Some(Simple::Boolean)),
+    ("String", Some(Simple::String)),
+    ("Byte", Some(Simple::Byte)),
+    ("Short", Some(Simple::Short)),
+    ("Integer", Some(Simple::Integer)),
+    ("Long", Some(Simple::Long)),
+    ("Float", Some(Simple::Float)),
+    ("Double", Some(Simple::Double)),
+    ("BigInteger", Some(Simple::BigInteger)),
+    ("BigDecimal", Some(Simple::BigDecimal)),
+    ("Timestamp", Some(Simple::Timestamp)),
+    ("Document", Some(Simple::Document)),
+    ("PrimitiveBoolean", Some(Simple::Boolean)),
+    ("PrimitiveByte", Some(Simple::Byte)),
+    ("PrimitiveShort", Some(Simple::Short)),
+    ("PrimitiveInteger", Some(Simple::Integer)),
+    ("PrimitiveLong", Some(Simple::Long)),
+    ("PrimitiveFloat", Some(Simple::Float)),
+    ("PrimitiveDouble", Some(Simple::Double)),
+    ("Unit", None),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Model> {
+        Model::parse(Path::new("m.json"), text)
+    }
+
+    #[test]
+    fn malformed_member_reports_file_and_json_path() {
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","members":{"X":{"target":7}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            r#"m.json: at $.shapes["a.b#S"].members.X.target: expected a string, found a number"#
+        );
+    }
+
+    #[test]
+    fn dangling_target_names_both_shapes() {
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","members":{"X":{"target":"a.b#Missing"}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`a.b#S$X`") && err.contains("`a.b#Missing`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn prelude_targets_resolve_without_definitions() {
+        let model = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","members":{"X":{"target":"smithy.api#String"},"Y":{"target":"smithy.api#PrimitiveInteger"}}}}}"#,
+        )
+        .unwrap();
+        let int = model.expect(&ShapeId::new("smithy.api#PrimitiveInteger"));
+        assert_eq!(int.traits.default, Some(Value::from(0)));
+    }
+
+    #[test]
+    fn syntax_errors_report_line_and_column() {
+        let err = parse("{\n  \"smithy\": }").unwrap_err().to_string();
+        assert!(err.starts_with("m.json:2:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_shape_type_is_rejected_with_path() {
+        let err = parse(r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"strukture"}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            r#"m.json: at $.shapes["a.b#S"].type: unknown shape type "strukture""#
+        );
+    }
+
+    #[test]
+    fn member_order_is_kept() {
+        let model = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","members":{"Z":{"target":"smithy.api#String"},"A":{"target":"smithy.api#String"}}}}}"#,
+        )
+        .unwrap();
+        let ShapeKind::Structure(members) = &model.expect(&ShapeId::new("a.b#S")).kind else {
+            panic!("not a structure")
+        };
+        let names: Vec<_> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Z", "A"]);
+    }
+}
