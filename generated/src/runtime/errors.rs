@@ -50,7 +50,12 @@ impl From<ErrorResponse> for Unhandled {
 
 impl fmt::Display for Unhandled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.code.as_deref().unwrap_or("unknown error"), self.status)?;
+        write!(
+            f,
+            "{} (HTTP {})",
+            self.code.as_deref().unwrap_or("unknown error"),
+            self.status
+        )?;
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
         }
@@ -88,7 +93,11 @@ impl BuildError {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot build {}: required member {} was not set", self.shape, self.member)
+        write!(
+            f,
+            "cannot build {}: required member {} was not set",
+            self.shape, self.member
+        )
     }
 }
 

@@ -141,7 +141,11 @@ pub(crate) fn write_blob(out: &mut Vec<u8>, value: &[u8]) {
     out.push(b'"');
 }
 
-pub(crate) fn write_list<T>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
+pub(crate) fn write_list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    mut write: impl FnMut(&mut Vec<u8>, &T),
+) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -161,7 +165,10 @@ pub struct DeserializeError {
 
 impl DeserializeError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        DeserializeError { path: Vec::new(), message: message.into() }
+        DeserializeError {
+            path: Vec::new(),
+            message: message.into(),
+        }
     }
 
     fn expected(what: &str, found: &Value) -> Self {
@@ -201,7 +208,12 @@ impl fmt::Display for DeserializeError {
         if self.path.is_empty() {
             write!(f, "malformed response body: {}", self.message)
         } else {
-            write!(f, "malformed response body at {}: {}", self.path(), self.message)
+            write!(
+                f,
+                "malformed response body at {}: {}",
+                self.path(),
+                self.message
+            )
         }
     }
 }
@@ -228,7 +240,9 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, DeserializeError> {
 }
 
 pub(crate) fn object(value: &Value) -> Result<&Map<String, Value>, DeserializeError> {
-    value.as_object().ok_or_else(|| DeserializeError::expected("an object", value))
+    value
+        .as_object()
+        .ok_or_else(|| DeserializeError::expected("an object", value))
 }
 
 pub(crate) fn string(value: &Value) -> Result<String, DeserializeError> {
@@ -239,7 +253,9 @@ pub(crate) fn string(value: &Value) -> Result<String, DeserializeError> {
 }
 
 pub(crate) fn boolean(value: &Value) -> Result<bool, DeserializeError> {
-    value.as_bool().ok_or_else(|| DeserializeError::expected("a boolean", value))
+    value
+        .as_bool()
+        .ok_or_else(|| DeserializeError::expected("a boolean", value))
 }
 
 /// An integer of the member's width; fractions and out-of-range values are errors.
@@ -257,7 +273,9 @@ pub(crate) fn integer<T: TryFrom<i64>>(value: &Value) -> Result<T, DeserializeEr
 
 pub(crate) fn double(value: &Value) -> Result<f64, DeserializeError> {
     match value {
-        Value::Number(n) => n.as_f64().ok_or_else(|| DeserializeError::expected("a number", value)),
+        Value::Number(n) => n
+            .as_f64()
+            .ok_or_else(|| DeserializeError::expected("a number", value)),
         Value::String(s) => match s.as_str() {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
@@ -346,7 +364,13 @@ pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -
         .find_map(|key| body_str(key))
         .map(str::to_string);
     let request_id = header("x-amzn-requestid").map(str::to_string);
-    ErrorResponse { code, message, request_id, status, body }
+    ErrorResponse {
+        code,
+        message,
+        request_id,
+        status,
+        body,
+    }
 }
 
 /// `aws.protocoltests#FooError:http://internal/...` → `FooError`: cut at the first `:`, then
@@ -368,7 +392,13 @@ mod tests {
 
     #[test]
     fn strings_escape_like_serde_json() {
-        for s in ["plain", "quote\" back\\slash", "ctl\u{0}\u{1f}\n\r\t\u{8}\u{c}", "é🍔", ""] {
+        for s in [
+            "plain",
+            "quote\" back\\slash",
+            "ctl\u{0}\u{1f}\n\r\t\u{8}\u{c}",
+            "é🍔",
+            "",
+        ] {
             let ours = written(|o| write_str(o, s));
             assert_eq!(ours, serde_json::to_string(s).expect("serializes"), "{s:?}");
         }
@@ -378,7 +408,10 @@ mod tests {
     fn floats_use_strings_for_non_finite_values() {
         assert_eq!(written(|o| write_float(o, f64::NAN)), "\"NaN\"");
         assert_eq!(written(|o| write_float(o, f32::INFINITY)), "\"Infinity\"");
-        assert_eq!(written(|o| write_float(o, f64::NEG_INFINITY)), "\"-Infinity\"");
+        assert_eq!(
+            written(|o| write_float(o, f64::NEG_INFINITY)),
+            "\"-Infinity\""
+        );
         assert_eq!(written(|o| write_float(o, 0.1f32)), "0.1");
         assert_eq!(written(|o| write_float(o, 2.5f64)), "2.5");
         assert_eq!(written(|o| write_float(o, 3.0f64)), "3");
@@ -409,7 +442,9 @@ mod tests {
     #[test]
     fn error_codes_are_sanitized() {
         assert_eq!(
-            sanitize_error_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/"),
+            sanitize_error_code(
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/"
+            ),
             "FooError"
         );
         assert_eq!(sanitize_error_code("FooError"), "FooError");
@@ -420,12 +455,20 @@ mod tests {
     fn error_code_prefers_header_then_code_then_type() {
         let mut headers = http::HeaderMap::new();
         let body = br#"{"code":"FromCode","__type":"ns#FromType","Message":"m"}"#;
-        assert_eq!(parse_error(400, &headers, body).code.as_deref(), Some("FromCode"));
         assert_eq!(
-            parse_error(400, &headers, br#"{"__type":"ns#FromType"}"#).code.as_deref(),
+            parse_error(400, &headers, body).code.as_deref(),
+            Some("FromCode")
+        );
+        assert_eq!(
+            parse_error(400, &headers, br#"{"__type":"ns#FromType"}"#)
+                .code
+                .as_deref(),
             Some("FromType")
         );
-        headers.insert("x-amzn-errortype", http::HeaderValue::from_static("FromHeader:http://x"));
+        headers.insert(
+            "x-amzn-errortype",
+            http::HeaderValue::from_static("FromHeader:http://x"),
+        );
         let parsed = parse_error(400, &headers, body);
         assert_eq!(parsed.code.as_deref(), Some("FromHeader"));
         assert_eq!(parsed.message.as_deref(), Some("m"));
@@ -454,7 +497,10 @@ mod tests {
     fn members_may_be_absent_null_or_aliased() {
         let body = serde_json::json!({"Message": "m", "Gone": null, "N": "x"});
         let object = object(&body).expect("object");
-        assert_eq!(member(object, &["message", "Message"], string), Ok(Some("m".into())));
+        assert_eq!(
+            member(object, &["message", "Message"], string),
+            Ok(Some("m".into()))
+        );
         assert_eq!(member(object, &["Gone"], string), Ok(None));
         assert_eq!(member(object, &["Absent"], string), Ok(None));
         let err = member(object, &["N"], integer::<i32>).unwrap_err();

@@ -14,7 +14,11 @@ pub(crate) struct Pattern {
 
 impl Pattern {
     pub(crate) const fn new(source: &'static str, flags: &'static str) -> Self {
-        Pattern { source, flags, compiled: std::sync::OnceLock::new() }
+        Pattern {
+            source,
+            flags,
+            compiled: std::sync::OnceLock::new(),
+        }
     }
 
     fn regex(&self) -> &regress::Regex {
@@ -30,7 +34,12 @@ impl Violations {
     /// `@pattern`: an ECMA-262 search over the value (anchored only where the pattern says).
     pub(crate) fn pattern(&mut self, path: &Path<'_>, value: &str, pattern: &Pattern) {
         if pattern.regex().find(value).is_none() {
-            self.push(path, ViolationKind::Pattern { pattern: pattern.source });
+            self.push(
+                path,
+                ViolationKind::Pattern {
+                    pattern: pattern.source,
+                },
+            );
         }
     }
 }

@@ -66,9 +66,17 @@ pub enum ViolationKind {
     /// A `@required` member is missing.
     Required,
     /// `@length`: Unicode scalar values for strings, bytes for blobs, entries for lists and maps.
-    Length { min: Option<u64>, max: Option<u64>, actual: u64 },
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+        actual: u64,
+    },
     /// `@range`, inclusive. `actual` is `None` when the member is `@sensitive`.
-    Range { min: Option<f64>, max: Option<f64>, actual: Option<f64> },
+    Range {
+        min: Option<f64>,
+        max: Option<f64>,
+        actual: Option<f64>,
+    },
     /// `@pattern` (an ECMA-262 regular expression, applied as a search) did not match.
     Pattern { pattern: &'static str },
 }
@@ -95,7 +103,12 @@ impl fmt::Display for ViolationKind {
                     }
                     (min, max, _) => {
                         let bound = |b: &Option<f64>| b.map_or(String::new(), |b| b.to_string());
-                        write!(f, "{shown} is outside the range {}..={}", bound(min), bound(max))
+                        write!(
+                            f,
+                            "{shown} is outside the range {}..={}",
+                            bound(min),
+                            bound(max)
+                        )
                     }
                 }
             }
@@ -158,7 +171,10 @@ impl Violations {
     pub(crate) fn push(&mut self, path: &Path<'_>, kind: ViolationKind) {
         let mut rendered = String::new();
         path.render(&mut rendered);
-        self.0.push(Violation { path: rendered, kind });
+        self.0.push(Violation {
+            path: rendered,
+            kind,
+        });
     }
 
     pub(crate) fn into_result(self) -> Result<(), ValidationError> {
@@ -176,7 +192,13 @@ impl Violations {
     }
 
     /// `@length` on a count that is already known (bytes, entries, scalar values).
-    pub(crate) fn length(&mut self, path: &Path<'_>, actual: usize, min: Option<u64>, max: Option<u64>) {
+    pub(crate) fn length(
+        &mut self,
+        path: &Path<'_>,
+        actual: usize,
+        min: Option<u64>,
+        max: Option<u64>,
+    ) {
         let actual = actual as u64;
         if min.is_some_and(|min| actual < min) || max.is_some_and(|max| actual > max) {
             self.push(path, ViolationKind::Length { min, max, actual });
@@ -184,7 +206,13 @@ impl Violations {
     }
 
     /// `@length` on a string counts Unicode scalar values: `"é🍔"` has length 2.
-    pub(crate) fn str_length(&mut self, path: &Path<'_>, value: &str, min: Option<u64>, max: Option<u64>) {
+    pub(crate) fn str_length(
+        &mut self,
+        path: &Path<'_>,
+        value: &str,
+        min: Option<u64>,
+        max: Option<u64>,
+    ) {
         self.length(path, value.chars().count(), min, max);
     }
 
@@ -224,7 +252,10 @@ mod tests {
         v.push(&kind, ViolationKind::Required);
         v.push(&key, ViolationKind::Required);
         let err = v.into_result().unwrap_err();
-        assert_eq!(err.violations()[0].path(), "Settings.ChallengePreferences[2].Type");
+        assert_eq!(
+            err.violations()[0].path(),
+            "Settings.ChallengePreferences[2].Type"
+        );
         assert_eq!(err.violations()[1].path(), "Tags[\"a\\\"b\"]");
     }
 
@@ -237,15 +268,35 @@ mod tests {
 
     #[test]
     fn messages_name_the_bound_that_was_crossed() {
-        let short = ViolationKind::Length { min: Some(3), max: Some(255), actual: 2 };
+        let short = ViolationKind::Length {
+            min: Some(3),
+            max: Some(255),
+            actual: 2,
+        };
         assert_eq!(short.to_string(), "length 2 is below the minimum 3");
-        let long = ViolationKind::Length { min: Some(3), max: Some(255), actual: 256 };
+        let long = ViolationKind::Length {
+            min: Some(3),
+            max: Some(255),
+            actual: 256,
+        };
         assert_eq!(long.to_string(), "length 256 is above the maximum 255");
-        let high = ViolationKind::Range { min: Some(0.0), max: Some(4.0), actual: Some(5.0) };
+        let high = ViolationKind::Range {
+            min: Some(0.0),
+            max: Some(4.0),
+            actual: Some(5.0),
+        };
         assert_eq!(high.to_string(), "value 5 is above the maximum 4");
-        let nan = ViolationKind::Range { min: Some(0.0), max: Some(100.0), actual: Some(f64::NAN) };
+        let nan = ViolationKind::Range {
+            min: Some(0.0),
+            max: Some(100.0),
+            actual: Some(f64::NAN),
+        };
         assert_eq!(nan.to_string(), "value NaN is outside the range 0..=100");
-        let hidden = ViolationKind::Range { min: Some(0.0), max: None, actual: None };
+        let hidden = ViolationKind::Range {
+            min: Some(0.0),
+            max: None,
+            actual: None,
+        };
         assert_eq!(hidden.to_string(), "the value is outside the range 0..=");
     }
 
