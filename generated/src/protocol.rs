@@ -23,8 +23,7 @@ pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<
 impl crate::types::ChallengePreference {
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        let value = &self.r#type;
-        json::write_str(object.field("Type"), value.as_str());
+        json::write_str(object.field("Type"), self.r#type.as_str());
         if let Some(value) = &self.versions {
             value.write_json(object.field("Versions"));
         }
@@ -81,8 +80,7 @@ impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSession
 impl crate::types::LivenessOutputConfig {
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        let value = &self.s3_bucket;
-        json::write_str(object.field("S3Bucket"), value);
+        json::write_str(object.field("S3Bucket"), &self.s3_bucket);
         if let Some(value) = &self.s3_key_prefix {
             json::write_str(object.field("S3KeyPrefix"), value);
         }

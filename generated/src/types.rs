@@ -728,11 +728,11 @@ impl VersionsBuilder {
 pub enum ChallengeType {
     /// The user moves their face while the screen shows a sequence of colored lights.
     ///
-    /// `FaceMovementAndLightChallenge`
+    /// On the wire: `FaceMovementAndLightChallenge`.
     FaceMovementAndLightChallenge,
     /// The user moves their face, without the colored light sequence.
     ///
-    /// `FaceMovementChallenge`
+    /// On the wire: `FaceMovementChallenge`.
     FaceMovementChallenge,
     /// A value this version of the crate does not know, kept exactly as received.
     Unknown(String),
@@ -791,23 +791,23 @@ impl std::fmt::Display for ChallengeType {
 pub enum LivenessSessionStatus {
     /// The session exists but no video has been received yet.
     ///
-    /// `CREATED`
+    /// On the wire: `CREATED`.
     Created,
     /// Video is being received or analyzed.
     ///
-    /// `IN_PROGRESS`
+    /// On the wire: `IN_PROGRESS`.
     InProgress,
     /// Analysis finished and results are available.
     ///
-    /// `SUCCEEDED`
+    /// On the wire: `SUCCEEDED`.
     Succeeded,
     /// The session could not be completed.
     ///
-    /// `FAILED`
+    /// On the wire: `FAILED`.
     Failed,
     /// The session or its results are no longer available.
     ///
-    /// `EXPIRED`
+    /// On the wire: `EXPIRED`.
     Expired,
     /// A value this version of the crate does not know, kept exactly as received.
     Unknown(String),

@@ -186,6 +186,17 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         let ty = path_tokens(&e.ty, Some(module));
         quote!(Some(#code) => #ty::read_json(&error.body).map(#error::#variant),)
     });
+    let dispatch = if op.errors.is_empty() {
+        quote!(Err(#error::Unhandled(error.into())))
+    } else {
+        quote! {
+            let modeled = match error.code.as_deref() {
+                #(#error_arms)*
+                _ => return Err(#error::Unhandled(error.into())),
+            };
+            Err(modeled.unwrap_or_else(#error::MalformedResponse))
+        }
+    };
     quote! {
         #[doc = #serialize_doc]
         pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
@@ -202,11 +213,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                 return #output::read_json(&value).map_err(#error::MalformedResponse);
             }
             let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
-            let modeled = match error.code.as_deref() {
-                #(#error_arms)*
-                _ => return Err(#error::Unhandled(error.into())),
-            };
-            Err(modeled.unwrap_or_else(#error::MalformedResponse))
+            #dispatch
         }
     }
 }

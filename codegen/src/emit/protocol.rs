@@ -45,18 +45,24 @@ fn writer(s: &Structure) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let wire = &f.wire;
-        let write = write_value(&f.ty, &quote!(object.field(#wire)), &quote!(value));
         if f.optional {
+            let write = write_value(
+                &f.ty,
+                &quote!(object.field(#wire)),
+                &Value::Ref(quote!(value)),
+            );
             quote! {
                 if let Some(value) = &self.#field {
                     #write;
                 }
             }
         } else {
-            quote! {
-                let value = &self.#field;
-                #write;
-            }
+            let write = write_value(
+                &f.ty,
+                &quote!(object.field(#wire)),
+                &Value::Place(quote!(self.#field)),
+            );
+            quote!(#write;)
         }
     });
     let body = if s.fields.is_empty() {
@@ -77,21 +83,73 @@ fn writer(s: &Structure) -> TokenStream {
     }
 }
 
-/// Writes `value` (a reference to a value of type `ty`) into the buffer `out`.
-fn write_value(ty: &Type, out: &TokenStream, value: &TokenStream) -> TokenStream {
-    match ty {
-        Type::String => quote!(json::write_str(#out, #value)),
-        Type::Bool => quote!(json::write_bool(#out, *#value)),
-        Type::Byte | Type::Short | Type::Integer | Type::Long => {
-            quote!(json::write_int(#out, *#value))
+/// A value expression: a reference (`value` from `if let Some(value) = &..`) or a place
+/// (`self.field`).
+enum Value {
+    Ref(TokenStream),
+    Place(TokenStream),
+}
+
+impl Value {
+    /// The expression as a reference.
+    fn by_ref(&self) -> TokenStream {
+        match self {
+            Value::Ref(v) => v.clone(),
+            Value::Place(v) => quote!(&#v),
         }
-        Type::Float | Type::Double => quote!(json::write_float(#out, *#value)),
-        Type::Blob => quote!(json::write_blob(#out, #value)),
-        Type::Enum(_) => quote!(json::write_str(#out, #value.as_str())),
-        Type::Struct(_) => quote!(#value.write_json(#out)),
+    }
+
+    /// The expression as a (copied) value.
+    fn by_value(&self) -> TokenStream {
+        match self {
+            Value::Ref(v) => quote!(*#v),
+            Value::Place(v) => v.clone(),
+        }
+    }
+
+    /// The expression as a method call receiver (auto-ref applies).
+    fn receiver(&self) -> TokenStream {
+        match self {
+            Value::Ref(v) | Value::Place(v) => v.clone(),
+        }
+    }
+}
+
+/// Writes `value` (of type `ty`) into the buffer `out`.
+fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
+    match ty {
+        Type::String => {
+            let v = value.by_ref();
+            quote!(json::write_str(#out, #v))
+        }
+        Type::Bool => {
+            let v = value.by_value();
+            quote!(json::write_bool(#out, #v))
+        }
+        Type::Byte | Type::Short | Type::Integer | Type::Long => {
+            let v = value.by_value();
+            quote!(json::write_int(#out, #v))
+        }
+        Type::Float | Type::Double => {
+            let v = value.by_value();
+            quote!(json::write_float(#out, #v))
+        }
+        Type::Blob => {
+            let v = value.by_ref();
+            quote!(json::write_blob(#out, #v))
+        }
+        Type::Enum(_) => {
+            let v = value.receiver();
+            quote!(json::write_str(#out, #v.as_str()))
+        }
+        Type::Struct(_) => {
+            let v = value.receiver();
+            quote!(#v.write_json(#out))
+        }
         Type::List(item) => {
-            let write_item = write_value(&item.ty, &quote!(out), &quote!(item));
-            quote!(json::write_list(#out, #value, |out, item| #write_item))
+            let v = value.by_ref();
+            let write_item = write_value(&item.ty, &quote!(out), &Value::Ref(quote!(item)));
+            quote!(json::write_list(#out, #v, |out, item| #write_item))
         }
     }
 }

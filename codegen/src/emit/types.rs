@@ -353,7 +353,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.ident);
         let docs = doc_attrs(v.docs.as_deref());
-        let value_doc = format!(" `{}`", v.value);
+        let value_doc = format!(" On the wire: `{}`.", v.value);
         let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         quote! {
             #docs

@@ -176,6 +176,7 @@ fn checks(
         let max = bound_f64(range.max);
         let as_f64 = match ty {
             Type::Long => quote!(*#value as f64),
+            Type::Double => quote!(*#value),
             _ => quote!(f64::from(*#value)),
         };
         if matches!(
