@@ -3,7 +3,10 @@
 //! - `cargo xtask codegen [--check] [--model PATH] [--operation NAME]... [--all-operations] [--out DIR]`
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
 //!   official model (same generated code once documentation is stripped).
+//! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
+//!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile.
 
+mod fixtures;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -17,13 +20,17 @@ const USAGE: &str = "usage:
       operations, into generated/). --check writes nothing and fails listing stale files.
   cargo xtask verify-model [--official PATH]
       Checks that model/rekognition.json generates the same code as the official model
-      (default ../shared/models/rekognition.json), documentation aside.";
+      (default ../shared/models/rekognition.json), documentation aside.
+  cargo xtask fixtures
+      Generates every tests/fixtures/*.json model into target/fixtures/ and runs
+      `cargo clippy --all-targets -- -D warnings` on the crates.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("verify-model") => verify::verify_model(&args[1..]),
+        Some("fixtures") => fixtures::fixtures(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -118,4 +125,84 @@ fn codegen(args: &[String]) -> Result<(), String> {
         generated.warnings.len()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_failed_generation_leaves_the_output_directory_as_it_was() {
+        let dir = scratch("failed");
+        let model = dir.join("bad.json");
+        std::fs::write(&model, r#"{"smithy":"2.0","shapes":{"a#S":{"type":"structure","members":{"X":{"target":"a#Nope"}}}}}"#).unwrap();
+        let out = dir.join("out");
+        std::fs::create_dir_all(out.join("src")).unwrap();
+        std::fs::write(out.join("src/lib.rs"), "// the previous generation").unwrap();
+        let args: Vec<String> = [
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let err = codegen(&args).unwrap_err();
+        assert!(err.contains("bad.json") && err.contains("a#Nope"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+            "// the previous generation"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn unknown_operations_fail_listing_the_known_ones() {
+        let args: Vec<String> = [
+            "--operation",
+            "CreateFaceLivenessSesion",
+            "--out",
+            "/nonexistent/never-written",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let err = codegen(&args).unwrap_err();
+        assert!(
+            err.contains("unknown operation `CreateFaceLivenessSesion`")
+                && err.contains("CreateFaceLivenessSession, GetFaceLivenessSessionResults"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn check_mode_lists_stale_files_and_writes_nothing() {
+        let dir = scratch("check");
+        let out = dir.join("out");
+        let args = |check: bool| -> Vec<String> {
+            let mut a = vec!["--out".to_string(), out.to_str().unwrap().to_string()];
+            if check {
+                a.push("--check".into());
+            }
+            a
+        };
+        let err = codegen(&args(true)).unwrap_err();
+        assert!(err.contains("missing: src/lib.rs"), "{err}");
+        assert!(!out.exists(), "--check must not write");
+        codegen(&args(false)).unwrap();
+        codegen(&args(true)).unwrap();
+        std::fs::write(out.join("src/types.rs"), "// edited by hand").unwrap();
+        let err = codegen(&args(true)).unwrap_err();
+        assert!(err.contains("stale: src/types.rs"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
