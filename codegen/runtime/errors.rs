@@ -100,3 +100,39 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unhandled_displays_code_status_message_and_request_id() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amzn-requestid", http::HeaderValue::from_static("req-1"));
+        let response = super::super::json::parse_error(
+            418,
+            &headers,
+            br#"{"__type":"ns#Teapot","message":"short and stout"}"#,
+        );
+        let unhandled = Unhandled::from(response);
+        assert_eq!(
+            unhandled.to_string(),
+            "Teapot (HTTP 418): short and stout (request id req-1)"
+        );
+        let bare = Unhandled::from(super::super::json::parse_error(
+            503,
+            &http::HeaderMap::new(),
+            b"",
+        ));
+        assert_eq!(bare.to_string(), "unknown error (HTTP 503)");
+    }
+
+    #[test]
+    fn build_error_names_shape_and_member() {
+        let err = BuildError::missing("LivenessOutputConfig", "S3Bucket");
+        assert_eq!(
+            err.to_string(),
+            "cannot build LivenessOutputConfig: required member S3Bucket was not set"
+        );
+    }
+}

@@ -79,11 +79,20 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
         if runtime.contains(name) {
             files.insert(
                 format!("src/runtime/{name}.rs"),
-                Output::Text((*source).to_string()),
+                Output::Text(without_tests(source).to_string()),
             );
         }
     }
     files
+}
+
+/// A runtime source without its trailing `#[cfg(test)] mod tests`: those tests run in `codegen`,
+/// and generated crates stay lean.
+fn without_tests(source: &str) -> &str {
+    match source.find("\n#[cfg(test)]\nmod tests {") {
+        Some(start) => &source[..=start],
+        None => source,
+    }
 }
 
 fn cargo_toml(krate: &Crate) -> String {
@@ -227,6 +236,27 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
         Type::List(item) => {
             let item = rust_type(&item.ty, from);
             quote!(Vec<#item>)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_test_modules_are_the_last_item_and_are_stripped() {
+        for (name, source) in RUNTIME {
+            let kept = without_tests(source);
+            assert!(
+                !kept.contains("#[cfg(test)]"),
+                "{name}.rs has test code outside a trailing `mod tests`"
+            );
+            let tests = &source[kept.len()..];
+            assert!(!tests.is_empty(), "{name}.rs has no tests");
+            // What is cut is exactly one module that closes at the end of the file.
+            assert!(tests.ends_with("}\n"), "{name}.rs");
+            assert_eq!(tests.matches("\nmod tests {").count(), 1, "{name}.rs");
         }
     }
 }

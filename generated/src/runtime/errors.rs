@@ -102,3 +102,4 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+

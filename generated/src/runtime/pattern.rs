@@ -44,22 +44,3 @@ impl Violations {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns_search_unless_anchored() {
-        static DIGIT: Pattern = Pattern::new("\\d", "u");
-        static ANCHORED: Pattern = Pattern::new("^\\d+$", "u");
-        let root = Path::Root;
-        let p = root.member("S");
-        let mut v = Violations::default();
-        v.pattern(&p, "abc1def", &DIGIT);
-        assert!(std::mem::take(&mut v).into_result().is_ok());
-        v.pattern(&p, "abc1def", &ANCHORED);
-        // `\d` is ASCII-only in ECMA-262: an Arabic-Indic digit is not a digit.
-        v.pattern(&p, "\u{661}", &DIGIT);
-        assert_eq!(v.into_result().unwrap_err().violations().len(), 2);
-    }
-}
