@@ -308,24 +308,18 @@ impl<'m> Builder<'m> {
         let ShapeKind::Service(svc) = &shape.kind else {
             unreachable!("selection.service is a service")
         };
-        let str_trait = |name: &str, key: &str| {
-            raw.get(name)
-                .and_then(|v| v.get(key))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
+        let traits = &shape.traits;
         Ok(Service {
             id: shape.id.clone(),
-            title: raw
-                .get("smithy.api#title")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or_else(|| str_trait("aws.api#service", "sdkId"))
+            title: traits
+                .title
+                .clone()
+                .or_else(|| traits.aws_service.as_ref().map(|s| s.sdk_id.clone()))
                 .unwrap_or_else(|| shape.id.name().to_string()),
-            docs: shape.traits.documentation.clone(),
+            docs: traits.documentation.clone(),
             version: svc.version.clone(),
             target_prefix: shape.id.name().to_string(),
-            signing_name: str_trait("aws.auth#sigv4", "name"),
+            signing_name: traits.sigv4.as_ref().map(|s| s.name.clone()),
             protocol,
         })
     }
@@ -717,10 +711,8 @@ impl<'m> Builder<'m> {
 fn service_package(service: &Shape) -> String {
     let sdk_id = service
         .traits
-        .raw
-        .get("aws.api#service")
-        .and_then(|v| v.get("sdkId"))
-        .and_then(Value::as_str)
-        .unwrap_or(service.id.name());
+        .aws_service
+        .as_ref()
+        .map_or(service.id.name(), |s| s.sdk_id.as_str());
     sdk_id.to_lowercase().replace(' ', "-").to_kebab_case()
 }

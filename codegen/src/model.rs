@@ -156,10 +156,28 @@ pub enum ErrorFault {
     Server,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// `@length` and `@range`: inclusive bounds, either may be absent.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Bounds {
     pub min: Option<f64>,
     pub max: Option<f64>,
+}
+
+/// `aws.api#service`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsService {
+    pub sdk_id: String,
+    pub endpoint_prefix: Option<String>,
+    pub arn_namespace: Option<String>,
+}
+
+/// `aws.auth#sigv4`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+pub struct SigV4 {
+    /// The signing name.
+    pub name: String,
 }
 
 /// Traits, typed where the generator uses them; all of them are also kept raw.
@@ -180,6 +198,9 @@ pub struct Traits {
     pub pattern: Option<String>,
     pub enum_value: Option<Value>,
     pub default: Option<Value>,
+    pub title: Option<String>,
+    pub aws_service: Option<AwsService>,
+    pub sigv4: Option<SigV4>,
 }
 
 pub const PRELUDE: &str = "smithy.api";
@@ -347,12 +368,6 @@ impl Loader<'_> {
         value
             .as_str()
             .ok_or_else(|| self.err(at, format!("expected a string, found {}", kind_of(value))))
-    }
-
-    fn number(&self, value: &Value, at: &JsonPath) -> Result<f64> {
-        value
-            .as_f64()
-            .ok_or_else(|| self.err(at, format!("expected a number, found {}", kind_of(value))))
     }
 
     fn field<'v>(
@@ -548,18 +563,9 @@ impl Loader<'_> {
         })
     }
 
-    fn bounds(&self, value: &Value, at: &JsonPath) -> Result<Bounds> {
-        let object = self.object(value, at)?;
-        let get = |key: &str| -> Result<Option<f64>> {
-            object
-                .get(key)
-                .map(|v| self.number(v, &at.key(key)))
-                .transpose()
-        };
-        Ok(Bounds {
-            min: get("min")?,
-            max: get("max")?,
-        })
+    /// A trait value with a fixed shape, read by serde; errors keep the trait's JSON path.
+    fn typed<T: serde::de::DeserializeOwned>(&self, value: &Value, at: &JsonPath) -> Result<T> {
+        T::deserialize(value).map_err(|e| self.err(at, e.to_string()))
     }
 
     fn traits(&self, value: Option<&Value>, at: &JsonPath) -> Result<Traits> {
@@ -592,8 +598,11 @@ impl Loader<'_> {
                         }
                     });
                 }
-                "smithy.api#length" => traits.length = Some(self.bounds(value, &at)?),
-                "smithy.api#range" => traits.range = Some(self.bounds(value, &at)?),
+                "smithy.api#length" => traits.length = Some(self.typed(value, &at)?),
+                "smithy.api#range" => traits.range = Some(self.typed(value, &at)?),
+                "smithy.api#title" => traits.title = Some(self.string(value, &at)?.to_string()),
+                "aws.api#service" => traits.aws_service = Some(self.typed(value, &at)?),
+                "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(value, &at)?),
                 "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#enumValue" => traits.enum_value = Some(value.clone()),
                 "smithy.api#default" => traits.default = Some(value.clone()),
@@ -700,6 +709,25 @@ mod tests {
             err,
             r#"m.json: at $.shapes["a.b#S"].type: unknown shape type "strukture""#
         );
+    }
+
+    #[test]
+    fn typed_traits_report_their_path() {
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"string","traits":{"smithy.api#length":{"min":"one"}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(r#"m.json: at $.shapes["a.b#S"].traits["smithy.api#length"]: invalid type: string "one", expected f64"#),
+            "{err}"
+        );
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"service","traits":{"aws.auth#sigv4":{}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("missing field `name`"), "{err}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub fn verify_model(args: &[String]) -> Result<(), String> {
             official.display()
         ));
     }
+    let official = official.canonicalize().unwrap_or(official);
     let ours_path = root().join("model/rekognition.json");
     let operations = codegen::default_operations();
     let generate =
