@@ -274,21 +274,5 @@ fn every_violation_is_returned_with_nested_and_indexed_paths() {
 
 #[test]
 fn a_valid_full_input_passes() {
-    let input = CreateFaceLivenessSessionRequest::builder()
-        .kms_key_id("alias/liveness")
-        .settings(
-            CreateFaceLivenessSessionRequestSettings::builder()
-                .output_config(
-                    LivenessOutputConfig::builder()
-                        .s3_bucket("my-bucket")
-                        .s3_key_prefix("audit/")
-                        .build()
-                        .unwrap(),
-                )
-                .audit_images_limit(2)
-                .build(),
-        )
-        .client_request_token("tok-1")
-        .build();
-    assert_eq!(input.validate(), Ok(()));
+    assert_eq!(tests::oracle_input().validate(), Ok(()));
 }

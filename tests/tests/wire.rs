@@ -78,22 +78,7 @@ fn fully_populated_create_request_is_exact() {
 #[test]
 fn request_body_follows_model_member_order_byte_for_byte() {
     // The body from the SigV4 oracle in the issue tracker: model member order, compact JSON.
-    let input = CreateFaceLivenessSessionRequest::builder()
-        .kms_key_id("alias/liveness")
-        .settings(
-            CreateFaceLivenessSessionRequestSettings::builder()
-                .output_config(
-                    LivenessOutputConfig::builder()
-                        .s3_bucket("my-bucket")
-                        .s3_key_prefix("audit/")
-                        .build()
-                        .unwrap(),
-                )
-                .audit_images_limit(2)
-                .build(),
-        )
-        .client_request_token("tok-1")
-        .build();
+    let input = tests::oracle_input();
     let request = create::serialize_request(&input);
     assert_eq!(
         std::str::from_utf8(request.body()).unwrap(),
