@@ -65,8 +65,10 @@ pub fn default_operations() -> Operations {
 #[allow(dead_code)]
 #[path = "../runtime"]
 mod runtime {
+    pub mod credentials;
     pub mod errors;
     pub mod json;
     pub mod pattern;
+    pub mod sigv4;
     pub mod validation;
 }

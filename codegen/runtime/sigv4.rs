@@ -1,0 +1,659 @@
+//! AWS Signature Version 4 for HTTP requests, signed in headers.
+//!
+//! Canonicalization follows the AWS SDKs' defaults: the URI path is normalized (dot and empty
+//! segments removed) and percent-encoded again ("double encoding", right for every service but
+//! S3); query parameters are form-decoded, re-encoded with the RFC 3986 unreserved set and sorted;
+//! header names are lower-cased and values trimmed of spaces with runs of spaces collapsed;
+//! `authorization`, `user-agent`, `x-amzn-trace-id` and `transfer-encoding` are never signed. The
+//! derived signing key is cached per access key, date, region and service.
+
+use std::fmt;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hmac::{Hmac, KeyInit, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
+use sha2::{Digest, Sha256};
+
+use super::credentials::Credentials;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// Headers that proxies and hop-by-hop handling may change, so they are never signed.
+const UNSIGNED_HEADERS: &[&str] = &[
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+];
+
+/// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// The same for paths, where `/` separates segments.
+const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
+
+/// What to sign with.
+pub(crate) struct SigningParams<'a> {
+    pub(crate) credentials: &'a Credentials,
+    pub(crate) region: &'a str,
+    /// The signing name (`aws.auth#sigv4` `name`).
+    pub(crate) service: &'a str,
+    pub(crate) time: SystemTime,
+}
+
+/// A request could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningError(String);
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot sign the request: {}", self.0)
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+/// A SigV4 signer that remembers the last derived signing key.
+#[derive(Default)]
+pub(crate) struct Signer {
+    cached: Mutex<Option<CachedKey>>,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Signer")
+    }
+}
+
+struct CachedKey {
+    access_key_id: String,
+    secret_digest: [u8; 32],
+    date: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+/// The parts of a signature, for callers and tests that want them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Signature {
+    pub(crate) signature: String,
+    pub(crate) signed_headers: String,
+    pub(crate) amz_date: String,
+}
+
+impl Signer {
+    /// Signs `request` in place: sets `x-amz-date`, `x-amz-security-token` (for session
+    /// credentials) and `authorization`. Any previous signature headers are replaced.
+    pub(crate) fn sign(
+        &self,
+        request: &mut http::Request<Vec<u8>>,
+        params: &SigningParams<'_>,
+    ) -> Result<Signature, SigningError> {
+        let (date, amz_date) = format_time(params.time);
+        let headers = request.headers_mut();
+        headers.remove(http::header::AUTHORIZATION);
+        headers.insert("x-amz-date", header_value(&amz_date)?);
+        match params.credentials.session_token() {
+            Some(token) => {
+                let mut value = header_value(token)?;
+                value.set_sensitive(true);
+                headers.insert("x-amz-security-token", value);
+            }
+            None => {
+                headers.remove("x-amz-security-token");
+            }
+        }
+        let (canonical, signed_headers) = canonical_request(request)?;
+        let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+        let string_to_sign = format!(
+            "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+            hex(&Sha256::digest(canonical.as_bytes()))
+        );
+        let key = self.signing_key(params, &date);
+        let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+        let authorization = format!(
+            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+            params.credentials.access_key_id()
+        );
+        let mut authorization = header_value(&authorization)?;
+        authorization.set_sensitive(true);
+        request
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, authorization);
+        Ok(Signature {
+            signature,
+            signed_headers,
+            amz_date,
+        })
+    }
+
+    fn signing_key(&self, params: &SigningParams<'_>, date: &str) -> [u8; 32] {
+        let credentials = params.credentials;
+        let secret_digest: [u8; 32] =
+            Sha256::digest(credentials.secret_access_key().as_bytes()).into();
+        let mut cached = self
+            .cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let fresh = |c: &&CachedKey| {
+            c.date == date
+                && c.region == params.region
+                && c.service == params.service
+                && c.access_key_id == credentials.access_key_id()
+                && c.secret_digest == secret_digest
+        };
+        if let Some(c) = cached.as_ref().filter(fresh) {
+            return c.key;
+        }
+        let key = derive_key(
+            credentials.secret_access_key(),
+            date,
+            params.region,
+            params.service,
+        );
+        *cached = Some(CachedKey {
+            access_key_id: credentials.access_key_id().to_string(),
+            secret_digest,
+            date: date.to_string(),
+            region: params.region.to_string(),
+            service: params.service.to_string(),
+            key,
+        });
+        key
+    }
+}
+
+fn header_value(value: &str) -> Result<http::HeaderValue, SigningError> {
+    http::HeaderValue::from_str(value)
+        .map_err(|_| SigningError("a signing value is not a valid header value".into()))
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+fn derive_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let k_region = hmac(&k_date, region.as_bytes());
+    let k_service = hmac(&k_region, service.as_bytes());
+    hmac(&k_service, b"aws4_request")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The canonical request and its signed-headers list.
+fn canonical_request(request: &http::Request<Vec<u8>>) -> Result<(String, String), SigningError> {
+    let uri = request.uri();
+    let mut out = String::with_capacity(256);
+    out.push_str(request.method().as_str());
+    out.push('\n');
+    out.push_str(&utf8_percent_encode(&normalize_path(uri.path()), PATH).to_string());
+    out.push('\n');
+    out.push_str(&canonical_query(uri.query().unwrap_or("")));
+    out.push('\n');
+
+    // Lower-cased names (the http crate already lower-cases them), values joined by ',' when a
+    // header repeats, in name order.
+    let mut headers: Vec<(&str, String)> = Vec::with_capacity(request.headers().len() + 1);
+    for name in request.headers().keys() {
+        if UNSIGNED_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let mut joined = String::new();
+        for (i, value) in request.headers().get_all(name).iter().enumerate() {
+            let value = value
+                .to_str()
+                .map_err(|_| SigningError(format!("header `{name}` is not visible ASCII")))?;
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(&trim_spaces(value));
+        }
+        headers.push((name.as_str(), joined));
+    }
+    if !request.headers().contains_key(http::header::HOST) {
+        headers.push(("host", host_from_uri(uri)?));
+    }
+    headers.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, value) in &headers {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(value);
+        out.push('\n');
+    }
+    out.push('\n');
+    let signed_headers = headers
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(";");
+    out.push_str(&signed_headers);
+    out.push('\n');
+    out.push_str(&hex(&Sha256::digest(request.body())));
+    Ok((out, signed_headers))
+}
+
+/// The `host` value the request will carry: the URI's host, with the port unless it is the
+/// scheme's default.
+fn host_from_uri(uri: &http::Uri) -> Result<String, SigningError> {
+    let host = uri.host().ok_or_else(|| {
+        SigningError("the request has neither a Host header nor a host in its URI".into())
+    })?;
+    let default_port = matches!(
+        (uri.scheme_str(), uri.port_u16()),
+        (Some("http"), Some(80)) | (Some("https"), Some(443))
+    );
+    Ok(match uri.port() {
+        Some(port) if !default_port => format!("{host}:{port}"),
+        _ => host.to_string(),
+    })
+}
+
+/// Trims spaces (only spaces, as AWS does) and collapses runs of spaces to one.
+fn trim_spaces(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut previous_space = false;
+    for c in value.trim_matches(' ').chars() {
+        if c == ' ' && previous_space {
+            continue;
+        }
+        previous_space = c == ' ';
+        out.push(c);
+    }
+    out
+}
+
+/// Removes `.`, `..` and empty segments; keeps a trailing slash; always starts with `/`.
+fn normalize_path(path: &str) -> String {
+    if path.is_empty() {
+        return "/".into();
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut out = format!("/{}", segments.join("/"));
+    let trailing = ["/", "/.", "/./", "/..", "/../"]
+        .iter()
+        .any(|s| path.ends_with(s));
+    if trailing && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// Form-decodes the query (`+` is a space), re-encodes every key and value with the unreserved
+/// set, sorts the pairs and joins them.
+fn canonical_query(query: &str) -> String {
+    let decode = |s: &str| {
+        let spaced = s.replace('+', " ");
+        let bytes: Vec<u8> = percent_decode(spaced.as_bytes()).collect();
+        utf8_percent_encode(&String::from_utf8_lossy(&bytes), UNRESERVED).to_string()
+    };
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(pair), String::new()),
+        })
+        .collect();
+    pairs.sort();
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// `(YYYYMMDD, YYYYMMDDTHHMMSSZ)` in UTC; times before 1970 are clamped to the epoch.
+pub(crate) fn format_time(time: SystemTime) -> (String, String) {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days as i64);
+    let date = format!("{year:04}{month:02}{day:02}");
+    let date_time = format!(
+        "{date}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
+    (date, date_time)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
+/// `civil_from_days`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(amz: &str) -> SystemTime {
+        // Only the dates the tests use.
+        match amz {
+            "20260102T030405Z" => UNIX_EPOCH + Duration::from_secs(1_767_323_045),
+            other => panic!("no fixture time for {other}"),
+        }
+    }
+
+    fn oracle_request() -> http::Request<Vec<u8>> {
+        let body = br#"{"KmsKeyId":"alias/liveness","Settings":{"OutputConfig":{"S3Bucket":"my-bucket","S3KeyPrefix":"audit/"},"AuditImagesLimit":2},"ClientRequestToken":"tok-1"}"#;
+        http::Request::builder()
+            .method("POST")
+            .uri("https://rekognition.us-east-1.amazonaws.com/")
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header(
+                "X-Amz-Target",
+                "RekognitionService.CreateFaceLivenessSession",
+            )
+            .body(body.to_vec())
+            .expect("valid request")
+    }
+
+    #[test]
+    fn matches_the_oracle_vector() {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        );
+        let mut request = oracle_request();
+        assert_eq!(
+            hex(&Sha256::digest(request.body())),
+            "1b431716afcf49efdde759f946f9081a8d271732fb3280f53488e9b531c596c1"
+        );
+        let params = SigningParams {
+            credentials: &credentials,
+            region: "us-east-1",
+            service: "rekognition",
+            time: at("20260102T030405Z"),
+        };
+        Signer::default()
+            .sign(&mut request, &params)
+            .expect("signs");
+        assert_eq!(
+            request.headers()["authorization"],
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260102/us-east-1/rekognition/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=87ce671e6d1e61f233036656771f0bc040ba2d7c3c1bb908599b5678242be935"
+        );
+        assert_eq!(request.headers()["x-amz-date"], "20260102T030405Z");
+        assert!(!request.headers().contains_key("x-amz-security-token"));
+    }
+
+    #[test]
+    fn session_tokens_are_sent_and_signed() {
+        let credentials = Credentials::new("AKID", "SECRET", Some("TOKEN".into()));
+        let mut request = oracle_request();
+        let params = SigningParams {
+            credentials: &credentials,
+            region: "eu-west-1",
+            service: "rekognition",
+            time: at("20260102T030405Z"),
+        };
+        let signature = Signer::default()
+            .sign(&mut request, &params)
+            .expect("signs");
+        assert_eq!(request.headers()["x-amz-security-token"], "TOKEN");
+        assert_eq!(
+            signature.signed_headers,
+            "content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
+        );
+    }
+
+    #[test]
+    fn re_signing_replaces_the_previous_signature() {
+        let credentials = Credentials::new("AKID", "SECRET", None);
+        let signer = Signer::default();
+        let mut request = oracle_request();
+        let first = SigningParams {
+            credentials: &credentials,
+            region: "us-east-1",
+            service: "s",
+            time: at("20260102T030405Z"),
+        };
+        let a = signer.sign(&mut request, &first).expect("signs");
+        let later = SigningParams {
+            time: first.time + Duration::from_secs(1),
+            ..first
+        };
+        let b = signer.sign(&mut request, &later).expect("signs");
+        assert_ne!(a.signature, b.signature);
+        assert_eq!(request.headers().get_all("authorization").iter().count(), 1);
+        assert_eq!(request.headers()["x-amz-date"], "20260102T030406Z");
+    }
+
+    #[test]
+    fn cached_key_is_reused_only_for_the_same_scope_and_secret() {
+        let signer = Signer::default();
+        let one = Credentials::new("AKID", "SECRET-1", None);
+        let two = Credentials::new("AKID", "SECRET-2", None);
+        let params = |c| SigningParams {
+            credentials: c,
+            region: "us-east-1",
+            service: "s",
+            time: at("20260102T030405Z"),
+        };
+        let k1 = signer.signing_key(&params(&one), "20260102");
+        assert_eq!(signer.signing_key(&params(&one), "20260102"), k1);
+        assert_ne!(
+            signer.signing_key(&params(&two), "20260102"),
+            k1,
+            "a rotated secret must not reuse the key"
+        );
+        assert_ne!(
+            signer.signing_key(&params(&two), "20260103"),
+            signer.signing_key(&params(&two), "20260102")
+        );
+    }
+
+    #[test]
+    fn formats_dates_across_leap_years_and_centuries() {
+        let secs = |s: u64| UNIX_EPOCH + Duration::from_secs(s);
+        assert_eq!(format_time(secs(0)).1, "19700101T000000Z");
+        assert_eq!(format_time(secs(951_782_400)).1, "20000229T000000Z");
+        assert_eq!(format_time(secs(4_102_444_799)).1, "20991231T235959Z");
+        assert_eq!(format_time(secs(4_107_542_399)).1, "21000228T235959Z");
+        assert_eq!(format_time(secs(1_767_323_045)).1, "20260102T030405Z");
+    }
+
+    #[test]
+    fn canonical_pieces() {
+        assert_eq!(normalize_path(""), "/");
+        assert_eq!(normalize_path("/a/./b/../c//d/"), "/a/c/d/");
+        assert_eq!(normalize_path("/a/.."), "/");
+        assert_eq!(
+            canonical_query("b=2&a=1&a=0&c&&d=x+y%20z"),
+            "a=0&a=1&b=2&c=&d=x%20y%20z"
+        );
+        assert_eq!(trim_spaces("  a   b\t c  "), "a b\t c");
+    }
+
+    mod against_aws_sigv4 {
+        use super::*;
+        use aws_credential_types::Credentials as AwsCredentials;
+        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+        use aws_sigv4::sign::v4;
+        use aws_smithy_runtime_api::client::identity::Identity;
+        use proptest::prelude::*;
+
+        fn reference_signature(
+            request: &http::Request<Vec<u8>>,
+            credentials: &Credentials,
+            region: &str,
+            service: &str,
+            time: SystemTime,
+        ) -> String {
+            let identity: Identity = AwsCredentials::new(
+                credentials.access_key_id(),
+                credentials.secret_access_key(),
+                credentials.session_token().map(str::to_string),
+                None,
+                "test",
+            )
+            .into();
+            let params = v4::SigningParams::builder()
+                .identity(&identity)
+                .region(region)
+                .name(service)
+                .time(time)
+                .settings(SigningSettings::default())
+                .build()
+                .expect("params")
+                .into();
+            let headers: Vec<(&str, &str)> = request
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.to_str().expect("visible ASCII")))
+                .collect();
+            let uri = request.uri().to_string();
+            let signable = SignableRequest::new(
+                request.method().as_str(),
+                &uri,
+                headers.into_iter(),
+                SignableBody::Bytes(request.body()),
+            )
+            .expect("signable");
+            let (_, signature) = sign(signable, &params)
+                .expect("reference signs")
+                .into_parts();
+            signature
+        }
+
+        fn method() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("GET".to_string()),
+                Just("POST".to_string()),
+                Just("PUT".to_string()),
+                Just("DELETE".to_string()),
+                Just("PATCH".to_string()),
+                "[A-Z]{1,8}",
+            ]
+        }
+
+        fn path() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    "[a-zA-Z0-9._~-]{0,6}",
+                    Just(".".to_string()),
+                    Just("..".to_string()),
+                    "(%[0-9A-F]{2}|[a-z!$&'()*+,;=:@]){1,4}",
+                ],
+                0..5,
+            )
+            .prop_map(|segments| format!("/{}", segments.join("/")))
+        }
+
+        fn query() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                (
+                    "[a-zA-Z0-9_.~+-]{0,5}|(%[0-9A-F]{2}){1,2}",
+                    "[a-zA-Z0-9_.~+/:=-]{0,6}|(%[0-9A-F]{2}){1,3}",
+                    any::<bool>(),
+                ),
+                0..5,
+            )
+            .prop_map(|pairs| {
+                pairs
+                    .into_iter()
+                    .map(|(k, v, with_eq)| if with_eq { format!("{k}={v}") } else { k })
+                    .collect::<Vec<_>>()
+                    .join("&")
+            })
+        }
+
+        fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        "[A-Za-z][A-Za-z0-9-]{0,10}",
+                        Just("X-Amz-Target".to_string()),
+                        Just("Content-Type".to_string()),
+                        Just("User-Agent".to_string()),
+                        Just("X-Amzn-Trace-Id".to_string()),
+                        Just("Transfer-Encoding".to_string()),
+                        Just("x-amz-meta-Dup".to_string()),
+                    ],
+                    "[ \\t]{0,3}[!-~]{0,4}( {1,3}[!-~\\t]{0,4}){0,3}[ \\t]{0,3}",
+                ),
+                0..6,
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn our_signature_equals_aws_sigv4(
+                method in method(),
+                host in "[a-z][a-z0-9-]{0,10}(\\.[a-z0-9-]{1,8}){0,2}",
+                port in prop::option::of(prop_oneof![Just(443u16), Just(80u16), 1u16..65535]),
+                https in any::<bool>(),
+                path in path(),
+                query in query(),
+                headers in headers(),
+                body in prop_oneof![
+                    Just(Vec::new()),
+                    prop::collection::vec(any::<u8>(), 0..64),
+                    prop::collection::vec(any::<u8>(), 100_000..100_001),
+                ],
+                token in prop::option::of("[A-Za-z0-9/+=]{1,64}"),
+                secret in "[A-Za-z0-9/+]{1,40}",
+                region in prop_oneof![Just("us-east-1".to_string()), "[a-z]{2}-[a-z]{4,8}-[1-9]"],
+                service in "[a-z0-9-]{1,12}",
+                seconds in 0u64..4_102_444_800,
+            ) {
+                let scheme = if https { "https" } else { "http" };
+                let authority = match port { Some(p) => format!("{host}:{p}"), None => host.clone() };
+                let uri = if query.is_empty() { format!("{scheme}://{authority}{path}") } else { format!("{scheme}://{authority}{path}?{query}") };
+                let mut builder = http::Request::builder().method(method.as_str()).uri(uri.as_str());
+                for (name, value) in &headers {
+                    builder = builder.header(name.as_str(), value.as_str());
+                }
+                let mut request = builder.body(body).expect("valid request");
+                let credentials = Credentials::new("AKIDEXAMPLE", secret, token);
+                let time = UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+                let expected = reference_signature(&request, &credentials, &region, &service, time);
+                let params = SigningParams { credentials: &credentials, region: &region, service: &service, time };
+                let ours = Signer::default().sign(&mut request, &params).expect("we sign");
+                prop_assert_eq!(ours.signature, expected);
+            }
+        }
+    }
+}
