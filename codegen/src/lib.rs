@@ -70,5 +70,6 @@ mod runtime {
     pub mod json;
     pub mod pattern;
     pub mod sigv4;
+    pub mod transport;
     pub mod validation;
 }

@@ -1,0 +1,319 @@
+//! Sending HTTP requests: a small trait, the default hyper + rustls implementation, and an
+//! in-memory one for tests and benchmarks.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A boxed, `Send` future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Sends one HTTP request and reads the whole response. Implement it to bring your own HTTP
+/// stack; the client adds signing, retries and timeouts around it.
+pub trait HttpClient: Send + Sync + fmt::Debug {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+}
+
+/// What went wrong below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be established (refused, DNS, TLS handshake).
+    Connect,
+    /// Connecting took longer than the connect timeout.
+    ConnectTimeout,
+    /// The response did not arrive within the read timeout.
+    ReadTimeout,
+    /// The connection failed mid-exchange (reset, closed early).
+    Io,
+    /// Anything else, such as a request the HTTP stack refused to send.
+    Other,
+}
+
+/// A request that got no complete HTTP response.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether trying again may succeed: every transport failure is, as far as the client knows.
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self.kind, TransportErrorKind::Other)
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportErrorKind::ConnectTimeout | TransportErrorKind::ReadTimeout
+        )
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+/// HTTPS (and plain HTTP, for local endpoints) over hyper's pooled client, TLS by rustls with
+/// the ring provider and the Mozilla root certificates (`webpki-roots`).
+#[derive(Clone)]
+pub struct HyperClient {
+    client: hyper_util::client::legacy::Client<
+        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+        http_body_util::Full<bytes::Bytes>,
+    >,
+}
+
+impl fmt::Debug for HyperClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HyperClient")
+    }
+}
+
+impl HyperClient {
+    /// A pooled client; `connect_timeout` bounds TCP connection setup.
+    pub fn new(connect_timeout: Option<Duration>) -> Result<Self, TransportError> {
+        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(connect_timeout);
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| {
+                TransportError::new(TransportErrorKind::Other, format!("TLS setup failed: {e}"))
+                    .with_source(e)
+            })?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .pool_idle_timeout(Duration::from_secs(90))
+                .build(https);
+        Ok(HyperClient { client })
+    }
+}
+
+impl HttpClient for HyperClient {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        Box::pin(async move {
+            use http_body_util::BodyExt as _;
+            let (parts, body) = request.into_parts();
+            let request = http::Request::from_parts(
+                parts,
+                http_body_util::Full::new(bytes::Bytes::from(body)),
+            );
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(classify_client_error)?;
+            let (parts, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| {
+                    TransportError::new(
+                        TransportErrorKind::Io,
+                        format!("reading the response body failed: {e}"),
+                    )
+                    .with_source(e)
+                })?
+                .to_bytes();
+            Ok(http::Response::from_parts(parts, body.to_vec()))
+        })
+    }
+}
+
+fn classify_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
+    let timed_out = source_chain(&error).any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+            || e.to_string().contains("timed out")
+    });
+    let kind = match (error.is_connect(), timed_out) {
+        (true, true) => TransportErrorKind::ConnectTimeout,
+        (true, false) => TransportErrorKind::Connect,
+        (false, _) => TransportErrorKind::Io,
+    };
+    let detail = source_chain(&error)
+        .last()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let message = match kind {
+        TransportErrorKind::ConnectTimeout => format!("connecting timed out: {detail}"),
+        TransportErrorKind::Connect => format!("could not connect: {detail}"),
+        _ => format!("the connection failed: {detail}"),
+    };
+    TransportError::new(kind, message).with_source(error)
+}
+
+fn source_chain<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    let mut next = Some(error);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = current.source();
+        Some(current)
+    })
+}
+
+type Handler =
+    dyn Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> + Send + Sync;
+
+/// Answers requests with a function, without any network: for tests and benchmarks.
+#[derive(Clone)]
+pub struct InMemory {
+    handler: Arc<Handler>,
+}
+
+impl fmt::Debug for InMemory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InMemory")
+    }
+}
+
+impl InMemory {
+    pub fn new(
+        handler: impl Fn(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        InMemory {
+            handler: Arc::new(handler),
+        }
+    }
+
+    /// Always answers `status` with `body`.
+    pub fn canned(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        let body = body.into();
+        InMemory::new(move |_| {
+            let mut response = http::Response::new(body.clone());
+            *response.status_mut() = http::StatusCode::from_u16(status)
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            Ok(response)
+        })
+    }
+}
+
+impl HttpClient for InMemory {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        let result = (self.handler)(request);
+        Box::pin(std::future::ready(result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn in_memory_answers_without_network() {
+        let client = InMemory::canned(201, "ok");
+        let response = client
+            .send(http::Request::new(Vec::new()))
+            .await
+            .expect("answers");
+        assert_eq!(
+            (response.status().as_u16(), response.body().as_slice()),
+            (201, &b"ok"[..])
+        );
+    }
+
+    #[tokio::test]
+    async fn hyper_client_talks_plain_http_to_loopback() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = vec![0u8; 4096];
+            let n = socket.read(&mut buf).await.expect("read");
+            let request = String::from_utf8_lossy(&buf[..n]).to_string();
+            socket
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello",
+                )
+                .await
+                .expect("write");
+            request
+        });
+        let client = HyperClient::new(Some(Duration::from_secs(5))).expect("client");
+        let request = http::Request::builder()
+            .method("POST")
+            .uri(format!("http://{addr}/"))
+            .body(b"{}".to_vec())
+            .expect("request");
+        let response = client.send(request).await.expect("response");
+        assert_eq!(response.body().as_slice(), b"hello");
+        let seen = server.await.expect("server");
+        assert!(seen.starts_with("POST / HTTP/1.1\r\n"), "{seen}");
+        assert!(
+            seen.to_ascii_lowercase().contains("content-length: 2"),
+            "{seen}"
+        );
+    }
+
+    #[tokio::test]
+    async fn refused_connections_are_connect_errors() {
+        // Bind then drop to get a port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let client = HyperClient::new(Some(Duration::from_secs(5))).expect("client");
+        let request = http::Request::builder()
+            .uri(format!("http://127.0.0.1:{port}/"))
+            .body(Vec::new())
+            .expect("request");
+        let error = client.send(request).await.expect_err("refused");
+        assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+        assert!(error.is_retryable());
+    }
+}
