@@ -1,7 +1,14 @@
-//! AWS credentials. The secret key and session token never appear in `Debug` output.
+//! AWS credentials and where they come from: a small async provider trait, the default chain
+//! (environment, shared profile files, ECS container endpoint, EC2 instance metadata with
+//! IMDSv2) and a cache that refreshes expiring credentials before they expire. The secret key
+//! and session token never appear in `Debug` output or error messages.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::profile::{Env, load_profile};
+use super::transport::{BoxFuture, HttpClient, HyperClient};
 
 /// An access key pair, with a session token for temporary credentials.
 #[derive(Clone, PartialEq, Eq)]
@@ -64,6 +71,470 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// Something that can produce credentials, possibly by asking a remote endpoint.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+}
+
+/// Fixed credentials are their own provider.
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+}
+
+/// No credentials could be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsError {
+    message: String,
+}
+
+impl CredentialsError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CredentialsError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CredentialsError {}
+
+/// What one link of the chain found.
+enum Found {
+    Credentials(Credentials),
+    /// Not configured here; the reason says what was looked at.
+    Nothing(String),
+}
+
+/// The default chain: `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`; the
+/// shared credentials and config files (`AWS_PROFILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+/// `AWS_CONFIG_FILE`); the ECS container endpoint
+/// (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`/`_FULL_URI`); EC2 instance metadata (IMDSv2; off
+/// when `AWS_EC2_METADATA_DISABLED=true`, endpoint from `AWS_EC2_METADATA_SERVICE_ENDPOINT`).
+/// The first source that is configured decides: its failure is the chain's failure.
+#[derive(Debug, Clone)]
+pub struct DefaultCredentialsChain {
+    env: Env,
+    http: Arc<dyn HttpClient>,
+}
+
+impl DefaultCredentialsChain {
+    pub fn new(env: Env) -> Result<Self, CredentialsError> {
+        let http = HyperClient::new(Some(Duration::from_secs(1))).map_err(|e| {
+            CredentialsError::new(format!(
+                "cannot create the HTTP client for credentials: {e}"
+            ))
+        })?;
+        Ok(Self::with_http_client(env, Arc::new(http)))
+    }
+
+    /// The chain, fetching container and instance credentials with `http`.
+    pub fn with_http_client(env: Env, http: Arc<dyn HttpClient>) -> Self {
+        DefaultCredentialsChain { env, http }
+    }
+
+    async fn resolve(&self) -> Result<Credentials, CredentialsError> {
+        let mut looked = Vec::new();
+        for source in [
+            Source::Environment,
+            Source::Profile,
+            Source::Container,
+            Source::InstanceMetadata,
+        ] {
+            match source.load(&self.env, self.http.as_ref()).await? {
+                Found::Credentials(credentials) => return Ok(credentials),
+                Found::Nothing(reason) => looked.push(reason),
+            }
+        }
+        Err(CredentialsError::new(format!(
+            "no AWS credentials found; looked at: {}",
+            looked.join("; ")
+        )))
+    }
+}
+
+impl ProvideCredentials for DefaultCredentialsChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(self.resolve())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    Environment,
+    Profile,
+    Container,
+    InstanceMetadata,
+}
+
+impl Source {
+    async fn load(self, env: &Env, http: &dyn HttpClient) -> Result<Found, CredentialsError> {
+        match self {
+            Source::Environment => from_environment(env),
+            Source::Profile => from_profile(env),
+            Source::Container => from_container(env, http).await,
+            Source::InstanceMetadata => from_instance_metadata(env, http).await,
+        }
+    }
+}
+
+fn from_environment(env: &Env) -> Result<Found, CredentialsError> {
+    match (
+        env.get("AWS_ACCESS_KEY_ID"),
+        env.get("AWS_SECRET_ACCESS_KEY"),
+    ) {
+        (Some(id), Some(secret)) => Ok(Found::Credentials(Credentials::new(
+            id,
+            secret,
+            env.get("AWS_SESSION_TOKEN"),
+        ))),
+        (Some(_), None) => Err(CredentialsError::new(
+            "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
+        )),
+        (None, Some(_)) => Err(CredentialsError::new(
+            "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not",
+        )),
+        (None, None) => Ok(Found::Nothing(
+            "environment (AWS_ACCESS_KEY_ID not set)".into(),
+        )),
+    }
+}
+
+fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
+    let (profile, looked) = load_profile(env);
+    let name = env.profile_name();
+    let Some(profile) = profile else {
+        return Ok(Found::Nothing(if looked.is_empty() {
+            "shared files (no home directory)".into()
+        } else {
+            looked.join(", ")
+        }));
+    };
+    match (
+        profile.get("aws_access_key_id"),
+        profile.get("aws_secret_access_key"),
+    ) {
+        (Some(id), Some(secret)) => Ok(Found::Credentials(Credentials::new(
+            id.clone(),
+            secret.clone(),
+            profile.get("aws_session_token").cloned(),
+        ))),
+        (Some(_), None) => Err(CredentialsError::new(format!(
+            "profile `{name}` has aws_access_key_id but no aws_secret_access_key"
+        ))),
+        _ => Ok(Found::Nothing(format!(
+            "{} (no access key in profile `{name}`)",
+            looked.join(", ")
+        ))),
+    }
+}
+
+const ECS_HOST: &str = "http://169.254.170.2";
+
+async fn from_container(env: &Env, http: &dyn HttpClient) -> Result<Found, CredentialsError> {
+    let url = match (
+        env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
+        env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+    ) {
+        (Some(relative), _) => format!("{ECS_HOST}{relative}"),
+        (None, Some(full)) => {
+            check_container_uri(&full)?;
+            full
+        }
+        (None, None) => {
+            return Ok(Found::Nothing(
+                "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI not set)".into(),
+            ));
+        }
+    };
+    let token = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+        Some(path) => Some(
+            std::fs::read_to_string(&path)
+                .map(|t| t.trim().to_string())
+                .map_err(|e| {
+                    CredentialsError::new(format!(
+                        "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
+                    ))
+                })?,
+        ),
+        None => env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+    };
+    let mut request = http::Request::builder().method("GET").uri(&url);
+    if let Some(token) = token {
+        request = request.header(http::header::AUTHORIZATION, token);
+    }
+    let request = request.body(Vec::new()).map_err(|e| {
+        CredentialsError::new(format!("invalid container credentials URI {url}: {e}"))
+    })?;
+    let response = fetch(http, request, "the container credentials endpoint").await?;
+    parse_credentials_json(&response, "the container credentials endpoint").map(Found::Credentials)
+}
+
+/// A full container URI must be HTTPS, or HTTP to loopback or the ECS/EKS agent addresses.
+fn check_container_uri(uri: &str) -> Result<(), CredentialsError> {
+    let parsed: http::Uri = uri.parse().map_err(|e| {
+        CredentialsError::new(format!(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI {uri:?} is not a URI: {e}"
+        ))
+    })?;
+    let host = parsed
+        .host()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let agent = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"].contains(&host);
+    match parsed.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if loopback || agent => Ok(()),
+        _ => Err(CredentialsError::new(format!(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI {uri:?} must use HTTPS, or HTTP to a loopback or container agent address"
+        ))),
+    }
+}
+
+const IMDS_ENDPOINT: &str = "http://169.254.169.254";
+const IMDS_IPV6_ENDPOINT: &str = "http://[fd00:ec2::254]";
+const IMDS_CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
+
+async fn from_instance_metadata(
+    env: &Env,
+    http: &dyn HttpClient,
+) -> Result<Found, CredentialsError> {
+    if env
+        .get("AWS_EC2_METADATA_DISABLED")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Ok(Found::Nothing(
+            "EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)".into(),
+        ));
+    }
+    let endpoint = env
+        .get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        .unwrap_or_else(|| match env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE") {
+            Some(mode) if mode.eq_ignore_ascii_case("ipv6") => IMDS_IPV6_ENDPOINT.to_string(),
+            _ => IMDS_ENDPOINT.to_string(),
+        });
+    let endpoint = endpoint.trim_end_matches('/');
+    let request = |method: &str, path: &str, token: Option<&str>| {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(format!("{endpoint}{path}"));
+        builder = match token {
+            Some(token) => builder.header("x-aws-ec2-metadata-token", token),
+            None => builder.header("x-aws-ec2-metadata-token-ttl-seconds", "21600"),
+        };
+        builder.body(Vec::new()).map_err(|e| {
+            CredentialsError::new(format!(
+                "invalid instance metadata endpoint {endpoint}: {e}"
+            ))
+        })
+    };
+    let what = "EC2 instance metadata";
+    // IMDSv2: a session token first, then the role name, then its credentials.
+    let token = match http_with_timeout(http, request("PUT", "/latest/api/token", None)?).await {
+        Ok(response) if response.status().is_success() => {
+            String::from_utf8_lossy(response.body()).trim().to_string()
+        }
+        Ok(response) => {
+            return Ok(Found::Nothing(format!(
+                "{what} at {endpoint} (token request answered HTTP {})",
+                response.status()
+            )));
+        }
+        Err(e) => return Ok(Found::Nothing(format!("{what} at {endpoint} ({e})"))),
+    };
+    let roles = fetch(
+        http,
+        request("GET", IMDS_CREDENTIALS_PATH, Some(&token))?,
+        what,
+    )
+    .await?;
+    let roles = String::from_utf8_lossy(&roles).to_string();
+    let Some(role) = roles.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return Ok(Found::Nothing(format!(
+            "{what} at {endpoint} (no instance role attached)"
+        )));
+    };
+    let path = format!("{IMDS_CREDENTIALS_PATH}{role}");
+    let body = fetch(http, request("GET", &path, Some(&token))?, what).await?;
+    parse_credentials_json(&body, what).map(Found::Credentials)
+}
+
+async fn http_with_timeout(
+    http: &dyn HttpClient,
+    request: http::Request<Vec<u8>>,
+) -> Result<http::Response<Vec<u8>>, String> {
+    match tokio::time::timeout(Duration::from_secs(2), http.send(request)).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out".into()),
+    }
+}
+
+async fn fetch(
+    http: &dyn HttpClient,
+    request: http::Request<Vec<u8>>,
+    what: &str,
+) -> Result<Vec<u8>, CredentialsError> {
+    let uri = request.uri().clone();
+    let response = http_with_timeout(http, request)
+        .await
+        .map_err(|e| CredentialsError::new(format!("{what} ({uri}): {e}")))?;
+    if !response.status().is_success() {
+        return Err(CredentialsError::new(format!(
+            "{what} ({uri}) answered HTTP {}",
+            response.status()
+        )));
+    }
+    Ok(response.into_body())
+}
+
+/// The JSON the container and instance endpoints answer with.
+fn parse_credentials_json(body: &[u8], what: &str) -> Result<Credentials, CredentialsError> {
+    let invalid =
+        |detail: &str| CredentialsError::new(format!("{what} sent unusable credentials: {detail}"));
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| invalid(&format!("not JSON ({e})")))?;
+    if let Some(code) = value
+        .get("Code")
+        .and_then(|c| c.as_str())
+        .filter(|c| *c != "Success")
+    {
+        return Err(invalid(&format!("Code is {code}")));
+    }
+    let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
+    let (Some(id), Some(secret)) = (field("AccessKeyId"), field("SecretAccessKey")) else {
+        return Err(invalid("AccessKeyId or SecretAccessKey missing"));
+    };
+    let mut credentials = Credentials::new(id, secret, field("Token"));
+    if let Some(expiration) = field("Expiration") {
+        let expires = parse_rfc3339(&expiration)
+            .ok_or_else(|| invalid(&format!("Expiration {expiration:?} is not RFC 3339")))?;
+        credentials = credentials.with_expiry(expires);
+    }
+    Ok(credentials)
+}
+
+/// `2026-01-02T03:04:05Z`, with optional fractional seconds and a `Z` or `±hh:mm` offset.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let (date, time) = text.split_once(['T', 't', ' '])?;
+    let mut date_parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (
+        date_parts.next()??,
+        date_parts.next()??,
+        date_parts.next()??,
+    );
+    let (clock, offset_secs) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+        (clock, 0)
+    } else {
+        let at = time.rfind(['+', '-'])?;
+        let (clock, offset) = time.split_at(at);
+        let sign = if offset.starts_with('-') { -1 } else { 1 };
+        let (h, m) = offset[1..].split_once(':')?;
+        (
+            clock,
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60),
+        )
+    };
+    let mut clock_parts = clock.splitn(3, ':');
+    let hour: i64 = clock_parts.next()?.parse().ok()?;
+    let minute: i64 = clock_parts.next()?.parse().ok()?;
+    let seconds: f64 = clock_parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || !(0.0..61.0).contains(&seconds)
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let total = days * 86_400 + hour * 3600 + minute * 60 - offset_secs;
+    let whole = u64::try_from(total).ok()?;
+    Some(UNIX_EPOCH + Duration::from_secs(whole) + Duration::from_secs_f64(seconds))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Caches another provider's credentials and fetches new ones when the cached ones are within
+/// `refresh_before` of expiring (five minutes by default). Concurrent callers wait for one fetch.
+#[derive(Debug)]
+pub struct CredentialsCache {
+    provider: Arc<dyn ProvideCredentials>,
+    cached: tokio::sync::Mutex<Option<Credentials>>,
+    refresh_before: Duration,
+    now: fn() -> SystemTime,
+}
+
+impl CredentialsCache {
+    pub fn new(provider: Arc<dyn ProvideCredentials>) -> Self {
+        CredentialsCache {
+            provider,
+            cached: tokio::sync::Mutex::new(None),
+            refresh_before: Duration::from_secs(300),
+            now: SystemTime::now,
+        }
+    }
+
+    #[cfg(test)]
+    fn with_clock(mut self, now: fn() -> SystemTime) -> Self {
+        self.now = now;
+        self
+    }
+
+    async fn get(&self) -> Result<Credentials, CredentialsError> {
+        let mut cached = self.cached.lock().await;
+        let now = (self.now)();
+        if let Some(credentials) = cached.as_ref() {
+            let fresh = credentials
+                .expires()
+                .is_none_or(|at| at > now + self.refresh_before);
+            if fresh {
+                return Ok(credentials.clone());
+            }
+        }
+        match self.provider.provide_credentials().await {
+            Ok(credentials) => {
+                *cached = Some(credentials.clone());
+                Ok(credentials)
+            }
+            // Keep using credentials that have not expired yet if the refresh fails.
+            Err(e) => match cached
+                .as_ref()
+                .filter(|c| c.expires().is_some_and(|at| at > now))
+            {
+                Some(still_valid) => Ok(still_valid.clone()),
+                None => Err(e),
+            },
+        }
+    }
+}
+
+impl ProvideCredentials for CredentialsCache {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(self.get())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +547,231 @@ mod tests {
         assert!(
             !debug.contains("very-secret") && !debug.contains("session-secret"),
             "{debug}"
+        );
+    }
+
+    fn no_network() -> Arc<dyn HttpClient> {
+        Arc::new(super::super::transport::InMemory::new(|request| {
+            panic!("unexpected request to {}", request.uri())
+        }))
+    }
+
+    fn chain(vars: &[(&str, &str)]) -> DefaultCredentialsChain {
+        let mut vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        vars.push(("HOME".into(), "/nonexistent-home".into()));
+        DefaultCredentialsChain::with_http_client(Env::from_vars(vars), no_network())
+    }
+
+    #[tokio::test]
+    async fn environment_comes_first() {
+        let c = chain(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+            ("AWS_SESSION_TOKEN", "T"),
+        ])
+        .provide_credentials()
+        .await
+        .expect("found");
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("AKID", "S", Some("T"))
+        );
+        let err = chain(&[("AWS_ACCESS_KEY_ID", "AKID")])
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_name_every_place_looked_at() {
+        let err = chain(&[("AWS_EC2_METADATA_DISABLED", "true")])
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        for place in [
+            "environment (AWS_ACCESS_KEY_ID not set)",
+            "/nonexistent-home/.aws/config",
+            "/nonexistent-home/.aws/credentials",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "disabled by AWS_EC2_METADATA_DISABLED",
+        ] {
+            assert!(text.contains(place), "{place} missing from: {text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn profile_credentials_from_the_shared_files() {
+        let dir = std::env::temp_dir().join(format!("creds-profile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("credentials");
+        std::fs::write(
+            &file,
+            "[work]\naws_access_key_id = AKWORK\naws_secret_access_key = SWORK\n",
+        )
+        .expect("write");
+        let file_path = file.display().to_string();
+        let c = chain(&[
+            ("AWS_SHARED_CREDENTIALS_FILE", file_path.as_str()),
+            ("AWS_PROFILE", "work"),
+        ])
+        .provide_credentials()
+        .await
+        .expect("found");
+        assert_eq!(c.access_key_id(), "AKWORK");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[tokio::test]
+    async fn container_full_uri_must_be_safe() {
+        let err = chain(&[(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://example.com/creds",
+        )])
+        .provide_credentials()
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("must use HTTPS"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn container_credentials_with_token_and_expiry() {
+        let http = Arc::new(super::super::transport::InMemory::new(|request| {
+            assert_eq!(request.uri(), "http://127.0.0.1:9/creds");
+            assert_eq!(request.headers()["authorization"], "Bearer tok");
+            Ok(http::Response::new(
+                br#"{"AccessKeyId":"AKC","SecretAccessKey":"SC","Token":"TC","Expiration":"2030-01-02T03:04:05Z"}"#.to_vec(),
+            ))
+        }));
+        let env = Env::from_vars([
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:9/creds",
+            ),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer tok"),
+            ("HOME", "/nonexistent-home"),
+        ]);
+        let c = DefaultCredentialsChain::with_http_client(env, http)
+            .provide_credentials()
+            .await
+            .expect("found");
+        assert_eq!((c.access_key_id(), c.session_token()), ("AKC", Some("TC")));
+        assert_eq!(c.expires(), parse_rfc3339("2030-01-02T03:04:05Z"));
+    }
+
+    #[tokio::test]
+    async fn instance_metadata_uses_a_session_token_first() {
+        let http = Arc::new(super::super::transport::InMemory::new(|request| {
+            let path = request.uri().path().to_string();
+            let body: &[u8] = match (request.method().as_str(), path.as_str()) {
+                ("PUT", "/latest/api/token") => {
+                    assert_eq!(request.headers()["x-aws-ec2-metadata-token-ttl-seconds"], "21600");
+                    b"session-token"
+                }
+                ("GET", "/latest/meta-data/iam/security-credentials/") => {
+                    assert_eq!(request.headers()["x-aws-ec2-metadata-token"], "session-token");
+                    b"my-role\n"
+                }
+                ("GET", "/latest/meta-data/iam/security-credentials/my-role") => {
+                    br#"{"Code":"Success","AccessKeyId":"AKI","SecretAccessKey":"SI","Token":"TI","Expiration":"2030-01-02T03:04:05Z"}"#
+                }
+                other => panic!("unexpected {other:?}"),
+            };
+            Ok(http::Response::new(body.to_vec()))
+        }));
+        let env = Env::from_vars([
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9/"),
+            ("HOME", "/nonexistent-home"),
+        ]);
+        let c = DefaultCredentialsChain::with_http_client(env, http)
+            .provide_credentials()
+            .await
+            .expect("found");
+        assert_eq!(c.access_key_id(), "AKI");
+    }
+
+    #[test]
+    fn rfc3339_timestamps_parse() {
+        let at = |s| {
+            parse_rfc3339(s).map(|t| {
+                t.duration_since(UNIX_EPOCH)
+                    .expect("after epoch")
+                    .as_secs_f64()
+            })
+        };
+        assert_eq!(at("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(at("2026-01-02T03:04:05Z"), Some(1_767_323_045.0));
+        assert_eq!(at("2026-01-02T04:04:05+01:00"), Some(1_767_323_045.0));
+        assert_eq!(at("2026-01-02T03:04:05.5Z"), Some(1_767_323_045.5));
+        assert_eq!(at("2026-13-02T03:04:05Z"), None);
+        assert_eq!(at("yesterday"), None);
+    }
+
+    #[derive(Debug)]
+    struct Counting(std::sync::atomic::AtomicUsize, Duration);
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let expires = UNIX_EPOCH + Duration::from_secs(1_000_000) + self.1;
+            Box::pin(std::future::ready(Ok(Credentials::new(
+                format!("AK{n}"),
+                "S",
+                None,
+            )
+            .with_expiry(expires))))
+        }
+    }
+
+    #[tokio::test]
+    async fn cache_refreshes_only_near_expiry() {
+        fn clock() -> SystemTime {
+            UNIX_EPOCH + Duration::from_secs(1_000_000)
+        }
+        // Expires in an hour: cached.
+        let long = Arc::new(Counting(Default::default(), Duration::from_secs(3600)));
+        let cache = CredentialsCache::new(long.clone()).with_clock(clock);
+        assert_eq!(
+            cache
+                .provide_credentials()
+                .await
+                .expect("ok")
+                .access_key_id(),
+            "AK0"
+        );
+        assert_eq!(
+            cache
+                .provide_credentials()
+                .await
+                .expect("ok")
+                .access_key_id(),
+            "AK0"
+        );
+        // Expires in a minute, inside the five-minute window: refreshed on every call.
+        let short = Arc::new(Counting(Default::default(), Duration::from_secs(60)));
+        let cache = CredentialsCache::new(short.clone()).with_clock(clock);
+        assert_eq!(
+            cache
+                .provide_credentials()
+                .await
+                .expect("ok")
+                .access_key_id(),
+            "AK0"
+        );
+        assert_eq!(
+            cache
+                .provide_credentials()
+                .await
+                .expect("ok")
+                .access_key_id(),
+            "AK1"
         );
     }
 }

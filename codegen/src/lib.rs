@@ -69,6 +69,7 @@ mod runtime {
     pub mod errors;
     pub mod json;
     pub mod pattern;
+    pub mod profile;
     pub mod sigv4;
     pub mod transport;
     pub mod validation;
