@@ -6,9 +6,22 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where settings come from: the process environment, or a fixed set of variables.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Env {
     fixed: Option<Arc<BTreeMap<String, String>>>,
+}
+
+/// Names only: values may be secrets.
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.fixed {
+            None => f.write_str("Env(process environment)"),
+            Some(vars) => f
+                .debug_tuple("Env")
+                .field(&vars.keys().collect::<Vec<_>>())
+                .finish(),
+        }
+    }
 }
 
 impl Env {
@@ -166,6 +179,16 @@ pub(crate) fn resolve_region(env: &Env) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_variable_names_not_values() {
+        let env = Env::from_vars([("AWS_SECRET_ACCESS_KEY", "hunter2")]);
+        let debug = format!("{env:?}");
+        assert!(
+            debug.contains("AWS_SECRET_ACCESS_KEY") && !debug.contains("hunter2"),
+            "{debug}"
+        );
+    }
 
     #[test]
     fn config_and_credentials_sections_differ() {

@@ -65,11 +65,14 @@ pub fn default_operations() -> Operations {
 #[allow(dead_code)]
 #[path = "../runtime"]
 mod runtime {
+    pub mod config;
     pub mod credentials;
     pub mod errors;
     pub mod json;
+    pub mod orchestrator;
     pub mod pattern;
     pub mod profile;
+    pub mod retry;
     pub mod sigv4;
     pub mod transport;
     pub mod validation;

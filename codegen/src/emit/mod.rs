@@ -111,8 +111,8 @@ fn cargo_toml(krate: &Crate) -> String {
          [package]\n\
          name = \"{package}\"\n\
          version = \"0.1.0\"\n\
-         edition = \"2021\"\n\
-         rust-version = \"1.82\"\n\
+         edition = \"2024\"\n\
+         rust-version = \"1.88\"\n\
          description = \"{title} client ({ops}), generated from its Smithy model\"\n\
          license = \"Apache-2.0\"\n\
          publish = false\n\

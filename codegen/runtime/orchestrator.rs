@@ -1,0 +1,426 @@
+//! One call, end to end: the request goes to the endpoint, is signed afresh for every attempt,
+//! sent with the read timeout, and retried per the retry strategy. Generated operation code
+//! validates and serializes before, and parses after.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::config::{Config, ConfigError, TimeSource};
+use super::credentials::{CredentialsError, ProvideCredentials};
+use super::json::parse_error;
+use super::retry::{RetryConfig, RetryKind, TokenBucket, classify_response};
+use super::sigv4::{Signer, SigningError, SigningParams};
+use super::transport::{HttpClient, HyperClient, TransportError, TransportErrorKind};
+
+/// What a generated crate tells the runtime about its service.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ServiceInfo {
+    /// `aws.auth#sigv4` `name`.
+    pub(crate) signing_name: &'static str,
+    /// `aws.api#service` `endpointPrefix`.
+    pub(crate) endpoint_prefix: &'static str,
+    /// `crate-name/version`, the start of the `User-Agent` header.
+    pub(crate) user_agent: &'static str,
+}
+
+/// Why a request got no HTTP response to parse.
+#[derive(Debug)]
+pub(crate) enum DispatchError {
+    Credentials(CredentialsError),
+    Signing(SigningError),
+    Transport(TransportError),
+}
+
+/// The shared state behind a client: cheap to clone through an `Arc`.
+pub(crate) struct Handle {
+    service: ServiceInfo,
+    region: String,
+    endpoint: http::Uri,
+    credentials: Arc<dyn ProvideCredentials>,
+    http: Arc<dyn HttpClient>,
+    signer: Signer,
+    bucket: TokenBucket,
+    retry: RetryConfig,
+    read_timeout: Option<std::time::Duration>,
+    validate: bool,
+    user_agent: http::HeaderValue,
+    time_source: Option<TimeSource>,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("service", &self.service.signing_name)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Handle {
+    pub(crate) fn new(service: ServiceInfo, config: Config) -> Result<Handle, ConfigError> {
+        let region = config.region.ok_or_else(|| {
+            ConfigError(
+                "no region configured: set one with Config::builder().region(..), or use Config::from_env() (AWS_REGION, AWS_DEFAULT_REGION, the profile's region)".into(),
+            )
+        })?;
+        let credentials = config.credentials.ok_or_else(|| {
+            ConfigError(
+                "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
+            )
+        })?;
+        let endpoint_text = match &config.endpoint_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("https://{}.{region}.amazonaws.com", service.endpoint_prefix),
+        };
+        let endpoint: http::Uri = endpoint_text.parse().map_err(|e| {
+            ConfigError(format!("endpoint URL {endpoint_text:?} is not a URL: {e}"))
+        })?;
+        if endpoint.scheme().is_none() || endpoint.host().is_none() {
+            return Err(ConfigError(format!(
+                "endpoint URL {endpoint_text:?} needs a scheme and a host"
+            )));
+        }
+        let http = match config.http_client {
+            Some(http) => http,
+            None => Arc::new(
+                HyperClient::new(config.connect_timeout).map_err(|e| ConfigError(e.to_string()))?,
+            ),
+        };
+        let mut user_agent = format!("{} lang/rust", service.user_agent);
+        if let Some(app) = &config.app_name {
+            user_agent.push_str(&format!(" app/{app}"));
+        }
+        let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|_| {
+            ConfigError(format!(
+                "app name {:?} is not a valid header value",
+                config.app_name
+            ))
+        })?;
+        Ok(Handle {
+            service,
+            region,
+            endpoint,
+            credentials,
+            http,
+            signer: Signer::default(),
+            bucket: TokenBucket::default(),
+            retry: config.retry,
+            read_timeout: config.read_timeout,
+            validate: config.validate,
+            user_agent,
+            time_source: config.time_source,
+        })
+    }
+
+    pub(crate) fn validates(&self) -> bool {
+        self.validate
+    }
+
+    fn now(&self) -> SystemTime {
+        self.time_source
+            .as_ref()
+            .map_or_else(SystemTime::now, |now| now())
+    }
+
+    /// Sends `request` (a path-only URI, as the serializers build it) to the endpoint.
+    /// `retryable_codes` are the operation's modeled `@retryable` errors. The final response is
+    /// returned whatever its status; only a request that got no response at all is an error.
+    pub(crate) async fn invoke(
+        &self,
+        request: http::Request<Vec<u8>>,
+        retryable_codes: &[&str],
+    ) -> Result<http::Response<Vec<u8>>, DispatchError> {
+        let (mut parts, body) = request.into_parts();
+        parts.uri = self.resolve(&parts.uri)?;
+        let host = parts
+            .uri
+            .authority()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default();
+        let host = strip_default_port(&host, parts.uri.scheme_str());
+        parts.headers.insert(
+            http::header::HOST,
+            http::HeaderValue::from_str(&host).map_err(|_| {
+                DispatchError::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("invalid host {host:?}"),
+                ))
+            })?,
+        );
+        parts
+            .headers
+            .insert(http::header::USER_AGENT, self.user_agent.clone());
+        parts.headers.insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from(body.len()),
+        );
+
+        let mut attempt = 1;
+        let mut taken = 0;
+        loop {
+            let credentials = self
+                .credentials
+                .provide_credentials()
+                .await
+                .map_err(DispatchError::Credentials)?;
+            let mut request = http::Request::new(body.clone());
+            *request.method_mut() = parts.method.clone();
+            *request.uri_mut() = parts.uri.clone();
+            *request.headers_mut() = parts.headers.clone();
+            let params = SigningParams {
+                credentials: &credentials,
+                region: &self.region,
+                service: self.service.signing_name,
+                time: self.now(),
+            };
+            self.signer
+                .sign(&mut request, &params)
+                .map_err(DispatchError::Signing)?;
+            let result = self.send_once(request).await;
+            let retry = match &result {
+                Ok(response) if response.status().is_success() => None,
+                Ok(response) => {
+                    let error = parse_error(
+                        response.status().as_u16(),
+                        response.headers(),
+                        response.body(),
+                    );
+                    classify_response(error.status, error.code.as_deref(), retryable_codes)
+                }
+                Err(e) if e.is_timeout() => Some(RetryKind::Timeout),
+                Err(e) if e.is_retryable() => Some(RetryKind::Transient),
+                Err(_) => None,
+            };
+            if let Some(kind) = retry.filter(|_| attempt < self.retry.max_attempts())
+                && let Some(cost) = self.bucket.acquire(kind)
+            {
+                taken += cost;
+                tokio::time::sleep(self.retry.backoff(attempt)).await;
+                attempt += 1;
+                continue;
+            }
+            if matches!(&result, Ok(response) if response.status().is_success()) {
+                self.bucket.success(taken);
+            }
+            return result.map_err(DispatchError::Transport);
+        }
+    }
+
+    async fn send_once(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        match self.read_timeout {
+            None => self.http.send(request).await,
+            Some(limit) => match tokio::time::timeout(limit, self.http.send(request)).await {
+                Ok(result) => result,
+                Err(_) => Err(TransportError::new(
+                    TransportErrorKind::ReadTimeout,
+                    format!("no complete response within the read timeout of {limit:?}"),
+                )),
+            },
+        }
+    }
+
+    /// The endpoint's scheme and authority, its path as a prefix of the request's path.
+    fn resolve(&self, uri: &http::Uri) -> Result<http::Uri, DispatchError> {
+        let base_path = self.endpoint.path().trim_end_matches('/');
+        let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut parts = self.endpoint.clone().into_parts();
+        parts.path_and_query = Some(format!("{base_path}{path_and_query}").parse().map_err(
+            |e| {
+                DispatchError::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("invalid request path: {e}"),
+                ))
+            },
+        )?);
+        http::Uri::from_parts(parts).map_err(|e| {
+            DispatchError::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                format!("invalid request URI: {e}"),
+            ))
+        })
+    }
+}
+
+fn strip_default_port(authority: &str, scheme: Option<&str>) -> String {
+    match (scheme, authority.rsplit_once(':')) {
+        (Some("https"), Some((host, "443"))) | (Some("http"), Some((host, "80"))) => {
+            host.to_string()
+        }
+        _ => authority.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::credentials::Credentials;
+    use crate::runtime::transport::InMemory;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    const SERVICE: ServiceInfo = ServiceInfo {
+        signing_name: "svc",
+        endpoint_prefix: "svc",
+        user_agent: "svc/1.0",
+    };
+
+    fn handle(config: crate::runtime::config::ConfigBuilder) -> Handle {
+        Handle::new(SERVICE, config.build()).expect("valid config")
+    }
+
+    fn base() -> crate::runtime::config::ConfigBuilder {
+        Config::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(1)))
+    }
+
+    type Log = Arc<Mutex<Vec<http::Request<Vec<u8>>>>>;
+
+    fn scripted(statuses: &'static [(u16, &'static str)]) -> (InMemory, Log) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let client = InMemory::new(move |request| {
+            let mut log = log.lock().expect("lock");
+            let (status, body) = statuses[log.len().min(statuses.len() - 1)];
+            log.push(request);
+            let mut response = http::Response::new(body.as_bytes().to_vec());
+            *response.status_mut() = http::StatusCode::from_u16(status).expect("status");
+            Ok(response)
+        });
+        (client, seen)
+    }
+
+    #[test]
+    fn missing_region_or_credentials_is_a_clear_error() {
+        let err = Handle::new(
+            SERVICE,
+            Config::builder()
+                .credentials(Credentials::new("a", "b", None))
+                .build(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("no region configured"), "{err}");
+        let err = Handle::new(SERVICE, Config::builder().region("r").build()).unwrap_err();
+        assert!(
+            err.to_string().starts_with("no credentials configured"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn regional_endpoint_headers_and_signature() {
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let h = handle(base().http_client(client).app_name("demo"));
+        h.invoke(http::Request::new(b"{}".to_vec()), &[])
+            .await
+            .expect("ok");
+        let seen = seen.lock().expect("lock");
+        let request = &seen[0];
+        assert_eq!(request.uri(), "https://svc.eu-west-1.amazonaws.com/");
+        assert_eq!(request.headers()["host"], "svc.eu-west-1.amazonaws.com");
+        assert_eq!(
+            request.headers()["user-agent"],
+            "svc/1.0 lang/rust app/demo"
+        );
+        assert_eq!(request.headers()["content-length"], "2");
+        let auth = request.headers()["authorization"].to_str().expect("ascii");
+        assert!(auth.contains("/eu-west-1/svc/aws4_request"), "{auth}");
+    }
+
+    #[tokio::test]
+    async fn endpoint_override_keeps_port_and_path_prefix() {
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let h = handle(
+            base()
+                .http_client(client)
+                .endpoint_url("http://127.0.0.1:8080/base/"),
+        );
+        h.invoke(http::Request::new(Vec::new()), &[])
+            .await
+            .expect("ok");
+        let seen = seen.lock().expect("lock");
+        assert_eq!(seen[0].uri(), "http://127.0.0.1:8080/base/");
+        assert_eq!(seen[0].headers()["host"], "127.0.0.1:8080");
+    }
+
+    #[tokio::test]
+    async fn retries_transient_errors_then_returns_the_success() {
+        let (client, seen) = scripted(&[(503, ""), (500, "{}"), (200, "{}")]);
+        let h = handle(base().http_client(client));
+        let response = h
+            .invoke(http::Request::new(Vec::new()), &[])
+            .await
+            .expect("ok");
+        assert_eq!(response.status(), 200);
+        assert_eq!(seen.lock().expect("lock").len(), 3);
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_max_attempts_with_the_last_response() {
+        let (client, seen) = scripted(&[(400, r#"{"__type":"ThrottlingException"}"#)]);
+        let h = handle(
+            base().http_client(client).retry_config(
+                RetryConfig::default()
+                    .with_max_attempts(4)
+                    .with_initial_backoff(Duration::from_millis(1)),
+            ),
+        );
+        let response = h
+            .invoke(http::Request::new(Vec::new()), &[])
+            .await
+            .expect("a response");
+        assert_eq!(response.status(), 400);
+        assert_eq!(seen.lock().expect("lock").len(), 4);
+    }
+
+    #[tokio::test]
+    async fn client_errors_and_unmodeled_codes_are_not_retried_but_modeled_retryable_ones_are() {
+        let (client, seen) = scripted(&[(400, r#"{"__type":"InvalidParameterException"}"#)]);
+        let h = handle(base().http_client(client));
+        h.invoke(http::Request::new(Vec::new()), &[])
+            .await
+            .expect("a response");
+        assert_eq!(seen.lock().expect("lock").len(), 1);
+        let (client, seen) = scripted(&[(400, r#"{"__type":"Busy"}"#), (200, "{}")]);
+        let h = handle(base().http_client(client));
+        h.invoke(http::Request::new(Vec::new()), &["Busy"])
+            .await
+            .expect("a response");
+        assert_eq!(seen.lock().expect("lock").len(), 2);
+    }
+
+    #[tokio::test]
+    async fn every_attempt_is_signed_afresh() {
+        let (client, seen) = scripted(&[(500, ""), (200, "{}")]);
+        let clock = Arc::new(Mutex::new(
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_323_045),
+        ));
+        let ticking = clock.clone();
+        let h = handle(base().http_client(client).time_source(move || {
+            let mut now = ticking.lock().expect("lock");
+            *now += Duration::from_secs(1);
+            *now
+        }));
+        h.invoke(http::Request::new(b"{}".to_vec()), &[])
+            .await
+            .expect("ok");
+        let seen = seen.lock().expect("lock");
+        assert_eq!(seen[0].body(), seen[1].body());
+        assert_ne!(
+            seen[0].headers()["x-amz-date"],
+            seen[1].headers()["x-amz-date"]
+        );
+        assert_ne!(
+            seen[0].headers()["authorization"],
+            seen[1].headers()["authorization"]
+        );
+    }
+}
