@@ -101,6 +101,13 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+/// A missing required member found by a builder is a validation failure of that member.
+impl From<BuildError> for super::validation::ValidationError {
+    fn from(error: BuildError) -> Self {
+        super::validation::ValidationError::required(error.member)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

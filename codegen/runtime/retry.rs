@@ -83,6 +83,11 @@ pub(crate) const THROTTLING_CODES: &[&str] = &[
     "EC2ThrottledException",
 ];
 
+/// Whether an error code means throttling.
+pub(crate) fn is_throttling_code(code: &str) -> bool {
+    THROTTLING_CODES.contains(&code)
+}
+
 /// HTTP statuses retried as transient.
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 

@@ -33,7 +33,10 @@ pub struct Service {
     pub version: String,
     /// The `X-Amz-Target` prefix: the service shape's name.
     pub target_prefix: String,
-    pub signing_name: Option<String>,
+    /// SigV4 signing name: `aws.auth#sigv4` `name`, else the endpoint prefix.
+    pub signing_name: String,
+    /// `aws.api#service` `endpointPrefix`, else the lower-cased service name.
+    pub endpoint_prefix: String,
     pub protocol: Protocol,
 }
 
@@ -99,6 +102,8 @@ pub struct ErrorRef {
     pub code: String,
     pub ty: TypePath,
     pub fault: ErrorFault,
+    /// The shape has `@retryable`.
+    pub retryable: bool,
     pub docs: Option<String>,
 }
 
@@ -309,6 +314,11 @@ impl<'m> Builder<'m> {
             unreachable!("selection.service is a service")
         };
         let traits = &shape.traits;
+        let endpoint_prefix = traits
+            .aws_service
+            .as_ref()
+            .and_then(|s| s.endpoint_prefix.clone())
+            .unwrap_or_else(|| shape.id.name().to_ascii_lowercase());
         Ok(Service {
             id: shape.id.clone(),
             title: traits
@@ -319,7 +329,11 @@ impl<'m> Builder<'m> {
             docs: traits.documentation.clone(),
             version: svc.version.clone(),
             target_prefix: shape.id.name().to_string(),
-            signing_name: traits.sigv4.as_ref().map(|s| s.name.clone()),
+            signing_name: traits
+                .sigv4
+                .as_ref()
+                .map_or_else(|| endpoint_prefix.clone(), |s| s.name.clone()),
+            endpoint_prefix,
             protocol,
         })
     }
@@ -426,6 +440,7 @@ impl<'m> Builder<'m> {
                 code: error_id.name().to_string(),
                 ty: self.paths[error_id].clone(),
                 fault,
+                retryable: error.traits.retryable,
                 docs: error.traits.documentation.clone(),
             });
         }

@@ -65,6 +65,7 @@ pub fn default_operations() -> Operations {
 #[allow(dead_code)]
 #[path = "../runtime"]
 mod runtime {
+    pub mod aws_credentials;
     pub mod config;
     pub mod credentials;
     pub mod errors;

@@ -2,8 +2,11 @@
 
 //! Errors: the modeled error shapes, and the errors every operation shares.
 
+pub use crate::runtime::credentials::CredentialsError;
 pub use crate::runtime::errors::{BuildError, Unhandled};
 pub use crate::runtime::json::DeserializeError;
+pub use crate::runtime::sigv4::SigningError;
+pub use crate::runtime::transport::TransportError;
 pub use crate::runtime::validation::{ValidationError, Violation, ViolationKind};
 
 /// The caller does not have permission to perform this action.

@@ -6,18 +6,45 @@
 //!
 //! Amazon Rekognition provides image and video analysis. This model covers only the Face Liveness operations, which check whether the person in front of a camera is physically present: one call starts a liveness session and another retrieves its results.
 
+pub mod client;
 pub mod error;
 pub mod operation;
 pub mod types;
 mod protocol;
 mod validate;
+pub use client::Client;
+
+/// Client configuration, credentials and the HTTP transport.
+pub mod config {
+    pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
+    pub use crate::runtime::credentials::{
+        Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain,
+        ProvideCredentials,
+    };
+    pub use crate::runtime::profile::Env;
+    pub use crate::runtime::retry::RetryConfig;
+    pub use crate::runtime::transport::{
+        BoxFuture, HttpClient, HyperClient, InMemory, TransportError, TransportErrorKind,
+    };
+    #[cfg(feature = "aws-credential-types")]
+    pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
+}
 
 /// Hand-written support code shared by every generated crate. Not every crate uses
 /// every helper.
 #[allow(dead_code)]
 mod runtime {
+    #[cfg(feature = "aws-credential-types")]
+    pub(crate) mod aws_credentials;
+    pub(crate) mod config;
+    pub(crate) mod credentials;
     pub(crate) mod errors;
     pub(crate) mod json;
+    pub(crate) mod orchestrator;
     pub(crate) mod pattern;
+    pub(crate) mod profile;
+    pub(crate) mod retry;
+    pub(crate) mod sigv4;
+    pub(crate) mod transport;
     pub(crate) mod validation;
 }

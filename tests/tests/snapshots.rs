@@ -15,8 +15,8 @@ fn default_selection_every_generated_file() {
 }
 
 /// Snapshots a fixture's generated modules, leaving out what the default snapshots already
-/// show: the runtime (verbatim copies), the crate root and manifest, module lists, and modules
-/// with nothing in them but re-exports.
+/// show: the runtime (verbatim copies), the crate root, manifest and client, module lists, and
+/// modules with nothing in them but re-exports.
 fn snapshot_fixture(name: &str) {
     let generated =
         generate_from_file(&fixture(&format!("{name}.json")), &Operations::All).unwrap();
@@ -25,6 +25,7 @@ fn snapshot_fixture(name: &str) {
             "Cargo.toml",
             "rustfmt.toml",
             "src/lib.rs",
+            "src/client.rs",
             "src/operation.rs",
         ];
         if path.starts_with("src/runtime/")

@@ -1,5 +1,6 @@
 //! Emit: one token stream per output file, built from the IR with `quote`.
 
+mod client;
 mod operation;
 mod protocol;
 mod types;
@@ -21,11 +22,28 @@ pub enum Output {
 
 /// The runtime modules, written verbatim into every generated crate.
 pub const RUNTIME: &[(&str, &str)] = &[
+    (
+        "aws_credentials",
+        include_str!("../../runtime/aws_credentials.rs"),
+    ),
+    ("config", include_str!("../../runtime/config.rs")),
+    ("credentials", include_str!("../../runtime/credentials.rs")),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("json", include_str!("../../runtime/json.rs")),
+    (
+        "orchestrator",
+        include_str!("../../runtime/orchestrator.rs"),
+    ),
     ("pattern", include_str!("../../runtime/pattern.rs")),
+    ("profile", include_str!("../../runtime/profile.rs")),
+    ("retry", include_str!("../../runtime/retry.rs")),
+    ("sigv4", include_str!("../../runtime/sigv4.rs")),
+    ("transport", include_str!("../../runtime/transport.rs")),
     ("validation", include_str!("../../runtime/validation.rs")),
 ];
+
+/// Runtime modules compiled only with a cargo feature of the generated crate.
+const FEATURE_GATED: &[(&str, &str)] = &[("aws_credentials", "aws-credential-types")];
 
 /// Every file of the crate, keyed by path relative to the crate root.
 pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
@@ -48,6 +66,10 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
     files.insert(
         "src/lib.rs".to_string(),
         Output::Rust(lib_rs(krate, &runtime)),
+    );
+    files.insert(
+        "src/client.rs".to_string(),
+        Output::Rust(client::client_rs(krate)),
     );
     files.insert(
         "src/types.rs".to_string(),
@@ -96,14 +118,48 @@ fn without_tests(source: &str) -> &str {
 }
 
 fn cargo_toml(krate: &Crate) -> String {
-    let mut deps = vec![("base64", "0.22"), ("http", "1"), ("serde_json", "1")];
+    let mut deps = vec![
+        ("base64", "\"0.22\""),
+        ("bytes", "\"1\""),
+        ("fastrand", "\"2\""),
+        ("hmac", "\"0.13\""),
+        ("http", "\"1\""),
+        ("http-body-util", "\"0.1\""),
+        (
+            "hyper",
+            r#"{ version = "1", features = ["client", "http1"] }"#,
+        ),
+        (
+            "hyper-rustls",
+            r#"{ version = "0.27", default-features = false, features = ["http1", "tls12", "ring", "webpki-roots"] }"#,
+        ),
+        (
+            "hyper-util",
+            r#"{ version = "0.1", features = ["client-legacy", "http1", "tokio"] }"#,
+        ),
+        ("percent-encoding", "\"2\""),
+        (
+            "rustls",
+            r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
+        ),
+        ("serde_json", "\"1\""),
+        ("sha2", "\"0.11\""),
+        (
+            "tokio",
+            r#"{ version = "1", features = ["rt", "time", "sync"] }"#,
+        ),
+        (
+            "aws-credential-types",
+            r#"{ version = "1", optional = true }"#,
+        ),
+    ];
     if !krate.patterns.is_empty() {
-        deps.push(("regress", "0.12"));
+        deps.push(("regress", "\"0.12\""));
     }
     deps.sort();
     let deps: String = deps
         .iter()
-        .map(|(name, version)| format!("{name} = \"{version}\"\n"))
+        .map(|(name, spec)| format!("{name} = {spec}\n"))
         .collect();
     let ops: Vec<&str> = krate.operations.iter().map(|op| op.name.as_str()).collect();
     format!(
@@ -116,6 +172,10 @@ fn cargo_toml(krate: &Crate) -> String {
          description = \"{title} client ({ops}), generated from its Smithy model\"\n\
          license = \"Apache-2.0\"\n\
          publish = false\n\
+         \n\
+         [features]\n\
+         # Accept credentials providers from the AWS SDK's `aws-credential-types` (e.g. `aws-config`).\n\
+         aws-credential-types = [\"dep:aws-credential-types\"]\n\
          \n\
          [dependencies]\n\
          {deps}",
@@ -154,18 +214,38 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         quote!(#![doc = #line])
     });
     let runtime = runtime.iter().map(|name| {
+        let gate = FEATURE_GATED
+            .iter()
+            .find(|(module, _)| module == name)
+            .map(|(_, feature)| quote!(#[cfg(feature = #feature)]));
         let name = ident(name);
-        quote!(pub(crate) mod #name;)
+        quote!(#gate pub(crate) mod #name;)
     });
     quote! {
         #(#intro)*
 
+        pub mod client;
         pub mod error;
         pub mod operation;
         pub mod types;
 
         mod protocol;
         mod validate;
+
+        pub use client::Client;
+
+        /// Client configuration, credentials and the HTTP transport.
+        pub mod config {
+            pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
+            pub use crate::runtime::credentials::{
+                Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain, ProvideCredentials,
+            };
+            pub use crate::runtime::profile::Env;
+            pub use crate::runtime::retry::RetryConfig;
+            pub use crate::runtime::transport::{BoxFuture, HttpClient, HyperClient, InMemory, TransportError, TransportErrorKind};
+            #[cfg(feature = "aws-credential-types")]
+            pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
+        }
 
         /// Hand-written support code shared by every generated crate. Not every crate uses
         /// every helper.

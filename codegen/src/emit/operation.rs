@@ -53,10 +53,12 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
         .map(|s| super::types::structure(s, &module));
     let error_enum = error_enum(op, &module);
     let wire = wire_functions(krate, op, &module);
+    let fluent = fluent_builder(krate, op, &module);
     quote! {
         #(#header)*
 
         #(#structs)*
+        #fluent
         #error_enum
         #wire
     }
@@ -118,6 +120,14 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
+            /// The input breaks the model's constraints; nothing was sent.
+            Validation(crate::error::ValidationError),
+            /// No credentials could be had.
+            Credentials(crate::error::CredentialsError),
+            /// The request could not be signed.
+            Signing(crate::error::SigningError),
+            /// No complete HTTP response: the connection failed or timed out.
+            Transport(crate::error::TransportError),
             /// The response did not have the shape the model promises.
             MalformedResponse(crate::error::DeserializeError),
             /// An error the model does not list for this operation.
@@ -129,8 +139,32 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
             pub fn code(&self) -> Option<&str> {
                 match self {
                     #(#codes)*
-                    Self::MalformedResponse(_) => None,
                     Self::Unhandled(error) => error.code(),
+                    _ => None,
+                }
+            }
+
+            /// The service asked the client to slow down (a throttling error code or HTTP 429).
+            pub fn is_throttling(&self) -> bool {
+                self.code().is_some_and(crate::runtime::retry::is_throttling_code)
+                    || matches!(self, Self::Unhandled(e) if e.status() == 429)
+            }
+
+            /// Whether the same request may succeed later: throttling, server faults, modeled
+            /// `@retryable` errors and transport failures. Client errors such as invalid
+            /// parameters are not.
+            pub fn is_retryable(&self) -> bool {
+                self.is_throttling()
+                    || self.is_server_fault()
+                    || self.code().is_some_and(|code| RETRYABLE_ERRORS.contains(&code))
+                    || matches!(self, Self::Transport(e) if e.is_retryable())
+            }
+
+            /// The `x-amzn-RequestId` of an unmodeled error response.
+            pub fn request_id(&self) -> Option<&str> {
+                match self {
+                    Self::Unhandled(error) => error.request_id(),
+                    _ => None,
                 }
             }
 
@@ -144,6 +178,10 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
                     #(#display)*
+                    Self::Validation(error) => std::fmt::Display::fmt(error, f),
+                    Self::Credentials(error) => std::fmt::Display::fmt(error, f),
+                    Self::Signing(error) => std::fmt::Display::fmt(error, f),
+                    Self::Transport(error) => std::fmt::Display::fmt(error, f),
                     Self::MalformedResponse(error) => std::fmt::Display::fmt(error, f),
                     Self::Unhandled(error) => std::fmt::Display::fmt(error, f),
                 }
@@ -154,6 +192,10 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     #(#source)*
+                    Self::Validation(error) => Some(error),
+                    Self::Credentials(error) => Some(error),
+                    Self::Signing(error) => Some(error),
+                    Self::Transport(error) => Some(error),
                     Self::MalformedResponse(error) => Some(error),
                     Self::Unhandled(error) => Some(error),
                 }
@@ -214,6 +256,92 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             }
             let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
             #dispatch
+        }
+    }
+}
+
+/// The fluent builder `Client::<operation>()` returns: the input's setters, then `send`.
+fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
+    let name = ident(&format!(
+        "{}FluentBuilder",
+        crate::naming::type_name(&op.name)
+    ));
+    let input = path_tokens(&op.input, Some(module));
+    let output = path_tokens(&op.output, Some(module));
+    let error = ident(&op.error_enum);
+    let input_struct = krate
+        .structures
+        .iter()
+        .find(|s| s.path == op.input)
+        .expect("every operation input is a generated structure");
+    let input_builder = path_tokens(
+        &crate::ir::TypePath {
+            module: op.input.module.clone(),
+            name: input_struct.builder_name(),
+        },
+        Some(module),
+    );
+    let setters = input_struct
+        .fields
+        .iter()
+        .map(|f| super::types::setter(f, module, super::types::SetterTarget::Fluent));
+    let build = if input_struct.required_fields().next().is_some() {
+        quote!(self.input.build().map_err(|e| #error::Validation(e.into()))?)
+    } else {
+        quote!(self.input.build())
+    };
+    let retryable: Vec<&str> = op
+        .errors
+        .iter()
+        .filter(|e| e.retryable)
+        .map(|e| e.code.as_str())
+        .collect();
+    let doc = format!(
+        " Sends `{}`: set the input's members, then call [`send`]({}::send).",
+        op.name, name
+    );
+    let send_doc = " Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.";
+    quote! {
+        /// The error codes of this operation the model marks `@retryable`.
+        const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
+
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
+            input: #input_builder,
+        }
+
+        impl #name {
+            pub(crate) fn new(handle: std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
+                Self { handle, input: #input::builder() }
+            }
+
+            /// The input set so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.input
+            }
+
+            #(#setters)*
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#output, #error> {
+                let input = #build;
+                if self.handle.validates() {
+                    input.validate().map_err(#error::Validation)?;
+                }
+                let request = serialize_request(&input);
+                let response = self
+                    .handle
+                    .invoke(request, RETRYABLE_ERRORS)
+                    .await
+                    .map_err(|e| match e {
+                        crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),
+                        crate::runtime::orchestrator::DispatchError::Signing(e) => #error::Signing(e),
+                        crate::runtime::orchestrator::DispatchError::Transport(e) => #error::Transport(e),
+                    })?;
+                parse_response(&response)
+            }
         }
     }
 }

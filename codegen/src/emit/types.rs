@@ -72,8 +72,11 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
     quote! {
         //! Errors: the modeled error shapes, and the errors every operation shares.
 
+        pub use crate::runtime::credentials::CredentialsError;
         pub use crate::runtime::errors::{BuildError, Unhandled};
         pub use crate::runtime::json::DeserializeError;
+        pub use crate::runtime::sigv4::SigningError;
+        pub use crate::runtime::transport::TransportError;
         pub use crate::runtime::validation::{ValidationError, Violation, ViolationKind};
 
         #(#structs)*
@@ -101,7 +104,10 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
         let ty = rust_type(&f.ty, Some(module));
         quote!(#field: Option<#ty>,)
     });
-    let setters = s.fields.iter().map(|f| setter(f, module));
+    let setters = s
+        .fields
+        .iter()
+        .map(|f| setter(f, module, SetterTarget::Builder));
     let build = build_fn(s, module);
     let debug = sensitive.then(|| {
         let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false);
@@ -165,7 +171,15 @@ fn field_docs(f: &Field) -> TokenStream {
     docs
 }
 
-fn setter(f: &Field, module: &Module) -> TokenStream {
+/// Where setters store a value: in a builder's own field, or, for a fluent builder, in the
+/// input builder it wraps (`self.input`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SetterTarget {
+    Builder,
+    Fluent,
+}
+
+pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
     let field = ident(&f.ident);
     let bare = crate::naming::bare(&f.ident);
     let set = ident(&format!("set_{bare}"));
@@ -174,47 +188,69 @@ fn setter(f: &Field, module: &Module) -> TokenStream {
     let docs = field_docs(f);
     let set_doc = format!(" Sets or clears `{}`.", f.wire);
     let get_doc = format!(" The `{}` set so far.", f.wire);
-    let main = match &f.ty {
+    let fluent = target == SetterTarget::Fluent;
+    let (main_sig, main_body) = match &f.ty {
         Type::List(item) => {
             let item_ty = rust_type(&item.ty, Some(module));
-            let append_doc = format!(" Appends one item to `{}`; call it once per item.", f.wire);
-            quote! {
-                #docs
-                #[doc = ""]
-                #[doc = #append_doc]
-                pub fn #field(mut self, item: impl Into<#item_ty>) -> Self {
-                    self.#field.get_or_insert_with(Vec::new).push(item.into());
-                    self
-                }
-            }
+            let body = if fluent {
+                quote!(self.input = self.input.#field(item);)
+            } else {
+                quote!(self.#field.get_or_insert_with(Vec::new).push(item.into());)
+            };
+            (
+                quote!(pub fn #field(mut self, item: impl Into<#item_ty>) -> Self),
+                body,
+            )
         }
-        Type::String | Type::Blob | Type::Enum(_) | Type::Struct(_) => quote! {
-            #docs
-            pub fn #field(mut self, value: impl Into<#ty>) -> Self {
-                self.#field = Some(value.into());
-                self
-            }
-        },
-        _ => quote! {
-            #docs
-            pub fn #field(mut self, value: #ty) -> Self {
-                self.#field = Some(value);
-                self
-            }
-        },
+        Type::String | Type::Blob | Type::Enum(_) | Type::Struct(_) => {
+            let body = if fluent {
+                quote!(self.input = self.input.#field(value);)
+            } else {
+                quote!(self.#field = Some(value.into());)
+            };
+            (
+                quote!(pub fn #field(mut self, value: impl Into<#ty>) -> Self),
+                body,
+            )
+        }
+        _ => {
+            let body = if fluent {
+                quote!(self.input = self.input.#field(value);)
+            } else {
+                quote!(self.#field = Some(value);)
+            };
+            (quote!(pub fn #field(mut self, value: #ty) -> Self), body)
+        }
+    };
+    let append_doc = matches!(f.ty, Type::List(_)).then(|| {
+        let doc = format!(" Appends one item to `{}`; call it once per item.", f.wire);
+        quote!(#[doc = ""] #[doc = #doc])
+    });
+    let (set_body, get_body) = if fluent {
+        (
+            quote!(self.input = self.input.#set(value);),
+            quote!(self.input.#get()),
+        )
+    } else {
+        (quote!(self.#field = value;), quote!(&self.#field))
     };
     quote! {
-        #main
+        #docs
+        #append_doc
+        #main_sig {
+            #main_body
+            self
+        }
 
         #[doc = #set_doc]
         pub fn #set(mut self, value: Option<#ty>) -> Self {
-            self.#field = value;
+            #set_body
             self
         }
 
         #[doc = #get_doc]
         pub fn #get(&self) -> &Option<#ty> {
-            &self.#field
+            #get_body
         }
     }
 }

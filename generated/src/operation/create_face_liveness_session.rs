@@ -161,6 +161,118 @@ impl CreateFaceLivenessSessionResponseBuilder {
     }
 }
 
+/// The error codes of this operation the model marks `@retryable`.
+const RETRYABLE_ERRORS: &[&str] = &[];
+
+/// Sends `CreateFaceLivenessSession`: set the input's members, then call [`send`](CreateFaceLivenessSessionFluentBuilder::send).
+#[derive(Clone, Debug)]
+pub struct CreateFaceLivenessSessionFluentBuilder {
+    handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    input: CreateFaceLivenessSessionRequestBuilder,
+}
+
+impl CreateFaceLivenessSessionFluentBuilder {
+    pub(crate) fn new(
+        handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    ) -> Self {
+        Self {
+            handle,
+            input: CreateFaceLivenessSessionRequest::builder(),
+        }
+    }
+
+    /// The input set so far.
+    pub fn as_input(&self) -> &CreateFaceLivenessSessionRequestBuilder {
+        &self.input
+    }
+
+    /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
+    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.kms_key_id(value);
+        self
+    }
+
+    /// Sets or clears `KmsKeyId`.
+    pub fn set_kms_key_id(mut self, value: Option<String>) -> Self {
+        self.input = self.input.set_kms_key_id(value);
+        self
+    }
+
+    /// The `KmsKeyId` set so far.
+    pub fn get_kms_key_id(&self) -> &Option<String> {
+        self.input.get_kms_key_id()
+    }
+
+    /// Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.
+    pub fn settings(
+        mut self,
+        value: impl Into<crate::types::CreateFaceLivenessSessionRequestSettings>,
+    ) -> Self {
+        self.input = self.input.settings(value);
+        self
+    }
+
+    /// Sets or clears `Settings`.
+    pub fn set_settings(
+        mut self,
+        value: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
+    ) -> Self {
+        self.input = self.input.set_settings(value);
+        self
+    }
+
+    /// The `Settings` set so far.
+    pub fn get_settings(
+        &self,
+    ) -> &Option<crate::types::CreateFaceLivenessSessionRequestSettings> {
+        self.input.get_settings()
+    }
+
+    /// Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.
+    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.client_request_token(value);
+        self
+    }
+
+    /// Sets or clears `ClientRequestToken`.
+    pub fn set_client_request_token(mut self, value: Option<String>) -> Self {
+        self.input = self.input.set_client_request_token(value);
+        self
+    }
+
+    /// The `ClientRequestToken` set so far.
+    pub fn get_client_request_token(&self) -> &Option<String> {
+        self.input.get_client_request_token()
+    }
+
+    /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
+    pub async fn send(
+        self,
+    ) -> Result<CreateFaceLivenessSessionResponse, CreateFaceLivenessSessionError> {
+        let input = self.input.build();
+        if self.handle.validates() {
+            input.validate().map_err(CreateFaceLivenessSessionError::Validation)?;
+        }
+        let request = serialize_request(&input);
+        let response = self
+            .handle
+            .invoke(request, RETRYABLE_ERRORS)
+            .await
+            .map_err(|e| match e {
+                crate::runtime::orchestrator::DispatchError::Credentials(e) => {
+                    CreateFaceLivenessSessionError::Credentials(e)
+                }
+                crate::runtime::orchestrator::DispatchError::Signing(e) => {
+                    CreateFaceLivenessSessionError::Signing(e)
+                }
+                crate::runtime::orchestrator::DispatchError::Transport(e) => {
+                    CreateFaceLivenessSessionError::Transport(e)
+                }
+            })?;
+        parse_response(&response)
+    }
+}
+
 /// Everything `CreateFaceLivenessSession` can fail with.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -177,6 +289,14 @@ pub enum CreateFaceLivenessSessionError {
     ),
     /// Amazon Rekognition is temporarily unable to handle the request. Retry after a short wait.
     ThrottlingException(crate::error::ThrottlingException),
+    /// The input breaks the model's constraints; nothing was sent.
+    Validation(crate::error::ValidationError),
+    /// No credentials could be had.
+    Credentials(crate::error::CredentialsError),
+    /// The request could not be signed.
+    Signing(crate::error::SigningError),
+    /// No complete HTTP response: the connection failed or timed out.
+    Transport(crate::error::TransportError),
     /// The response did not have the shape the model promises.
     MalformedResponse(crate::error::DeserializeError),
     /// An error the model does not list for this operation.
@@ -194,8 +314,31 @@ impl CreateFaceLivenessSessionError {
                 Some("ProvisionedThroughputExceededException")
             }
             Self::ThrottlingException(_) => Some("ThrottlingException"),
-            Self::MalformedResponse(_) => None,
             Self::Unhandled(error) => error.code(),
+            _ => None,
+        }
+    }
+
+    /// The service asked the client to slow down (a throttling error code or HTTP 429).
+    pub fn is_throttling(&self) -> bool {
+        self.code().is_some_and(crate::runtime::retry::is_throttling_code)
+            || matches!(self, Self::Unhandled(e) if e.status() == 429)
+    }
+
+    /// Whether the same request may succeed later: throttling, server faults, modeled
+    /// `@retryable` errors and transport failures. Client errors such as invalid
+    /// parameters are not.
+    pub fn is_retryable(&self) -> bool {
+        self.is_throttling() || self.is_server_fault()
+            || self.code().is_some_and(|code| RETRYABLE_ERRORS.contains(&code))
+            || matches!(self, Self::Transport(e) if e.is_retryable())
+    }
+
+    /// The `x-amzn-RequestId` of an unmodeled error response.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(error) => error.request_id(),
+            _ => None,
         }
     }
 
@@ -216,6 +359,10 @@ impl std::fmt::Display for CreateFaceLivenessSessionError {
                 std::fmt::Display::fmt(error, f)
             }
             Self::ThrottlingException(error) => std::fmt::Display::fmt(error, f),
+            Self::Validation(error) => std::fmt::Display::fmt(error, f),
+            Self::Credentials(error) => std::fmt::Display::fmt(error, f),
+            Self::Signing(error) => std::fmt::Display::fmt(error, f),
+            Self::Transport(error) => std::fmt::Display::fmt(error, f),
             Self::MalformedResponse(error) => std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => std::fmt::Display::fmt(error, f),
         }
@@ -230,6 +377,10 @@ impl std::error::Error for CreateFaceLivenessSessionError {
             Self::InvalidParameterException(error) => Some(error),
             Self::ProvisionedThroughputExceededException(error) => Some(error),
             Self::ThrottlingException(error) => Some(error),
+            Self::Validation(error) => Some(error),
+            Self::Credentials(error) => Some(error),
+            Self::Signing(error) => Some(error),
+            Self::Transport(error) => Some(error),
             Self::MalformedResponse(error) => Some(error),
             Self::Unhandled(error) => Some(error),
         }

@@ -244,6 +244,81 @@ impl GetFaceLivenessSessionResultsResponseBuilder {
     }
 }
 
+/// The error codes of this operation the model marks `@retryable`.
+const RETRYABLE_ERRORS: &[&str] = &[];
+
+/// Sends `GetFaceLivenessSessionResults`: set the input's members, then call [`send`](GetFaceLivenessSessionResultsFluentBuilder::send).
+#[derive(Clone, Debug)]
+pub struct GetFaceLivenessSessionResultsFluentBuilder {
+    handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    input: GetFaceLivenessSessionResultsRequestBuilder,
+}
+
+impl GetFaceLivenessSessionResultsFluentBuilder {
+    pub(crate) fn new(
+        handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
+    ) -> Self {
+        Self {
+            handle,
+            input: GetFaceLivenessSessionResultsRequest::builder(),
+        }
+    }
+
+    /// The input set so far.
+    pub fn as_input(&self) -> &GetFaceLivenessSessionResultsRequestBuilder {
+        &self.input
+    }
+
+    /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
+    ///
+    /// This member is required.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.session_id(value);
+        self
+    }
+
+    /// Sets or clears `SessionId`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.input = self.input.set_session_id(value);
+        self
+    }
+
+    /// The `SessionId` set so far.
+    pub fn get_session_id(&self) -> &Option<String> {
+        self.input.get_session_id()
+    }
+
+    /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        GetFaceLivenessSessionResultsResponse,
+        GetFaceLivenessSessionResultsError,
+    > {
+        let input = self.input.build();
+        if self.handle.validates() {
+            input.validate().map_err(GetFaceLivenessSessionResultsError::Validation)?;
+        }
+        let request = serialize_request(&input);
+        let response = self
+            .handle
+            .invoke(request, RETRYABLE_ERRORS)
+            .await
+            .map_err(|e| match e {
+                crate::runtime::orchestrator::DispatchError::Credentials(e) => {
+                    GetFaceLivenessSessionResultsError::Credentials(e)
+                }
+                crate::runtime::orchestrator::DispatchError::Signing(e) => {
+                    GetFaceLivenessSessionResultsError::Signing(e)
+                }
+                crate::runtime::orchestrator::DispatchError::Transport(e) => {
+                    GetFaceLivenessSessionResultsError::Transport(e)
+                }
+            })?;
+        parse_response(&response)
+    }
+}
+
 /// Everything `GetFaceLivenessSessionResults` can fail with.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -262,6 +337,14 @@ pub enum GetFaceLivenessSessionResultsError {
     SessionNotFoundException(crate::error::SessionNotFoundException),
     /// Amazon Rekognition is temporarily unable to handle the request. Retry after a short wait.
     ThrottlingException(crate::error::ThrottlingException),
+    /// The input breaks the model's constraints; nothing was sent.
+    Validation(crate::error::ValidationError),
+    /// No credentials could be had.
+    Credentials(crate::error::CredentialsError),
+    /// The request could not be signed.
+    Signing(crate::error::SigningError),
+    /// No complete HTTP response: the connection failed or timed out.
+    Transport(crate::error::TransportError),
     /// The response did not have the shape the model promises.
     MalformedResponse(crate::error::DeserializeError),
     /// An error the model does not list for this operation.
@@ -280,8 +363,31 @@ impl GetFaceLivenessSessionResultsError {
             }
             Self::SessionNotFoundException(_) => Some("SessionNotFoundException"),
             Self::ThrottlingException(_) => Some("ThrottlingException"),
-            Self::MalformedResponse(_) => None,
             Self::Unhandled(error) => error.code(),
+            _ => None,
+        }
+    }
+
+    /// The service asked the client to slow down (a throttling error code or HTTP 429).
+    pub fn is_throttling(&self) -> bool {
+        self.code().is_some_and(crate::runtime::retry::is_throttling_code)
+            || matches!(self, Self::Unhandled(e) if e.status() == 429)
+    }
+
+    /// Whether the same request may succeed later: throttling, server faults, modeled
+    /// `@retryable` errors and transport failures. Client errors such as invalid
+    /// parameters are not.
+    pub fn is_retryable(&self) -> bool {
+        self.is_throttling() || self.is_server_fault()
+            || self.code().is_some_and(|code| RETRYABLE_ERRORS.contains(&code))
+            || matches!(self, Self::Transport(e) if e.is_retryable())
+    }
+
+    /// The `x-amzn-RequestId` of an unmodeled error response.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Unhandled(error) => error.request_id(),
+            _ => None,
         }
     }
 
@@ -303,6 +409,10 @@ impl std::fmt::Display for GetFaceLivenessSessionResultsError {
             }
             Self::SessionNotFoundException(error) => std::fmt::Display::fmt(error, f),
             Self::ThrottlingException(error) => std::fmt::Display::fmt(error, f),
+            Self::Validation(error) => std::fmt::Display::fmt(error, f),
+            Self::Credentials(error) => std::fmt::Display::fmt(error, f),
+            Self::Signing(error) => std::fmt::Display::fmt(error, f),
+            Self::Transport(error) => std::fmt::Display::fmt(error, f),
             Self::MalformedResponse(error) => std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => std::fmt::Display::fmt(error, f),
         }
@@ -318,6 +428,10 @@ impl std::error::Error for GetFaceLivenessSessionResultsError {
             Self::ProvisionedThroughputExceededException(error) => Some(error),
             Self::SessionNotFoundException(error) => Some(error),
             Self::ThrottlingException(error) => Some(error),
+            Self::Validation(error) => Some(error),
+            Self::Credentials(error) => Some(error),
+            Self::Signing(error) => Some(error),
+            Self::Transport(error) => Some(error),
             Self::MalformedResponse(error) => Some(error),
             Self::Unhandled(error) => Some(error),
         }

@@ -12,6 +12,16 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
+    /// One missing required member, at the top level.
+    pub(crate) fn required(member: &str) -> Self {
+        ValidationError {
+            violations: vec![Violation {
+                path: member.to_string(),
+                kind: ViolationKind::Required,
+            }],
+        }
+    }
+
     /// Every violated constraint, in member order.
     pub fn violations(&self) -> &[Violation] {
         &self.violations

@@ -1,0 +1,71 @@
+//! `client.rs`: the `Client`, with one method per operation returning its fluent builder.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::Crate;
+
+pub fn client_rs(krate: &Crate) -> TokenStream {
+    let service = &krate.service;
+    let signing_name = &service.signing_name;
+    let endpoint_prefix = &service.endpoint_prefix;
+    let doc = format!(
+        " A client for {}. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.",
+        service.title
+    );
+    let methods = krate.operations.iter().map(|op| {
+        let method = ident(&op.snake);
+        let module = ident(&op.snake);
+        let builder = ident(&format!(
+            "{}FluentBuilder",
+            crate::naming::type_name(&op.name)
+        ));
+        let docs = super::doc_attrs(op.docs.as_deref());
+        let header = format!(" Calls `{}`.", op.name);
+        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        quote! {
+            #[doc = #header]
+            #separator
+            #docs
+            pub fn #method(&self) -> crate::operation::#module::#builder {
+                crate::operation::#module::#builder::new(self.handle.clone())
+            }
+        }
+    });
+    quote! {
+        //! The client: configuration in, one method per operation.
+
+        use std::sync::Arc;
+
+        use crate::config::{Config, ConfigError};
+        use crate::runtime::orchestrator::{Handle, ServiceInfo};
+
+        const SERVICE: ServiceInfo = ServiceInfo {
+            signing_name: #signing_name,
+            endpoint_prefix: #endpoint_prefix,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        };
+
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: Arc<Handle>,
+        }
+
+        impl Client {
+            /// A client with this configuration. Fails when it has no region or credentials
+            /// provider, or an invalid endpoint URL.
+            pub fn new(config: Config) -> Result<Self, ConfigError> {
+                Ok(Client { handle: Arc::new(Handle::new(SERVICE, config)?) })
+            }
+
+            /// Region and credentials from the environment, as [`Config::from_env`] finds them.
+            pub async fn from_env() -> Result<Self, ConfigError> {
+                Client::new(Config::from_env().await?)
+            }
+
+            #(#methods)*
+        }
+    }
+}
