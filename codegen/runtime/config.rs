@@ -69,6 +69,13 @@ impl Config {
         }
     }
 
+    /// A builder starting from this configuration, to change parts of it.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder {
+            config: self.clone(),
+        }
+    }
+
     /// Region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile, and credentials from the
     /// default chain (cached, refreshed before they expire). Fails if no region is found;
     /// missing credentials are reported by the first call, listing where they were looked for.

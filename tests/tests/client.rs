@@ -227,6 +227,14 @@ async fn connection_refused_is_a_connect_error_after_retries() {
     };
     assert_eq!(transport.kind(), TransportErrorKind::Connect, "{transport}");
     assert!(err.is_retryable());
+    // The chain below the message reaches the underlying I/O error.
+    let mut chain = Vec::new();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    assert!(!chain.is_empty(), "{err}");
 }
 
 #[tokio::test]

@@ -87,7 +87,7 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
             .collect::<Vec<_>>()
     };
     let display = arms(&|_| quote!(std::fmt::Display::fmt(error, f)));
-    let source = arms(&|_| quote!(Some(error)));
+    let source = arms(&|_| quote!(std::error::Error::source(error)));
     let codes: Vec<TokenStream> = op
         .errors
         .iter()
@@ -189,15 +189,16 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         }
 
         impl std::error::Error for #name {
+            /// The wrapped error's own source: `Display` already shows the wrapped error.
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     #(#source)*
-                    Self::Validation(error) => Some(error),
-                    Self::Credentials(error) => Some(error),
-                    Self::Signing(error) => Some(error),
-                    Self::Transport(error) => Some(error),
-                    Self::MalformedResponse(error) => Some(error),
-                    Self::Unhandled(error) => Some(error),
+                    Self::Validation(error) => std::error::Error::source(error),
+                    Self::Credentials(error) => std::error::Error::source(error),
+                    Self::Signing(error) => std::error::Error::source(error),
+                    Self::Transport(error) => std::error::Error::source(error),
+                    Self::MalformedResponse(error) => std::error::Error::source(error),
+                    Self::Unhandled(error) => std::error::Error::source(error),
                 }
             }
         }

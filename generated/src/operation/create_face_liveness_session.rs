@@ -370,19 +370,22 @@ impl std::fmt::Display for CreateFaceLivenessSessionError {
 }
 
 impl std::error::Error for CreateFaceLivenessSessionError {
+    /// The wrapped error's own source: `Display` already shows the wrapped error.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::AccessDeniedException(error) => Some(error),
-            Self::InternalServerError(error) => Some(error),
-            Self::InvalidParameterException(error) => Some(error),
-            Self::ProvisionedThroughputExceededException(error) => Some(error),
-            Self::ThrottlingException(error) => Some(error),
-            Self::Validation(error) => Some(error),
-            Self::Credentials(error) => Some(error),
-            Self::Signing(error) => Some(error),
-            Self::Transport(error) => Some(error),
-            Self::MalformedResponse(error) => Some(error),
-            Self::Unhandled(error) => Some(error),
+            Self::AccessDeniedException(error) => std::error::Error::source(error),
+            Self::InternalServerError(error) => std::error::Error::source(error),
+            Self::InvalidParameterException(error) => std::error::Error::source(error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                std::error::Error::source(error)
+            }
+            Self::ThrottlingException(error) => std::error::Error::source(error),
+            Self::Validation(error) => std::error::Error::source(error),
+            Self::Credentials(error) => std::error::Error::source(error),
+            Self::Signing(error) => std::error::Error::source(error),
+            Self::Transport(error) => std::error::Error::source(error),
+            Self::MalformedResponse(error) => std::error::Error::source(error),
+            Self::Unhandled(error) => std::error::Error::source(error),
         }
     }
 }
