@@ -201,3 +201,67 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_aws_sdks() {
+        let config = Config::builder().build();
+        assert_eq!(config.retry_config().max_attempts(), 3);
+        assert_eq!(config.connect_timeout, Some(Duration::from_millis(3100)));
+        assert_eq!(config.read_timeout, None);
+        assert!(config.validates());
+        assert_eq!(config.region(), None);
+    }
+
+    #[test]
+    fn from_env_vars_needs_a_region_and_says_where_it_looked() {
+        let err =
+            Config::from_env_vars(Env::from_vars([("HOME", "/nonexistent-home")])).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("no region found; looked at: AWS_REGION, AWS_DEFAULT_REGION"),
+            "{err}"
+        );
+        let config = Config::from_env_vars(Env::from_vars([("AWS_REGION", "ap-northeast-1")]))
+            .expect("region found");
+        assert_eq!(config.region(), Some("ap-northeast-1"));
+        assert!(
+            config.credentials.is_some(),
+            "the default chain is installed"
+        );
+    }
+
+    #[test]
+    fn to_builder_changes_only_what_is_set() {
+        let base = Config::builder()
+            .region("eu-west-1")
+            .validation(false)
+            .build();
+        let changed = base.to_builder().endpoint_url("http://127.0.0.1:1").build();
+        assert_eq!(changed.region(), Some("eu-west-1"));
+        assert!(!changed.validates());
+        assert_eq!(changed.endpoint_url(), Some("http://127.0.0.1:1"));
+        assert_eq!(base.endpoint_url(), None);
+    }
+
+    #[test]
+    fn debug_hides_credentials() {
+        let config = Config::builder()
+            .credentials(Credentials::new(
+                "AKID",
+                "do-not-print",
+                Some("nor-this".into()),
+            ))
+            .build();
+        let debug = format!("{config:?}");
+        assert!(
+            debug.contains("AKID")
+                && !debug.contains("do-not-print")
+                && !debug.contains("nor-this"),
+            "{debug}"
+        );
+    }
+}

@@ -497,8 +497,8 @@ impl CredentialsCache {
         }
     }
 
-    #[cfg(test)]
-    fn with_clock(mut self, now: fn() -> SystemTime) -> Self {
+    /// The same cache reading the time from `now` (tests use a fixed clock).
+    pub(crate) fn with_clock(mut self, now: fn() -> SystemTime) -> Self {
         self.now = now;
         self
     }

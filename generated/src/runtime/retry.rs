@@ -168,8 +168,8 @@ impl TokenBucket {
         *tokens = (*tokens + refund).min(INITIAL_TOKENS);
     }
 
-    #[cfg(test)]
-    fn available(&self) -> u32 {
+    /// Tokens left for retries.
+    pub(crate) fn available(&self) -> u32 {
         *self.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
