@@ -730,6 +730,11 @@ mod tests {
         }
     }
 
+    async fn key_id(cache: &CredentialsCache) -> String {
+        let credentials = cache.provide_credentials().await.expect("credentials");
+        credentials.access_key_id().to_string()
+    }
+
     #[tokio::test]
     async fn cache_refreshes_only_near_expiry() {
         fn clock() -> SystemTime {
@@ -738,40 +743,12 @@ mod tests {
         // Expires in an hour: cached.
         let long = Arc::new(Counting(Default::default(), Duration::from_secs(3600)));
         let cache = CredentialsCache::new(long.clone()).with_clock(clock);
-        assert_eq!(
-            cache
-                .provide_credentials()
-                .await
-                .expect("ok")
-                .access_key_id(),
-            "AK0"
-        );
-        assert_eq!(
-            cache
-                .provide_credentials()
-                .await
-                .expect("ok")
-                .access_key_id(),
-            "AK0"
-        );
+        assert_eq!(key_id(&cache).await, "AK0");
+        assert_eq!(key_id(&cache).await, "AK0");
         // Expires in a minute, inside the five-minute window: refreshed on every call.
         let short = Arc::new(Counting(Default::default(), Duration::from_secs(60)));
         let cache = CredentialsCache::new(short.clone()).with_clock(clock);
-        assert_eq!(
-            cache
-                .provide_credentials()
-                .await
-                .expect("ok")
-                .access_key_id(),
-            "AK0"
-        );
-        assert_eq!(
-            cache
-                .provide_credentials()
-                .await
-                .expect("ok")
-                .access_key_id(),
-            "AK1"
-        );
+        assert_eq!(key_id(&cache).await, "AK0");
+        assert_eq!(key_id(&cache).await, "AK1");
     }
 }

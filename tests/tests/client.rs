@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 use rekognition::Client;
-use rekognition::config::{Config, Credentials, RetryConfig, TransportErrorKind};
+use rekognition::config::{Config, ConfigBuilder, Credentials, RetryConfig, TransportErrorKind};
 use rekognition::operation::create_face_liveness_session::CreateFaceLivenessSessionError;
 use rekognition::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsError;
 use rekognition::types::{
@@ -18,7 +18,7 @@ use support::{Reply, Server};
 
 const SESSION_ID: &str = "0b6a7d1c-2f3e-4a5b-8c9d-0e1f2a3b4c5d";
 
-fn config(url: &str) -> rekognition::config::ConfigBuilder {
+fn config(url: &str) -> ConfigBuilder {
     Config::builder()
         .region("us-east-1")
         .endpoint_url(url)
@@ -27,7 +27,12 @@ fn config(url: &str) -> rekognition::config::ConfigBuilder {
 }
 
 fn client(url: &str) -> Client {
-    Client::new(config(url).build()).expect("valid config")
+    client_with(url, |config| config)
+}
+
+/// A client whose base configuration `adjust` changes.
+fn client_with(url: &str, adjust: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Client {
+    Client::new(adjust(config(url)).build()).expect("valid config")
 }
 
 fn settings() -> CreateFaceLivenessSessionRequestSettings {
@@ -97,14 +102,11 @@ async fn server_error_then_success_retries_once_with_a_fresh_signature() {
     // A clock that moves a second per signature, so a fresh signature is visibly different.
     let tick = Arc::new(AtomicU64::new(1_767_323_045));
     let clock = tick.clone();
-    let client = Client::new(
-        config(&server.url())
-            .time_source(move || {
-                UNIX_EPOCH + Duration::from_secs(clock.fetch_add(1, Ordering::SeqCst))
-            })
-            .build(),
-    )
-    .expect("config");
+    let client = client_with(&server.url(), |config| {
+        config.time_source(move || {
+            UNIX_EPOCH + Duration::from_secs(clock.fetch_add(1, Ordering::SeqCst))
+        })
+    });
     let out = client
         .create_face_liveness_session()
         .client_request_token("tok-1")
@@ -122,16 +124,13 @@ async fn server_error_then_success_retries_once_with_a_fresh_signature() {
 #[tokio::test]
 async fn throttling_on_every_attempt_gives_up_with_the_typed_error() {
     let server = Server::start(vec![Reply::error(400, "ThrottlingException", "slow down")]).await;
-    let client = Client::new(
-        config(&server.url())
-            .retry_config(
-                RetryConfig::default()
-                    .with_max_attempts(4)
-                    .with_initial_backoff(Duration::from_millis(1)),
-            )
-            .build(),
-    )
-    .expect("config");
+    let client = client_with(&server.url(), |config| {
+        config.retry_config(
+            RetryConfig::default()
+                .with_max_attempts(4)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+    });
     let err = client
         .create_face_liveness_session()
         .send()
@@ -267,17 +266,15 @@ async fn reset_then_success_recovers() {
 #[tokio::test]
 async fn response_slower_than_the_read_timeout() {
     let server = Server::start(vec![Reply::Slow(Duration::from_secs(5), 200, "{}".into())]).await;
-    let client = Client::new(
-        config(&server.url())
+    let client = client_with(&server.url(), |config| {
+        config
             .read_timeout(Duration::from_millis(200))
             .retry_config(
                 RetryConfig::default()
                     .with_max_attempts(2)
                     .with_initial_backoff(Duration::from_millis(1)),
             )
-            .build(),
-    )
-    .expect("config");
+    });
     let started = std::time::Instant::now();
     let err = client
         .create_face_liveness_session()
@@ -371,7 +368,7 @@ async fn validation_failure_sends_nothing() {
 #[tokio::test]
 async fn validation_off_sends_the_input_as_is() {
     let server = Server::start(vec![created()]).await;
-    let client = Client::new(config(&server.url()).validation(false).build()).expect("config");
+    let client = client_with(&server.url(), |config| config.validation(false));
     // SessionId is required, but with validation off the empty input goes out unchecked.
     client
         .get_face_liveness_session_results()
@@ -385,16 +382,13 @@ async fn validation_off_sends_the_input_as_is() {
 #[tokio::test]
 async fn session_token_credentials_are_sent_and_signed() {
     let server = Server::start(vec![created()]).await;
-    let client = Client::new(
-        config(&server.url())
-            .credentials(Credentials::new(
-                support::SESSION_ACCESS_KEY,
-                support::SESSION_SECRET,
-                Some(support::SESSION_TOKEN.into()),
-            ))
-            .build(),
-    )
-    .expect("config");
+    let client = client_with(&server.url(), |config| {
+        config.credentials(Credentials::new(
+            support::SESSION_ACCESS_KEY,
+            support::SESSION_SECRET,
+            Some(support::SESSION_TOKEN.into()),
+        ))
+    });
     client
         .create_face_liveness_session()
         .send()
@@ -409,12 +403,9 @@ async fn session_token_credentials_are_sent_and_signed() {
 #[tokio::test]
 async fn a_wrong_secret_is_rejected_by_the_server() {
     let server = Server::start(vec![created()]).await;
-    let client = Client::new(
-        config(&server.url())
-            .credentials(Credentials::new(support::ACCESS_KEY, "wrong-secret", None))
-            .build(),
-    )
-    .expect("config");
+    let client = client_with(&server.url(), |config| {
+        config.credentials(Credentials::new(support::ACCESS_KEY, "wrong-secret", None))
+    });
     let err = client
         .create_face_liveness_session()
         .send()
