@@ -154,6 +154,43 @@ pub(crate) fn write_list<T>(
     out.push(b']');
 }
 
+/// A list whose items may be null (`@sparse`).
+pub(crate) fn write_sparse_list<T>(
+    out: &mut Vec<u8>,
+    items: &[Option<T>],
+    mut write: impl FnMut(&mut Vec<u8>, &T),
+) {
+    write_list(out, items, |out, item| match item {
+        Some(item) => write(out, item),
+        None => out.extend_from_slice(b"null"),
+    });
+}
+
+/// A map as a JSON object, in key order.
+pub(crate) fn write_map<K: AsRef<str>, V>(
+    out: &mut Vec<u8>,
+    map: &std::collections::BTreeMap<K, V>,
+    mut write: impl FnMut(&mut Vec<u8>, &V),
+) {
+    let mut object = ObjectWriter::new(out);
+    for (key, value) in map {
+        write(object.field(key.as_ref()), value);
+    }
+    object.finish();
+}
+
+/// A map whose values may be null (`@sparse`).
+pub(crate) fn write_sparse_map<K: AsRef<str>, V>(
+    out: &mut Vec<u8>,
+    map: &std::collections::BTreeMap<K, Option<V>>,
+    mut write: impl FnMut(&mut Vec<u8>, &V),
+) {
+    write_map(out, map, |out, value| match value {
+        Some(value) => write(out, value),
+        None => out.extend_from_slice(b"null"),
+    });
+}
+
 /// A response body that does not have the shape the model promises.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeserializeError {
@@ -181,6 +218,11 @@ impl DeserializeError {
 
     fn at_index(mut self, index: usize) -> Self {
         self.path.push(format!("[{index}]"));
+        self
+    }
+
+    fn at_key(mut self, key: &str) -> Self {
+        self.path.push(format!("[{key:?}]"));
         self
     }
 
@@ -313,6 +355,59 @@ pub(crate) fn list<T>(
         .enumerate()
         .filter(|(_, v)| !v.is_null())
         .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
+        .collect()
+}
+
+/// A sparse list: JSON nulls are kept as `None`.
+pub(crate) fn sparse_list<T>(
+    value: &Value,
+    mut item: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<Option<T>>, DeserializeError> {
+    let Value::Array(items) = value else {
+        return Err(DeserializeError::expected("an array", value));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if v.is_null() {
+                Ok(None)
+            } else {
+                item(v).map(Some).map_err(|e| e.at_index(i))
+            }
+        })
+        .collect()
+}
+
+/// A dense map: entries with null values are dropped.
+pub(crate) fn map<K: Ord, V>(
+    value: &Value,
+    key: impl Fn(&str) -> K,
+    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
+    object(value)?
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| Ok((key(k), read(v).map_err(|e| e.at_key(k))?)))
+        .collect()
+}
+
+/// A sparse map: null values are kept as `None`.
+pub(crate) fn sparse_map<K: Ord, V>(
+    value: &Value,
+    key: impl Fn(&str) -> K,
+    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<std::collections::BTreeMap<K, Option<V>>, DeserializeError> {
+    object(value)?
+        .iter()
+        .map(|(k, v)| {
+            let value = if v.is_null() {
+                None
+            } else {
+                Some(read(v).map_err(|e| e.at_key(k))?)
+            };
+            Ok((key(k), value))
+        })
         .collect()
 }
 
@@ -503,6 +598,41 @@ mod tests {
         assert_eq!(member(object, &["Absent"], string), Ok(None));
         let err = member(object, &["N"], integer::<i32>).unwrap_err();
         assert_eq!(err.path(), "N");
+    }
+
+    #[test]
+    fn sparse_and_dense_collections_treat_nulls_differently() {
+        let list = serde_json::json!(["a", null, "b"]);
+        assert_eq!(
+            sparse_list(&list, string),
+            Ok(vec![Some("a".into()), None, Some("b".into())])
+        );
+        assert_eq!(
+            list_of_strings(&list),
+            vec!["a".to_string(), "b".to_string()]
+        );
+        let map_value = serde_json::json!({"x": 1, "y": null});
+        let dense = map(&map_value, str::to_string, integer::<i32>).expect("map");
+        assert_eq!(
+            dense.into_iter().collect::<Vec<_>>(),
+            vec![("x".to_string(), 1)]
+        );
+        let sparse = sparse_map(&map_value, str::to_string, integer::<i32>).expect("map");
+        assert_eq!(sparse.get("y"), Some(&None));
+        let err = map(
+            &serde_json::json!({"k": "v"}),
+            str::to_string,
+            integer::<i32>,
+        )
+        .unwrap_err();
+        assert_eq!(err.path(), "[\"k\"]");
+        let mut out = Vec::new();
+        write_sparse_map(&mut out, &sparse, |out, v| write_int(out, *v));
+        assert_eq!(out, br#"{"x":1,"y":null}"#);
+    }
+
+    fn list_of_strings(value: &Value) -> Vec<String> {
+        list(value, string).expect("list")
     }
 
     #[test]

@@ -134,6 +134,8 @@ pub(crate) enum Path<'a> {
     Member(&'a Path<'a>, &'static str),
     Index(&'a Path<'a>, usize),
     Key(&'a Path<'a>, &'a str),
+    /// A map key itself (as opposed to the value under it).
+    MapKey(&'a Path<'a>, &'a str),
 }
 
 impl<'a> Path<'a> {
@@ -147,6 +149,10 @@ impl<'a> Path<'a> {
 
     pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
         Path::Key(self, key)
+    }
+
+    pub(crate) fn map_key(&'a self, key: &'a str) -> Path<'a> {
+        Path::MapKey(self, key)
     }
 
     fn render(&self, out: &mut String) {
@@ -166,6 +172,10 @@ impl<'a> Path<'a> {
             Path::Key(parent, key) => {
                 parent.render(out);
                 out.push_str(&format!("[{key:?}]"));
+            }
+            Path::MapKey(parent, key) => {
+                parent.render(out);
+                out.push_str(&format!("[{key:?}] (key)"));
             }
         }
     }
@@ -256,15 +266,18 @@ mod tests {
         let kind = item.member("Type");
         let tags = root.member("Tags");
         let key = tags.key("a\"b");
+        let map_key = tags.map_key("K");
         let mut v = Violations::default();
         v.push(&kind, ViolationKind::Required);
         v.push(&key, ViolationKind::Required);
+        v.push(&map_key, ViolationKind::Required);
         let err = v.into_result().unwrap_err();
         assert_eq!(
             err.violations()[0].path(),
             "Settings.ChallengePreferences[2].Type"
         );
         assert_eq!(err.violations()[1].path(), "Tags[\"a\\\"b\"]");
+        assert_eq!(err.violations()[2].path(), "Tags[\"K\"] (key)");
     }
 
     #[test]

@@ -173,13 +173,26 @@ pub enum Type {
     Enum(TypePath),
     Struct(TypePath),
     List(Box<ListItem>),
+    /// A map with string (or string enum) keys, kept in key order.
+    Map(Box<MapType>),
 }
 
+/// The element of a list, or the value of a map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     pub ty: Type,
     pub constraints: Constraints,
     pub sensitive: bool,
+    /// `@sparse`: nulls are kept, so the Rust element is `Option<T>`.
+    pub sparse: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapType {
+    /// `Type::String` or `Type::Enum`.
+    pub key: Type,
+    pub key_constraints: Constraints,
+    pub value: ListItem,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -273,6 +286,26 @@ impl<'m> Builder<'m> {
                 }
                 ShapeKind::Enum(members) => enums.push(self.enumeration(shape, members)?),
                 _ => {}
+            }
+        }
+        for op in &operations {
+            for (suffix, kind) in [("Input", StructKind::Input), ("Output", StructKind::Output)] {
+                let id = synthetic_id(&op.id, suffix);
+                if let Some(path) = self.paths.get(&id) {
+                    structures.push(Structure {
+                        id,
+                        path: path.clone(),
+                        docs: Some(if kind == StructKind::Input {
+                            format!("{} takes no input.", op.name)
+                        } else {
+                            format!("{} returns no output.", op.name)
+                        }),
+                        kind,
+                        fields: Vec::new(),
+                        validated: kind == StructKind::Input,
+                        deserialized: kind == StructKind::Output,
+                    });
+                }
             }
         }
         Ok(Crate {
@@ -371,6 +404,25 @@ impl<'m> Builder<'m> {
                 format!("{}Error", naming::type_name(op_id.name())),
                 op_id,
             )?;
+            let ShapeKind::Operation(op) = &self.shape(op_id).kind else {
+                continue;
+            };
+            // `Unit` input or output: an empty structure `<Op>Input` / `<Op>Output` stands in.
+            for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
+                if target.as_str() == crate::model::UNIT {
+                    let name = format!("{}{suffix}", naming::type_name(op_id.name()));
+                    let id = synthetic_id(op_id, suffix);
+                    claim(&module, name.clone(), &id)?;
+                    claim(&module, format!("{name}Builder"), &id)?;
+                    self.paths.insert(
+                        id,
+                        TypePath {
+                            module: module.clone(),
+                            name,
+                        },
+                    );
+                }
+            }
         }
         for id in &self.selection.shapes {
             let shape = self.shape(id);
@@ -386,7 +438,8 @@ impl<'m> Builder<'m> {
                     Simple::Byte | Simple::Short | Simple::Integer | Simple::Long,
                 )
                 | ShapeKind::Simple(Simple::Float | Simple::Double)
-                | ShapeKind::List(_) => continue,
+                | ShapeKind::List(_)
+                | ShapeKind::Map { .. } => continue,
                 other => {
                     return Err(Error::Unsupported {
                         shape: id.to_string(),
@@ -412,7 +465,10 @@ impl<'m> Builder<'m> {
         let ShapeKind::Operation(op) = &shape.kind else {
             unreachable!("selection.operations are operations")
         };
-        let io_path = |target: &ShapeId| -> Result<TypePath> {
+        let io_path = |target: &ShapeId, suffix: &str| -> Result<TypePath> {
+            if target.as_str() == crate::model::UNIT {
+                return Ok(self.paths[&synthetic_id(id, suffix)].clone());
+            }
             self.paths.get(target).cloned().ok_or_else(|| Error::Unsupported {
                 shape: id.to_string(),
                 reason: format!(
@@ -449,8 +505,8 @@ impl<'m> Builder<'m> {
             name: id.name().to_string(),
             snake: naming::snake(id.name()),
             docs: shape.traits.documentation.clone(),
-            input: io_path(&op.input)?,
-            output: io_path(&op.output)?,
+            input: io_path(&op.input, "Input")?,
+            output: io_path(&op.output, "Output")?,
             error_enum: format!("{}Error", naming::type_name(id.name())),
             errors,
             idempotent: shape.traits.idempotent,
@@ -610,6 +666,34 @@ impl<'m> Builder<'m> {
                     ty,
                     constraints,
                     sensitive: item_shape.traits.sensitive || member.traits.sensitive,
+                    sparse: shape.traits.sparse,
+                }))
+            }
+            ShapeKind::Map { key, value } => {
+                let key_place = format!("{id}$key");
+                let key_ty = self.type_of(&key.target, &key_place)?;
+                if !matches!(key_ty, Type::String | Type::Enum(_)) {
+                    return Err(Error::Unsupported {
+                        shape: id.to_string(),
+                        reason: "map keys must be strings or string enums".into(),
+                    });
+                }
+                let key_constraints =
+                    self.constraints(&key.target, &key.traits, &key_place, &key_ty);
+                let value_place = format!("{id}$value");
+                let value_ty = self.type_of(&value.target, &value_place)?;
+                let value_constraints =
+                    self.constraints(&value.target, &value.traits, &value_place, &value_ty);
+                Type::Map(Box::new(MapType {
+                    key: key_ty,
+                    key_constraints,
+                    value: ListItem {
+                        ty: value_ty,
+                        constraints: value_constraints,
+                        sensitive: self.shape(&value.target).traits.sensitive
+                            || value.traits.sensitive,
+                        sparse: shape.traits.sparse,
+                    },
                 }))
             }
             other => {
@@ -720,6 +804,12 @@ impl<'m> Builder<'m> {
             variants,
         })
     }
+}
+
+/// The id of the empty structure standing in for an operation's `Unit` input or output. `$` is
+/// not allowed in shape names, so it cannot clash with a model shape.
+fn synthetic_id(operation: &ShapeId, suffix: &str) -> ShapeId {
+    ShapeId::new(format!("{operation}${suffix}"))
 }
 
 /// `Rekognition` → `rekognition`, `CloudWatch Logs` → `cloudwatch-logs`.

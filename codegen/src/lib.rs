@@ -38,9 +38,18 @@ pub struct Generated {
     pub warnings: Vec<String>,
 }
 
-/// Generates a crate for `operations` of the model's service.
+/// Generates a crate for `operations` of the model's only service.
 pub fn generate(model: &model::Model, operations: &Operations) -> Result<Generated> {
-    let selection = select::select(model, operations)?;
+    generate_service(model, None, operations)
+}
+
+/// Generates a crate for `operations` of `service` (a shape id or name; `None`: the only one).
+pub fn generate_service(
+    model: &model::Model,
+    service: Option<&str>,
+    operations: &Operations,
+) -> Result<Generated> {
+    let selection = select::select(model, service, operations)?;
     let krate = ir::build(model, &selection)?;
     let files = format::format(emit::emit(&krate))?;
     Ok(Generated {

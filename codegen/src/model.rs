@@ -242,32 +242,46 @@ impl Model {
         }
     }
 
-    /// The model's only service shape.
-    pub fn service(&self) -> Result<&Shape> {
+    /// The service to generate: the one named by `id` (an absolute shape id or a bare name),
+    /// else the model's only service.
+    pub fn service(&self, id: Option<&str>) -> Result<&Shape> {
         let services: Vec<&Shape> = self
             .shapes
             .values()
             .filter(|s| matches!(s.kind, ShapeKind::Service(_)))
             .collect();
+        let names = || {
+            services
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let error = |message: String| Error::Model {
+            file: self.file.clone(),
+            json_path: "$.shapes".into(),
+            message,
+        };
+        if let Some(wanted) = id {
+            return services
+                .iter()
+                .find(|s| s.id.as_str() == wanted || s.id.name() == wanted)
+                .copied()
+                .ok_or_else(|| {
+                    error(format!(
+                        "no service `{wanted}`; the model defines: {}",
+                        names()
+                    ))
+                });
+        }
         match services.as_slice() {
             [one] => Ok(one),
-            [] => Err(Error::Model {
-                file: self.file.clone(),
-                json_path: "$.shapes".into(),
-                message: "the model defines no service shape".into(),
-            }),
-            many => Err(Error::Model {
-                file: self.file.clone(),
-                json_path: "$.shapes".into(),
-                message: format!(
-                    "the model defines {} services ({}); exactly one is supported",
-                    many.len(),
-                    many.iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }),
+            [] => Err(error("the model defines no service shape".into())),
+            many => Err(error(format!(
+                "the model defines {} services ({}); choose one with --service",
+                many.len(),
+                names()
+            ))),
         }
     }
 

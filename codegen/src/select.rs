@@ -50,8 +50,9 @@ pub fn service_operations(model: &Model, service: &Shape) -> BTreeMap<String, Sh
     found
 }
 
-pub fn select(model: &Model, operations: &Operations) -> Result<Selection> {
-    let service = model.service()?;
+/// Selects `operations` of `service` (see [`Model::service`]).
+pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> Result<Selection> {
+    let service = model.service(service)?;
     let ShapeKind::Service(svc) = &service.kind else {
         unreachable!("Model::service returns service shapes")
     };
@@ -156,7 +157,7 @@ mod tests {
 
     #[test]
     fn closure_follows_inputs_errors_lists_and_members() {
-        let sel = select(&model(), &Operations::Named(vec!["Op".into()])).unwrap();
+        let sel = select(&model(), None, &Operations::Named(vec!["Op".into()])).unwrap();
         let names: Vec<&str> = sel.shapes.iter().map(|s| s.as_str()).collect();
         assert_eq!(
             names,
@@ -166,14 +167,14 @@ mod tests {
 
     #[test]
     fn all_operations_include_resource_bound_ones() {
-        let sel = select(&model(), &Operations::All).unwrap();
+        let sel = select(&model(), None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
         assert_eq!(ops, ["a#Op", "a#Read"]);
     }
 
     #[test]
     fn unknown_operation_lists_known_ones() {
-        let err = select(&model(), &Operations::Named(vec!["Nope".into()])).unwrap_err();
+        let err = select(&model(), None, &Operations::Named(vec!["Nope".into()])).unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown operation `Nope`; the service has: Op, Read"

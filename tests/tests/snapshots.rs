@@ -49,6 +49,11 @@ fn fixture_lists_of_strings_structures_lists_and_enums() {
 }
 
 #[test]
+fn fixture_maps_sparse_collections_and_unit_input_output() {
+    snapshot_fixture("collections");
+}
+
+#[test]
 fn fixture_enums_with_unknown_values_and_defaults() {
     snapshot_fixture("enums");
 }

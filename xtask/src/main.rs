@@ -1,6 +1,6 @@
 //! `cargo xtask`: the project's commands.
 //!
-//! - `cargo xtask codegen [--check] [--model PATH] [--operation NAME]... [--all-operations] [--out DIR]`
+//! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]`
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
 //!   official model (same generated code once documentation is stripped).
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
@@ -15,9 +15,10 @@ use std::process::ExitCode;
 use codegen::Operations;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--model PATH] [--operation NAME]... [--all-operations] [--out DIR]
+  cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]
       Generates the client crate (default: model/rekognition.json, the two face-liveness
       operations, into generated/). --check writes nothing and fails listing stale files.
+      --service picks the service in models that define several.
   cargo xtask verify-model [--official PATH]
       Checks that model/rekognition.json generates the same code as the official model
       (default ../shared/models/rekognition.json), documentation aside.
@@ -72,6 +73,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut out = root().join("generated");
     let mut named = Vec::new();
     let mut all = false;
+    let mut service = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -84,6 +86,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             "--model" => model = user_path(&value("--model")?),
             "--out" => out = user_path(&value("--out")?),
             "--operation" => named.push(value("--operation")?),
+            "--service" => service = Some(value("--service")?),
             "--all-operations" => all = true,
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
@@ -94,7 +97,9 @@ fn codegen(args: &[String]) -> Result<(), String> {
         (false, true) => codegen::default_operations(),
         (false, false) => Operations::Named(named),
     };
-    let generated = codegen::generate_from_file(&model, &operations).map_err(|e| e.to_string())?;
+    let loaded = codegen::model::Model::load(&model).map_err(|e| e.to_string())?;
+    let generated = codegen::generate_service(&loaded, service.as_deref(), &operations)
+        .map_err(|e| e.to_string())?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }

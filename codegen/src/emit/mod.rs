@@ -300,6 +300,12 @@ pub fn path_tokens(path: &TypePath, from: Option<&Module>) -> TokenStream {
     }
 }
 
+/// A list element or map value: `Option<T>` when the collection is `@sparse`.
+pub fn element_type(item: &crate::ir::ListItem, from: Option<&Module>) -> TokenStream {
+    let ty = rust_type(&item.ty, from);
+    if item.sparse { quote!(Option<#ty>) } else { ty }
+}
+
 /// The Rust type of a member value.
 pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
     match ty {
@@ -314,8 +320,13 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
         Type::Blob => quote!(Vec<u8>),
         Type::Enum(path) | Type::Struct(path) => path_tokens(path, from),
         Type::List(item) => {
-            let item = rust_type(&item.ty, from);
+            let item = element_type(item, from);
             quote!(Vec<#item>)
+        }
+        Type::Map(map) => {
+            let key = rust_type(&map.key, from);
+            let value = element_type(&map.value, from);
+            quote!(std::collections::BTreeMap<#key, #value>)
         }
     }
 }

@@ -149,7 +149,20 @@ fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
         Type::List(item) => {
             let v = value.by_ref();
             let write_item = write_value(&item.ty, &quote!(out), &Value::Ref(quote!(item)));
-            quote!(json::write_list(#out, #v, |out, item| #write_item))
+            if item.sparse {
+                quote!(json::write_sparse_list(#out, #v, |out, item| #write_item))
+            } else {
+                quote!(json::write_list(#out, #v, |out, item| #write_item))
+            }
+        }
+        Type::Map(map) => {
+            let v = value.by_ref();
+            let write_item = write_value(&map.value.ty, &quote!(out), &Value::Ref(quote!(item)));
+            if map.value.sparse {
+                quote!(json::write_sparse_map(#out, #v, |out, item| #write_item))
+            } else {
+                quote!(json::write_map(#out, #v, |out, item| #write_item))
+            }
         }
     }
 }
@@ -173,7 +186,27 @@ fn read_fn(ty: &Type) -> TokenStream {
         }
         Type::List(item) => {
             let read_item = read_fn(&item.ty);
-            quote!(|value| json::list(value, #read_item))
+            if item.sparse {
+                quote!(|value| json::sparse_list(value, #read_item))
+            } else {
+                quote!(|value| json::list(value, #read_item))
+            }
+        }
+        Type::Map(map) => {
+            let key = match &map.key {
+                Type::Enum(path) => {
+                    // A closure, not `#path::from`: the key borrow must be general over lifetimes.
+                    let path = path_tokens(path, None);
+                    quote!(|key: &str| #path::from(key))
+                }
+                _ => quote!(str::to_string),
+            };
+            let read_value = read_fn(&map.value.ty);
+            if map.value.sparse {
+                quote!(|value| json::sparse_map(value, #key, #read_value))
+            } else {
+                quote!(|value| json::map(value, #key, #read_value))
+            }
         }
     }
 }

@@ -191,7 +191,7 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
     let fluent = target == SetterTarget::Fluent;
     let (main_sig, main_body) = match &f.ty {
         Type::List(item) => {
-            let item_ty = rust_type(&item.ty, Some(module));
+            let item_ty = super::element_type(item, Some(module));
             let body = if fluent {
                 quote!(self.input = self.input.#field(item);)
             } else {
@@ -199,6 +199,19 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
             };
             (
                 quote!(pub fn #field(mut self, item: impl Into<#item_ty>) -> Self),
+                body,
+            )
+        }
+        Type::Map(map) => {
+            let key_ty = rust_type(&map.key, Some(module));
+            let value_ty = super::element_type(&map.value, Some(module));
+            let body = if fluent {
+                quote!(self.input = self.input.#field(key, value);)
+            } else {
+                quote!(self.#field.get_or_insert_with(Default::default).insert(key.into(), value.into());)
+            };
+            (
+                quote!(pub fn #field(mut self, key: impl Into<#key_ty>, value: impl Into<#value_ty>) -> Self),
                 body,
             )
         }
@@ -222,10 +235,18 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
             (quote!(pub fn #field(mut self, value: #ty) -> Self), body)
         }
     };
-    let append_doc = matches!(f.ty, Type::List(_)).then(|| {
-        let doc = format!(" Appends one item to `{}`; call it once per item.", f.wire);
-        quote!(#[doc = ""] #[doc = #doc])
-    });
+    let append_doc = match f.ty {
+        Type::List(_) => Some(format!(
+            " Appends one item to `{}`; call it once per item.",
+            f.wire
+        )),
+        Type::Map(_) => Some(format!(
+            " Adds one entry to `{}`; call it once per entry.",
+            f.wire
+        )),
+        _ => None,
+    }
+    .map(|doc| quote!(#[doc = ""] #[doc = #doc]));
     let (set_body, get_body) = if fluent {
         (
             quote!(self.input = self.input.#set(value);),
@@ -302,6 +323,7 @@ pub fn unwrap_or_default(ty: &Type, default: &Value, module: Option<&Module>) ->
         Value::Number(n) => n.as_f64() == Some(0.0) && !matches!(ty, Type::Enum(_)),
         Value::String(s) => s.is_empty() && matches!(ty, Type::String | Type::Blob),
         Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
         _ => false,
     };
     if is_type_default {

@@ -75,6 +75,10 @@ impl<'a> Checked<'a> {
             || match ty {
                 Type::Struct(path) => self.structure(path),
                 Type::List(item) => self.value(&item.ty, &item.constraints),
+                Type::Map(map) => {
+                    !map.key_constraints.is_empty()
+                        || self.value(&map.value.ty, &map.value.constraints)
+                }
                 _ => false,
             }
     }
@@ -203,10 +207,64 @@ fn checks(
                 item.sensitive,
                 &quote!(item),
             ) {
+                let item_checks = if item.sparse {
+                    quote!(if let Some(item) = item { #item_checks })
+                } else {
+                    item_checks
+                };
                 out.push(quote! {
                     for (index, item) in #value.iter().enumerate() {
                         let path = path.index(index);
                         #item_checks
+                    }
+                });
+            }
+        }
+        Type::Map(map) => {
+            let key_checks = checks(
+                krate,
+                checked,
+                &map.key,
+                &map.key_constraints,
+                false,
+                &quote!(key),
+            )
+            .map(|c| {
+                quote! {
+                    {
+                        let path = path.map_key(key.as_str());
+                        #c
+                    }
+                }
+            });
+            let value_checks = checks(
+                krate,
+                checked,
+                &map.value.ty,
+                &map.value.constraints,
+                map.value.sensitive,
+                &quote!(item),
+            );
+            let value_checks = match value_checks {
+                Some(c) if map.value.sparse => Some(quote!(if let Some(item) = item { #c })),
+                other => other,
+            };
+            if key_checks.is_some() || value_checks.is_some() {
+                let item = if value_checks.is_some() {
+                    quote!(item)
+                } else {
+                    quote!(_item)
+                };
+                let value_checks = value_checks.map(|c| {
+                    quote! {
+                        let path = path.key(key.as_str());
+                        #c
+                    }
+                });
+                out.push(quote! {
+                    for (key, #item) in #value {
+                        #key_checks
+                        #value_checks
                     }
                 });
             }

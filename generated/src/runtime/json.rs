@@ -156,6 +156,43 @@ pub(crate) fn write_list<T>(
     out.push(b']');
 }
 
+/// A list whose items may be null (`@sparse`).
+pub(crate) fn write_sparse_list<T>(
+    out: &mut Vec<u8>,
+    items: &[Option<T>],
+    mut write: impl FnMut(&mut Vec<u8>, &T),
+) {
+    write_list(out, items, |out, item| match item {
+        Some(item) => write(out, item),
+        None => out.extend_from_slice(b"null"),
+    });
+}
+
+/// A map as a JSON object, in key order.
+pub(crate) fn write_map<K: AsRef<str>, V>(
+    out: &mut Vec<u8>,
+    map: &std::collections::BTreeMap<K, V>,
+    mut write: impl FnMut(&mut Vec<u8>, &V),
+) {
+    let mut object = ObjectWriter::new(out);
+    for (key, value) in map {
+        write(object.field(key.as_ref()), value);
+    }
+    object.finish();
+}
+
+/// A map whose values may be null (`@sparse`).
+pub(crate) fn write_sparse_map<K: AsRef<str>, V>(
+    out: &mut Vec<u8>,
+    map: &std::collections::BTreeMap<K, Option<V>>,
+    mut write: impl FnMut(&mut Vec<u8>, &V),
+) {
+    write_map(out, map, |out, value| match value {
+        Some(value) => write(out, value),
+        None => out.extend_from_slice(b"null"),
+    });
+}
+
 /// A response body that does not have the shape the model promises.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeserializeError {
@@ -183,6 +220,11 @@ impl DeserializeError {
 
     fn at_index(mut self, index: usize) -> Self {
         self.path.push(format!("[{index}]"));
+        self
+    }
+
+    fn at_key(mut self, key: &str) -> Self {
+        self.path.push(format!("[{key:?}]"));
         self
     }
 
@@ -315,6 +357,59 @@ pub(crate) fn list<T>(
         .enumerate()
         .filter(|(_, v)| !v.is_null())
         .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
+        .collect()
+}
+
+/// A sparse list: JSON nulls are kept as `None`.
+pub(crate) fn sparse_list<T>(
+    value: &Value,
+    mut item: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<Option<T>>, DeserializeError> {
+    let Value::Array(items) = value else {
+        return Err(DeserializeError::expected("an array", value));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if v.is_null() {
+                Ok(None)
+            } else {
+                item(v).map(Some).map_err(|e| e.at_index(i))
+            }
+        })
+        .collect()
+}
+
+/// A dense map: entries with null values are dropped.
+pub(crate) fn map<K: Ord, V>(
+    value: &Value,
+    key: impl Fn(&str) -> K,
+    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
+    object(value)?
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| Ok((key(k), read(v).map_err(|e| e.at_key(k))?)))
+        .collect()
+}
+
+/// A sparse map: null values are kept as `None`.
+pub(crate) fn sparse_map<K: Ord, V>(
+    value: &Value,
+    key: impl Fn(&str) -> K,
+    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<std::collections::BTreeMap<K, Option<V>>, DeserializeError> {
+    object(value)?
+        .iter()
+        .map(|(k, v)| {
+            let value = if v.is_null() {
+                None
+            } else {
+                Some(read(v).map_err(|e| e.at_key(k))?)
+            };
+            Ok((key(k), value))
+        })
         .collect()
 }
 

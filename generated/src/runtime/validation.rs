@@ -136,6 +136,8 @@ pub(crate) enum Path<'a> {
     Member(&'a Path<'a>, &'static str),
     Index(&'a Path<'a>, usize),
     Key(&'a Path<'a>, &'a str),
+    /// A map key itself (as opposed to the value under it).
+    MapKey(&'a Path<'a>, &'a str),
 }
 
 impl<'a> Path<'a> {
@@ -149,6 +151,10 @@ impl<'a> Path<'a> {
 
     pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
         Path::Key(self, key)
+    }
+
+    pub(crate) fn map_key(&'a self, key: &'a str) -> Path<'a> {
+        Path::MapKey(self, key)
     }
 
     fn render(&self, out: &mut String) {
@@ -168,6 +174,10 @@ impl<'a> Path<'a> {
             Path::Key(parent, key) => {
                 parent.render(out);
                 out.push_str(&format!("[{key:?}]"));
+            }
+            Path::MapKey(parent, key) => {
+                parent.render(out);
+                out.push_str(&format!("[{key:?}] (key)"));
             }
         }
     }
