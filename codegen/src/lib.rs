@@ -77,6 +77,7 @@ mod runtime {
     pub mod aws_credentials;
     pub mod config;
     pub mod credentials;
+    pub mod datetime;
     pub mod errors;
     pub mod json;
     pub mod orchestrator;

@@ -38,6 +38,7 @@ mod runtime {
     pub(crate) mod aws_credentials;
     pub(crate) mod config;
     pub(crate) mod credentials;
+    pub(crate) mod datetime;
     pub(crate) mod errors;
     pub(crate) mod json;
     pub(crate) mod orchestrator;

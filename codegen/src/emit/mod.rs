@@ -28,6 +28,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
+    ("datetime", include_str!("../../runtime/datetime.rs")),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("json", include_str!("../../runtime/json.rs")),
     (

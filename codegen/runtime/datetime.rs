@@ -1,0 +1,337 @@
+//! Smithy `timestamp` values and their wire formats: epoch seconds (with fractions), RFC 3339
+//! `date-time` and IMF-fixdate `http-date`.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A point in time, to the nanosecond; before or after 1970.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    seconds: i64,
+    nanos: u32,
+}
+
+impl DateTime {
+    /// Whole seconds since 1970-01-01T00:00:00Z.
+    pub const fn from_secs(seconds: i64) -> Self {
+        DateTime { seconds, nanos: 0 }
+    }
+
+    /// Seconds and nanoseconds (normalized, so `nanos` may exceed a second).
+    pub fn from_secs_and_nanos(seconds: i64, nanos: u32) -> Self {
+        DateTime {
+            seconds: seconds + i64::from(nanos / 1_000_000_000),
+            nanos: nanos % 1_000_000_000,
+        }
+    }
+
+    /// Fractional seconds since the epoch, rounded to the microsecond so that decimal inputs
+    /// such as `1.234` keep their digits.
+    pub fn from_secs_f64(seconds: f64) -> Self {
+        let micros = (seconds * 1_000_000.0).round() as i64;
+        let (secs, sub) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
+        DateTime {
+            seconds: secs,
+            nanos: (sub * 1000) as u32,
+        }
+    }
+
+    pub fn secs(&self) -> i64 {
+        self.seconds
+    }
+
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    pub fn as_secs_f64(&self) -> f64 {
+        self.seconds as f64 + f64::from(self.nanos) / 1e9
+    }
+
+    /// `2014-04-29T18:30:38Z`, with as many fraction digits as needed (`.123Z`).
+    pub fn to_date_time(self) -> String {
+        let (date, (h, m, s)) = self.civil();
+        let fraction = fraction_digits(self.nanos);
+        format!("{date}T{h:02}:{m:02}:{s:02}{fraction}Z")
+    }
+
+    /// `Tue, 29 Apr 2014 18:30:38 GMT`, with milliseconds when there are any.
+    pub fn to_http_date(self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        let days = self.seconds.div_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        let rem = self.seconds.rem_euclid(86_400);
+        let weekday = DAYS[days.rem_euclid(7) as usize];
+        let millis = if self.nanos >= 1_000_000 {
+            format!(".{:03}", self.nanos / 1_000_000)
+        } else {
+            String::new()
+        };
+        format!(
+            "{weekday}, {day:02} {} {year:04} {:02}:{:02}:{:02}{millis} GMT",
+            MONTHS[month as usize - 1],
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )
+    }
+
+    /// RFC 3339: `2014-04-29T18:30:38Z`, fractions and `±hh:mm` offsets allowed.
+    pub fn parse_date_time(text: &str) -> Option<Self> {
+        let (date, time) = text.split_once(['T', 't', ' '])?;
+        let mut parts = date.splitn(3, '-');
+        let year: i64 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        let day: u32 = parts.next()?.parse().ok()?;
+        let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+            (clock, 0)
+        } else {
+            let at = time.rfind(['+', '-'])?;
+            let (clock, offset) = time.split_at(at);
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let (h, m) = offset[1..].split_once(':')?;
+            (
+                clock,
+                sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60),
+            )
+        };
+        let mut clock_parts = clock.splitn(3, ':');
+        let hour: u32 = clock_parts.next()?.parse().ok()?;
+        let minute: u32 = clock_parts.next()?.parse().ok()?;
+        let seconds = clock_parts.next()?;
+        let (whole, fraction) = match seconds.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (seconds, None),
+        };
+        let second: u32 = whole.parse().ok()?;
+        let nanos = match fraction {
+            Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
+                f.parse::<u32>().ok()? * 10u32.pow(9 - f.len() as u32)
+            }
+            Some(_) => return None,
+            None => 0,
+        };
+        Self::from_parts(year, month, day, hour, minute, second, nanos).map(|t| DateTime {
+            seconds: t.seconds - offset,
+            ..t
+        })
+    }
+
+    /// IMF-fixdate: `Tue, 29 Apr 2014 18:30:38 GMT` (fractional seconds accepted).
+    pub fn parse_http_date(text: &str) -> Option<Self> {
+        let rest = text.split_once(", ")?.1;
+        let mut parts = rest.split(' ');
+        let day: u32 = parts.next()?.parse().ok()?;
+        let month = parts.next()?;
+        let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
+        let year: i64 = parts.next()?.parse().ok()?;
+        let clock = parts.next()?;
+        if parts.next()? != "GMT" || parts.next().is_some() {
+            return None;
+        }
+        let mut clock_parts = clock.splitn(3, ':');
+        let hour: u32 = clock_parts.next()?.parse().ok()?;
+        let minute: u32 = clock_parts.next()?.parse().ok()?;
+        let seconds = clock_parts.next()?;
+        let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+        let second: u32 = whole.parse().ok()?;
+        let nanos = if fraction.is_empty() {
+            0
+        } else if fraction.len() <= 9 && fraction.bytes().all(|b| b.is_ascii_digit()) {
+            fraction.parse::<u32>().ok()? * 10u32.pow(9 - fraction.len() as u32)
+        } else {
+            return None;
+        };
+        Self::from_parts(year, month, day, hour, minute, second, nanos)
+    }
+
+    fn from_parts(
+        year: i64,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+        nanos: u32,
+    ) -> Option<Self> {
+        let valid = (1..=12).contains(&month)
+            && (1..=31).contains(&day)
+            && hour < 24
+            && minute < 60
+            && second < 61;
+        valid.then(|| DateTime {
+            seconds: days_from_civil(year, month, day) * 86_400
+                + i64::from(hour * 3600 + minute * 60 + second),
+            nanos,
+        })
+    }
+
+    /// `(YYYY-MM-DD, (h, m, s))`.
+    fn civil(self) -> (String, (i64, i64, i64)) {
+        let (year, month, day) = civil_from_days(self.seconds.div_euclid(86_400));
+        let rem = self.seconds.rem_euclid(86_400);
+        (
+            format!("{year:04}-{month:02}-{day:02}"),
+            (rem / 3600, rem % 3600 / 60, rem % 60),
+        )
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `.5`, `.123`, `.000001` — the shortest decimal fraction, or nothing for whole seconds.
+fn fraction_digits(nanos: u32) -> String {
+    if nanos == 0 {
+        return String::new();
+    }
+    let digits = format!("{nanos:09}");
+    format!(".{}", digits.trim_end_matches('0'))
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_date_time())
+    }
+}
+
+impl From<SystemTime> for DateTime {
+    fn from(time: SystemTime) -> Self {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => DateTime {
+                seconds: after.as_secs() as i64,
+                nanos: after.subsec_nanos(),
+            },
+            Err(before) => {
+                let d = before.duration();
+                let (secs, nanos) = (d.as_secs() as i64, d.subsec_nanos());
+                if nanos == 0 {
+                    DateTime {
+                        seconds: -secs,
+                        nanos: 0,
+                    }
+                } else {
+                    DateTime {
+                        seconds: -secs - 1,
+                        nanos: 1_000_000_000 - nanos,
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    fn from(time: DateTime) -> Self {
+        if time.seconds >= 0 {
+            UNIX_EPOCH + Duration::new(time.seconds as u64, time.nanos)
+        } else {
+            UNIX_EPOCH - Duration::from_secs(time.seconds.unsigned_abs())
+                + Duration::from_nanos(u64::from(time.nanos))
+        }
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's
+/// `civil_from_days`.
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The inverse: days since 1970-01-01 of a proleptic Gregorian date.
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip() {
+        let t = DateTime::from_secs(1_398_796_238);
+        assert_eq!(t.to_date_time(), "2014-04-29T18:30:38Z");
+        assert_eq!(t.to_http_date(), "Tue, 29 Apr 2014 18:30:38 GMT");
+        assert_eq!(DateTime::parse_date_time("2014-04-29T18:30:38Z"), Some(t));
+        assert_eq!(
+            DateTime::parse_http_date("Tue, 29 Apr 2014 18:30:38 GMT"),
+            Some(t)
+        );
+        let fractional = DateTime::from_secs_and_nanos(1_398_796_238, 123_000_000);
+        assert_eq!(fractional.to_date_time(), "2014-04-29T18:30:38.123Z");
+        assert_eq!(
+            fractional.to_http_date(),
+            "Tue, 29 Apr 2014 18:30:38.123 GMT"
+        );
+        assert_eq!(
+            DateTime::parse_date_time("2014-04-29T18:30:38.123Z"),
+            Some(fractional)
+        );
+        assert_eq!(
+            DateTime::parse_date_time("2014-04-29T20:30:38.123+02:00"),
+            Some(fractional)
+        );
+    }
+
+    #[test]
+    fn epoch_seconds_keep_decimal_fractions() {
+        let t = DateTime::from_secs_f64(1_398_796_238.123);
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_398_796_238, 123_000_000));
+        let before = DateTime::from_secs_f64(-0.5);
+        assert_eq!((before.secs(), before.subsec_nanos()), (-1, 500_000_000));
+        assert_eq!(before.to_date_time(), "1969-12-31T23:59:59.5Z");
+    }
+
+    #[test]
+    fn system_time_conversions_cover_both_sides_of_the_epoch() {
+        for t in [
+            DateTime::from_secs(0),
+            DateTime::from_secs_and_nanos(5, 7),
+            DateTime::from_secs_and_nanos(-3, 250),
+        ] {
+            assert_eq!(DateTime::from(SystemTime::from(t)), t);
+        }
+    }
+
+    #[test]
+    fn invalid_text_is_rejected() {
+        for bad in [
+            "2014-13-29T18:30:38Z",
+            "2014-04-29",
+            "yesterday",
+            "2014-04-29T18:30:38.1234567890Z",
+        ] {
+            assert_eq!(DateTime::parse_date_time(bad), None, "{bad}");
+        }
+        assert_eq!(
+            DateTime::parse_http_date("Tue, 29 Apr 2014 18:30:38 UTC"),
+            None
+        );
+    }
+
+    #[test]
+    fn civil_dates_round_trip_across_leap_years() {
+        for days in [-719_468, -1, 0, 10_956, 11_016, 20_455, 47_481] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}
