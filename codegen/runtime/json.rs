@@ -8,6 +8,8 @@ use std::fmt;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use super::datetime::DateTime;
+
 /// Writes one JSON object; `field` starts a member, the caller then writes its value.
 pub(crate) struct ObjectWriter<'a> {
     out: &'a mut Vec<u8>,
@@ -191,6 +193,25 @@ pub(crate) fn write_sparse_map<K: AsRef<str>, V>(
     });
 }
 
+/// A timestamp as epoch seconds: an integer, or a decimal when it has a fraction.
+pub(crate) fn write_epoch_seconds(out: &mut Vec<u8>, time: DateTime) {
+    if time.subsec_nanos() == 0 {
+        write_int(out, time.secs());
+    } else {
+        write_float(out, time.as_secs_f64());
+    }
+}
+
+/// A timestamp as an RFC 3339 string.
+pub(crate) fn write_date_time(out: &mut Vec<u8>, time: DateTime) {
+    write_str(out, &time.to_date_time());
+}
+
+/// A timestamp as an IMF-fixdate string.
+pub(crate) fn write_http_date(out: &mut Vec<u8>, time: DateTime) {
+    write_str(out, &time.to_http_date());
+}
+
 /// A response body that does not have the shape the model promises.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeserializeError {
@@ -340,6 +361,37 @@ pub(crate) fn blob(value: &Value) -> Result<Vec<u8>, DeserializeError> {
     base64::engine::general_purpose::STANDARD
         .decode(encoded)
         .map_err(|e| DeserializeError::new(format!("invalid base64: {e}")))
+}
+
+/// Epoch seconds, whole or fractional.
+pub(crate) fn epoch_seconds(value: &Value) -> Result<DateTime, DeserializeError> {
+    match value {
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(secs), _) => Ok(DateTime::from_secs(secs)),
+            (None, Some(secs)) if secs.is_finite() => Ok(DateTime::from_secs_f64(secs)),
+            _ => Err(DeserializeError::new(format!(
+                "{n} is not a usable epoch-seconds timestamp"
+            ))),
+        },
+        other => Err(DeserializeError::expected(
+            "a number of epoch seconds",
+            other,
+        )),
+    }
+}
+
+/// An RFC 3339 `date-time` string.
+pub(crate) fn date_time(value: &Value) -> Result<DateTime, DeserializeError> {
+    let text = string(value)?;
+    DateTime::parse_date_time(&text)
+        .ok_or_else(|| DeserializeError::new(format!("{text:?} is not an RFC 3339 date-time")))
+}
+
+/// An IMF-fixdate `http-date` string.
+pub(crate) fn http_date(value: &Value) -> Result<DateTime, DeserializeError> {
+    let text = string(value)?;
+    DateTime::parse_http_date(&text)
+        .ok_or_else(|| DeserializeError::new(format!("{text:?} is not an HTTP date")))
 }
 
 /// A dense list: JSON nulls are dropped.
@@ -633,6 +685,37 @@ mod tests {
 
     fn list_of_strings(value: &Value) -> Vec<String> {
         list(value, string).expect("list")
+    }
+
+    #[test]
+    fn timestamps_in_each_format() {
+        let whole = DateTime::from_secs(1_398_796_238);
+        let fractional = DateTime::from_secs_and_nanos(1_398_796_238, 500_000_000);
+        assert_eq!(written(|o| write_epoch_seconds(o, whole)), "1398796238");
+        assert_eq!(
+            written(|o| write_epoch_seconds(o, fractional)),
+            "1398796238.5"
+        );
+        assert_eq!(
+            written(|o| write_date_time(o, whole)),
+            "\"2014-04-29T18:30:38Z\""
+        );
+        assert_eq!(
+            written(|o| write_http_date(o, whole)),
+            "\"Tue, 29 Apr 2014 18:30:38 GMT\""
+        );
+        assert_eq!(
+            epoch_seconds(&serde_json::json!(1398796238.5)),
+            Ok(fractional)
+        );
+        assert_eq!(epoch_seconds(&serde_json::json!(1398796238)), Ok(whole));
+        assert_eq!(date_time(&Value::from("2014-04-29T18:30:38Z")), Ok(whole));
+        assert_eq!(
+            http_date(&Value::from("Tue, 29 Apr 2014 18:30:38 GMT")),
+            Ok(whole)
+        );
+        assert!(epoch_seconds(&Value::from("1398796238")).is_err());
+        assert!(date_time(&Value::from("soon")).is_err());
     }
 
     #[test]

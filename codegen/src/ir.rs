@@ -19,6 +19,8 @@ pub struct Crate {
     pub operations: Vec<Operation>,
     pub structures: Vec<Structure>,
     pub enums: Vec<Enum>,
+    pub unions: Vec<Union>,
+    pub int_enums: Vec<IntEnum>,
     /// Patterns used by validators, in first-use order, with their Rust static names.
     pub patterns: Vec<PatternDef>,
     /// Things the generator chose not to do, each naming its shape.
@@ -156,6 +158,8 @@ pub struct Field {
     /// A `@default` value for a non-optional member.
     pub default: Option<Value>,
     pub sensitive: bool,
+    /// `Box`ed, because the target contains this structure again (recursion).
+    pub boxed: bool,
     pub constraints: Constraints,
 }
 
@@ -175,6 +179,69 @@ pub enum Type {
     List(Box<ListItem>),
     /// A map with string (or string enum) keys, kept in key order.
     Map(Box<MapType>),
+    Timestamp(TimestampFormat),
+    Document,
+    Union(TypePath),
+    IntEnum(TypePath),
+}
+
+/// How a timestamp is written on the wire (`@timestampFormat`; awsJson's default is epoch
+/// seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+impl TimestampFormat {
+    fn from_trait(format: Option<&str>) -> Self {
+        match format {
+            Some("date-time") => TimestampFormat::DateTime,
+            Some("http-date") => TimestampFormat::HttpDate,
+            _ => TimestampFormat::EpochSeconds,
+        }
+    }
+}
+
+/// A tagged union: exactly one member is set.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub id: ShapeId,
+    pub path: TypePath,
+    pub docs: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    pub validated: bool,
+    pub deserialized: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The member name on the wire.
+    pub wire: String,
+    pub ident: String,
+    pub docs: Option<String>,
+    /// `None` for members targeting `Unit`.
+    pub ty: Option<Type>,
+    pub boxed: bool,
+    pub sensitive: bool,
+    pub constraints: Constraints,
+}
+
+/// An `intEnum`: named integer values, unknown ones kept.
+#[derive(Debug, Clone)]
+pub struct IntEnum {
+    pub id: ShapeId,
+    pub path: TypePath,
+    pub docs: Option<String>,
+    pub variants: Vec<IntVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntVariant {
+    pub ident: String,
+    pub value: i32,
+    pub docs: Option<String>,
 }
 
 /// The element of a list, or the value of a map.
@@ -276,6 +343,8 @@ impl<'m> Builder<'m> {
         let deserialized = self.closure(outputs);
         let mut structures = Vec::new();
         let mut enums = Vec::new();
+        let mut unions = Vec::new();
+        let mut int_enums = Vec::new();
         for id in &self.selection.shapes {
             let shape = self.shape(id);
             match &shape.kind {
@@ -285,6 +354,14 @@ impl<'m> Builder<'m> {
                     structures.push(s);
                 }
                 ShapeKind::Enum(members) => enums.push(self.enumeration(shape, members)?),
+                ShapeKind::IntEnum(members) => {
+                    int_enums.push(self.int_enumeration(shape, members)?)
+                }
+                ShapeKind::Union(members) => {
+                    let mut u = self.union(shape, members, validated.contains(id))?;
+                    u.deserialized = deserialized.contains(id);
+                    unions.push(u);
+                }
                 _ => {}
             }
         }
@@ -314,6 +391,8 @@ impl<'m> Builder<'m> {
             operations,
             structures,
             enums,
+            unions,
+            int_enums,
             patterns: self.patterns,
             warnings: self.warnings,
         })
@@ -432,21 +511,18 @@ impl<'m> Builder<'m> {
                     Some(op) => Module::Operation(op.clone()),
                     None => Module::Types,
                 },
-                ShapeKind::Enum(_) => Module::Types,
-                ShapeKind::Simple(Simple::Blob | Simple::Boolean | Simple::String)
-                | ShapeKind::Simple(
-                    Simple::Byte | Simple::Short | Simple::Integer | Simple::Long,
-                )
-                | ShapeKind::Simple(Simple::Float | Simple::Double)
-                | ShapeKind::List(_)
-                | ShapeKind::Map { .. } => continue,
+                ShapeKind::Enum(_) | ShapeKind::IntEnum(_) | ShapeKind::Union(_) => Module::Types,
+                ShapeKind::Simple(Simple::BigInteger | Simple::BigDecimal) => {
+                    return Err(Error::Unsupported {
+                        shape: id.to_string(),
+                        reason: "bigInteger and bigDecimal shapes are not generated yet".into(),
+                    });
+                }
+                ShapeKind::Simple(_) | ShapeKind::List(_) | ShapeKind::Map { .. } => continue,
                 other => {
                     return Err(Error::Unsupported {
                         shape: id.to_string(),
-                        reason: format!(
-                            "{} shapes are not generated yet (supported: structures, enums, lists, strings, booleans, numbers up to long, float, double, blobs)",
-                            other.type_name()
-                        ),
+                        reason: format!("a {} shape cannot be used as data", other.type_name()),
                     });
                 }
             };
@@ -600,7 +676,7 @@ impl<'m> Builder<'m> {
         validated: bool,
     ) -> Result<Field> {
         let target = self.shape(&member.target);
-        let ty = self.type_of(&member.target, &format!("{}${}", owner.id, member.name))?;
+        let ty = self.member_type(member, &format!("{}${}", owner.id, member.name))?;
         let required = member.traits.required;
         let default = member
             .traits
@@ -625,11 +701,43 @@ impl<'m> Builder<'m> {
                 .or_else(|| target.traits.documentation.clone()),
             sensitive: member.traits.sensitive || target.traits.sensitive,
             default: if optional { None } else { default },
+            boxed: self.recursive(&member.target, &owner.id),
             ty,
             optional,
             required,
             constraints,
         })
+    }
+
+    /// A member's type: its target's, with the member's own `@timestampFormat` applied.
+    fn member_type(&mut self, member: &Member, place: &str) -> Result<Type> {
+        let ty = self.type_of(&member.target, place)?;
+        Ok(match (ty, &member.traits.timestamp_format) {
+            (Type::Timestamp(_), Some(format)) => {
+                Type::Timestamp(TimestampFormat::from_trait(Some(format)))
+            }
+            (ty, _) => ty,
+        })
+    }
+
+    /// Whether `target` contains `owner` again without a list or map in between, so a member
+    /// of `owner` targeting it must be boxed.
+    fn recursive(&self, target: &ShapeId, owner: &ShapeId) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut queue = vec![target.clone()];
+        while let Some(id) = queue.pop() {
+            if &id == owner {
+                return true;
+            }
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let ShapeKind::Structure(members) | ShapeKind::Union(members) = &self.shape(&id).kind
+            {
+                queue.extend(members.iter().map(|m| m.target.clone()));
+            }
+        }
+        false
     }
 
     fn type_of(&mut self, id: &ShapeId, place: &str) -> Result<Type> {
@@ -645,6 +753,10 @@ impl<'m> Builder<'m> {
                 Simple::Float => Type::Float,
                 Simple::Double => Type::Double,
                 Simple::Blob => Type::Blob,
+                Simple::Timestamp => Type::Timestamp(TimestampFormat::from_trait(
+                    shape.traits.timestamp_format.as_deref(),
+                )),
+                Simple::Document => Type::Document,
                 other => {
                     return Err(Error::Unsupported {
                         shape: id.to_string(),
@@ -655,11 +767,13 @@ impl<'m> Builder<'m> {
                 }
             },
             ShapeKind::Enum(_) => Type::Enum(self.paths[id].clone()),
+            ShapeKind::IntEnum(_) => Type::IntEnum(self.paths[id].clone()),
+            ShapeKind::Union(_) => Type::Union(self.paths[id].clone()),
             ShapeKind::Structure(_) => Type::Struct(self.paths[id].clone()),
             ShapeKind::List(member) => {
                 let item_shape = self.shape(&member.target);
                 let item_place = format!("{id}$member");
-                let ty = self.type_of(&member.target, &item_place)?;
+                let ty = self.member_type(member, &item_place)?;
                 let constraints =
                     self.constraints(&member.target, &member.traits, &item_place, &ty);
                 Type::List(Box::new(ListItem {
@@ -681,7 +795,7 @@ impl<'m> Builder<'m> {
                 let key_constraints =
                     self.constraints(&key.target, &key.traits, &key_place, &key_ty);
                 let value_place = format!("{id}$value");
-                let value_ty = self.type_of(&value.target, &value_place)?;
+                let value_ty = self.member_type(value, &value_place)?;
                 let value_constraints =
                     self.constraints(&value.target, &value.traits, &value_place, &value_ty);
                 Type::Map(Box::new(MapType {
@@ -766,6 +880,91 @@ impl<'m> Builder<'m> {
             flags,
         });
         Some(self.patterns.len() - 1)
+    }
+
+    fn union(&mut self, shape: &Shape, members: &[Member], validated: bool) -> Result<Union> {
+        let mut variants = Vec::new();
+        let mut idents = BTreeSet::new();
+        for member in members {
+            let place = format!("{}${}", shape.id, member.name);
+            let ty = if member.target.as_str() == crate::model::UNIT {
+                None
+            } else {
+                Some(self.member_type(member, &place)?)
+            };
+            let ident = naming::variant(&member.name);
+            if !idents.insert(ident.clone()) {
+                return Err(Error::NameCollision {
+                    module: format!("variants of {}", shape.id),
+                    name: ident,
+                    first: shape.id.to_string(),
+                    second: place,
+                });
+            }
+            let target = self.shape(&member.target);
+            let constraints = match (&ty, validated) {
+                (Some(ty), true) => self.constraints(&member.target, &member.traits, &place, ty),
+                _ => Constraints::default(),
+            };
+            variants.push(UnionVariant {
+                wire: member.name.clone(),
+                ident,
+                docs: member
+                    .traits
+                    .documentation
+                    .clone()
+                    .or_else(|| target.traits.documentation.clone()),
+                boxed: ty.is_some() && self.recursive(&member.target, &shape.id),
+                sensitive: member.traits.sensitive || target.traits.sensitive,
+                ty,
+                constraints,
+            });
+        }
+        Ok(Union {
+            id: shape.id.clone(),
+            path: self.paths[&shape.id].clone(),
+            docs: shape.traits.documentation.clone(),
+            variants,
+            validated,
+            deserialized: false,
+        })
+    }
+
+    fn int_enumeration(&self, shape: &Shape, members: &[Member]) -> Result<IntEnum> {
+        let mut variants = Vec::new();
+        let mut idents = BTreeSet::new();
+        for member in members {
+            let value = member
+                .traits
+                .enum_value
+                .as_ref()
+                .and_then(Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
+                .ok_or_else(|| Error::Unsupported {
+                    shape: format!("{}${}", shape.id, member.name),
+                    reason: "an intEnum member needs an integer @enumValue".into(),
+                })?;
+            let ident = naming::variant(&member.name);
+            if !idents.insert(ident.clone()) {
+                return Err(Error::NameCollision {
+                    module: format!("variants of {}", shape.id),
+                    name: ident,
+                    first: shape.id.to_string(),
+                    second: format!("{}${}", shape.id, member.name),
+                });
+            }
+            variants.push(IntVariant {
+                ident,
+                value,
+                docs: member.traits.documentation.clone(),
+            });
+        }
+        Ok(IntEnum {
+            id: shape.id.clone(),
+            path: self.paths[&shape.id].clone(),
+            docs: shape.traits.documentation.clone(),
+            variants,
+        })
     }
 
     fn enumeration(&self, shape: &Shape, members: &[Member]) -> Result<Enum> {

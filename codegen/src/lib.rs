@@ -78,6 +78,7 @@ mod runtime {
     pub mod config;
     pub mod credentials;
     pub mod datetime;
+    pub mod document;
     pub mod errors;
     pub mod json;
     pub mod orchestrator;

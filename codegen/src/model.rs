@@ -199,6 +199,7 @@ pub struct Traits {
     pub enum_value: Option<Value>,
     pub default: Option<Value>,
     pub title: Option<String>,
+    pub timestamp_format: Option<String>,
     pub aws_service: Option<AwsService>,
     pub sigv4: Option<SigV4>,
 }
@@ -615,6 +616,16 @@ impl Loader<'_> {
                 "smithy.api#length" => traits.length = Some(self.typed(value, &at)?),
                 "smithy.api#range" => traits.range = Some(self.typed(value, &at)?),
                 "smithy.api#title" => traits.title = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#timestampFormat" => {
+                    let format = self.string(value, &at)?;
+                    if !["epoch-seconds", "date-time", "http-date"].contains(&format) {
+                        return Err(self.err(
+                            &at,
+                            format!("expected \"epoch-seconds\", \"date-time\" or \"http-date\", found {format:?}"),
+                        ));
+                    }
+                    traits.timestamp_format = Some(format.to_string());
+                }
                 "aws.api#service" => traits.aws_service = Some(self.typed(value, &at)?),
                 "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(value, &at)?),
                 "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),

@@ -14,6 +14,12 @@ mod protocol;
 mod validate;
 pub use client::Client;
 
+/// Value types the model's shapes are built from.
+pub mod primitives {
+    pub use crate::runtime::datetime::DateTime;
+    pub use crate::runtime::document::{Document, Number};
+}
+
 /// Client configuration, credentials and the HTTP transport.
 pub mod config {
     pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
@@ -39,6 +45,7 @@ mod runtime {
     pub(crate) mod config;
     pub(crate) mod credentials;
     pub(crate) mod datetime;
+    pub(crate) mod document;
     pub(crate) mod errors;
     pub(crate) mod json;
     pub(crate) mod orchestrator;

@@ -54,6 +54,11 @@ fn fixture_maps_sparse_collections_and_unit_input_output() {
 }
 
 #[test]
+fn fixture_timestamps_documents_unions_int_enums_and_recursion() {
+    snapshot_fixture("kinds");
+}
+
+#[test]
 fn fixture_enums_with_unknown_values_and_defaults() {
     snapshot_fixture("enums");
 }

@@ -29,6 +29,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
     ("datetime", include_str!("../../runtime/datetime.rs")),
+    ("document", include_str!("../../runtime/document.rs")),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("json", include_str!("../../runtime/json.rs")),
     (
@@ -235,6 +236,12 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
 
         pub use client::Client;
 
+        /// Value types the model's shapes are built from.
+        pub mod primitives {
+            pub use crate::runtime::datetime::DateTime;
+            pub use crate::runtime::document::{Document, Number};
+        }
+
         /// Client configuration, credentials and the HTTP transport.
         pub mod config {
             pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
@@ -301,6 +308,12 @@ pub fn path_tokens(path: &TypePath, from: Option<&Module>) -> TokenStream {
     }
 }
 
+/// A member's value type: `Box<T>` when the member is boxed to break a recursion.
+pub fn boxed_type(ty: &Type, boxed: bool, from: Option<&Module>) -> TokenStream {
+    let ty = rust_type(ty, from);
+    if boxed { quote!(Box<#ty>) } else { ty }
+}
+
 /// A list element or map value: `Option<T>` when the collection is `@sparse`.
 pub fn element_type(item: &crate::ir::ListItem, from: Option<&Module>) -> TokenStream {
     let ty = rust_type(&item.ty, from);
@@ -329,6 +342,9 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
             let value = element_type(&map.value, from);
             quote!(std::collections::BTreeMap<#key, #value>)
         }
+        Type::Timestamp(_) => quote!(crate::primitives::DateTime),
+        Type::Document => quote!(crate::primitives::Document),
+        Type::Union(path) | Type::IntEnum(path) => path_tokens(path, from),
     }
 }
 

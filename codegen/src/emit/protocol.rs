@@ -5,13 +5,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, path_tokens};
-use crate::ir::{Crate, StructKind, Structure, Type};
+use crate::ir::{Crate, StructKind, Structure, TimestampFormat, Type, Union};
 
 pub fn protocol_rs(krate: &Crate) -> TokenStream {
     let content_type = krate.service.protocol.content_type();
     let request_doc =
         format!(" `POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`.");
     let writers = krate.structures.iter().filter(|s| s.validated).map(writer);
+    let union_writers = krate
+        .unions
+        .iter()
+        .filter(|u| u.validated)
+        .map(union_writer);
+    let union_readers = krate
+        .unions
+        .iter()
+        .filter(|u| u.deserialized)
+        .map(union_reader);
     let readers = krate
         .structures
         .iter()
@@ -36,7 +46,9 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
         }
 
         #(#writers)*
+        #(#union_writers)*
         #(#readers)*
+        #(#union_readers)*
     }
 }
 
@@ -155,6 +167,26 @@ fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
                 quote!(json::write_list(#out, #v, |out, item| #write_item))
             }
         }
+        Type::Timestamp(format) => {
+            let v = value.by_value();
+            match format {
+                TimestampFormat::EpochSeconds => quote!(json::write_epoch_seconds(#out, #v)),
+                TimestampFormat::DateTime => quote!(json::write_date_time(#out, #v)),
+                TimestampFormat::HttpDate => quote!(json::write_http_date(#out, #v)),
+            }
+        }
+        Type::Document => {
+            let v = value.by_ref();
+            quote!(crate::runtime::document::write(#out, #v))
+        }
+        Type::Union(_) => {
+            let v = value.receiver();
+            quote!(#v.write_json(#out))
+        }
+        Type::IntEnum(_) => {
+            let v = value.receiver();
+            quote!(json::write_int(#out, #v.value()))
+        }
         Type::Map(map) => {
             let v = value.by_ref();
             let write_item = write_value(&map.value.ty, &quote!(out), &Value::Ref(quote!(item)));
@@ -180,10 +212,18 @@ fn read_fn(ty: &Type) -> TokenStream {
             let path = path_tokens(path, None);
             quote!(|value| json::string(value).map(#path::from))
         }
-        Type::Struct(path) => {
+        Type::Struct(path) | Type::Union(path) => {
             let path = path_tokens(path, None);
             quote!(#path::read_json)
         }
+        Type::IntEnum(path) => {
+            let path = path_tokens(path, None);
+            quote!(|value| json::integer::<i32>(value).map(#path::from))
+        }
+        Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(json::epoch_seconds),
+        Type::Timestamp(TimestampFormat::DateTime) => quote!(json::date_time),
+        Type::Timestamp(TimestampFormat::HttpDate) => quote!(json::http_date),
+        Type::Document => quote!(crate::runtime::document::read),
         Type::List(item) => {
             let read_item = read_fn(&item.ty);
             if item.sparse {
@@ -222,7 +262,12 @@ fn reader(s: &Structure) -> TokenStream {
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let wire = &f.wire;
-        let read = read_fn(&f.ty);
+        let read = if f.boxed {
+            let inner = read_fn(&f.ty);
+            quote!(|value| (#inner)(value).map(Box::new))
+        } else {
+            read_fn(&f.ty)
+        };
         // awsJson errors put the message under `message` or `Message`, whatever the model says.
         let keys = if is_error && f.wire.eq_ignore_ascii_case("message") {
             let other = if f.wire == "message" {
@@ -240,16 +285,32 @@ fn reader(s: &Structure) -> TokenStream {
             (Type::Struct(path), None) => {
                 // Error correction for a missing structure: read it from `{}`.
                 let path = path_tokens(path, None);
+                let empty = quote!(#path::read_json(&Value::Object(Default::default()))?);
+                let empty = if f.boxed {
+                    quote!(Box::new(#empty))
+                } else {
+                    empty
+                };
                 quote! {
                     #field: match #member {
                         Some(value) => value,
-                        None => #path::read_json(&Value::Object(Default::default()))?,
+                        None => #empty,
                     },
                 }
             }
-            (Type::Enum(path), None) => {
+            (Type::Enum(path) | Type::Union(path), None) => {
                 let path = path_tokens(path, None);
-                quote!(#field: #member.unwrap_or_else(|| #path::Unknown(String::new())),)
+                let unknown = quote!(#path::Unknown(String::new()));
+                let unknown = if f.boxed {
+                    quote!(Box::new(#unknown))
+                } else {
+                    unknown
+                };
+                quote!(#field: #member.unwrap_or_else(|| #unknown),)
+            }
+            (Type::IntEnum(path), None) => {
+                let path = path_tokens(path, None);
+                quote!(#field: #member.unwrap_or_else(|| #path::from(0)),)
             }
             (_, None) => quote!(#field: #member.unwrap_or_default(),),
             (_, Some(default)) => {
@@ -263,6 +324,80 @@ fn reader(s: &Structure) -> TokenStream {
             pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
                 let #object = json::object(value)?;
                 Ok(#name { #(#inits)* })
+            }
+        }
+    }
+}
+
+fn union_writer(u: &Union) -> TokenStream {
+    let name = path_tokens(&u.path, None);
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = &v.wire;
+        match &v.ty {
+            Some(ty) => {
+                let write =
+                    write_value(ty, &quote!(object.field(#wire)), &Value::Ref(quote!(value)));
+                quote!(Self::#variant(value) => #write,)
+            }
+            None => quote!(Self::#variant => ObjectWriter::new(object.field(#wire)).finish(),),
+        }
+    });
+    quote! {
+        impl #name {
+            /// Writes the set member; an `Unknown` value (only ever read from a response) is
+            /// written as an empty object.
+            pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+                let mut object = ObjectWriter::new(out);
+                match self {
+                    #(#arms)*
+                    Self::Unknown(_) => {}
+                }
+                object.finish();
+            }
+        }
+    }
+}
+
+fn union_reader(u: &Union) -> TokenStream {
+    let name = path_tokens(&u.path, None);
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = &v.wire;
+        match &v.ty {
+            Some(ty) => {
+                let read = read_fn(ty);
+                let read = quote!((#read)(value).map_err(|e| e.at(#wire))?);
+                let read = if v.boxed {
+                    quote!(Box::new(#read))
+                } else {
+                    read
+                };
+                quote!(#wire => Self::#variant(#read),)
+            }
+            None => quote!(#wire => Self::#variant,),
+        }
+    });
+    quote! {
+        impl #name {
+            /// Reads the one member that is set (null members and `__type` are ignored); an
+            /// unknown member name becomes `Unknown`.
+            pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+                let mut set = json::object(value)?
+                    .iter()
+                    .filter(|(key, value)| !value.is_null() && key.as_str() != "__type");
+                let Some((key, value)) = set.next() else {
+                    return Err(DeserializeError::new("a union needs exactly one member set, but none is"));
+                };
+                if let Some((other, _)) = set.next() {
+                    return Err(DeserializeError::new(format!(
+                        "a union needs exactly one member set, but {key} and {other} are"
+                    )));
+                }
+                Ok(match key.as_str() {
+                    #(#arms)*
+                    other => Self::Unknown(other.to_string()),
+                })
             }
         }
     }

@@ -21,11 +21,122 @@ pub fn types_rs(krate: &Crate) -> TokenStream {
         .iter()
         .filter(|e| e.path.module == module)
         .map(enumeration);
+    let unions = krate.unions.iter().map(union);
+    let int_enums = krate.int_enums.iter().map(int_enumeration);
     quote! {
-        //! Shapes shared by the operations: structures (each with a builder) and enums.
+        //! Shapes shared by the operations: structures (each with a builder), unions and enums.
 
         #(#structs)*
+        #(#unions)*
         #(#enums)*
+        #(#int_enums)*
+    }
+}
+
+/// A union: one variant per member, and `Unknown` for members added to the model later.
+pub fn union(u: &crate::ir::Union) -> TokenStream {
+    let module = Module::Types;
+    let name = ident(&u.path.name);
+    let docs = doc_attrs(u.docs.as_deref());
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let docs = doc_attrs(v.docs.as_deref());
+        match &v.ty {
+            Some(ty) => {
+                let ty = super::boxed_type(ty, v.boxed, Some(&module));
+                quote!(#docs #variant(#ty),)
+            }
+            None => quote!(#docs #variant,),
+        }
+    });
+    let names = u.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = &v.wire;
+        match v.ty {
+            Some(_) => quote!(Self::#variant(_) => #wire,),
+            None => quote!(Self::#variant => #wire,),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know, by name.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The name of the member that is set, as in the model.
+            pub fn member_name(&self) -> &str {
+                match self {
+                    #(#names)*
+                    Self::Unknown(name) => name,
+                }
+            }
+        }
+    }
+}
+
+/// An `intEnum`: a variant per named value, and `Unknown` keeping any other number.
+pub fn int_enumeration(e: &crate::ir::IntEnum) -> TokenStream {
+    let name = ident(&e.path.name);
+    let docs = doc_attrs(e.docs.as_deref());
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let docs = doc_attrs(v.docs.as_deref());
+        let value_doc = format!(" On the wire: `{}`.", v.value);
+        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        quote!(#docs #separator #[doc = #value_doc] #variant,)
+    });
+    let to_value = e.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = proc_macro2::Literal::i32_unsuffixed(v.value);
+        quote!(Self::#variant => #value,)
+    });
+    let from_value = e.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = proc_macro2::Literal::i32_unsuffixed(v.value);
+        quote!(#value => Self::#variant,)
+    });
+    let values = e
+        .variants
+        .iter()
+        .map(|v| proc_macro2::Literal::i32_unsuffixed(v.value));
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know, kept exactly as received.
+            Unknown(i32),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i32 {
+                match self {
+                    #(#to_value)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+
+            /// Every value the model defines.
+            pub const fn values() -> &'static [i32] {
+                &[#(#values),*]
+            }
+        }
+
+        impl From<i32> for #name {
+            fn from(value: i32) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
     }
 }
 
@@ -101,7 +212,7 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
     });
     let builder_fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let ty = rust_type(&f.ty, Some(module));
+        let ty = super::boxed_type(&f.ty, f.boxed, Some(module));
         quote!(#field: Option<#ty>,)
     });
     let setters = s
@@ -147,7 +258,7 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
 }
 
 fn field_type(f: &Field, module: &Module) -> TokenStream {
-    let ty = rust_type(&f.ty, Some(module));
+    let ty = super::boxed_type(&f.ty, f.boxed, Some(module));
     if f.optional { quote!(Option<#ty>) } else { ty }
 }
 
@@ -184,7 +295,8 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
     let bare = crate::naming::bare(&f.ident);
     let set = ident(&format!("set_{bare}"));
     let get = ident(&format!("get_{bare}"));
-    let ty = rust_type(&f.ty, Some(module));
+    let inner = rust_type(&f.ty, Some(module));
+    let ty = super::boxed_type(&f.ty, f.boxed, Some(module));
     let docs = field_docs(f);
     let set_doc = format!(" Sets or clears `{}`.", f.wire);
     let get_doc = format!(" The `{}` set so far.", f.wire);
@@ -215,14 +327,21 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
                 body,
             )
         }
-        Type::String | Type::Blob | Type::Enum(_) | Type::Struct(_) => {
-            let body = if fluent {
-                quote!(self.input = self.input.#field(value);)
-            } else {
-                quote!(self.#field = Some(value.into());)
+        Type::String
+        | Type::Blob
+        | Type::Enum(_)
+        | Type::IntEnum(_)
+        | Type::Struct(_)
+        | Type::Union(_)
+        | Type::Timestamp(_)
+        | Type::Document => {
+            let body = match (fluent, f.boxed) {
+                (true, _) => quote!(self.input = self.input.#field(value);),
+                (false, true) => quote!(self.#field = Some(Box::new(value.into()));),
+                (false, false) => quote!(self.#field = Some(value.into());),
             };
             (
-                quote!(pub fn #field(mut self, value: impl Into<#ty>) -> Self),
+                quote!(pub fn #field(mut self, value: impl Into<#inner>) -> Self),
                 body,
             )
         }

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, path_tokens};
-use crate::ir::{Constraints, Crate, Structure, Type, TypePath};
+use crate::ir::{Constraints, Crate, Structure, Type, TypePath, Union};
 
 pub fn validate_rs(krate: &Crate) -> TokenStream {
     let checked = Checked::new(krate);
@@ -27,6 +27,11 @@ pub fn validate_rs(krate: &Crate) -> TokenStream {
         .iter()
         .filter(|s| s.validated)
         .map(|s| validator(krate, s, &checked));
+    let union_impls = krate
+        .unions
+        .iter()
+        .filter(|u| u.validated)
+        .map(|u| union_validator(krate, u, &checked));
     quote! {
         //! Client-side validation of the constraints the model puts on inputs.
 
@@ -37,12 +42,14 @@ pub fn validate_rs(krate: &Crate) -> TokenStream {
         #(#patterns)*
 
         #(#impls)*
+        #(#union_impls)*
     }
 }
 
 /// Which structures have anything to check, directly or through their members.
 struct Checked<'a> {
     by_path: BTreeMap<String, &'a Structure>,
+    unions: BTreeMap<String, &'a Union>,
     memo: std::cell::RefCell<BTreeMap<String, bool>>,
 }
 
@@ -50,6 +57,7 @@ impl<'a> Checked<'a> {
     fn new(krate: &'a Crate) -> Self {
         Checked {
             by_path: krate.structures.iter().map(|s| (key(&s.path), s)).collect(),
+            unions: krate.unions.iter().map(|u| (key(&u.path), u)).collect(),
             memo: Default::default(),
         }
     }
@@ -61,11 +69,17 @@ impl<'a> Checked<'a> {
         }
         // Assume "no" while recursing, so recursive shapes terminate.
         self.memo.borrow_mut().insert(k.clone(), false);
-        let s = self.by_path[&k];
-        let result = s
-            .fields
-            .iter()
-            .any(|f| (f.required && f.optional) || self.value(&f.ty, &f.constraints));
+        let result = match (self.by_path.get(&k), self.unions.get(&k)) {
+            (Some(s), _) => s
+                .fields
+                .iter()
+                .any(|f| (f.required && f.optional) || self.value(&f.ty, &f.constraints)),
+            (None, Some(u)) => u.variants.iter().any(|v| {
+                v.ty.as_ref()
+                    .is_some_and(|ty| self.value(ty, &v.constraints))
+            }),
+            (None, None) => false,
+        };
         self.memo.borrow_mut().insert(k, result);
         result
     }
@@ -73,7 +87,7 @@ impl<'a> Checked<'a> {
     fn value(&self, ty: &Type, constraints: &Constraints) -> bool {
         !constraints.is_empty()
             || match ty {
-                Type::Struct(path) => self.structure(path),
+                Type::Struct(path) | Type::Union(path) => self.structure(path),
                 Type::List(item) => self.value(&item.ty, &item.constraints),
                 Type::Map(map) => {
                     !map.key_constraints.is_empty()
@@ -92,7 +106,7 @@ fn validator(krate: &Crate, s: &Structure, checked: &Checked<'_>) -> TokenStream
     let name = path_tokens(&s.path, None);
     let doc = format!(
         " Checks every constraint the model puts on this `{}` and its members, and returns all violations at once.",
-        s.id.name()
+        s.path.name
     );
     let body = if checked.structure(&s.path) {
         let checks = s.fields.iter().map(|f| {
@@ -195,7 +209,7 @@ fn checks(
         out.push(quote!(violations.pattern(&path, #value, &#pattern);));
     }
     match ty {
-        Type::Struct(path) if checked.structure(path) => {
+        Type::Struct(path) | Type::Union(path) if checked.structure(path) => {
             out.push(quote!(#value.validate_into(&path, violations);));
         }
         Type::List(item) => {
@@ -291,5 +305,62 @@ fn bound_f64(bound: Option<f64>) -> TokenStream {
             quote!(Some(#b))
         }
         None => quote!(None),
+    }
+}
+
+fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStream {
+    let name = path_tokens(&u.path, None);
+    let doc = format!(
+        " Checks every constraint the model puts on the member of this `{}` that is set.",
+        u.path.name
+    );
+    let arms: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let ty = v.ty.as_ref()?;
+            let checks = checks(
+                krate,
+                checked,
+                ty,
+                &v.constraints,
+                v.sensitive,
+                &quote!(value),
+            )?;
+            let variant = ident(&v.ident);
+            let wire = &v.wire;
+            Some(quote! {
+                Self::#variant(value) => {
+                    let path = path.member(#wire);
+                    #checks
+                }
+            })
+        })
+        .collect();
+    let body = if arms.is_empty() {
+        quote!(
+            pub(crate) fn validate_into(&self, _path: &Path<'_>, _violations: &mut Violations) {}
+        )
+    } else {
+        quote! {
+            pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
+                match self {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                let mut violations = Violations::default();
+                self.validate_into(&Path::Root, &mut violations);
+                violations.into_result()
+            }
+
+            #body
+        }
     }
 }
