@@ -311,6 +311,9 @@ struct Builder<'m> {
     paths: BTreeMap<ShapeId, TypePath>,
     patterns: Vec<PatternDef>,
     warnings: Vec<String>,
+    /// Whether the member being typed is checked by validators (reachable from an input):
+    /// only then are its collections' element constraints, and their patterns, recorded.
+    validating: bool,
 }
 
 impl<'m> Builder<'m> {
@@ -321,6 +324,7 @@ impl<'m> Builder<'m> {
             paths: BTreeMap::new(),
             patterns: Vec::new(),
             warnings: Vec::new(),
+            validating: false,
         }
     }
 
@@ -676,6 +680,7 @@ impl<'m> Builder<'m> {
         validated: bool,
     ) -> Result<Field> {
         let target = self.shape(&member.target);
+        self.validating = validated;
         let ty = self.member_type(member, &format!("{}${}", owner.id, member.name))?;
         let required = member.traits.required;
         let default = member
@@ -830,6 +835,9 @@ impl<'m> Builder<'m> {
         place: &str,
         ty: &Type,
     ) -> Constraints {
+        if !self.validating {
+            return Constraints::default();
+        }
         let target = &self.shape(target_id).traits;
         let length = member.length.or(target.length);
         let range = member.range.or(target.range);
@@ -887,6 +895,7 @@ impl<'m> Builder<'m> {
         let mut idents = BTreeSet::new();
         for member in members {
             let place = format!("{}${}", shape.id, member.name);
+            self.validating = validated;
             let ty = if member.target.as_str() == crate::model::UNIT {
                 None
             } else {

@@ -199,7 +199,7 @@ fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
     }
 }
 
-/// A function (path or closure) reading a `&Value` into `ty`.
+/// A function (a path where one exists, else a closure) reading a `&Value` into `ty`.
 fn read_fn(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(json::string),
@@ -208,28 +208,38 @@ fn read_fn(ty: &Type) -> TokenStream {
         Type::Float => quote!(json::float),
         Type::Double => quote!(json::double),
         Type::Blob => quote!(json::blob),
-        Type::Enum(path) => {
-            let path = path_tokens(path, None);
-            quote!(|value| json::string(value).map(#path::from))
-        }
-        Type::Struct(path) | Type::Union(path) => {
-            let path = path_tokens(path, None);
-            quote!(#path::read_json)
-        }
-        Type::IntEnum(path) => {
-            let path = path_tokens(path, None);
-            quote!(|value| json::integer::<i32>(value).map(#path::from))
-        }
         Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(json::epoch_seconds),
         Type::Timestamp(TimestampFormat::DateTime) => quote!(json::date_time),
         Type::Timestamp(TimestampFormat::HttpDate) => quote!(json::http_date),
         Type::Document => quote!(crate::runtime::document::read),
+        Type::Struct(path) | Type::Union(path) => {
+            let path = path_tokens(path, None);
+            quote!(#path::read_json)
+        }
+        _ => {
+            let read = read_expr(ty, &quote!(value));
+            quote!(|value| #read)
+        }
+    }
+}
+
+/// An expression reading the `&Value` expression `value` into `ty`.
+fn read_expr(ty: &Type, value: &TokenStream) -> TokenStream {
+    match ty {
+        Type::Enum(path) => {
+            let path = path_tokens(path, None);
+            quote!(json::string(#value).map(#path::from))
+        }
+        Type::IntEnum(path) => {
+            let path = path_tokens(path, None);
+            quote!(json::integer::<i32>(#value).map(#path::from))
+        }
         Type::List(item) => {
             let read_item = read_fn(&item.ty);
             if item.sparse {
-                quote!(|value| json::sparse_list(value, #read_item))
+                quote!(json::sparse_list(#value, #read_item))
             } else {
-                quote!(|value| json::list(value, #read_item))
+                quote!(json::list(#value, #read_item))
             }
         }
         Type::Map(map) => {
@@ -243,10 +253,14 @@ fn read_fn(ty: &Type) -> TokenStream {
             };
             let read_value = read_fn(&map.value.ty);
             if map.value.sparse {
-                quote!(|value| json::sparse_map(value, #key, #read_value))
+                quote!(json::sparse_map(#value, #key, #read_value))
             } else {
-                quote!(|value| json::map(value, #key, #read_value))
+                quote!(json::map(#value, #key, #read_value))
             }
+        }
+        _ => {
+            let read = read_fn(ty);
+            quote!(#read(#value))
         }
     }
 }
@@ -263,8 +277,8 @@ fn reader(s: &Structure) -> TokenStream {
         let field = ident(&f.ident);
         let wire = &f.wire;
         let read = if f.boxed {
-            let inner = read_fn(&f.ty);
-            quote!(|value| (#inner)(value).map(Box::new))
+            let inner = read_expr(&f.ty, &quote!(value));
+            quote!(|value| #inner.map(Box::new))
         } else {
             read_fn(&f.ty)
         };
@@ -366,8 +380,8 @@ fn union_reader(u: &Union) -> TokenStream {
         let wire = &v.wire;
         match &v.ty {
             Some(ty) => {
-                let read = read_fn(ty);
-                let read = quote!((#read)(value).map_err(|e| e.at(#wire))?);
+                let read = read_expr(ty, &quote!(value));
+                let read = quote!(#read.map_err(|e| e.at(#wire))?);
                 let read = if v.boxed {
                     quote!(Box::new(#read))
                 } else {

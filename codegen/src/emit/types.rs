@@ -61,6 +61,8 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
         #docs
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
+        // Variants mirror the model's members; boxing large ones would change the API.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know, by name.

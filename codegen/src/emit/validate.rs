@@ -314,7 +314,7 @@ fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStre
         " Checks every constraint the model puts on the member of this `{}` that is set.",
         u.path.name
     );
-    let arms: Vec<TokenStream> = u
+    let arms: Vec<(TokenStream, TokenStream)> = u
         .variants
         .iter()
         .filter_map(|v| {
@@ -329,24 +329,36 @@ fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStre
             )?;
             let variant = ident(&v.ident);
             let wire = &v.wire;
-            Some(quote! {
-                Self::#variant(value) => {
+            Some((
+                quote!(Self::#variant(value)),
+                quote! {
                     let path = path.member(#wire);
                     #checks
-                }
-            })
+                },
+            ))
         })
         .collect();
-    let body = if arms.is_empty() {
-        quote!(
+    let body = match arms.as_slice() {
+        [] => quote!(
             pub(crate) fn validate_into(&self, _path: &Path<'_>, _violations: &mut Violations) {}
-        )
-    } else {
-        quote! {
+        ),
+        [(pattern, checks)] => quote! {
             pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
-                match self {
-                    #(#arms)*
-                    _ => {}
+                if let #pattern = self {
+                    #checks
+                }
+            }
+        },
+        arms => {
+            let arms = arms
+                .iter()
+                .map(|(pattern, checks)| quote!(#pattern => { #checks }));
+            quote! {
+                pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
+                    match self {
+                        #(#arms)*
+                        _ => {}
+                    }
                 }
             }
         }

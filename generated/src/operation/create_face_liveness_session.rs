@@ -246,6 +246,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
+    #[allow(clippy::result_large_err)]
     pub async fn send(
         self,
     ) -> Result<CreateFaceLivenessSessionResponse, CreateFaceLivenessSessionError> {
@@ -400,6 +401,7 @@ pub fn serialize_request(
 }
 
 /// Reads a `CreateFaceLivenessSession` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.
+#[allow(clippy::result_large_err)]
 pub fn parse_response<B: AsRef<[u8]>>(
     response: &http::Response<B>,
 ) -> Result<CreateFaceLivenessSessionResponse, CreateFaceLivenessSessionError> {
