@@ -484,6 +484,8 @@ pub(crate) struct ErrorResponse {
     pub(crate) code: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) request_id: Option<String>,
+    /// The code in `x-amzn-query-error` (`Code;Fault`), sent by query-compatible services.
+    pub(crate) query_code: Option<String>,
     pub(crate) status: u16,
     /// The parsed body, or an empty object when it was empty or not JSON.
     pub(crate) body: Value,
@@ -509,10 +511,16 @@ pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -
         .find_map(|key| body_str(key))
         .map(str::to_string);
     let request_id = header("x-amzn-requestid").map(str::to_string);
+    let query_code = header("x-amzn-query-error")
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
     ErrorResponse {
         code,
         message,
         request_id,
+        query_code,
         status,
         body,
     }

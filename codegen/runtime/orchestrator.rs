@@ -24,6 +24,13 @@ pub(crate) struct ServiceInfo {
     pub(crate) user_agent: &'static str,
 }
 
+/// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
+#[derive(Debug, Clone)]
+pub(crate) struct HostPrefix(pub(crate) String);
+
+/// Compresses a request body (`@requestCompression`).
+pub(crate) type Compressor = fn(&[u8]) -> Vec<u8>;
+
 /// Why a request got no HTTP response to parse.
 #[derive(Debug)]
 pub(crate) enum DispatchError {
@@ -46,6 +53,8 @@ pub(crate) struct Handle {
     validate: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
+    /// `None` when compression is disabled; else the minimum body size to compress.
+    compress_from: Option<usize>,
 }
 
 impl fmt::Debug for Handle {
@@ -113,6 +122,8 @@ impl Handle {
             validate: config.validate,
             user_agent,
             time_source: config.time_source,
+            compress_from: (!config.disable_request_compression)
+                .then_some(config.request_min_compression_size_bytes as usize),
         })
     }
 
@@ -133,9 +144,20 @@ impl Handle {
         &self,
         request: http::Request<Vec<u8>>,
         retryable_codes: &[&str],
+        compress: Option<Compressor>,
     ) -> Result<http::Response<Vec<u8>>, DispatchError> {
-        let (mut parts, body) = request.into_parts();
-        parts.uri = self.resolve(&parts.uri)?;
+        let (mut parts, mut body) = request.into_parts();
+        let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
+        parts.uri = self.resolve(&parts.uri, prefix.as_deref())?;
+        if let (Some(compress), Some(min)) = (compress, self.compress_from)
+            && body.len() >= min
+        {
+            body = compress(&body);
+            parts.headers.append(
+                http::header::CONTENT_ENCODING,
+                http::HeaderValue::from_static("gzip"),
+            );
+        }
         let host = parts
             .uri
             .authority()
@@ -226,11 +248,33 @@ impl Handle {
         }
     }
 
-    /// The endpoint's scheme and authority, its path as a prefix of the request's path.
-    fn resolve(&self, uri: &http::Uri) -> Result<http::Uri, DispatchError> {
+    /// The endpoint's scheme and authority (with the operation's host prefix, if any), its path
+    /// as a prefix of the request's path.
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        host_prefix: Option<&str>,
+    ) -> Result<http::Uri, DispatchError> {
         let base_path = self.endpoint.path().trim_end_matches('/');
         let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
         let mut parts = self.endpoint.clone().into_parts();
+        if let (Some(prefix), Some(authority)) = (host_prefix, &parts.authority) {
+            if !valid_host_prefix(prefix) {
+                return Err(DispatchError::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!(
+                        "invalid host prefix {prefix:?}: host labels must be letters, digits and hyphens"
+                    ),
+                )));
+            }
+            let prefixed = format!("{prefix}{authority}").parse().map_err(|e| {
+                DispatchError::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("invalid host: {e}"),
+                ))
+            })?;
+            parts.authority = Some(prefixed);
+        }
         parts.path_and_query = Some(format!("{base_path}{path_and_query}").parse().map_err(
             |e| {
                 DispatchError::Transport(TransportError::new(
@@ -246,6 +290,21 @@ impl Handle {
             ))
         })
     }
+}
+
+/// `foo.bar.`: dot-terminated labels of 1 to 63 letters, digits and hyphens, not starting with
+/// a hyphen.
+fn valid_host_prefix(prefix: &str) -> bool {
+    let Some(labels) = prefix.strip_suffix('.') else {
+        return false;
+    };
+    labels.split('.').all(|label| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
 }
 
 fn strip_default_port(authority: &str, scheme: Option<&str>) -> String {
@@ -319,7 +378,7 @@ mod tests {
     async fn regional_endpoint_headers_and_signature() {
         let (client, seen) = scripted(&[(200, "{}")]);
         let h = handle(base().http_client(client).app_name("demo"));
-        h.invoke(http::Request::new(b"{}".to_vec()), &[])
+        h.invoke(http::Request::new(b"{}".to_vec()), &[], None)
             .await
             .expect("ok");
         let seen = seen.lock().expect("lock");
@@ -343,7 +402,7 @@ mod tests {
                 .http_client(client)
                 .endpoint_url("http://127.0.0.1:8080/base/"),
         );
-        h.invoke(http::Request::new(Vec::new()), &[])
+        h.invoke(http::Request::new(Vec::new()), &[], None)
             .await
             .expect("ok");
         let seen = seen.lock().expect("lock");
@@ -356,7 +415,7 @@ mod tests {
         let (client, seen) = scripted(&[(503, ""), (500, "{}"), (200, "{}")]);
         let h = handle(base().http_client(client));
         let response = h
-            .invoke(http::Request::new(Vec::new()), &[])
+            .invoke(http::Request::new(Vec::new()), &[], None)
             .await
             .expect("ok");
         assert_eq!(response.status(), 200);
@@ -374,7 +433,7 @@ mod tests {
             ),
         );
         let response = h
-            .invoke(http::Request::new(Vec::new()), &[])
+            .invoke(http::Request::new(Vec::new()), &[], None)
             .await
             .expect("a response");
         assert_eq!(response.status(), 400);
@@ -385,16 +444,66 @@ mod tests {
     async fn client_errors_and_unmodeled_codes_are_not_retried_but_modeled_retryable_ones_are() {
         let (client, seen) = scripted(&[(400, r#"{"__type":"InvalidParameterException"}"#)]);
         let h = handle(base().http_client(client));
-        h.invoke(http::Request::new(Vec::new()), &[])
+        h.invoke(http::Request::new(Vec::new()), &[], None)
             .await
             .expect("a response");
         assert_eq!(seen.lock().expect("lock").len(), 1);
         let (client, seen) = scripted(&[(400, r#"{"__type":"Busy"}"#), (200, "{}")]);
         let h = handle(base().http_client(client));
-        h.invoke(http::Request::new(Vec::new()), &["Busy"])
+        h.invoke(http::Request::new(Vec::new()), &["Busy"], None)
             .await
             .expect("a response");
         assert_eq!(seen.lock().expect("lock").len(), 2);
+    }
+
+    #[tokio::test]
+    async fn host_prefixes_are_prepended_and_checked() {
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let h = handle(
+            base()
+                .http_client(client)
+                .endpoint_url("https://example.com"),
+        );
+        let mut request = http::Request::new(Vec::new());
+        request
+            .extensions_mut()
+            .insert(HostPrefix("foo.bar.".into()));
+        h.invoke(request, &[], None).await.expect("ok");
+        assert_eq!(
+            seen.lock().expect("lock")[0].uri(),
+            "https://foo.bar.example.com/"
+        );
+        let mut bad = http::Request::new(Vec::new());
+        bad.extensions_mut().insert(HostPrefix("foo.-bad.".into()));
+        assert!(matches!(
+            h.invoke(bad, &[], None).await,
+            Err(DispatchError::Transport(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn large_bodies_are_compressed_before_signing() {
+        fn tag(body: &[u8]) -> Vec<u8> {
+            [b"z:".as_slice(), body].concat()
+        }
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let h = handle(
+            base()
+                .http_client(client)
+                .request_min_compression_size_bytes(4),
+        );
+        h.invoke(http::Request::new(b"12345".to_vec()), &[], Some(tag))
+            .await
+            .expect("ok");
+        h.invoke(http::Request::new(b"123".to_vec()), &[], Some(tag))
+            .await
+            .expect("ok");
+        let seen = seen.lock().expect("lock");
+        assert_eq!(seen[0].body(), b"z:12345");
+        assert_eq!(seen[0].headers()["content-encoding"], "gzip");
+        assert_eq!(seen[0].headers()["content-length"], "7");
+        assert_eq!(seen[1].body(), b"123", "below the minimum size");
+        assert!(!seen[1].headers().contains_key("content-encoding"));
     }
 
     #[tokio::test]
@@ -409,7 +518,7 @@ mod tests {
             *now += Duration::from_secs(1);
             *now
         }));
-        h.invoke(http::Request::new(b"{}".to_vec()), &[])
+        h.invoke(http::Request::new(b"{}".to_vec()), &[], None)
             .await
             .expect("ok");
         let seen = seen.lock().expect("lock");

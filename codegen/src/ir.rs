@@ -40,6 +40,9 @@ pub struct Service {
     /// `aws.api#service` `endpointPrefix`, else the lower-cased service name.
     pub endpoint_prefix: String,
     pub protocol: Protocol,
+    /// `aws.protocols#awsQueryCompatible`: send `x-amzn-query-mode` and read
+    /// `x-amzn-query-error`.
+    pub query_compatible: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +99,18 @@ pub struct Operation {
     pub error_enum: String,
     pub errors: Vec<ErrorRef>,
     pub idempotent: bool,
+    /// `@endpoint` `hostPrefix`, such as `foo.{label}.`.
+    pub host_prefix: Option<HostPrefix>,
+    /// `@requestCompression` lists gzip: large bodies are gzipped before sending.
+    pub gzip: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct HostPrefix {
+    pub template: String,
+    /// `{label}` → the input member (Rust field) that fills it, and whether that field is an
+    /// `Option`.
+    pub labels: Vec<(String, String, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +121,8 @@ pub struct ErrorRef {
     pub fault: ErrorFault,
     /// The shape has `@retryable`.
     pub retryable: bool,
+    /// `@awsQueryError` code, for query-compatible services.
+    pub query_code: Option<String>,
     pub docs: Option<String>,
 }
 
@@ -451,6 +468,7 @@ impl<'m> Builder<'m> {
                 .map_or_else(|| endpoint_prefix.clone(), |s| s.name.clone()),
             endpoint_prefix,
             protocol,
+            query_compatible: raw.contains_key("aws.protocols#awsQueryCompatible"),
         })
     }
 
@@ -577,6 +595,11 @@ impl<'m> Builder<'m> {
                 ty: self.paths[error_id].clone(),
                 fault,
                 retryable: error.traits.retryable,
+                query_code: error
+                    .traits
+                    .aws_query_error
+                    .as_ref()
+                    .map(|q| q.code.clone()),
                 docs: error.traits.documentation.clone(),
             });
         }
@@ -590,7 +613,57 @@ impl<'m> Builder<'m> {
             error_enum: format!("{}Error", naming::type_name(id.name())),
             errors,
             idempotent: shape.traits.idempotent,
+            host_prefix: self.host_prefix(shape, &op.input)?,
+            gzip: shape
+                .traits
+                .request_compression
+                .as_ref()
+                .is_some_and(|c| c.encodings.iter().any(|e| e == "gzip")),
         })
+    }
+
+    /// The operation's `@endpoint` host prefix, with each `{label}` bound to the input member
+    /// carrying `@hostLabel`.
+    fn host_prefix(&self, operation: &Shape, input: &ShapeId) -> Result<Option<HostPrefix>> {
+        let Some(endpoint) = &operation.traits.endpoint else {
+            return Ok(None);
+        };
+        let members = match &self.shape(input).kind {
+            ShapeKind::Structure(members) => members.as_slice(),
+            _ => &[],
+        };
+        let mut labels = Vec::new();
+        let mut rest = endpoint.host_prefix.as_str();
+        while let Some(start) = rest.find('{') {
+            let end =
+                rest[start..]
+                    .find('}')
+                    .map(|e| start + e)
+                    .ok_or_else(|| Error::Unsupported {
+                        shape: operation.id.to_string(),
+                        reason: format!(
+                            "hostPrefix {:?} has an unclosed label",
+                            endpoint.host_prefix
+                        ),
+                    })?;
+            let label = &rest[start + 1..end];
+            let member = members
+                .iter()
+                .find(|m| m.name == label && m.traits.host_label)
+                .ok_or_else(|| Error::Unsupported {
+                    shape: operation.id.to_string(),
+                    reason: format!(
+                        "hostPrefix label {{{label}}} has no input member with @hostLabel"
+                    ),
+                })?;
+            let optional = self.shape(input).traits.input || !member.traits.required;
+            labels.push((label.to_string(), naming::snake(&member.name), optional));
+            rest = &rest[end + 1..];
+        }
+        Ok(Some(HostPrefix {
+            template: endpoint.host_prefix.clone(),
+            labels,
+        }))
     }
 
     /// The shapes requests start from (inputs) and responses start from (outputs, errors).

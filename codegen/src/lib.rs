@@ -75,6 +75,7 @@ pub fn default_operations() -> Operations {
 #[path = "../runtime"]
 mod runtime {
     pub mod aws_credentials;
+    pub mod compression;
     pub mod config;
     pub mod credentials;
     pub mod datetime;

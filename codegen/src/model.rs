@@ -173,6 +173,27 @@ pub struct AwsService {
     pub arn_namespace: Option<String>,
 }
 
+/// `smithy.api#endpoint`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointTrait {
+    pub host_prefix: String,
+}
+
+/// `smithy.api#requestCompression`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct RequestCompression {
+    pub encodings: Vec<String>,
+}
+
+/// `aws.protocols#awsQueryError`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsQueryError {
+    pub code: String,
+    pub http_response_code: Option<u16>,
+}
+
 /// `aws.auth#sigv4`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 pub struct SigV4 {
@@ -202,6 +223,10 @@ pub struct Traits {
     pub timestamp_format: Option<String>,
     pub aws_service: Option<AwsService>,
     pub sigv4: Option<SigV4>,
+    pub endpoint: Option<EndpointTrait>,
+    pub host_label: bool,
+    pub request_compression: Option<RequestCompression>,
+    pub aws_query_error: Option<AwsQueryError>,
 }
 
 pub const PRELUDE: &str = "smithy.api";
@@ -628,6 +653,14 @@ impl Loader<'_> {
                 }
                 "aws.api#service" => traits.aws_service = Some(self.typed(value, &at)?),
                 "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(value, &at)?),
+                "smithy.api#endpoint" => traits.endpoint = Some(self.typed(value, &at)?),
+                "smithy.api#hostLabel" => traits.host_label = true,
+                "smithy.api#requestCompression" => {
+                    traits.request_compression = Some(self.typed(value, &at)?)
+                }
+                "aws.protocols#awsQueryError" => {
+                    traits.aws_query_error = Some(self.typed(value, &at)?)
+                }
                 "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#enumValue" => traits.enum_value = Some(value.clone()),
                 "smithy.api#default" => traits.default = Some(value.clone()),

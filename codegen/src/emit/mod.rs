@@ -26,6 +26,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "aws_credentials",
         include_str!("../../runtime/aws_credentials.rs"),
     ),
+    ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
     ("datetime", include_str!("../../runtime/datetime.rs")),
@@ -54,6 +55,7 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| *name != "pattern" || !krate.patterns.is_empty())
+        .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .collect();
     files.insert("Cargo.toml".to_string(), Output::Text(cargo_toml(krate)));
     files.insert(
@@ -157,6 +159,9 @@ fn cargo_toml(krate: &Crate) -> String {
     ];
     if !krate.patterns.is_empty() {
         deps.push(("regress", "\"0.12\""));
+    }
+    if krate.operations.iter().any(|op| op.gzip) {
+        deps.push(("flate2", "\"1\""));
     }
     deps.sort();
     let deps: String = deps

@@ -118,6 +118,8 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         #[doc = #doc]
         #[derive(Debug)]
         #[non_exhaustive]
+        // Variants mirror the model's error shapes; boxing large ones would change the API.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// The input breaks the model's constraints; nothing was sent.
@@ -223,17 +225,59 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         " Reads a `{}` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
         op.name
     );
+    let query_compatible = krate.service.query_compatible;
     let error_arms = op.errors.iter().map(|e| {
         let code = &e.code;
         let variant = ident(&e.ty.name);
         let ty = path_tokens(&e.ty, Some(module));
-        quote!(Some(#code) => #ty::read_json(&error.body).map(#error::#variant),)
+        // Query-compatible services may name the error by its `@awsQueryError` code instead.
+        let query = e
+            .query_code
+            .as_ref()
+            .filter(|_| query_compatible)
+            .map(|q| quote!(| (_, Some(#q))));
+        quote!((Some(#code), _) #query => #ty::read_json(&error.body).map(#error::#variant),)
     });
+    let serialize_tail = match &op.host_prefix {
+        None => quote!(crate::protocol::request(#target, body)),
+        Some(prefix) => {
+            // `foo.{label}.` → format!("foo.{}.", label value)
+            let mut format = prefix.template.clone();
+            let mut args = Vec::new();
+            for (label, field, optional) in &prefix.labels {
+                format = format.replace(&format!("{{{label}}}"), "{}");
+                let field = ident(field);
+                args.push(if *optional {
+                    quote!(input.#field.as_deref().unwrap_or_default())
+                } else {
+                    quote!(input.#field)
+                });
+            }
+            let format = format
+                .replace("{}", "\u{0}")
+                .replace('{', "{{")
+                .replace('}', "}}")
+                .replace('\u{0}', "{}");
+            let prefix = if args.is_empty() {
+                let template = &prefix.template;
+                quote!(String::from(#template))
+            } else {
+                quote!(format!(#format, #(#args),*))
+            };
+            quote! {
+                // The operation's `@endpoint` host prefix, labels filled in from the input.
+                let mut request = crate::protocol::request(#target, body);
+                let prefix = #prefix;
+                request.extensions_mut().insert(crate::runtime::orchestrator::HostPrefix(prefix));
+                request
+            }
+        }
+    };
     let dispatch = if op.errors.is_empty() {
         quote!(Err(#error::Unhandled(error.into())))
     } else {
         quote! {
-            let modeled = match error.code.as_deref() {
+            let modeled = match (error.code.as_deref(), error.query_code.as_deref()) {
                 #(#error_arms)*
                 _ => return Err(#error::Unhandled(error.into())),
             };
@@ -245,7 +289,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
             let mut body = Vec::new();
             input.write_json(&mut body);
-            crate::protocol::request(#target, body)
+            #serialize_tail
         }
 
         #[doc = #parse_doc]
@@ -293,6 +337,11 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     } else {
         quote!(self.input.build())
     };
+    let compressor = if op.gzip {
+        quote!(Some(crate::runtime::compression::gzip))
+    } else {
+        quote!(None)
+    };
     let retryable: Vec<&str> = op
         .errors
         .iter()
@@ -337,7 +386,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                 let request = serialize_request(&input);
                 let response = self
                     .handle
-                    .invoke(request, RETRYABLE_ERRORS)
+                    .invoke(request, RETRYABLE_ERRORS, #compressor)
                     .await
                     .map_err(|e| match e {
                         crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),

@@ -257,7 +257,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
         let request = serialize_request(&input);
         let response = self
             .handle
-            .invoke(request, RETRYABLE_ERRORS)
+            .invoke(request, RETRYABLE_ERRORS, None)
             .await
             .map_err(|e| match e {
                 crate::runtime::orchestrator::DispatchError::Credentials(e) => {
@@ -277,6 +277,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
 /// Everything `CreateFaceLivenessSession` can fail with.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateFaceLivenessSessionError {
     /// The caller does not have permission to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),
@@ -417,26 +418,26 @@ pub fn parse_response<B: AsRef<[u8]>>(
         response.headers(),
         body,
     );
-    let modeled = match error.code.as_deref() {
-        Some("AccessDeniedException") => {
+    let modeled = match (error.code.as_deref(), error.query_code.as_deref()) {
+        (Some("AccessDeniedException"), _) => {
             crate::error::AccessDeniedException::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::AccessDeniedException)
         }
-        Some("InternalServerError") => {
+        (Some("InternalServerError"), _) => {
             crate::error::InternalServerError::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::InternalServerError)
         }
-        Some("InvalidParameterException") => {
+        (Some("InvalidParameterException"), _) => {
             crate::error::InvalidParameterException::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::InvalidParameterException)
         }
-        Some("ProvisionedThroughputExceededException") => {
+        (Some("ProvisionedThroughputExceededException"), _) => {
             crate::error::ProvisionedThroughputExceededException::read_json(&error.body)
                 .map(
                     CreateFaceLivenessSessionError::ProvisionedThroughputExceededException,
                 )
         }
-        Some("ThrottlingException") => {
+        (Some("ThrottlingException"), _) => {
             crate::error::ThrottlingException::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::ThrottlingException)
         }

@@ -303,7 +303,7 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
         let request = serialize_request(&input);
         let response = self
             .handle
-            .invoke(request, RETRYABLE_ERRORS)
+            .invoke(request, RETRYABLE_ERRORS, None)
             .await
             .map_err(|e| match e {
                 crate::runtime::orchestrator::DispatchError::Credentials(e) => {
@@ -323,6 +323,7 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
 /// Everything `GetFaceLivenessSessionResults` can fail with.
 #[derive(Debug)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetFaceLivenessSessionResultsError {
     /// The caller does not have permission to perform this action.
     AccessDeniedException(crate::error::AccessDeniedException),
@@ -468,30 +469,30 @@ pub fn parse_response<B: AsRef<[u8]>>(
         response.headers(),
         body,
     );
-    let modeled = match error.code.as_deref() {
-        Some("AccessDeniedException") => {
+    let modeled = match (error.code.as_deref(), error.query_code.as_deref()) {
+        (Some("AccessDeniedException"), _) => {
             crate::error::AccessDeniedException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::AccessDeniedException)
         }
-        Some("InternalServerError") => {
+        (Some("InternalServerError"), _) => {
             crate::error::InternalServerError::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::InternalServerError)
         }
-        Some("InvalidParameterException") => {
+        (Some("InvalidParameterException"), _) => {
             crate::error::InvalidParameterException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::InvalidParameterException)
         }
-        Some("ProvisionedThroughputExceededException") => {
+        (Some("ProvisionedThroughputExceededException"), _) => {
             crate::error::ProvisionedThroughputExceededException::read_json(&error.body)
                 .map(
                     GetFaceLivenessSessionResultsError::ProvisionedThroughputExceededException,
                 )
         }
-        Some("SessionNotFoundException") => {
+        (Some("SessionNotFoundException"), _) => {
             crate::error::SessionNotFoundException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::SessionNotFoundException)
         }
-        Some("ThrottlingException") => {
+        (Some("ThrottlingException"), _) => {
             crate::error::ThrottlingException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::ThrottlingException)
         }

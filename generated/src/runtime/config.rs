@@ -30,6 +30,8 @@ pub struct Config {
     pub(crate) app_name: Option<String>,
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
     pub(crate) time_source: Option<TimeSource>,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
 }
 
 impl fmt::Debug for Config {
@@ -60,6 +62,8 @@ impl Default for Config {
             app_name: None,
             http_client: None,
             time_source: None,
+            disable_request_compression: false,
+            request_min_compression_size_bytes: 10_240,
         }
     }
 }
@@ -184,6 +188,19 @@ impl ConfigBuilder {
     /// The clock used for signing (default: the system clock).
     pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.config.time_source = Some(Arc::new(now));
+        self
+    }
+
+    /// Never compress request bodies, even for operations that support it (default `false`).
+    pub fn disable_request_compression(mut self, disabled: bool) -> Self {
+        self.config.disable_request_compression = disabled;
+        self
+    }
+
+    /// Bodies at least this large are compressed when the operation supports it (default
+    /// 10 240 bytes; at most 10 MiB).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.config.request_min_compression_size_bytes = bytes.min(10_485_760);
         self
     }
 

@@ -26,6 +26,13 @@ pub(crate) struct ServiceInfo {
     pub(crate) user_agent: &'static str,
 }
 
+/// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
+#[derive(Debug, Clone)]
+pub(crate) struct HostPrefix(pub(crate) String);
+
+/// Compresses a request body (`@requestCompression`).
+pub(crate) type Compressor = fn(&[u8]) -> Vec<u8>;
+
 /// Why a request got no HTTP response to parse.
 #[derive(Debug)]
 pub(crate) enum DispatchError {
@@ -48,6 +55,8 @@ pub(crate) struct Handle {
     validate: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
+    /// `None` when compression is disabled; else the minimum body size to compress.
+    compress_from: Option<usize>,
 }
 
 impl fmt::Debug for Handle {
@@ -115,6 +124,8 @@ impl Handle {
             validate: config.validate,
             user_agent,
             time_source: config.time_source,
+            compress_from: (!config.disable_request_compression)
+                .then_some(config.request_min_compression_size_bytes as usize),
         })
     }
 
@@ -135,9 +146,20 @@ impl Handle {
         &self,
         request: http::Request<Vec<u8>>,
         retryable_codes: &[&str],
+        compress: Option<Compressor>,
     ) -> Result<http::Response<Vec<u8>>, DispatchError> {
-        let (mut parts, body) = request.into_parts();
-        parts.uri = self.resolve(&parts.uri)?;
+        let (mut parts, mut body) = request.into_parts();
+        let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
+        parts.uri = self.resolve(&parts.uri, prefix.as_deref())?;
+        if let (Some(compress), Some(min)) = (compress, self.compress_from)
+            && body.len() >= min
+        {
+            body = compress(&body);
+            parts.headers.append(
+                http::header::CONTENT_ENCODING,
+                http::HeaderValue::from_static("gzip"),
+            );
+        }
         let host = parts
             .uri
             .authority()
@@ -228,11 +250,33 @@ impl Handle {
         }
     }
 
-    /// The endpoint's scheme and authority, its path as a prefix of the request's path.
-    fn resolve(&self, uri: &http::Uri) -> Result<http::Uri, DispatchError> {
+    /// The endpoint's scheme and authority (with the operation's host prefix, if any), its path
+    /// as a prefix of the request's path.
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        host_prefix: Option<&str>,
+    ) -> Result<http::Uri, DispatchError> {
         let base_path = self.endpoint.path().trim_end_matches('/');
         let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
         let mut parts = self.endpoint.clone().into_parts();
+        if let (Some(prefix), Some(authority)) = (host_prefix, &parts.authority) {
+            if !valid_host_prefix(prefix) {
+                return Err(DispatchError::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!(
+                        "invalid host prefix {prefix:?}: host labels must be letters, digits and hyphens"
+                    ),
+                )));
+            }
+            let prefixed = format!("{prefix}{authority}").parse().map_err(|e| {
+                DispatchError::Transport(TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("invalid host: {e}"),
+                ))
+            })?;
+            parts.authority = Some(prefixed);
+        }
         parts.path_and_query = Some(format!("{base_path}{path_and_query}").parse().map_err(
             |e| {
                 DispatchError::Transport(TransportError::new(
@@ -248,6 +292,21 @@ impl Handle {
             ))
         })
     }
+}
+
+/// `foo.bar.`: dot-terminated labels of 1 to 63 letters, digits and hyphens, not starting with
+/// a hyphen.
+fn valid_host_prefix(prefix: &str) -> bool {
+    let Some(labels) = prefix.strip_suffix('.') else {
+        return false;
+    };
+    labels.split('.').all(|label| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
 }
 
 fn strip_default_port(authority: &str, scheme: Option<&str>) -> String {
