@@ -31,7 +31,7 @@ pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String
 
 /// prettyplease puts no blank lines between items; add one between consecutive items (at any
 /// depth), after the module docs and after the imports, as a person would.
-fn space_items(text: &str) -> String {
+pub(crate) fn space_items(text: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
         "///",
         "#[",

@@ -762,7 +762,10 @@ impl<'m> Builder<'m> {
             .clone()
             .or_else(|| target.traits.default.clone())
             .filter(|v| !v.is_null());
-        let optional = in_input || !(required || default.is_some());
+        // Smithy 2.0: inputs, `@clientOptional` and members neither required nor defaulted are
+        // optional in the client.
+        let optional =
+            in_input || member.traits.client_optional || !(required || default.is_some());
         let place = format!("{}${}", owner.id, member.name);
         let constraints = if validated {
             self.constraints(&member.target, &member.traits, &place, &ty)

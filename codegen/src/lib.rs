@@ -4,6 +4,7 @@
 //! operations' shape closure, [`ir`] resolves every Rust name, [`emit`] builds one token stream
 //! per output file, [`format`] pretty-prints them, and [`write`] puts them on disk atomically.
 
+pub mod conformance;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -49,14 +50,23 @@ pub fn generate_service(
     service: Option<&str>,
     operations: &Operations,
 ) -> Result<Generated> {
-    let selection = select::select(model, service, operations)?;
-    let krate = ir::build(model, &selection)?;
+    let krate = build_ir(model, service, operations)?;
     let files = format::format(emit::emit(&krate))?;
     Ok(Generated {
         package: krate.package,
         files,
         warnings: krate.warnings,
     })
+}
+
+/// The IR of a crate: the selected shapes with every Rust name resolved.
+pub fn build_ir(
+    model: &model::Model,
+    service: Option<&str>,
+    operations: &Operations,
+) -> Result<ir::Crate> {
+    let selection = select::select(model, service, operations)?;
+    ir::build(model, &selection)
 }
 
 /// Loads a model file and generates a crate from it.

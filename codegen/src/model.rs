@@ -54,6 +54,8 @@ pub struct Shape {
     pub id: ShapeId,
     pub kind: ShapeKind,
     pub traits: Traits,
+    /// Mixins as written; `Model::parse` has already copied their members and traits in.
+    pub mixins: Vec<ShapeId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +227,7 @@ pub struct Traits {
     pub sigv4: Option<SigV4>,
     pub endpoint: Option<EndpointTrait>,
     pub host_label: bool,
+    pub client_optional: bool,
     pub request_compression: Option<RequestCompression>,
     pub aws_query_error: Option<AwsQueryError>,
 }
@@ -251,8 +254,9 @@ impl Model {
             message: e.to_string(),
         })?;
         let loader = Loader { file };
-        let model = loader.model(&value)?;
+        let mut model = loader.model(&value)?;
         model.check_targets()?;
+        model.apply_mixins()?;
         Ok(model)
     }
 
@@ -351,9 +355,111 @@ impl Model {
         }
     }
 
+    /// Copies mixin members and traits into the shapes that use them: mixin members first, in
+    /// mixin order, then the shape's own (a re-declared member keeps the mixin's target and adds
+    /// its traits); shape traits are inherited except `@mixin` and its `localTraits`.
+    fn apply_mixins(&mut self) -> Result<()> {
+        let ids: Vec<ShapeId> = self
+            .shapes
+            .values()
+            .filter(|s| !s.mixins.is_empty())
+            .map(|s| s.id.clone())
+            .collect();
+        let mut done = std::collections::BTreeSet::new();
+        for id in ids {
+            self.apply_mixins_to(&id, &mut done, &mut Vec::new())?;
+        }
+        Ok(())
+    }
+
+    fn apply_mixins_to(
+        &mut self,
+        id: &ShapeId,
+        done: &mut std::collections::BTreeSet<ShapeId>,
+        stack: &mut Vec<ShapeId>,
+    ) -> Result<()> {
+        if done.contains(id) {
+            return Ok(());
+        }
+        if stack.contains(id) {
+            return Err(Error::Model {
+                file: self.file.clone(),
+                json_path: format!("$.shapes[{:?}].mixins", id.as_str()),
+                message: format!(
+                    "mixins form a cycle: {}",
+                    stack
+                        .iter()
+                        .map(ShapeId::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
+                ),
+            });
+        }
+        stack.push(id.clone());
+        let mixins = self.expect(id).mixins.clone();
+        for mixin in &mixins {
+            self.apply_mixins_to(mixin, done, stack)?;
+        }
+        stack.pop();
+        let mut inherited_members = Vec::new();
+        let mut inherited_traits = BTreeMap::new();
+        for mixin in &mixins {
+            let source = self.expect(mixin);
+            if let ShapeKind::Structure(members) | ShapeKind::Union(members) = &source.kind {
+                inherited_members.extend(members.iter().cloned());
+            }
+            let local: Vec<String> = source
+                .traits
+                .raw
+                .get("smithy.api#mixin")
+                .and_then(|m| m.get("localTraits"))
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (name, value) in &source.traits.raw {
+                if name != "smithy.api#mixin" && !local.contains(name) {
+                    inherited_traits.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        let file = self.file.clone();
+        let shape = self.shapes.get_mut(id).expect("the shape exists");
+        if let ShapeKind::Structure(own) | ShapeKind::Union(own) = &mut shape.kind {
+            let mut merged = inherited_members;
+            for member in own.drain(..) {
+                match merged.iter_mut().find(|m| m.name == member.name) {
+                    Some(existing) => {
+                        existing.traits = merge_traits(&existing.traits, &member.traits, &file)?
+                    }
+                    None => merged.push(member),
+                }
+            }
+            *own = merged;
+        }
+        if !inherited_traits.is_empty() {
+            let own = std::mem::take(&mut shape.traits);
+            let base = Loader { file: &file }.traits(
+                Some(&Value::Object(inherited_traits.into_iter().collect())),
+                &JsonPath("$".into()),
+            )?;
+            shape.traits = merge_traits(&base, &own, &file)?;
+        }
+        done.insert(id.clone());
+        Ok(())
+    }
+
     fn check_targets(&self) -> Result<()> {
         for shape in self.shapes.values() {
-            for (from, target) in Model::references(shape) {
+            let mixins = shape
+                .mixins
+                .iter()
+                .map(|m| (format!("{} (mixin)", shape.id), m));
+            for (from, target) in Model::references(shape).into_iter().chain(mixins) {
                 if !self.shapes.contains_key(target) {
                     return Err(Error::DanglingTarget {
                         file: self.file.clone(),
@@ -497,9 +603,12 @@ impl Loader<'_> {
                 Some(simple) => ShapeKind::Simple(*simple),
                 None => ShapeKind::Structure(Vec::new()),
             };
-            shapes
-                .entry(id.clone())
-                .or_insert(Shape { id, kind, traits });
+            shapes.entry(id.clone()).or_insert(Shape {
+                id,
+                kind,
+                traits,
+                mixins: Vec::new(),
+            });
         }
         Ok(Model {
             file: self.file.to_path_buf(),
@@ -578,7 +687,13 @@ impl Loader<'_> {
             }
             other => Err(self.err(&at.key("type"), format!("unknown shape type {other:?}"))),
         }?;
-        Ok(Shape { id, kind, traits })
+        let mixins = self.references(object, "mixins", at)?;
+        Ok(Shape {
+            id,
+            kind,
+            traits,
+            mixins,
+        })
     }
 
     fn members(&self, object: &Map<String, Value>, at: &JsonPath) -> Result<Vec<Member>> {
@@ -655,6 +770,7 @@ impl Loader<'_> {
                 "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(value, &at)?),
                 "smithy.api#endpoint" => traits.endpoint = Some(self.typed(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = true,
+                "smithy.api#clientOptional" => traits.client_optional = true,
                 "smithy.api#requestCompression" => {
                     traits.request_compression = Some(self.typed(value, &at)?)
                 }
@@ -670,6 +786,19 @@ impl Loader<'_> {
         }
         Ok(traits)
     }
+}
+
+/// `over`'s traits applied on top of `base`'s.
+fn merge_traits(base: &Traits, over: &Traits, file: &Path) -> Result<Traits> {
+    let mut raw: Map<String, Value> = base
+        .raw
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in &over.raw {
+        raw.insert(k.clone(), v.clone());
+    }
+    Loader { file }.traits(Some(&Value::Object(raw)), &JsonPath("$".into()))
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -786,6 +915,40 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("missing field `name`"), "{err}");
+    }
+
+    #[test]
+    fn mixins_contribute_members_first_and_traits() {
+        let model = parse(
+            r#"{"smithy":"2.0","shapes":{
+                "a.b#Base":{"type":"structure","mixins":[{"target":"a.b#Mix"}],"members":{"Own":{"target":"smithy.api#String"},"Shared":{"target":"smithy.api#String","traits":{"smithy.api#required":{}}}}},
+                "a.b#Mix":{"type":"structure","members":{"Shared":{"target":"smithy.api#String"},"FromMix":{"target":"smithy.api#Integer"}},"traits":{"smithy.api#mixin":{"localTraits":["smithy.api#documentation"]},"smithy.api#documentation":"local","smithy.api#sensitive":{}}}
+            }}"#,
+        )
+        .unwrap();
+        let base = model.expect(&ShapeId::new("a.b#Base"));
+        let ShapeKind::Structure(members) = &base.kind else {
+            panic!("not a structure")
+        };
+        let names: Vec<_> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Shared", "FromMix", "Own"]);
+        assert!(
+            members[0].traits.required,
+            "the re-declared member adds its traits"
+        );
+        assert!(base.traits.sensitive, "shape traits are inherited");
+        assert_eq!(base.traits.documentation, None, "local traits are not");
+    }
+
+    #[test]
+    fn dangling_mixins_are_reported() {
+        let err = parse(r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","mixins":[{"target":"a.b#Gone"}]}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`a.b#S (mixin)`") && err.contains("`a.b#Gone`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -59,6 +59,21 @@ fn fixture_timestamps_documents_unions_int_enums_and_recursion() {
 }
 
 #[test]
+fn protocol_test_generator_output_for_request_response_and_error_cases() {
+    let model = codegen::model::Model::load(&fixture("conformance.json")).unwrap();
+    let suite = codegen::conformance::generate(&model, "Conformance", &Default::default()).unwrap();
+    assert_eq!(
+        (suite.request_cases, suite.response_cases),
+        (2, 2),
+        "the server-only case is left out"
+    );
+    insta::assert_snapshot!(
+        "conformance__tests__protocol.rs",
+        suite.files["tests/protocol.rs"]
+    );
+}
+
+#[test]
 fn fixture_enums_with_unknown_values_and_defaults() {
     snapshot_fixture("enums");
 }

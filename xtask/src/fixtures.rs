@@ -1,6 +1,7 @@
 //! `cargo xtask fixtures`: the fixture models' generated crates must compile cleanly, not just
 //! match their snapshots. They are generated into `target/fixtures/` as one scratch workspace
-//! (its own target directory, so the deps build once) and checked with clippy on all targets.
+//! (its own target directory, so the deps build once), checked with clippy on all targets, and
+//! tested: fixtures with `smithy.test` cases get generated protocol tests.
 
 use std::process::Command;
 
@@ -15,6 +16,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let fixtures_dir = root().join("tests/fixtures");
     let scratch = root().join("target/fixtures");
     let mut names = Vec::new();
+    let mut tested: Vec<String> = Vec::new();
     let entries =
         std::fs::read_dir(&fixtures_dir).map_err(|e| format!("{}: {e}", fixtures_dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -27,9 +29,25 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let generated =
-            codegen::generate_from_file(path, &Operations::All).map_err(|e| e.to_string())?;
-        codegen::write::write(&scratch.join(&name), &generated.files).map_err(|e| e.to_string())?;
+        let model = codegen::model::Model::load(path).map_err(|e| e.to_string())?;
+        // A fixture with `smithy.test` cases is generated with its protocol tests, which run.
+        let has_cases = std::fs::read_to_string(path).is_ok_and(|t| t.contains("smithy.test#http"));
+        let files = if has_cases {
+            let service = model
+                .service(None)
+                .map_err(|e| e.to_string())?
+                .id
+                .to_string();
+            let suite = codegen::conformance::generate(&model, &service, &Default::default())
+                .map_err(|e| e.to_string())?;
+            tested.push(suite.package.clone());
+            suite.files
+        } else {
+            codegen::generate(&model, &Operations::All)
+                .map_err(|e| e.to_string())?
+                .files
+        };
+        codegen::write::write(&scratch.join(&name), &files).map_err(|e| e.to_string())?;
         names.push(name);
     }
     let members: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
@@ -41,10 +59,20 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         ),
     )
     .map_err(|e| format!("{}: {e}", scratch.display()))?;
-    {
-        let cargo_args = ["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"];
+    let mut runs = vec![vec![
+        "clippy",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]];
+    for package in &tested {
+        runs.push(vec!["test", "--quiet", "-p", package, "--test", "protocol"]);
+    }
+    for cargo_args in &runs {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(cargo_args)
+            .args(cargo_args.iter())
             .current_dir(&scratch)
             .env("CARGO_TARGET_DIR", root().join("target/fixtures-target"))
             .status()
@@ -58,7 +86,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate and pass `cargo clippy --all-targets -- -D warnings`: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings` and their protocol tests: {}",
         names.len(),
         names.join(", ")
     );

@@ -7,6 +7,7 @@
 //!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile.
 
 mod fixtures;
+mod protocol_tests;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -24,7 +25,10 @@ const USAGE: &str = "usage:
       (default ../shared/models/rekognition.json), documentation aside.
   cargo xtask fixtures
       Generates every tests/fixtures/*.json model into target/fixtures/ and runs
-      `cargo clippy --all-targets -- -D warnings` on the crates.";
+      `cargo clippy --all-targets -- -D warnings` on the crates.
+  cargo xtask protocol-tests [PATH]
+      Generates and runs Smithy's awsJson protocol compliance tests (default
+      ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(&args[1..]),
         Some("verify-model") => verify::verify_model(&args[1..]),
         Some("fixtures") => fixtures::fixtures(&args[1..]),
+        Some("protocol-tests") => protocol_tests::protocol_tests(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -439,14 +439,20 @@ fn build_fn(s: &Structure, module: &Module) -> TokenStream {
 
 /// `.unwrap_or(..)`, `.unwrap_or_else(|| ..)` or `.unwrap_or_default()` for a `@default`.
 pub fn unwrap_or_default(ty: &Type, default: &Value, module: Option<&Module>) -> TokenStream {
-    let is_type_default = match default {
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0) && !matches!(ty, Type::Enum(_)),
-        Value::String(s) => s.is_empty() && matches!(ty, Type::String | Type::Blob),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        _ => false,
-    };
+    // Only types whose `Default` is the model's zero value may use `unwrap_or_default`.
+    let has_default = !matches!(
+        ty,
+        Type::Enum(_) | Type::IntEnum(_) | Type::Struct(_) | Type::Union(_) | Type::Document
+    );
+    let is_type_default = has_default
+        && match default {
+            Value::Bool(b) => !b,
+            Value::Number(n) => n.as_f64() == Some(0.0),
+            Value::String(s) => s.is_empty() && matches!(ty, Type::String | Type::Blob),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
     if is_type_default {
         return quote!(.unwrap_or_default());
     }
@@ -482,9 +488,64 @@ pub fn default_value(ty: &Type, value: &Value, module: Option<&Module>) -> Token
             let v = proc_macro2::Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
             quote!(#v)
         }
+        (Type::IntEnum(path), Value::Number(n)) => {
+            let path = super::path_tokens(path, module);
+            let n = int_literal::<i32>(n);
+            quote!(#path::from(#n))
+        }
+        (Type::Timestamp(_), Value::Number(n)) => match n.as_i64() {
+            Some(secs) => {
+                let secs = proc_macro2::Literal::i64_unsuffixed(secs);
+                quote!(crate::primitives::DateTime::from_secs(#secs))
+            }
+            None => {
+                let secs = proc_macro2::Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+                quote!(crate::primitives::DateTime::from_secs_f64(#secs))
+            }
+        },
+        // Blob defaults are base64 in the model.
+        (Type::Blob, Value::String(s)) => {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(s)
+                .unwrap_or_else(|_| s.as_bytes().to_vec());
+            let bytes = proc_macro2::Literal::byte_string(&bytes);
+            quote!(#bytes.to_vec())
+        }
+        (Type::Document, value) => document_literal(value),
         (Type::List(_), Value::Array(a)) if a.is_empty() => quote!(Vec::new()),
-        (Type::Blob, Value::String(s)) if s.is_empty() => quote!(Vec::new()),
+        (Type::Map(_), Value::Object(o)) if o.is_empty() => {
+            quote!(std::collections::BTreeMap::new())
+        }
         _ => quote!(Default::default()),
+    }
+}
+
+/// A `Document` expression for a JSON `@default` value.
+fn document_literal(value: &Value) -> TokenStream {
+    let doc = quote!(crate::primitives::Document);
+    match value {
+        Value::Null => quote!(#doc::Null),
+        Value::Bool(b) => quote!(#doc::Bool(#b)),
+        Value::String(s) => quote!(#doc::String(String::from(#s))),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => quote!(#doc::from(#i)),
+            (None, f) => {
+                let f = proc_macro2::Literal::f64_suffixed(f.unwrap_or_default());
+                quote!(#doc::from(#f))
+            }
+        },
+        Value::Array(items) => {
+            let items = items.iter().map(document_literal);
+            quote!(#doc::Array(vec![#(#items),*]))
+        }
+        Value::Object(entries) => {
+            let entries = entries.iter().map(|(k, v)| {
+                let v = document_literal(v);
+                quote!((String::from(#k), #v))
+            });
+            quote!(#doc::Object(std::collections::BTreeMap::from([#(#entries),*])))
+        }
     }
 }
 

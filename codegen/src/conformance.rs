@@ -1,0 +1,724 @@
+//! Conformance: Smithy's `smithy.test#httpRequestTests` and `httpResponseTests` turned into Rust
+//! tests for a generated crate.
+//!
+//! Request cases build the input as typed Rust literals from the case's `params`, send it
+//! through the generated client over an in-memory transport and compare method, URI, host,
+//! headers and body. Response cases feed the case's HTTP response to `parse_response` and
+//! compare with the expected output or error, built the same way (compared through `Debug`, so
+//! NaN equals NaN).
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::emit::ident;
+use crate::error::{Error, Result};
+use crate::ir::{Crate, Module, Operation, Structure, Type, TypePath};
+use crate::model::{Model, ShapeKind};
+use crate::select::Operations;
+
+/// A generated crate with its protocol tests.
+pub struct Suite {
+    pub package: String,
+    /// Crate files, `tests/protocol.rs` included.
+    pub files: BTreeMap<String, String>,
+    pub request_cases: usize,
+    pub response_cases: usize,
+    /// Case ids skipped, with the reason (from the skip list).
+    pub skipped: Vec<(String, String)>,
+}
+
+/// One test case and where it came from.
+struct Case<'a> {
+    kind: Kind,
+    operation: &'a Operation,
+    /// For response cases on error shapes: the error's Rust variant.
+    error: Option<&'a crate::ir::ErrorRef>,
+    case: &'a Value,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Request,
+    Response,
+}
+
+/// Generates `service`'s crate (every operation) and its protocol tests. `skips` maps case ids
+/// to the reason they are skipped.
+pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) -> Result<Suite> {
+    let operations = Operations::All;
+    let krate = crate::build_ir(model, Some(service), &operations)?;
+    let mut files = crate::format::format(crate::emit::emit(&krate))?;
+    let protocol = match krate.service.protocol {
+        crate::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        crate::ir::Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+    };
+
+    let mut cases = Vec::new();
+    for op in &krate.operations {
+        let traits = &model.expect(&op.id).traits.raw;
+        for (key, kind) in [
+            ("smithy.test#httpRequestTests", Kind::Request),
+            ("smithy.test#httpResponseTests", Kind::Response),
+        ] {
+            for case in client_cases(traits.get(key), protocol) {
+                cases.push(Case {
+                    kind,
+                    operation: op,
+                    error: None,
+                    case,
+                });
+            }
+        }
+    }
+    // Error shapes carry response cases of their own; parse them with the first operation
+    // (by name) that lists the error.
+    let mut error_shapes: Vec<&crate::ir::Structure> = krate
+        .structures
+        .iter()
+        .filter(|s| matches!(s.kind, crate::ir::StructKind::Error(_)))
+        .collect();
+    error_shapes.sort_by(|a, b| a.id.cmp(&b.id));
+    for shape in error_shapes {
+        let traits = &model.expect(&shape.id).traits.raw;
+        let found = krate.operations.iter().find_map(|op| {
+            op.errors
+                .iter()
+                .find(|e| e.ty == shape.path)
+                .map(|e| (op, e))
+        });
+        let Some((op, error)) = found else { continue };
+        for case in client_cases(traits.get("smithy.test#httpResponseTests"), protocol) {
+            cases.push(Case {
+                kind: Kind::Response,
+                operation: op,
+                error: Some(error),
+                case,
+            });
+        }
+    }
+
+    let package = krate.package.replace('-', "_");
+    let literals = Literals {
+        krate: &krate,
+        package: Ident::new(&package, Span::call_site()),
+    };
+    let mut tests = Vec::new();
+    let mut skipped = Vec::new();
+    let mut names = BTreeMap::new();
+    for case in &cases {
+        let id = case
+            .case
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("unnamed");
+        let prefix = if case.kind == Kind::Request {
+            "request"
+        } else {
+            "response"
+        };
+        let mut name = format!("{prefix}_{}", id.to_snake_case());
+        let seen = names.entry(name.clone()).or_insert(0);
+        *seen += 1;
+        if *seen > 1 {
+            name = format!("{name}_{seen}");
+        }
+        let test = literals
+            .test(case, &name)
+            .map_err(|message| Error::Unsupported {
+                shape: case.operation.id.to_string(),
+                reason: format!("protocol test {id}: {message}"),
+            })?;
+        let ignore = skips.get(id).map(|reason| {
+            skipped.push((id.to_string(), reason.clone()));
+            quote!(#[ignore = #reason])
+        });
+        tests.push(quote!(#ignore #test));
+    }
+    let support = support(&literals.package);
+    let file: syn::File = syn::parse2(quote! {
+        //! Smithy protocol compliance tests, generated from the model's `smithy.test` traits.
+        #![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut)]
+
+        #support
+        #(#tests)*
+    })
+    .map_err(|e| Error::Emit {
+        file: "tests/protocol.rs".into(),
+        message: e.to_string(),
+    })?;
+    files.insert(
+        "tests/protocol.rs".into(),
+        format!(
+            "// {}\n\n{}",
+            crate::HEADER,
+            crate::format::space_items(&prettyplease::unparse(&file))
+        ),
+    );
+    if let Some(manifest) = files.get_mut("Cargo.toml") {
+        manifest.push_str(
+            "\n[dev-dependencies]\n\
+             http = \"1\"\n\
+             serde_json = \"1\"\n\
+             tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
+        );
+    }
+    Ok(Suite {
+        package: krate.package.clone(),
+        files,
+        request_cases: cases.iter().filter(|c| c.kind == Kind::Request).count(),
+        response_cases: cases.iter().filter(|c| c.kind == Kind::Response).count(),
+        skipped,
+    })
+}
+
+/// The cases of one trait value that apply to clients and this protocol.
+fn client_cases<'v>(value: Option<&'v Value>, protocol: &str) -> Vec<&'v Value> {
+    value
+        .and_then(Value::as_array)
+        .map(|cases| {
+            cases
+                .iter()
+                .filter(|c| c.get("protocol").and_then(Value::as_str) == Some(protocol))
+                .filter(|c| {
+                    matches!(
+                        c.get("appliesTo").and_then(Value::as_str),
+                        None | Some("client")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every service in the model that speaks an awsJson protocol.
+pub fn json_services(model: &Model) -> Vec<String> {
+    model
+        .shapes
+        .values()
+        .filter(|s| matches!(s.kind, ShapeKind::Service(_)))
+        .filter(|s| {
+            s.traits.raw.contains_key("aws.protocols#awsJson1_1")
+                || s.traits.raw.contains_key("aws.protocols#awsJson1_0")
+        })
+        .map(|s| s.id.to_string())
+        .collect()
+}
+
+struct Literals<'a> {
+    krate: &'a Crate,
+    package: Ident,
+}
+
+impl Literals<'_> {
+    /// A type's path from outside the crate.
+    fn path(&self, path: &TypePath) -> TokenStream {
+        let package = &self.package;
+        let name = ident(&path.name);
+        match &path.module {
+            Module::Types => quote!(#package::types::#name),
+            Module::Error => quote!(#package::error::#name),
+            Module::Operation(op) => {
+                let op = ident(op);
+                quote!(#package::operation::#op::#name)
+            }
+        }
+    }
+
+    fn structure(&self, path: &TypePath) -> Result<&Structure, String> {
+        self.krate
+            .structures
+            .iter()
+            .find(|s| &s.path == path)
+            .ok_or_else(|| format!("no structure {}", path.name))
+    }
+
+    fn test(&self, case: &Case<'_>, name: &str) -> Result<TokenStream, String> {
+        let name = Ident::new(name, Span::call_site());
+        let c = case.case;
+        let doc = c
+            .get("documentation")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let doc = format!(
+            " {}: {}",
+            c.get("id").and_then(Value::as_str).unwrap_or_default(),
+            doc.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        let params = c
+            .get("params")
+            .cloned()
+            .unwrap_or(Value::Object(Default::default()));
+        let op_module = ident(&case.operation.snake);
+        let package = &self.package;
+        let headers = string_pairs(c.get("headers"));
+        match case.kind {
+            Kind::Request => {
+                let setters = self.setters(&case.operation.input, &params)?;
+                let method = ident(&case.operation.snake);
+                let host = c
+                    .get("host")
+                    .and_then(Value::as_str)
+                    .unwrap_or("example.com");
+                let resolved = c.get("resolvedHost").and_then(Value::as_str).map_or_else(
+                    || host.split('/').next().unwrap_or(host).to_string(),
+                    str::to_string,
+                );
+                let expected_method = c.get("method").and_then(Value::as_str).unwrap_or("POST");
+                let uri = c.get("uri").and_then(Value::as_str).unwrap_or("/");
+                let forbid = strings(c.get("forbidHeaders"));
+                let require = strings(c.get("requireHeaders"));
+                let body = match c.get("body").and_then(Value::as_str) {
+                    Some(body) => {
+                        let json = c.get("bodyMediaType").and_then(Value::as_str)
+                            == Some("application/json");
+                        quote!(Some((#body, #json)))
+                    }
+                    None => quote!(None),
+                };
+                Ok(quote! {
+                    #[doc = #doc]
+                    #[tokio::test]
+                    async fn #name() {
+                        let (client, captured) = support::client(#host);
+                        let _ = client.#method() #(#setters)* .send().await;
+                        let request = captured.lock().expect("lock").take().expect("the client sent a request");
+                        support::check_request(&request, #expected_method, #uri, #resolved, &[#((#headers)),*], &[#(#forbid),*], &[#(#require),*], #body);
+                    }
+                })
+            }
+            Kind::Response => {
+                let code =
+                    Literal::u64_unsuffixed(c.get("code").and_then(Value::as_u64).unwrap_or(200));
+                let body = c.get("body").and_then(Value::as_str).unwrap_or_default();
+                let response = quote!(support::response(#code, &[#((#headers)),*], #body));
+                let assertion = match case.error {
+                    None => {
+                        let expected = self.struct_literal(&case.operation.output, &params)?;
+                        quote! {
+                            let actual = #package::operation::#op_module::parse_response(&response).expect("the response parses");
+                            support::same(&actual, &#expected);
+                        }
+                    }
+                    Some(error) => {
+                        let expected = self.struct_literal(&error.ty, &params)?;
+                        let error_enum = ident(&case.operation.error_enum);
+                        let variant = ident(&error.ty.name);
+                        quote! {
+                            let actual = #package::operation::#op_module::parse_response(&response).expect_err("the response is an error");
+                            support::same(&actual, &#package::operation::#op_module::#error_enum::#variant(#expected));
+                        }
+                    }
+                };
+                Ok(quote! {
+                    #[doc = #doc]
+                    #[test]
+                    fn #name() {
+                        let response = #response;
+                        #assertion
+                    }
+                })
+            }
+        }
+    }
+
+    /// `.set_x(Some(..))` calls for the fluent builder, one per parameter.
+    fn setters(&self, input: &TypePath, params: &Value) -> Result<Vec<TokenStream>, String> {
+        let s = self.structure(input)?;
+        let object = params.as_object().ok_or("params is not an object")?;
+        object
+            .iter()
+            // A null parameter means the member is not set.
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| {
+                let field = s
+                    .fields
+                    .iter()
+                    .find(|f| &f.wire == key)
+                    .ok_or_else(|| format!("no member {key} in {}", s.path.name))?;
+                let set = ident(&format!("set_{}", crate::naming::bare(&field.ident)));
+                let value = self.value(&field.ty, value)?;
+                let value = if field.boxed {
+                    quote!(Box::new(#value))
+                } else {
+                    value
+                };
+                Ok(quote!(.#set(Some(#value))))
+            })
+            .collect()
+    }
+
+    /// A structure built with its builder from a params object.
+    fn struct_literal(&self, path: &TypePath, params: &Value) -> Result<TokenStream, String> {
+        let s = self.structure(path)?;
+        let object = params.as_object().ok_or("expected an object")?;
+        let rust = self.path(path);
+        let mut calls = Vec::new();
+        // A null parameter means the member is not set.
+        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
+            let field = s
+                .fields
+                .iter()
+                .find(|f| &f.wire == key)
+                .ok_or_else(|| format!("no member {key} in {}", s.path.name))?;
+            let set = ident(&format!("set_{}", crate::naming::bare(&field.ident)));
+            let value = self.value(&field.ty, value)?;
+            let value = if field.boxed {
+                quote!(Box::new(#value))
+            } else {
+                value
+            };
+            calls.push(quote!(.#set(Some(#value))));
+        }
+        // Required members the case leaves out get the zero value the parser corrects to.
+        for field in s.required_fields() {
+            if !object.contains_key(&field.wire) {
+                let set = ident(&format!("set_{}", crate::naming::bare(&field.ident)));
+                let zero = self.zero(&field.ty);
+                let zero = if field.boxed {
+                    quote!(Box::new(#zero))
+                } else {
+                    zero
+                };
+                calls.push(quote!(.#set(Some(#zero))));
+            }
+        }
+        let build = if s.required_fields().next().is_some() {
+            quote!(.build().expect("every required member is set"))
+        } else {
+            quote!(.build())
+        };
+        Ok(quote!(#rust::builder() #(#calls)* #build))
+    }
+
+    fn zero(&self, ty: &Type) -> TokenStream {
+        let package = &self.package;
+        match ty {
+            Type::Enum(path) | Type::Union(path) => {
+                let path = self.path(path);
+                quote!(#path::Unknown(String::new()))
+            }
+            Type::IntEnum(path) => {
+                let path = self.path(path);
+                quote!(#path::from(0))
+            }
+            Type::Struct(path) => {
+                let empty = Value::Object(Default::default());
+                self.struct_literal(path, &empty)
+                    .unwrap_or_else(|_| quote!(Default::default()))
+            }
+            Type::Timestamp(_) => quote!(#package::primitives::DateTime::from_secs(0)),
+            _ => quote!(Default::default()),
+        }
+    }
+
+    /// A Rust expression of type `ty` for a params value.
+    fn value(&self, ty: &Type, value: &Value) -> Result<TokenStream, String> {
+        let package = &self.package;
+        let mismatch = || format!("{value} does not fit {ty:?}");
+        Ok(match ty {
+            Type::String => {
+                let s = value.as_str().ok_or_else(mismatch)?;
+                quote!(#s.to_string())
+            }
+            Type::Bool => {
+                let b = value.as_bool().ok_or_else(mismatch)?;
+                quote!(#b)
+            }
+            Type::Byte | Type::Short | Type::Integer | Type::Long => {
+                let n = Literal::i64_unsuffixed(value.as_i64().ok_or_else(mismatch)?);
+                quote!(#n)
+            }
+            Type::Float | Type::Double => {
+                let (float, f) = if matches!(ty, Type::Float) {
+                    (quote!(f32), "f32")
+                } else {
+                    (quote!(f64), "f64")
+                };
+                match value {
+                    Value::String(s) if s == "NaN" => quote!(#float::NAN),
+                    Value::String(s) if s == "Infinity" => quote!(#float::INFINITY),
+                    Value::String(s) if s == "-Infinity" => quote!(#float::NEG_INFINITY),
+                    Value::Number(n) => {
+                        let v = n.as_f64().ok_or_else(mismatch)?;
+                        let lit = if f == "f32" {
+                            Literal::f32_suffixed(v as f32)
+                        } else {
+                            Literal::f64_suffixed(v)
+                        };
+                        quote!(#lit)
+                    }
+                    _ => return Err(mismatch()),
+                }
+            }
+            Type::Blob => {
+                let s = value.as_str().ok_or_else(mismatch)?;
+                quote!(#s.as_bytes().to_vec())
+            }
+            Type::Timestamp(_) => match value {
+                Value::Number(n) if n.is_i64() => {
+                    let secs = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+                    quote!(#package::primitives::DateTime::from_secs(#secs))
+                }
+                Value::Number(n) => {
+                    let secs = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+                    quote!(#package::primitives::DateTime::from_secs_f64(#secs))
+                }
+                _ => return Err(mismatch()),
+            },
+            Type::Document => self.document(value),
+            Type::Enum(path) => {
+                let path = self.path(path);
+                let s = value.as_str().ok_or_else(mismatch)?;
+                quote!(#path::from(#s))
+            }
+            Type::IntEnum(path) => {
+                let path = self.path(path);
+                let n = Literal::i64_unsuffixed(value.as_i64().ok_or_else(mismatch)?);
+                quote!(#path::from(#n))
+            }
+            Type::Struct(path) => self.struct_literal(path, value)?,
+            Type::Union(path) => {
+                let u = self
+                    .krate
+                    .unions
+                    .iter()
+                    .find(|u| &u.path == path)
+                    .ok_or_else(mismatch)?;
+                let object = value.as_object().ok_or_else(mismatch)?;
+                let (key, inner) = object.iter().next().ok_or_else(mismatch)?;
+                let variant = u
+                    .variants
+                    .iter()
+                    .find(|v| &v.wire == key)
+                    .ok_or_else(|| format!("no union member {key}"))?;
+                let rust = self.path(path);
+                let name = ident(&variant.ident);
+                match &variant.ty {
+                    None => quote!(#rust::#name),
+                    Some(ty) => {
+                        let inner = self.value(ty, inner)?;
+                        let inner = if variant.boxed {
+                            quote!(Box::new(#inner))
+                        } else {
+                            inner
+                        };
+                        quote!(#rust::#name(#inner))
+                    }
+                }
+            }
+            Type::List(item) => {
+                let items = value.as_array().ok_or_else(mismatch)?;
+                let items = items
+                    .iter()
+                    .map(|v| match (item.sparse, v) {
+                        (true, Value::Null) => Ok(quote!(None)),
+                        (true, v) => self.value(&item.ty, v).map(|v| quote!(Some(#v))),
+                        (false, v) => self.value(&item.ty, v),
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                quote!(vec![#(#items),*])
+            }
+            Type::Map(map) => {
+                let entries = value.as_object().ok_or_else(mismatch)?;
+                let entries = entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = match &map.key {
+                            Type::Enum(path) => {
+                                let path = self.path(path);
+                                quote!(#path::from(#k))
+                            }
+                            _ => quote!(#k.to_string()),
+                        };
+                        let value = match (map.value.sparse, v) {
+                            (true, Value::Null) => quote!(None),
+                            (true, v) => {
+                                let v = self.value(&map.value.ty, v)?;
+                                quote!(Some(#v))
+                            }
+                            (false, v) => self.value(&map.value.ty, v)?,
+                        };
+                        Ok(quote!((#key, #value)))
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                quote!(std::collections::BTreeMap::from([#(#entries),*]))
+            }
+        })
+    }
+
+    fn document(&self, value: &Value) -> TokenStream {
+        let package = &self.package;
+        let doc = quote!(#package::primitives::Document);
+        let number = quote!(#package::primitives::Number);
+        match value {
+            Value::Null => quote!(#doc::Null),
+            Value::Bool(b) => quote!(#doc::Bool(#b)),
+            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => {
+                    let u = Literal::u64_unsuffixed(u);
+                    quote!(#doc::Number(#number::PosInt(#u)))
+                }
+                (None, Some(i), _) => {
+                    let i = Literal::i64_unsuffixed(i);
+                    quote!(#doc::Number(#number::NegInt(#i)))
+                }
+                (_, _, f) => {
+                    let f = Literal::f64_suffixed(f.unwrap_or_default());
+                    quote!(#doc::Number(#number::Float(#f)))
+                }
+            },
+            Value::String(s) => quote!(#doc::String(#s.to_string())),
+            Value::Array(items) => {
+                let items = items.iter().map(|v| self.document(v));
+                quote!(#doc::Array(vec![#(#items),*]))
+            }
+            Value::Object(entries) => {
+                let entries = entries.iter().map(|(k, v)| {
+                    let v = self.document(v);
+                    quote!((#k.to_string(), #v))
+                });
+                quote!(#doc::Object(std::collections::BTreeMap::from([#(#entries),*])))
+            }
+        }
+    }
+}
+
+fn string_pairs(value: Option<&Value>) -> Vec<TokenStream> {
+    value
+        .and_then(Value::as_object)
+        .map(|headers| {
+            headers
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().unwrap_or_default();
+                    quote!(#k, #v)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Helpers shared by the generated tests.
+fn support(package: &Ident) -> TokenStream {
+    quote! {
+        mod support {
+            use std::sync::{Arc, Mutex};
+
+            use #package::config::{Config, Credentials, InMemory, RetryConfig};
+
+            pub type Captured = Arc<Mutex<Option<http::Request<Vec<u8>>>>>;
+
+            /// A client for `https://{host}` whose transport keeps the request and answers
+            /// `200 {}`; validation and retries are off so the request goes out exactly once.
+            pub fn client(host: &str) -> (#package::Client, Captured) {
+                let captured: Captured = Arc::default();
+                let keep = captured.clone();
+                let transport = InMemory::new(move |request| {
+                    *keep.lock().expect("lock") = Some(request);
+                    Ok(http::Response::new(b"{}".to_vec()))
+                });
+                let config = Config::builder()
+                    .region("us-east-1")
+                    .endpoint_url(format!("https://{host}"))
+                    .credentials(Credentials::new("AKID", "SECRET", None))
+                    .retry_config(RetryConfig::disabled())
+                    .validation(false)
+                    .http_client(transport)
+                    .build();
+                (#package::Client::new(config).expect("valid config"), captured)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            pub fn check_request(
+                request: &http::Request<Vec<u8>>,
+                method: &str,
+                uri: &str,
+                host: &str,
+                headers: &[(&str, &str)],
+                forbid: &[&str],
+                require: &[&str],
+                body: Option<(&str, bool)>,
+            ) {
+                assert_eq!(request.method().as_str(), method, "method");
+                let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                assert_eq!(path, uri, "uri");
+                assert_eq!(request.uri().host(), Some(host), "host");
+                for (name, value) in headers {
+                    let actual = request.headers().get(*name).map(|v| v.to_str().expect("ascii"));
+                    assert_eq!(actual, Some(*value), "header {name}");
+                }
+                for name in forbid {
+                    assert!(!request.headers().contains_key(*name), "forbidden header {name} present");
+                }
+                for name in require {
+                    assert!(request.headers().contains_key(*name), "required header {name} missing");
+                }
+                match body {
+                    Some((expected, true)) => {
+                        let actual: serde_json::Value = if request.body().is_empty() {
+                            serde_json::Value::Object(Default::default())
+                        } else {
+                            serde_json::from_slice(request.body()).expect("the body is JSON")
+                        };
+                        let expected: serde_json::Value = if expected.trim().is_empty() {
+                            serde_json::Value::Object(Default::default())
+                        } else {
+                            serde_json::from_str(expected).expect("the expected body is JSON")
+                        };
+                        assert!(json_eq(&actual, &expected), "body:\n  actual:   {actual}\n  expected: {expected}");
+                    }
+                    Some((expected, false)) => {
+                        if !expected.is_empty() {
+                            assert_eq!(request.body().as_slice(), expected.as_bytes(), "body");
+                        }
+                    }
+                    None => {}
+                }
+            }
+
+            /// JSON equality with numbers compared by value (`1` equals `1.0`).
+            fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+                use serde_json::Value;
+                match (a, b) {
+                    (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+                    (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y)),
+                    (Value::Object(x), Value::Object(y)) => {
+                        x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+                    }
+                    _ => a == b,
+                }
+            }
+
+            pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+                let mut builder = http::Response::builder().status(status);
+                for (name, value) in headers {
+                    builder = builder.header(*name, *value);
+                }
+                builder.body(body.as_bytes().to_vec()).expect("valid response")
+            }
+
+            /// Equal through `Debug`, so NaN matches NaN.
+            pub fn same<T: std::fmt::Debug>(actual: &T, expected: &T) {
+                assert_eq!(format!("{actual:#?}"), format!("{expected:#?}"));
+            }
+        }
+    }
+}
