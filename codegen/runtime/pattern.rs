@@ -1,5 +1,6 @@
-//! `@pattern` checks: ECMA-262 regular expressions compiled once by the `regress` engine.
-//! Included only in crates whose inputs have patterns.
+//! `@pattern` checks the generator could not compile to an automaton (lookaround, Unicode
+//! property escapes, ...): ECMA-262 regular expressions compiled once by the `regress` engine.
+//! Included only in crates that have such patterns.
 
 use super::validation::{Path, ViolationKind, Violations};
 
@@ -29,8 +30,9 @@ impl Pattern {
 }
 
 impl Violations {
-    /// `@pattern`: an ECMA-262 search over the value (anchored only where the pattern says).
-    pub(crate) fn pattern(&mut self, path: &Path<'_>, value: &str, pattern: &Pattern) {
+    /// `@pattern` by the ECMAScript engine: a search over the value (anchored only where the
+    /// pattern says).
+    pub(crate) fn regex(&mut self, path: &Path<'_>, value: &str, pattern: &Pattern) {
         if pattern.regex().find(value).is_none() {
             self.push(
                 path,
@@ -53,11 +55,11 @@ mod tests {
         let root = Path::Root;
         let p = root.member("S");
         let mut v = Violations::default();
-        v.pattern(&p, "abc1def", &DIGIT);
+        v.regex(&p, "abc1def", &DIGIT);
         assert!(std::mem::take(&mut v).into_result().is_ok());
-        v.pattern(&p, "abc1def", &ANCHORED);
+        v.regex(&p, "abc1def", &ANCHORED);
         // `\d` is ASCII-only in ECMA-262: an Arabic-Indic digit is not a digit.
-        v.pattern(&p, "\u{661}", &DIGIT);
+        v.regex(&p, "\u{661}", &DIGIT);
         assert_eq!(v.into_result().unwrap_err().violations().len(), 2);
     }
 }

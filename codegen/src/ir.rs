@@ -285,6 +285,9 @@ pub struct Constraints {
     pub range: Option<Bounds>,
     /// Index into `Crate::patterns`.
     pub pattern: Option<usize>,
+    /// A pattern the model declares but no validator can honour, and why: documented on the
+    /// member, never checked.
+    pub skipped_pattern: Option<(String, String)>,
 }
 
 impl Constraints {
@@ -298,7 +301,9 @@ pub struct PatternDef {
     /// Rust static name (`KMS_KEY_ID_PATTERN`).
     pub ident: String,
     pub source: String,
-    /// regress flags the pattern compiled with.
+    /// The automaton, when the pattern is in the compiled subset.
+    pub compiled: Option<crate::automaton::Tables>,
+    /// Otherwise the ECMAScript engine runs it, with these regress flags.
     pub flags: &'static str,
 }
 
@@ -923,32 +928,63 @@ impl<'m> Builder<'m> {
             (None, Some(source)) => Some((source.clone(), target_id.to_string())),
             (None, None) => None,
         };
-        let pattern = match (pattern, ty) {
-            (Some((source, named_by)), Type::String) => self.pattern(&source, &named_by),
-            _ => None,
+        let (pattern, skipped_pattern) = match (pattern, ty) {
+            (Some((source, named_by)), Type::String) => match self.pattern(&source, &named_by) {
+                Ok(index) => {
+                    self.lint_pattern_length(&named_by, index, length);
+                    (Some(index), None)
+                }
+                Err(reason) => (None, Some((source, reason))),
+            },
+            _ => (None, None),
         };
         Constraints {
             length,
             range,
             pattern,
+            skipped_pattern,
         }
     }
 
-    fn pattern(&mut self, source: &str, place: &str) -> Option<usize> {
+    /// Registers a pattern check, or returns why it is skipped. Smithy patterns are ECMA-262:
+    /// patterns valid in Unicode mode are compiled to automata where the subset allows and
+    /// otherwise run by the ECMAScript engine; patterns that cannot mean what the model author
+    /// meant (Java-only syntax, UTF-16 surrogate escapes) are skipped with a warning, so a
+    /// validator never rejects valid input.
+    fn pattern(&mut self, source: &str, place: &str) -> Result<usize, String> {
         if let Some(i) = self.patterns.iter().position(|p| p.source == source) {
-            return Some(i);
+            return Ok(i);
         }
-        // Smithy patterns are ECMA-262. Prefer Unicode mode (code-point semantics, `\p{..}`);
-        // fall back to legacy mode for patterns only it accepts (e.g. `[\w-_]`).
+        let skip = |this: &mut Self, reason: String| {
+            this.warn(format!(
+                "{place}: pattern {source:?} is not checked: {reason}"
+            ));
+            Err(reason)
+        };
+        if has_surrogate_escape(source) {
+            return skip(
+                self,
+                "it uses UTF-16 surrogate escapes, which have no meaning on Unicode scalar values"
+                    .into(),
+            );
+        }
         let flags = if regress::Regex::with_flags(source, "u").is_ok() {
             "u"
+        } else if source.contains("\\p{") || source.contains("\\P{") {
+            return skip(
+                self,
+                "it uses a Java-only character class (`\\p{..}` is not an ECMA-262 property here)"
+                    .into(),
+            );
         } else if regress::Regex::new(source).is_ok() {
             ""
         } else {
-            self.warnings.push(format!(
-                "{place}: pattern {source:?} is not a valid ECMA-262 regular expression; the check is skipped"
-            ));
-            return None;
+            return skip(self, "it is not a valid ECMA-262 regular expression".into());
+        };
+        let compiled = if flags == "u" {
+            crate::automaton::compile(source).ok()
+        } else {
+            None
         };
         let stem = place.rsplit(['#', '$']).next().unwrap_or(place);
         let mut ident = format!(
@@ -961,9 +997,47 @@ impl<'m> Builder<'m> {
         self.patterns.push(PatternDef {
             ident,
             source: source.to_string(),
+            compiled,
             flags,
         });
-        Some(self.patterns.len() - 1)
+        Ok(self.patterns.len() - 1)
+    }
+
+    /// Records a warning once.
+    fn warn(&mut self, warning: String) {
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+    }
+
+    /// Warns when a pattern admits lengths its member's `@length` forbids.
+    fn lint_pattern_length(&mut self, place: &str, pattern: usize, length: Option<Bounds>) {
+        let (Some(length), Some(tables)) = (length, self.patterns[pattern].compiled.as_ref())
+        else {
+            return;
+        };
+        let source = self.patterns[pattern].source.clone();
+        let (shortest, longest) = crate::automaton::length_bounds(tables);
+        let mut problems = Vec::new();
+        if let Some(min) = length.min.filter(|&min| (shortest as f64) < min) {
+            let example = if shortest == 0 {
+                "\"\"".to_string()
+            } else {
+                format!("{shortest} characters")
+            };
+            problems.push(format!("admits {example}, below @length min {min}"));
+        }
+        if let (Some(max), Some(longest)) = (length.max, longest)
+            && longest as f64 > max
+        {
+            problems.push(format!(
+                "admits {longest} characters, above @length max {max}"
+            ));
+        }
+        for problem in problems {
+            let warning = format!("{place}: pattern {source:?} {problem}");
+            self.warn(warning);
+        }
     }
 
     fn union(&mut self, shape: &Shape, members: &[Member], validated: bool) -> Result<Union> {
@@ -1088,6 +1162,14 @@ impl<'m> Builder<'m> {
             variants,
         })
     }
+}
+
+/// `\uD800`–`\uDFFF` escapes: UTF-16 halves, meaningless for Unicode scalar values.
+fn has_surrogate_escape(source: &str) -> bool {
+    source.match_indices("\\u").any(|(i, _)| {
+        let hex = source.get(i + 2..i + 6).unwrap_or("");
+        u32::from_str_radix(hex, 16).is_ok_and(|v| (0xD800..=0xDFFF).contains(&v))
+    })
 }
 
 /// The id of the empty structure standing in for an operation's `Unit` input or output. `$` is

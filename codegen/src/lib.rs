@@ -4,6 +4,7 @@
 //! operations' shape closure, [`ir`] resolves every Rust name, [`emit`] builds one token stream
 //! per output file, [`format`] pretty-prints them, and [`write`] puts them on disk atomically.
 
+pub mod automaton;
 pub mod conformance;
 pub mod docs;
 pub mod emit;
@@ -35,8 +36,10 @@ pub struct Generated {
     pub package: String,
     /// File contents keyed by path relative to the crate root (`src/lib.rs`).
     pub files: BTreeMap<String, String>,
-    /// What the generator skipped, each naming its shape.
+    /// What the generator skipped or found questionable, each naming its shape.
     pub warnings: Vec<String>,
+    /// One line on how the crate checks `@pattern`s.
+    pub summary: String,
 }
 
 /// Generates a crate for `operations` of the model's only service.
@@ -52,10 +55,25 @@ pub fn generate_service(
 ) -> Result<Generated> {
     let krate = build_ir(model, service, operations)?;
     let files = format::format(emit::emit(&krate))?;
+    let compiled = krate
+        .patterns
+        .iter()
+        .filter(|p| p.compiled.is_some())
+        .count();
+    let skipped = krate
+        .warnings
+        .iter()
+        .filter(|w| w.contains("is not checked"))
+        .count();
+    let summary = format!(
+        "patterns: {compiled} compiled to automata, {} run by the ECMAScript engine, {skipped} not checked",
+        krate.patterns.len() - compiled
+    );
     Ok(Generated {
         package: krate.package,
         files,
         warnings: krate.warnings,
+        summary,
     })
 }
 
@@ -89,6 +107,7 @@ mod runtime {
     pub mod config;
     pub mod credentials;
     pub mod datetime;
+    pub mod dfa;
     pub mod document;
     pub mod errors;
     pub mod json;

@@ -45,11 +45,11 @@ mod runtime {
     pub(crate) mod config;
     pub(crate) mod credentials;
     pub(crate) mod datetime;
+    pub(crate) mod dfa;
     pub(crate) mod document;
     pub(crate) mod errors;
     pub(crate) mod json;
     pub(crate) mod orchestrator;
-    pub(crate) mod pattern;
     pub(crate) mod profile;
     pub(crate) mod retry;
     pub(crate) mod sigv4;

@@ -108,6 +108,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
+    println!("{}", generated.summary);
     if check {
         let differences =
             codegen::write::check(&out, &generated.files).map_err(|e| e.to_string())?;

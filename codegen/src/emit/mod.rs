@@ -30,6 +30,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
     ("datetime", include_str!("../../runtime/datetime.rs")),
+    ("dfa", include_str!("../../runtime/dfa.rs")),
     ("document", include_str!("../../runtime/document.rs")),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("json", include_str!("../../runtime/json.rs")),
@@ -54,7 +55,8 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
     let runtime: Vec<&str> = RUNTIME
         .iter()
         .map(|(name, _)| *name)
-        .filter(|name| *name != "pattern" || !krate.patterns.is_empty())
+        .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
+        .filter(|name| *name != "dfa" || krate.patterns.iter().any(|p| p.compiled.is_some()))
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .collect();
     files.insert("Cargo.toml".to_string(), Output::Text(cargo_toml(krate)));
@@ -157,7 +159,8 @@ fn cargo_toml(krate: &Crate) -> String {
             r#"{ version = "1", optional = true }"#,
         ),
     ];
-    if !krate.patterns.is_empty() {
+    // The ECMAScript engine only for patterns outside the compiled subset.
+    if krate.patterns.iter().any(|p| p.compiled.is_none()) {
         deps.push(("regress", "\"0.12\""));
     }
     if krate.operations.iter().any(|op| op.gzip) {

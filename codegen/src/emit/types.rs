@@ -273,6 +273,12 @@ fn field_docs(f: &Field) -> TokenStream {
     if f.sensitive {
         notes.push("This member is sensitive: `Debug` output redacts it.".to_string());
     }
+    if let Some((pattern, reason)) = &f.constraints.skipped_pattern {
+        notes.push(format!(
+            "The model's pattern `{}` is not checked: {reason}.",
+            pattern.replace('`', "'")
+        ));
+    }
     if !notes.is_empty() {
         let mut lines = Vec::new();
         if !docs.is_empty() {

@@ -11,17 +11,25 @@ use crate::ir::{Constraints, Crate, Structure, Type, TypePath, Union};
 
 pub fn validate_rs(krate: &Crate) -> TokenStream {
     let checked = Checked::new(krate);
-    let patterns = krate.patterns.iter().map(|p| {
-        let name = ident(&p.ident);
-        let source = &p.source;
-        let flags = p.flags;
-        quote!(static #name: Pattern = Pattern::new(#source, #flags);)
-    });
-    let pattern_import = (!krate.patterns.is_empty()).then(|| {
-        quote!(
-            use crate::runtime::pattern::Pattern;
-        )
-    });
+    let patterns = krate.patterns.iter().map(pattern_static);
+    let dfa_import = krate
+        .patterns
+        .iter()
+        .any(|p| p.compiled.is_some())
+        .then(|| {
+            quote!(
+                use crate::runtime::dfa::Dfa;
+            )
+        });
+    let pattern_import = krate
+        .patterns
+        .iter()
+        .any(|p| p.compiled.is_none())
+        .then(|| {
+            quote!(
+                use crate::runtime::pattern::Pattern;
+            )
+        });
     let impls = krate
         .structures
         .iter()
@@ -36,6 +44,7 @@ pub fn validate_rs(krate: &Crate) -> TokenStream {
         //! Client-side validation of the constraints the model puts on inputs.
 
         use crate::error::ValidationError;
+        #dfa_import
         #pattern_import
         use crate::runtime::validation::{Path, Violations};
 
@@ -205,8 +214,13 @@ fn checks(
         }
     }
     if let Some(index) = constraints.pattern {
-        let pattern = ident(&krate.patterns[index].ident);
-        out.push(quote!(violations.pattern(&path, #value, &#pattern);));
+        let def = &krate.patterns[index];
+        let pattern = ident(&def.ident);
+        out.push(if def.compiled.is_some() {
+            quote!(violations.pattern(&path, #value, &#pattern);)
+        } else {
+            quote!(violations.regex(&path, #value, &#pattern);)
+        });
     }
     match ty {
         Type::Struct(path) | Type::Union(path) if checked.structure(path) => {
@@ -375,4 +389,72 @@ fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStre
             #body
         }
     }
+}
+
+/// A pattern's static: the compiled automaton, or the pattern for the ECMAScript engine.
+fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
+    let name = ident(&p.ident);
+    let source = &p.source;
+    let Some(tables) = &p.compiled else {
+        let flags = p.flags;
+        let doc =
+            format!(" `{source}`, run by the ECMAScript engine (outside the compiled subset).");
+        return quote! {
+            #[doc = #doc]
+            static #name: Pattern = Pattern::new(#source, #flags);
+        };
+    };
+    let doc = format!(
+        " `{source}`, compiled: {}.",
+        crate::automaton::describe(tables)
+    );
+    let start = proc_macro2::Literal::u16_unsuffixed(tables.start);
+    let starts = tables
+        .starts
+        .iter()
+        .map(|s| proc_macro2::Literal::u32_unsuffixed(*s));
+    let interval_class = byte_string(&tables.interval_class);
+    let classes = proc_macro2::Literal::usize_unsuffixed(tables.classes);
+    let ascii = byte_string(&tables.ascii);
+    let table: Vec<u8> = tables.table.iter().flat_map(|t| t.to_le_bytes()).collect();
+    let table = byte_string(&table);
+    let flags: Vec<u8> = tables
+        .accept
+        .iter()
+        .zip(&tables.accept_at_end)
+        .map(|(&now, &end)| u8::from(now) | (u8::from(end) << 1))
+        .collect();
+    let flags = byte_string(&flags);
+    quote! {
+        #[doc = #doc]
+        static #name: Dfa = Dfa {
+            source: #source,
+            start: #start,
+            starts: &[#(#starts),*],
+            interval_class: #interval_class,
+            classes: #classes,
+            ascii: #ascii,
+            table: #table,
+            flags: #flags,
+        };
+    }
+}
+
+/// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large
+/// automaton tables stay readable blocks instead of one enormous line.
+fn byte_string(bytes: &[u8]) -> TokenStream {
+    let mut text = String::from("b\"");
+    for (i, chunk) in bytes.chunks(32).enumerate() {
+        if i > 0 {
+            text.push_str("\\\n");
+        }
+        for b in chunk {
+            text.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    text.push('"');
+    text.parse().unwrap_or_else(|_| {
+        let literal = proc_macro2::Literal::byte_string(bytes);
+        quote!(#literal)
+    })
 }

@@ -1,0 +1,965 @@
+//! `@pattern`s compiled at generation time: an ECMA-262 (Unicode mode) subset is parsed,
+//! turned into an NFA and then a DFA over an alphabet of code-point ranges, which the runtime's
+//! `dfa.rs` runs from static tables. Anything outside the subset is reported as unsupported and
+//! the generated crate falls back to an ECMAScript engine for that pattern.
+
+use std::collections::{BTreeSet, HashMap};
+
+/// Code points, as inclusive ranges.
+type Ranges = Vec<(u32, u32)>;
+
+const MAX_CHAR: u32 = 0x10FFFF;
+/// Beyond this many DFA states the tables get too large to be worth it.
+const MAX_STATES: usize = 8192;
+const MAX_NFA: usize = 200_000;
+
+#[derive(Debug, Clone)]
+enum Node {
+    Empty,
+    Class(Ranges),
+    Start,
+    End,
+    Concat(Vec<Node>),
+    Alt(Vec<Node>),
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        max: Option<u32>,
+    },
+}
+
+/// The compiled tables (see the runtime's `Dfa`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tables {
+    pub start: u16,
+    /// Code-point intervals: interval `i` runs from `starts[i]` to the next start.
+    pub starts: Vec<u32>,
+    /// The alphabet class of each interval (intervals that behave alike share a class).
+    pub interval_class: Vec<u8>,
+    /// The number of classes: the table's row width.
+    pub classes: usize,
+    pub ascii: [u8; 128],
+    /// `states × classes` transitions.
+    pub table: Vec<u16>,
+    pub accept: Vec<bool>,
+    pub accept_at_end: Vec<bool>,
+}
+
+impl Tables {
+    pub fn states(&self) -> usize {
+        self.accept.len()
+    }
+
+    /// The runtime's algorithm, for tests: whether `value` contains a match.
+    pub fn is_match(&self, value: &str) -> bool {
+        let classes = self.classes;
+        let class = |c: char| {
+            let c = c as u32;
+            if c < 128 {
+                usize::from(self.ascii[c as usize])
+            } else {
+                usize::from(self.interval_class[self.starts.partition_point(|&s| s <= c) - 1])
+            }
+        };
+        let mut state = usize::from(self.start);
+        if self.accept[state] {
+            return true;
+        }
+        for c in value.chars() {
+            state = usize::from(self.table[state * classes + class(c)]);
+            if state == 0 {
+                return false;
+            }
+            if self.accept[state] {
+                return true;
+            }
+        }
+        self.accept_at_end[state]
+    }
+}
+
+/// Compiles `pattern`, or says why it is outside the supported subset.
+pub fn compile(pattern: &str) -> Result<Tables, String> {
+    let node = Parser {
+        chars: pattern.chars().collect(),
+        at: 0,
+    }
+    .parse()?;
+    let mut nfa = Nfa::default();
+    let accept = nfa.add();
+    let anchored = starts_anchored(&node);
+    let entry = nfa.build(&node, accept)?;
+    let start = if anchored {
+        entry
+    } else {
+        // Search semantics: any prefix may be skipped.
+        let skip = nfa.add();
+        nfa.states[skip].chars.push((vec![(0, MAX_CHAR)], skip));
+        nfa.states[skip].eps.push((Edge::Plain, entry));
+        skip
+    };
+    nfa.accept = accept;
+    determinize(&nfa, start)
+}
+
+/// True when every alternative starts with `^`, so no skipping prefix is needed.
+fn starts_anchored(node: &Node) -> bool {
+    match node {
+        Node::Start => true,
+        Node::Concat(items) => items.first().is_some_and(starts_anchored),
+        Node::Alt(items) => !items.is_empty() && items.iter().all(starts_anchored),
+        _ => false,
+    }
+}
+
+struct Parser {
+    chars: Vec<char>,
+    at: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.at).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn parse(mut self) -> Result<Node, String> {
+        let node = self.disjunction()?;
+        if self.at != self.chars.len() {
+            return Err(format!(
+                "unexpected {:?} at {}",
+                self.chars[self.at], self.at
+            ));
+        }
+        Ok(node)
+    }
+
+    fn disjunction(&mut self) -> Result<Node, String> {
+        let mut alternatives = vec![self.alternative()?];
+        while self.eat('|') {
+            alternatives.push(self.alternative()?);
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Node::Alt(alternatives)
+        })
+    }
+
+    fn alternative(&mut self) -> Result<Node, String> {
+        let mut items = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '|' || c == ')' {
+                break;
+            }
+            let atom = self.term()?;
+            items.push(atom);
+        }
+        Ok(match items.len() {
+            0 => Node::Empty,
+            1 => items.remove(0),
+            _ => Node::Concat(items),
+        })
+    }
+
+    fn term(&mut self) -> Result<Node, String> {
+        if self.eat('^') {
+            return Ok(Node::Start);
+        }
+        if self.eat('$') {
+            return Ok(Node::End);
+        }
+        let atom = self.atom()?;
+        let (min, max) = match self.peek() {
+            Some('*') => (0, None),
+            Some('+') => (1, None),
+            Some('?') => (0, Some(1)),
+            Some('{') => {
+                self.at += 1;
+                // Leaves `at` on the `}`, which the common step below passes.
+                self.bounds()?
+            }
+            _ => return Ok(atom),
+        };
+        self.at += 1;
+        // Lazy quantifiers match the same strings as greedy ones when only existence matters.
+        self.eat('?');
+        if max.is_some_and(|max| max < min) {
+            return Err("quantifier range out of order".into());
+        }
+        Ok(Node::Repeat {
+            node: Box::new(atom),
+            min,
+            max,
+        })
+    }
+
+    /// `{n}`, `{n,}`, `{n,m}` after the `{`; leaves `at` on the `}`.
+    fn bounds(&mut self) -> Result<(u32, Option<u32>), String> {
+        let number = |p: &mut Self| -> Result<u32, String> {
+            let start = p.at;
+            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                p.at += 1;
+            }
+            let digits: String = p.chars[start..p.at].iter().collect();
+            digits
+                .parse::<u32>()
+                .map_err(|_| "bad quantifier".to_string())
+        };
+        let min = number(self)?;
+        let max = if self.eat(',') {
+            if self.peek() == Some('}') {
+                None
+            } else {
+                Some(number(self)?)
+            }
+        } else {
+            Some(min)
+        };
+        if self.peek() != Some('}') {
+            return Err("unclosed quantifier".into());
+        }
+        Ok((min, max))
+    }
+
+    fn atom(&mut self) -> Result<Node, String> {
+        let c = self.peek().ok_or("unexpected end")?;
+        self.at += 1;
+        match c {
+            '.' => Ok(Node::Class(negate(&[
+                (0x0a, 0x0a),
+                (0x0d, 0x0d),
+                (0x2028, 0x2029),
+            ]))),
+            '(' => {
+                if self.eat('?') && !self.eat(':') {
+                    return Err("lookaround and named groups are not compiled".into());
+                }
+                let inner = self.disjunction()?;
+                if !self.eat(')') {
+                    return Err("unclosed group".into());
+                }
+                Ok(inner)
+            }
+            '[' => self.class(),
+            '\\' => self.escape(false).map(Node::Class),
+            '*' | '+' | '?' | '{' | '}' | ']' | ')' => Err(format!("unexpected {c:?}")),
+            c => Ok(Node::Class(vec![(c as u32, c as u32)])),
+        }
+    }
+
+    /// After a `\`: a class escape, or a single character.
+    fn escape(&mut self, in_class: bool) -> Result<Ranges, String> {
+        let c = self.peek().ok_or("dangling escape")?;
+        self.at += 1;
+        let single = |c: u32| Ok(vec![(c, c)]);
+        match c {
+            'd' => Ok(digit()),
+            'D' => Ok(negate(&digit())),
+            'w' => Ok(word()),
+            'W' => Ok(negate(&word())),
+            's' => Ok(space()),
+            'S' => Ok(negate(&space())),
+            't' => single(0x09),
+            'n' => single(0x0a),
+            'v' => single(0x0b),
+            'f' => single(0x0c),
+            'r' => single(0x0d),
+            '0' if !self.peek().is_some_and(|c| c.is_ascii_digit()) => single(0),
+            'b' if in_class => single(0x08),
+            'x' => self.hex(2).map(|v| vec![(v, v)]),
+            'u' => {
+                let code = if self.eat('{') {
+                    let start = self.at;
+                    while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                        self.at += 1;
+                    }
+                    let digits: String = self.chars[start..self.at].iter().collect();
+                    if !self.eat('}') {
+                        return Err("unclosed \\u{".into());
+                    }
+                    u32::from_str_radix(&digits, 16).map_err(|_| "bad \\u{}".to_string())?
+                } else {
+                    let high = self.hex(4)?;
+                    // A surrogate pair written as two escapes is one code point.
+                    if (0xD800..=0xDBFF).contains(&high)
+                        && self.chars.get(self.at) == Some(&'\\')
+                        && self.chars.get(self.at + 1) == Some(&'u')
+                    {
+                        let save = self.at;
+                        self.at += 2;
+                        match self.hex(4) {
+                            Ok(low) if (0xDC00..=0xDFFF).contains(&low) => {
+                                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                            }
+                            _ => {
+                                self.at = save;
+                                high
+                            }
+                        }
+                    } else {
+                        high
+                    }
+                };
+                if (0xD800..=0xDFFF).contains(&code) {
+                    return Err("lone surrogate escapes are not compiled".into());
+                }
+                single(code)
+            }
+            '^' | '$' | '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|'
+            | '/' => single(c as u32),
+            '-' if in_class => single('-' as u32),
+            other => Err(format!("escape \\{other} is not compiled")),
+        }
+    }
+
+    fn hex(&mut self, digits: usize) -> Result<u32, String> {
+        let text: String = self
+            .chars
+            .get(self.at..self.at + digits)
+            .ok_or("short hex escape")?
+            .iter()
+            .collect();
+        if !text.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err("bad hex escape".into());
+        }
+        self.at += digits;
+        u32::from_str_radix(&text, 16).map_err(|_| "bad hex escape".to_string())
+    }
+
+    /// After `[`.
+    fn class(&mut self) -> Result<Node, String> {
+        let negated = self.eat('^');
+        let mut ranges = Vec::new();
+        loop {
+            let c = self.peek().ok_or("unclosed class")?;
+            if c == ']' {
+                self.at += 1;
+                break;
+            }
+            let low = self.class_atom()?;
+            if self.peek() == Some('-') && self.chars.get(self.at + 1).is_some_and(|&c| c != ']') {
+                self.at += 1;
+                let high = self.class_atom()?;
+                match (low.as_slice(), high.as_slice()) {
+                    ([(a, b)], [(c, d)]) if a == b && c == d && a <= c => ranges.push((*a, *c)),
+                    _ => return Err("invalid class range".into()),
+                }
+            } else {
+                ranges.extend(low);
+            }
+        }
+        let ranges = normalize(ranges);
+        Ok(Node::Class(if negated { negate(&ranges) } else { ranges }))
+    }
+
+    fn class_atom(&mut self) -> Result<Ranges, String> {
+        let c = self.peek().ok_or("unclosed class")?;
+        self.at += 1;
+        if c == '\\' {
+            self.escape(true)
+        } else {
+            Ok(vec![(c as u32, c as u32)])
+        }
+    }
+}
+
+fn digit() -> Ranges {
+    vec![('0' as u32, '9' as u32)]
+}
+
+fn word() -> Ranges {
+    normalize(vec![
+        ('0' as u32, '9' as u32),
+        ('A' as u32, 'Z' as u32),
+        ('_' as u32, '_' as u32),
+        ('a' as u32, 'z' as u32),
+    ])
+}
+
+/// ECMA-262 `\s`: white space and line terminators.
+fn space() -> Ranges {
+    normalize(vec![
+        (0x09, 0x0d),
+        (0x20, 0x20),
+        (0xa0, 0xa0),
+        (0x1680, 0x1680),
+        (0x2000, 0x200a),
+        (0x2028, 0x2029),
+        (0x202f, 0x202f),
+        (0x205f, 0x205f),
+        (0x3000, 0x3000),
+        (0xfeff, 0xfeff),
+    ])
+}
+
+fn normalize(mut ranges: Ranges) -> Ranges {
+    ranges.sort();
+    let mut out: Ranges = Vec::new();
+    for (a, b) in ranges {
+        match out.last_mut() {
+            Some((_, end)) if a <= end.saturating_add(1) => *end = (*end).max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// The complement within Unicode scalar values (surrogates never occur in Rust strings).
+fn negate(ranges: &[(u32, u32)]) -> Ranges {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    for &(a, b) in &normalize(ranges.to_vec()) {
+        if a > next {
+            out.push((next, a - 1));
+        }
+        next = b + 1;
+    }
+    if next <= MAX_CHAR {
+        out.push((next, MAX_CHAR));
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Edge {
+    Plain,
+    /// `^`: only at the start of the input.
+    Start,
+    /// `$`: only at the end.
+    End,
+}
+
+#[derive(Default)]
+struct State {
+    eps: Vec<(Edge, usize)>,
+    chars: Vec<(Ranges, usize)>,
+}
+
+#[derive(Default)]
+struct Nfa {
+    states: Vec<State>,
+    accept: usize,
+}
+
+impl Nfa {
+    fn add(&mut self) -> usize {
+        self.states.push(State::default());
+        self.states.len() - 1
+    }
+
+    /// Builds `node` so that it continues to `next`; returns its entry state.
+    fn build(&mut self, node: &Node, next: usize) -> Result<usize, String> {
+        if self.states.len() > MAX_NFA {
+            return Err("the pattern expands too far".into());
+        }
+        Ok(match node {
+            Node::Empty => next,
+            Node::Class(ranges) => {
+                let s = self.add();
+                self.states[s].chars.push((ranges.clone(), next));
+                s
+            }
+            Node::Start | Node::End => {
+                let s = self.add();
+                let edge = if matches!(node, Node::Start) {
+                    Edge::Start
+                } else {
+                    Edge::End
+                };
+                self.states[s].eps.push((edge, next));
+                s
+            }
+            Node::Concat(items) => {
+                let mut entry = next;
+                for item in items.iter().rev() {
+                    entry = self.build(item, entry)?;
+                }
+                entry
+            }
+            Node::Alt(items) => {
+                let s = self.add();
+                for item in items {
+                    let entry = self.build(item, next)?;
+                    self.states[s].eps.push((Edge::Plain, entry));
+                }
+                s
+            }
+            Node::Repeat { node, min, max } => {
+                // Optional tail first: either unbounded (a loop) or `max - min` optional copies.
+                let mut entry = match max {
+                    None => {
+                        let hub = self.add();
+                        let body = self.build(node, hub)?;
+                        self.states[hub].eps.push((Edge::Plain, body));
+                        self.states[hub].eps.push((Edge::Plain, next));
+                        hub
+                    }
+                    Some(max) => {
+                        let mut entry = next;
+                        for _ in *min..*max {
+                            let choice = self.add();
+                            let body = self.build(node, entry)?;
+                            self.states[choice].eps.push((Edge::Plain, body));
+                            self.states[choice].eps.push((Edge::Plain, next));
+                            entry = choice;
+                        }
+                        entry
+                    }
+                };
+                for _ in 0..*min {
+                    entry = self.build(node, entry)?;
+                }
+                entry
+            }
+        })
+    }
+
+    /// Epsilon closure; `^` edges are followed only at the start, `$` edges never.
+    fn closure(&self, seeds: impl IntoIterator<Item = usize>, at_start: bool) -> BTreeSet<usize> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<usize> = seeds.into_iter().collect();
+        while let Some(s) = stack.pop() {
+            if !seen.insert(s) {
+                continue;
+            }
+            for &(edge, to) in &self.states[s].eps {
+                if edge == Edge::Plain || (edge == Edge::Start && at_start) {
+                    stack.push(to);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Whether the end of input can be accepted from `set` (following `$` edges too).
+    fn accepts_at_end(&self, set: &BTreeSet<usize>, at_start: bool) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<usize> = set.iter().copied().collect();
+        while let Some(s) = stack.pop() {
+            if s == self.accept {
+                return true;
+            }
+            if !seen.insert(s) {
+                continue;
+            }
+            for &(edge, to) in &self.states[s].eps {
+                if edge != Edge::Start || at_start {
+                    stack.push(to);
+                }
+            }
+        }
+        false
+    }
+}
+
+fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
+    // The alphabet: code-point intervals on which every transition agrees.
+    let mut cuts = BTreeSet::from([0u32]);
+    for state in &nfa.states {
+        for (ranges, _) in &state.chars {
+            for &(a, b) in ranges {
+                cuts.insert(a);
+                if b < MAX_CHAR {
+                    cuts.insert(b + 1);
+                }
+            }
+        }
+    }
+    let starts: Vec<u32> = cuts.into_iter().collect();
+    let classes = starts.len();
+
+    let mut ids: HashMap<(BTreeSet<usize>, bool), u16> = HashMap::new();
+    let mut sets: Vec<(BTreeSet<usize>, bool)> = vec![(BTreeSet::new(), false)]; // 0: dead
+    let initial = (nfa.closure([start], true), true);
+    ids.insert(initial.clone(), 1);
+    sets.push(initial);
+    let mut table: Vec<u16> = vec![0; classes]; // the dead state loops on itself
+    let mut next_unprocessed = 1;
+    while next_unprocessed < sets.len() {
+        let (set, _) = sets[next_unprocessed].clone();
+        next_unprocessed += 1;
+        for &class_start in &starts {
+            let targets: Vec<usize> = set
+                .iter()
+                .flat_map(|&s| &nfa.states[s].chars)
+                .filter(|(ranges, _)| {
+                    ranges
+                        .iter()
+                        .any(|&(a, b)| a <= class_start && class_start <= b)
+                })
+                .map(|&(_, to)| to)
+                .collect();
+            let target = nfa.closure(targets, false);
+            let id = if target.is_empty() {
+                0
+            } else if let Some(&id) = ids.get(&(target.clone(), false)) {
+                id
+            } else {
+                if sets.len() >= MAX_STATES {
+                    return Err(format!("more than {MAX_STATES} automaton states"));
+                }
+                let id = sets.len() as u16;
+                ids.insert((target.clone(), false), id);
+                sets.push((target, false));
+                id
+            };
+            table.push(id);
+        }
+    }
+    let accept = sets
+        .iter()
+        .map(|(set, _)| set.contains(&nfa.accept))
+        .collect();
+    let accept_at_end = sets
+        .iter()
+        .map(|(set, at_start)| nfa.accepts_at_end(set, *at_start))
+        .collect();
+    // Intervals whose column is the same in every state are one class.
+    let states = sets.len();
+    let mut columns: Vec<Vec<u16>> = Vec::new();
+    let mut interval_class = Vec::with_capacity(classes);
+    for interval in 0..classes {
+        let column: Vec<u16> = (0..states).map(|s| table[s * classes + interval]).collect();
+        let class = match columns.iter().position(|c| *c == column) {
+            Some(class) => class,
+            None => {
+                columns.push(column);
+                columns.len() - 1
+            }
+        };
+        interval_class.push(u8::try_from(class).map_err(|_| "more than 256 character classes")?);
+    }
+    let merged = columns.len();
+    let table = (0..states)
+        .flat_map(|s| columns.iter().map(move |column| column[s]))
+        .collect();
+    let mut ascii = [0u8; 128];
+    for (c, class) in ascii.iter_mut().enumerate() {
+        *class = interval_class[starts.partition_point(|&s| s <= c as u32) - 1];
+    }
+    Ok(Tables {
+        start: 1,
+        starts,
+        interval_class,
+        classes: merged,
+        ascii,
+        table,
+        accept,
+        accept_at_end,
+    })
+}
+
+/// The shortest and longest (`None`: unbounded) value the pattern accepts, in characters.
+pub fn length_bounds(tables: &Tables) -> (usize, Option<usize>) {
+    let classes = tables.classes;
+    let states = tables.states();
+    let successors = |s: usize| {
+        (0..classes)
+            .map(move |c| usize::from(tables.table[s * classes + c]))
+            .filter(|&t| t != 0)
+    };
+    let accepting = |s: usize| tables.accept[s] || tables.accept_at_end[s];
+    // Shortest: breadth-first search from the start.
+    let start = usize::from(tables.start);
+    let mut distance = vec![usize::MAX; states];
+    distance[start] = 0;
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut shortest = None;
+    while let Some(s) = queue.pop_front() {
+        if accepting(s) && shortest.is_none() {
+            shortest = Some(distance[s]);
+        }
+        for t in successors(s) {
+            if distance[t] == usize::MAX {
+                distance[t] = distance[s] + 1;
+                queue.push_back(t);
+            }
+        }
+    }
+    let Some(shortest) = shortest else {
+        return (usize::MAX, Some(0));
+    };
+    // Longest: unbounded once a state that has matched (anything may follow) or a cycle that
+    // can still reach acceptance is reachable; else the longest path in the DAG.
+    let reachable: Vec<bool> = distance.iter().map(|&d| d != usize::MAX).collect();
+    let mut can_accept = vec![false; states];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for s in 0..states {
+            if !can_accept[s] && (accepting(s) || successors(s).any(|t| can_accept[t])) {
+                can_accept[s] = true;
+                changed = true;
+            }
+        }
+    }
+    if (0..states).any(|s| reachable[s] && tables.accept[s]) {
+        return (shortest, None);
+    }
+    let useful = |s: usize| reachable[s] && can_accept[s];
+    let mut longest: Vec<Option<usize>> = vec![None; states];
+    let mut on_stack = vec![false; states];
+    fn visit(
+        s: usize,
+        useful: &dyn Fn(usize) -> bool,
+        successors: &dyn Fn(usize) -> Vec<usize>,
+        accept_at_end: &[bool],
+        longest: &mut Vec<Option<usize>>,
+        on_stack: &mut Vec<bool>,
+    ) -> Option<Option<usize>> {
+        if let Some(known) = longest[s] {
+            return Some(Some(known));
+        }
+        if on_stack[s] {
+            return None; // a cycle: unbounded
+        }
+        on_stack[s] = true;
+        let mut best = if accept_at_end[s] { Some(0) } else { None };
+        for t in successors(s).into_iter().filter(|&t| useful(t)) {
+            if let Some(len) = visit(t, useful, successors, accept_at_end, longest, on_stack)? {
+                best = Some(best.map_or(len + 1, |b: usize| b.max(len + 1)));
+            }
+        }
+        on_stack[s] = false;
+        longest[s] = best;
+        Some(best)
+    }
+    let successors_vec = |s: usize| successors(s).collect::<Vec<_>>();
+    match visit(
+        start,
+        &useful,
+        &successors_vec,
+        &tables.accept_at_end,
+        &mut longest,
+        &mut on_stack,
+    ) {
+        None => (shortest, None),
+        Some(longest) => (shortest, longest),
+    }
+}
+
+/// Characters worth trying against a pattern: every alphabet boundary and its neighbours, plus
+/// ASCII and non-ASCII samples (accents, astral, Unicode spaces and line terminators).
+pub fn interesting_chars(tables: &Tables) -> Vec<char> {
+    let mut chars: BTreeSet<char> = "aZ09 _-.:/@\t\né🍔\u{3000}\u{2028}\u{a0}\u{feff}"
+        .chars()
+        .collect();
+    for &start in &tables.starts {
+        for c in [start.wrapping_sub(1), start, start + 1] {
+            if let Some(c) = char::from_u32(c) {
+                chars.insert(c);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// The number of distinct alphabet classes actually used (for reports).
+pub fn describe(tables: &Tables) -> String {
+    format!(
+        "{} states, {} character classes",
+        tables.states(),
+        tables.classes
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(pattern: &str, value: &str) -> bool {
+        compile(pattern)
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"))
+            .is_match(value)
+    }
+
+    #[test]
+    fn anchors_and_search() {
+        assert!(matches("\\d", "ab1c"));
+        assert!(!matches("^\\d", "ab1c"));
+        assert!(matches("^[a-z]+$", "abc"));
+        assert!(!matches("^[a-z]+$", "abc1"));
+        assert!(matches("b$", "ab"));
+        assert!(!matches("b$", "ba"));
+        assert!(matches("^$", ""));
+        assert!(!matches("^$", "x"));
+        assert!(matches("", "anything"));
+    }
+
+    #[test]
+    fn classes_escapes_and_quantifiers() {
+        assert!(matches("^[0-9A-Za-z\\.\\-_]*$", "my-bucket.v2_x"));
+        assert!(!matches("^[0-9A-Za-z\\.\\-_]*$", "my bucket"));
+        assert!(matches("^\\S*$", ""));
+        assert!(!matches("^\\S*$", "a\u{3000}b"));
+        assert!(matches("^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$", "10.255"));
+        assert!(!matches("^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$", "01.2"));
+        assert!(matches("^a{2,3}$", "aaa"));
+        assert!(!matches("^a{2,3}$", "aaaa"));
+        assert!(matches("^[^abc]+$", "xyz"));
+        assert!(matches("^\\u00e9.$", "é🍔"));
+        assert!(matches("^[\\uD83C\\uDF54]$", "🍔"));
+        assert!(!matches("^.$", "\n"));
+    }
+
+    #[test]
+    fn length_bounds_of_anchored_and_searching_patterns() {
+        let bounds = |p: &str| length_bounds(&compile(p).expect("compiles"));
+        assert_eq!(
+            bounds("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+            (1, Some(2049))
+        );
+        assert_eq!(bounds("^[0-9A-Za-z\\.\\-_]*$"), (0, None));
+        assert_eq!(bounds("^[0-9a-f]{8}-[0-9a-f]{4}$"), (13, Some(13)));
+        assert_eq!(bounds("\\d"), (1, None));
+    }
+
+    mod against_regress {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Patterns of the default model and every fixture, some tricky ones of our own, and
+        /// every model in the directory `PATTERN_MODELS` names (CI: `../shared/models`).
+        fn patterns() -> Vec<String> {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let mut files = vec![root.join("model/rekognition.json")];
+            let mut dirs = vec![root.join("tests/fixtures")];
+            if let Ok(extra) = std::env::var("PATTERN_MODELS") {
+                dirs.push(root.join(extra));
+            }
+            for dir in dirs {
+                for entry in
+                    std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                {
+                    files.push(entry.expect("entry").path());
+                }
+            }
+            let mut patterns: BTreeSet<String> = [
+                "^(a|ab)(c|bcd)(d*)$",
+                "x*y+z?",
+                "^[^\\s]{2,4}$",
+                "[\\u00e9-\\u00ff]+\\.\\d",
+                "^$|^.{3}$",
+                "(?:ab){2}|ba",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            for file in files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "json"))
+            {
+                let text = std::fs::read_to_string(file).expect("readable");
+                let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+                collect_patterns(&value, &mut patterns);
+            }
+            patterns.into_iter().collect()
+        }
+
+        fn collect_patterns(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        match (k.as_str(), v) {
+                            ("smithy.api#pattern", serde_json::Value::String(p)) => {
+                                out.insert(p.clone());
+                            }
+                            _ => collect_patterns(v, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    items.iter().for_each(|v| collect_patterns(v, out))
+                }
+                _ => {}
+            }
+        }
+
+        #[test]
+        fn every_compiled_pattern_agrees_with_the_ecmascript_engine() {
+            let mut compiled = 0;
+            for pattern in patterns() {
+                let Ok(tables) = compile(&pattern) else {
+                    continue;
+                };
+                let Ok(regex) = regress::Regex::with_flags(&pattern, "u") else {
+                    continue;
+                };
+                compiled += 1;
+                let alphabet = interesting_chars(&tables);
+                let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..12)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let long = (
+                    prop::sample::select(alphabet.clone()),
+                    prop::sample::select(alphabet),
+                    0usize..2100,
+                    any::<bool>(),
+                )
+                    .prop_map(|(first, rest, n, tail)| {
+                        let mut s = String::from(first);
+                        s.extend(std::iter::repeat_n(rest, n));
+                        if tail {
+                            s.push('!');
+                        }
+                        s
+                    });
+                let strategy = prop_oneof![4 => random, 1 => long];
+                let mut runner =
+                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(500));
+                runner
+                    .run(&strategy, |value| {
+                        prop_assert_eq!(
+                            tables.is_match(&value),
+                            regex.find(&value).is_some(),
+                            "{} on {:?}",
+                            pattern,
+                            value
+                        );
+                        Ok(())
+                    })
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            println!(
+                "{compiled} compiled patterns agree with the ECMAScript engine on 500 values each"
+            );
+            assert!(compiled >= 10, "only {compiled} patterns compiled");
+        }
+    }
+
+    #[test]
+    fn unsupported_syntax_is_reported() {
+        for pattern in [
+            "^(?!aws:).*$",
+            "(a)\\1",
+            "\\p{L}",
+            "\\bword",
+            "(?<name>x)",
+            "[\\w-_]",
+        ] {
+            assert!(compile(pattern).is_err(), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn large_counted_repetitions_stay_within_the_state_budget() {
+        let tables = compile("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$").expect("compiles");
+        assert!(tables.states() < 2100, "{}", describe(&tables));
+        assert_eq!(
+            tables.classes,
+            3,
+            "alike intervals share a class: {}",
+            describe(&tables)
+        );
+        assert!(tables.is_match(&format!("a{}", "b".repeat(2048))));
+        assert!(!tables.is_match(&format!("a{}", "b".repeat(2049))));
+    }
+}
