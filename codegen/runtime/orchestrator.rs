@@ -55,6 +55,10 @@ pub(crate) struct Handle {
     time_source: Option<TimeSource>,
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
+    /// The endpoint with path `/` and its `Host` value: every awsJson request without a host
+    /// prefix goes exactly there, so both are built once.
+    root: http::Uri,
+    root_host: http::HeaderValue,
 }
 
 impl fmt::Debug for Handle {
@@ -93,6 +97,17 @@ impl Handle {
                 "endpoint URL {endpoint_text:?} needs a scheme and a host"
             )));
         }
+        let root: http::Uri = format!("{endpoint_text}/").parse().map_err(|e| {
+            ConfigError(format!("endpoint URL {endpoint_text:?} is not a URL: {e}"))
+        })?;
+        let authority = endpoint.authority().map_or("", |a| a.as_str());
+        let root_host =
+            http::HeaderValue::from_str(&strip_default_port(authority, endpoint.scheme_str()))
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "endpoint URL {endpoint_text:?} has an invalid host"
+                    ))
+                })?;
         let http = match config.http_client {
             Some(http) => http,
             None => Arc::new(
@@ -124,6 +139,8 @@ impl Handle {
             time_source: config.time_source,
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
+            root,
+            root_host,
         })
     }
 
@@ -158,21 +175,23 @@ impl Handle {
                 http::HeaderValue::from_static("gzip"),
             );
         }
-        let host = parts
-            .uri
-            .authority()
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default();
-        let host = strip_default_port(&host, parts.uri.scheme_str());
-        parts.headers.insert(
-            http::header::HOST,
+        let host = if prefix.is_none() {
+            self.root_host.clone()
+        } else {
+            let host = parts
+                .uri
+                .authority()
+                .map(|a| a.as_str().to_string())
+                .unwrap_or_default();
+            let host = strip_default_port(&host, parts.uri.scheme_str());
             http::HeaderValue::from_str(&host).map_err(|_| {
                 DispatchError::Transport(TransportError::new(
                     TransportErrorKind::Other,
                     format!("invalid host {host:?}"),
                 ))
-            })?,
-        );
+            })?
+        };
+        parts.headers.insert(http::header::HOST, host);
         parts
             .headers
             .insert(http::header::USER_AGENT, self.user_agent.clone());
@@ -255,6 +274,9 @@ impl Handle {
         uri: &http::Uri,
         host_prefix: Option<&str>,
     ) -> Result<http::Uri, DispatchError> {
+        if host_prefix.is_none() && uri.path_and_query().is_none_or(|p| p.as_str() == "/") {
+            return Ok(self.root.clone());
+        }
         let base_path = self.endpoint.path().trim_end_matches('/');
         let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
         let mut parts = self.endpoint.clone().into_parts();

@@ -16,7 +16,11 @@ pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/x-amz-json-1.1"),
         );
-    headers.insert("x-amz-target", http::HeaderValue::from_static(target));
+    headers
+        .insert(
+            http::HeaderName::from_static("x-amz-target"),
+            http::HeaderValue::from_static(target),
+        );
     request
 }
 

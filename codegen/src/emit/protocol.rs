@@ -10,7 +10,7 @@ use crate::ir::{Crate, StructKind, Structure, TimestampFormat, Type, Union};
 pub fn protocol_rs(krate: &Crate) -> TokenStream {
     let content_type = krate.service.protocol.content_type();
     let query_mode = krate.service.query_compatible.then(
-        || quote!(headers.insert("x-amzn-query-mode", http::HeaderValue::from_static("true"));),
+        || quote!(headers.insert(http::HeaderName::from_static("x-amzn-query-mode"), http::HeaderValue::from_static("true"));),
     );
     let request_doc =
         format!(" `POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`.");
@@ -44,7 +44,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
             *request.uri_mut() = http::Uri::from_static("/");
             let headers = request.headers_mut();
             headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(#content_type));
-            headers.insert("x-amz-target", http::HeaderValue::from_static(target));
+            headers.insert(http::HeaderName::from_static("x-amz-target"), http::HeaderValue::from_static(target));
             #query_mode
             request
         }

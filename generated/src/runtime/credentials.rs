@@ -13,12 +13,13 @@ use super::datetime::DateTime;
 use super::profile::{Env, load_profile};
 use super::transport::{BoxFuture, HttpClient, HyperClient};
 
-/// An access key pair, with a session token for temporary credentials.
+/// An access key pair, with a session token for temporary credentials. Cloning is cheap (the
+/// strings are shared), since every request takes a copy.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
+    access_key_id: Arc<str>,
+    secret_access_key: Arc<str>,
+    session_token: Option<Arc<str>>,
     expires: Option<SystemTime>,
 }
 
@@ -29,9 +30,9 @@ impl Credentials {
         session_token: Option<String>,
     ) -> Self {
         Credentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
+            access_key_id: Arc::from(access_key_id.into()),
+            secret_access_key: Arc::from(secret_access_key.into()),
+            session_token: session_token.map(Arc::from),
             expires: None,
         }
     }

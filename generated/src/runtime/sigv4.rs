@@ -10,7 +10,6 @@
 //! derived signing key is cached per access key, date, region and service.
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,6 +21,11 @@ use super::credentials::Credentials;
 use super::datetime::civil_from_days;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+// Parsed once at compile time rather than on every request.
+const X_AMZ_DATE: http::HeaderName = http::HeaderName::from_static("x-amz-date");
+const X_AMZ_SECURITY_TOKEN: http::HeaderName =
+    http::HeaderName::from_static("x-amz-security-token");
 
 /// Headers that proxies and hop-by-hop handling may change, so they are never signed.
 const UNSIGNED_HEADERS: &[&str] = &[
@@ -75,7 +79,8 @@ impl fmt::Debug for Signer {
 
 struct CachedKey {
     access_key_id: String,
-    secret_digest: [u8; 32],
+    /// Compared on every use so that rotated credentials never reuse a stale key.
+    secret_access_key: String,
     date: String,
     region: String,
     service: String,
@@ -98,31 +103,49 @@ impl Signer {
         request: &mut http::Request<Vec<u8>>,
         params: &SigningParams<'_>,
     ) -> Result<Signature, SigningError> {
-        let (date, amz_date) = format_time(params.time);
+        let time = format_time(params.time);
+        let (date, amz_date) = (time.date(), time.date_time());
         let headers = request.headers_mut();
         headers.remove(http::header::AUTHORIZATION);
-        headers.insert("x-amz-date", header_value(&amz_date)?);
+        headers.insert(X_AMZ_DATE, header_value(amz_date)?);
         match params.credentials.session_token() {
             Some(token) => {
                 let mut value = header_value(token)?;
                 value.set_sensitive(true);
-                headers.insert("x-amz-security-token", value);
+                headers.insert(X_AMZ_SECURITY_TOKEN, value);
             }
             None => {
-                headers.remove("x-amz-security-token");
+                headers.remove(X_AMZ_SECURITY_TOKEN);
             }
         }
-        let (canonical, signed_headers) = canonical_request(request)?;
-        let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-        let string_to_sign = format!(
-            "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-            hex(&Sha256::digest(canonical.as_bytes()))
-        );
-        let key = self.signing_key(params, &date);
-        let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+        let (canonical_hash, signed_headers) = canonical_request_hash(request)?;
+        let key = self.signing_key(params, date);
+        // The string to sign, fed straight into the HMAC.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
+            .expect("HMAC accepts keys of any length");
+        for piece in [
+            ALGORITHM,
+            "\n",
+            amz_date,
+            "\n",
+            date,
+            "/",
+            params.region,
+            "/",
+            params.service,
+            "/aws4_request\n",
+        ] {
+            mac.update(piece.as_bytes());
+        }
+        mac.update(hex(&canonical_hash).as_bytes());
+        let signature_bytes: [u8; 32] = mac.finalize().into_bytes().into();
+        let signature = hex(&signature_bytes);
+        let signature = signature.as_str();
         let authorization = format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            params.credentials.access_key_id()
+            "{ALGORITHM} Credential={}/{date}/{}/{}/aws4_request, SignedHeaders={signed_headers}, Signature={signature}",
+            params.credentials.access_key_id(),
+            params.region,
+            params.service,
         );
         let mut authorization = header_value(&authorization)?;
         authorization.set_sensitive(true);
@@ -130,16 +153,14 @@ impl Signer {
             .headers_mut()
             .insert(http::header::AUTHORIZATION, authorization);
         Ok(Signature {
-            signature,
+            signature: signature.to_string(),
             signed_headers,
-            amz_date,
+            amz_date: amz_date.to_string(),
         })
     }
 
     fn signing_key(&self, params: &SigningParams<'_>, date: &str) -> [u8; 32] {
         let credentials = params.credentials;
-        let secret_digest: [u8; 32] =
-            Sha256::digest(credentials.secret_access_key().as_bytes()).into();
         let mut cached = self
             .cached
             .lock()
@@ -149,7 +170,7 @@ impl Signer {
                 && c.region == params.region
                 && c.service == params.service
                 && c.access_key_id == credentials.access_key_id()
-                && c.secret_digest == secret_digest
+                && c.secret_access_key == credentials.secret_access_key()
         };
         if let Some(c) = cached.as_ref().filter(fresh) {
             return c.key;
@@ -162,7 +183,7 @@ impl Signer {
         );
         *cached = Some(CachedKey {
             access_key_id: credentials.access_key_id().to_string(),
-            secret_digest,
+            secret_access_key: credentials.secret_access_key().to_string(),
             date: date.to_string(),
             region: params.region.to_string(),
             service: params.service.to_string(),
@@ -191,64 +212,95 @@ fn derive_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32]
     hmac(&k_service, b"aws4_request")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
+/// Lower-case hex of a 32-byte digest, on the stack.
+fn hex(bytes: &[u8; 32]) -> HexDigest {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, &b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
     }
-    out
+    HexDigest(out)
 }
 
-/// The canonical request and its signed-headers list.
-fn canonical_request(request: &http::Request<Vec<u8>>) -> Result<(String, String), SigningError> {
-    let uri = request.uri();
-    let mut out = String::with_capacity(256);
-    out.push_str(request.method().as_str());
-    out.push('\n');
-    out.push_str(&utf8_percent_encode(&normalize_path(uri.path()), PATH).to_string());
-    out.push('\n');
-    out.push_str(&canonical_query(uri.query().unwrap_or("")));
-    out.push('\n');
+struct HexDigest([u8; 64]);
 
-    // Lower-cased names (the http crate already lower-cases them), values joined by ',' when a
-    // header repeats, in name order.
-    let mut headers: Vec<(&str, String)> = Vec::with_capacity(request.headers().len() + 1);
-    for name in request.headers().keys() {
-        if UNSIGNED_HEADERS.contains(&name.as_str()) {
-            continue;
+impl HexDigest {
+    fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// The SHA-256 of the canonical request, hashed as it is produced, and the signed-headers list.
+fn canonical_request_hash(
+    request: &http::Request<Vec<u8>>,
+) -> Result<([u8; 32], String), SigningError> {
+    let uri = request.uri();
+    let mut hash = Sha256::new();
+    hash.update(request.method().as_str().as_bytes());
+    hash.update(b"\n");
+    let path = uri.path();
+    if path == "/" {
+        hash.update(b"/");
+    } else {
+        for piece in utf8_percent_encode(&normalize_path(path), PATH) {
+            hash.update(piece.as_bytes());
         }
-        let mut joined = String::new();
-        for (i, value) in request.headers().get_all(name).iter().enumerate() {
-            let value = value
-                .to_str()
-                .map_err(|_| SigningError(format!("header `{name}` is not visible ASCII")))?;
-            if i > 0 {
-                joined.push(',');
+    }
+    hash.update(b"\n");
+    if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
+        hash.update(canonical_query(query).as_bytes());
+    }
+    hash.update(b"\n");
+
+    // Lower-case names (the http crate already lower-cases them), in name order; a repeated
+    // header's values joined by ','.
+    let headers = request.headers();
+    let mut names: Vec<&str> = headers
+        .keys()
+        .map(|n| n.as_str())
+        .filter(|n| !UNSIGNED_HEADERS.contains(n))
+        .collect();
+    let uri_host = if headers.contains_key(http::header::HOST) {
+        None
+    } else {
+        Some(host_from_uri(uri)?)
+    };
+    if uri_host.is_some() {
+        names.push("host");
+    }
+    names.sort_unstable();
+    for name in &names {
+        hash.update(name.as_bytes());
+        hash.update(b":");
+        match (*name, &uri_host) {
+            ("host", Some(host)) => hash.update(host.as_bytes()),
+            _ => {
+                for (i, value) in headers.get_all(*name).iter().enumerate() {
+                    let value = value.to_str().map_err(|_| {
+                        SigningError(format!("header `{name}` is not visible ASCII"))
+                    })?;
+                    if i > 0 {
+                        hash.update(b",");
+                    }
+                    hash.update(trim_spaces(value).as_bytes());
+                }
             }
-            joined.push_str(&trim_spaces(value));
         }
-        headers.push((name.as_str(), joined));
+        hash.update(b"\n");
     }
-    if !request.headers().contains_key(http::header::HOST) {
-        headers.push(("host", host_from_uri(uri)?));
-    }
-    headers.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, value) in &headers {
-        out.push_str(name);
-        out.push(':');
-        out.push_str(value);
-        out.push('\n');
-    }
-    out.push('\n');
-    let signed_headers = headers
-        .iter()
-        .map(|(name, _)| *name)
-        .collect::<Vec<_>>()
-        .join(";");
-    out.push_str(&signed_headers);
-    out.push('\n');
-    out.push_str(&hex(&Sha256::digest(request.body())));
-    Ok((out, signed_headers))
+    hash.update(b"\n");
+    let signed_headers = names.join(";");
+    hash.update(signed_headers.as_bytes());
+    hash.update(b"\n");
+    let payload: [u8; 32] = Sha256::digest(request.body()).into();
+    hash.update(hex(&payload).as_bytes());
+    Ok((hash.finalize().into(), signed_headers))
 }
 
 /// The `host` value the request will carry: the URI's host, with the port unless it is the
@@ -267,18 +319,23 @@ fn host_from_uri(uri: &http::Uri) -> Result<String, SigningError> {
     })
 }
 
-/// Trims spaces (only spaces, as AWS does) and collapses runs of spaces to one.
-fn trim_spaces(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// Trims spaces (only spaces, as AWS does) and collapses runs of spaces to one; borrows when
+/// there is nothing to change.
+fn trim_spaces(value: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = value.trim_matches(' ');
+    if !trimmed.contains("  ") {
+        return std::borrow::Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
     let mut previous_space = false;
-    for c in value.trim_matches(' ').chars() {
+    for c in trimmed.chars() {
         if c == ' ' && previous_space {
             continue;
         }
         previous_space = c == ' ';
         out.push(c);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Removes `.`, `..` and empty segments; keeps a trailing slash; always starts with `/`.
@@ -335,18 +392,39 @@ fn canonical_query(query: &str) -> String {
     out
 }
 
-/// `(YYYYMMDD, YYYYMMDDTHHMMSSZ)` in UTC; times before 1970 are clamped to the epoch.
-pub(crate) fn format_time(time: SystemTime) -> (String, String) {
+/// `YYYYMMDDTHHMMSSZ` in UTC (times before 1970 are clamped to the epoch), on the stack.
+pub(crate) struct SigningTime([u8; 16]);
+
+impl SigningTime {
+    /// `YYYYMMDD`.
+    pub(crate) fn date(&self) -> &str {
+        &self.date_time()[..8]
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`.
+    pub(crate) fn date_time(&self) -> &str {
+        // Only ASCII digits, `T` and `Z` are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+pub(crate) fn format_time(time: SystemTime) -> SigningTime {
     let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (year, month, day) = civil_from_days(days as i64);
-    let date = format!("{year:04}{month:02}{day:02}");
-    let date_time = format!(
-        "{date}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    );
-    (date, date_time)
+    let mut out = *b"00000000T000000Z";
+    let mut put = |at: usize, width: usize, mut value: u64| {
+        for i in (0..width).rev() {
+            out[at + i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year.clamp(0, 9999) as u64);
+    put(4, 2, u64::from(month));
+    put(6, 2, u64::from(day));
+    put(9, 2, rem / 3600);
+    put(11, 2, rem % 3600 / 60);
+    put(13, 2, rem % 60);
+    SigningTime(out)
 }
 

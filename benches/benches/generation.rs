@@ -1,0 +1,32 @@
+//! Generation of the whole official Rekognition model (75 operations) from parse to formatted
+//! files in memory. Reads `../shared/models/rekognition.json`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn generation(c: &mut Criterion) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/models/rekognition.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "this benchmark needs the official model at {}: {e}",
+            path.display()
+        )
+    });
+    let mut group = c.benchmark_group("generation");
+    group.sample_size(20);
+    group.bench_function(
+        "rekognition, 75 operations, parse to formatted files",
+        |b| {
+            b.iter(|| {
+                let model = codegen::model::Model::parse(&path, &text).expect("parses");
+                let generated =
+                    codegen::generate(&model, &codegen::Operations::All).expect("generates");
+                std::hint::black_box(generated.files.len())
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, generation);
+criterion_main!(benches);
