@@ -1,74 +1,69 @@
 //! `@pattern` checks compiled at generation time: each pattern is a deterministic automaton over
 //! Unicode scalar values, stored as static tables. Matching is one pass over the value with no
-//! regular expression engine and no allocation.
+//! regular expression engine and no allocation. This file has no dependencies: the generator
+//! runs the same code in its tests and benchmarks.
 
-use super::validation::{Path, ViolationKind, Violations};
-
-/// A compiled pattern. State 0 is the dead state.
-pub(crate) struct Dfa {
+/// A compiled pattern. Transitions hold the target state's row offset (`state × classes`), so
+/// a step is a single table load; row 0 is the dead state (no match possible), and `MATCHED`
+/// means the pattern has matched and the search stops.
+pub(crate) struct Dfa<'a> {
     /// The pattern as written in the model.
     pub(crate) source: &'static str,
+    /// The start state's row offset.
     pub(crate) start: u16,
     /// Code-point intervals: interval `i` runs from `starts[i]` up to the next start.
-    pub(crate) starts: &'static [u32],
+    pub(crate) starts: &'a [u32],
     /// The alphabet class of each interval.
-    pub(crate) interval_class: &'static [u8],
+    pub(crate) interval_class: &'a [u8],
     /// The number of classes: the table's row width.
     pub(crate) classes: u16,
     /// The class of each ASCII character.
-    pub(crate) ascii: &'static [u8; 128],
-    /// Transitions, `states × classes`, little-endian `u16`s.
-    pub(crate) table: &'static [u8],
-    /// Per state: bit 0, the pattern has matched (searching stops); bit 1, it matches if the
-    /// value ends here (`$`).
-    pub(crate) flags: &'static [u8],
+    pub(crate) ascii: &'a [u8; 128],
+    /// Transitions, `states × classes` little-endian `u16` row offsets.
+    pub(crate) table: &'a [u8],
+    /// Per state: bit 0, the pattern matches here (only the start state can have it: every
+    /// transition into such a state is `MATCHED`); bit 1, it matches if the value ends here.
+    pub(crate) flags: &'a [u8],
 }
 
-impl Dfa {
-    fn class(&self, c: char) -> usize {
-        let c = c as u32;
-        if c < 128 {
-            return usize::from(self.ascii[c as usize]);
-        }
-        usize::from(self.interval_class[self.starts.partition_point(|&start| start <= c) - 1])
-    }
+/// The transition target meaning "the pattern has matched".
+pub(crate) const MATCHED: u16 = u16::MAX;
 
-    fn next(&self, state: u16, c: char) -> u16 {
-        let at = (usize::from(state) * usize::from(self.classes) + self.class(c)) * 2;
-        u16::from_le_bytes([self.table[at], self.table[at + 1]])
-    }
-
+impl Dfa<'_> {
     /// Whether the pattern matches somewhere in `value` (ECMA-262 search semantics: anchored
     /// only where the pattern says `^` or `$`).
     pub(crate) fn is_match(&self, value: &str) -> bool {
-        let mut state = self.start;
-        if self.flags[usize::from(state)] & 1 != 0 {
+        let classes = usize::from(self.classes);
+        let mut row = usize::from(self.start);
+        if self.flags[row / classes] & 1 != 0 {
             return true;
         }
-        for c in value.chars() {
-            state = self.next(state, c);
-            if state == 0 {
+        let bytes = value.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            let class = if byte < 128 {
+                at += 1;
+                usize::from(self.ascii[usize::from(byte)])
+            } else {
+                // A multi-byte scalar value: decode it and find its interval.
+                let Some(c) = value.get(at..).and_then(|rest| rest.chars().next()) else {
+                    return false;
+                };
+                at += c.len_utf8();
+                let interval = self.starts.partition_point(|&start| start <= c as u32) - 1;
+                usize::from(self.interval_class[interval])
+            };
+            let cell = (row + class) * 2;
+            let Some(&[low, high]) = self.table.get(cell..cell + 2) else {
                 return false;
-            }
-            if self.flags[usize::from(state)] & 1 != 0 {
-                return true;
+            };
+            match u16::from_le_bytes([low, high]) {
+                0 => return false,
+                MATCHED => return true,
+                next => row = usize::from(next),
             }
         }
-        self.flags[usize::from(state)] & 2 != 0
-    }
-}
-
-impl Violations {
-    /// `@pattern`, compiled.
-    pub(crate) fn pattern(&mut self, path: &Path<'_>, value: &str, pattern: &Dfa) {
-        if !pattern.is_match(value) {
-            self.push(
-                path,
-                ViolationKind::Pattern {
-                    pattern: pattern.source,
-                },
-            );
-        }
+        self.flags[row / classes] & 2 != 0
     }
 }
 
@@ -76,25 +71,36 @@ impl Violations {
 mod tests {
     use super::*;
 
-    /// `^a+$` by hand: classes [0,'a'), ['a','b'), ['b',∞); states dead, start, seen-a.
-    static A_PLUS: Dfa = Dfa {
+    /// `^a+$` by hand: classes other / `a`; states dead, start, seen-a.
+    const A_PLUS: Dfa<'static> = Dfa {
         source: "^a+$",
-        start: 1,
+        start: 2,
         starts: &[0, 97, 98],
-        interval_class: &[0, 1, 2],
-        classes: 3,
+        interval_class: &[0, 1, 0],
+        classes: 2,
         ascii: &{
             let mut classes = [0u8; 128];
             classes[97] = 1;
-            let mut i = 98;
-            while i < 128 {
-                classes[i] = 2;
-                i += 1;
-            }
             classes
         },
-        table: &[0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 2, 0, 0, 0],
+        table: &[0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 4, 0],
         flags: &[0, 0, 2],
+    };
+
+    /// `b` (unanchored): matching stops at the first `b`.
+    const HAS_B: Dfa<'static> = Dfa {
+        source: "b",
+        start: 2,
+        starts: &[0, 98, 99],
+        interval_class: &[0, 1, 0],
+        classes: 2,
+        ascii: &{
+            let mut classes = [0u8; 128];
+            classes[98] = 1;
+            classes
+        },
+        table: &[0, 0, 0, 0, 2, 0, 0xff, 0xff],
+        flags: &[0, 0],
     };
 
     #[test]
@@ -104,5 +110,8 @@ mod tests {
         assert!(!A_PLUS.is_match(""));
         assert!(!A_PLUS.is_match("ab"));
         assert!(!A_PLUS.is_match("é"));
+        assert!(HAS_B.is_match("ééb"));
+        assert!(HAS_B.is_match("b🍔"));
+        assert!(!HAS_B.is_match("a🍔c"));
     }
 }

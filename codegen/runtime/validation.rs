@@ -234,6 +234,13 @@ impl Violations {
         self.length(path, value.chars().count(), min, max);
     }
 
+    /// `@pattern`: `matched` is the compiled matcher's (or the ECMAScript engine's) answer.
+    pub(crate) fn pattern(&mut self, path: &Path<'_>, matched: bool, source: &'static str) {
+        if !matched {
+            self.push(path, ViolationKind::Pattern { pattern: source });
+        }
+    }
+
     /// `@range`, inclusive; NaN is outside every range.
     pub(crate) fn range(
         &mut self,

@@ -5,6 +5,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+/// The matcher every generated crate runs, compiled here too so tests and benchmarks exercise
+/// exactly that code.
+#[path = "../runtime/dfa.rs"]
+#[allow(dead_code)]
+mod runtime;
+
 /// Code points, as inclusive ranges.
 type Ranges = Vec<(u32, u32)>;
 
@@ -50,31 +56,54 @@ impl Tables {
         self.accept.len()
     }
 
-    /// The runtime's algorithm, for tests: whether `value` contains a match.
+    /// The runtime's transition table: each target as its row offset (`state × classes`) in
+    /// little-endian `u16`s, with every transition into a state that has matched replaced by
+    /// `MATCHED`.
+    pub fn runtime_table(&self) -> Vec<u8> {
+        self.table
+            .iter()
+            .map(|&t| match t {
+                0 => 0,
+                t if self.accept[usize::from(t)] => runtime::MATCHED,
+                t => (usize::from(t) * self.classes) as u16,
+            })
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    }
+
+    /// The start state's row offset.
+    pub fn runtime_start(&self) -> u16 {
+        (usize::from(self.start) * self.classes) as u16
+    }
+
+    /// The runtime's per-state flags: bit 0 "matched" (only the start state needs it, see
+    /// `runtime_table`), bit 1 "matches at the end of the value".
+    pub fn runtime_flags(&self) -> Vec<u8> {
+        self.accept
+            .iter()
+            .zip(&self.accept_at_end)
+            .map(|(&now, &end)| u8::from(now) | (u8::from(end) << 1))
+            .collect()
+    }
+
+    /// Runs the generated crate's matcher (the same source file) over these tables.
+    pub fn is_match_with(&self, table: &[u8], flags: &[u8], value: &str) -> bool {
+        runtime::Dfa {
+            source: "",
+            start: self.runtime_start(),
+            starts: &self.starts,
+            interval_class: &self.interval_class,
+            classes: self.classes as u16,
+            ascii: &self.ascii,
+            table,
+            flags,
+        }
+        .is_match(value)
+    }
+
+    /// Whether `value` contains a match, by the generated crate's own matcher.
     pub fn is_match(&self, value: &str) -> bool {
-        let classes = self.classes;
-        let class = |c: char| {
-            let c = c as u32;
-            if c < 128 {
-                usize::from(self.ascii[c as usize])
-            } else {
-                usize::from(self.interval_class[self.starts.partition_point(|&s| s <= c) - 1])
-            }
-        };
-        let mut state = usize::from(self.start);
-        if self.accept[state] {
-            return true;
-        }
-        for c in value.chars() {
-            state = usize::from(self.table[state * classes + class(c)]);
-            if state == 0 {
-                return false;
-            }
-            if self.accept[state] {
-                return true;
-            }
-        }
-        self.accept_at_end[state]
+        self.is_match_with(&self.runtime_table(), &self.runtime_flags(), value)
     }
 }
 
@@ -639,6 +668,11 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
         interval_class.push(u8::try_from(class).map_err(|_| "more than 256 character classes")?);
     }
     let merged = columns.len();
+    if states * merged >= usize::from(runtime::MATCHED) {
+        return Err(format!(
+            "{states} states × {merged} classes do not fit the 16-bit tables"
+        ));
+    }
     let table = (0..states)
         .flat_map(|s| columns.iter().map(move |column| column[s]))
         .collect();
@@ -895,6 +929,7 @@ mod tests {
                     continue;
                 };
                 compiled += 1;
+                let (table, flags) = (tables.runtime_table(), tables.runtime_flags());
                 let alphabet = interesting_chars(&tables);
                 let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..12)
                     .prop_map(|chars| chars.into_iter().collect::<String>());
@@ -918,7 +953,7 @@ mod tests {
                 runner
                     .run(&strategy, |value| {
                         prop_assert_eq!(
-                            tables.is_match(&value),
+                            tables.is_match_with(&table, &flags, &value),
                             regex.find(&value).is_some(),
                             "{} on {:?}",
                             pattern,

@@ -107,7 +107,6 @@ mod runtime {
     pub mod config;
     pub mod credentials;
     pub mod datetime;
-    pub mod dfa;
     pub mod document;
     pub mod errors;
     pub mod json;

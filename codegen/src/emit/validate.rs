@@ -216,11 +216,7 @@ fn checks(
     if let Some(index) = constraints.pattern {
         let def = &krate.patterns[index];
         let pattern = ident(&def.ident);
-        out.push(if def.compiled.is_some() {
-            quote!(violations.pattern(&path, #value, &#pattern);)
-        } else {
-            quote!(violations.regex(&path, #value, &#pattern);)
-        });
+        out.push(quote!(violations.pattern(&path, #pattern.is_match(#value), #pattern.source);));
     }
     match ty {
         Type::Struct(path) | Type::Union(path) if checked.structure(path) => {
@@ -408,7 +404,7 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
         " `{source}`, compiled: {}.",
         crate::automaton::describe(tables)
     );
-    let start = proc_macro2::Literal::u16_unsuffixed(tables.start);
+    let start = proc_macro2::Literal::u16_unsuffixed(tables.runtime_start());
     let starts = tables
         .starts
         .iter()
@@ -416,18 +412,11 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
     let interval_class = byte_string(&tables.interval_class);
     let classes = proc_macro2::Literal::usize_unsuffixed(tables.classes);
     let ascii = byte_string(&tables.ascii);
-    let table: Vec<u8> = tables.table.iter().flat_map(|t| t.to_le_bytes()).collect();
-    let table = byte_string(&table);
-    let flags: Vec<u8> = tables
-        .accept
-        .iter()
-        .zip(&tables.accept_at_end)
-        .map(|(&now, &end)| u8::from(now) | (u8::from(end) << 1))
-        .collect();
-    let flags = byte_string(&flags);
+    let table = byte_string(&tables.runtime_table());
+    let flags = byte_string(&tables.runtime_flags());
     quote! {
         #[doc = #doc]
-        static #name: Dfa = Dfa {
+        static #name: Dfa<'static> = Dfa {
             source: #source,
             start: #start,
             starts: &[#(#starts),*],
