@@ -6,24 +6,80 @@ use crate::HEADER;
 use crate::emit::Output;
 use crate::error::{Error, Result};
 
+/// Formats every file. Parsing and pretty-printing dominate generation time and files are
+/// independent, so they are spread over the available cores; token streams are not `Send`, so
+/// they travel as text. The result is keyed by path, so the order of work does not matter.
 pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String>> {
-    files
+    enum Job {
+        Rust(String),
+        Done(String),
+    }
+    let jobs: Vec<(String, Job)> = files
         .into_iter()
         .map(|(path, output)| {
-            let text = match output {
-                Output::Rust(tokens) => {
-                    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
-                        file: path.clone(),
-                        message: e.to_string(),
-                    })?;
-                    format!(
-                        "// {HEADER}\n\n{}",
-                        space_items(&prettyplease::unparse(&file))
-                    )
+            let job = match output {
+                Output::Rust(tokens) => Job::Rust(tokens.to_string()),
+                Output::Text(text) if path.ends_with(".rs") => {
+                    Job::Done(format!("// {HEADER}\n\n{text}"))
                 }
-                Output::Text(text) if path.ends_with(".rs") => format!("// {HEADER}\n\n{text}"),
-                Output::Text(text) => text,
+                Output::Text(text) => Job::Done(text),
             };
+            (path, job)
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(usize, Result<String>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, job)) = jobs.get(index) else {
+                            break;
+                        };
+                        done.push((index, render(path, job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    fn render(path: &str, job: &Job) -> Result<String> {
+        match job {
+            Job::Done(text) => Ok(text.clone()),
+            Job::Rust(source) => {
+                let file: syn::File = syn::parse_file(source).map_err(|e| Error::Emit {
+                    file: path.to_string(),
+                    message: e.to_string(),
+                })?;
+                Ok(format!(
+                    "// {HEADER}\n\n{}",
+                    space_items(&prettyplease::unparse(&file))
+                ))
+            }
+        }
+    }
+    let mut rendered: Vec<Option<Result<String>>> = (0..jobs.len()).map(|_| None).collect();
+    for (index, result) in results.into_iter().flatten() {
+        rendered[index] = Some(result);
+    }
+    jobs.into_iter()
+        .zip(rendered)
+        .map(|((path, _), result)| {
+            let text = result.unwrap_or_else(|| {
+                Err(Error::Emit {
+                    file: path.clone(),
+                    message: "a formatting thread panicked".into(),
+                })
+            })?;
             Ok((path, text))
         })
         .collect()
