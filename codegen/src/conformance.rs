@@ -329,10 +329,17 @@ impl Literals<'_> {
     /// `.set_x(Some(..))` calls for the fluent builder, one per parameter.
     fn setters(&self, input: &TypePath, params: &Value) -> Result<Vec<TokenStream>, String> {
         let s = self.structure(input)?;
-        let object = params.as_object().ok_or("params is not an object")?;
+        self.set_calls(s, params.as_object().ok_or("params is not an object")?)
+    }
+
+    /// One `.set_x(Some(..))` call per parameter of `s`; a null parameter means "not set".
+    fn set_calls(
+        &self,
+        s: &Structure,
+        object: &serde_json::Map<String, Value>,
+    ) -> Result<Vec<TokenStream>, String> {
         object
             .iter()
-            // A null parameter means the member is not set.
             .filter(|(_, value)| !value.is_null())
             .map(|(key, value)| {
                 let field = s
@@ -357,23 +364,7 @@ impl Literals<'_> {
         let s = self.structure(path)?;
         let object = params.as_object().ok_or("expected an object")?;
         let rust = self.path(path);
-        let mut calls = Vec::new();
-        // A null parameter means the member is not set.
-        for (key, value) in object.iter().filter(|(_, value)| !value.is_null()) {
-            let field = s
-                .fields
-                .iter()
-                .find(|f| &f.wire == key)
-                .ok_or_else(|| format!("no member {key} in {}", s.path.name))?;
-            let set = ident(&format!("set_{}", crate::naming::bare(&field.ident)));
-            let value = self.value(&field.ty, value)?;
-            let value = if field.boxed {
-                quote!(Box::new(#value))
-            } else {
-                value
-            };
-            calls.push(quote!(.#set(Some(#value))));
-        }
+        let mut calls = self.set_calls(s, object)?;
         // Required members the case leaves out get the zero value the parser corrects to.
         for field in s.required_fields() {
             if !object.contains_key(&field.wire) {
