@@ -18,6 +18,10 @@ const MAX_CHAR: u32 = 0x10FFFF;
 /// Beyond this many DFA states the tables get too large to be worth it.
 const MAX_STATES: usize = 8192;
 const MAX_NFA: usize = 200_000;
+/// Larger counted repetitions are left to the ECMAScript engine.
+const MAX_REPEAT: u32 = 10_000;
+/// Deeper group nesting is left to the ECMAScript engine (and keeps recursion bounded).
+const MAX_DEPTH: usize = 100;
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -112,6 +116,7 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
     let node = Parser {
         chars: pattern.chars().collect(),
         at: 0,
+        depth: 0,
     }
     .parse()?;
     let mut nfa = Nfa::default();
@@ -144,6 +149,7 @@ fn starts_anchored(node: &Node) -> bool {
 struct Parser {
     chars: Vec<char>,
     at: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -224,6 +230,11 @@ impl Parser {
         if max.is_some_and(|max| max < min) {
             return Err("quantifier range out of order".into());
         }
+        if min > MAX_REPEAT || max.is_some_and(|max| max > MAX_REPEAT) {
+            return Err(format!(
+                "repetition counts above {MAX_REPEAT} are not compiled"
+            ));
+        }
         Ok(Node::Repeat {
             node: Box::new(atom),
             min,
@@ -272,7 +283,14 @@ impl Parser {
                 if self.eat('?') && !self.eat(':') {
                     return Err("lookaround and named groups are not compiled".into());
                 }
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(format!(
+                        "groups nested deeper than {MAX_DEPTH} are not compiled"
+                    ));
+                }
                 let inner = self.disjunction()?;
+                self.depth -= 1;
                 if !self.eat(')') {
                     return Err("unclosed group".into());
                 }
@@ -340,6 +358,9 @@ impl Parser {
                 };
                 if (0xD800..=0xDFFF).contains(&code) {
                     return Err("lone surrogate escapes are not compiled".into());
+                }
+                if code > MAX_CHAR {
+                    return Err(format!("\\u{{{code:x}}} is beyond Unicode"));
                 }
                 single(code)
             }
@@ -739,46 +760,41 @@ pub fn length_bounds(tables: &Tables) -> (usize, Option<usize>) {
     if (0..states).any(|s| reachable[s] && tables.accept[s]) {
         return (shortest, None);
     }
-    let useful = |s: usize| reachable[s] && can_accept[s];
-    let mut longest: Vec<Option<usize>> = vec![None; states];
-    let mut on_stack = vec![false; states];
-    fn visit(
-        s: usize,
-        useful: &dyn Fn(usize) -> bool,
-        successors: &dyn Fn(usize) -> Vec<usize>,
-        accept_at_end: &[bool],
-        longest: &mut Vec<Option<usize>>,
-        on_stack: &mut Vec<bool>,
-    ) -> Option<Option<usize>> {
-        if let Some(known) = longest[s] {
-            return Some(Some(known));
+    // Longest path over the states that are reachable and can still accept, in topological
+    // order (Kahn); a cycle among them means unbounded.
+    let useful: Vec<bool> = (0..states).map(|s| reachable[s] && can_accept[s]).collect();
+    let mut incoming = vec![0usize; states];
+    for s in (0..states).filter(|&s| useful[s]) {
+        for t in successors(s).filter(|&t| useful[t]) {
+            incoming[t] += 1;
         }
-        if on_stack[s] {
-            return None; // a cycle: unbounded
+    }
+    let mut ready: Vec<usize> = (0..states)
+        .filter(|&s| useful[s] && incoming[s] == 0)
+        .collect();
+    let mut longest_to = vec![None::<usize>; states];
+    longest_to[start] = Some(0);
+    let mut ordered = 0;
+    let mut best = None::<usize>;
+    while let Some(s) = ready.pop() {
+        ordered += 1;
+        if let Some(length) = longest_to[s].filter(|_| tables.accept_at_end[s]) {
+            best = Some(best.map_or(length, |b| b.max(length)));
         }
-        on_stack[s] = true;
-        let mut best = if accept_at_end[s] { Some(0) } else { None };
-        for t in successors(s).into_iter().filter(|&t| useful(t)) {
-            if let Some(len) = visit(t, useful, successors, accept_at_end, longest, on_stack)? {
-                best = Some(best.map_or(len + 1, |b: usize| b.max(len + 1)));
+        for t in successors(s).filter(|&t| useful[t]) {
+            if let Some(length) = longest_to[s] {
+                longest_to[t] = Some(longest_to[t].map_or(length + 1, |l| l.max(length + 1)));
+            }
+            incoming[t] -= 1;
+            if incoming[t] == 0 {
+                ready.push(t);
             }
         }
-        on_stack[s] = false;
-        longest[s] = best;
-        Some(best)
     }
-    let successors_vec = |s: usize| successors(s).collect::<Vec<_>>();
-    match visit(
-        start,
-        &useful,
-        &successors_vec,
-        &tables.accept_at_end,
-        &mut longest,
-        &mut on_stack,
-    ) {
-        None => (shortest, None),
-        Some(longest) => (shortest, longest),
+    if ordered < useful.iter().filter(|&&u| u).count() {
+        return (shortest, None);
     }
+    (shortest, best)
 }
 
 /// Characters worth trying against a pattern: every alphabet boundary and its neighbours, plus
@@ -967,6 +983,25 @@ mod tests {
                 "{compiled} compiled patterns agree with the ECMAScript engine on 500 values each"
             );
             assert!(compiled >= 10, "only {compiled} patterns compiled");
+        }
+    }
+
+    #[test]
+    fn hostile_patterns_are_refused_quickly_without_panics() {
+        for pattern in [
+            "\\u{110000}",
+            "[^\\u{FFFFFFFF}]",
+            "(?:){4294967295}",
+            "(?:(?:){4294967295}){4294967295}",
+            "a{0,20000}",
+            &"(".repeat(150_000),
+            &format!("{}a{}", "(?:".repeat(500), ")".repeat(500)),
+        ] {
+            assert!(
+                compile(pattern).is_err(),
+                "{}",
+                &pattern[..pattern.len().min(40)]
+            );
         }
     }
 

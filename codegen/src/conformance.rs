@@ -310,7 +310,10 @@ impl Literals<'_> {
                         let variant = ident(&error.ty.name);
                         quote! {
                             let actual = #package::operation::#op_module::parse_response(&response).expect_err("the response is an error");
-                            support::same(&actual, &#package::operation::#op_module::#error_enum::#variant(#expected));
+                            let #package::operation::#op_module::#error_enum::#variant(actual) = actual else {
+                                panic!("expected {}, got {actual:?}", stringify!(#variant));
+                            };
+                            support::same(&actual, &#expected);
                         }
                     }
                 };
@@ -436,6 +439,9 @@ impl Literals<'_> {
                     Value::String(s) if s == "-Infinity" => quote!(#float::NEG_INFINITY),
                     Value::Number(n) => {
                         let v = n.as_f64().ok_or_else(mismatch)?;
+                        if f == "f32" && !(v as f32).is_finite() {
+                            return Err(format!("{v} is out of range for a float"));
+                        }
                         let lit = if f == "f32" {
                             Literal::f32_suffixed(v as f32)
                         } else {
@@ -663,12 +669,12 @@ fn support(package: &Ident) -> TokenStream {
                     assert!(request.headers().contains_key(*name), "required header {name} missing");
                 }
                 match body {
+                    Some((expected, true)) if expected.trim().is_empty() => {
+                        assert!(request.body().is_empty(), "body: expected none");
+                    }
                     Some((expected, true)) => {
-                        let actual: serde_json::Value = if request.body().is_empty() {
-                            serde_json::Value::Object(Default::default())
-                        } else {
-                            serde_json::from_slice(request.body()).expect("the body is JSON")
-                        };
+                        assert!(!request.body().is_empty(), "body: expected {expected}, got none");
+                        let actual: serde_json::Value = serde_json::from_slice(request.body()).expect("the body is JSON");
                         let expected: serde_json::Value = if expected.trim().is_empty() {
                             serde_json::Value::Object(Default::default())
                         } else {
@@ -677,9 +683,7 @@ fn support(package: &Ident) -> TokenStream {
                         assert!(json_eq(&actual, &expected), "body:\n  actual:   {actual}\n  expected: {expected}");
                     }
                     Some((expected, false)) => {
-                        if !expected.is_empty() {
-                            assert_eq!(request.body().as_slice(), expected.as_bytes(), "body");
-                        }
+                        assert_eq!(request.body().as_slice(), expected.as_bytes(), "body");
                     }
                     None => {}
                 }
@@ -706,9 +710,14 @@ fn support(package: &Ident) -> TokenStream {
                 builder.body(body.as_bytes().to_vec()).expect("valid response")
             }
 
-            /// Equal through `Debug`, so NaN matches NaN.
-            pub fn same<T: std::fmt::Debug>(actual: &T, expected: &T) {
-                assert_eq!(format!("{actual:#?}"), format!("{expected:#?}"));
+            /// Equal: through `Debug` (so NaN matches NaN) and, where no NaN is involved, by
+            /// `PartialEq` too (so `@sensitive` members, redacted in `Debug`, are compared).
+            pub fn same<T: std::fmt::Debug + PartialEq>(actual: &T, expected: &T) {
+                let (a, b) = (format!("{actual:#?}"), format!("{expected:#?}"));
+                assert_eq!(a, b);
+                if !a.contains("NaN") {
+                    assert!(actual == expected, "equal in Debug but not by PartialEq: {a}");
+                }
             }
         }
     }
