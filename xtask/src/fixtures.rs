@@ -3,11 +3,9 @@
 //! (its own target directory, so the deps build once), checked with clippy on all targets, and
 //! tested: fixtures with `smithy.test` cases get generated protocol tests.
 
-use std::process::Command;
-
 use codegen::Operations;
 
-use crate::root;
+use crate::{cargo_in, root, write_scratch_workspace};
 
 pub fn fixtures(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
@@ -31,7 +29,13 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             .unwrap_or_default();
         let model = codegen::model::Model::load(path).map_err(|e| e.to_string())?;
         // A fixture with `smithy.test` cases is generated with its protocol tests, which run.
-        let has_cases = std::fs::read_to_string(path).is_ok_and(|t| t.contains("smithy.test#http"));
+        let has_cases = model.shapes.values().any(|shape| {
+            shape
+                .traits
+                .raw
+                .keys()
+                .any(|name| name.starts_with("smithy.test#http"))
+        });
         let files = if has_cases {
             let service = model
                 .service(None)
@@ -50,15 +54,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         codegen::write::write(&scratch.join(&name), &files).map_err(|e| e.to_string())?;
         names.push(name);
     }
-    let members: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .map_err(|e| format!("{}: {e}", scratch.display()))?;
+    write_scratch_workspace(&scratch, &names)?;
     let mut runs = vec![vec![
         "clippy",
         "--all-targets",
@@ -71,10 +67,8 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         runs.push(vec!["test", "--quiet", "-p", package, "--test", "protocol"]);
     }
     for cargo_args in &runs {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let status = cargo_in(&scratch, "target/fixtures-target")
             .args(cargo_args.iter())
-            .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", root().join("target/fixtures-target"))
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;
         if !status.success() {

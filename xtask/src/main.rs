@@ -60,6 +60,30 @@ pub fn root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Writes `dir/Cargo.toml` making the generated crates in `members` (subdirectories) one
+/// scratch workspace, so their dependencies build once.
+pub fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// `cargo` (the one running xtask) in `dir`, building into `target_dir`.
+pub fn cargo_in(dir: &Path, target_dir: &str) -> std::process::Command {
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join(target_dir));
+    command
+}
+
 /// Resolves a user-given path against the directory `cargo xtask` was run from.
 fn user_path(path: &str) -> PathBuf {
     let path = PathBuf::from(path);

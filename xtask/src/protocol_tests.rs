@@ -4,9 +4,8 @@
 //! committed; the skip list (`tests/protocol-skips.txt`, `ID: reason` lines) is.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
-use crate::{root, user_path};
+use crate::{cargo_in, root, user_path, write_scratch_workspace};
 
 pub fn protocol_tests(args: &[String]) -> Result<(), String> {
     let model_path = match args {
@@ -29,22 +28,15 @@ pub fn protocol_tests(args: &[String]) -> Result<(), String> {
         } else {
             "awsJson1_0"
         };
-        members.push(format!("{dir:?}"));
+        members.push(dir.clone());
         suites.push((service, protocol, suite));
     }
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .map_err(|e| format!("{}: {e}", scratch.display()))?;
+    write_scratch_workspace(&scratch, &members)?;
 
     let mut totals: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     let mut failed = false;
     for (service, protocol, suite) in &suites {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let output = cargo_in(&scratch, "target/protocol-tests-target")
             .args([
                 "test",
                 "--quiet",
@@ -53,11 +45,6 @@ pub fn protocol_tests(args: &[String]) -> Result<(), String> {
                 "--test",
                 "protocol",
             ])
-            .current_dir(&scratch)
-            .env(
-                "CARGO_TARGET_DIR",
-                root().join("target/protocol-tests-target"),
-            )
             .output()
             .map_err(|e| format!("could not run cargo: {e}"))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
