@@ -23,6 +23,8 @@ pub struct Crate {
     pub int_enums: Vec<IntEnum>,
     /// Patterns used by validators, in first-use order, with their Rust static names.
     pub patterns: Vec<PatternDef>,
+    /// Patterns the model declares that no validator checks (see `Constraints::skipped_pattern`).
+    pub skipped_patterns: BTreeSet<String>,
     /// Things the generator chose not to do, each naming its shape.
     pub warnings: Vec<String>,
 }
@@ -332,6 +334,7 @@ struct Builder<'m> {
     /// Where each structure, union and enum lives.
     paths: BTreeMap<ShapeId, TypePath>,
     patterns: Vec<PatternDef>,
+    skipped_patterns: BTreeSet<String>,
     warnings: Vec<String>,
     /// Whether the member being typed is checked by validators (reachable from an input):
     /// only then are its collections' element constraints, and their patterns, recorded.
@@ -345,6 +348,7 @@ impl<'m> Builder<'m> {
             selection,
             paths: BTreeMap::new(),
             patterns: Vec::new(),
+            skipped_patterns: BTreeSet::new(),
             warnings: Vec::new(),
             validating: false,
         }
@@ -420,6 +424,7 @@ impl<'m> Builder<'m> {
             unions,
             int_enums,
             patterns: self.patterns,
+            skipped_patterns: self.skipped_patterns,
             warnings: self.warnings,
         })
     }
@@ -956,6 +961,7 @@ impl<'m> Builder<'m> {
             return Ok(i);
         }
         let skip = |this: &mut Self, reason: String| {
+            this.skipped_patterns.insert(source.to_string());
             this.warn(format!(
                 "{place}: pattern {source:?} is not checked: {reason}"
             ));

@@ -60,11 +60,7 @@ pub fn generate_service(
         .iter()
         .filter(|p| p.compiled.is_some())
         .count();
-    let skipped = krate
-        .warnings
-        .iter()
-        .filter(|w| w.contains("is not checked"))
-        .count();
+    let skipped = krate.skipped_patterns.len();
     let summary = format!(
         "patterns: {compiled} compiled to automata, {} run by the ECMAScript engine, {skipped} not checked",
         krate.patterns.len() - compiled

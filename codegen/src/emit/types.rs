@@ -81,16 +81,22 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
     }
 }
 
+/// An enum variant's docs: the model's, then the value it stands for on the wire.
+fn variant_docs(docs: Option<&str>, value: &dyn std::fmt::Display) -> TokenStream {
+    let docs = doc_attrs(docs);
+    let value_doc = format!(" On the wire: `{value}`.");
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote!(#docs #separator #[doc = #value_doc])
+}
+
 /// An `intEnum`: a variant per named value, and `Unknown` keeping any other number.
 pub fn int_enumeration(e: &crate::ir::IntEnum) -> TokenStream {
     let name = ident(&e.path.name);
     let docs = doc_attrs(e.docs.as_deref());
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let docs = doc_attrs(v.docs.as_deref());
-        let value_doc = format!(" On the wire: `{}`.", v.value);
-        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-        quote!(#docs #separator #[doc = #value_doc] #variant,)
+        let docs = variant_docs(v.docs.as_deref(), &v.value);
+        quote!(#docs #variant,)
     });
     let to_value = e.variants.iter().map(|v| {
         let variant = ident(&v.ident);
@@ -598,13 +604,9 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     let docs = doc_attrs(e.docs.as_deref());
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let docs = doc_attrs(v.docs.as_deref());
-        let value_doc = format!(" On the wire: `{}`.", v.value);
-        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        let docs = variant_docs(v.docs.as_deref(), &v.value);
         quote! {
             #docs
-            #separator
-            #[doc = #value_doc]
             #variant,
         }
     });
