@@ -1,38 +1,14 @@
-//! A loop of client calls for profiling (`valgrind --tool=callgrind`), same setup as the
-//! `client` benchmark.
+//! A loop of client calls for profiling (`perf record`, `valgrind --tool=callgrind`): the same
+//! client and input as the `client` benchmark.
 
-use rekognition::Client;
-use rekognition::config::{Config, Credentials, InMemory};
-use rekognition::types::{CreateFaceLivenessSessionRequestSettings, LivenessOutputConfig};
+use benches::{in_memory_client, settings};
 
 fn main() {
-    let transport = InMemory::canned(
-        200,
-        br#"{"SessionId":"0b6a7d1c-2f3e-4a5b-8c9d-0e1f2a3b4c5d"}"#.to_vec(),
-    );
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new(
-            "AKIDEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            None,
-        ))
-        .http_client(transport)
-        .build();
-    let client = Client::new(config).expect("valid config");
+    let client = in_memory_client();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let settings = CreateFaceLivenessSessionRequestSettings::builder()
-        .output_config(
-            LivenessOutputConfig::builder()
-                .s3_bucket("my-bucket")
-                .s3_key_prefix("audit/")
-                .build()
-                .expect("set"),
-        )
-        .audit_images_limit(2)
-        .build();
+    let settings = settings();
     let calls: usize = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
@@ -44,6 +20,7 @@ fn main() {
                     .create_face_liveness_session()
                     .kms_key_id("alias/liveness")
                     .settings(settings.clone())
+                    .client_request_token("tok-1")
                     .send(),
             )
             .expect("succeeds");
