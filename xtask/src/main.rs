@@ -3,9 +3,12 @@
 //! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]`
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
 //!   official model (same generated code once documentation is stripped).
+//! - `cargo xtask corpus [DIR]`: every operation of every model in DIR generated, linted and
+//!   tested; one table row per model.
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
 //!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile.
 
+mod corpus;
 mod fixtures;
 mod protocol_tests;
 mod verify;
@@ -26,6 +29,10 @@ const USAGE: &str = "usage:
   cargo xtask fixtures
       Generates every tests/fixtures/*.json model into target/fixtures/ and runs
       `cargo clippy --all-targets -- -D warnings` on the crates.
+  cargo xtask corpus [DIR]
+      Generates every operation of every model in DIR (default ../shared/models) into
+      target/corpus/, runs clippy (any warning fails) and the generated tests (endpoint
+      rules among them), and prints a table row per model.
   cargo xtask protocol-tests [PATH]
       Generates and runs Smithy's awsJson protocol compliance tests (default
       ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).";
@@ -35,6 +42,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("verify-model") => verify::verify_model(&args[1..]),
+        Some("corpus") => corpus::corpus(&args[1..]),
         Some("fixtures") => fixtures::fixtures(&args[1..]),
         Some("protocol-tests") => protocol_tests::protocol_tests(&args[1..]),
         Some("help" | "--help" | "-h") => {

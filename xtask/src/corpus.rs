@@ -1,0 +1,352 @@
+//! `cargo xtask corpus [DIR]`: every operation of every model in `DIR` (default
+//! `../shared/models`) is generated into a scratch crate under `target/corpus/`, linted with
+//! `cargo clippy --all-targets` (which runs `cargo check`'s analysis too; any warning fails, as
+//! `-D warnings` would), and tested with `cargo test` (the generated endpoint-rule tests among
+//! them). One table row per model. Nothing here knows a model by name: a new model file in `DIR`
+//! is picked up as it is.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use codegen::Operations;
+
+use crate::{cargo_in, root, user_path, write_scratch_workspace};
+
+const TARGET: &str = "target/corpus-target";
+
+/// What happened to one service of one model file.
+#[derive(Debug, Default)]
+struct Row {
+    file: String,
+    service: String,
+    package: String,
+    generated: usize,
+    /// `(operation, reason)` for each operation left out.
+    unsupported: Vec<(String, String)>,
+    generator_warnings: usize,
+    /// Compiler and clippy warnings (the crate must have none).
+    warnings: usize,
+    tests: (usize, usize),
+    endpoint_tests: (usize, usize),
+    /// Why the row failed, if it did.
+    failure: Option<String>,
+}
+
+pub fn corpus(args: &[String]) -> Result<(), String> {
+    let dir = match args {
+        [] => root().join("../shared/models"),
+        [path] => user_path(path),
+        _ => return Err("usage: cargo xtask corpus [DIR]".into()),
+    };
+    let models = model_files(&dir)?;
+    if models.is_empty() {
+        return Err(format!("{}: no *.json model files", dir.display()));
+    }
+    let scratch = root().join("target/corpus");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    }
+    let mut rows = Vec::new();
+    for path in &models {
+        rows.extend(generate_model(path, &scratch));
+    }
+    let members: Vec<String> = rows
+        .iter()
+        .filter(|r| r.failure.is_none())
+        .map(|r| r.package.clone())
+        .collect();
+    if !members.is_empty() {
+        write_scratch_workspace(&scratch, &members)?;
+        lint(&scratch, &mut rows)?;
+        for row in rows.iter_mut().filter(|r| r.failure.is_none()) {
+            test(&scratch, row)?;
+        }
+    }
+    print!("{}", table(&rows));
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.failure.is_some())
+        .map(|r| r.file.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("corpus failed for: {}", failed.join(", ")))
+    }
+}
+
+/// The `*.json` files directly in `dir`, sorted.
+fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Generates every service of one model file into `scratch/<package>`.
+fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let failed = |service: &str, message: String| Row {
+        file: file.clone(),
+        service: service.to_string(),
+        failure: Some(message),
+        ..Row::default()
+    };
+    let model = match codegen::model::Model::load(path) {
+        Ok(model) => model,
+        Err(e) => return vec![failed("-", e.to_string())],
+    };
+    let services = codegen::conformance::json_services(&model);
+    if services.is_empty() {
+        return vec![failed(
+            "-",
+            "not supported: no service with an awsJson1_0 or awsJson1_1 protocol".into(),
+        )];
+    }
+    let mut rows = Vec::new();
+    for service in services {
+        let generated = match codegen::generate_service(&model, Some(&service), &Operations::All) {
+            Ok(generated) => generated,
+            Err(e) => {
+                rows.push(failed(&service, e.to_string()));
+                continue;
+            }
+        };
+        let package = generated.package.clone();
+        let mut row = Row {
+            file: file.clone(),
+            service: service.clone(),
+            package: package.clone(),
+            generated: generated
+                .files
+                .keys()
+                .filter(|f| f.starts_with("src/operation/"))
+                .count(),
+            unsupported: Vec::new(), // MERGE: generated.unsupported
+            generator_warnings: generated.warnings.len(),
+            ..Row::default()
+        };
+        if rows.iter().any(|r: &Row| r.package == package) {
+            row.failure = Some(format!(
+                "two services generate the package name `{package}`"
+            ));
+        } else if let Err(e) = codegen::write::write(&scratch.join(&package), &generated.files) {
+            row.failure = Some(e.to_string());
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// `cargo clippy --all-targets` over the scratch workspace; counts warnings per package.
+fn lint(scratch: &Path, rows: &mut [Row]) -> Result<(), String> {
+    let output = cargo_in(scratch, TARGET)
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--message-format=json",
+            "--quiet",
+        ])
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in stdout.lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-message" {
+            continue;
+        }
+        let level = message["message"]["level"].as_str().unwrap_or_default();
+        let rendered = message["message"]["rendered"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        // `package_id` looks like `path+file:///…/target/corpus/<package>#0.1.0`.
+        let package = message["package_id"]
+            .as_str()
+            .and_then(|id| id.rsplit('/').next())
+            .and_then(|tail| tail.split('#').next())
+            .unwrap_or_default()
+            .to_string();
+        match level {
+            "warning" => warnings.entry(package).or_default().push(rendered),
+            "error" => errors.entry(package).or_default().push(rendered),
+            _ => {}
+        }
+    }
+    for row in rows.iter_mut().filter(|r| r.failure.is_none()) {
+        let found = warnings.remove(&row.package).unwrap_or_default();
+        row.warnings = found.len();
+        let errs = errors.remove(&row.package).unwrap_or_default();
+        if !errs.is_empty() {
+            eprintln!("{}", errs.join("\n"));
+            row.failure = Some(format!("{} compile errors", errs.len()));
+        } else if !found.is_empty() {
+            eprintln!("{}", found.join("\n"));
+            row.failure = Some(format!("{} compiler/clippy warnings", found.len()));
+        }
+    }
+    if !output.status.success() && rows.iter().all(|r| r.failure.is_none()) {
+        return Err(format!(
+            "cargo clippy failed in {}:\n{}",
+            scratch.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// `cargo test` on one generated crate; counts all tests and the endpoint-rule tests.
+fn test(scratch: &Path, row: &mut Row) -> Result<(), String> {
+    let output = cargo_in(scratch, TARGET)
+        .args(["test", "-p", &row.package, "--no-fail-fast"])
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let results = results(&stdout);
+    let count = |only_endpoint: bool| {
+        let chosen: Vec<bool> = results
+            .iter()
+            .filter(|(name, _)| !only_endpoint || is_endpoint_test(name))
+            .map(|(_, ok)| *ok)
+            .collect();
+        (chosen.iter().filter(|ok| **ok).count(), chosen.len())
+    };
+    row.tests = count(false);
+    row.endpoint_tests = count(true);
+    if !output.status.success() || row.tests.0 != row.tests.1 {
+        let failures: Vec<&str> = results
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(name, _)| *name)
+            .collect();
+        eprintln!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+        row.failure = Some(if failures.is_empty() {
+            "cargo test failed".to_string()
+        } else {
+            format!("{} tests failed: {}", failures.len(), failures.join(", "))
+        });
+    }
+    Ok(())
+}
+
+/// Generated endpoint-rule tests live in the crate's `endpoint` module.
+fn is_endpoint_test(name: &str) -> bool {
+    name.split("::").any(|segment| segment == "endpoint")
+}
+
+/// `(name, passed)` for every `test NAME ... ok|FAILED` line of `cargo test` output.
+fn results(stdout: &str) -> Vec<(&str, bool)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("test ")?;
+            let (name, outcome) = rest.rsplit_once(" ... ")?;
+            match outcome.trim() {
+                "ok" => Some((name, true)),
+                "FAILED" => Some((name, false)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The report: a Markdown table, then every unsupported operation and failure with its reason.
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| model | service | operations generated | not supported | generator warnings | compiler/clippy warnings | tests passed | endpoint tests passed | result |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    for row in rows {
+        let service = row.service.rsplit('#').next().unwrap_or(&row.service);
+        let result = if row.failure.is_some() {
+            "FAILED"
+        } else {
+            "ok"
+        };
+        out.push_str(&format!(
+            "| {} | {service} | {} | {} | {} | {} | {}/{} | {}/{} | {result} |\n",
+            row.file,
+            row.generated,
+            row.unsupported.len(),
+            row.generator_warnings,
+            row.warnings,
+            row.tests.0,
+            row.tests.1,
+            row.endpoint_tests.0,
+            row.endpoint_tests.1,
+        ));
+    }
+    for row in rows {
+        for (operation, reason) in &row.unsupported {
+            out.push_str(&format!(
+                "\n{}: not supported: {operation}: {reason}",
+                row.file
+            ));
+        }
+        if let Some(failure) = &row.failure {
+            out.push_str(&format!("\n{}: FAILED: {failure}", row.file));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_read_each_test_line_and_skip_the_rest() {
+        let out = "running 3 tests\n\
+                   test endpoint::tests::case_1_fips ... ok\n\
+                   test types::tests::builds ... FAILED\n\
+                   test endpoint::tests::case_2 ... ignored\n\
+                   test result: FAILED. 1 passed; 1 failed; 1 ignored";
+        assert_eq!(
+            results(out),
+            vec![
+                ("endpoint::tests::case_1_fips", true),
+                ("types::tests::builds", false)
+            ]
+        );
+        assert!(is_endpoint_test("endpoint::tests::case_1_fips"));
+        assert!(!is_endpoint_test("types::tests::endpoint_like"));
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_service_and_lists_reasons() {
+        let rows = vec![Row {
+            file: "kinesis.json".into(),
+            service: "com.amazonaws.kinesis#Kinesis_20131202".into(),
+            package: "kinesis".into(),
+            generated: 38,
+            unsupported: vec![("SubscribeToShard".into(), "event streams".into())],
+            tests: (189, 189),
+            endpoint_tests: (189, 189),
+            ..Row::default()
+        }];
+        let text = table(&rows);
+        assert!(
+            text.contains(
+                "| kinesis.json | Kinesis_20131202 | 38 | 1 | 0 | 0 | 189/189 | 189/189 | ok |"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("kinesis.json: not supported: SubscribeToShard: event streams"),
+            "{text}"
+        );
+    }
+}
