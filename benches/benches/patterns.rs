@@ -47,7 +47,7 @@ fn matchers(c: &mut Criterion) {
     let mut group = c.benchmark_group("pattern");
     for (name, pattern, good, bad) in CASES {
         let compiled = codegen::automaton::compile(pattern).expect("compiles");
-        let (table, flags) = (compiled.runtime_table(), compiled.runtime_flags());
+        let runtime = compiled.runtime();
         let engine = regress::Regex::with_flags(pattern, "u").expect("valid");
         for (kind, value) in [("match", good), ("mismatch", bad)] {
             assert_eq!(
@@ -58,7 +58,7 @@ fn matchers(c: &mut Criterion) {
             group.bench_with_input(
                 BenchmarkId::new(format!("compiled/{name}"), kind),
                 value,
-                |b, v| b.iter(|| compiled.is_match_with(&table, &flags, std::hint::black_box(v))),
+                |b, v| b.iter(|| compiled.is_match_with(&runtime, std::hint::black_box(v))),
             );
             group.bench_with_input(
                 BenchmarkId::new(format!("ecmascript/{name}"), kind),

@@ -3,9 +3,10 @@
 //! regular expression engine and no allocation. This file has no dependencies: the generator
 //! runs the same code in its tests and benchmarks.
 
-/// A compiled pattern. Transitions hold the target state's row offset (`state × classes`), so
-/// a step is a single table load; row 0 is the dead state (no match possible), and `MATCHED`
-/// means the pattern has matched and the search stops.
+/// A compiled pattern. A state is a row of `classes + 2` little-endian `u16` cells: one
+/// transition per character class, holding the target row's offset (so a step is a single
+/// table load), then an info cell and a run-length cell. Row 0 is the dead state (no match
+/// possible); the target `MATCHED` means the pattern has matched and the search stops.
 pub(crate) struct Dfa<'a> {
     /// The pattern as written in the model.
     pub(crate) source: &'static str,
@@ -15,32 +16,70 @@ pub(crate) struct Dfa<'a> {
     pub(crate) starts: &'a [u32],
     /// The alphabet class of each interval.
     pub(crate) interval_class: &'a [u8],
-    /// The number of classes: the table's row width.
+    /// The number of character classes (a row has two more cells).
     pub(crate) classes: u16,
     /// The class of each ASCII character.
     pub(crate) ascii: &'a [u8; 128],
-    /// Transitions, `states × classes` little-endian `u16` row offsets.
+    /// The rows. Info cell: bits 0–7, 1 + the index of the state's run in `runs` (0: none);
+    /// bit 8, the pattern matches here (only the start state can have it: every transition into
+    /// such a state is `MATCHED`); bit 9, it matches if the value ends here. Run-length cell:
+    /// how many characters the run may consume from this state at most.
     pub(crate) table: &'a [u8],
-    /// Per state: bit 0, the pattern matches here (only the start state can have it: every
-    /// transition into such a state is `MATCHED`); bit 1, it matches if the value ends here.
-    pub(crate) flags: &'a [u8],
+    /// Stretches of the automaton that consume a set of ASCII characters without branching.
+    pub(crate) runs: &'a [Run],
+}
+
+/// States that loop on a set of ASCII characters (`[a-z]*`), or a chain of states each moving
+/// to the next on the same set (`[0-9a-f]{8}`): the matcher consumes such characters in a tight
+/// scan instead of one dependent table load per character.
+pub(crate) struct Run {
+    /// Bit `c` set: ASCII characters of class `c` continue the run (runs exist only in
+    /// automata with at most 64 classes).
+    pub(crate) classes: u64,
+    /// Row offset added per character: 0 for a loop, the row width for a chain.
+    pub(crate) step: u16,
 }
 
 /// The transition target meaning "the pattern has matched".
 pub(crate) const MATCHED: u16 = u16::MAX;
+/// Info cell bits.
+pub(crate) const INFO_RUN: u16 = 0xff;
+pub(crate) const INFO_MATCHED: u16 = 1 << 8;
+pub(crate) const INFO_AT_END: u16 = 1 << 9;
 
 impl Dfa<'_> {
     /// Whether the pattern matches somewhere in `value` (ECMA-262 search semantics: anchored
     /// only where the pattern says `^` or `$`).
     pub(crate) fn is_match(&self, value: &str) -> bool {
         let classes = usize::from(self.classes);
+        let cell = |offset: usize| match self.table.get(offset * 2..offset * 2 + 2) {
+            Some(&[low, high]) => u16::from_le_bytes([low, high]),
+            _ => 0,
+        };
         let mut row = usize::from(self.start);
-        if self.flags[row / classes] & 1 != 0 {
+        if cell(row + classes) & INFO_MATCHED != 0 {
             return true;
         }
         let bytes = value.as_bytes();
         let mut at = 0;
-        while let Some(&byte) = bytes.get(at) {
+        loop {
+            let info = cell(row + classes);
+            if let Some(run) = self.runs.get(usize::from(info & INFO_RUN).wrapping_sub(1)) {
+                let rest = bytes.get(at..).unwrap_or_default();
+                let limit = usize::from(cell(row + classes + 1)).min(rest.len());
+                let taken = rest[..limit]
+                    .iter()
+                    .position(|&byte| {
+                        let class = self.ascii[usize::from(byte & 127)] & 63;
+                        byte >= 128 || (run.classes >> class) & 1 == 0
+                    })
+                    .unwrap_or(limit);
+                at += taken;
+                row += taken * usize::from(run.step);
+            }
+            let Some(&byte) = bytes.get(at) else {
+                return cell(row + classes) & INFO_AT_END != 0;
+            };
             let class = if byte < 128 {
                 at += 1;
                 usize::from(self.ascii[usize::from(byte)])
@@ -53,17 +92,12 @@ impl Dfa<'_> {
                 let interval = self.starts.partition_point(|&start| start <= c as u32) - 1;
                 usize::from(self.interval_class[interval])
             };
-            let cell = (row + class) * 2;
-            let Some(&[low, high]) = self.table.get(cell..cell + 2) else {
-                return false;
-            };
-            match u16::from_le_bytes([low, high]) {
+            match cell(row + class) {
                 0 => return false,
                 MATCHED => return true,
                 next => row = usize::from(next),
             }
         }
-        self.flags[row / classes] & 2 != 0
     }
 }
 
@@ -71,10 +105,11 @@ impl Dfa<'_> {
 mod tests {
     use super::*;
 
-    /// `^a+$` by hand: classes other / `a`; states dead, start, seen-a.
+    /// `^a+$` by hand: classes other / `a`; states dead, start, seen-a (which loops on `a`: a
+    /// run). Rows are 4 cells wide.
     const A_PLUS: Dfa<'static> = Dfa {
         source: "^a+$",
-        start: 2,
+        start: 4,
         starts: &[0, 97, 98],
         interval_class: &[0, 1, 0],
         classes: 2,
@@ -83,14 +118,21 @@ mod tests {
             classes[97] = 1;
             classes
         },
-        table: &[0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 4, 0],
-        flags: &[0, 0, 2],
+        table: &[
+            0, 0, 0, 0, 0, 0, 0, 0, // dead
+            0, 0, 8, 0, 0, 0, 0, 0, // start
+            0, 0, 8, 0, 1, 2, 0xff, 0xff, // seen-a: run 1, matches at the end
+        ],
+        runs: &[Run {
+            classes: 0b10,
+            step: 0,
+        }],
     };
 
     /// `b` (unanchored): matching stops at the first `b`.
     const HAS_B: Dfa<'static> = Dfa {
         source: "b",
-        start: 2,
+        start: 4,
         starts: &[0, 98, 99],
         interval_class: &[0, 1, 0],
         classes: 2,
@@ -99,8 +141,8 @@ mod tests {
             classes[98] = 1;
             classes
         },
-        table: &[0, 0, 0, 0, 2, 0, 0xff, 0xff],
-        flags: &[0, 0],
+        table: &[0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0xff, 0xff, 0, 0, 0, 0],
+        runs: &[],
     };
 
     #[test]
@@ -109,6 +151,7 @@ mod tests {
         assert!(A_PLUS.is_match("aaaa"));
         assert!(!A_PLUS.is_match(""));
         assert!(!A_PLUS.is_match("ab"));
+        assert!(!A_PLUS.is_match("aaé"));
         assert!(!A_PLUS.is_match("é"));
         assert!(HAS_B.is_match("ééb"));
         assert!(HAS_B.is_match("b🍔"));

@@ -60,55 +60,146 @@ impl Tables {
         self.accept.len()
     }
 
-    /// The runtime's transition table: each target as its row offset (`state × classes`) in
-    /// little-endian `u16`s, with every transition into a state that has matched replaced by
-    /// `MATCHED`.
-    pub fn runtime_table(&self) -> Vec<u8> {
-        self.table
-            .iter()
-            .map(|&t| match t {
-                0 => 0,
-                t if self.accept[usize::from(t)] => runtime::MATCHED,
-                t => (usize::from(t) * self.classes) as u16,
-            })
-            .flat_map(u16::to_le_bytes)
-            .collect()
+    /// The runtime's tables (see the runtime's `Dfa`): rows of `classes + 1` cells (each
+    /// transition as its target's row offset, every transition into a state that has matched
+    /// replaced by `MATCHED`, then the info cell), and the runs the matcher scans.
+    pub fn runtime(&self) -> Runtime {
+        let width = self.classes + 2;
+        // Per state: 1 + its run's index, and how many characters the run may take from there.
+        // Runs with the same set and step are stored once (a UUID's five chains are one).
+        let mut distinct: Vec<(u64, u16)> = Vec::new();
+        let mut run_of = vec![(0u16, 0u16); self.states()];
+        for (states, classes) in self.runs() {
+            let looping = states.len() == 1;
+            let step = if looping { 0 } else { width as u16 };
+            let index = match distinct.iter().position(|&run| run == (classes, step)) {
+                Some(index) => index,
+                None if distinct.len() < 255 => {
+                    distinct.push((classes, step));
+                    distinct.len() - 1
+                }
+                None => continue,
+            };
+            for s in states.clone() {
+                let length = if looping {
+                    u16::MAX
+                } else {
+                    (states.end - s) as u16
+                };
+                run_of[s] = (index as u16 + 1, length);
+            }
+        }
+        let mut table = Vec::with_capacity(self.states() * width * 2);
+        for s in 0..self.states() {
+            for &t in &self.table[s * self.classes..(s + 1) * self.classes] {
+                let cell = match t {
+                    0 => 0,
+                    t if self.accept[usize::from(t)] => runtime::MATCHED,
+                    t => (usize::from(t) * width) as u16,
+                };
+                table.extend(cell.to_le_bytes());
+            }
+            let (mut info, length) = run_of[s];
+            if self.accept[s] {
+                info |= runtime::INFO_MATCHED;
+            }
+            if self.accept_at_end[s] {
+                info |= runtime::INFO_AT_END;
+            }
+            table.extend(info.to_le_bytes());
+            table.extend(length.to_le_bytes());
+        }
+        let runs = distinct
+            .into_iter()
+            .map(|(classes, step)| runtime::Run { classes, step })
+            .collect();
+        Runtime {
+            start: (usize::from(self.start) * width) as u16,
+            table,
+            runs,
+        }
     }
 
-    /// The start state's row offset.
-    pub fn runtime_start(&self) -> u16 {
-        (usize::from(self.start) * self.classes) as u16
-    }
-
-    /// The runtime's per-state flags: bit 0 "matched" (only the start state needs it, see
-    /// `runtime_table`), bit 1 "matches at the end of the value".
-    pub fn runtime_flags(&self) -> Vec<u8> {
-        self.accept
-            .iter()
-            .zip(&self.accept_at_end)
-            .map(|(&now, &end)| u8::from(now) | (u8::from(end) << 1))
-            .collect()
+    /// Runs: a state that loops on a set of ASCII characters (one state), or a chain of at
+    /// least three consecutive states each moving to the next on the same set, none of them
+    /// (nor the state after the chain) having matched. Each is `(states, set)`, the set as a
+    /// bit per class of the ASCII characters in it. None when there are more than 64 classes.
+    fn runs(&self) -> Vec<(std::ops::Range<usize>, u64)> {
+        let states = self.states();
+        if self.classes > 64 {
+            return Vec::new();
+        }
+        // The classes of the ASCII characters on which state `s` moves to `target`.
+        let moving_to = |s: usize, target: usize| -> u64 {
+            self.ascii
+                .iter()
+                .filter(|&&class| {
+                    usize::from(self.table[s * self.classes + usize::from(class)]) == target
+                })
+                .fold(0u64, |set, &class| set | (1u64 << class))
+        };
+        let mut runs = Vec::new();
+        let mut s = 1;
+        while s < states {
+            if self.accept[s] {
+                s += 1;
+                continue;
+            }
+            let looping = moving_to(s, s);
+            if looping != 0 {
+                runs.push((s..s + 1, looping));
+                s += 1;
+                continue;
+            }
+            let set = moving_to(s, s + 1);
+            let mut end = s;
+            while set != 0
+                && end + 1 < states
+                && !self.accept[end + 1]
+                && moving_to(end, end + 1) == set
+                && moving_to(end, end) == 0
+            {
+                end += 1;
+            }
+            if end - s >= 3 {
+                runs.push((s..end, set));
+                s = end;
+            } else {
+                s += 1;
+            }
+        }
+        runs
     }
 
     /// Runs the generated crate's matcher (the same source file) over these tables.
-    pub fn is_match_with(&self, table: &[u8], flags: &[u8], value: &str) -> bool {
+    pub fn is_match_with(&self, runtime: &Runtime, value: &str) -> bool {
         runtime::Dfa {
             source: "",
-            start: self.runtime_start(),
+            start: runtime.start,
             starts: &self.starts,
             interval_class: &self.interval_class,
             classes: self.classes as u16,
             ascii: &self.ascii,
-            table,
-            flags,
+            table: &runtime.table,
+            runs: &runtime.runs,
         }
         .is_match(value)
     }
 
     /// Whether `value` contains a match, by the generated crate's own matcher.
     pub fn is_match(&self, value: &str) -> bool {
-        self.is_match_with(&self.runtime_table(), &self.runtime_flags(), value)
+        self.is_match_with(&self.runtime(), value)
     }
+}
+
+/// The tables as the generated crate stores them (see the runtime's `Dfa`).
+pub struct Runtime {
+    /// The start state's row offset.
+    pub start: u16,
+    /// Rows of little-endian `u16` cells.
+    pub table: Vec<u8>,
+    /// The runs, as the runtime's `Run`.
+    pub(crate) runs: Vec<runtime::Run>,
 }
 
 /// Compiles `pattern`, or says why it is outside the supported subset.
@@ -689,7 +780,8 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
         interval_class.push(u8::try_from(class).map_err(|_| "more than 256 character classes")?);
     }
     let merged = columns.len();
-    if states * merged >= usize::from(runtime::MATCHED) {
+    // Rows are `classes + 2` cells wide (the info and run-length cells).
+    if states * (merged + 2) >= usize::from(runtime::MATCHED) {
         return Err(format!(
             "{states} states × {merged} classes do not fit the 16-bit tables"
         ));
@@ -945,13 +1037,13 @@ mod tests {
                     continue;
                 };
                 compiled += 1;
-                let (table, flags) = (tables.runtime_table(), tables.runtime_flags());
+                let runtime = tables.runtime();
                 let alphabet = interesting_chars(&tables);
                 let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..12)
                     .prop_map(|chars| chars.into_iter().collect::<String>());
                 let long = (
                     prop::sample::select(alphabet.clone()),
-                    prop::sample::select(alphabet),
+                    prop::sample::select(alphabet.clone()),
                     0usize..2100,
                     any::<bool>(),
                 )
@@ -963,13 +1055,59 @@ mod tests {
                         }
                         s
                     });
-                let strategy = prop_oneof![4 => random, 1 => long];
+                // Blocks of repeated characters cross the matcher's scanned runs at every
+                // boundary: a chain's end, a loop's exit, a non-ASCII character inside.
+                let blocks = prop::collection::vec(
+                    (prop::sample::select(alphabet.clone()), 1usize..40),
+                    1..5,
+                )
+                .prop_map(|blocks| {
+                    blocks
+                        .into_iter()
+                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
+                        .collect::<String>()
+                });
+                // Walks through the automaton itself reach deep states (a UUID's last group, a
+                // counted repetition's bound), with an optional stray character at the end.
+                let by_class = {
+                    let mut by_class: Vec<Vec<char>> = vec![Vec::new(); tables.classes];
+                    for &c in &interesting_chars(&tables) {
+                        let interval = tables.starts.partition_point(|&s| s <= c as u32) - 1;
+                        by_class[usize::from(tables.interval_class[interval])].push(c);
+                    }
+                    by_class
+                };
+                let walk_tables = tables.clone();
+                let walks = (
+                    prop::collection::vec(any::<u32>(), 0..120),
+                    prop::option::of(prop::sample::select(alphabet.clone())),
+                )
+                    .prop_map(move |(choices, stray)| {
+                        let t = &walk_tables;
+                        let mut state = usize::from(t.start);
+                        let mut value = String::new();
+                        for choice in choices {
+                            let live: Vec<usize> = (0..t.classes)
+                                .filter(|&c| t.table[state * t.classes + c] != 0)
+                                .filter(|&c| !by_class[c].is_empty())
+                                .collect();
+                            let Some(&class) = live.get(choice as usize % live.len().max(1)) else {
+                                break;
+                            };
+                            let chars = &by_class[class];
+                            value.push(chars[(choice as usize / 7) % chars.len()]);
+                            state = usize::from(t.table[state * t.classes + class]);
+                        }
+                        value.extend(stray);
+                        value
+                    });
+                let strategy = prop_oneof![4 => random, 1 => long, 2 => blocks, 3 => walks];
                 let mut runner =
                     proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(500));
                 runner
                     .run(&strategy, |value| {
                         prop_assert_eq!(
-                            tables.is_match_with(&table, &flags, &value),
+                            tables.is_match_with(&runtime, &value),
                             regex.find(&value).is_some(),
                             "{} on {:?}",
                             pattern,

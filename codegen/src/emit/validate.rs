@@ -404,7 +404,8 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
         " `{source}`, compiled: {}.",
         crate::automaton::describe(tables)
     );
-    let start = proc_macro2::Literal::u16_unsuffixed(tables.runtime_start());
+    let runtime = tables.runtime();
+    let start = proc_macro2::Literal::u16_unsuffixed(runtime.start);
     let starts = tables
         .starts
         .iter()
@@ -412,8 +413,14 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
     let interval_class = byte_string(&tables.interval_class);
     let classes = proc_macro2::Literal::usize_unsuffixed(tables.classes);
     let ascii = byte_string(&tables.ascii);
-    let table = byte_string(&tables.runtime_table());
-    let flags = byte_string(&tables.runtime_flags());
+    let table = byte_string(&runtime.table);
+    let runs = runtime.runs.iter().map(|run| {
+        let classes: TokenStream = format!("0b{:b}", run.classes)
+            .parse()
+            .unwrap_or_else(|_| quote!(0));
+        let step = proc_macro2::Literal::u16_unsuffixed(run.step);
+        quote!(crate::runtime::dfa::Run { classes: #classes, step: #step })
+    });
     quote! {
         #[doc = #doc]
         static #name: Dfa<'static> = Dfa {
@@ -424,7 +431,7 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
             classes: #classes,
             ascii: #ascii,
             table: #table,
-            flags: #flags,
+            runs: &[#(#runs),*],
         };
     }
 }
