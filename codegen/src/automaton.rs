@@ -90,7 +90,7 @@ impl Tables {
             }
         }
         let mut table = Vec::with_capacity(self.states() * width * 2);
-        for s in 0..self.states() {
+        for (s, &(run, length)) in run_of.iter().enumerate() {
             for &t in &self.table[s * self.classes..(s + 1) * self.classes] {
                 let cell = match t {
                     0 => 0,
@@ -99,7 +99,7 @@ impl Tables {
                 };
                 table.extend(cell.to_le_bytes());
             }
-            let (mut info, length) = run_of[s];
+            let mut info = run;
             if self.accept[s] {
                 info |= runtime::INFO_MATCHED;
             }
