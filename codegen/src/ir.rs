@@ -27,6 +27,8 @@ pub struct Crate {
     pub skipped_patterns: BTreeSet<String>,
     /// Things the generator chose not to do, each naming its shape.
     pub warnings: Vec<String>,
+    /// Operations left out of the selection, with why.
+    pub unsupported: Vec<crate::select::Unsupported>,
 }
 
 #[derive(Debug, Clone)]
@@ -426,6 +428,7 @@ impl<'m> Builder<'m> {
             patterns: self.patterns,
             skipped_patterns: self.skipped_patterns,
             warnings: self.warnings,
+            unsupported: self.selection.unsupported.clone(),
         })
     }
 

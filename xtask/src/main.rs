@@ -132,6 +132,9 @@ fn codegen(args: &[String]) -> Result<(), String> {
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
+    for unsupported in &generated.unsupported {
+        println!("{unsupported}");
+    }
     println!("{}", generated.summary);
     if check {
         let differences =
