@@ -107,6 +107,55 @@ pub struct Operation {
     pub host_prefix: Option<HostPrefix>,
     /// `@requestCompression` lists gzip: large bodies are gzipped before sending.
     pub gzip: bool,
+    /// `@paginated` (with the service's defaults), its members resolved.
+    pub paginator: Option<Paginator>,
+    /// `smithy.waiters#waitable`, by waiter name.
+    pub waiters: Vec<WaiterDef>,
+}
+
+/// How an operation pages: the tokens, the page size and the items, as Rust field paths.
+#[derive(Debug, Clone)]
+pub struct Paginator {
+    /// `ListThingsPaginator`
+    pub name: String,
+    /// The input member (Rust field) the token goes in.
+    pub input_token: String,
+    /// The output member holding the next token, possibly nested (`a.b`).
+    pub output_token: Vec<PathStep>,
+    /// The token's type (the same in the input and the output).
+    pub token_ty: Type,
+    /// The token is a string, list or map, so an empty one ends pagination too.
+    pub token_can_be_empty: bool,
+    /// The input member setting the page size, and its type.
+    pub page_size: Option<(String, Type)>,
+    /// The output member holding each page's items (a list or map), and its type.
+    pub items: Option<(Vec<PathStep>, Type)>,
+}
+
+/// One member along a path through structures.
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    pub ident: String,
+    /// `Option<T>` in its structure.
+    pub optional: bool,
+}
+
+/// A waiter: `Client::wait_until_<snake>()`.
+#[derive(Debug, Clone)]
+pub struct WaiterDef {
+    /// The model's name (`TableExists`).
+    pub name: String,
+    /// `table_exists`
+    pub snake: String,
+    /// `TableExistsWaiter`
+    pub type_name: String,
+    pub docs: Option<String>,
+    /// Seconds.
+    pub min_delay: u64,
+    /// Seconds.
+    pub max_delay: u64,
+    pub acceptors: Vec<crate::model::Acceptor>,
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +231,8 @@ pub struct Field {
     /// `Box`ed, because the target contains this structure again (recursion).
     pub boxed: bool,
     pub constraints: Constraints,
+    /// `@idempotencyToken`: a fresh UUID v4 is sent when the caller leaves it unset.
+    pub idempotency_token: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -417,6 +468,22 @@ impl<'m> Builder<'m> {
                 }
             }
         }
+        let mut waiter_names: BTreeMap<String, String> = BTreeMap::new();
+        for op in &mut operations {
+            let shape = self.shape(&op.id);
+            op.paginator = paginator(shape, service_shape, op, &structures)?;
+            op.waiters = waiters(shape)?;
+            for waiter in &op.waiters {
+                if let Some(first) = waiter_names.insert(waiter.snake.clone(), op.id.to_string()) {
+                    return Err(Error::NameCollision {
+                        module: "client".into(),
+                        name: format!("wait_until_{}", waiter.snake),
+                        first,
+                        second: op.id.to_string(),
+                    });
+                }
+            }
+        }
         Ok(Crate {
             package: service_package(service_shape),
             service,
@@ -521,6 +588,18 @@ impl<'m> Builder<'m> {
             let ShapeKind::Operation(op) = &self.shape(op_id).kind else {
                 continue;
             };
+            let op_shape = self.shape(op_id);
+            let type_name = naming::type_name(op_id.name());
+            if op_shape.traits.paginated.is_some() {
+                claim(&module, format!("{type_name}Paginator"), op_id)?;
+            }
+            for waiter in op_shape.traits.waitable.iter().flat_map(|w| w.keys()) {
+                claim(
+                    &module,
+                    format!("{}Waiter", naming::type_name(waiter)),
+                    op_id,
+                )?;
+            }
             // `Unit` input or output: an empty structure `<Op>Input` / `<Op>Output` stands in.
             for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
                 if target.as_str() == crate::model::UNIT {
@@ -632,6 +711,8 @@ impl<'m> Builder<'m> {
                 .request_compression
                 .as_ref()
                 .is_some_and(|c| c.encodings.iter().any(|e| e == "gzip")),
+            paginator: None,
+            waiters: Vec::new(),
         })
     }
 
@@ -800,6 +881,7 @@ impl<'m> Builder<'m> {
             optional,
             required,
             constraints,
+            idempotency_token: member.traits.idempotency_token,
         })
     }
 
@@ -1171,6 +1253,186 @@ impl<'m> Builder<'m> {
             variants,
         })
     }
+}
+
+/// The operation's `@paginated` settings (the service's fill in what it leaves out), checked
+/// against its input and output.
+fn paginator(
+    shape: &Shape,
+    service: &Shape,
+    op: &Operation,
+    structures: &[Structure],
+) -> Result<Option<Paginator>> {
+    let Some(own) = &shape.traits.paginated else {
+        return Ok(None);
+    };
+    let settings = own.or(service.traits.paginated.as_ref());
+    let fail = |reason: String| Error::Unsupported {
+        shape: shape.id.to_string(),
+        reason: format!("@paginated: {reason}"),
+    };
+    let (Some(input_token), Some(output_token)) = (&settings.input_token, &settings.output_token)
+    else {
+        return Err(fail(
+            "inputToken and outputToken are required (on the operation or the service)".into(),
+        ));
+    };
+    let input = structure_at(structures, &op.input);
+    let output = structure_at(structures, &op.output);
+    let top = |name: &str, what: &str| -> Result<&Field> {
+        input
+            .fields
+            .iter()
+            .find(|f| f.wire == name)
+            .ok_or_else(|| fail(format!("{what} `{name}` is not a member of the input")))
+    };
+    let input_field = top(input_token, "inputToken")?;
+    let (output_token_path, output_ty) = member_path(structures, output, output_token)
+        .map_err(|e| fail(format!("outputToken `{output_token}`: {e}")))?;
+    if output_ty != input_field.ty {
+        return Err(fail(format!(
+            "inputToken `{input_token}` and outputToken `{output_token}` have different types"
+        )));
+    }
+    let page_size = match &settings.page_size {
+        Some(name) => {
+            let field = top(name, "pageSize")?;
+            if !matches!(
+                field.ty,
+                Type::Byte | Type::Short | Type::Integer | Type::Long
+            ) {
+                return Err(fail(format!("pageSize `{name}` is not an integer member")));
+            }
+            Some((field.ident.clone(), field.ty.clone()))
+        }
+        None => None,
+    };
+    let items = match &settings.items {
+        Some(path) => {
+            let (steps, ty) = member_path(structures, output, path)
+                .map_err(|e| fail(format!("items `{path}`: {e}")))?;
+            if !matches!(ty, Type::List(_) | Type::Map(_)) {
+                return Err(fail(format!("items `{path}` is not a list or map")));
+            }
+            Some((steps, ty))
+        }
+        None => None,
+    };
+    Ok(Some(Paginator {
+        name: format!("{}Paginator", naming::type_name(&op.name)),
+        input_token: input_field.ident.clone(),
+        token_can_be_empty: matches!(output_ty, Type::String | Type::List(_) | Type::Map(_)),
+        token_ty: output_ty,
+        output_token: output_token_path,
+        page_size,
+        items,
+    }))
+}
+
+fn structure_at<'s>(structures: &'s [Structure], path: &TypePath) -> &'s Structure {
+    match structures.iter().find(|s| &s.path == path) {
+        Some(s) => s,
+        None => unreachable!("operation inputs and outputs are generated structures"),
+    }
+}
+
+/// Follows `a.b.c` through structure members: the Rust fields along the way and the last
+/// member's type.
+fn member_path(
+    structures: &[Structure],
+    root: &Structure,
+    path: &str,
+) -> std::result::Result<(Vec<PathStep>, Type), String> {
+    let mut current = root;
+    let mut steps = Vec::new();
+    let segments: Vec<&str> = path.split('.').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let field = current
+            .fields
+            .iter()
+            .find(|f| f.wire == *segment)
+            .ok_or_else(|| format!("`{}` has no member `{segment}`", current.id))?;
+        steps.push(PathStep {
+            ident: field.ident.clone(),
+            optional: field.optional,
+        });
+        if i + 1 == segments.len() {
+            return Ok((steps, field.ty.clone()));
+        }
+        let Type::Struct(next) = &field.ty else {
+            return Err(format!(
+                "member `{segment}` of `{}` is not a structure",
+                current.id
+            ));
+        };
+        current = structure_at(structures, next);
+    }
+    Err("the path is empty".into())
+}
+
+/// The operation's waiters, each path compiled (as JMESPath) and each matcher checked.
+fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
+    let Some(waitable) = &shape.traits.waitable else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, waiter) in waitable {
+        let fail = |reason: String| Error::Unsupported {
+            shape: shape.id.to_string(),
+            reason: format!("waiter `{name}`: {reason}"),
+        };
+        if !name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(fail(
+                "a waiter name must be an UpperCamelCase identifier".into(),
+            ));
+        }
+        let min_delay = waiter.min_delay.unwrap_or(2);
+        let max_delay = waiter.max_delay.unwrap_or(120);
+        if min_delay < 1 || max_delay < min_delay {
+            return Err(fail(format!(
+                "minDelay {min_delay} and maxDelay {max_delay} must satisfy 1 <= minDelay <= maxDelay"
+            )));
+        }
+        if waiter.acceptors.is_empty() {
+            return Err(fail("it has no acceptors".into()));
+        }
+        for (i, acceptor) in waiter.acceptors.iter().enumerate() {
+            let path_matcher = match &acceptor.matcher {
+                crate::model::Matcher::Output(m) | crate::model::Matcher::InputOutput(m) => m,
+                crate::model::Matcher::ErrorType(code) if code.is_empty() => {
+                    return Err(fail(format!("acceptor {i}: errorType is empty")));
+                }
+                _ => continue,
+            };
+            if let Err(e) = jmespath::compile(&path_matcher.path) {
+                return Err(fail(format!(
+                    "acceptor {i}: path {:?} is not valid JMESPath: {e}",
+                    path_matcher.path
+                )));
+            }
+            if path_matcher.comparator == crate::model::Comparator::BooleanEquals
+                && !["true", "false"].contains(&path_matcher.expected.as_str())
+            {
+                return Err(fail(format!(
+                    "acceptor {i}: booleanEquals expects \"true\" or \"false\", not {:?}",
+                    path_matcher.expected
+                )));
+            }
+        }
+        out.push(WaiterDef {
+            name: name.clone(),
+            snake: naming::snake(name),
+            type_name: format!("{}Waiter", naming::type_name(name)),
+            docs: waiter.documentation.clone(),
+            min_delay,
+            max_delay,
+            acceptors: waiter.acceptors.clone(),
+            deprecated: waiter.deprecated,
+        });
+    }
+    Ok(out)
 }
 
 /// `\uD800`–`\uDFFF` escapes: UTF-16 halves, meaningless for Unicode scalar values.

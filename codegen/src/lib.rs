@@ -109,12 +109,15 @@ mod runtime {
     pub mod datetime;
     pub mod document;
     pub mod errors;
+    pub mod idempotency;
     pub mod json;
     pub mod orchestrator;
+    pub mod paginator;
     pub mod pattern;
     pub mod profile;
     pub mod retry;
     pub mod sigv4;
     pub mod transport;
     pub mod validation;
+    pub mod waiter;
 }
