@@ -105,18 +105,19 @@ pub fn build_input(
             }
         })
         .collect();
-    let build = if input_struct.required_fields().next().is_some() {
-        let error = fail(quote!(e.into()));
-        quote!(builder.build().map_err(|e| #error)?)
-    } else {
-        quote!(builder.build())
+    let build = |receiver: TokenStream| {
+        if input_struct.required_fields().next().is_some() {
+            let error = fail(quote!(e.into()));
+            quote!(#receiver.build().map_err(|e| #error)?)
+        } else {
+            quote!(#receiver.build())
+        }
     };
     if fills.is_empty() {
-        quote! {
-            let builder = #builder;
-            let input = #build;
-        }
+        let build = build(builder.clone());
+        quote!(let input = #build;)
     } else {
+        let build = build(quote!(builder));
         quote! {
             let mut builder = #builder;
             #(#fills)*
