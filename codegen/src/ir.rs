@@ -1289,7 +1289,9 @@ fn paginator(
     let input_field = top(input_token, "inputToken")?;
     let (output_token_path, output_ty) = member_path(structures, output, output_token)
         .map_err(|e| fail(format!("outputToken `{output_token}`: {e}")))?;
-    if output_ty != input_field.ty {
+    // Compared as Rust types: constraints (checked on inputs only) do not matter here.
+    let rust = |ty: &Type| crate::emit::rust_type(ty, None).to_string();
+    if rust(&output_ty) != rust(&input_field.ty) {
         return Err(fail(format!(
             "inputToken `{input_token}` and outputToken `{output_token}` have different types"
         )));
