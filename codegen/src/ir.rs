@@ -1460,3 +1460,113 @@ fn service_package(service: &Shape) -> String {
         .map_or(service.id.name(), |s| s.sdk_id.as_str());
     sdk_id.to_lowercase().replace(' ', "-").to_kebab_case()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::select::Operations;
+
+    /// A one-operation service whose operation carries `traits` (JSON object members).
+    fn generate(op_traits: &str) -> crate::Result<crate::ir::Crate> {
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+            "a#Svc":{{"type":"service","operations":[{{"target":"a#List"}}],"traits":{{"aws.protocols#awsJson1_0":{{}}}}}},
+            "a#List":{{"type":"operation","input":{{"target":"a#In"}},"output":{{"target":"a#Out"}},"traits":{{{op_traits}}}}},
+            "a#In":{{"type":"structure","members":{{"Token":{{"target":"smithy.api#String"}},"Size":{{"target":"smithy.api#Integer"}}}},"traits":{{"smithy.api#input":{{}}}}}},
+            "a#Out":{{"type":"structure","members":{{"Page":{{"target":"a#Page"}},"Count":{{"target":"smithy.api#Integer"}}}},"traits":{{"smithy.api#output":{{}}}}}},
+            "a#Page":{{"type":"structure","members":{{"Next":{{"target":"smithy.api#String"}},"Items":{{"target":"a#Items"}}}}}},
+            "a#Items":{{"type":"list","member":{{"target":"smithy.api#String"}}}}
+        }}}}"#
+        );
+        let model = crate::model::Model::parse(Path::new("m.json"), &text)?;
+        crate::build_ir(&model, None, &Operations::All)
+    }
+
+    #[test]
+    fn nested_paginator_paths_resolve_to_fields() {
+        let krate = generate(
+            r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Page.Next","items":"Page.Items","pageSize":"Size"}"#,
+        )
+        .unwrap();
+        let p = krate.operations[0].paginator.as_ref().unwrap();
+        assert_eq!(p.input_token, "token");
+        let steps: Vec<(&str, bool)> = p
+            .output_token
+            .iter()
+            .map(|s| (s.ident.as_str(), s.optional))
+            .collect();
+        assert_eq!(steps, [("page", true), ("next", true)]);
+        assert!(p.token_can_be_empty);
+        assert_eq!(p.page_size.as_ref().map(|(f, _)| f.as_str()), Some("size"));
+    }
+
+    #[test]
+    fn bad_paginator_members_fail_naming_the_operation() {
+        let err = |traits: &str| generate(traits).unwrap_err().to_string();
+        assert_eq!(
+            err(r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Page.Nope"}"#),
+            "shape `a#List` is not supported: @paginated: outputToken `Page.Nope`: `a#Page` has no member `Nope`"
+        );
+        assert_eq!(
+            err(r#""smithy.api#paginated":{"inputToken":"Tokn","outputToken":"Page.Next"}"#),
+            "shape `a#List` is not supported: @paginated: inputToken `Tokn` is not a member of the input"
+        );
+        assert_eq!(
+            err(
+                r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Page.Next","items":"Count"}"#
+            ),
+            "shape `a#List` is not supported: @paginated: items `Count` is not a list or map"
+        );
+        assert_eq!(
+            err(r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Count"}"#),
+            "shape `a#List` is not supported: @paginated: inputToken `Token` and outputToken `Count` have different types"
+        );
+    }
+
+    #[test]
+    fn a_bad_waiter_path_fails_naming_the_operation_and_the_waiter() {
+        let err = generate(
+            r#""smithy.waiters#waitable":{"Listed":{"acceptors":[{"state":"success","matcher":{"output":{"path":"Page.[Next","expected":"x","comparator":"stringEquals"}}}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("shape `a#List` is not supported: waiter `Listed`: acceptor 0: path \"Page.[Next\" is not valid JMESPath"),
+            "{err}"
+        );
+        let err = generate(
+            r#""smithy.waiters#waitable":{"Listed":{"acceptors":[{"state":"success","matcher":{"output":{"path":"Count > `1`","expected":"yes","comparator":"booleanEquals"}}}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "shape `a#List` is not supported: waiter `Listed`: acceptor 0: booleanEquals expects \"true\" or \"false\", not \"yes\""
+        );
+        let err = generate(
+            r#""smithy.waiters#waitable":{"Listed":{"minDelay":10,"maxDelay":5,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("minDelay 10 and maxDelay 5"), "{err}");
+    }
+
+    #[test]
+    fn waiters_get_snake_names_and_the_spec_default_delays() {
+        let krate = generate(
+            r#""smithy.waiters#waitable":{"PageReady":{"acceptors":[{"state":"success","matcher":{"errorType":"NotFound"}}]}}"#,
+        )
+        .unwrap();
+        let w = &krate.operations[0].waiters[0];
+        assert_eq!(
+            (
+                w.snake.as_str(),
+                w.type_name.as_str(),
+                w.min_delay,
+                w.max_delay
+            ),
+            ("page_ready", "PageReadyWaiter", 2, 120)
+        );
+    }
+}

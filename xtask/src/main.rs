@@ -223,6 +223,32 @@ mod tests {
     }
 
     #[test]
+    fn a_named_event_stream_operation_fails_and_writes_nothing() {
+        let dir = scratch("event-stream");
+        let out = dir.join("out");
+        let model = root().join("tests/fixtures/features.json");
+        let args: Vec<String> = [
+            "--model",
+            model.to_str().unwrap(),
+            "--operation",
+            "WatchThings",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let err = codegen(&args).unwrap_err();
+        assert!(
+            err.contains("operation WatchThings uses event streams")
+                && err.contains("example.features#WatchThingsOutput$Events"),
+            "{err}"
+        );
+        assert!(!out.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn check_mode_lists_stale_files_and_writes_nothing() {
         let dir = scratch("check");
         let out = dir.join("out");
