@@ -232,3 +232,20 @@ async fn a_missing_required_member_is_a_validation_error_and_sends_nothing() {
     );
     assert!(server.seen().is_empty());
 }
+
+#[test]
+fn waiter_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = Client::new(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "secret", None))
+            .build(),
+    )
+    .expect("config");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let _guard = runtime.enter();
+    assert_send(&client.wait_until_thing_ready().name("t").wait());
+}
