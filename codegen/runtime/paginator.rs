@@ -174,13 +174,13 @@ mod tests {
         next: Option<String>,
     }
 
+    /// The tokens a paginator sent, in order.
+    type Sent = Arc<Mutex<Vec<Option<String>>>>;
+
     /// A paginator over canned pages, keyed by the token sent; records the tokens.
     fn pages(
         canned: Vec<(Option<&'static str>, Result<Page, &'static str>)>,
-    ) -> (
-        PageStream<Page, &'static str>,
-        Arc<Mutex<Vec<Option<String>>>>,
-    ) {
+    ) -> (PageStream<Page, &'static str>, Sent) {
         let sent = Arc::new(Mutex::new(Vec::new()));
         let log = sent.clone();
         let canned = Arc::new(Mutex::new(canned));
