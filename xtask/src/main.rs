@@ -4,7 +4,8 @@
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
 //!   official model (same generated code once documentation is stripped).
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
-//!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile.
+//!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile,
+//!   then their generated protocol tests and their behaviour tests (`tests/fixture-tests/<name>/`).
 
 mod fixtures;
 mod protocol_tests;
@@ -24,8 +25,9 @@ const USAGE: &str = "usage:
       Checks that model/rekognition.json generates the same code as the official model
       (default ../shared/models/rekognition.json), documentation aside.
   cargo xtask fixtures
-      Generates every tests/fixtures/*.json model into target/fixtures/ and runs
-      `cargo clippy --all-targets -- -D warnings` on the crates.
+      Generates every tests/fixtures/*.json model into target/fixtures/, runs
+      `cargo clippy --all-targets -- -D warnings` on the crates, then their protocol tests
+      and the behaviour tests in tests/fixture-tests/<fixture>/.
   cargo xtask protocol-tests [PATH]
       Generates and runs Smithy's awsJson protocol compliance tests (default
       ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).";
