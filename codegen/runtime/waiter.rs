@@ -146,7 +146,9 @@ pub(crate) struct Backoff {
 }
 
 impl Backoff {
+    /// `min_delay` is at least a millisecond, so a waiter never polls in a busy loop.
     pub(crate) fn new(min_delay: Duration, max_delay: Duration, max_wait: Duration) -> Self {
+        let min_delay = min_delay.max(Duration::from_millis(1));
         Backoff {
             min_delay,
             max_delay: max_delay.max(min_delay),
@@ -165,7 +167,7 @@ impl Backoff {
     pub(crate) fn next_delay(&mut self, elapsed: Duration) -> Option<Duration> {
         self.attempt += 1;
         let remaining = self.max_wait.checked_sub(elapsed)?;
-        if remaining < self.min_delay || self.min_delay.is_zero() && remaining.is_zero() {
+        if remaining < self.min_delay {
             return None;
         }
         let ceiling = self
@@ -440,5 +442,7 @@ mod tests {
             "less than min_delay remains"
         );
         assert_eq!(backoff.next_delay(secs(31)), None, "past the deadline");
+        let mut zero = Backoff::new(Duration::ZERO, Duration::ZERO, secs(1));
+        assert!(zero.next_delay(secs(0)).unwrap() >= Duration::from_millis(1));
     }
 }

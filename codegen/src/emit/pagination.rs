@@ -262,7 +262,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                 self
             }
 
-            /// Overrides the model's shortest wait between attempts.
+            /// Overrides the model's shortest wait between attempts (at least 1 ms).
             pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
                 self.min_delay = delay;
                 self
