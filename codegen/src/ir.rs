@@ -27,6 +27,8 @@ pub struct Crate {
     pub skipped_patterns: BTreeSet<String>,
     /// Things the generator chose not to do, each naming its shape.
     pub warnings: Vec<String>,
+    /// Operations left out of the selection, with why.
+    pub unsupported: Vec<crate::select::Unsupported>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +107,55 @@ pub struct Operation {
     pub host_prefix: Option<HostPrefix>,
     /// `@requestCompression` lists gzip: large bodies are gzipped before sending.
     pub gzip: bool,
+    /// `@paginated` (with the service's defaults), its members resolved.
+    pub paginator: Option<Paginator>,
+    /// `smithy.waiters#waitable`, by waiter name.
+    pub waiters: Vec<WaiterDef>,
+}
+
+/// How an operation pages: the tokens, the page size and the items, as Rust field paths.
+#[derive(Debug, Clone)]
+pub struct Paginator {
+    /// `ListThingsPaginator`
+    pub name: String,
+    /// The input member (Rust field) the token goes in.
+    pub input_token: String,
+    /// The output member holding the next token, possibly nested (`a.b`).
+    pub output_token: Vec<PathStep>,
+    /// The token's type (the same in the input and the output).
+    pub token_ty: Type,
+    /// The token is a string, list or map, so an empty one ends pagination too.
+    pub token_can_be_empty: bool,
+    /// The input member setting the page size, and its type.
+    pub page_size: Option<(String, Type)>,
+    /// The output member holding each page's items (a list or map), and its type.
+    pub items: Option<(Vec<PathStep>, Type)>,
+}
+
+/// One member along a path through structures.
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    pub ident: String,
+    /// `Option<T>` in its structure.
+    pub optional: bool,
+}
+
+/// A waiter: `Client::wait_until_<snake>()`.
+#[derive(Debug, Clone)]
+pub struct WaiterDef {
+    /// The model's name (`TableExists`).
+    pub name: String,
+    /// `table_exists`
+    pub snake: String,
+    /// `TableExistsWaiter`
+    pub type_name: String,
+    pub docs: Option<String>,
+    /// Seconds.
+    pub min_delay: u64,
+    /// Seconds.
+    pub max_delay: u64,
+    pub acceptors: Vec<crate::model::Acceptor>,
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +231,8 @@ pub struct Field {
     /// `Box`ed, because the target contains this structure again (recursion).
     pub boxed: bool,
     pub constraints: Constraints,
+    /// `@idempotencyToken`: a fresh UUID v4 is sent when the caller leaves it unset.
+    pub idempotency_token: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -415,6 +468,22 @@ impl<'m> Builder<'m> {
                 }
             }
         }
+        let mut waiter_names: BTreeMap<String, String> = BTreeMap::new();
+        for op in &mut operations {
+            let shape = self.shape(&op.id);
+            op.paginator = paginator(shape, service_shape, op, &structures)?;
+            op.waiters = waiters(shape)?;
+            for waiter in &op.waiters {
+                if let Some(first) = waiter_names.insert(waiter.snake.clone(), op.id.to_string()) {
+                    return Err(Error::NameCollision {
+                        module: "client".into(),
+                        name: format!("wait_until_{}", waiter.snake),
+                        first,
+                        second: op.id.to_string(),
+                    });
+                }
+            }
+        }
         Ok(Crate {
             package: service_package(service_shape),
             service,
@@ -426,6 +495,7 @@ impl<'m> Builder<'m> {
             patterns: self.patterns,
             skipped_patterns: self.skipped_patterns,
             warnings: self.warnings,
+            unsupported: self.selection.unsupported.clone(),
         })
     }
 
@@ -518,6 +588,18 @@ impl<'m> Builder<'m> {
             let ShapeKind::Operation(op) = &self.shape(op_id).kind else {
                 continue;
             };
+            let op_shape = self.shape(op_id);
+            let type_name = naming::type_name(op_id.name());
+            if op_shape.traits.paginated.is_some() {
+                claim(&module, format!("{type_name}Paginator"), op_id)?;
+            }
+            for waiter in op_shape.traits.waitable.iter().flat_map(|w| w.keys()) {
+                claim(
+                    &module,
+                    format!("{}Waiter", naming::type_name(waiter)),
+                    op_id,
+                )?;
+            }
             // `Unit` input or output: an empty structure `<Op>Input` / `<Op>Output` stands in.
             for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
                 if target.as_str() == crate::model::UNIT {
@@ -629,6 +711,8 @@ impl<'m> Builder<'m> {
                 .request_compression
                 .as_ref()
                 .is_some_and(|c| c.encodings.iter().any(|e| e == "gzip")),
+            paginator: None,
+            waiters: Vec::new(),
         })
     }
 
@@ -797,6 +881,7 @@ impl<'m> Builder<'m> {
             optional,
             required,
             constraints,
+            idempotency_token: member.traits.idempotency_token,
         })
     }
 
@@ -1170,6 +1255,188 @@ impl<'m> Builder<'m> {
     }
 }
 
+/// The operation's `@paginated` settings (the service's fill in what it leaves out), checked
+/// against its input and output.
+fn paginator(
+    shape: &Shape,
+    service: &Shape,
+    op: &Operation,
+    structures: &[Structure],
+) -> Result<Option<Paginator>> {
+    let Some(own) = &shape.traits.paginated else {
+        return Ok(None);
+    };
+    let settings = own.or(service.traits.paginated.as_ref());
+    let fail = |reason: String| Error::Unsupported {
+        shape: shape.id.to_string(),
+        reason: format!("@paginated: {reason}"),
+    };
+    let (Some(input_token), Some(output_token)) = (&settings.input_token, &settings.output_token)
+    else {
+        return Err(fail(
+            "inputToken and outputToken are required (on the operation or the service)".into(),
+        ));
+    };
+    let input = structure_at(structures, &op.input);
+    let output = structure_at(structures, &op.output);
+    let top = |name: &str, what: &str| -> Result<&Field> {
+        input
+            .fields
+            .iter()
+            .find(|f| f.wire == name)
+            .ok_or_else(|| fail(format!("{what} `{name}` is not a member of the input")))
+    };
+    let input_field = top(input_token, "inputToken")?;
+    let (output_token_path, output_ty) = member_path(structures, output, output_token)
+        .map_err(|e| fail(format!("outputToken `{output_token}`: {e}")))?;
+    // Compared as Rust types: constraints (checked on inputs only) do not matter here.
+    let rust = |ty: &Type| crate::emit::rust_type(ty, None).to_string();
+    if rust(&output_ty) != rust(&input_field.ty) {
+        return Err(fail(format!(
+            "inputToken `{input_token}` and outputToken `{output_token}` have different types"
+        )));
+    }
+    let page_size = match &settings.page_size {
+        Some(name) => {
+            let field = top(name, "pageSize")?;
+            if !matches!(
+                field.ty,
+                Type::Byte | Type::Short | Type::Integer | Type::Long
+            ) {
+                return Err(fail(format!("pageSize `{name}` is not an integer member")));
+            }
+            Some((field.ident.clone(), field.ty.clone()))
+        }
+        None => None,
+    };
+    let items = match &settings.items {
+        Some(path) => {
+            let (steps, ty) = member_path(structures, output, path)
+                .map_err(|e| fail(format!("items `{path}`: {e}")))?;
+            if !matches!(ty, Type::List(_) | Type::Map(_)) {
+                return Err(fail(format!("items `{path}` is not a list or map")));
+            }
+            Some((steps, ty))
+        }
+        None => None,
+    };
+    Ok(Some(Paginator {
+        name: format!("{}Paginator", naming::type_name(&op.name)),
+        input_token: input_field.ident.clone(),
+        token_can_be_empty: matches!(output_ty, Type::String | Type::List(_) | Type::Map(_)),
+        token_ty: output_ty,
+        output_token: output_token_path,
+        page_size,
+        items,
+    }))
+}
+
+fn structure_at<'s>(structures: &'s [Structure], path: &TypePath) -> &'s Structure {
+    match structures.iter().find(|s| &s.path == path) {
+        Some(s) => s,
+        None => unreachable!("operation inputs and outputs are generated structures"),
+    }
+}
+
+/// Follows `a.b.c` through structure members: the Rust fields along the way and the last
+/// member's type.
+fn member_path(
+    structures: &[Structure],
+    root: &Structure,
+    path: &str,
+) -> std::result::Result<(Vec<PathStep>, Type), String> {
+    let mut current = root;
+    let mut steps = Vec::new();
+    let segments: Vec<&str> = path.split('.').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let field = current
+            .fields
+            .iter()
+            .find(|f| f.wire == *segment)
+            .ok_or_else(|| format!("`{}` has no member `{segment}`", current.id))?;
+        steps.push(PathStep {
+            ident: field.ident.clone(),
+            optional: field.optional,
+        });
+        if i + 1 == segments.len() {
+            return Ok((steps, field.ty.clone()));
+        }
+        let Type::Struct(next) = &field.ty else {
+            return Err(format!(
+                "member `{segment}` of `{}` is not a structure",
+                current.id
+            ));
+        };
+        current = structure_at(structures, next);
+    }
+    Err("the path is empty".into())
+}
+
+/// The operation's waiters, each path compiled (as JMESPath) and each matcher checked.
+fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
+    let Some(waitable) = &shape.traits.waitable else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, waiter) in waitable {
+        let fail = |reason: String| Error::Unsupported {
+            shape: shape.id.to_string(),
+            reason: format!("waiter `{name}`: {reason}"),
+        };
+        if !name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(fail(
+                "a waiter name must be an UpperCamelCase identifier".into(),
+            ));
+        }
+        let min_delay = waiter.min_delay.unwrap_or(2);
+        let max_delay = waiter.max_delay.unwrap_or(120);
+        if min_delay < 1 || max_delay < min_delay {
+            return Err(fail(format!(
+                "minDelay {min_delay} and maxDelay {max_delay} must satisfy 1 <= minDelay <= maxDelay"
+            )));
+        }
+        if waiter.acceptors.is_empty() {
+            return Err(fail("it has no acceptors".into()));
+        }
+        for (i, acceptor) in waiter.acceptors.iter().enumerate() {
+            let path_matcher = match &acceptor.matcher {
+                crate::model::Matcher::Output(m) | crate::model::Matcher::InputOutput(m) => m,
+                crate::model::Matcher::ErrorType(code) if code.is_empty() => {
+                    return Err(fail(format!("acceptor {i}: errorType is empty")));
+                }
+                _ => continue,
+            };
+            if let Err(e) = jmespath::compile(&path_matcher.path) {
+                return Err(fail(format!(
+                    "acceptor {i}: path {:?} is not valid JMESPath: {e}",
+                    path_matcher.path
+                )));
+            }
+            if path_matcher.comparator == crate::model::Comparator::BooleanEquals
+                && !["true", "false"].contains(&path_matcher.expected.as_str())
+            {
+                return Err(fail(format!(
+                    "acceptor {i}: booleanEquals expects \"true\" or \"false\", not {:?}",
+                    path_matcher.expected
+                )));
+            }
+        }
+        out.push(WaiterDef {
+            name: name.clone(),
+            snake: naming::snake(name),
+            type_name: format!("{}Waiter", naming::type_name(name)),
+            docs: waiter.documentation.clone(),
+            min_delay,
+            max_delay,
+            acceptors: waiter.acceptors.clone(),
+            deprecated: waiter.deprecated,
+        });
+    }
+    Ok(out)
+}
+
 /// `\uD800`–`\uDFFF` escapes: UTF-16 halves, meaningless for Unicode scalar values.
 fn has_surrogate_escape(source: &str) -> bool {
     source.match_indices("\\u").any(|(i, _)| {
@@ -1192,4 +1459,114 @@ fn service_package(service: &Shape) -> String {
         .as_ref()
         .map_or(service.id.name(), |s| s.sdk_id.as_str());
     sdk_id.to_lowercase().replace(' ', "-").to_kebab_case()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::select::Operations;
+
+    /// A one-operation service whose operation carries `traits` (JSON object members).
+    fn generate(op_traits: &str) -> crate::Result<crate::ir::Crate> {
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+            "a#Svc":{{"type":"service","operations":[{{"target":"a#List"}}],"traits":{{"aws.protocols#awsJson1_0":{{}}}}}},
+            "a#List":{{"type":"operation","input":{{"target":"a#In"}},"output":{{"target":"a#Out"}},"traits":{{{op_traits}}}}},
+            "a#In":{{"type":"structure","members":{{"Token":{{"target":"smithy.api#String"}},"Size":{{"target":"smithy.api#Integer"}}}},"traits":{{"smithy.api#input":{{}}}}}},
+            "a#Out":{{"type":"structure","members":{{"Page":{{"target":"a#Page"}},"Count":{{"target":"smithy.api#Integer"}}}},"traits":{{"smithy.api#output":{{}}}}}},
+            "a#Page":{{"type":"structure","members":{{"Next":{{"target":"smithy.api#String"}},"Items":{{"target":"a#Items"}}}}}},
+            "a#Items":{{"type":"list","member":{{"target":"smithy.api#String"}}}}
+        }}}}"#
+        );
+        let model = crate::model::Model::parse(Path::new("m.json"), &text)?;
+        crate::build_ir(&model, None, &Operations::All)
+    }
+
+    #[test]
+    fn nested_paginator_paths_resolve_to_fields() {
+        let krate = generate(
+            r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Page.Next","items":"Page.Items","pageSize":"Size"}"#,
+        )
+        .unwrap();
+        let p = krate.operations[0].paginator.as_ref().unwrap();
+        assert_eq!(p.input_token, "token");
+        let steps: Vec<(&str, bool)> = p
+            .output_token
+            .iter()
+            .map(|s| (s.ident.as_str(), s.optional))
+            .collect();
+        assert_eq!(steps, [("page", true), ("next", true)]);
+        assert!(p.token_can_be_empty);
+        assert_eq!(p.page_size.as_ref().map(|(f, _)| f.as_str()), Some("size"));
+    }
+
+    #[test]
+    fn bad_paginator_members_fail_naming_the_operation() {
+        let err = |traits: &str| generate(traits).unwrap_err().to_string();
+        assert_eq!(
+            err(r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Page.Nope"}"#),
+            "shape `a#List` is not supported: @paginated: outputToken `Page.Nope`: `a#Page` has no member `Nope`"
+        );
+        assert_eq!(
+            err(r#""smithy.api#paginated":{"inputToken":"Tokn","outputToken":"Page.Next"}"#),
+            "shape `a#List` is not supported: @paginated: inputToken `Tokn` is not a member of the input"
+        );
+        assert_eq!(
+            err(
+                r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Page.Next","items":"Count"}"#
+            ),
+            "shape `a#List` is not supported: @paginated: items `Count` is not a list or map"
+        );
+        assert_eq!(
+            err(r#""smithy.api#paginated":{"inputToken":"Token","outputToken":"Count"}"#),
+            "shape `a#List` is not supported: @paginated: inputToken `Token` and outputToken `Count` have different types"
+        );
+    }
+
+    #[test]
+    fn a_bad_waiter_path_fails_naming_the_operation_and_the_waiter() {
+        let err = generate(
+            r#""smithy.waiters#waitable":{"Listed":{"acceptors":[{"state":"success","matcher":{"output":{"path":"Page.[Next","expected":"x","comparator":"stringEquals"}}}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("shape `a#List` is not supported: waiter `Listed`: acceptor 0: path \"Page.[Next\" is not valid JMESPath"),
+            "{err}"
+        );
+        let err = generate(
+            r#""smithy.waiters#waitable":{"Listed":{"acceptors":[{"state":"success","matcher":{"output":{"path":"Count > `1`","expected":"yes","comparator":"booleanEquals"}}}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "shape `a#List` is not supported: waiter `Listed`: acceptor 0: booleanEquals expects \"true\" or \"false\", not \"yes\""
+        );
+        let err = generate(
+            r#""smithy.waiters#waitable":{"Listed":{"minDelay":10,"maxDelay":5,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("minDelay 10 and maxDelay 5"), "{err}");
+    }
+
+    #[test]
+    fn waiters_get_snake_names_and_the_spec_default_delays() {
+        let krate = generate(
+            r#""smithy.waiters#waitable":{"PageReady":{"acceptors":[{"state":"success","matcher":{"errorType":"NotFound"}}]}}"#,
+        )
+        .unwrap();
+        let w = &krate.operations[0].waiters[0];
+        assert_eq!(
+            (
+                w.snake.as_str(),
+                w.type_name.as_str(),
+                w.min_delay,
+                w.max_delay
+            ),
+            ("page_ready", "PageReadyWaiter", 2, 120)
+        );
+    }
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub use error::{Error, Result};
-pub use select::Operations;
+pub use select::{Operations, Unsupported};
 
 /// The operations `cargo xtask codegen` generates by default.
 pub const DEFAULT_OPERATIONS: &[&str] =
@@ -40,6 +40,9 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// One line on how the crate checks `@pattern`s.
     pub summary: String,
+    /// Operations an `--all-operations` selection left out, each with the reason (print them
+    /// with `Display`: `not supported: SubscribeToShard: event streams`).
+    pub unsupported: Vec<Unsupported>,
 }
 
 /// Generates a crate for `operations` of the model's only service.
@@ -70,6 +73,7 @@ pub fn generate_service(
         files,
         warnings: krate.warnings,
         summary,
+        unsupported: krate.unsupported,
     })
 }
 
@@ -105,12 +109,15 @@ mod runtime {
     pub mod datetime;
     pub mod document;
     pub mod errors;
+    pub mod idempotency;
     pub mod json;
     pub mod orchestrator;
+    pub mod paginator;
     pub mod pattern;
     pub mod profile;
     pub mod retry;
     pub mod sigv4;
     pub mod transport;
     pub mod validation;
+    pub mod waiter;
 }

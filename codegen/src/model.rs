@@ -203,6 +203,89 @@ pub struct SigV4 {
     pub name: String,
 }
 
+/// `smithy.api#paginated`, on an operation (or on the service, as defaults for its operations).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Paginated {
+    pub input_token: Option<String>,
+    pub output_token: Option<String>,
+    pub page_size: Option<String>,
+    pub items: Option<String>,
+}
+
+impl Paginated {
+    /// These settings, with the service's for those not given.
+    pub fn or(&self, defaults: Option<&Paginated>) -> Paginated {
+        let Some(d) = defaults else {
+            return self.clone();
+        };
+        Paginated {
+            input_token: self.input_token.clone().or_else(|| d.input_token.clone()),
+            output_token: self.output_token.clone().or_else(|| d.output_token.clone()),
+            page_size: self.page_size.clone().or_else(|| d.page_size.clone()),
+            items: self.items.clone().or_else(|| d.items.clone()),
+        }
+    }
+}
+
+/// One waiter of `smithy.waiters#waitable`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Waiter {
+    pub documentation: Option<String>,
+    pub acceptors: Vec<Acceptor>,
+    /// Seconds; the spec's default is 2.
+    pub min_delay: Option<u64>,
+    /// Seconds; the spec's default is 120.
+    pub max_delay: Option<u64>,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: Matcher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// Exactly one of the matcher kinds.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Matcher {
+    Output(PathMatcher),
+    InputOutput(PathMatcher),
+    Success(bool),
+    ErrorType(String),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathMatcher {
+    pub path: String,
+    pub expected: String,
+    pub comparator: Comparator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Comparator {
+    StringEquals,
+    BooleanEquals,
+    AllStringEquals,
+    AnyStringEquals,
+}
+
 /// Traits, typed where the generator uses them; all of them are also kept raw.
 #[derive(Debug, Clone, Default)]
 pub struct Traits {
@@ -230,6 +313,10 @@ pub struct Traits {
     pub client_optional: bool,
     pub request_compression: Option<RequestCompression>,
     pub aws_query_error: Option<AwsQueryError>,
+    pub idempotency_token: bool,
+    pub paginated: Option<Paginated>,
+    /// `smithy.waiters#waitable`: waiters by name.
+    pub waitable: Option<BTreeMap<String, Waiter>>,
 }
 
 pub const PRELUDE: &str = "smithy.api";
@@ -777,6 +864,9 @@ impl Loader<'_> {
                 "aws.protocols#awsQueryError" => {
                     traits.aws_query_error = Some(self.typed(value, &at)?)
                 }
+                "smithy.api#idempotencyToken" => traits.idempotency_token = true,
+                "smithy.api#paginated" => traits.paginated = Some(self.typed(value, &at)?),
+                "smithy.waiters#waitable" => traits.waitable = Some(self.typed(value, &at)?),
                 "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#enumValue" => traits.enum_value = Some(value.clone()),
                 "smithy.api#default" => traits.default = Some(value.clone()),
@@ -949,6 +1039,25 @@ mod tests {
             err.contains("`a.b#S (mixin)`") && err.contains("`a.b#Gone`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn malformed_waiters_and_paginated_traits_report_their_path() {
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#Op":{"type":"operation","traits":{"smithy.waiters#waitable":{"Done":{"acceptors":[{"state":"success","matcher":{"output":{"path":"A","expected":"x","comparator":"stringEqual"}}}]}}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(r#"m.json: at $.shapes["a.b#Op"].traits["smithy.waiters#waitable"]: unknown variant `stringEqual`"#),
+            "{err}"
+        );
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#Op":{"type":"operation","traits":{"smithy.api#paginated":{"inputToken":"A","outputTokn":"B"}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field `outputTokn`"), "{err}");
     }
 
     #[test]

@@ -23,6 +23,47 @@ pub struct Selection {
     pub shapes: BTreeSet<ShapeId>,
     /// How many places refer to each shape (operation input/output/errors and members).
     pub references: BTreeMap<ShapeId, usize>,
+    /// Operations of an `--all-operations` selection that were left out, with why.
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// An operation the generator leaves out, and why (`not supported: SubscribeToShard: event
+/// streams`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The operation's shape name.
+    pub operation: String,
+    /// A short reason, such as `event streams`.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not supported: {}: {}", self.operation, self.reason)
+    }
+}
+
+/// Why an operation cannot be generated, if it cannot: its input or output has a member
+/// targeting a `@streaming` union (an event stream), which needs the event-stream framing this
+/// generator does not implement. Returns the reason and the offending member.
+pub fn unsupported_reason(model: &Model, operation: &Shape) -> Option<(&'static str, String)> {
+    let ShapeKind::Operation(op) = &operation.kind else {
+        return None;
+    };
+    for io in [&op.input, &op.output] {
+        let ShapeKind::Structure(members) = &model.expect(io).kind else {
+            continue;
+        };
+        for member in members {
+            let target = model.expect(&member.target);
+            if matches!(target.kind, ShapeKind::Union(_))
+                && target.traits.raw.contains_key("smithy.api#streaming")
+            {
+                return Some(("event streams", format!("{io}${}", member.name)));
+            }
+        }
+    }
+    None
 }
 
 /// Every operation a service binds, by shape name.
@@ -72,7 +113,30 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
             })
             .collect::<Result<_>>()?,
     };
-    let chosen: BTreeSet<ShapeId> = chosen.into_iter().collect();
+    let mut unsupported = Vec::new();
+    let mut kept = BTreeSet::new();
+    for op_id in chosen {
+        match unsupported_reason(model, model.expect(&op_id)) {
+            None => {
+                kept.insert(op_id);
+            }
+            // Asked for by name: fail, so nobody believes it was generated.
+            Some((reason, member)) if matches!(operations, Operations::Named(_)) => {
+                return Err(Error::Unsupported {
+                    shape: op_id.to_string(),
+                    reason: format!(
+                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support",
+                        op_id.name()
+                    ),
+                });
+            }
+            Some((reason, _)) => unsupported.push(Unsupported {
+                operation: op_id.name().to_string(),
+                reason: reason.to_string(),
+            }),
+        }
+    }
+    let chosen = kept;
 
     let mut shapes = BTreeSet::new();
     let mut references: BTreeMap<ShapeId, usize> = BTreeMap::new();
@@ -131,6 +195,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
         operations: chosen.into_iter().collect(),
         shapes,
         references,
+        unsupported,
     })
 }
 
@@ -170,6 +235,43 @@ mod tests {
         let sel = select(&model(), None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
         assert_eq!(ops, ["a#Op", "a#Read"]);
+    }
+
+    const STREAMING: &str = r#"{"smithy":"2.0","shapes":{
+        "a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"}]},
+        "a#Plain":{"type":"operation"},
+        "a#Subscribe":{"type":"operation","output":{"target":"a#Out"}},
+        "a#Out":{"type":"structure","members":{"Events":{"target":"a#Events"}}},
+        "a#Events":{"type":"union","members":{"Tick":{"target":"a#Tick"}},"traits":{"smithy.api#streaming":{}}},
+        "a#Tick":{"type":"structure","members":{}}
+    }}"#;
+
+    #[test]
+    fn all_operations_leave_event_stream_operations_out_with_a_reason() {
+        let model = Model::parse(Path::new("m.json"), STREAMING).unwrap();
+        let sel = select(&model, None, &Operations::All).unwrap();
+        let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
+        assert_eq!(ops, ["a#Plain"]);
+        assert!(!sel.shapes.contains(&ShapeId::new("a#Events")));
+        assert_eq!(
+            sel.unsupported
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["not supported: Subscribe: event streams"]
+        );
+    }
+
+    #[test]
+    fn a_named_event_stream_operation_fails_naming_it() {
+        let model = Model::parse(Path::new("m.json"), STREAMING).unwrap();
+        let err = select(&model, None, &Operations::Named(vec!["Subscribe".into()]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "shape `a#Subscribe` is not supported: operation Subscribe uses event streams (`a#Out$Events` targets a @streaming union), which this generator does not support"
+        );
     }
 
     #[test]

@@ -108,3 +108,42 @@ fn fixture_errors_client_server_service_level_and_lowercase_message() {
 fn fixture_name_collisions_with_std_types_and_keywords() {
     snapshot_fixture("collisions");
 }
+
+#[test]
+fn fixture_paginators_waiters_idempotency_tokens_and_event_streams_left_out() {
+    let generated = generate_from_file(&fixture("features.json"), &Operations::All).unwrap();
+    let unsupported: Vec<String> = generated
+        .unsupported
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(unsupported, ["not supported: WatchThings: event streams"]);
+    assert!(
+        !generated
+            .files
+            .contains_key("src/operation/watch_things.rs")
+    );
+    assert!(
+        !generated.files["src/types.rs"].contains("ThingEvents"),
+        "the event-stream union is not generated either"
+    );
+    let manifest = &generated.files["Cargo.toml"];
+    assert!(manifest.contains("\nfutures-core = ") && manifest.contains("\njmespath = "));
+    snapshot_fixture("features");
+    // The client is boilerplate elsewhere; here it has the waiters' methods.
+    insta::assert_snapshot!("features__src__client.rs", generated.files["src/client.rs"]);
+}
+
+#[test]
+fn crates_without_paginators_or_waiters_do_not_depend_on_their_crates() {
+    let generated = generate_from_file(&default_model(), &default_operations()).unwrap();
+    let manifest = &generated.files["Cargo.toml"];
+    assert!(!manifest.contains("futures-core") && !manifest.contains("jmespath"));
+    for module in ["paginator", "waiter", "idempotency"] {
+        assert!(
+            !generated
+                .files
+                .contains_key(&format!("src/runtime/{module}.rs"))
+        );
+    }
+}

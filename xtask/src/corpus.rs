@@ -128,7 +128,11 @@ fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
                 .keys()
                 .filter(|f| f.starts_with("src/operation/"))
                 .count(),
-            unsupported: Vec::new(), // MERGE: generated.unsupported
+            unsupported: generated
+                .unsupported
+                .iter()
+                .map(|u| (u.operation.clone(), u.reason.clone()))
+                .collect(),
             generator_warnings: generated.warnings.len(),
             ..Row::default()
         };

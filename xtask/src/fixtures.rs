@@ -1,7 +1,10 @@
 //! `cargo xtask fixtures`: the fixture models' generated crates must compile cleanly, not just
 //! match their snapshots. They are generated into `target/fixtures/` as one scratch workspace
 //! (its own target directory, so the deps build once), checked with clippy on all targets, and
-//! tested: fixtures with `smithy.test` cases get generated protocol tests.
+//! tested: fixtures with `smithy.test` cases get generated protocol tests, and a fixture with a
+//! directory `tests/fixture-tests/<name>/` gets a test crate `<name>-tests` beside it whose
+//! integration tests are those files, run against the generated crate (behaviour tests with a
+//! loopback server: paginators, waiters, idempotency tokens).
 
 use codegen::Operations;
 
@@ -15,6 +18,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let scratch = root().join("target/fixtures");
     let mut names = Vec::new();
     let mut tested: Vec<String> = Vec::new();
+    let mut tested_crates: Vec<String> = Vec::new();
     let entries =
         std::fs::read_dir(&fixtures_dir).map_err(|e| format!("{}: {e}", fixtures_dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -52,6 +56,13 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
                 .files
         };
         codegen::write::write(&scratch.join(&name), &files).map_err(|e| e.to_string())?;
+        let behaviour = root().join("tests/fixture-tests").join(&name);
+        if behaviour.is_dir() {
+            let package = format!("{name}-tests");
+            write_test_crate(&scratch.join(&package), &name, &behaviour)?;
+            tested_crates.push(package.clone());
+            names.push(package);
+        }
         names.push(name);
     }
     write_scratch_workspace(&scratch, &names)?;
@@ -65,6 +76,9 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     ]];
     for package in &tested {
         runs.push(vec!["test", "--quiet", "-p", package, "--test", "protocol"]);
+    }
+    for package in &tested_crates {
+        runs.push(vec!["test", "--quiet", "-p", package]);
     }
     for cargo_args in &runs {
         let status = cargo_in(&scratch, "target/fixtures-target")
@@ -80,9 +94,56 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings` and their protocol tests: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings`, their protocol tests and their behaviour tests: {}",
         names.len(),
         names.join(", ")
     );
+    Ok(())
+}
+
+/// The dev-dependencies behaviour tests may use besides the fixture crate.
+const TEST_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time", "sync"] }
+hyper = { version = "1", features = ["server", "http1"] }
+hyper-util = { version = "0.1", features = ["tokio", "server"] }
+http-body-util = "0.1"
+serde_json = "1"
+"#;
+
+/// A crate whose integration tests are the files under `sources` (copied as they are, with
+/// subdirectories), depending on the generated fixture crate `fixture`.
+fn write_test_crate(
+    dir: &std::path::Path,
+    fixture: &str,
+    sources: &std::path::Path,
+) -> Result<(), String> {
+    let io = |path: &std::path::Path, e: std::io::Error| format!("{}: {e}", path.display());
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| io(dir, e))?;
+    let manifest = format!(
+        "[package]\nname = \"{fixture}-tests\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dev-dependencies]\n{fixture} = {{ path = \"../{fixture}\" }}\n{TEST_DEPENDENCIES}"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(dir, e))?;
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        format!("//! Behaviour tests of the generated `{fixture}` fixture crate (see `tests/`).\n"),
+    )
+    .map_err(|e| io(dir, e))?;
+    copy_tree(sources, &dir.join("tests"))
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
+    let io = |path: &std::path::Path, e: std::io::Error| format!("{}: {e}", path.display());
+    std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
+        let path = entry.map_err(|e| io(from, e))?.path();
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        if path.is_dir() {
+            copy_tree(&path, &to.join(name))?;
+        } else {
+            std::fs::copy(&path, to.join(name)).map_err(|e| io(&path, e))?;
+        }
+    }
     Ok(())
 }

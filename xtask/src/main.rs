@@ -6,7 +6,8 @@
 //! - `cargo xtask corpus [DIR]`: every operation of every model in DIR generated, linted and
 //!   tested; one table row per model.
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
-//!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile.
+//!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile,
+//!   then their generated protocol tests and their behaviour tests (`tests/fixture-tests/<name>/`).
 
 mod corpus;
 mod fixtures;
@@ -27,8 +28,9 @@ const USAGE: &str = "usage:
       Checks that model/rekognition.json generates the same code as the official model
       (default ../shared/models/rekognition.json), documentation aside.
   cargo xtask fixtures
-      Generates every tests/fixtures/*.json model into target/fixtures/ and runs
-      `cargo clippy --all-targets -- -D warnings` on the crates.
+      Generates every tests/fixtures/*.json model into target/fixtures/, runs
+      `cargo clippy --all-targets -- -D warnings` on the crates, then their protocol tests
+      and the behaviour tests in tests/fixture-tests/<fixture>/.
   cargo xtask corpus [DIR]
       Generates every operation of every model in DIR (default ../shared/models) into
       target/corpus/, runs clippy (any warning fails) and the generated tests (endpoint
@@ -140,6 +142,9 @@ fn codegen(args: &[String]) -> Result<(), String> {
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
+    for unsupported in &generated.unsupported {
+        println!("{unsupported}");
+    }
     println!("{}", generated.summary);
     if check {
         let differences =
@@ -225,6 +230,32 @@ mod tests {
                 && err.contains("CreateFaceLivenessSession, GetFaceLivenessSessionResults"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_named_event_stream_operation_fails_and_writes_nothing() {
+        let dir = scratch("event-stream");
+        let out = dir.join("out");
+        let model = root().join("tests/fixtures/features.json");
+        let args: Vec<String> = [
+            "--model",
+            model.to_str().unwrap(),
+            "--operation",
+            "WatchThings",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let err = codegen(&args).unwrap_err();
+        assert!(
+            err.contains("operation WatchThings uses event streams")
+                && err.contains("example.features#WatchThingsOutput$Events"),
+            "{err}"
+        );
+        assert!(!out.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -33,6 +33,27 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             }
         }
     });
+    let waiters = krate.operations.iter().flat_map(|op| {
+        op.waiters.iter().map(move |w| {
+            let method = ident(&format!("wait_until_{}", w.snake));
+            let module = ident(&op.snake);
+            let ty = ident(&w.type_name);
+            let doc = format!(
+                " Waits until `{}`, polling `{}`: set the input's members, then call `wait`.",
+                w.name, op.name
+            );
+            let deprecated = w.deprecated.then(|| quote!(#[deprecated]));
+            let allow = w.deprecated.then(|| quote!(#[allow(deprecated)]));
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                #allow
+                pub fn #method(&self) -> crate::operation::#module::#ty {
+                    crate::operation::#module::#ty::new(self.handle.clone())
+                }
+            }
+        })
+    });
     quote! {
         //! The client: configuration in, one method per operation.
 
@@ -66,6 +87,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             }
 
             #(#methods)*
+            #(#waiters)*
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod client;
 mod operation;
+mod pagination;
 mod protocol;
 mod types;
 mod validate;
@@ -33,17 +34,20 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("dfa", include_str!("../../runtime/dfa.rs")),
     ("document", include_str!("../../runtime/document.rs")),
     ("errors", include_str!("../../runtime/errors.rs")),
+    ("idempotency", include_str!("../../runtime/idempotency.rs")),
     ("json", include_str!("../../runtime/json.rs")),
     (
         "orchestrator",
         include_str!("../../runtime/orchestrator.rs"),
     ),
+    ("paginator", include_str!("../../runtime/paginator.rs")),
     ("pattern", include_str!("../../runtime/pattern.rs")),
     ("profile", include_str!("../../runtime/profile.rs")),
     ("retry", include_str!("../../runtime/retry.rs")),
     ("sigv4", include_str!("../../runtime/sigv4.rs")),
     ("transport", include_str!("../../runtime/transport.rs")),
     ("validation", include_str!("../../runtime/validation.rs")),
+    ("waiter", include_str!("../../runtime/waiter.rs")),
 ];
 
 /// Runtime modules compiled only with a cargo feature of the generated crate.
@@ -58,6 +62,9 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
         .filter(|name| *name != "dfa" || krate.patterns.iter().any(|p| p.compiled.is_some()))
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
+        .filter(|name| *name != "paginator" || has_paginators(krate))
+        .filter(|name| *name != "waiter" || has_waiters(krate))
+        .filter(|name| *name != "idempotency" || has_idempotency_tokens(krate))
         .collect();
     files.insert("Cargo.toml".to_string(), Output::Text(cargo_toml(krate)));
     files.insert(
@@ -114,6 +121,24 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
     files
 }
 
+fn has_paginators(krate: &Crate) -> bool {
+    krate.operations.iter().any(|op| op.paginator.is_some())
+}
+
+fn has_waiters(krate: &Crate) -> bool {
+    krate.operations.iter().any(|op| !op.waiters.is_empty())
+}
+
+/// Some operation input has an `@idempotencyToken` member the client fills in.
+fn has_idempotency_tokens(krate: &Crate) -> bool {
+    krate.operations.iter().any(|op| {
+        operation::input_struct(krate, op)
+            .fields
+            .iter()
+            .any(|f| f.idempotency_token && f.ty == crate::ir::Type::String)
+    })
+}
+
 /// A runtime source without its trailing `#[cfg(test)] mod tests`: those tests run in `codegen`,
 /// and generated crates stay lean.
 fn without_tests(source: &str) -> &str {
@@ -165,6 +190,14 @@ fn cargo_toml(krate: &Crate) -> String {
     }
     if krate.operations.iter().any(|op| op.gzip) {
         deps.push(("flate2", "\"1\""));
+    }
+    // Paginators are `Stream`s; hyper already depends on futures-core.
+    if has_paginators(krate) {
+        deps.push(("futures-core", "\"0.3\""));
+    }
+    // Waiter paths are JMESPath expressions over the response JSON.
+    if has_waiters(krate) {
+        deps.push(("jmespath", "\"0.5\""));
     }
     deps.sort();
     let deps: String = deps
@@ -231,6 +264,23 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         let name = ident(name);
         quote!(#gate pub(crate) mod #name;)
     });
+    let pagination = has_paginators(krate).then(|| {
+        quote! {
+            /// Paginators' streams: `client.<operation>().into_paginator()` on `@paginated`
+            /// operations.
+            pub mod pagination {
+                pub use crate::runtime::paginator::{ItemStream, PageStream, Stream};
+            }
+        }
+    });
+    let waiters = has_waiters(krate).then(|| {
+        quote! {
+            /// What waiters (`client.wait_until_<name>()`) return.
+            pub mod waiters {
+                pub use crate::runtime::waiter::{FinalPoll, WaiterError};
+            }
+        }
+    });
     quote! {
         #(#intro)*
 
@@ -243,6 +293,9 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         mod validate;
 
         pub use client::Client;
+
+        #pagination
+        #waiters
 
         /// Value types the model's shapes are built from.
         pub mod primitives {

@@ -54,13 +54,75 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
     let error_enum = error_enum(op, &module);
     let wire = wire_functions(krate, op, &module);
     let fluent = fluent_builder(krate, op, &module);
+    let fluent_name = ident(&format!(
+        "{}FluentBuilder",
+        crate::naming::type_name(&op.name)
+    ));
+    let paginator = super::pagination::paginator(op, &module, &fluent_name);
+    let waiters = op
+        .waiters
+        .iter()
+        .map(|w| super::pagination::waiter(krate, op, &module, w));
     quote! {
         #(#header)*
 
         #(#structs)*
         #fluent
+        #paginator
+        #(#waiters)*
         #error_enum
         #wire
+    }
+}
+
+/// The operation's input structure.
+pub fn input_struct<'k>(krate: &'k Crate, op: &Operation) -> &'k crate::ir::Structure {
+    match krate.structures.iter().find(|s| s.path == op.input) {
+        Some(s) => s,
+        None => unreachable!("every operation input is a generated structure"),
+    }
+}
+
+/// Statements building `let input` from the input builder `builder`: unset
+/// `@idempotencyToken` members get a fresh UUID first (once per call, so every retry of the
+/// serialized request carries the same token); a missing required member is `fail(error)`.
+pub fn build_input(
+    input_struct: &crate::ir::Structure,
+    builder: &TokenStream,
+    fail: impl Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let fills: Vec<TokenStream> = input_struct
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token && f.ty == crate::ir::Type::String)
+        .map(|f| {
+            let field = ident(&f.ident);
+            let get = ident(&format!("get_{}", crate::naming::bare(&f.ident)));
+            quote! {
+                if builder.#get().is_none() {
+                    builder = builder.#field(crate::runtime::idempotency::token());
+                }
+            }
+        })
+        .collect();
+    let build = |receiver: TokenStream| {
+        if input_struct.required_fields().next().is_some() {
+            let error = fail(quote!(e.into()));
+            quote!(#receiver.build().map_err(|e| #error)?)
+        } else {
+            quote!(#receiver.build())
+        }
+    };
+    if fills.is_empty() {
+        let build = build(builder.clone());
+        quote!(let input = #build;)
+    } else {
+        let build = build(quote!(builder));
+        quote! {
+            let mut builder = #builder;
+            #(#fills)*
+            let input = #build;
+        }
     }
 }
 
@@ -316,11 +378,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     let input = path_tokens(&op.input, Some(module));
     let output = path_tokens(&op.output, Some(module));
     let error = ident(&op.error_enum);
-    let input_struct = krate
-        .structures
-        .iter()
-        .find(|s| s.path == op.input)
-        .expect("every operation input is a generated structure");
+    let input_struct = input_struct(krate, op);
     let input_builder = path_tokens(
         &crate::ir::TypePath {
             module: op.input.module.clone(),
@@ -332,11 +390,11 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         .fields
         .iter()
         .map(|f| super::types::setter(f, module, super::types::SetterTarget::Fluent));
-    let build = if input_struct.required_fields().next().is_some() {
-        quote!(self.input.build().map_err(|e| #error::Validation(e.into()))?)
-    } else {
-        quote!(self.input.build())
-    };
+    let build = build_input(
+        input_struct,
+        &quote!(self.input),
+        |e| quote!(#error::Validation(#e)),
+    );
     let compressor = if op.gzip {
         quote!(Some(crate::runtime::compression::gzip))
     } else {
@@ -379,7 +437,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             #[doc = #send_doc]
             #[allow(clippy::result_large_err)]
             pub async fn send(self) -> Result<#output, #error> {
-                let input = #build;
+                #build
                 if self.handle.validates() {
                     input.validate().map_err(#error::Validation)?;
                 }
@@ -388,12 +446,17 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                     .handle
                     .invoke(request, RETRYABLE_ERRORS, #compressor)
                     .await
-                    .map_err(|e| match e {
-                        crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),
-                        crate::runtime::orchestrator::DispatchError::Signing(e) => #error::Signing(e),
-                        crate::runtime::orchestrator::DispatchError::Transport(e) => #error::Transport(e),
-                    })?;
+                    .map_err(dispatch_error)?;
                 parse_response(&response)
+            }
+        }
+
+        /// A request that got no response, as this operation's error.
+        fn dispatch_error(e: crate::runtime::orchestrator::DispatchError) -> #error {
+            match e {
+                crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),
+                crate::runtime::orchestrator::DispatchError::Signing(e) => #error::Signing(e),
+                crate::runtime::orchestrator::DispatchError::Transport(e) => #error::Transport(e),
             }
         }
     }

@@ -279,6 +279,12 @@ fn field_docs(f: &Field) -> TokenStream {
     if f.sensitive {
         notes.push("This member is sensitive: `Debug` output redacts it.".to_string());
     }
+    if f.idempotency_token && f.ty == Type::String {
+        notes.push(
+            "Left unset, `send` fills it with a fresh UUID v4, the same for every retry of the call."
+                .to_string(),
+        );
+    }
     if let Some((pattern, reason)) = &f.constraints.skipped_pattern {
         notes.push(format!(
             "The model's pattern `{}` is not checked: {reason}.",

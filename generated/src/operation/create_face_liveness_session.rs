@@ -259,18 +259,25 @@ impl CreateFaceLivenessSessionFluentBuilder {
             .handle
             .invoke(request, RETRYABLE_ERRORS, None)
             .await
-            .map_err(|e| match e {
-                crate::runtime::orchestrator::DispatchError::Credentials(e) => {
-                    CreateFaceLivenessSessionError::Credentials(e)
-                }
-                crate::runtime::orchestrator::DispatchError::Signing(e) => {
-                    CreateFaceLivenessSessionError::Signing(e)
-                }
-                crate::runtime::orchestrator::DispatchError::Transport(e) => {
-                    CreateFaceLivenessSessionError::Transport(e)
-                }
-            })?;
+            .map_err(dispatch_error)?;
         parse_response(&response)
+    }
+}
+
+/// A request that got no response, as this operation's error.
+fn dispatch_error(
+    e: crate::runtime::orchestrator::DispatchError,
+) -> CreateFaceLivenessSessionError {
+    match e {
+        crate::runtime::orchestrator::DispatchError::Credentials(e) => {
+            CreateFaceLivenessSessionError::Credentials(e)
+        }
+        crate::runtime::orchestrator::DispatchError::Signing(e) => {
+            CreateFaceLivenessSessionError::Signing(e)
+        }
+        crate::runtime::orchestrator::DispatchError::Transport(e) => {
+            CreateFaceLivenessSessionError::Transport(e)
+        }
     }
 }
 

@@ -305,18 +305,25 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
             .handle
             .invoke(request, RETRYABLE_ERRORS, None)
             .await
-            .map_err(|e| match e {
-                crate::runtime::orchestrator::DispatchError::Credentials(e) => {
-                    GetFaceLivenessSessionResultsError::Credentials(e)
-                }
-                crate::runtime::orchestrator::DispatchError::Signing(e) => {
-                    GetFaceLivenessSessionResultsError::Signing(e)
-                }
-                crate::runtime::orchestrator::DispatchError::Transport(e) => {
-                    GetFaceLivenessSessionResultsError::Transport(e)
-                }
-            })?;
+            .map_err(dispatch_error)?;
         parse_response(&response)
+    }
+}
+
+/// A request that got no response, as this operation's error.
+fn dispatch_error(
+    e: crate::runtime::orchestrator::DispatchError,
+) -> GetFaceLivenessSessionResultsError {
+    match e {
+        crate::runtime::orchestrator::DispatchError::Credentials(e) => {
+            GetFaceLivenessSessionResultsError::Credentials(e)
+        }
+        crate::runtime::orchestrator::DispatchError::Signing(e) => {
+            GetFaceLivenessSessionResultsError::Signing(e)
+        }
+        crate::runtime::orchestrator::DispatchError::Transport(e) => {
+            GetFaceLivenessSessionResultsError::Transport(e)
+        }
     }
 }
 
