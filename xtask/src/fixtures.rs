@@ -58,6 +58,8 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let mut runs = vec![vec![
         "clippy",
         "--all-targets",
+        "--features",
+        "cli",
         "--quiet",
         "--",
         "-D",
@@ -80,7 +82,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings` and their protocol tests: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets --features cli -- -D warnings` and their protocol tests: {}",
         names.len(),
         names.join(", ")
     );
