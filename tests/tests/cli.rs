@@ -61,17 +61,33 @@ struct Run {
 
 /// Runs the binary with a clean environment holding only the loopback credentials and region.
 async fn run(args: &[&str]) -> Run {
+    let empty = std::env::temp_dir().join("cli-tests-no-such-aws-file");
+    let empty = empty.display().to_string();
+    run_env(
+        args,
+        &[
+            ("AWS_ACCESS_KEY_ID", support::ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", support::SECRET),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_CONFIG_FILE", &empty),
+            ("AWS_SHARED_CREDENTIALS_FILE", &empty),
+        ],
+    )
+    .await
+}
+
+/// Runs the binary with exactly these environment variables (and IMDS off).
+async fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     tokio::task::spawn_blocking(move || {
-        let empty = std::env::temp_dir().join("cli-tests-no-such-aws-file");
         let output = Command::new(binary())
             .args(&args)
             .env_clear()
-            .env("AWS_ACCESS_KEY_ID", support::ACCESS_KEY)
-            .env("AWS_SECRET_ACCESS_KEY", support::SECRET)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", &empty)
-            .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+            .envs(env)
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .output()
             .expect("run the CLI");
@@ -530,4 +546,84 @@ async fn help_for_the_program_and_each_subcommand() {
         "suggests the flag: {}",
         unknown.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_selects_credentials_and_region_from_the_aws_files() {
+    let dir = std::env::temp_dir().join(format!("cli-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(&config, "[profile loopback]\nregion = eu-west-1\n").expect("config");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n\n[loopback]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            support::ACCESS_KEY,
+            support::SECRET
+        ),
+    )
+    .expect("credentials");
+    let server = Server::start(vec![Reply::ok(RESULTS)]).await;
+    let url = server.url();
+    let (config, credentials) = (
+        config.display().to_string(),
+        credentials.display().to_string(),
+    );
+    let env = [
+        ("AWS_CONFIG_FILE", config.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.as_str()),
+    ];
+    let args = [
+        "get-face-liveness-session-results",
+        "--session-id",
+        SESSION_ID,
+        "--endpoint-url",
+        &url,
+        "--query",
+        "Status",
+    ];
+    let with_profile: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--profile", "loopback"])
+        .collect();
+    let run = run_env(&with_profile, &env).await;
+    assert_eq!(
+        json_out(&run),
+        json!("SUCCEEDED"),
+        "the profile's keys signed it"
+    );
+    // Without --profile the default profile's keys are used, which the server rejects.
+    let run = run_env(&args, &[("AWS_REGION", "us-east-1"), env[0], env[1]]).await;
+    assert_eq!(run.code, 254, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown access key AKIDWRONG"),
+        "{}",
+        run.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_timeout_applies_to_each_attempt() {
+    let server = Server::start(vec![Reply::Slow(
+        std::time::Duration::from_secs(5),
+        200,
+        RESULTS.to_string(),
+    )])
+    .await;
+    let run = call(
+        &server,
+        &[
+            "get-face-liveness-session-results",
+            "--session-id",
+            SESSION_ID,
+            "--cli-read-timeout",
+            "0.2",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 255, "{}", run.stderr);
+    assert!(run.stderr.contains("read timeout"), "{}", run.stderr);
 }
