@@ -81,10 +81,15 @@ fn static_name(path: &TypePath, prefix: &str) -> proc_macro2::Ident {
     ident(&format!("{prefix}_{}", path.name.to_shouty_snake_case()))
 }
 
-/// Help text: the model documentation as plain paragraphs.
+/// Help text: the model documentation as paragraphs, without the escapes rustdoc needs.
 fn help_text(docs: Option<&str>) -> String {
-    docs.map(|text| crate::docs::to_rustdoc(text).join("\n"))
-        .unwrap_or_default()
+    docs.map(|text| {
+        crate::docs::to_rustdoc(text)
+            .join("\n")
+            .replace("\\[", "[")
+            .replace("\\]", "]")
+    })
+    .unwrap_or_default()
 }
 
 fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
