@@ -627,3 +627,36 @@ async fn read_timeout_applies_to_each_attempt() {
     assert_eq!(run.code, 255, "{}", run.stderr);
     assert!(run.stderr.contains("read timeout"), "{}", run.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn region_comes_from_the_flag_and_its_absence_is_a_configuration_error() {
+    let server = Server::start(vec![Reply::ok(RESULTS)]).await;
+    let empty = std::env::temp_dir().join("cli-tests-no-such-aws-file");
+    let empty = empty.display().to_string();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", support::ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", support::SECRET),
+        ("AWS_CONFIG_FILE", empty.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", empty.as_str()),
+    ];
+    let url = server.url();
+    let args = [
+        "get-face-liveness-session-results",
+        "--session-id",
+        SESSION_ID,
+        "--endpoint-url",
+        &url,
+    ];
+    let run = run_env(&args, &env).await;
+    assert_eq!(run.code, 253, "{}", run.stderr);
+    assert!(run.stderr.contains("AWS_REGION"), "{}", run.stderr);
+    assert_eq!(server.requests(), 0);
+    let with_region: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--region", "eu-central-1"])
+        .collect();
+    let run = run_env(&with_region, &env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(server.requests(), 1);
+}

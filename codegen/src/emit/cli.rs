@@ -275,7 +275,12 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let setters = fields.iter().map(|f| {
             let field = ident(&f.ident);
             let set = ident(&format!("set_{}", crate::naming::bare(&f.ident)));
-            quote!(.#set(request.#field))
+            // Setters take an `Option`; inputs that are not `@input` may have plain members.
+            if f.optional {
+                quote!(.#set(request.#field))
+            } else {
+                quote!(.#set(Some(request.#field)))
+            }
         });
         let request = if fields.is_empty() {
             quote!(_request)
