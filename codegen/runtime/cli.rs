@@ -2065,6 +2065,34 @@ mod tests {
         assert!(matches!(e, CallError::Service { ref message, .. } if message.is_empty()));
     }
 
+    /// A self-signed CA certificate (public part only), as `--ca-bundle` files hold them.
+    const TEST_CA: &str = "\
+-----BEGIN CERTIFICATE-----\n\
+MIIBgjCCASmgAwIBAgIUMEF2AMyi6PzuuuHtn0ESxHgzmXAwCgYIKoZIzj0EAwIw\n\
+FjEUMBIGA1UEAwwLY2xpLXRlc3QtY2EwIBcNMjYxMTI2MDg1NDA0WhgPMjEyNjEx\n\
+MDIwODU0MDRaMBYxFDASBgNVBAMMC2NsaS10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI\n\
+KoZIzj0DAQcDQgAEegXC06ZQT+5tRJ3178XRPYQL2s8Orz1mZ6WPn9v+j59CRgbw\n\
+JVdwGleU2psd1LFHWp+dedFc3p4D5dADnA+tTqNTMFEwHQYDVR0OBBYEFFPDkb5p\n\
+12gNTPfozM4K1/vqNyxqMB8GA1UdIwQYMBaAFFPDkb5p12gNTPfozM4K1/vqNyxq\n\
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgJat1AvO6NOscO/Q+\n\
+3a0H1HgsEsdMVja7EqfPJrkS3ewCIHR61B3skKceOIhdAOEy/56KlAPfEGp2PlcU\n\
+uLOpdcRK\n\
+-----END CERTIFICATE-----\n\
+";
+
+    #[test]
+    fn a_ca_bundle_adds_its_certificates_to_the_trusted_roots() {
+        let path = std::env::temp_dir().join(format!("cli-ca-ok-{}", std::process::id()));
+        std::fs::write(&path, format!("{TEST_CA}{TEST_CA}")).expect("write");
+        let certs = ca_bundle(&path);
+        let _ = std::fs::remove_file(&path);
+        let certs = certs.expect("two certificates");
+        assert_eq!(certs.len(), 2);
+        assert!(HyperClient::with_extra_roots(Some(Duration::from_secs(1)), &certs).is_ok());
+        let e = HyperClient::with_extra_roots(None, &[vec![0x30, 0x03, 1, 2, 3]]).unwrap_err();
+        assert!(e.to_string().contains("TLS setup failed"), "{e}");
+    }
+
     #[test]
     fn a_ca_bundle_without_certificates_is_a_clear_error() {
         let path = std::env::temp_dir().join(format!("cli-ca-{}", std::process::id()));
