@@ -2065,6 +2065,201 @@ mod tests {
         assert!(matches!(e, CallError::Service { ref message, .. } if message.is_empty()));
     }
 
+    static ECHO_INPUT: [Member; 5] = [
+        Member {
+            name: "Enabled",
+            schema: &Schema::Boolean,
+            required: false,
+            sensitive: false,
+            docs: "Turns it on.",
+        },
+        Member {
+            name: "Names",
+            schema: &Schema::List(&Schema::String),
+            required: false,
+            sensitive: false,
+            docs: "Some names.",
+        },
+        Member {
+            name: "Tags",
+            schema: &Schema::Map(&Schema::String),
+            required: false,
+            sensitive: false,
+            docs: "Labels.",
+        },
+        Member {
+            name: "Config",
+            schema: &LEAF_SCHEMA,
+            required: false,
+            sensitive: false,
+            docs: "The configuration.",
+        },
+        Member {
+            name: "Id",
+            schema: &Schema::String,
+            required: true,
+            sensitive: false,
+            docs: "Which one. Must be given.",
+        },
+    ];
+    static ECHO_OUTPUT: Schema = Schema::Structure(&ECHO_INPUT);
+    static ECHO: Program = Program {
+        name: "echo-cli",
+        about: "Echoes its input.",
+        operations: &[Operation {
+            name: "Echo",
+            command: "echo",
+            docs: "Sends the input back.",
+            input: &ECHO_INPUT,
+            flags: &["enabled", "names", "tags", "config", "id"],
+            output: &ECHO_OUTPUT,
+        }],
+        invoke: echo,
+    };
+
+    /// Answers with the input document, without any network.
+    fn echo(
+        _config: Config,
+        _index: usize,
+        input: Value,
+    ) -> BoxFuture<'static, Result<Value, CallError>> {
+        Box::pin(async move {
+            match input.get("Id").and_then(Value::as_str) {
+                Some("fail") => Err(CallError::Service {
+                    code: "NotFound".into(),
+                    message: "no such thing".into(),
+                }),
+                _ => Ok(input),
+            }
+        })
+    }
+
+    /// Runs the echo program: (exit status, stdout, stderr).
+    fn echo_run(args: &[&str]) -> (i32, String, String) {
+        let mut all = vec![
+            "echo-cli",
+            "--region",
+            "us-east-1",
+            "--no-sign-request",
+            "echo",
+        ];
+        all.extend_from_slice(args);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(&ECHO, all, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    }
+
+    fn echoed(args: &[&str]) -> Value {
+        let (code, out, err) = echo_run(args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).expect("json")
+    }
+
+    #[test]
+    fn boolean_members_have_a_flag_and_a_negated_flag() {
+        assert_eq!(echoed(&["--id", "x", "--enabled"])["Enabled"], json!(true));
+        assert_eq!(
+            echoed(&["--id", "x", "--no-enabled"])["Enabled"],
+            json!(false)
+        );
+        assert_eq!(echoed(&["--id", "x"]).get("Enabled"), None);
+        let (code, _, err) = echo_run(&["--id", "x", "--enabled", "--no-enabled"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+
+    #[test]
+    fn list_flags_take_several_words_or_one_list_value() {
+        assert_eq!(
+            echoed(&["--id", "x", "--names", "a", "b"])["Names"],
+            json!(["a", "b"])
+        );
+        assert_eq!(
+            echoed(&["--id", "x", "--names", "a,b"])["Names"],
+            json!(["a", "b"])
+        );
+        assert_eq!(
+            echoed(&["--id", "x", "--names", r#"["a","b"]"#])["Names"],
+            json!(["a", "b"])
+        );
+        assert_eq!(
+            echoed(&["--id", "x", "--names", "solo"])["Names"],
+            json!(["solo"])
+        );
+    }
+
+    #[test]
+    fn map_and_structure_flags_take_shorthand_or_json() {
+        let out = echoed(&[
+            "--id",
+            "x",
+            "--tags",
+            "env=prod,team=ml",
+            "--config",
+            r#"{"Bucket":"b","Limit":3}"#,
+        ]);
+        assert_eq!(out["Tags"], json!({"env": "prod", "team": "ml"}));
+        assert_eq!(out["Config"], json!({"Bucket": "b", "Limit": 3}));
+    }
+
+    #[test]
+    fn input_json_members_are_overridden_by_flags_and_unknown_members_rejected() {
+        let out = echoed(&[
+            "--cli-input-json",
+            r#"{"Id":"file","Names":["f"]}"#,
+            "--id",
+            "flag",
+        ]);
+        assert_eq!(out, json!({"Id": "flag", "Names": ["f"]}));
+        let (code, _, err) = echo_run(&["--cli-input-json", r#"{"Id":"x","Bogus":1}"#]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("unknown parameter \"Bogus\""), "{err}");
+        let (code, _, err) = echo_run(&["--cli-input-yaml", "Id: [unclosed"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.starts_with("--cli-input-yaml: invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn required_members_are_enforced_after_merging_the_input_file() {
+        let (code, _, err) = echo_run(&["--enabled"]);
+        assert_eq!(
+            (code, err.as_str()),
+            (EXIT_USAGE, "the following arguments are required: --id\n")
+        );
+        assert_eq!(
+            echoed(&["--cli-input-json", r#"{"Id":"from-file"}"#])["Id"],
+            json!("from-file")
+        );
+        assert_eq!(echoed(&["--no-validate"]), json!({}));
+    }
+
+    #[test]
+    fn service_errors_are_printed_like_the_aws_cli() {
+        let (code, out, err) = echo_run(&["--id", "fail"]);
+        assert_eq!(code, EXIT_SERVICE);
+        assert_eq!(out, "");
+        assert_eq!(
+            err,
+            "\nAn error occurred (NotFound) when calling the Echo operation: no such thing\n"
+        );
+    }
+
+    #[test]
+    fn help_lists_flags_with_required_markers_and_model_docs() {
+        let (code, out, _) = echo_run(&["--help"]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("--id <STRING>\n          [required] Which one. Must be given."),
+            "{out}"
+        );
+        assert!(out.contains("--no-enabled"), "{out}");
+        assert!(out.contains("Global options:"), "{out}");
+    }
+
     /// A self-signed CA certificate (public part only), as `--ca-bundle` files hold them.
     const TEST_CA: &str = "\
 -----BEGIN CERTIFICATE-----\n\
