@@ -539,6 +539,11 @@ async fn help_for_the_program_and_each_subcommand() {
         assert_eq!(help.code, 0, "{}", help.stderr);
         insta::assert_snapshot!(format!("cli_help_{command}"), help.stdout);
     }
+    let version = run(&["--version"]).await;
+    assert_eq!(
+        (version.code, version.stdout.as_str()),
+        (0, "rekognition 0.1.0\n")
+    );
     let unknown = run(&["create-face-liveness-session", "--kms-key"]).await;
     assert_eq!(unknown.code, 252);
     assert!(

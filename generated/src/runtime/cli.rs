@@ -341,6 +341,7 @@ pub fn command(program: &Program) -> Command {
     ];
     Command::new(program.name)
         .about(program.about)
+        .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(
