@@ -559,8 +559,15 @@ fn into_object(value: Value) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// `file://PATH` → the file's text; anything else as given.
+/// `file://PATH` → the file's text; `fileb://PATH` → the file's bytes in base64 (for blob
+/// members); anything else as given.
 pub fn read_file_arg(text: &str) -> Result<String, String> {
+    if let Some(path) = text.strip_prefix("fileb://") {
+        use base64::Engine as _;
+        return std::fs::read(path)
+            .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
+            .map_err(|e| format!("cannot read {path}: {e}"));
+    }
     match text.strip_prefix("file://") {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
         None => Ok(text.to_string()),
@@ -1892,6 +1899,11 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         assert!(read_file_arg(&arg).unwrap_err().contains("cannot read"));
         assert_eq!(read_file_arg("plain"), Ok("plain".to_string()));
+        let binary = std::env::temp_dir().join(format!("cli-fileb-arg-{}", std::process::id()));
+        std::fs::write(&binary, [0u8, 159, 146, 150]).expect("write");
+        let arg = format!("fileb://{}", binary.display());
+        assert_eq!(read_file_arg(&arg), Ok("AJ+Slg==".to_string()));
+        let _ = std::fs::remove_file(&binary);
     }
 
     fn coerced(value: Value, required: bool) -> Result<Value, CoerceError> {

@@ -561,8 +561,15 @@ fn into_object(value: Value) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// `file://PATH` → the file's text; anything else as given.
+/// `file://PATH` → the file's text; `fileb://PATH` → the file's bytes in base64 (for blob
+/// members); anything else as given.
 pub fn read_file_arg(text: &str) -> Result<String, String> {
+    if let Some(path) = text.strip_prefix("fileb://") {
+        use base64::Engine as _;
+        return std::fs::read(path)
+            .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
+            .map_err(|e| format!("cannot read {path}: {e}"));
+    }
     match text.strip_prefix("file://") {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
         None => Ok(text.to_string()),
