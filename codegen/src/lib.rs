@@ -103,6 +103,7 @@ pub fn default_operations() -> Operations {
 #[path = "../runtime"]
 mod runtime {
     pub mod aws_credentials;
+    pub mod cli;
     pub mod compression;
     pub mod config;
     pub mod credentials;

@@ -10,6 +10,9 @@ pub mod client;
 pub mod error;
 pub mod operation;
 pub mod types;
+
+#[cfg(feature = "cli")]
+pub mod cli;
 mod protocol;
 mod validate;
 pub use client::Client;
@@ -42,6 +45,8 @@ pub mod config {
 mod runtime {
     #[cfg(feature = "aws-credential-types")]
     pub(crate) mod aws_credentials;
+    #[cfg(feature = "cli")]
+    pub(crate) mod cli;
     pub(crate) mod config;
     pub(crate) mod credentials;
     pub(crate) mod datetime;

@@ -24,6 +24,53 @@ pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<
     request
 }
 
+#[cfg(feature = "cli")]
+impl crate::types::AuditImage {
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        if let Some(value) = &self.bytes {
+            json::write_blob(object.field("Bytes"), value);
+        }
+        if let Some(value) = &self.s3_object {
+            value.write_json(object.field("S3Object"));
+        }
+        if let Some(value) = &self.bounding_box {
+            value.write_json(object.field("BoundingBox"));
+        }
+        object.finish();
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::types::BoundingBox {
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        if let Some(value) = &self.width {
+            json::write_float(object.field("Width"), *value);
+        }
+        if let Some(value) = &self.height {
+            json::write_float(object.field("Height"), *value);
+        }
+        if let Some(value) = &self.left {
+            json::write_float(object.field("Left"), *value);
+        }
+        if let Some(value) = &self.top {
+            json::write_float(object.field("Top"), *value);
+        }
+        object.finish();
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::types::Challenge {
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        json::write_str(object.field("Type"), self.r#type.as_str());
+        json::write_str(object.field("Version"), &self.version);
+        object.finish();
+    }
+}
+
 impl crate::types::ChallengePreference {
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
@@ -71,11 +118,46 @@ impl crate::types::CreateFaceLivenessSessionRequestSettings {
     }
 }
 
+#[cfg(feature = "cli")]
+impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        json::write_str(object.field("SessionId"), &self.session_id);
+        object.finish();
+    }
+}
+
 impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         if let Some(value) = &self.session_id {
             json::write_str(object.field("SessionId"), value);
+        }
+        object.finish();
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        json::write_str(object.field("SessionId"), &self.session_id);
+        json::write_str(object.field("Status"), self.status.as_str());
+        if let Some(value) = &self.confidence {
+            json::write_float(object.field("Confidence"), *value);
+        }
+        if let Some(value) = &self.reference_image {
+            value.write_json(object.field("ReferenceImage"));
+        }
+        if let Some(value) = &self.audit_images {
+            json::write_list(
+                object.field("AuditImages"),
+                value,
+                |out, item| item.write_json(out),
+            );
+        }
+        if let Some(value) = &self.challenge {
+            value.write_json(object.field("Challenge"));
         }
         object.finish();
     }
@@ -87,6 +169,23 @@ impl crate::types::LivenessOutputConfig {
         json::write_str(object.field("S3Bucket"), &self.s3_bucket);
         if let Some(value) = &self.s3_key_prefix {
             json::write_str(object.field("S3KeyPrefix"), value);
+        }
+        object.finish();
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::types::S3Object {
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        if let Some(value) = &self.bucket {
+            json::write_str(object.field("Bucket"), value);
+        }
+        if let Some(value) = &self.name {
+            json::write_str(object.field("Name"), value);
+        }
+        if let Some(value) = &self.version {
+            json::write_str(object.field("Version"), value);
         }
         object.finish();
     }
@@ -163,12 +262,86 @@ impl crate::types::Challenge {
     }
 }
 
+#[cfg(feature = "cli")]
+impl crate::types::ChallengePreference {
+    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        let object = json::object(value)?;
+        Ok(crate::types::ChallengePreference {
+            r#type: json::member(
+                    object,
+                    &["Type"],
+                    |value| json::string(value).map(crate::types::ChallengeType::from),
+                )?
+                .unwrap_or_else(|| crate::types::ChallengeType::Unknown(String::new())),
+            versions: json::member(
+                object,
+                &["Versions"],
+                crate::types::Versions::read_json,
+            )?,
+        })
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        let object = json::object(value)?;
+        Ok(crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+            kms_key_id: json::member(object, &["KmsKeyId"], json::string)?,
+            settings: json::member(
+                object,
+                &["Settings"],
+                crate::types::CreateFaceLivenessSessionRequestSettings::read_json,
+            )?,
+            client_request_token: json::member(
+                object,
+                &["ClientRequestToken"],
+                json::string,
+            )?,
+        })
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::types::CreateFaceLivenessSessionRequestSettings {
+    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        let object = json::object(value)?;
+        Ok(crate::types::CreateFaceLivenessSessionRequestSettings {
+            output_config: json::member(
+                object,
+                &["OutputConfig"],
+                crate::types::LivenessOutputConfig::read_json,
+            )?,
+            audit_images_limit: json::member(
+                object,
+                &["AuditImagesLimit"],
+                json::integer,
+            )?,
+            challenge_preferences: json::member(
+                object,
+                &["ChallengePreferences"],
+                |value| json::list(value, crate::types::ChallengePreference::read_json),
+            )?,
+        })
+    }
+}
+
 impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
     pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
             session_id: json::member(object, &["SessionId"], json::string)?
                 .unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        let object = json::object(value)?;
+        Ok(crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+            session_id: json::member(object, &["SessionId"], json::string)?,
         })
     }
 }
@@ -232,6 +405,18 @@ impl crate::error::InvalidParameterException {
     }
 }
 
+#[cfg(feature = "cli")]
+impl crate::types::LivenessOutputConfig {
+    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        let object = json::object(value)?;
+        Ok(crate::types::LivenessOutputConfig {
+            s3_bucket: json::member(object, &["S3Bucket"], json::string)?
+                .unwrap_or_default(),
+            s3_key_prefix: json::member(object, &["S3KeyPrefix"], json::string)?,
+        })
+    }
+}
+
 impl crate::error::ProvisionedThroughputExceededException {
     pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
@@ -272,6 +457,17 @@ impl crate::error::ThrottlingException {
             message: json::member(object, &["Message", "message"], json::string)?,
             code: json::member(object, &["Code"], json::string)?,
             logref: json::member(object, &["Logref"], json::string)?,
+        })
+    }
+}
+
+#[cfg(feature = "cli")]
+impl crate::types::Versions {
+    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        let object = json::object(value)?;
+        Ok(crate::types::Versions {
+            minimum: json::member(object, &["Minimum"], json::string)?,
+            maximum: json::member(object, &["Maximum"], json::string)?,
         })
     }
 }

@@ -69,6 +69,8 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let mut runs = vec![vec![
         "clippy",
         "--all-targets",
+        "--features",
+        "cli",
         "--quiet",
         "--",
         "-D",
@@ -94,7 +96,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings`, their protocol tests and their behaviour tests: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets --features cli -- -D warnings`, their protocol tests and their behaviour tests: {}",
         names.len(),
         names.join(", ")
     );

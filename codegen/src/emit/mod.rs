@@ -1,5 +1,6 @@
 //! Emit: one token stream per output file, built from the IR with `quote`.
 
+mod cli;
 mod client;
 mod operation;
 mod pagination;
@@ -27,6 +28,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "aws_credentials",
         include_str!("../../runtime/aws_credentials.rs"),
     ),
+    ("cli", include_str!("../../runtime/cli.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
@@ -51,7 +53,8 @@ pub const RUNTIME: &[(&str, &str)] = &[
 ];
 
 /// Runtime modules compiled only with a cargo feature of the generated crate.
-const FEATURE_GATED: &[(&str, &str)] = &[("aws_credentials", "aws-credential-types")];
+const FEATURE_GATED: &[(&str, &str)] =
+    &[("aws_credentials", "aws-credential-types"), ("cli", "cli")];
 
 /// Every file of the crate, keyed by path relative to the crate root.
 pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
@@ -105,6 +108,11 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
     files.insert(
         "src/protocol.rs".to_string(),
         Output::Rust(protocol::protocol_rs(krate)),
+    );
+    files.insert("src/cli.rs".to_string(), Output::Rust(cli::cli_rs(krate)));
+    files.insert(
+        format!("src/bin/{}.rs", krate.package),
+        Output::Rust(cli::bin_rs(krate)),
     );
     files.insert(
         "src/validate.rs".to_string(),
@@ -183,6 +191,14 @@ fn cargo_toml(krate: &Crate) -> String {
             "aws-credential-types",
             r#"{ version = "1", optional = true }"#,
         ),
+        ("webpki-roots", "\"1\""),
+        // The command-line client's, behind the `cli` feature.
+        (
+            "clap",
+            r#"{ version = "4", optional = true, default-features = false, features = ["std", "help", "usage", "error-context", "suggestions", "string"] }"#,
+        ),
+        ("serde", r#"{ version = "1", optional = true }"#),
+        ("serde_norway", r#"{ version = "0.9", optional = true }"#),
     ];
     // The ECMAScript engine only for patterns outside the compiled subset.
     if krate.patterns.iter().any(|p| p.compiled.is_none()) {
@@ -195,10 +211,17 @@ fn cargo_toml(krate: &Crate) -> String {
     if has_paginators(krate) {
         deps.push(("futures-core", "\"0.3\""));
     }
-    // Waiter paths are JMESPath expressions over the response JSON.
+    // Waiter paths are JMESPath expressions over the response JSON; the command-line client's
+    // `--query` uses the same crate, optionally when there are no waiters.
+    let mut cli_features = vec!["dep:clap", "dep:serde", "dep:serde_norway"];
     if has_waiters(krate) {
         deps.push(("jmespath", "\"0.5\""));
+    } else {
+        deps.push(("jmespath", r#"{ version = "0.5", optional = true }"#));
+        cli_features.insert(1, "dep:jmespath");
     }
+    cli_features.push("serde_json/preserve_order");
+    let cli_features: Vec<String> = cli_features.iter().map(|f| format!("{f:?}")).collect();
     deps.sort();
     let deps: String = deps
         .iter()
@@ -219,12 +242,20 @@ fn cargo_toml(krate: &Crate) -> String {
          [features]\n\
          # Accept credentials providers from the AWS SDK's `aws-credential-types` (e.g. `aws-config`).\n\
          aws-credential-types = [\"dep:aws-credential-types\"]\n\
+         # The command-line client: `cargo run --features cli --bin {package} -- --help`.\n\
+         cli = [{cli_features}]\n\
+         \n\
+         [[bin]]\n\
+         name = \"{package}\"\n\
+         path = \"src/bin/{package}.rs\"\n\
+         required-features = [\"cli\"]\n\
          \n\
          [dependencies]\n\
          {deps}",
         package = krate.package,
         title = krate.service.title.replace('"', "'"),
         ops = ops.join(", "),
+        cli_features = cli_features.join(", "),
     )
 }
 
@@ -288,6 +319,8 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         pub mod error;
         pub mod operation;
         pub mod types;
+        #[cfg(feature = "cli")]
+        pub mod cli;
 
         mod protocol;
         mod validate;

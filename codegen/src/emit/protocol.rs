@@ -14,22 +14,50 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
     );
     let request_doc =
         format!(" `POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`.");
-    let writers = krate.structures.iter().filter(|s| s.validated).map(writer);
-    let union_writers = krate
-        .unions
-        .iter()
-        .filter(|u| u.validated)
-        .map(union_writer);
-    let union_readers = krate
-        .unions
-        .iter()
-        .filter(|u| u.deserialized)
-        .map(union_reader);
-    let readers = krate
-        .structures
-        .iter()
-        .filter(|s| s.deserialized)
-        .map(reader);
+    // The command-line client (feature `cli`) also reads inputs from and writes outputs to
+    // JSON documents.
+    let reach = super::cli::Reach::new(krate);
+    let cli = quote!(#[cfg(feature = "cli")]);
+    let writers = krate.structures.iter().filter_map(|s| {
+        if s.validated {
+            Some(writer(s))
+        } else if reach.output.contains(&s.path) {
+            let writer = writer(s);
+            Some(quote!(#cli #writer))
+        } else {
+            None
+        }
+    });
+    let union_writers = krate.unions.iter().filter_map(|u| {
+        if u.validated {
+            Some(union_writer(u))
+        } else if reach.output.contains(&u.path) {
+            let writer = union_writer(u);
+            Some(quote!(#cli #writer))
+        } else {
+            None
+        }
+    });
+    let union_readers = krate.unions.iter().filter_map(|u| {
+        if u.deserialized {
+            Some(union_reader(u))
+        } else if reach.input.contains(&u.path) {
+            let reader = union_reader(u);
+            Some(quote!(#cli #reader))
+        } else {
+            None
+        }
+    });
+    let readers = krate.structures.iter().filter_map(|s| {
+        if s.deserialized {
+            Some(reader(s))
+        } else if reach.input.contains(&s.path) {
+            let reader = reader(s);
+            Some(quote!(#cli #reader))
+        } else {
+            None
+        }
+    });
     quote! {
         //! The awsJson wire format of every structure the selected operations send or receive.
 

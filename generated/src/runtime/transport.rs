@@ -110,25 +110,57 @@ impl fmt::Debug for HyperClient {
 impl HyperClient {
     /// A pooled client; `connect_timeout` bounds TCP connection setup.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, TransportError> {
+        let builder = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(tls_error)?;
+        Ok(Self::with_tls(connect_timeout, builder))
+    }
+
+    /// Like [`HyperClient::new`], also trusting these DER-encoded root certificates.
+    pub fn with_extra_roots(
+        connect_timeout: Option<Duration>,
+        roots: &[Vec<u8>],
+    ) -> Result<Self, TransportError> {
+        let mut store = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        for der in roots {
+            store
+                .add(rustls::pki_types::CertificateDer::from(der.clone()))
+                .map_err(tls_error)?;
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .with_root_certificates(store)
+        .with_no_client_auth();
+        Ok(Self::with_tls(
+            connect_timeout,
+            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls),
+        ))
+    }
+
+    fn with_tls(
+        connect_timeout: Option<Duration>,
+        builder: hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
+    ) -> Self {
         let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(connect_timeout);
         http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| {
-                TransportError::new(TransportErrorKind::Other, format!("TLS setup failed: {e}"))
-                    .with_source(e)
-            })?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let https = builder.https_or_http().enable_http1().wrap_connector(http);
         let client =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .pool_idle_timeout(Duration::from_secs(90))
                 .build(https);
-        Ok(HyperClient { client })
+        HyperClient { client }
     }
+}
+
+fn tls_error(e: impl StdError + Send + Sync + 'static) -> TransportError {
+    TransportError::new(TransportErrorKind::Other, format!("TLS setup failed: {e}")).with_source(e)
 }
 
 impl HttpClient for HyperClient {

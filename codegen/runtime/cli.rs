@@ -1,0 +1,2317 @@
+//! The command-line client's engine (cargo feature `cli`): the generated `cli` module describes
+//! the operations and their shapes as static tables ([`Program`]); this module turns them into
+//! `clap` subcommands, reads flags (JSON, shorthand syntax, `file://`), `--cli-input-json` /
+//! `--cli-input-yaml` and `--generate-cli-skeleton`, builds the client configuration from the
+//! global options, and prints results as JSON, YAML, text or a table after `--query`.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use serde::Serialize as _;
+use serde_json::{Map, Value};
+
+use super::config::Config;
+use super::credentials::{Credentials, CredentialsCache, DefaultCredentialsChain};
+use super::datetime::DateTime;
+use super::profile::{Env, resolve_region};
+use super::transport::{BoxFuture, HttpClient, HyperClient, TransportError};
+
+/// Exit status for a command line that could not be parsed or an input that is invalid.
+pub const EXIT_USAGE: i32 = 252;
+/// Exit status when the configuration (region, credentials, endpoint) is unusable.
+pub const EXIT_CONFIG: i32 = 253;
+/// Exit status when the service answered with an error.
+pub const EXIT_SERVICE: i32 = 254;
+/// Exit status for anything else (transport failures, malformed responses).
+pub const EXIT_OTHER: i32 = 255;
+
+/// The shape of a value, as far as the command line needs it.
+#[derive(Debug)]
+pub enum Schema {
+    String,
+    /// A string enum with its known values.
+    Enum(&'static [&'static str]),
+    Integer,
+    Float,
+    Boolean,
+    /// Base64 text on the command line, as on the wire.
+    Blob,
+    /// Epoch seconds on the wire; RFC 3339 or epoch seconds on the command line.
+    Timestamp,
+    /// A timestamp written as text on the wire (`date-time` or `http-date`).
+    TimestampText,
+    Document,
+    Structure(&'static [Member]),
+    /// Exactly one member is set.
+    Union(&'static [Member]),
+    List(&'static Schema),
+    Map(&'static Schema),
+}
+
+/// A member of a structure or union.
+#[derive(Debug)]
+pub struct Member {
+    /// The member name, as on the wire.
+    pub name: &'static str,
+    pub schema: &'static Schema,
+    pub required: bool,
+    /// `@sensitive`: redacted in `--debug` logs.
+    pub sensitive: bool,
+    /// Help text (filled for operation inputs only).
+    pub docs: &'static str,
+}
+
+/// One operation as a subcommand.
+#[derive(Debug)]
+pub struct Operation {
+    /// `CreateFaceLivenessSession`
+    pub name: &'static str,
+    /// `create-face-liveness-session`
+    pub command: &'static str,
+    pub docs: &'static str,
+    /// The input structure's members, and the flag of each (`--kms-key-id`, without dashes).
+    pub input: &'static [Member],
+    pub flags: &'static [&'static str],
+    pub output: &'static Schema,
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum CallError {
+    /// The input document does not fit the input type: a member path and a message.
+    Input(String, String),
+    /// The client could not be built.
+    Config(String),
+    /// Client-side validation: (member path, message) per violated constraint.
+    Validation(Vec<(String, String)>),
+    /// The service answered with an error.
+    Service { code: String, message: String },
+    /// Transport, credentials, signing or a malformed response.
+    Other(String),
+}
+
+impl CallError {
+    /// A service error from the error's code and its display text (`Code: message` or
+    /// `Code (HTTP 400): message`).
+    pub fn service(code: &str, display: &str) -> CallError {
+        let message = display
+            .strip_prefix(code)
+            .map(|rest| rest.split_once(": ").map_or("", |(_, message)| message))
+            .unwrap_or(display);
+        CallError::Service {
+            code: code.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Sends operation `index` with the input document; answers with the output document.
+pub type Invoke = fn(Config, usize, Value) -> BoxFuture<'static, Result<Value, CallError>>;
+
+/// The whole command-line program.
+#[derive(Debug)]
+pub struct Program {
+    /// The binary's name.
+    pub name: &'static str,
+    pub about: &'static str,
+    pub operations: &'static [Operation],
+    pub invoke: Invoke,
+}
+
+/// Runs the program on the process's arguments; returns the exit status.
+pub fn main(program: &Program) -> i32 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    run(
+        program,
+        std::env::args_os(),
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    )
+}
+
+/// Runs the program on `args` (the first is the program name); returns the exit status.
+pub fn run(
+    program: &Program,
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match run_inner(program, args, out) {
+        Ok(()) => 0,
+        Err(Failure { code, message }) => {
+            let _ = writeln!(err, "{message}");
+            code
+        }
+    }
+}
+
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        code: EXIT_USAGE,
+        message: message.into(),
+    }
+}
+
+/// The options every subcommand takes.
+struct Globals {
+    region: Option<String>,
+    profile: Option<String>,
+    endpoint_url: Option<String>,
+    read_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    no_sign: bool,
+    ca_bundle: Option<PathBuf>,
+    debug: bool,
+    validate: bool,
+    output: String,
+    query: Option<String>,
+}
+
+fn run_inner(
+    program: &Program,
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let matches = match command(program).try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => {
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    let _ = write!(out, "{}", e.render());
+                    Ok(())
+                }
+                _ => Err(usage(e.render().to_string().trim_end())),
+            };
+        }
+    };
+    let Some((name, sub)) = matches.subcommand() else {
+        return Err(usage("a subcommand is required; see --help"));
+    };
+    let Some((index, op)) = program
+        .operations
+        .iter()
+        .enumerate()
+        .find(|(_, op)| op.command == name)
+    else {
+        return Err(usage(format!("unknown subcommand {name}")));
+    };
+    let globals = globals(sub)?;
+    if let Some(kind) = sub.get_one::<String>("generate-cli-skeleton") {
+        let text = match kind.as_str() {
+            "output" => to_json(&skeleton(op.output, &mut Vec::new())),
+            "yaml-input" => to_yaml(&skeleton_input(op))?,
+            _ => to_json(&skeleton_input(op)),
+        };
+        let _ = writeln!(out, "{}", text.trim_end());
+        return Ok(());
+    }
+    let input = input_document(op, sub, globals.validate)?;
+    let config = config(&globals, op)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure {
+            code: EXIT_OTHER,
+            message: format!("cannot start the async runtime: {e}"),
+        })?;
+    let result = runtime.block_on((program.invoke)(config, index, Value::Object(input)));
+    let output = result.map_err(|e| call_failure(op, e))?;
+    let output = present(&output, op.output);
+    let output = match &globals.query {
+        Some(query) => apply_query(query, &output).map_err(usage)?,
+        None => output,
+    };
+    let text = format_output(&output, &globals.output, op.name)?;
+    let _ = write!(out, "{text}");
+    Ok(())
+}
+
+fn call_failure(op: &Operation, error: CallError) -> Failure {
+    match error {
+        CallError::Input(path, message) => usage(member_message(op, &path, &message)),
+        CallError::Validation(violations) => usage(
+            violations
+                .iter()
+                .map(|(path, message)| member_message(op, path, message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        CallError::Config(message) => Failure {
+            code: EXIT_CONFIG,
+            message,
+        },
+        CallError::Service { code, message } => Failure {
+            code: EXIT_SERVICE,
+            message: format!(
+                "\nAn error occurred ({code}) when calling the {} operation: {message}",
+                op.name
+            ),
+        },
+        CallError::Other(message) => Failure {
+            code: EXIT_OTHER,
+            message,
+        },
+    }
+}
+
+/// `Settings.OutputConfig.S3Bucket` + message → `--settings: OutputConfig.S3Bucket: message`.
+fn member_message(op: &Operation, path: &str, message: &str) -> String {
+    let split = path.find(['.', '[']).unwrap_or(path.len());
+    let (member, rest) = path.split_at(split);
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    let flag = op
+        .input
+        .iter()
+        .position(|m| m.name == member)
+        .map_or_else(|| member.to_string(), |i| format!("--{}", op.flags[i]));
+    if rest.is_empty() {
+        format!("{flag}: {message}")
+    } else {
+        format!("{flag}: {rest}: {message}")
+    }
+}
+
+const OUTPUTS: [&str; 4] = ["json", "yaml", "text", "table"];
+
+/// The `clap` command: global options and one subcommand per operation.
+pub fn command(program: &Program) -> Command {
+    let globals = [
+        Arg::new("region")
+            .long("region")
+            .value_name("REGION")
+            .help("The AWS Region to send the request to"),
+        Arg::new("profile")
+            .long("profile")
+            .value_name("NAME")
+            .help("A named profile from the AWS config and credentials files"),
+        Arg::new("endpoint-url")
+            .long("endpoint-url")
+            .value_name("URL")
+            .help("Send requests to this URL instead of the service's regional endpoint"),
+        Arg::new("output")
+            .long("output")
+            .value_name("FORMAT")
+            .value_parser(OUTPUTS)
+            .help("How to print the response: json (default), yaml, text or table"),
+        Arg::new("query")
+            .long("query")
+            .value_name("JMESPATH")
+            .help("A JMESPath expression applied to the response before printing"),
+        Arg::new("cli-read-timeout")
+            .long("cli-read-timeout")
+            .value_name("SECONDS")
+            .help("Maximum time to wait for a response, in seconds (0: no limit)"),
+        Arg::new("cli-connect-timeout")
+            .long("cli-connect-timeout")
+            .value_name("SECONDS")
+            .help("Maximum time to open a connection, in seconds (0: no limit)"),
+        Arg::new("ca-bundle")
+            .long("ca-bundle")
+            .value_name("PATH")
+            .help("A PEM file of extra certificate authorities to trust for TLS"),
+        Arg::new("no-sign-request")
+            .long("no-sign-request")
+            .action(ArgAction::SetTrue)
+            .help("Send the request unsigned, without loading credentials"),
+        Arg::new("debug")
+            .long("debug")
+            .action(ArgAction::SetTrue)
+            .help("Log each HTTP request and response to stderr (credentials and sensitive members redacted)"),
+        Arg::new("no-validate")
+            .long("no-validate")
+            .action(ArgAction::SetTrue)
+            .help("Skip the client-side checks of the model's constraints"),
+        Arg::new("no-cli-pager")
+            .long("no-cli-pager")
+            .action(ArgAction::SetTrue)
+            .help("Accepted for compatibility: output is never paged"),
+    ];
+    Command::new(program.name)
+        .about(program.about)
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(
+            globals
+                .into_iter()
+                .map(|arg| arg.global(true).help_heading("Global options")),
+        )
+        .subcommands(program.operations.iter().map(subcommand))
+}
+
+fn subcommand(op: &Operation) -> Command {
+    let about = first_sentence(op.docs);
+    let mut command = Command::new(op.command)
+        .about(about)
+        .long_about(op.docs)
+        .after_help(format!(
+            "Structure and list values take JSON, shorthand syntax (Key=Value,Other={{Nested=1}}) or file://PATH. Calls the {} operation.",
+            op.name
+        ));
+    for (member, flag) in op.input.iter().zip(op.flags) {
+        let required = if member.required { "[required] " } else { "" };
+        let help = format!("{required}{}", first_sentence(member.docs));
+        let long_help = format!("{required}{}", member.docs);
+        let (value_name, many) = match member.schema {
+            Schema::Structure(_) | Schema::Union(_) | Schema::Map(_) => ("JSON|SHORTHAND", false),
+            Schema::List(_) => ("VALUE", true),
+            Schema::Integer => ("INTEGER", false),
+            Schema::Float => ("NUMBER", false),
+            Schema::Timestamp | Schema::TimestampText => ("TIMESTAMP", false),
+            Schema::Enum(_) => ("ENUM", false),
+            _ => ("STRING", false),
+        };
+        if matches!(member.schema, Schema::Boolean) {
+            command = command
+                .arg(
+                    Arg::new(member.name)
+                        .long(*flag)
+                        .action(ArgAction::SetTrue)
+                        .help(help)
+                        .long_help(long_help),
+                )
+                .arg(
+                    Arg::new(format!("no-{flag}"))
+                        .long(format!("no-{flag}"))
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with(member.name)
+                        .help(format!("Sets {} to false", member.name)),
+                );
+            continue;
+        }
+        let mut arg = Arg::new(member.name)
+            .long(*flag)
+            .value_name(value_name)
+            .help(help)
+            .long_help(long_help);
+        if let Schema::Enum(values) = member.schema {
+            arg = arg.long_help(format!(
+                "{required}{}\n\nValues: {}",
+                member.docs,
+                values.join(", ")
+            ));
+        }
+        if many {
+            arg = arg.num_args(1..).action(ArgAction::Append);
+        }
+        command = command.arg(arg);
+    }
+    command
+        .arg(
+            Arg::new("cli-input-json")
+                .long("cli-input-json")
+                .value_name("JSON")
+                .conflicts_with("cli-input-yaml")
+                .help("Read the input from this JSON (or file://PATH); flags override its members"),
+        )
+        .arg(
+            Arg::new("cli-input-yaml")
+                .long("cli-input-yaml")
+                .value_name("YAML")
+                .help("Read the input from this YAML (or file://PATH); flags override its members"),
+        )
+        .arg(
+            Arg::new("generate-cli-skeleton")
+                .long("generate-cli-skeleton")
+                .value_name("KIND")
+                .num_args(0..=1)
+                .default_missing_value("input")
+                .value_parser(["input", "output", "yaml-input"])
+                .help("Print a template of the input (JSON or YAML) or output, and send nothing"),
+        )
+}
+
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    match line.find(". ") {
+        Some(end) => line[..=end].to_string(),
+        None => line.to_string(),
+    }
+}
+
+fn globals(matches: &ArgMatches) -> Result<Globals, Failure> {
+    let text = |id: &str| matches.get_one::<String>(id).cloned();
+    let seconds = |id: &str| -> Result<Option<Duration>, Failure> {
+        match text(id) {
+            None => Ok(None),
+            Some(value) => match value.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+                _ => Err(usage(format!(
+                    "--{id}: expected a number of seconds, got {value:?}"
+                ))),
+            },
+        }
+    };
+    Ok(Globals {
+        region: text("region"),
+        profile: text("profile"),
+        endpoint_url: text("endpoint-url"),
+        read_timeout: seconds("cli-read-timeout")?,
+        connect_timeout: seconds("cli-connect-timeout")?,
+        no_sign: matches.get_flag("no-sign-request"),
+        ca_bundle: text("ca-bundle").map(PathBuf::from),
+        debug: matches.get_flag("debug"),
+        validate: !matches.get_flag("no-validate"),
+        output: text("output").unwrap_or_else(|| "json".to_string()),
+        query: text("query"),
+    })
+}
+
+/// The input document: `--cli-input-json`/`--cli-input-yaml` first, then the flags over it,
+/// every member checked against its shape.
+fn input_document(
+    op: &Operation,
+    matches: &ArgMatches,
+    validate: bool,
+) -> Result<Map<String, Value>, Failure> {
+    let mut document = Map::new();
+    if let Some(text) = matches.get_one::<String>("cli-input-json") {
+        let text = read_file_arg(text).map_err(|e| usage(format!("--cli-input-json: {e}")))?;
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| usage(format!("--cli-input-json: invalid JSON: {e}")))?;
+        document = into_object(value).map_err(|e| usage(format!("--cli-input-json: {e}")))?;
+    } else if let Some(text) = matches.get_one::<String>("cli-input-yaml") {
+        let text = read_file_arg(text).map_err(|e| usage(format!("--cli-input-yaml: {e}")))?;
+        let value: Value = serde_norway::from_str(&text)
+            .map_err(|e| usage(format!("--cli-input-yaml: invalid YAML: {e}")))?;
+        document = into_object(value).map_err(|e| usage(format!("--cli-input-yaml: {e}")))?;
+    }
+    if let Some(unknown) = document
+        .keys()
+        .find(|key| !op.input.iter().any(|m| m.name == key.as_str()))
+    {
+        let known: Vec<&str> = op.input.iter().map(|m| m.name).collect();
+        return Err(usage(format!(
+            "unknown parameter {unknown:?} in the input; expected one of: {}",
+            known.join(", ")
+        )));
+    }
+    for (member, flag) in op.input.iter().zip(op.flags) {
+        let given = if matches!(member.schema, Schema::Boolean) {
+            if matches.get_flag(member.name) {
+                Some(Value::Bool(true))
+            } else if matches.get_flag(&format!("no-{flag}")) {
+                Some(Value::Bool(false))
+            } else {
+                None
+            }
+        } else {
+            match matches.get_many::<String>(member.name) {
+                Some(values) => {
+                    let values: Vec<&String> = values.collect();
+                    Some(
+                        flag_value(member.schema, &values)
+                            .map_err(|e| usage(format!("--{flag}: {e}")))?,
+                    )
+                }
+                None => None,
+            }
+        };
+        if let Some(value) = given {
+            document.insert(member.name.to_string(), value);
+        }
+    }
+    let mut missing = Vec::new();
+    for (member, flag) in op.input.iter().zip(op.flags) {
+        match document.get_mut(member.name) {
+            Some(value) => {
+                let mut path = Vec::new();
+                coerce(value, member.schema, &mut path, validate).map_err(|e| {
+                    let text = if e.path.is_empty() {
+                        format!("--{flag}: {}", e.message)
+                    } else {
+                        format!("--{flag}: {}: {}", e.path, e.message)
+                    };
+                    usage(text)
+                })?;
+            }
+            None if member.required && validate => missing.push(format!("--{flag}")),
+            None => {}
+        }
+    }
+    if !missing.is_empty() {
+        return Err(usage(format!(
+            "the following arguments are required: {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(document)
+}
+
+fn into_object(value: Value) -> Result<Map<String, Value>, String> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(format!(
+            "the input must be an object, not {}",
+            kind_name(&other)
+        )),
+    }
+}
+
+/// `file://PATH` → the file's text; `fileb://PATH` → the file's bytes in base64 (for blob
+/// members); anything else as given.
+pub fn read_file_arg(text: &str) -> Result<String, String> {
+    if let Some(path) = text.strip_prefix("fileb://") {
+        use base64::Engine as _;
+        return std::fs::read(path)
+            .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
+            .map_err(|e| format!("cannot read {path}: {e}"));
+    }
+    match text.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        None => Ok(text.to_string()),
+    }
+}
+
+/// The value of one member flag (one or more command-line words), before shape checks.
+pub fn flag_value(schema: &Schema, words: &[&String]) -> Result<Value, String> {
+    if let (Schema::List(item), [_, _, ..]) = (schema, words) {
+        // `--ids a b c`, `--filters Name=a,Values=x Name=b,Values=y`
+        return words
+            .iter()
+            .map(|word| parse_text(item, &read_file_arg(word)?))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array);
+    }
+    let text = read_file_arg(words.first().map_or("", |w| w.as_str()))?;
+    parse_text(schema, &text)
+}
+
+/// One value: JSON where it looks like JSON, shorthand syntax for structures, lists and maps,
+/// and plain text for scalars (converted to numbers and booleans by [`coerce`]).
+pub fn parse_text(schema: &Schema, text: &str) -> Result<Value, String> {
+    let trimmed = text.trim_start();
+    let composite = matches!(
+        schema,
+        Schema::Structure(_)
+            | Schema::Union(_)
+            | Schema::Map(_)
+            | Schema::List(_)
+            | Schema::Document
+    );
+    if !composite {
+        return Ok(Value::String(text.to_string()));
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') || matches!(schema, Schema::Document) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => return Ok(value),
+            Err(e) if trimmed.starts_with('{') || matches!(schema, Schema::Document) => {
+                return Err(format!(
+                    "invalid JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+    let parsed = match schema {
+        Schema::List(_) => parse_shorthand_values(text),
+        _ => parse_shorthand(text),
+    };
+    parsed.map_err(|e| e.to_string())
+}
+
+/// A shorthand syntax error: what was expected and the character position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShorthandError {
+    pub input: String,
+    /// Character offset of the offending character (the input's length at the end).
+    pub position: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ShorthandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid shorthand syntax at position {}: {}\n  {}\n  {}^",
+            self.position,
+            self.message,
+            self.input,
+            " ".repeat(self.position)
+        )
+    }
+}
+
+impl std::error::Error for ShorthandError {}
+
+/// Parses shorthand syntax for a structure or map: `Key=Value,Nested={A=1,B=[x,y]},List=a,b`.
+/// Values are strings (shape checks convert them); `a,b` after a key makes a list, quotes
+/// (`"…"` or `'…'`) keep `,`, `=`, braces and brackets, and `\` escapes one character.
+pub fn parse_shorthand(text: &str) -> Result<Value, ShorthandError> {
+    let mut parser = Shorthand::new(text);
+    let value = parser.key_values(None)?;
+    parser.end()?;
+    Ok(value)
+}
+
+/// Parses shorthand syntax for a list: `a,b,c`, `[a,b]` or `[{A=1},{A=2}]`; a single value that
+/// is a structure (`A=1,B=2`) becomes a one-element list.
+pub fn parse_shorthand_values(text: &str) -> Result<Value, ShorthandError> {
+    let mut parser = Shorthand::new(text);
+    parser.skip_ws();
+    if parser.at_key() {
+        let value = parser.key_values(None)?;
+        parser.end()?;
+        return Ok(Value::Array(vec![value]));
+    }
+    let mut items = vec![parser.value()?];
+    loop {
+        parser.skip_ws();
+        if !parser.eat(',') {
+            break;
+        }
+        items.push(parser.value()?);
+    }
+    parser.end()?;
+    Ok(match items.as_slice() {
+        [Value::Array(_)] => items.remove(0),
+        _ => Value::Array(items),
+    })
+}
+
+struct Shorthand {
+    chars: Vec<char>,
+    pos: usize,
+    input: String,
+}
+
+impl Shorthand {
+    fn new(text: &str) -> Self {
+        Shorthand {
+            chars: text.chars().collect(),
+            pos: 0,
+            input: text.to_string(),
+        }
+    }
+
+    fn error(&self, message: impl Into<String>) -> ShorthandError {
+        ShorthandError {
+            input: self.input.clone(),
+            position: self.pos,
+            message: message.into(),
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+
+    fn end(&mut self) -> Result<(), ShorthandError> {
+        self.skip_ws();
+        match self.peek() {
+            None => Ok(()),
+            Some(c) => Err(self.error(format!("unexpected {c:?}"))),
+        }
+    }
+
+    fn is_key_char(c: char) -> bool {
+        c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/' | '@' | '+' | '*')
+    }
+
+    /// Whether a `key=` starts here (whitespace allowed around the key).
+    fn at_key(&self) -> bool {
+        let mut i = self.pos;
+        while self.chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        let start = i;
+        while self.chars.get(i).copied().is_some_and(Self::is_key_char) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+        while self.chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        self.chars.get(i) == Some(&'=')
+    }
+
+    /// `key=value(,key=value)*` up to `close` (or the end).
+    fn key_values(&mut self, close: Option<char>) -> Result<Value, ShorthandError> {
+        let mut object = Map::new();
+        self.skip_ws();
+        if close.is_some() && self.peek() == close {
+            return Ok(Value::Object(object));
+        }
+        loop {
+            self.skip_ws();
+            let start = self.pos;
+            while self.peek().is_some_and(Self::is_key_char) {
+                self.pos += 1;
+            }
+            if self.pos == start {
+                return Err(match self.peek() {
+                    Some(c) => self.error(format!("expected a key, found {c:?}")),
+                    None => self.error("expected a key, found the end of the input"),
+                });
+            }
+            let key: String = self.chars[start..self.pos].iter().collect();
+            self.skip_ws();
+            if !self.eat('=') {
+                return Err(match self.peek() {
+                    Some(c) => self.error(format!("expected '=' after {key:?}, found {c:?}")),
+                    None => self.error(format!("expected '=' after {key:?}")),
+                });
+            }
+            if object.contains_key(&key) {
+                return Err(ShorthandError {
+                    position: start,
+                    ..self.error(format!("{key:?} is given twice"))
+                });
+            }
+            let mut values = vec![self.value()?];
+            // `Key=a,b,c`: values that are not followed by `=` continue a list.
+            loop {
+                self.skip_ws();
+                if self.peek() != Some(',') {
+                    break;
+                }
+                let comma = self.pos;
+                self.pos += 1;
+                if self.at_key() {
+                    self.pos = comma;
+                    break;
+                }
+                values.push(self.value()?);
+            }
+            let value = if values.len() == 1 {
+                values.remove(0)
+            } else {
+                Value::Array(values)
+            };
+            object.insert(key, value);
+            self.skip_ws();
+            match self.peek() {
+                Some(',') => self.pos += 1,
+                c if c == close => return Ok(Value::Object(object)),
+                Some(c) => return Err(self.error(format!("expected ',' or the end, found {c:?}"))),
+                None => {
+                    return Err(self.error(format!(
+                        "expected {:?} before the end of the input",
+                        close.unwrap_or(',')
+                    )));
+                }
+            }
+        }
+    }
+
+    /// One value: `{…}`, `[…]`, a quoted string or bare text.
+    fn value(&mut self) -> Result<Value, ShorthandError> {
+        self.skip_ws();
+        match self.peek() {
+            Some('{') => {
+                self.pos += 1;
+                let value = self.key_values(Some('}'))?;
+                if !self.eat('}') {
+                    return Err(self.error("expected '}'"));
+                }
+                Ok(value)
+            }
+            Some('[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.skip_ws();
+                if self.eat(']') {
+                    return Ok(Value::Array(items));
+                }
+                loop {
+                    items.push(self.value()?);
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(',') => self.pos += 1,
+                        Some(']') => {
+                            self.pos += 1;
+                            return Ok(Value::Array(items));
+                        }
+                        Some(c) => {
+                            return Err(self.error(format!("expected ',' or ']', found {c:?}")));
+                        }
+                        None => return Err(self.error("expected ']' before the end of the input")),
+                    }
+                }
+            }
+            Some(quote @ ('"' | '\'')) => {
+                let open = self.pos;
+                self.pos += 1;
+                let mut text = String::new();
+                loop {
+                    match self.peek() {
+                        None => {
+                            return Err(ShorthandError {
+                                position: open,
+                                ..self.error(format!("unterminated {quote} quote"))
+                            });
+                        }
+                        Some('\\') if matches!(self.chars.get(self.pos + 1), Some(&c) if c == quote || c == '\\') =>
+                        {
+                            text.push(self.chars[self.pos + 1]);
+                            self.pos += 2;
+                        }
+                        Some(c) if c == quote => {
+                            self.pos += 1;
+                            return Ok(Value::String(text));
+                        }
+                        Some(c) => {
+                            text.push(c);
+                            self.pos += 1;
+                        }
+                    }
+                }
+            }
+            _ => {
+                let mut text = String::new();
+                while let Some(c) = self.peek() {
+                    match c {
+                        ',' | '}' | ']' => break,
+                        '\\' => match self.chars.get(self.pos + 1) {
+                            Some(&next) => {
+                                text.push(next);
+                                self.pos += 2;
+                            }
+                            None => return Err(self.error("nothing to escape after '\\'")),
+                        },
+                        '{' | '[' => {
+                            return Err(self.error(format!(
+                                "unexpected {c:?} inside a value (quote the value to keep it)"
+                            )));
+                        }
+                        _ => {
+                            text.push(c);
+                            self.pos += 1;
+                        }
+                    }
+                }
+                Ok(Value::String(text.trim_end().to_string()))
+            }
+        }
+    }
+}
+
+/// A value that does not fit its shape: where (`OutputConfig.S3Bucket`, `Items[2]`) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoerceError {
+    pub path: String,
+    pub message: String,
+}
+
+fn render_path(path: &[String]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        if !segment.starts_with('[') && !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(segment);
+    }
+    out
+}
+
+/// Checks `value` against `schema` in place: unknown members are errors, shorthand strings
+/// become numbers and booleans, a single value becomes a one-element list, RFC 3339 timestamps
+/// become epoch seconds, and (with `required`) missing required members are reported.
+pub fn coerce(
+    value: &mut Value,
+    schema: &Schema,
+    path: &mut Vec<String>,
+    required: bool,
+) -> Result<(), CoerceError> {
+    let fail = |path: &[String], message: String| CoerceError {
+        path: render_path(path),
+        message,
+    };
+    match schema {
+        Schema::Structure(members) | Schema::Union(members) => {
+            let Value::Object(object) = value else {
+                return Err(fail(
+                    path,
+                    format!("expected a structure, got {}", kind_name(value)),
+                ));
+            };
+            if let Some(unknown) = object
+                .keys()
+                .find(|k| !members.iter().any(|m| m.name == k.as_str()))
+            {
+                let known: Vec<&str> = members.iter().map(|m| m.name).collect();
+                return Err(fail(
+                    path,
+                    format!(
+                        "unknown member {unknown:?}; expected one of: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            for member in members.iter() {
+                match object.get_mut(member.name) {
+                    Some(Value::Null) => {}
+                    Some(inner) => {
+                        path.push(member.name.to_string());
+                        coerce(inner, member.schema, path, required)?;
+                        path.pop();
+                    }
+                    None if required
+                        && member.required
+                        && matches!(schema, Schema::Structure(_)) =>
+                    {
+                        return Err(fail(
+                            path,
+                            format!("missing required member {:?}", member.name),
+                        ));
+                    }
+                    None => {}
+                }
+            }
+            Ok(())
+        }
+        Schema::List(item) => {
+            if !value.is_array() {
+                *value = Value::Array(vec![value.take()]);
+            }
+            if let Value::Array(items) = value {
+                for (i, inner) in items.iter_mut().enumerate() {
+                    path.push(format!("[{i}]"));
+                    coerce(inner, item, path, required)?;
+                    path.pop();
+                }
+            }
+            Ok(())
+        }
+        Schema::Map(item) => {
+            let Value::Object(object) = value else {
+                return Err(fail(
+                    path,
+                    format!("expected a map, got {}", kind_name(value)),
+                ));
+            };
+            for (key, inner) in object.iter_mut() {
+                path.push(key.clone());
+                coerce(inner, item, path, required)?;
+                path.pop();
+            }
+            Ok(())
+        }
+        Schema::String | Schema::Blob | Schema::TimestampText => match value {
+            Value::String(_) => Ok(()),
+            other => Err(fail(
+                path,
+                format!("expected a string, got {}", kind_name(other)),
+            )),
+        },
+        // Like the AWS CLI, values the model does not list are sent: services add new ones.
+        Schema::Enum(_) => match value {
+            Value::String(_) => Ok(()),
+            other => Err(fail(
+                path,
+                format!("expected a string, got {}", kind_name(other)),
+            )),
+        },
+        Schema::Integer => match value {
+            Value::Number(n) if n.is_i64() || n.is_u64() => Ok(()),
+            Value::String(text) => match text.trim().parse::<i64>() {
+                Ok(n) => {
+                    *value = Value::from(n);
+                    Ok(())
+                }
+                Err(_) => Err(fail(path, format!("expected an integer, got {text:?}"))),
+            },
+            other => Err(fail(
+                path,
+                format!("expected an integer, got {}", kind_name(other)),
+            )),
+        },
+        Schema::Float => match value {
+            Value::Number(_) => Ok(()),
+            Value::String(text) => match text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                Some(n) => {
+                    *value = Value::Number(n);
+                    Ok(())
+                }
+                None => Err(fail(path, format!("expected a number, got {text:?}"))),
+            },
+            other => Err(fail(
+                path,
+                format!("expected a number, got {}", kind_name(other)),
+            )),
+        },
+        Schema::Boolean => match value {
+            Value::Bool(_) => Ok(()),
+            Value::String(text) if text.eq_ignore_ascii_case("true") => {
+                *value = Value::Bool(true);
+                Ok(())
+            }
+            Value::String(text) if text.eq_ignore_ascii_case("false") => {
+                *value = Value::Bool(false);
+                Ok(())
+            }
+            other => Err(fail(
+                path,
+                format!("expected true or false, got {}", short(other)),
+            )),
+        },
+        Schema::Timestamp => match value {
+            Value::Number(_) => Ok(()),
+            Value::String(text) => {
+                let seconds = text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .or_else(|| DateTime::parse_date_time(text.trim()).map(|t| t.as_secs_f64()))
+                    .and_then(serde_json::Number::from_f64);
+                match seconds {
+                    Some(n) => {
+                        *value = Value::Number(n);
+                        Ok(())
+                    }
+                    None => Err(fail(
+                        path,
+                        format!("expected a timestamp (RFC 3339 or epoch seconds), got {text:?}"),
+                    )),
+                }
+            }
+            other => Err(fail(
+                path,
+                format!("expected a timestamp, got {}", kind_name(other)),
+            )),
+        },
+        Schema::Document => Ok(()),
+    }
+}
+
+fn kind_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn short(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("{text:?}"),
+        other => kind_name(other).to_string(),
+    }
+}
+
+/// The input template: every member with a placeholder value.
+pub fn skeleton_input(op: &Operation) -> Value {
+    skeleton_members(op.input, false, &mut Vec::new())
+}
+
+/// A template value of `schema`; recursive structures stop where they repeat.
+pub fn skeleton(schema: &'static Schema, seen: &mut Vec<*const Schema>) -> Value {
+    match schema {
+        Schema::String | Schema::Blob => Value::String(String::new()),
+        Schema::Enum(values) => Value::String(values.first().copied().unwrap_or("").to_string()),
+        Schema::Integer => Value::from(0),
+        Schema::Float => Value::from(0.0),
+        Schema::Boolean => Value::Bool(true),
+        Schema::Timestamp | Schema::TimestampText => Value::String("1970-01-01T00:00:00Z".into()),
+        Schema::Document => Value::Object(Map::new()),
+        Schema::Structure(members) | Schema::Union(members) => {
+            let ptr = schema as *const Schema;
+            if seen.contains(&ptr) {
+                return Value::Object(Map::new());
+            }
+            seen.push(ptr);
+            let value = skeleton_members(members, matches!(schema, Schema::Union(_)), seen);
+            seen.pop();
+            value
+        }
+        Schema::List(item) => Value::Array(vec![skeleton(item, seen)]),
+        Schema::Map(item) => {
+            let mut map = Map::new();
+            map.insert("KeyName".into(), skeleton(item, seen));
+            Value::Object(map)
+        }
+    }
+}
+
+fn skeleton_members(members: &'static [Member], one: bool, seen: &mut Vec<*const Schema>) -> Value {
+    let mut map = Map::new();
+    for member in members.iter().take(if one { 1 } else { members.len() }) {
+        if let Schema::Structure(_) | Schema::Union(_) = member.schema
+            && seen.contains(&(member.schema as *const Schema))
+        {
+            continue;
+        }
+        map.insert(member.name.to_string(), skeleton(member.schema, seen));
+    }
+    Value::Object(map)
+}
+
+/// The output as users see it: epoch-second timestamps as RFC 3339 text.
+pub fn present(value: &Value, schema: &Schema) -> Value {
+    match (schema, value) {
+        (Schema::Timestamp, Value::Number(n)) => n
+            .as_f64()
+            .map(|s| Value::String(DateTime::from_secs_f64(s).to_date_time()))
+            .unwrap_or_else(|| value.clone()),
+        (Schema::Structure(members) | Schema::Union(members), Value::Object(object)) => {
+            Value::Object(
+                object
+                    .iter()
+                    .map(|(key, inner)| {
+                        let inner = match members.iter().find(|m| m.name == key) {
+                            Some(member) => present(inner, member.schema),
+                            None => inner.clone(),
+                        };
+                        (key.clone(), inner)
+                    })
+                    .collect(),
+            )
+        }
+        (Schema::List(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| present(v, item)).collect())
+        }
+        (Schema::Map(item), Value::Object(object)) => Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), present(v, item)))
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
+/// `value` with every `@sensitive` member's value replaced, for logs.
+pub fn redact(value: &Value, schema: &Schema) -> Value {
+    match (schema, value) {
+        (Schema::Structure(members) | Schema::Union(members), Value::Object(object)) => {
+            Value::Object(
+                object
+                    .iter()
+                    .map(|(key, inner)| {
+                        let inner = match members.iter().find(|m| m.name == key) {
+                            Some(member) if member.sensitive => Value::String(REDACTED.into()),
+                            Some(member) => redact(inner, member.schema),
+                            None => inner.clone(),
+                        };
+                        (key.clone(), inner)
+                    })
+                    .collect(),
+            )
+        }
+        (Schema::List(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| redact(v, item)).collect())
+        }
+        (Schema::Map(item), Value::Object(object)) => Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), redact(v, item)))
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
+const REDACTED: &str = "*** redacted ***";
+
+/// Applies a JMESPath expression.
+pub fn apply_query(query: &str, value: &Value) -> Result<Value, String> {
+    let expression = jmespath::compile(query)
+        .map_err(|e| format!("--query: invalid JMESPath expression: {e}"))?;
+    let result = expression
+        .search(value.clone())
+        .map_err(|e| format!("--query: {e}"))?;
+    serde_json::to_value(&*result).map_err(|e| format!("--query: {e}"))
+}
+
+fn format_output(value: &Value, format: &str, title: &str) -> Result<String, Failure> {
+    Ok(match format {
+        "yaml" => to_yaml(value)?,
+        "text" => to_text(value),
+        "table" => to_table(value, title),
+        _ => to_json(value) + "\n",
+    })
+}
+
+/// JSON indented by four spaces.
+pub fn to_json(value: &Value) -> String {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    match value.serialize(&mut serializer) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(_) => value.to_string(),
+    }
+}
+
+fn to_yaml(value: &Value) -> Result<String, Failure> {
+    serde_norway::to_string(value).map_err(|e| Failure {
+        code: EXIT_OTHER,
+        message: format!("cannot write YAML: {e}"),
+    })
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => Some("None".into()),
+        Value::Bool(b) => Some(if *b { "True".into() } else { "False".into() }),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// The `text` format: tab-separated lines; a structure's scalar members (in name order) share
+/// one line, nested members follow on lines prefixed by their upper-cased name.
+pub fn to_text(value: &Value) -> String {
+    let mut out = String::new();
+    text_value(value, None, &mut out);
+    out
+}
+
+fn text_value(value: &Value, label: Option<&str>, out: &mut String) {
+    let line = |fields: Vec<String>, out: &mut String| {
+        let mut fields = fields;
+        if let Some(label) = label {
+            fields.insert(0, label.to_string());
+        }
+        out.push_str(&fields.join("\t"));
+        out.push('\n');
+    };
+    match value {
+        Value::Object(object) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort();
+            let scalars: Vec<String> = keys
+                .iter()
+                .filter_map(|k| scalar_text(&object[*k]))
+                .collect();
+            if !scalars.is_empty() {
+                line(scalars, out);
+            }
+            for key in keys {
+                let inner = &object[key];
+                if scalar_text(inner).is_none() {
+                    text_value(inner, Some(&key.to_uppercase()), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if items.iter().all(|v| scalar_text(v).is_some()) {
+                if !items.is_empty() {
+                    line(items.iter().filter_map(scalar_text).collect(), out);
+                }
+            } else {
+                for item in items {
+                    text_value(item, label, out);
+                }
+            }
+        }
+        scalar => line(scalar_text(scalar).into_iter().collect(), out),
+    }
+}
+
+/// One box of the `table` format.
+struct Section {
+    title: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    children: Vec<Section>,
+}
+
+fn section(title: &str, value: &Value) -> Section {
+    let mut section = Section {
+        title: title.to_string(),
+        header: Vec::new(),
+        rows: Vec::new(),
+        children: Vec::new(),
+    };
+    match value {
+        Value::Object(object) => {
+            let mut keys: Vec<&String> = object.keys().collect();
+            keys.sort();
+            let mut row = Vec::new();
+            for key in keys {
+                match scalar_text(&object[key]) {
+                    Some(text) => {
+                        section.header.push(key.clone());
+                        row.push(text);
+                    }
+                    None => section.children.push(self::section(key, &object[key])),
+                }
+            }
+            if !row.is_empty() {
+                section.rows.push(row);
+            }
+        }
+        Value::Array(items) if items.iter().all(|v| scalar_text(v).is_some()) => {
+            section.rows = items
+                .iter()
+                .filter_map(scalar_text)
+                .map(|t| vec![t])
+                .collect();
+        }
+        Value::Array(items) => {
+            let mut header: Vec<String> = Vec::new();
+            for item in items {
+                if let Value::Object(object) = item {
+                    for (key, inner) in object {
+                        if scalar_text(inner).is_some() && !header.contains(key) {
+                            header.push(key.clone());
+                        }
+                    }
+                }
+            }
+            header.sort();
+            for item in items {
+                match item {
+                    Value::Object(object) => {
+                        if !header.is_empty() {
+                            section.rows.push(
+                                header
+                                    .iter()
+                                    .map(|k| {
+                                        object.get(k).and_then(scalar_text).unwrap_or_default()
+                                    })
+                                    .collect(),
+                            );
+                        }
+                        let mut keys: Vec<&String> = object.keys().collect();
+                        keys.sort();
+                        for key in keys {
+                            if scalar_text(&object[key]).is_none() {
+                                section.children.push(self::section(key, &object[key]));
+                            }
+                        }
+                    }
+                    other => section.children.push(self::section(title, other)),
+                }
+            }
+            section.header = header;
+        }
+        scalar => section.rows.push(scalar_text(scalar).into_iter().collect()),
+    }
+    section
+}
+
+/// The `table` format: boxes titled with the operation name, a header row of member names
+/// and a row of values per structure, nested structures and lists as boxes inside.
+pub fn to_table(value: &Value, title: &str) -> String {
+    let mut lines = Vec::new();
+    let root = section(title, value);
+    let width = section_width(&root);
+    render_section(&root, width, 0, &mut lines);
+    lines.join("\n") + "\n"
+}
+
+fn columns(section: &Section) -> Vec<usize> {
+    let count = section
+        .header
+        .len()
+        .max(section.rows.iter().map(Vec::len).max().unwrap_or(0));
+    (0..count)
+        .map(|i| {
+            section
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .chain(section.header.get(i))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0)
+                + 4
+        })
+        .collect()
+}
+
+/// The inner width a section needs (without its own borders).
+fn section_width(section: &Section) -> usize {
+    let cols = columns(section);
+    let table = cols.iter().sum::<usize>() + cols.len().saturating_sub(1);
+    let own = table.max(section.title.chars().count() + 4);
+    section
+        .children
+        .iter()
+        .map(|c| section_width(c) + 2)
+        .fold(own, usize::max)
+}
+
+fn render_section(section: &Section, width: usize, depth: usize, lines: &mut Vec<String>) {
+    let outer = "|".repeat(depth);
+    let wrap = |inner: String| format!("{outer}{inner}{outer}");
+    lines.push(wrap("-".repeat(width + 2)));
+    lines.push(wrap(format!("|{}|", center(&section.title, width))));
+    let mut cols = columns(section);
+    if !cols.is_empty() {
+        // Spread spare width over the last column.
+        let used = cols.iter().sum::<usize>() + cols.len() - 1;
+        if let Some(last) = cols.last_mut() {
+            *last += width - used;
+        }
+        let rule = format!(
+            "+{}+",
+            cols.iter()
+                .map(|w| "-".repeat(*w))
+                .collect::<Vec<_>>()
+                .join("+")
+        );
+        lines.push(wrap(rule.clone()));
+        let row_line = |cells: &[String]| {
+            let cells: Vec<String> = cols
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let text = cells.get(i).map_or("", String::as_str);
+                    format!("  {text}{}", " ".repeat(w - 2 - text.chars().count()))
+                })
+                .collect();
+            format!("|{}|", cells.join("|"))
+        };
+        if !section.header.is_empty() {
+            lines.push(wrap(row_line(
+                &section
+                    .header
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect::<Vec<_>>(),
+            )));
+            lines.push(wrap(rule.clone()));
+        }
+        for row in &section.rows {
+            lines.push(wrap(row_line(row)));
+        }
+        lines.push(wrap(rule));
+    }
+    for child in &section.children {
+        let inner: Vec<String> = {
+            let mut nested = Vec::new();
+            render_section(child, width - 2, 1, &mut nested);
+            nested
+        };
+        lines.extend(inner.into_iter().map(&wrap));
+    }
+}
+
+fn center(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    let left = (width - len) / 2;
+    format!(
+        "{}{text}{}",
+        " ".repeat(left),
+        " ".repeat(width - len - left)
+    )
+}
+
+/// The client configuration from the global options.
+fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> {
+    let config_failure = |message: String| Failure {
+        code: EXIT_CONFIG,
+        message,
+    };
+    let env = match &globals.profile {
+        Some(profile) => Env::from_vars(
+            std::env::vars()
+                .filter(|(k, _)| k != "AWS_PROFILE")
+                .chain([("AWS_PROFILE".to_string(), profile.clone())]),
+        ),
+        None => Env::real(),
+    };
+    let region = match &globals.region {
+        Some(region) => region.clone(),
+        None => resolve_region(&env).map_err(config_failure)?,
+    };
+    let mut builder = Config::builder()
+        .region(region)
+        .validation(globals.validate);
+    builder = if globals.no_sign {
+        builder.credentials(Credentials::new("anonymous", "anonymous", None))
+    } else {
+        let chain = DefaultCredentialsChain::new(env).map_err(|e| config_failure(e.to_string()))?;
+        builder.credentials_provider(CredentialsCache::new(Arc::new(chain)))
+    };
+    if let Some(url) = &globals.endpoint_url {
+        builder = builder.endpoint_url(url.clone());
+    }
+    let connect_timeout = match globals.connect_timeout {
+        Some(t) if t.is_zero() => None,
+        Some(t) => Some(t),
+        None => Some(Duration::from_millis(3100)),
+    };
+    if let Some(timeout) = globals.read_timeout.filter(|t| !t.is_zero()) {
+        builder = builder.read_timeout(timeout);
+    }
+    let inner: Arc<dyn HttpClient> = match &globals.ca_bundle {
+        Some(path) => Arc::new(
+            HyperClient::with_extra_roots(
+                connect_timeout,
+                &ca_bundle(path).map_err(config_failure)?,
+            )
+            .map_err(|e| config_failure(e.to_string()))?,
+        ),
+        None => {
+            Arc::new(HyperClient::new(connect_timeout).map_err(|e| config_failure(e.to_string()))?)
+        }
+    };
+    Ok(builder
+        .http_client(CliHttp {
+            inner,
+            unsigned: globals.no_sign,
+            debug: globals.debug,
+            op,
+        })
+        .build())
+}
+
+/// The certificates of a PEM file, each DER-encoded.
+pub fn ca_bundle(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let certs: Vec<Vec<u8>> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("--ca-bundle: cannot read {}: {e}", path.display()))?
+        .map(|cert| cert.map(|c| c.to_vec()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("--ca-bundle: {}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "--ca-bundle: {} holds no PEM certificate",
+            path.display()
+        ));
+    }
+    Ok(certs)
+}
+
+/// The HTTP client under the CLI: strips the signature for `--no-sign-request` and logs the
+/// wire for `--debug`.
+#[derive(Debug)]
+struct CliHttp {
+    inner: Arc<dyn HttpClient>,
+    unsigned: bool,
+    debug: bool,
+    op: &'static Operation,
+}
+
+/// Headers whose values never appear in `--debug` logs.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+
+/// Signing headers dropped from unsigned requests.
+const SIGNING_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-amz-security-token",
+    "x-amz-date",
+    "x-amz-content-sha256",
+];
+
+/// A request or response as `--debug` prints it: secrets and sensitive members redacted.
+pub fn debug_log(start: &str, headers: &http::HeaderMap, body: &[u8], schema: &Schema) -> String {
+    let mut out = format!("{start}\n");
+    for (name, value) in headers {
+        let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+            REDACTED.to_string()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        out.push_str(&format!("{name}: {shown}\n"));
+    }
+    let body = match serde_json::from_slice::<Value>(body) {
+        Ok(value) => redact(&value, schema).to_string(),
+        Err(_) => format!("<{} bytes>", body.len()),
+    };
+    out.push_str(&body);
+    out
+}
+
+impl HttpClient for CliHttp {
+    fn send(
+        &self,
+        mut request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        if self.unsigned {
+            for name in SIGNING_HEADERS {
+                request.headers_mut().remove(name);
+            }
+        }
+        Box::pin(async move {
+            let input = Schema::Structure(self.op.input);
+            if self.debug {
+                eprintln!(
+                    "DEBUG request:\n{}\n",
+                    debug_log(
+                        &format!("{} {}", request.method(), request.uri()),
+                        request.headers(),
+                        request.body(),
+                        &input,
+                    )
+                );
+            }
+            let response = self.inner.send(request).await;
+            if self.debug {
+                match &response {
+                    Ok(response) => eprintln!(
+                        "DEBUG response:\n{}\n",
+                        debug_log(
+                            &format!("HTTP {}", response.status()),
+                            response.headers(),
+                            response.body(),
+                            self.op.output,
+                        )
+                    ),
+                    Err(e) => eprintln!("DEBUG transport error: {e}"),
+                }
+            }
+            response
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static LEAF: [Member; 3] = [
+        Member {
+            name: "Bucket",
+            schema: &Schema::String,
+            required: true,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Limit",
+            schema: &Schema::Integer,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Secret",
+            schema: &Schema::String,
+            required: false,
+            sensitive: true,
+            docs: "",
+        },
+    ];
+    static LEAF_SCHEMA: Schema = Schema::Structure(&LEAF);
+    static ROOT: [Member; 7] = [
+        Member {
+            name: "Config",
+            schema: &LEAF_SCHEMA,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Names",
+            schema: &Schema::List(&Schema::String),
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Tags",
+            schema: &Schema::Map(&Schema::String),
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Enabled",
+            schema: &Schema::Boolean,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Score",
+            schema: &Schema::Float,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "At",
+            schema: &Schema::Timestamp,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Self",
+            schema: &ROOT_SCHEMA,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+    ];
+    static ROOT_SCHEMA: Schema = Schema::Structure(&ROOT);
+
+    fn shorthand(text: &str) -> Value {
+        parse_shorthand(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn shorthand_flat_key_values_are_strings() {
+        assert_eq!(shorthand("A=1,B=x y"), json!({"A": "1", "B": "x y"}));
+        assert_eq!(shorthand(" A = 1 , B= 2 "), json!({"A": "1", "B": "2"}));
+        assert_eq!(shorthand("A="), json!({"A": ""}));
+    }
+
+    #[test]
+    fn shorthand_nested_structures_and_maps() {
+        assert_eq!(
+            shorthand("OutputConfig={S3Bucket=b,S3KeyPrefix=p},AuditImagesLimit=2"),
+            json!({"OutputConfig": {"S3Bucket": "b", "S3KeyPrefix": "p"}, "AuditImagesLimit": "2"})
+        );
+        assert_eq!(
+            shorthand("A={B={C=deep}},D={}"),
+            json!({"A": {"B": {"C": "deep"}}, "D": {}})
+        );
+    }
+
+    #[test]
+    fn shorthand_lists_bare_and_bracketed() {
+        assert_eq!(
+            shorthand("L=a,b,c,K=v"),
+            json!({"L": ["a", "b", "c"], "K": "v"})
+        );
+        assert_eq!(shorthand("L=[a,b],K=[]"), json!({"L": ["a", "b"], "K": []}));
+        assert_eq!(
+            shorthand("L=[{A=1},{A=2,B=[x]}]"),
+            json!({"L": [{"A": "1"}, {"A": "2", "B": ["x"]}]})
+        );
+    }
+
+    #[test]
+    fn shorthand_quotes_and_escapes_keep_special_characters() {
+        assert_eq!(
+            shorthand(r#"A="x,y={z}",C=a\,b,D="say \"hi\"""#),
+            json!({"A": "x,y={z}", "C": "a,b", "D": "say \"hi\""})
+        );
+        assert_eq!(shorthand("A='[1]'"), json!({"A": "[1]"}));
+    }
+
+    #[test]
+    fn shorthand_list_values() {
+        assert_eq!(
+            parse_shorthand_values("a,b,c").ok(),
+            Some(json!(["a", "b", "c"]))
+        );
+        assert_eq!(
+            parse_shorthand_values("[a, b]").ok(),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(parse_shorthand_values("one").ok(), Some(json!(["one"])));
+        assert_eq!(
+            parse_shorthand_values("Name=a,Values=x,y").ok(),
+            Some(json!([{"Name": "a", "Values": ["x", "y"]}]))
+        );
+    }
+
+    fn error(text: &str) -> ShorthandError {
+        match parse_shorthand(text) {
+            Ok(value) => panic!("{text} parsed as {value}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn shorthand_errors_point_at_the_offending_character() {
+        let e = error("A={B}");
+        assert_eq!(e.position, 4);
+        assert!(
+            e.message.contains("expected '=' after \"B\", found '}'"),
+            "{e}"
+        );
+        let e = error("A={B=1");
+        assert_eq!(e.position, 6);
+        assert!(e.message.contains("'}'"), "{e}");
+        let e = error("A=[1,2");
+        assert_eq!(e.position, 6);
+        let e = error("A=\"open");
+        assert_eq!(e.position, 2);
+        assert!(e.message.contains("unterminated"), "{e}");
+        let e = error("=1");
+        assert_eq!(e.position, 0);
+        let e = error("A=1,A=2");
+        assert_eq!(e.position, 4);
+        assert!(e.message.contains("twice"), "{e}");
+        let e = error("A=x{");
+        assert_eq!(e.position, 3);
+        // The rendering shows the input with a caret under the position.
+        assert_eq!(
+            error("A={B}").to_string(),
+            "invalid shorthand syntax at position 4: expected '=' after \"B\", found '}'\n  A={B}\n      ^"
+        );
+    }
+
+    #[test]
+    fn text_that_looks_like_json_is_json_and_bad_json_says_where() {
+        assert_eq!(
+            parse_text(&LEAF_SCHEMA, r#"{"Bucket": "b"}"#),
+            Ok(json!({"Bucket": "b"}))
+        );
+        let e = parse_text(&LEAF_SCHEMA, "{\"Bucket\": }").unwrap_err();
+        assert!(e.contains("line 1 column 12"), "{e}");
+        assert_eq!(
+            parse_text(&LEAF_SCHEMA, "Bucket=b"),
+            Ok(json!({"Bucket": "b"}))
+        );
+        assert_eq!(
+            parse_text(&Schema::List(&Schema::String), "[x,y]"),
+            Ok(json!(["x", "y"]))
+        );
+        assert_eq!(parse_text(&Schema::Integer, "{1}"), Ok(json!("{1}")));
+    }
+
+    #[test]
+    fn file_arguments_are_read() {
+        let path = std::env::temp_dir().join(format!("cli-file-arg-{}", std::process::id()));
+        std::fs::write(&path, "Bucket=from-file").expect("write");
+        let arg = format!("file://{}", path.display());
+        assert_eq!(read_file_arg(&arg), Ok("Bucket=from-file".to_string()));
+        let _ = std::fs::remove_file(&path);
+        assert!(read_file_arg(&arg).unwrap_err().contains("cannot read"));
+        assert_eq!(read_file_arg("plain"), Ok("plain".to_string()));
+        let binary = std::env::temp_dir().join(format!("cli-fileb-arg-{}", std::process::id()));
+        std::fs::write(&binary, [0u8, 159, 146, 150]).expect("write");
+        let arg = format!("fileb://{}", binary.display());
+        assert_eq!(read_file_arg(&arg), Ok("AJ+Slg==".to_string()));
+        let _ = std::fs::remove_file(&binary);
+    }
+
+    fn coerced(value: Value, required: bool) -> Result<Value, CoerceError> {
+        let mut value = value;
+        coerce(&mut value, &ROOT_SCHEMA, &mut Vec::new(), required).map(|()| value)
+    }
+
+    #[test]
+    fn coercion_converts_shorthand_strings_by_shape() {
+        let value = coerced(
+            json!({"Config": {"Bucket": "b", "Limit": "2"}, "Names": "one", "Enabled": "TRUE",
+                   "Score": "0.5", "At": "1970-01-02T00:00:00Z", "Tags": {"k": "v"}}),
+            true,
+        );
+        assert_eq!(
+            value,
+            Ok(
+                json!({"Config": {"Bucket": "b", "Limit": 2}, "Names": ["one"], "Enabled": true,
+                      "Score": 0.5, "At": 86400.0, "Tags": {"k": "v"}})
+            )
+        );
+    }
+
+    #[test]
+    fn coercion_errors_name_the_field_path() {
+        let e = coerced(
+            json!({"Self": {"Config": {"Bucket": "b", "Limit": "x"}}}),
+            true,
+        );
+        assert_eq!(
+            e,
+            Err(CoerceError {
+                path: "Self.Config.Limit".into(),
+                message: "expected an integer, got \"x\"".into()
+            })
+        );
+        let e = coerced(json!({"Config": {"Bucket": "b", "Nope": 1}}), true).unwrap_err();
+        assert_eq!(e.path, "Config");
+        assert!(e.message.contains("unknown member \"Nope\""), "{e:?}");
+        let e = coerced(json!({"Names": ["a", 1]}), true).unwrap_err();
+        assert_eq!(e.path, "Names[1]");
+        let e = coerced(json!({"Enabled": "yes"}), true).unwrap_err();
+        assert_eq!(e.message, "expected true or false, got \"yes\"");
+    }
+
+    #[test]
+    fn missing_required_members_are_reported_unless_validation_is_off() {
+        let e = coerced(json!({"Config": {"Limit": 1}}), true).unwrap_err();
+        assert_eq!(e.path, "Config");
+        assert_eq!(e.message, "missing required member \"Bucket\"");
+        assert!(coerced(json!({"Config": {"Limit": 1}}), false).is_ok());
+    }
+
+    #[test]
+    fn skeletons_cover_every_member_and_stop_at_recursion() {
+        let value = skeleton(&ROOT_SCHEMA, &mut Vec::new());
+        assert_eq!(
+            value,
+            json!({"Config": {"Bucket": "", "Limit": 0, "Secret": ""}, "Names": [""],
+                   "Tags": {"KeyName": ""}, "Enabled": true, "Score": 0.0,
+                   "At": "1970-01-01T00:00:00Z"})
+        );
+        // A skeleton is accepted as input once its placeholders are filled.
+        assert!(coerced(value, true).is_ok());
+    }
+
+    #[test]
+    fn redaction_hides_sensitive_members_at_any_depth() {
+        let value = json!({"Config": {"Bucket": "b", "Secret": "s3cr3t"}, "Self": {"Config": {"Secret": "x"}}});
+        let shown = redact(&value, &ROOT_SCHEMA).to_string();
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("\"x\""),
+            "{shown}"
+        );
+        assert!(shown.contains("\"Bucket\":\"b\""), "{shown}");
+    }
+
+    #[test]
+    fn debug_log_redacts_credentials_headers() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "authorization",
+            http::HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/x, Signature=abc"),
+        );
+        headers.insert(
+            "x-amz-security-token",
+            http::HeaderValue::from_static("token-value"),
+        );
+        headers.insert("x-amz-target", http::HeaderValue::from_static("Svc.Op"));
+        let log = debug_log(
+            "POST /",
+            &headers,
+            br#"{"Config":{"Secret":"pw"}}"#,
+            &ROOT_SCHEMA,
+        );
+        assert!(
+            !log.contains("AKID") && !log.contains("token-value") && !log.contains("pw"),
+            "{log}"
+        );
+        assert!(log.contains("x-amz-target: Svc.Op"), "{log}");
+    }
+
+    #[test]
+    fn present_writes_epoch_timestamps_as_rfc3339() {
+        let value = present(&json!({"At": 86400, "Self": {"At": 0.5}}), &ROOT_SCHEMA);
+        assert_eq!(
+            value,
+            json!({"At": "1970-01-02T00:00:00Z", "Self": {"At": "1970-01-01T00:00:00.5Z"}})
+        );
+    }
+
+    #[test]
+    fn queries_use_jmespath() {
+        let value = json!({"Items": [{"Id": "a", "N": 1}, {"Id": "b", "N": 2}]});
+        assert_eq!(apply_query("Items[?N > `1`].Id", &value), Ok(json!(["b"])));
+        assert_eq!(apply_query("Items[0].Id", &value), Ok(json!("a")));
+        assert!(
+            apply_query("Items[", &value)
+                .unwrap_err()
+                .contains("invalid JMESPath")
+        );
+    }
+
+    #[test]
+    fn text_output_is_tab_separated_with_upper_case_labels() {
+        let value = json!({"Status": "OK", "Id": "s-1", "Box": {"W": 1.5, "H": 2},
+                           "Names": ["a", "b"], "Items": [{"K": "x"}, {"K": "y"}]});
+        assert_eq!(
+            to_text(&value),
+            "s-1\tOK\nBOX\t2\t1.5\nITEMS\tx\nITEMS\ty\nNAMES\ta\tb\n"
+        );
+        assert_eq!(to_text(&json!("plain")), "plain\n");
+    }
+
+    #[test]
+    fn table_output_boxes_the_operation_name_and_nested_structures() {
+        let value = json!({"SessionId": "s-1", "Status": "OK", "Box": {"W": 1}});
+        let table = to_table(&value, "GetThing");
+        assert_eq!(
+            table,
+            "\
+--------------------------
+|        GetThing        |
++-------------+----------+
+|  SessionId  |  Status  |
++-------------+----------+
+|  s-1        |  OK      |
++-------------+----------+
+|------------------------|
+||         Box          ||
+|+----------------------+|
+||  W                   ||
+|+----------------------+|
+||  1                   ||
+|+----------------------+|
+"
+        );
+    }
+
+    #[test]
+    fn service_errors_keep_the_message_only() {
+        let e = CallError::service(
+            "SessionNotFoundException",
+            "SessionNotFoundException: no such session",
+        );
+        assert!(
+            matches!(e, CallError::Service { ref message, .. } if message == "no such session")
+        );
+        let e = CallError::service("Odd", "Odd (HTTP 400): what");
+        assert!(matches!(e, CallError::Service { ref message, .. } if message == "what"));
+        let e = CallError::service("Bare", "Bare");
+        assert!(matches!(e, CallError::Service { ref message, .. } if message.is_empty()));
+    }
+
+    static ECHO_INPUT: [Member; 5] = [
+        Member {
+            name: "Enabled",
+            schema: &Schema::Boolean,
+            required: false,
+            sensitive: false,
+            docs: "Turns it on.",
+        },
+        Member {
+            name: "Names",
+            schema: &Schema::List(&Schema::String),
+            required: false,
+            sensitive: false,
+            docs: "Some names.",
+        },
+        Member {
+            name: "Tags",
+            schema: &Schema::Map(&Schema::String),
+            required: false,
+            sensitive: false,
+            docs: "Labels.",
+        },
+        Member {
+            name: "Config",
+            schema: &LEAF_SCHEMA,
+            required: false,
+            sensitive: false,
+            docs: "The configuration.",
+        },
+        Member {
+            name: "Id",
+            schema: &Schema::String,
+            required: true,
+            sensitive: false,
+            docs: "Which one. Must be given.",
+        },
+    ];
+    static ECHO_OUTPUT: Schema = Schema::Structure(&ECHO_INPUT);
+    static ECHO: Program = Program {
+        name: "echo-cli",
+        about: "Echoes its input.",
+        operations: &[Operation {
+            name: "Echo",
+            command: "echo",
+            docs: "Sends the input back.",
+            input: &ECHO_INPUT,
+            flags: &["enabled", "names", "tags", "config", "id"],
+            output: &ECHO_OUTPUT,
+        }],
+        invoke: echo,
+    };
+
+    /// Answers with the input document, without any network.
+    fn echo(
+        _config: Config,
+        _index: usize,
+        input: Value,
+    ) -> BoxFuture<'static, Result<Value, CallError>> {
+        Box::pin(async move {
+            match input.get("Id").and_then(Value::as_str) {
+                Some("fail") => Err(CallError::Service {
+                    code: "NotFound".into(),
+                    message: "no such thing".into(),
+                }),
+                _ => Ok(input),
+            }
+        })
+    }
+
+    /// Runs the echo program: (exit status, stdout, stderr).
+    fn echo_run(args: &[&str]) -> (i32, String, String) {
+        let mut all = vec![
+            "echo-cli",
+            "--region",
+            "us-east-1",
+            "--no-sign-request",
+            "echo",
+        ];
+        all.extend_from_slice(args);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(&ECHO, all, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    }
+
+    fn echoed(args: &[&str]) -> Value {
+        let (code, out, err) = echo_run(args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).expect("json")
+    }
+
+    #[test]
+    fn boolean_members_have_a_flag_and_a_negated_flag() {
+        assert_eq!(echoed(&["--id", "x", "--enabled"])["Enabled"], json!(true));
+        assert_eq!(
+            echoed(&["--id", "x", "--no-enabled"])["Enabled"],
+            json!(false)
+        );
+        assert_eq!(echoed(&["--id", "x"]).get("Enabled"), None);
+        let (code, _, err) = echo_run(&["--id", "x", "--enabled", "--no-enabled"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+
+    #[test]
+    fn list_flags_take_several_words_or_one_list_value() {
+        assert_eq!(
+            echoed(&["--id", "x", "--names", "a", "b"])["Names"],
+            json!(["a", "b"])
+        );
+        assert_eq!(
+            echoed(&["--id", "x", "--names", "a,b"])["Names"],
+            json!(["a", "b"])
+        );
+        assert_eq!(
+            echoed(&["--id", "x", "--names", r#"["a","b"]"#])["Names"],
+            json!(["a", "b"])
+        );
+        assert_eq!(
+            echoed(&["--id", "x", "--names", "solo"])["Names"],
+            json!(["solo"])
+        );
+    }
+
+    #[test]
+    fn map_and_structure_flags_take_shorthand_or_json() {
+        let out = echoed(&[
+            "--id",
+            "x",
+            "--tags",
+            "env=prod,team=ml",
+            "--config",
+            r#"{"Bucket":"b","Limit":3}"#,
+        ]);
+        assert_eq!(out["Tags"], json!({"env": "prod", "team": "ml"}));
+        assert_eq!(out["Config"], json!({"Bucket": "b", "Limit": 3}));
+    }
+
+    #[test]
+    fn input_json_members_are_overridden_by_flags_and_unknown_members_rejected() {
+        let out = echoed(&[
+            "--cli-input-json",
+            r#"{"Id":"file","Names":["f"]}"#,
+            "--id",
+            "flag",
+        ]);
+        assert_eq!(out, json!({"Id": "flag", "Names": ["f"]}));
+        let (code, _, err) = echo_run(&["--cli-input-json", r#"{"Id":"x","Bogus":1}"#]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("unknown parameter \"Bogus\""), "{err}");
+        let (code, _, err) = echo_run(&["--cli-input-yaml", "Id: [unclosed"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.starts_with("--cli-input-yaml: invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn required_members_are_enforced_after_merging_the_input_file() {
+        let (code, _, err) = echo_run(&["--enabled"]);
+        assert_eq!(
+            (code, err.as_str()),
+            (EXIT_USAGE, "the following arguments are required: --id\n")
+        );
+        assert_eq!(
+            echoed(&["--cli-input-json", r#"{"Id":"from-file"}"#])["Id"],
+            json!("from-file")
+        );
+        assert_eq!(echoed(&["--no-validate"]), json!({}));
+    }
+
+    #[test]
+    fn service_errors_are_printed_like_the_aws_cli() {
+        let (code, out, err) = echo_run(&["--id", "fail"]);
+        assert_eq!(code, EXIT_SERVICE);
+        assert_eq!(out, "");
+        assert_eq!(
+            err,
+            "\nAn error occurred (NotFound) when calling the Echo operation: no such thing\n"
+        );
+    }
+
+    #[test]
+    fn help_lists_flags_with_required_markers_and_model_docs() {
+        let (code, out, _) = echo_run(&["--help"]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("--id <STRING>\n          [required] Which one. Must be given."),
+            "{out}"
+        );
+        assert!(out.contains("--no-enabled"), "{out}");
+        assert!(out.contains("Global options:"), "{out}");
+    }
+
+    /// A self-signed CA certificate (public part only), as `--ca-bundle` files hold them.
+    const TEST_CA: &str = "\
+-----BEGIN CERTIFICATE-----\n\
+MIIBgjCCASmgAwIBAgIUMEF2AMyi6PzuuuHtn0ESxHgzmXAwCgYIKoZIzj0EAwIw\n\
+FjEUMBIGA1UEAwwLY2xpLXRlc3QtY2EwIBcNMjYxMTI2MDg1NDA0WhgPMjEyNjEx\n\
+MDIwODU0MDRaMBYxFDASBgNVBAMMC2NsaS10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI\n\
+KoZIzj0DAQcDQgAEegXC06ZQT+5tRJ3178XRPYQL2s8Orz1mZ6WPn9v+j59CRgbw\n\
+JVdwGleU2psd1LFHWp+dedFc3p4D5dADnA+tTqNTMFEwHQYDVR0OBBYEFFPDkb5p\n\
+12gNTPfozM4K1/vqNyxqMB8GA1UdIwQYMBaAFFPDkb5p12gNTPfozM4K1/vqNyxq\n\
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgJat1AvO6NOscO/Q+\n\
+3a0H1HgsEsdMVja7EqfPJrkS3ewCIHR61B3skKceOIhdAOEy/56KlAPfEGp2PlcU\n\
+uLOpdcRK\n\
+-----END CERTIFICATE-----\n\
+";
+
+    #[test]
+    fn a_ca_bundle_adds_its_certificates_to_the_trusted_roots() {
+        let path = std::env::temp_dir().join(format!("cli-ca-ok-{}", std::process::id()));
+        std::fs::write(&path, format!("{TEST_CA}{TEST_CA}")).expect("write");
+        let certs = ca_bundle(&path);
+        let _ = std::fs::remove_file(&path);
+        let certs = certs.expect("two certificates");
+        assert_eq!(certs.len(), 2);
+        assert!(HyperClient::with_extra_roots(Some(Duration::from_secs(1)), &certs).is_ok());
+        let e = HyperClient::with_extra_roots(None, &[vec![0x30, 0x03, 1, 2, 3]]).unwrap_err();
+        assert!(e.to_string().contains("TLS setup failed"), "{e}");
+    }
+
+    #[test]
+    fn a_ca_bundle_without_certificates_is_a_clear_error() {
+        let path = std::env::temp_dir().join(format!("cli-ca-{}", std::process::id()));
+        std::fs::write(&path, "not a certificate").expect("write");
+        let e = ca_bundle(&path).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert!(e.contains("holds no PEM certificate"), "{e}");
+        assert!(
+            ca_bundle(std::path::Path::new("/nonexistent/ca.pem"))
+                .unwrap_err()
+                .contains("cannot read")
+        );
+    }
+}

@@ -1,0 +1,396 @@
+//! `cli.rs` and `bin/<package>.rs` (cargo feature `cli`): the operations and every shape they
+//! send or receive as static tables for the runtime's command-line engine, and the dispatch
+//! from a subcommand to the typed client call.
+
+use heck::{ToKebabCase, ToShoutySnakeCase};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, path_tokens};
+use crate::ir::{Crate, TimestampFormat, Type, TypePath};
+
+/// Flags the engine defines itself; a member whose flag would clash gets a `-value` suffix.
+const RESERVED_FLAGS: &[&str] = &[
+    "region",
+    "profile",
+    "endpoint-url",
+    "output",
+    "query",
+    "cli-read-timeout",
+    "cli-connect-timeout",
+    "ca-bundle",
+    "no-sign-request",
+    "debug",
+    "no-validate",
+    "no-cli-pager",
+    "cli-input-json",
+    "cli-input-yaml",
+    "generate-cli-skeleton",
+    "help",
+    "version",
+];
+
+/// Structures and unions the CLI reads (`input`) or writes (`output`): the closure of the
+/// operations' inputs and outputs, without error shapes.
+pub struct Reach {
+    pub input: Vec<TypePath>,
+    pub output: Vec<TypePath>,
+}
+
+impl Reach {
+    pub fn new(krate: &Crate) -> Reach {
+        Reach {
+            input: closure(krate, krate.operations.iter().map(|op| op.input.clone())),
+            output: closure(krate, krate.operations.iter().map(|op| op.output.clone())),
+        }
+    }
+}
+
+fn closure(krate: &Crate, roots: impl Iterator<Item = TypePath>) -> Vec<TypePath> {
+    let mut seen: Vec<TypePath> = Vec::new();
+    let mut stack: Vec<TypePath> = roots.collect();
+    while let Some(path) = stack.pop() {
+        if seen.contains(&path) {
+            continue;
+        }
+        let mut types: Vec<&Type> = Vec::new();
+        if let Some(s) = krate.structures.iter().find(|s| s.path == path) {
+            types.extend(s.fields.iter().map(|f| &f.ty));
+        }
+        if let Some(u) = krate.unions.iter().find(|u| u.path == path) {
+            types.extend(u.variants.iter().filter_map(|v| v.ty.as_ref()));
+        }
+        seen.push(path);
+        for ty in types {
+            collect(ty, &mut stack);
+        }
+    }
+    seen
+}
+
+fn collect(ty: &Type, out: &mut Vec<TypePath>) {
+    match ty {
+        Type::Struct(path) | Type::Union(path) => out.push(path.clone()),
+        Type::List(item) => collect(&item.ty, out),
+        Type::Map(map) => collect(&map.value.ty, out),
+        _ => {}
+    }
+}
+
+fn static_name(path: &TypePath, prefix: &str) -> proc_macro2::Ident {
+    ident(&format!("{prefix}_{}", path.name.to_shouty_snake_case()))
+}
+
+/// Help text: the model documentation as paragraphs, without the escapes rustdoc needs.
+fn help_text(docs: Option<&str>) -> String {
+    docs.map(|text| {
+        crate::docs::to_rustdoc(text)
+            .join("\n")
+            .replace("\\[", "[")
+            .replace("\\]", "]")
+    })
+    .unwrap_or_default()
+}
+
+fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(&Schema::String),
+        Type::Enum(path) => {
+            let values: Vec<&str> = krate
+                .enums
+                .iter()
+                .find(|e| &e.path == path)
+                .map(|e| e.variants.iter().map(|v| v.value.as_str()).collect())
+                .unwrap_or_default();
+            quote!(&Schema::Enum(&[#(#values),*]))
+        }
+        Type::Bool => quote!(&Schema::Boolean),
+        Type::Byte | Type::Short | Type::Integer | Type::Long | Type::IntEnum(_) => {
+            quote!(&Schema::Integer)
+        }
+        Type::Float | Type::Double => quote!(&Schema::Float),
+        Type::Blob => quote!(&Schema::Blob),
+        Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(&Schema::Timestamp),
+        Type::Timestamp(_) => quote!(&Schema::TimestampText),
+        Type::Document => quote!(&Schema::Document),
+        Type::Struct(path) | Type::Union(path) => {
+            let name = static_name(path, "SCHEMA");
+            quote!(&#name)
+        }
+        Type::List(item) => {
+            let inner = schema_expr(krate, &item.ty);
+            quote!(&Schema::List(#inner))
+        }
+        Type::Map(map) => {
+            let inner = schema_expr(krate, &map.value.ty);
+            quote!(&Schema::Map(#inner))
+        }
+    }
+}
+
+struct MemberSpec<'a> {
+    name: &'a str,
+    ty: Option<&'a Type>,
+    required: bool,
+    sensitive: bool,
+    docs: String,
+}
+
+fn member_tokens(krate: &Crate, m: &MemberSpec<'_>) -> TokenStream {
+    let name = m.name;
+    let schema = match m.ty {
+        Some(ty) => schema_expr(krate, ty),
+        None => quote!(&Schema::Structure(&[])),
+    };
+    let required = m.required;
+    let sensitive = m.sensitive;
+    let docs = &m.docs;
+    quote!(Member { name: #name, schema: #schema, required: #required, sensitive: #sensitive, docs: #docs })
+}
+
+pub fn cli_rs(krate: &Crate) -> TokenStream {
+    let reach = Reach::new(krate);
+    let mut all: Vec<TypePath> = reach.input.clone();
+    for path in &reach.output {
+        if !all.contains(path) {
+            all.push(path.clone());
+        }
+    }
+    let inputs: Vec<&TypePath> = krate.operations.iter().map(|op| &op.input).collect();
+    let mut statics = Vec::new();
+    for s in &krate.structures {
+        if !all.contains(&s.path) {
+            continue;
+        }
+        let top = inputs.contains(&&s.path);
+        let members = s.fields.iter().map(|f| {
+            member_tokens(
+                krate,
+                &MemberSpec {
+                    name: &f.wire,
+                    ty: Some(&f.ty),
+                    required: f.required,
+                    sensitive: f.sensitive,
+                    docs: if top {
+                        help_text(f.docs.as_deref())
+                    } else {
+                        String::new()
+                    },
+                },
+            )
+        });
+        let count = proc_macro2::Literal::usize_unsuffixed(s.fields.len());
+        let members_name = static_name(&s.path, "MEMBERS");
+        let schema_name = static_name(&s.path, "SCHEMA");
+        let doc = format!(" `{}`", s.path.name);
+        // An operation input is used through its members, unless it is also nested somewhere.
+        let nested = !top || krate.operations.iter().any(|op| op.output == s.path) || {
+            let mut targets = Vec::new();
+            for other in krate.structures.iter().filter(|o| all.contains(&o.path)) {
+                for f in &other.fields {
+                    collect(&f.ty, &mut targets);
+                }
+            }
+            for other in krate.unions.iter().filter(|o| all.contains(&o.path)) {
+                for ty in other.variants.iter().filter_map(|v| v.ty.as_ref()) {
+                    collect(ty, &mut targets);
+                }
+            }
+            targets.contains(&s.path)
+        };
+        let schema = nested
+            .then(|| quote!(static #schema_name: Schema = Schema::Structure(&#members_name);));
+        statics.push(quote! {
+            #[doc = #doc]
+            static #members_name: [Member; #count] = [#(#members),*];
+            #schema
+        });
+    }
+    for u in &krate.unions {
+        if !all.contains(&u.path) {
+            continue;
+        }
+        let members = u.variants.iter().map(|v| {
+            member_tokens(
+                krate,
+                &MemberSpec {
+                    name: &v.wire,
+                    ty: v.ty.as_ref(),
+                    required: false,
+                    sensitive: v.sensitive,
+                    docs: String::new(),
+                },
+            )
+        });
+        let schema_name = static_name(&u.path, "SCHEMA");
+        let doc = format!(" `{}` (a union)", u.path.name);
+        statics.push(quote! {
+            #[doc = #doc]
+            static #schema_name: Schema = Schema::Union(&[#(#members),*]);
+        });
+    }
+    let operations = krate.operations.iter().map(|op| {
+        let name = &op.name;
+        let command = op.name.to_kebab_case();
+        let docs = help_text(op.docs.as_deref());
+        let input = static_name(&op.input, "MEMBERS");
+        let output = static_name(&op.output, "SCHEMA");
+        let fields = krate
+            .structures
+            .iter()
+            .find(|s| s.path == op.input)
+            .map(|s| s.fields.as_slice())
+            .unwrap_or_default();
+        let flags = fields.iter().map(|f| {
+            let flag = f.wire.to_kebab_case();
+            if RESERVED_FLAGS.contains(&flag.as_str()) {
+                format!("{flag}-value")
+            } else {
+                flag
+            }
+        });
+        quote! {
+            Operation {
+                name: #name,
+                command: #command,
+                docs: #docs,
+                input: &#input,
+                flags: &[#(#flags),*],
+                output: &#output,
+            }
+        }
+    });
+    let arms = krate.operations.iter().enumerate().map(|(index, op)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let method = ident(&op.snake);
+        let module = ident(&op.snake);
+        let input = path_tokens(&op.input, None);
+        let error = ident(&op.error_enum);
+        let fields = krate
+            .structures
+            .iter()
+            .find(|s| s.path == op.input)
+            .map(|s| s.fields.as_slice())
+            .unwrap_or_default();
+        let setters = fields.iter().map(|f| {
+            let field = ident(&f.ident);
+            let set = ident(&format!("set_{}", crate::naming::bare(&f.ident)));
+            // Setters take an `Option`; inputs that are not `@input` may have plain members.
+            if f.optional {
+                quote!(.#set(request.#field))
+            } else {
+                quote!(.#set(Some(request.#field)))
+            }
+        });
+        let request = if fields.is_empty() {
+            quote!(_request)
+        } else {
+            quote!(request)
+        };
+        quote! {
+            #index => {
+                let #request = #input::read_json(&input)
+                    .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
+                let output = client
+                    .#method()
+                    #(#setters)*
+                    .send()
+                    .await
+                    .map_err(|e| match e {
+                        crate::operation::#module::#error::Validation(e) => validation(&e),
+                        other => failure(other.code(), &other),
+                    })?;
+                let mut body = Vec::new();
+                output.write_json(&mut body);
+                serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
+            }
+        }
+    });
+    let count = proc_macro2::Literal::usize_unsuffixed(krate.operations.len());
+    let about = format!(
+        "{} command-line client, generated from its Smithy model. One subcommand per operation.",
+        krate.service.title
+    );
+    let package = &krate.package;
+    quote! {
+        //! The command-line client (cargo feature `cli`): every operation as a subcommand, every
+        //! top-level input member as a flag, help from the model's documentation. Run it with
+        //! `cargo run --features cli --bin <crate> -- <subcommand> --help`.
+
+        use serde_json::Value;
+
+        use crate::runtime::cli::{CallError, Member, Operation, Program, Schema};
+        use crate::runtime::transport::BoxFuture;
+
+        /// Runs the command line of this process; returns the exit status (0: success,
+        /// 252: invalid command line or input, 253: configuration, 254: service error,
+        /// 255: anything else).
+        pub fn main() -> i32 {
+            crate::runtime::cli::main(&PROGRAM)
+        }
+
+        /// Runs a command line (the first argument is the program name), printing to `out` and
+        /// `err`; returns the exit status.
+        pub fn run(
+            args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+            out: &mut dyn std::io::Write,
+            err: &mut dyn std::io::Write,
+        ) -> i32 {
+            crate::runtime::cli::run(&PROGRAM, args, out, err)
+        }
+
+        static PROGRAM: Program = Program {
+            name: #package,
+            about: #about,
+            operations: &OPERATIONS,
+            invoke,
+        };
+
+        static OPERATIONS: [Operation; #count] = [#(#operations),*];
+
+        #(#statics)*
+
+        fn invoke(config: crate::config::Config, index: usize, input: Value) -> BoxFuture<'static, Result<Value, CallError>> {
+            Box::pin(async move {
+                let client = crate::Client::new(config).map_err(|e| CallError::Config(e.to_string()))?;
+                match index {
+                    #(#arms)*
+                    _ => Err(CallError::Other(format!("no operation number {index}"))),
+                }
+            })
+        }
+
+        fn validation(error: &crate::error::ValidationError) -> CallError {
+            CallError::Validation(
+                error
+                    .violations()
+                    .iter()
+                    .map(|v| (v.path().to_string(), v.kind().to_string()))
+                    .collect(),
+            )
+        }
+
+        fn failure(code: Option<&str>, error: &dyn std::fmt::Display) -> CallError {
+            match code {
+                Some(code) => CallError::service(code, &error.to_string()),
+                None => CallError::Other(error.to_string()),
+            }
+        }
+    }
+}
+
+/// `src/bin/<package>.rs`.
+pub fn bin_rs(krate: &Crate) -> TokenStream {
+    let krate_ident = ident(&krate.package.replace('-', "_"));
+    let doc = format!(
+        " `{}`: the {} command-line client. `--help` lists the subcommands.",
+        krate.package, krate.service.title
+    );
+    quote! {
+        #![doc = #doc]
+
+        fn main() {
+            std::process::exit(#krate_ident::cli::main());
+        }
+    }
+}
