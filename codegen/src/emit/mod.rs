@@ -163,7 +163,7 @@ fn cargo_toml(krate: &Crate) -> String {
         ("fastrand", "\"2\""),
         ("hmac", "\"0.13\""),
         ("http", "\"1\""),
-        ("http-body-util", "\"0.1\""),
+        ("http-body", "\"1\""),
         (
             "hyper",
             r#"{ version = "1", features = ["client", "http1"] }"#,

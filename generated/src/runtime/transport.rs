@@ -97,7 +97,7 @@ impl StdError for TransportError {
 pub struct HyperClient {
     client: hyper_util::client::legacy::Client<
         hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-        http_body_util::Full<bytes::Bytes>,
+        FullBody,
     >,
 }
 
@@ -169,32 +169,61 @@ impl HttpClient for HyperClient {
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         Box::pin(async move {
-            use http_body_util::BodyExt as _;
             let (parts, body) = request.into_parts();
-            let request = http::Request::from_parts(
-                parts,
-                http_body_util::Full::new(bytes::Bytes::from(body)),
-            );
+            let request =
+                http::Request::from_parts(parts, FullBody(Some(bytes::Bytes::from(body))));
             let response = self
                 .client
                 .request(request)
                 .await
                 .map_err(classify_client_error)?;
             let (parts, body) = response.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map_err(|e| {
-                    TransportError::new(
-                        TransportErrorKind::Io,
-                        format!("reading the response body failed: {e}"),
-                    )
-                    .with_source(e)
-                })?
-                .to_bytes();
-            Ok(http::Response::from_parts(parts, body.to_vec()))
+            let body = collect(body).await.map_err(|e| {
+                TransportError::new(
+                    TransportErrorKind::Io,
+                    format!("reading the response body failed: {e}"),
+                )
+                .with_source(e)
+            })?;
+            Ok(http::Response::from_parts(parts, body))
         })
     }
+}
+
+/// A request body sent in one piece, its length known up front.
+struct FullBody(Option<bytes::Bytes>);
+
+impl http_body::Body for FullBody {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        let data = self.0.take().filter(|data| !data.is_empty());
+        std::task::Poll::Ready(data.map(|data| Ok(http_body::Frame::data(data))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.as_ref().is_none_or(bytes::Bytes::is_empty)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.0.as_ref().map_or(0, |data| data.len() as u64))
+    }
+}
+
+/// Reads a response body to its end.
+async fn collect(mut body: hyper::body::Incoming) -> Result<Vec<u8>, hyper::Error> {
+    use http_body::Body as _;
+    let mut out = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        if let Ok(data) = frame?.into_data() {
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
 }
 
 fn classify_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
