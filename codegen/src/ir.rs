@@ -27,6 +27,8 @@ pub struct Crate {
     pub skipped_patterns: BTreeSet<String>,
     /// Things the generator chose not to do, each naming its shape.
     pub warnings: Vec<String>,
+    /// The service's endpoint rules (`None`: the model has none; see [`crate::endpoints`]).
+    pub endpoints: Option<crate::endpoints::Endpoints>,
 }
 
 #[derive(Debug, Clone)]
@@ -426,6 +428,7 @@ impl<'m> Builder<'m> {
             patterns: self.patterns,
             skipped_patterns: self.skipped_patterns,
             warnings: self.warnings,
+            endpoints: None,
         })
     }
 

@@ -47,6 +47,7 @@ mod runtime {
     pub(crate) mod datetime;
     pub(crate) mod dfa;
     pub(crate) mod document;
+    pub(crate) mod endpoint_lib;
     pub(crate) mod errors;
     pub(crate) mod json;
     pub(crate) mod orchestrator;

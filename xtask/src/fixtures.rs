@@ -1,7 +1,8 @@
 //! `cargo xtask fixtures`: the fixture models' generated crates must compile cleanly, not just
 //! match their snapshots. They are generated into `target/fixtures/` as one scratch workspace
 //! (its own target directory, so the deps build once), checked with clippy on all targets, and
-//! tested: fixtures with `smithy.test` cases get generated protocol tests.
+//! tested: fixtures with `smithy.test` cases get generated protocol tests, fixtures with
+//! `smithy.rules#endpointTests` their generated endpoint tests.
 
 use codegen::Operations;
 
@@ -15,6 +16,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let scratch = root().join("target/fixtures");
     let mut names = Vec::new();
     let mut tested: Vec<String> = Vec::new();
+    let mut endpoint_tested: Vec<String> = Vec::new();
     let entries =
         std::fs::read_dir(&fixtures_dir).map_err(|e| format!("{}: {e}", fixtures_dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -36,6 +38,10 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
                 .keys()
                 .any(|name| name.starts_with("smithy.test#http"))
         });
+        let has_endpoint_tests = model
+            .shapes
+            .values()
+            .any(|shape| shape.traits.raw.contains_key(codegen::endpoints::TESTS));
         let files = if has_cases {
             let service = model
                 .service(None)
@@ -47,9 +53,12 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             tested.push(suite.package.clone());
             suite.files
         } else {
-            codegen::generate(&model, &Operations::All)
-                .map_err(|e| e.to_string())?
-                .files
+            let generated =
+                codegen::generate(&model, &Operations::All).map_err(|e| e.to_string())?;
+            if has_endpoint_tests {
+                endpoint_tested.push(generated.package.clone());
+            }
+            generated.files
         };
         codegen::write::write(&scratch.join(&name), &files).map_err(|e| e.to_string())?;
         names.push(name);
@@ -66,6 +75,17 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     for package in &tested {
         runs.push(vec!["test", "--quiet", "-p", package, "--test", "protocol"]);
     }
+    for package in &endpoint_tested {
+        runs.push(vec![
+            "test",
+            "--quiet",
+            "-p",
+            package,
+            "--lib",
+            "--",
+            "endpoint::tests::",
+        ]);
+    }
     for cargo_args in &runs {
         let status = cargo_in(&scratch, "target/fixtures-target")
             .args(cargo_args.iter())
@@ -80,7 +100,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings` and their protocol tests: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets -- -D warnings`, their protocol tests and endpoint tests: {}",
         names.len(),
         names.join(", ")
     );

@@ -1,6 +1,6 @@
 //! `cargo xtask`: the project's commands.
 //!
-//! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]`
+//! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR] [--partitions PATH]`
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
 //!   official model (same generated code once documentation is stripped).
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
@@ -16,10 +16,11 @@ use std::process::ExitCode;
 use codegen::Operations;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]
+  cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR] [--partitions PATH]
       Generates the client crate (default: model/rekognition.json, the two face-liveness
       operations, into generated/). --check writes nothing and fails listing stale files.
-      --service picks the service in models that define several.
+      --service picks the service in models that define several. --partitions reads the
+      partitions for endpoint rules from PATH instead of model/partitions.json.
   cargo xtask verify-model [--official PATH]
       Checks that model/rekognition.json generates the same code as the official model
       (default ../shared/models/rekognition.json), documentation aside.
@@ -103,6 +104,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut named = Vec::new();
     let mut all = false;
     let mut service = None;
+    let mut partitions = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -117,6 +119,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             "--operation" => named.push(value("--operation")?),
             "--service" => service = Some(value("--service")?),
             "--all-operations" => all = true,
+            "--partitions" => partitions = Some(user_path(&value("--partitions")?)),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
@@ -127,7 +130,15 @@ fn codegen(args: &[String]) -> Result<(), String> {
         (false, false) => Operations::Named(named),
     };
     let loaded = codegen::model::Model::load(&model).map_err(|e| e.to_string())?;
-    let generated = codegen::generate_service(&loaded, service.as_deref(), &operations)
+    let options = codegen::Options {
+        partitions: match &partitions {
+            Some(path) => {
+                Some(codegen::endpoints::Partitions::load(path).map_err(|e| e.to_string())?)
+            }
+            None => None,
+        },
+    };
+    let generated = codegen::generate_with(&loaded, service.as_deref(), &operations, &options)
         .map_err(|e| e.to_string())?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");

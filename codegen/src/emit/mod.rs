@@ -13,6 +13,7 @@ use quote::quote;
 
 use crate::docs;
 use crate::ir::{Crate, Module, Type, TypePath};
+pub(crate) use validate::byte_string;
 
 /// One generated file: Rust tokens (formatted later) or text written as is.
 pub enum Output {
@@ -32,6 +33,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("datetime", include_str!("../../runtime/datetime.rs")),
     ("dfa", include_str!("../../runtime/dfa.rs")),
     ("document", include_str!("../../runtime/document.rs")),
+    (
+        "endpoint_lib",
+        include_str!("../../runtime/endpoint_lib.rs"),
+    ),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("json", include_str!("../../runtime/json.rs")),
     (
@@ -50,13 +55,13 @@ pub const RUNTIME: &[(&str, &str)] = &[
 const FEATURE_GATED: &[(&str, &str)] = &[("aws_credentials", "aws-credential-types")];
 
 /// Every file of the crate, keyed by path relative to the crate root.
-pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
+pub fn emit(krate: &Crate) -> crate::Result<BTreeMap<String, Output>> {
     let mut files = BTreeMap::new();
     let runtime: Vec<&str> = RUNTIME
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
-        .filter(|name| *name != "dfa" || krate.patterns.iter().any(|p| p.compiled.is_some()))
+        // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .collect();
     files.insert("Cargo.toml".to_string(), Output::Text(cargo_toml(krate)));
@@ -95,6 +100,12 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
             Output::Rust(operation::operation_module(krate, op)),
         );
     }
+    if let Some(endpoints) = &krate.endpoints {
+        files.insert(
+            "src/endpoint.rs".to_string(),
+            Output::Rust(crate::endpoints::endpoint_rs(endpoints)?),
+        );
+    }
     files.insert(
         "src/protocol.rs".to_string(),
         Output::Rust(protocol::protocol_rs(krate)),
@@ -111,7 +122,7 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
             );
         }
     }
-    files
+    Ok(files)
 }
 
 /// A runtime source without its trailing `#[cfg(test)] mod tests`: those tests run in `codegen`,
@@ -231,10 +242,16 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         let name = ident(name);
         quote!(#gate pub(crate) mod #name;)
     });
+    let endpoint_mod = krate.endpoints.is_some().then(|| {
+        quote!(
+            pub mod endpoint;
+        )
+    });
     quote! {
         #(#intro)*
 
         pub mod client;
+        #endpoint_mod
         pub mod error;
         pub mod operation;
         pub mod types;

@@ -431,7 +431,7 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
 
 /// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large
 /// automaton tables stay readable blocks instead of one enormous line.
-fn byte_string(bytes: &[u8]) -> TokenStream {
+pub(crate) fn byte_string(bytes: &[u8]) -> TokenStream {
     let mut text = String::from("b\"");
     for (i, chunk) in bytes.chunks(32).enumerate() {
         if i > 0 {

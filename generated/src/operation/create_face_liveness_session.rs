@@ -257,7 +257,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
         let request = serialize_request(&input);
         let response = self
             .handle
-            .invoke(request, RETRYABLE_ERRORS, None)
+            .invoke(request, RETRYABLE_ERRORS, None, None)
             .await
             .map_err(|e| match e {
                 crate::runtime::orchestrator::DispatchError::Credentials(e) => {
