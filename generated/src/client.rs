@@ -10,7 +10,9 @@ const SERVICE: ServiceInfo = ServiceInfo {
     signing_name: "rekognition",
     endpoint_prefix: "rekognition",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-    resolve_endpoint: None,
+    resolve_endpoint: Some(|config| crate::endpoint::resolve(
+        &crate::endpoint::Params::from_config(config),
+    )),
 };
 
 /// A client for Amazon Rekognition. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.
