@@ -24,6 +24,7 @@ pub const TESTS: &str = "smithy.rules#endpointTests";
 const STATIC_CONTEXT: &str = "smithy.rules#staticContextParams";
 const CONTEXT: &str = "smithy.rules#contextParam";
 const OPERATION_CONTEXT: &str = "smithy.rules#operationContextParams";
+const CLIENT_CONTEXT: &str = "smithy.rules#clientContextParams";
 
 /// The partitions file shipped with the generator (`model/partitions.json`).
 const BUNDLED_PARTITIONS: &str = include_str!("../../model/partitions.json");
@@ -162,6 +163,8 @@ pub struct Param {
     pub default: Option<Value>,
     pub required: bool,
     pub docs: Option<String>,
+    /// Declared in `smithy.rules#clientContextParams`: set through the client's configuration.
+    pub client_context: bool,
 }
 
 impl Param {
@@ -342,6 +345,7 @@ impl Parser<'_> {
                     .get("documentation")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                client_context: false,
             });
         }
         let mut fields: Vec<&str> = params.iter().map(|p| p.field.as_str()).collect();
@@ -638,12 +642,37 @@ pub fn build(model: &Model, krate: &Crate, partitions: &Partitions) -> Result<Op
         krate.service.id.as_str()
     );
     parser.obj(rule_set, &base)?;
-    let params = parser.params(
+    let mut params = parser.params(
         rule_set
             .get("parameters")
             .ok_or_else(|| parser.err(&format!("{base}.parameters"), "expected an object"))?,
         &format!("{base}.parameters"),
     )?;
+    if let Some(client) = service.traits.raw.get(CLIENT_CONTEXT) {
+        let at = format!(
+            "$.shapes[{:?}].traits[{CLIENT_CONTEXT:?}]",
+            krate.service.id.as_str()
+        );
+        for (name, declared) in parser.obj(client, &at)? {
+            let here = format!("{at}.{name}");
+            let ty = parser.str(declared, "type", &here)?.to_ascii_lowercase();
+            let param = params
+                .iter_mut()
+                .find(|p| &p.name == name)
+                .ok_or_else(|| parser.err(&here, "not a parameter of the endpoint rule set"))?;
+            let fits = matches!(
+                (ty.as_str(), param.ty),
+                ("string", ParamType::String) | ("boolean", ParamType::Boolean)
+            );
+            if !fits || param.built_in.is_some() {
+                return Err(parser.err(
+                    &here,
+                    "a client context parameter is a string or boolean rule-set parameter of the same type, without a built-in",
+                ));
+            }
+            param.client_context = true;
+        }
+    }
     let rules = parser.rules(
         rule_set.get("rules").unwrap_or(&Value::Null),
         &format!("{base}.rules"),
@@ -1684,6 +1713,12 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
         if let Some(b) = &p.built_in {
             lines[0].push_str(&format!(" (built-in `{b}`)"));
         }
+        if p.client_context {
+            lines[0].push_str(&format!(
+                " (client context parameter: `Config::builder().client_context_param({:?}, ..)`)",
+                p.name
+            ));
+        }
         if let Some(d) = &p.default {
             lines[0].push_str(&format!(", default `{d}`"));
         }
@@ -1751,6 +1786,23 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
         .iter()
         .filter_map(|p| {
             let field = ident(&p.field);
+            if p.client_context {
+                let name = &p.name;
+                let (variant, value) = match p.ty {
+                    ParamType::Boolean => (quote!(Bool), quote!(*value)),
+                    _ => (quote!(String), quote!(value.clone())),
+                };
+                let (some, none) = match &p.default {
+                    None => (quote!(Some(#value)), quote!(None)),
+                    Some(d) => (value, literal_value(d)),
+                };
+                return Some(quote! {
+                    #field: match config.client_context_params.get(#name) {
+                        Some(ClientContextParam::#variant(value)) => #some,
+                        _ => #none,
+                    },
+                });
+            }
             let source = match p.built_in.as_deref()? {
                 "AWS::Region" => (quote!(config.region.clone()), true),
                 "SDK::Endpoint" => (quote!(config.endpoint_url.clone()), true),
@@ -1817,12 +1869,18 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
         )
     });
     let tests = tests_module(e)?;
+    let client_context_use = e.params.iter().any(|p| p.client_context).then(|| {
+        quote!(
+            use crate::config::ClientContextParam;
+        )
+    });
     let params_docs = " The rule set's parameters. Built-ins are filled in from the client's configuration; operations set the parameters their input binds.";
     Ok(quote! {
         //! Endpoint resolution, compiled from the service's endpoint rule set: [`resolve`] maps
         //! [`Params`] to an [`Endpoint`] or a [`ResolveError`] carrying the rule set's message.
 
         #lib_use
+        #client_context_use
         #partition_use
         #document_use
         #map_use
@@ -2279,6 +2337,43 @@ mod tests {
             code.ends_with("Err (ResolveError :: new (\"none\"))"),
             "{code}"
         );
+    }
+
+    #[test]
+    fn client_context_params_must_be_rule_set_parameters_of_their_type() {
+        let model_json = |client: Value| {
+            serde_json::json!({"smithy": "2.0", "shapes": {
+                "a#S": {"type": "service", "version": "1", "traits": {
+                    "aws.protocols#awsJson1_0": {},
+                    "smithy.rules#clientContextParams": client,
+                    "smithy.rules#endpointRuleSet": {"version": "1.0",
+                        "parameters": {"Stage": {"type": "string"}},
+                        "rules": [{"type": "error", "conditions": [], "error": "x"}]}}}}})
+        };
+        let build = |client: Value| -> Result<Option<Endpoints>> {
+            let dir = std::env::temp_dir().join(format!("ccp-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("m.json");
+            std::fs::write(&path, model_json(client).to_string()).unwrap();
+            let model = Model::load(&path)?;
+            let krate = crate::build_ir(&model, None, &crate::Operations::All)?;
+            build(&model, &krate, &Partitions::bundled()?)
+        };
+        let e = build(serde_json::json!({"Stage": {"type": "string"}}))
+            .unwrap()
+            .unwrap();
+        assert!(e.params[0].client_context);
+        let err = build(serde_json::json!({"Stage": {"type": "boolean"}}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("smithy.rules#clientContextParams") && err.contains("Stage"),
+            "{err}"
+        );
+        let err = build(serde_json::json!({"Other": {"type": "string"}}))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a parameter"), "{err}");
     }
 
     #[test]

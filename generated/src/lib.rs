@@ -23,7 +23,9 @@ pub mod primitives {
 
 /// Client configuration, credentials and the HTTP transport.
 pub mod config {
-    pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
+    pub use crate::runtime::config::{
+        ClientContextParam, Config, ConfigBuilder, ConfigError, TimeSource,
+    };
     pub use crate::runtime::credentials::{
         Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain,
         ProvideCredentials,

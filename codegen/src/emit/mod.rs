@@ -269,7 +269,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
 
         /// Client configuration, credentials and the HTTP transport.
         pub mod config {
-            pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
+            pub use crate::runtime::config::{ClientContextParam, Config, ConfigBuilder, ConfigError, TimeSource};
             pub use crate::runtime::credentials::{
                 Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain, ProvideCredentials,
             };

@@ -3,6 +3,7 @@
 //! Client configuration: region, credentials, endpoint, retries, timeouts, validation, user
 //! agent and the HTTP client.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -35,6 +36,33 @@ pub struct Config {
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) account_id_endpoint_mode: Option<String>,
+    pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
+}
+
+/// A value for one of the service's client context parameters
+/// (`smithy.rules#clientContextParams`): settings its endpoint rules read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientContextParam {
+    String(String),
+    Bool(bool),
+}
+
+impl From<&str> for ClientContextParam {
+    fn from(value: &str) -> Self {
+        ClientContextParam::String(value.to_string())
+    }
+}
+
+impl From<String> for ClientContextParam {
+    fn from(value: String) -> Self {
+        ClientContextParam::String(value)
+    }
+}
+
+impl From<bool> for ClientContextParam {
+    fn from(value: bool) -> Self {
+        ClientContextParam::Bool(value)
+    }
 }
 
 /// What endpoint resolution reads from the configuration (the rule set's built-ins).
@@ -45,6 +73,7 @@ pub(crate) struct EndpointConfig {
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) account_id_endpoint_mode: Option<String>,
+    pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
 }
 
 impl fmt::Debug for Config {
@@ -61,6 +90,7 @@ impl fmt::Debug for Config {
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field("client_context_params", &self.client_context_params)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +113,7 @@ impl Default for Config {
             use_fips: false,
             use_dual_stack: false,
             account_id_endpoint_mode: None,
+            client_context_params: BTreeMap::new(),
         }
     }
 }
@@ -161,6 +192,11 @@ impl Config {
         self.account_id_endpoint_mode.as_deref()
     }
 
+    /// A client context parameter's value, if set.
+    pub fn client_context_param(&self, name: &str) -> Option<&ClientContextParam> {
+        self.client_context_params.get(name)
+    }
+
     /// The built-in values of endpoint rule sets.
     pub(crate) fn endpoint_config(&self) -> EndpointConfig {
         EndpointConfig {
@@ -169,6 +205,7 @@ impl Config {
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
             account_id_endpoint_mode: self.account_id_endpoint_mode.clone(),
+            client_context_params: self.client_context_params.clone(),
         }
     }
 
@@ -238,6 +275,20 @@ impl ConfigBuilder {
     /// `AWS::Auth::AccountIdEndpointMode`; default: the rule set's default).
     pub fn account_id_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
         self.config.account_id_endpoint_mode = Some(mode.into());
+        self
+    }
+
+    /// Sets one of the service's client context parameters by its rule-set name (the
+    /// generated `endpoint::Params` lists them). A value of the other type than the parameter
+    /// declares is ignored, as is a name the service does not declare.
+    pub fn client_context_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<ClientContextParam>,
+    ) -> Self {
+        self.config
+            .client_context_params
+            .insert(name.into(), value.into());
         self
     }
 
