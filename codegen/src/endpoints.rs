@@ -894,6 +894,18 @@ enum Part {
     },
 }
 
+/// What to test `is_some` / `is_none` on: an optional parameter's field itself rather than
+/// its `as_deref()` view.
+fn presence(tokens: &TokenStream) -> TokenStream {
+    let text = tokens.to_string();
+    match text.strip_suffix(" . as_deref ()") {
+        Some(place) if text.starts_with("params . ") => {
+            place.parse().unwrap_or_else(|_| tokens.clone())
+        }
+        _ => tokens.clone(),
+    }
+}
+
 struct Compiler<'a> {
     params: &'a [Param],
     temps: usize,
@@ -1051,7 +1063,7 @@ impl Compiler<'_> {
                         self.bind(val, Some(n), parts, scope, false);
                     }
                     None => {
-                        let tokens = val.tokens;
+                        let tokens = presence(&val.tokens);
                         parts.push(Part::Test(quote!(#tokens.is_some())));
                     }
                 }
@@ -1111,7 +1123,7 @@ impl Compiler<'_> {
                 );
             }
             (None, true, _) => {
-                let tokens = val.tokens;
+                let tokens = presence(&val.tokens);
                 parts.push(Part::Test(quote!(#tokens.is_some())));
             }
             (None, false, _) => {}
@@ -1254,7 +1266,7 @@ impl Compiler<'_> {
             "isSet" => {
                 arity(1)?;
                 let v = self.expr(&args[0], scope, parts, path)?;
-                let t = v.tokens;
+                let t = presence(&v.tokens);
                 Ok(if v.optional {
                     val(quote!(#t.is_some()), Ty::Bool, false)
                 } else {
@@ -1269,7 +1281,7 @@ impl Compiler<'_> {
                 let v = match &args[0] {
                     Expr::Fn { name, args, path } if name == "isSet" && args.len() == 1 => {
                         let v = self.expr(&args[0], scope, &mut inner, path)?;
-                        let t = v.tokens;
+                        let t = presence(&v.tokens);
                         if v.optional {
                             val(quote!(#t.is_none()), Ty::Bool, false)
                         } else {
@@ -1477,6 +1489,7 @@ impl Compiler<'_> {
                     if used.get() {
                         quote!(let Some(#name) = #expr)
                     } else {
+                        let expr = presence(&expr);
                         quote!(#expr.is_some())
                     }
                 }

@@ -106,7 +106,7 @@ pub fn resolve(params: &Params) -> Result<Endpoint, ResolveError> {
         }
         return Ok(Endpoint::new(endpoint));
     }
-    if params.region.as_deref().is_none() {
+    if params.region.is_none() {
         return Err(ResolveError::new("Invalid Configuration: Missing Region"));
     }
     if let Some(region) = params.region.as_deref()
