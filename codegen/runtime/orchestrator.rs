@@ -3,7 +3,7 @@
 //! validates and serializes before, and parses after.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use super::config::{Config, ConfigError, EndpointConfig, TimeSource};
@@ -146,6 +146,10 @@ pub(crate) struct Handle {
     target: Target,
     /// The rule set's built-ins, for operations whose input sets endpoint parameters.
     endpoint_config: EndpointConfig,
+    /// The endpoint `target` was built from: an operation resolving to the same one reuses it.
+    endpoint: Endpoint,
+    /// Per operation whose endpoint parameters are constants: its resolution, done once.
+    endpoint_cache: Mutex<Vec<(&'static str, Result<Endpoint, ResolveError>)>>,
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
@@ -195,6 +199,7 @@ impl Handle {
             )),
         };
         let target = Target::new(&endpoint).map_err(ConfigError)?;
+        // (`endpoint` is kept: operations that resolve to it reuse `target`.)
         let http = match config.http_client {
             Some(http) => http,
             None => Arc::new(
@@ -216,6 +221,8 @@ impl Handle {
             region,
             target,
             endpoint_config,
+            endpoint,
+            endpoint_cache: Mutex::new(Vec::new()),
             credentials,
             http,
             signer: Signer::default(),
@@ -239,6 +246,25 @@ impl Handle {
         &self.endpoint_config
     }
 
+    /// The endpoint of an operation whose endpoint parameters do not depend on its input:
+    /// `resolve` runs on the first call only, per client.
+    pub(crate) fn cached_endpoint(
+        &self,
+        operation: &'static str,
+        resolve: impl FnOnce(&EndpointConfig) -> Result<Endpoint, ResolveError>,
+    ) -> Result<Endpoint, ResolveError> {
+        let mut cache = self
+            .endpoint_cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, resolved)) = cache.iter().find(|(op, _)| *op == operation) {
+            return resolved.clone();
+        }
+        let resolved = resolve(&self.endpoint_config);
+        cache.push((operation, resolved.clone()));
+        resolved
+    }
+
     fn now(&self) -> SystemTime {
         self.time_source
             .as_ref()
@@ -260,6 +286,7 @@ impl Handle {
         let own;
         let target = match endpoint {
             None => &self.target,
+            Some(Ok(endpoint)) if endpoint == self.endpoint => &self.target,
             Some(resolved) => {
                 own = resolved
                     .map_err(|e| e.to_string())
@@ -604,6 +631,23 @@ mod tests {
         );
         let err = Handle::new(RULES, base().region("x-a-1").build()).unwrap_err();
         assert!(err.to_string().contains("sigv4a"), "{err}");
+    }
+
+    #[test]
+    fn constant_operation_endpoints_are_resolved_once_per_client() {
+        let h = Handle::new(RULES, base().build()).expect("valid");
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        for _ in 0..3 {
+            let endpoint = h.cached_endpoint("Op", |config| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(Endpoint::new(format!(
+                    "https://op.{}.example",
+                    config.region.as_deref().unwrap_or_default()
+                )))
+            });
+            assert_eq!(endpoint.expect("ok").url, "https://op.eu-west-1.example");
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1);
     }
 
     #[tokio::test]

@@ -416,15 +416,28 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                     }
                 }
             });
-            (
+            let constant = bindings
+                .iter()
+                .all(|b| matches!(b, crate::endpoints::Binding::Static { .. }));
+            let op_name = &op.name;
+            let code = if constant {
                 quote! {
-                    // This operation's input sets endpoint parameters: resolve for this call.
+                    // This operation sets constant endpoint parameters: resolved once per client.
+                    let endpoint = self.handle.cached_endpoint(#op_name, |config| {
+                        let mut params = crate::endpoint::Params::from_config(config);
+                        #(#sets)*
+                        crate::endpoint::resolve(&params)
+                    });
+                }
+            } else {
+                quote! {
+                    // This operation's input sets endpoint parameters: resolved for each call.
                     let mut params = crate::endpoint::Params::from_config(self.handle.endpoint_config());
                     #(#sets)*
                     let endpoint = crate::endpoint::resolve(&params);
-                },
-                quote!(Some(endpoint)),
-            )
+                }
+            };
+            (code, quote!(Some(endpoint)))
         }
         _ => (TokenStream::new(), quote!(None)),
     };

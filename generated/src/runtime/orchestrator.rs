@@ -5,7 +5,7 @@
 //! validates and serializes before, and parses after.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use super::config::{Config, ConfigError, EndpointConfig, TimeSource};
@@ -148,6 +148,10 @@ pub(crate) struct Handle {
     target: Target,
     /// The rule set's built-ins, for operations whose input sets endpoint parameters.
     endpoint_config: EndpointConfig,
+    /// The endpoint `target` was built from: an operation resolving to the same one reuses it.
+    endpoint: Endpoint,
+    /// Per operation whose endpoint parameters are constants: its resolution, done once.
+    endpoint_cache: Mutex<Vec<(&'static str, Result<Endpoint, ResolveError>)>>,
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
@@ -197,6 +201,7 @@ impl Handle {
             )),
         };
         let target = Target::new(&endpoint).map_err(ConfigError)?;
+        // (`endpoint` is kept: operations that resolve to it reuse `target`.)
         let http = match config.http_client {
             Some(http) => http,
             None => Arc::new(
@@ -218,6 +223,8 @@ impl Handle {
             region,
             target,
             endpoint_config,
+            endpoint,
+            endpoint_cache: Mutex::new(Vec::new()),
             credentials,
             http,
             signer: Signer::default(),
@@ -241,6 +248,25 @@ impl Handle {
         &self.endpoint_config
     }
 
+    /// The endpoint of an operation whose endpoint parameters do not depend on its input:
+    /// `resolve` runs on the first call only, per client.
+    pub(crate) fn cached_endpoint(
+        &self,
+        operation: &'static str,
+        resolve: impl FnOnce(&EndpointConfig) -> Result<Endpoint, ResolveError>,
+    ) -> Result<Endpoint, ResolveError> {
+        let mut cache = self
+            .endpoint_cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, resolved)) = cache.iter().find(|(op, _)| *op == operation) {
+            return resolved.clone();
+        }
+        let resolved = resolve(&self.endpoint_config);
+        cache.push((operation, resolved.clone()));
+        resolved
+    }
+
     fn now(&self) -> SystemTime {
         self.time_source
             .as_ref()
@@ -262,6 +288,7 @@ impl Handle {
         let own;
         let target = match endpoint {
             None => &self.target,
+            Some(Ok(endpoint)) if endpoint == self.endpoint => &self.target,
             Some(resolved) => {
                 own = resolved
                     .map_err(|e| e.to_string())
