@@ -2123,12 +2123,16 @@ fn tests_module(e: &Endpoints) -> Result<TokenStream> {
             use std::collections::BTreeMap;
         )
     });
-    let doc_use = uses_document.then(|| {
-        quote!(
+    let uses_number = cases.iter().any(|c| c.to_string().contains("Number ::"));
+    let doc_use = match (uses_document, uses_number) {
+        (false, _) => TokenStream::new(),
+        (true, false) => quote!(
+            use crate::primitives::Document;
+        ),
+        (true, true) => quote!(
             use crate::primitives::{Document, Number};
-        )
-    });
-    let allow_number = uses_document.then(|| quote!(#[allow(unused_imports)]));
+        ),
+    };
     Ok(quote! {
         /// The rule set's own test cases (`smithy.rules#endpointTests`). Cases that give
         /// `operationInputs` are tested through their `params` only.
@@ -2136,7 +2140,6 @@ fn tests_module(e: &Endpoints) -> Result<TokenStream> {
         mod tests {
             use super::*;
             #map_use
-            #allow_number
             #doc_use
 
             #(#cases)*
