@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR] [--partitions PATH]`
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
-//!   official model (same generated code once documentation is stripped).
+//!   official model (same generated code once documentation is stripped, the endpoint module
+//!   aside; our endpoint rule set passes the official model's endpoint tests).
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
 //!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile.
 
@@ -23,7 +24,9 @@ const USAGE: &str = "usage:
       partitions for endpoint rules from PATH instead of model/partitions.json.
   cargo xtask verify-model [--official PATH]
       Checks that model/rekognition.json generates the same code as the official model
-      (default ../shared/models/rekognition.json), documentation aside.
+      (default ../shared/models/rekognition.json), documentation and src/endpoint.rs aside,
+      and that our endpoint rule set passes every official endpoint test case (a scratch
+      crate in target/verify-model/).
   cargo xtask fixtures
       Generates every tests/fixtures/*.json model into target/fixtures/ and runs
       `cargo clippy --all-targets -- -D warnings` on the crates.
