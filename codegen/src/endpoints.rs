@@ -1157,14 +1157,18 @@ impl Compiler<'_> {
                 })
             }
             Expr::String(parts_) => {
-                let tokens = self.template(parts_, scope, path)?;
+                // One piece (a literal or a reference) is already a `&str`; more are joined.
+                let tokens = self.template_as(parts_, scope, path, true)?;
                 Ok(Val {
-                    tokens: quote!(#tokens.as_str()),
+                    tokens: if parts_.len() == 1 {
+                        tokens
+                    } else {
+                        quote!(#tokens.as_str())
+                    },
                     ty: Ty::Str,
                     optional: false,
                     owned: false,
-                }
-                .simplify_literal(parts_))
+                })
             }
             Expr::Array(_) => Err(gen_err(
                 path,
@@ -1608,17 +1612,6 @@ impl Val {
         Val {
             owned: true,
             ..self
-        }
-    }
-
-    /// A string literal is used as `"text"`, not as a built `String`.
-    fn simplify_literal(self, parts: &[TemplatePart]) -> Val {
-        match parts {
-            [TemplatePart::Text(t)] => Val {
-                tokens: quote!(#t),
-                ..self
-            },
-            _ => self,
         }
     }
 }
