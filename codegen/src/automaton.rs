@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 /// exactly that code.
 #[path = "../runtime/dfa.rs"]
 #[allow(dead_code)]
-mod runtime;
+pub(crate) mod runtime;
 
 /// Code points, as inclusive ranges.
 type Ranges = Vec<(u32, u32)>;

@@ -29,6 +29,8 @@ pub struct Crate {
     pub warnings: Vec<String>,
     /// Operations left out of the selection, with why.
     pub unsupported: Vec<crate::select::Unsupported>,
+    /// The service's endpoint rules (`None`: the model has none; see [`crate::endpoints`]).
+    pub endpoints: Option<crate::endpoints::Endpoints>,
 }
 
 #[derive(Debug, Clone)]
@@ -496,6 +498,7 @@ impl<'m> Builder<'m> {
             skipped_patterns: self.skipped_patterns,
             warnings: self.warnings,
             unsupported: self.selection.unsupported.clone(),
+            endpoints: None,
         })
     }
 

@@ -8,9 +8,11 @@ pub mod automaton;
 pub mod conformance;
 pub mod docs;
 pub mod emit;
+pub mod endpoints;
 pub mod error;
 pub mod format;
 pub mod ir;
+pub mod jmespath;
 pub mod model;
 pub mod naming;
 pub mod select;
@@ -56,8 +58,30 @@ pub fn generate_service(
     service: Option<&str>,
     operations: &Operations,
 ) -> Result<Generated> {
-    let krate = build_ir(model, service, operations)?;
-    let files = format::format(emit::emit(&krate))?;
+    generate_with(model, service, operations, &Options::default())
+}
+
+/// Settings beyond the model and the operations.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The partitions file `aws.partition` reads (default: the bundled `model/partitions.json`).
+    pub partitions: Option<endpoints::Partitions>,
+}
+
+/// [`generate_service`] with [`Options`].
+pub fn generate_with(
+    model: &model::Model,
+    service: Option<&str>,
+    operations: &Operations,
+    options: &Options,
+) -> Result<Generated> {
+    let mut krate = build_ir(model, service, operations)?;
+    let partitions = match &options.partitions {
+        Some(p) => p.clone(),
+        None => endpoints::Partitions::bundled()?,
+    };
+    krate.endpoints = endpoints::build(model, &krate, &partitions)?;
+    let files = format::format(emit::emit(&krate)?)?;
     let compiled = krate
         .patterns
         .iter()
@@ -108,7 +132,10 @@ mod runtime {
     pub mod config;
     pub mod credentials;
     pub mod datetime;
+    /// The automaton compiler's copy (one module per file).
+    pub(crate) use crate::automaton::runtime as dfa;
     pub mod document;
+    pub mod endpoint_lib;
     pub mod errors;
     pub mod idempotency;
     pub mod json;

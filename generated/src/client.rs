@@ -10,6 +10,9 @@ const SERVICE: ServiceInfo = ServiceInfo {
     signing_name: "rekognition",
     endpoint_prefix: "rekognition",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+    resolve_endpoint: Some(|config| crate::endpoint::resolve(
+        &crate::endpoint::Params::from_config(config),
+    )),
 };
 
 /// A client for Amazon Rekognition. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.
@@ -20,7 +23,8 @@ pub struct Client {
 
 impl Client {
     /// A client with this configuration. Fails when it has no region or credentials
-    /// provider, or an invalid endpoint URL.
+    /// provider, an invalid endpoint URL, or when the service's endpoint rules give an
+    /// error for it (such as FIPS with a custom endpoint).
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         Ok(Client {
             handle: Arc::new(Handle::new(SERVICE, config)?),

@@ -7,6 +7,7 @@
 //! Amazon Rekognition provides image and video analysis. This model covers only the Face Liveness operations, which check whether the person in front of a camera is physically present: one call starts a liveness session and another retrieves its results.
 
 pub mod client;
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod types;
@@ -25,7 +26,9 @@ pub mod primitives {
 
 /// Client configuration, credentials and the HTTP transport.
 pub mod config {
-    pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
+    pub use crate::runtime::config::{
+        ClientContextParam, Config, ConfigBuilder, ConfigError, TimeSource,
+    };
     pub use crate::runtime::credentials::{
         Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain,
         ProvideCredentials,
@@ -52,6 +55,7 @@ mod runtime {
     pub(crate) mod datetime;
     pub(crate) mod dfa;
     pub(crate) mod document;
+    pub(crate) mod endpoint_lib;
     pub(crate) mod errors;
     pub(crate) mod json;
     pub(crate) mod orchestrator;

@@ -493,6 +493,97 @@ fn missing_region_or_credentials_are_clear_errors() {
     );
 }
 
+/// Each request's URI and `Authorization` header.
+type Seen = Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A client without an endpoint override, answering every request in memory.
+fn resolved_client(adjust: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> (Client, Seen) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let transport = rekognition::config::InMemory::new(move |request| {
+        let auth = request.headers()["authorization"]
+            .to_str()
+            .unwrap_or_default()
+            .to_string();
+        log.lock()
+            .expect("lock")
+            .push((request.uri().to_string(), auth));
+        Ok(http::Response::new(br#"{"SessionId":"s"}"#.to_vec()))
+    });
+    let config = Config::builder()
+        .credentials(Credentials::new(support::ACCESS_KEY, support::SECRET, None))
+        .http_client(transport);
+    let client = Client::new(adjust(config).build()).expect("valid config");
+    (client, seen)
+}
+
+#[tokio::test]
+async fn endpoints_come_from_the_rule_set_and_the_config() {
+    for (region, fips, dual_stack, url) in [
+        (
+            "eu-west-1",
+            false,
+            false,
+            "https://rekognition.eu-west-1.amazonaws.com/",
+        ),
+        (
+            "us-gov-west-1",
+            true,
+            false,
+            "https://rekognition-fips.us-gov-west-1.amazonaws.com/",
+        ),
+        (
+            "cn-north-1",
+            false,
+            true,
+            "https://rekognition.cn-north-1.api.amazonwebservices.com.cn/",
+        ),
+    ] {
+        let (client, seen) =
+            resolved_client(|c| c.region(region).use_fips(fips).use_dual_stack(dual_stack));
+        client
+            .create_face_liveness_session()
+            .send()
+            .await
+            .expect("created");
+        let seen = seen.lock().expect("lock");
+        assert_eq!(seen[0].0, url);
+        assert!(
+            seen[0]
+                .1
+                .contains(&format!("/{region}/rekognition/aws4_request")),
+            "{}",
+            seen[0].1
+        );
+    }
+}
+
+#[test]
+fn rule_set_errors_are_configuration_errors() {
+    let err = Client::new(config("https://example.com").use_fips(true).build()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "endpoint resolution failed: Invalid Configuration: FIPS and custom endpoint are not supported"
+    );
+    let err = Client::new(config("https://example.com").use_dual_stack(true).build()).unwrap_err();
+    assert!(
+        err.to_string().contains("Dualstack and custom endpoint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_resolver_is_public() {
+    use rekognition::endpoint::{Params, resolve};
+    let endpoint = resolve(&Params::builder().region("eusc-de-east-1").build()).expect("endpoint");
+    assert_eq!(
+        endpoint.url,
+        "https://rekognition.eusc-de-east-1.amazonaws.eu"
+    );
+    let err = resolve(&Params::default()).unwrap_err();
+    assert_eq!(err.message(), "Invalid Configuration: Missing Region");
+}
+
 #[test]
 fn secrets_never_appear_in_debug_output() {
     let config = config("http://127.0.0.1:1")

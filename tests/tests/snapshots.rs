@@ -105,6 +105,11 @@ fn fixture_errors_client_server_service_level_and_lowercase_message() {
 }
 
 #[test]
+fn fixture_endpoint_rules_functions_bindings_and_tests() {
+    snapshot_fixture("endpoints");
+}
+
+#[test]
 fn fixture_name_collisions_with_std_types_and_keywords() {
     snapshot_fixture("collisions");
 }

@@ -1,10 +1,11 @@
 //! `cargo xtask fixtures`: the fixture models' generated crates must compile cleanly, not just
 //! match their snapshots. They are generated into `target/fixtures/` as one scratch workspace
 //! (its own target directory, so the deps build once), checked with clippy on all targets, and
-//! tested: fixtures with `smithy.test` cases get generated protocol tests, and a fixture with a
-//! directory `tests/fixture-tests/<name>/` gets a test crate `<name>-tests` beside it whose
-//! integration tests are those files, run against the generated crate (behaviour tests with a
-//! loopback server: paginators, waiters, idempotency tokens).
+//! tested: fixtures with `smithy.test` cases get generated protocol tests, fixtures with
+//! `smithy.rules#endpointTests` their generated endpoint tests, and a fixture with a directory
+//! `tests/fixture-tests/<name>/` gets a test crate `<name>-tests` beside it whose integration
+//! tests are those files, run against the generated crate (behaviour tests with a loopback
+//! server: paginators, waiters, idempotency tokens).
 
 use codegen::Operations;
 
@@ -19,6 +20,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let mut names = Vec::new();
     let mut tested: Vec<String> = Vec::new();
     let mut tested_crates: Vec<String> = Vec::new();
+    let mut endpoint_tested: Vec<String> = Vec::new();
     let entries =
         std::fs::read_dir(&fixtures_dir).map_err(|e| format!("{}: {e}", fixtures_dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -40,6 +42,10 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
                 .keys()
                 .any(|name| name.starts_with("smithy.test#http"))
         });
+        let has_endpoint_tests = model
+            .shapes
+            .values()
+            .any(|shape| shape.traits.raw.contains_key(codegen::endpoints::TESTS));
         let files = if has_cases {
             let service = model
                 .service(None)
@@ -51,9 +57,12 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             tested.push(suite.package.clone());
             suite.files
         } else {
-            codegen::generate(&model, &Operations::All)
-                .map_err(|e| e.to_string())?
-                .files
+            let generated =
+                codegen::generate(&model, &Operations::All).map_err(|e| e.to_string())?;
+            if has_endpoint_tests {
+                endpoint_tested.push(generated.package.clone());
+            }
+            generated.files
         };
         codegen::write::write(&scratch.join(&name), &files).map_err(|e| e.to_string())?;
         let behaviour = root().join("tests/fixture-tests").join(&name);
@@ -82,6 +91,17 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     for package in &tested_crates {
         runs.push(vec!["test", "--quiet", "-p", package]);
     }
+    for package in &endpoint_tested {
+        runs.push(vec![
+            "test",
+            "--quiet",
+            "-p",
+            package,
+            "--lib",
+            "--",
+            "endpoint::tests::",
+        ]);
+    }
     for cargo_args in &runs {
         let status = cargo_in(&scratch, "target/fixtures-target")
             .args(cargo_args.iter())
@@ -96,7 +116,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate, pass `cargo clippy --all-targets --features cli -- -D warnings`, their protocol tests and their behaviour tests: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets --features cli -- -D warnings`, their protocol tests, endpoint tests and behaviour tests: {}",
         names.len(),
         names.join(", ")
     );

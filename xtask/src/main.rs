@@ -1,8 +1,9 @@
 //! `cargo xtask`: the project's commands.
 //!
-//! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]`
+//! - `cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR] [--partitions PATH]`
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
-//!   official model (same generated code once documentation is stripped).
+//!   official model (same generated code once documentation is stripped, the endpoint module
+//!   aside; our endpoint rule set passes the official model's endpoint tests).
 //! - `cargo xtask corpus [DIR]`: every operation of every model in DIR generated, linted and
 //!   tested; one table row per model.
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
@@ -20,13 +21,16 @@ use std::process::ExitCode;
 use codegen::Operations;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR]
+  cargo xtask codegen [--check] [--model PATH] [--service ID] [--operation NAME]... [--all-operations] [--out DIR] [--partitions PATH]
       Generates the client crate (default: model/rekognition.json, the two face-liveness
       operations, into generated/). --check writes nothing and fails listing stale files.
-      --service picks the service in models that define several.
+      --service picks the service in models that define several. --partitions reads the
+      partitions for endpoint rules from PATH instead of model/partitions.json.
   cargo xtask verify-model [--official PATH]
       Checks that model/rekognition.json generates the same code as the official model
-      (default ../shared/models/rekognition.json), documentation aside.
+      (default ../shared/models/rekognition.json), documentation and src/endpoint.rs aside,
+      and that our endpoint rule set passes every official endpoint test case (a scratch
+      crate in target/verify-model/).
   cargo xtask fixtures
       Generates every tests/fixtures/*.json model into target/fixtures/, runs
       `cargo clippy --all-targets -- -D warnings` on the crates, then their protocol tests
@@ -113,6 +117,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut named = Vec::new();
     let mut all = false;
     let mut service = None;
+    let mut partitions = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -127,6 +132,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             "--operation" => named.push(value("--operation")?),
             "--service" => service = Some(value("--service")?),
             "--all-operations" => all = true,
+            "--partitions" => partitions = Some(user_path(&value("--partitions")?)),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
@@ -137,7 +143,15 @@ fn codegen(args: &[String]) -> Result<(), String> {
         (false, false) => Operations::Named(named),
     };
     let loaded = codegen::model::Model::load(&model).map_err(|e| e.to_string())?;
-    let generated = codegen::generate_service(&loaded, service.as_deref(), &operations)
+    let options = codegen::Options {
+        partitions: match &partitions {
+            Some(path) => {
+                Some(codegen::endpoints::Partitions::load(path).map_err(|e| e.to_string())?)
+            }
+            None => None,
+        },
+    };
+    let generated = codegen::generate_with(&loaded, service.as_deref(), &operations, &options)
         .map_err(|e| e.to_string())?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");

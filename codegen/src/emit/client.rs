@@ -14,6 +14,13 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
         " A client for {}. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.",
         service.title
     );
+    let resolve = if krate.endpoints.is_some() {
+        quote!(Some(|config| crate::endpoint::resolve(
+            &crate::endpoint::Params::from_config(config)
+        )))
+    } else {
+        quote!(None)
+    };
     let methods = krate.operations.iter().map(|op| {
         let method = ident(&op.snake);
         let module = ident(&op.snake);
@@ -66,6 +73,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             signing_name: #signing_name,
             endpoint_prefix: #endpoint_prefix,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            resolve_endpoint: #resolve,
         };
 
         #[doc = #doc]
@@ -76,7 +84,8 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
 
         impl Client {
             /// A client with this configuration. Fails when it has no region or credentials
-            /// provider, or an invalid endpoint URL.
+            /// provider, an invalid endpoint URL, or when the service's endpoint rules give an
+            /// error for it (such as FIPS with a custom endpoint).
             pub fn new(config: Config) -> Result<Self, ConfigError> {
                 Ok(Client { handle: Arc::new(Handle::new(SERVICE, config)?) })
             }

@@ -15,6 +15,7 @@ use quote::quote;
 
 use crate::docs;
 use crate::ir::{Crate, Module, Type, TypePath};
+pub(crate) use validate::dfa_literal;
 
 /// One generated file: Rust tokens (formatted later) or text written as is.
 pub enum Output {
@@ -35,6 +36,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("datetime", include_str!("../../runtime/datetime.rs")),
     ("dfa", include_str!("../../runtime/dfa.rs")),
     ("document", include_str!("../../runtime/document.rs")),
+    (
+        "endpoint_lib",
+        include_str!("../../runtime/endpoint_lib.rs"),
+    ),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("idempotency", include_str!("../../runtime/idempotency.rs")),
     ("json", include_str!("../../runtime/json.rs")),
@@ -57,13 +62,13 @@ const FEATURE_GATED: &[(&str, &str)] =
     &[("aws_credentials", "aws-credential-types"), ("cli", "cli")];
 
 /// Every file of the crate, keyed by path relative to the crate root.
-pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
+pub fn emit(krate: &Crate) -> crate::Result<BTreeMap<String, Output>> {
     let mut files = BTreeMap::new();
     let runtime: Vec<&str> = RUNTIME
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
-        .filter(|name| *name != "dfa" || krate.patterns.iter().any(|p| p.compiled.is_some()))
+        // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .filter(|name| *name != "paginator" || has_paginators(krate))
         .filter(|name| *name != "waiter" || has_waiters(krate))
@@ -105,6 +110,12 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
             Output::Rust(operation::operation_module(krate, op)),
         );
     }
+    if let Some(endpoints) = &krate.endpoints {
+        files.insert(
+            "src/endpoint.rs".to_string(),
+            Output::Rust(crate::endpoints::endpoint_rs(endpoints)?),
+        );
+    }
     files.insert(
         "src/protocol.rs".to_string(),
         Output::Rust(protocol::protocol_rs(krate)),
@@ -126,7 +137,7 @@ pub fn emit(krate: &Crate) -> BTreeMap<String, Output> {
             );
         }
     }
-    files
+    Ok(files)
 }
 
 fn has_paginators(krate: &Crate) -> bool {
@@ -312,10 +323,16 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
             }
         }
     });
+    let endpoint_mod = krate.endpoints.is_some().then(|| {
+        quote!(
+            pub mod endpoint;
+        )
+    });
     quote! {
         #(#intro)*
 
         pub mod client;
+        #endpoint_mod
         pub mod error;
         pub mod operation;
         pub mod types;
@@ -338,7 +355,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
 
         /// Client configuration, credentials and the HTTP transport.
         pub mod config {
-            pub use crate::runtime::config::{Config, ConfigBuilder, ConfigError, TimeSource};
+            pub use crate::runtime::config::{ClientContextParam, Config, ConfigBuilder, ConfigError, TimeSource};
             pub use crate::runtime::credentials::{
                 Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain, ProvideCredentials,
             };

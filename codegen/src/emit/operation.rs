@@ -411,6 +411,94 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         op.name, name
     );
     let send_doc = " Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.";
+    let endpoints = krate.endpoints.as_ref();
+    let bindings = endpoints.and_then(|e| e.bindings.get(&op.name));
+    let (endpoint, endpoint_arg) = match (endpoints, bindings) {
+        (Some(e), Some(bindings)) => {
+            // Whether the parameter's field is an `Option` (it has no default).
+            let optional = |field: &str| {
+                e.params
+                    .iter()
+                    .find(|p| p.field == field)
+                    .is_none_or(|p| p.optional())
+            };
+            let sets = bindings.iter().map(|b| match b {
+                crate::endpoints::Binding::Static { param, value } => {
+                    let wrap = optional(param);
+                    let param = ident(param);
+                    let value = match value {
+                        serde_json::Value::Bool(b) => quote!(#b),
+                        serde_json::Value::String(s) => quote!(#s.to_string()),
+                        serde_json::Value::Array(items) => {
+                            let items = items.iter().filter_map(serde_json::Value::as_str);
+                            quote!(vec![#(#items.to_string()),*])
+                        }
+                        _ => quote!(Default::default()),
+                    };
+                    if wrap {
+                        quote!(params.#param = Some(#value);)
+                    } else {
+                        quote!(params.#param = #value;)
+                    }
+                }
+                crate::endpoints::Binding::Member {
+                    param,
+                    field,
+                    optional: field_optional,
+                } => {
+                    let wrap = optional(param);
+                    let param = ident(param);
+                    let field = ident(field);
+                    match (*field_optional, wrap) {
+                        (true, true) => quote!(params.#param = input.#field.clone();),
+                        (false, true) => quote!(params.#param = Some(input.#field.clone());),
+                        (false, false) => quote!(params.#param = input.#field.clone();),
+                        (true, false) => quote! {
+                            if let Some(value) = &input.#field {
+                                params.#param = value.clone();
+                            }
+                        },
+                    }
+                }
+                crate::endpoints::Binding::Path { param, code } => {
+                    let wrap = optional(param);
+                    let param = ident(param);
+                    if wrap {
+                        quote!(params.#param = #code;)
+                    } else {
+                        quote! {
+                            if let Some(value) = #code {
+                                params.#param = value;
+                            }
+                        }
+                    }
+                }
+            });
+            let constant = bindings
+                .iter()
+                .all(|b| matches!(b, crate::endpoints::Binding::Static { .. }));
+            let op_name = &op.name;
+            let code = if constant {
+                quote! {
+                    // This operation sets constant endpoint parameters: resolved once per client.
+                    let endpoint = self.handle.cached_endpoint(#op_name, |config| {
+                        let mut params = crate::endpoint::Params::from_config(config);
+                        #(#sets)*
+                        crate::endpoint::resolve(&params)
+                    });
+                }
+            } else {
+                quote! {
+                    // This operation's input sets endpoint parameters: resolved for each call.
+                    let mut params = crate::endpoint::Params::from_config(self.handle.endpoint_config());
+                    #(#sets)*
+                    let endpoint = crate::endpoint::resolve(&params);
+                }
+            };
+            (code, quote!(Some(endpoint)))
+        }
+        _ => (TokenStream::new(), quote!(None)),
+    };
     quote! {
         /// The error codes of this operation the model marks `@retryable`.
         const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
@@ -441,10 +529,11 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                 if self.handle.validates() {
                     input.validate().map_err(#error::Validation)?;
                 }
+                #endpoint
                 let request = serialize_request(&input);
                 let response = self
                     .handle
-                    .invoke(request, RETRYABLE_ERRORS, #compressor)
+                    .invoke(request, RETRYABLE_ERRORS, #compressor, #endpoint_arg)
                     .await
                     .map_err(dispatch_error)?;
                 parse_response(&response)

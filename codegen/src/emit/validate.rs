@@ -404,6 +404,16 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
         " `{source}`, compiled: {}.",
         crate::automaton::describe(tables)
     );
+    let dfa = dfa_literal(source, tables);
+    quote! {
+        #[doc = #doc]
+        static #name: Dfa<'static> = #dfa;
+    }
+}
+
+/// The runtime `Dfa` for `tables`, as a constant expression (used for `@pattern`s and for the
+/// partitions' region patterns).
+pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStream {
     let runtime = tables.runtime();
     let start = proc_macro2::Literal::u16_unsuffixed(runtime.start);
     let starts = tables
@@ -422,8 +432,7 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
         quote!(crate::runtime::dfa::Run { classes: #classes, step: #step })
     });
     quote! {
-        #[doc = #doc]
-        static #name: Dfa<'static> = Dfa {
+        Dfa {
             source: #source,
             start: #start,
             starts: &[#(#starts),*],
@@ -432,13 +441,13 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
             ascii: #ascii,
             table: #table,
             runs: &[#(#runs),*],
-        };
+        }
     }
 }
 
 /// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large
 /// automaton tables stay readable blocks instead of one enormous line.
-fn byte_string(bytes: &[u8]) -> TokenStream {
+pub(crate) fn byte_string(bytes: &[u8]) -> TokenStream {
     let mut text = String::from("b\"");
     for (i, chunk) in bytes.chunks(32).enumerate() {
         if i > 0 {

@@ -257,7 +257,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
         let request = serialize_request(&input);
         let response = self
             .handle
-            .invoke(request, RETRYABLE_ERRORS, None)
+            .invoke(request, RETRYABLE_ERRORS, None, None)
             .await
             .map_err(dispatch_error)?;
         parse_response(&response)

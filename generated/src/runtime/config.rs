@@ -3,6 +3,7 @@
 //! Client configuration: region, credentials, endpoint, retries, timeouts, validation, user
 //! agent and the HTTP client.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -10,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use super::credentials::{
     Credentials, CredentialsCache, DefaultCredentialsChain, ProvideCredentials,
 };
-use super::profile::{Env, resolve_region};
+use super::profile::{Env, load_profile, resolve_region};
 use super::retry::RetryConfig;
 use super::transport::HttpClient;
 
@@ -32,6 +33,47 @@ pub struct Config {
     pub(crate) time_source: Option<TimeSource>,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) account_id_endpoint_mode: Option<String>,
+    pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
+}
+
+/// A value for one of the service's client context parameters
+/// (`smithy.rules#clientContextParams`): settings its endpoint rules read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientContextParam {
+    String(String),
+    Bool(bool),
+}
+
+impl From<&str> for ClientContextParam {
+    fn from(value: &str) -> Self {
+        ClientContextParam::String(value.to_string())
+    }
+}
+
+impl From<String> for ClientContextParam {
+    fn from(value: String) -> Self {
+        ClientContextParam::String(value)
+    }
+}
+
+impl From<bool> for ClientContextParam {
+    fn from(value: bool) -> Self {
+        ClientContextParam::Bool(value)
+    }
+}
+
+/// What endpoint resolution reads from the configuration (the rule set's built-ins).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct EndpointConfig {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) account_id_endpoint_mode: Option<String>,
+    pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
 }
 
 impl fmt::Debug for Config {
@@ -45,6 +87,10 @@ impl fmt::Debug for Config {
             .field("read_timeout", &self.read_timeout)
             .field("validate", &self.validate)
             .field("app_name", &self.app_name)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field("client_context_params", &self.client_context_params)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +110,10 @@ impl Default for Config {
             time_source: None,
             disable_request_compression: false,
             request_min_compression_size_bytes: 10_240,
+            use_fips: false,
+            use_dual_stack: false,
+            account_id_endpoint_mode: None,
+            client_context_params: BTreeMap::new(),
         }
     }
 }
@@ -85,6 +135,10 @@ impl Config {
     /// Region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile, and credentials from the
     /// default chain (cached, refreshed before they expire). Fails if no region is found;
     /// missing credentials are reported by the first call, listing where they were looked for.
+    /// FIPS and dual-stack endpoints are chosen by `AWS_USE_FIPS_ENDPOINT` /
+    /// `AWS_USE_DUALSTACK_ENDPOINT` or the profile's `use_fips_endpoint` /
+    /// `use_dualstack_endpoint` (`true` or `false`), the account-ID endpoint mode by
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` or `account_id_endpoint_mode`.
     pub async fn from_env() -> Result<Config, ConfigError> {
         Config::from_env_vars(Env::real())
     }
@@ -92,11 +146,67 @@ impl Config {
     /// [`Config::from_env`] over the given variables instead of the process environment.
     pub fn from_env_vars(env: Env) -> Result<Config, ConfigError> {
         let region = resolve_region(&env).map_err(ConfigError)?;
+        let (profile, _) = load_profile(&env);
+        let setting = |var: &str, key: &str| {
+            env.get(var)
+                .or_else(|| profile.as_ref().and_then(|p| p.get(key).cloned()))
+                .filter(|v| !v.is_empty())
+        };
+        let flag = |var: &str, key: &str| -> Result<bool, ConfigError> {
+            match setting(var, key) {
+                None => Ok(false),
+                Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+                Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+                Some(v) => Err(ConfigError(format!(
+                    "{var} / profile setting `{key}` must be `true` or `false`, not {v:?}"
+                ))),
+            }
+        };
+        let use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
+        let use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
+        let mode = setting("AWS_ACCOUNT_ID_ENDPOINT_MODE", "account_id_endpoint_mode");
         let chain = DefaultCredentialsChain::new(env).map_err(|e| ConfigError(e.to_string()))?;
-        Ok(Config::builder()
+        let mut builder = Config::builder()
             .region(region)
-            .credentials_provider(CredentialsCache::new(Arc::new(chain)))
-            .build())
+            .use_fips(use_fips)
+            .use_dual_stack(use_dual_stack)
+            .credentials_provider(CredentialsCache::new(Arc::new(chain)));
+        if let Some(mode) = mode {
+            builder = builder.account_id_endpoint_mode(mode);
+        }
+        Ok(builder.build())
+    }
+
+    /// Whether FIPS endpoints are used.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether dual-stack (IPv4 and IPv6) endpoints are used.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// The account-ID endpoint mode (`preferred`, `required` or `disabled`), if set.
+    pub fn account_id_endpoint_mode(&self) -> Option<&str> {
+        self.account_id_endpoint_mode.as_deref()
+    }
+
+    /// A client context parameter's value, if set.
+    pub fn client_context_param(&self, name: &str) -> Option<&ClientContextParam> {
+        self.client_context_params.get(name)
+    }
+
+    /// The built-in values of endpoint rule sets.
+    pub(crate) fn endpoint_config(&self) -> EndpointConfig {
+        EndpointConfig {
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            account_id_endpoint_mode: self.account_id_endpoint_mode.clone(),
+            client_context_params: self.client_context_params.clone(),
+        }
     }
 
     pub fn region(&self) -> Option<&str> {
@@ -142,9 +252,43 @@ impl ConfigBuilder {
         self
     }
 
-    /// Send every request to this URL instead of the service's regional endpoint.
+    /// Send every request to this URL instead of the service's regional endpoint (the rule
+    /// set's `SDK::Endpoint`).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Use FIPS endpoints (default `false`; the rule set's `AWS::UseFIPS`).
+    pub fn use_fips(mut self, enabled: bool) -> Self {
+        self.config.use_fips = enabled;
+        self
+    }
+
+    /// Use dual-stack endpoints (default `false`; the rule set's `AWS::UseDualStack`).
+    pub fn use_dual_stack(mut self, enabled: bool) -> Self {
+        self.config.use_dual_stack = enabled;
+        self
+    }
+
+    /// The account-ID endpoint mode, `preferred`, `required` or `disabled` (the rule set's
+    /// `AWS::Auth::AccountIdEndpointMode`; default: the rule set's default).
+    pub fn account_id_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
+        self.config.account_id_endpoint_mode = Some(mode.into());
+        self
+    }
+
+    /// Sets one of the service's client context parameters by its rule-set name (the
+    /// generated `endpoint::Params` lists them). A value of the other type than the parameter
+    /// declares is ignored, as is a name the service does not declare.
+    pub fn client_context_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<ClientContextParam>,
+    ) -> Self {
+        self.config
+            .client_context_params
+            .insert(name.into(), value.into());
         self
     }
 

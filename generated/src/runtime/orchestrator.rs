@@ -5,11 +5,13 @@
 //! validates and serializes before, and parses after.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use super::config::{Config, ConfigError, TimeSource};
+use super::config::{Config, ConfigError, EndpointConfig, TimeSource};
 use super::credentials::{CredentialsError, ProvideCredentials};
+use super::document::Document;
+use super::endpoint_lib::{Endpoint, ResolveError};
 use super::json::parse_error;
 use super::retry::{RetryConfig, RetryKind, TokenBucket, classify_response};
 use super::sigv4::{Signer, SigningError, SigningParams};
@@ -24,6 +26,103 @@ pub(crate) struct ServiceInfo {
     pub(crate) endpoint_prefix: &'static str,
     /// `crate-name/version`, the start of the `User-Agent` header.
     pub(crate) user_agent: &'static str,
+    /// The endpoint from the configuration alone, by the service's rule set (`None`: the model
+    /// has no rule set, and the regional `https://{endpoint_prefix}.{region}.amazonaws.com` or
+    /// the configured endpoint URL is used).
+    pub(crate) resolve_endpoint: Option<ResolveEndpoint>,
+}
+
+/// Resolves an endpoint from the configuration's built-in values.
+pub(crate) type ResolveEndpoint = fn(&EndpointConfig) -> Result<Endpoint, ResolveError>;
+
+/// A resolved endpoint, ready for requests: its URI, the `/` URI and `Host` value every awsJson
+/// request without a host prefix uses (built once), extra headers, and signing overrides from
+/// its `authSchemes`.
+#[derive(Debug, Clone)]
+struct Target {
+    endpoint: http::Uri,
+    root: http::Uri,
+    root_host: http::HeaderValue,
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    signing_name: Option<String>,
+    signing_region: Option<String>,
+}
+
+impl Target {
+    fn new(endpoint: &Endpoint) -> Result<Target, String> {
+        let text = endpoint.url.trim_end_matches('/');
+        let uri: http::Uri = text
+            .parse()
+            .map_err(|e| format!("endpoint URL {text:?} is not a URL: {e}"))?;
+        if uri.scheme().is_none() || uri.host().is_none() {
+            return Err(format!("endpoint URL {text:?} needs a scheme and a host"));
+        }
+        let root: http::Uri = format!("{text}/")
+            .parse()
+            .map_err(|e| format!("endpoint URL {text:?} is not a URL: {e}"))?;
+        let authority = uri.authority().map_or("", |a| a.as_str());
+        let root_host =
+            http::HeaderValue::from_str(&strip_default_port(authority, uri.scheme_str()))
+                .map_err(|_| format!("endpoint URL {text:?} has an invalid host"))?;
+        let mut headers = Vec::new();
+        for (name, values) in &endpoint.headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("the endpoint's header name {name:?} is invalid"))?;
+            for value in values {
+                let value = http::HeaderValue::from_str(value).map_err(|_| {
+                    format!("the endpoint's header {name} has an invalid value {value:?}")
+                })?;
+                headers.push((name.clone(), value));
+            }
+        }
+        let (signing_name, signing_region) = auth_scheme(&endpoint.properties)?;
+        Ok(Target {
+            endpoint: uri,
+            root,
+            root_host,
+            headers,
+            signing_name,
+            signing_region,
+        })
+    }
+}
+
+/// The signing name and region a `sigv4` entry of the endpoint's `authSchemes` sets. An
+/// endpoint that lists auth schemes but not `sigv4` cannot be called by this client.
+fn auth_scheme(
+    properties: &std::collections::BTreeMap<String, Document>,
+) -> Result<(Option<String>, Option<String>), String> {
+    let Some(schemes) = properties.get("authSchemes") else {
+        return Ok((None, None));
+    };
+    let Document::Array(schemes) = schemes else {
+        return Err("the endpoint's authSchemes is not a list".into());
+    };
+    let text =
+        |scheme: &std::collections::BTreeMap<String, Document>, key: &str| match scheme.get(key) {
+            Some(Document::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+    let mut names = Vec::new();
+    for scheme in schemes {
+        let Document::Object(scheme) = scheme else {
+            continue;
+        };
+        match text(scheme, "name") {
+            Some(name) if name == "sigv4" => {
+                return Ok((text(scheme, "signingName"), text(scheme, "signingRegion")));
+            }
+            Some(name) => names.push(name),
+            None => {}
+        }
+    }
+    if names.is_empty() {
+        return Ok((None, None));
+    }
+    Err(format!(
+        "the endpoint requires the auth scheme(s) {}; this client signs with sigv4 only",
+        names.join(", ")
+    ))
 }
 
 /// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
@@ -45,7 +144,14 @@ pub(crate) enum DispatchError {
 pub(crate) struct Handle {
     service: ServiceInfo,
     region: String,
-    endpoint: http::Uri,
+    /// The endpoint from the configuration alone.
+    target: Target,
+    /// The rule set's built-ins, for operations whose input sets endpoint parameters.
+    endpoint_config: EndpointConfig,
+    /// The endpoint `target` was built from: an operation resolving to the same one reuses it.
+    endpoint: Endpoint,
+    /// Per operation whose endpoint parameters are constants: its resolution, done once.
+    endpoint_cache: Mutex<Vec<(&'static str, Result<Endpoint, ResolveError>)>>,
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
@@ -57,10 +163,6 @@ pub(crate) struct Handle {
     time_source: Option<TimeSource>,
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
-    /// The endpoint with path `/` and its `Host` value: every awsJson request without a host
-    /// prefix goes exactly there, so both are built once.
-    root: http::Uri,
-    root_host: http::HeaderValue,
 }
 
 impl fmt::Debug for Handle {
@@ -68,7 +170,7 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("service", &self.service.signing_name)
             .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.target.endpoint)
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -77,6 +179,7 @@ impl fmt::Debug for Handle {
 
 impl Handle {
     pub(crate) fn new(service: ServiceInfo, config: Config) -> Result<Handle, ConfigError> {
+        let endpoint_config = config.endpoint_config();
         let region = config.region.ok_or_else(|| {
             ConfigError(
                 "no region configured: set one with Config::builder().region(..), or use Config::from_env() (AWS_REGION, AWS_DEFAULT_REGION, the profile's region)".into(),
@@ -87,29 +190,18 @@ impl Handle {
                 "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
             )
         })?;
-        let endpoint_text = match &config.endpoint_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("https://{}.{region}.amazonaws.com", service.endpoint_prefix),
+        let endpoint = match (service.resolve_endpoint, &config.endpoint_url) {
+            (Some(resolve), _) => {
+                resolve(&endpoint_config).map_err(|e| ConfigError(e.to_string()))?
+            }
+            (None, Some(url)) => Endpoint::new(url.clone()),
+            (None, None) => Endpoint::new(format!(
+                "https://{}.{region}.amazonaws.com",
+                service.endpoint_prefix
+            )),
         };
-        let endpoint: http::Uri = endpoint_text.parse().map_err(|e| {
-            ConfigError(format!("endpoint URL {endpoint_text:?} is not a URL: {e}"))
-        })?;
-        if endpoint.scheme().is_none() || endpoint.host().is_none() {
-            return Err(ConfigError(format!(
-                "endpoint URL {endpoint_text:?} needs a scheme and a host"
-            )));
-        }
-        let root: http::Uri = format!("{endpoint_text}/").parse().map_err(|e| {
-            ConfigError(format!("endpoint URL {endpoint_text:?} is not a URL: {e}"))
-        })?;
-        let authority = endpoint.authority().map_or("", |a| a.as_str());
-        let root_host =
-            http::HeaderValue::from_str(&strip_default_port(authority, endpoint.scheme_str()))
-                .map_err(|_| {
-                    ConfigError(format!(
-                        "endpoint URL {endpoint_text:?} has an invalid host"
-                    ))
-                })?;
+        let target = Target::new(&endpoint).map_err(ConfigError)?;
+        // (`endpoint` is kept: operations that resolve to it reuse `target`.)
         let http = match config.http_client {
             Some(http) => http,
             None => Arc::new(
@@ -129,7 +221,10 @@ impl Handle {
         Ok(Handle {
             service,
             region,
+            target,
+            endpoint_config,
             endpoint,
+            endpoint_cache: Mutex::new(Vec::new()),
             credentials,
             http,
             signer: Signer::default(),
@@ -141,13 +236,35 @@ impl Handle {
             time_source: config.time_source,
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
-            root,
-            root_host,
         })
     }
 
     pub(crate) fn validates(&self) -> bool {
         self.validate
+    }
+
+    /// The rule set's built-in parameter values, from the configuration.
+    pub(crate) fn endpoint_config(&self) -> &EndpointConfig {
+        &self.endpoint_config
+    }
+
+    /// The endpoint of an operation whose endpoint parameters do not depend on its input:
+    /// `resolve` runs on the first call only, per client.
+    pub(crate) fn cached_endpoint(
+        &self,
+        operation: &'static str,
+        resolve: impl FnOnce(&EndpointConfig) -> Result<Endpoint, ResolveError>,
+    ) -> Result<Endpoint, ResolveError> {
+        let mut cache = self
+            .endpoint_cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, resolved)) = cache.iter().find(|(op, _)| *op == operation) {
+            return resolved.clone();
+        }
+        let resolved = resolve(&self.endpoint_config);
+        cache.push((operation, resolved.clone()));
+        resolved
     }
 
     fn now(&self) -> SystemTime {
@@ -156,18 +273,35 @@ impl Handle {
             .map_or_else(SystemTime::now, |now| now())
     }
 
-    /// Sends `request` (a path-only URI, as the serializers build it) to the endpoint.
-    /// `retryable_codes` are the operation's modeled `@retryable` errors. The final response is
-    /// returned whatever its status; only a request that got no response at all is an error.
+    /// Sends `request` (a path-only URI, as the serializers build it) to the endpoint: the
+    /// client's, or `endpoint` when the operation resolved its own (its input sets endpoint
+    /// parameters). `retryable_codes` are the operation's modeled `@retryable` errors. The
+    /// final response is returned whatever its status; only a request that got no response at
+    /// all is an error.
     pub(crate) async fn invoke(
         &self,
         request: http::Request<Vec<u8>>,
         retryable_codes: &[&str],
         compress: Option<Compressor>,
+        endpoint: Option<Result<Endpoint, ResolveError>>,
     ) -> Result<http::Response<Vec<u8>>, DispatchError> {
+        let own;
+        let target = match endpoint {
+            None => &self.target,
+            Some(Ok(endpoint)) if endpoint == self.endpoint => &self.target,
+            Some(resolved) => {
+                own = resolved
+                    .map_err(|e| e.to_string())
+                    .and_then(|endpoint| Target::new(&endpoint))
+                    .map_err(|e| {
+                        DispatchError::Transport(TransportError::new(TransportErrorKind::Other, e))
+                    })?;
+                &own
+            }
+        };
         let (mut parts, mut body) = request.into_parts();
         let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
-        parts.uri = self.resolve(&parts.uri, prefix.as_deref())?;
+        parts.uri = resolve(target, &parts.uri, prefix.as_deref())?;
         if let (Some(compress), Some(min)) = (compress, self.compress_from)
             && body.len() >= min
         {
@@ -178,7 +312,7 @@ impl Handle {
             );
         }
         let host = if prefix.is_none() {
-            self.root_host.clone()
+            target.root_host.clone()
         } else {
             let host = parts
                 .uri
@@ -194,6 +328,9 @@ impl Handle {
             })?
         };
         parts.headers.insert(http::header::HOST, host);
+        for (name, value) in &target.headers {
+            parts.headers.append(name.clone(), value.clone());
+        }
         parts
             .headers
             .insert(http::header::USER_AGENT, self.user_agent.clone());
@@ -216,8 +353,11 @@ impl Handle {
             *request.headers_mut() = parts.headers.clone();
             let params = SigningParams {
                 credentials: &credentials,
-                region: &self.region,
-                service: self.service.signing_name,
+                region: target.signing_region.as_deref().unwrap_or(&self.region),
+                service: target
+                    .signing_name
+                    .as_deref()
+                    .unwrap_or(self.service.signing_name),
                 time: self.now(),
             };
             self.signer
@@ -268,52 +408,54 @@ impl Handle {
             },
         }
     }
+}
 
-    /// The endpoint's scheme and authority (with the operation's host prefix, if any), its path
-    /// as a prefix of the request's path.
-    fn resolve(
-        &self,
-        uri: &http::Uri,
-        host_prefix: Option<&str>,
-    ) -> Result<http::Uri, DispatchError> {
-        if host_prefix.is_none() && uri.path_and_query().is_none_or(|p| p.as_str() == "/") {
-            return Ok(self.root.clone());
+/// The endpoint's scheme and authority (with the operation's host prefix, if any), its path as
+/// a prefix of the request's path.
+fn resolve(
+    target: &Target,
+    uri: &http::Uri,
+    host_prefix: Option<&str>,
+) -> Result<http::Uri, DispatchError> {
+    if host_prefix.is_none() && uri.path_and_query().is_none_or(|p| p.as_str() == "/") {
+        return Ok(target.root.clone());
+    }
+    let base_path = target.endpoint.path().trim_end_matches('/');
+    let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut parts = target.endpoint.clone().into_parts();
+    if let (Some(prefix), Some(authority)) = (host_prefix, &parts.authority) {
+        if !valid_host_prefix(prefix) {
+            return Err(DispatchError::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                format!(
+                    "invalid host prefix {prefix:?}: host labels must be letters, digits and hyphens"
+                ),
+            )));
         }
-        let base_path = self.endpoint.path().trim_end_matches('/');
-        let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
-        let mut parts = self.endpoint.clone().into_parts();
-        if let (Some(prefix), Some(authority)) = (host_prefix, &parts.authority) {
-            if !valid_host_prefix(prefix) {
-                return Err(DispatchError::Transport(TransportError::new(
-                    TransportErrorKind::Other,
-                    format!(
-                        "invalid host prefix {prefix:?}: host labels must be letters, digits and hyphens"
-                    ),
-                )));
-            }
-            let prefixed = format!("{prefix}{authority}").parse().map_err(|e| {
-                DispatchError::Transport(TransportError::new(
-                    TransportErrorKind::Other,
-                    format!("invalid host: {e}"),
-                ))
-            })?;
-            parts.authority = Some(prefixed);
-        }
-        parts.path_and_query = Some(format!("{base_path}{path_and_query}").parse().map_err(
-            |e| {
+        let prefixed = format!("{prefix}{authority}").parse().map_err(|e| {
+            DispatchError::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                format!("invalid host: {e}"),
+            ))
+        })?;
+        parts.authority = Some(prefixed);
+    }
+    parts.path_and_query = Some(
+        format!("{base_path}{path_and_query}")
+            .parse()
+            .map_err(|e| {
                 DispatchError::Transport(TransportError::new(
                     TransportErrorKind::Other,
                     format!("invalid request path: {e}"),
                 ))
-            },
-        )?);
-        http::Uri::from_parts(parts).map_err(|e| {
-            DispatchError::Transport(TransportError::new(
-                TransportErrorKind::Other,
-                format!("invalid request URI: {e}"),
-            ))
-        })
-    }
+            })?,
+    );
+    http::Uri::from_parts(parts).map_err(|e| {
+        DispatchError::Transport(TransportError::new(
+            TransportErrorKind::Other,
+            format!("invalid request URI: {e}"),
+        ))
+    })
 }
 
 /// `foo.bar.`: dot-terminated labels of 1 to 63 letters, digits and hyphens, not starting with
