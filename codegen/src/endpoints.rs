@@ -1817,6 +1817,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
                 "AWS::Auth::AccountIdEndpointMode" => {
                     (quote!(config.account_id_endpoint_mode.clone()), true)
                 }
+                "AWS::Auth::AccountId" => (quote!(config.account_id.clone()), true),
                 _ => return None,
             };
             let default = p.default.as_ref().map(literal_value);

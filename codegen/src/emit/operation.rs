@@ -395,11 +395,6 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         &quote!(self.input),
         |e| quote!(#error::Validation(#e)),
     );
-    let compressor = if op.gzip {
-        quote!(Some(crate::runtime::compression::gzip))
-    } else {
-        quote!(None)
-    };
     let retryable: Vec<&str> = op
         .errors
         .iter()
@@ -411,6 +406,78 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         op.name, name
     );
     let send_doc = " Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.";
+    let Dispatch {
+        compressor,
+        endpoint,
+        endpoint_arg,
+    } = dispatch(krate, op);
+    quote! {
+        /// The error codes of this operation the model marks `@retryable`.
+        const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
+
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
+            input: #input_builder,
+        }
+
+        impl #name {
+            pub(crate) fn new(handle: std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
+                Self { handle, input: #input::builder() }
+            }
+
+            /// The input set so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.input
+            }
+
+            #(#setters)*
+
+            #[doc = #send_doc]
+            #[allow(clippy::result_large_err)]
+            pub async fn send(self) -> Result<#output, #error> {
+                #build
+                if self.handle.validates() {
+                    input.validate().map_err(#error::Validation)?;
+                }
+                #endpoint
+                let request = serialize_request(&input);
+                let response = self
+                    .handle
+                    .invoke(request, RETRYABLE_ERRORS, #compressor, #endpoint_arg)
+                    .await
+                    .map_err(dispatch_error)?;
+                parse_response(&response)
+            }
+        }
+
+        /// A request that got no response, as this operation's error.
+        fn dispatch_error(e: crate::runtime::orchestrator::DispatchError) -> #error {
+            match e {
+                crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),
+                crate::runtime::orchestrator::DispatchError::Signing(e) => #error::Signing(e),
+                crate::runtime::orchestrator::DispatchError::Transport(e) => #error::Transport(e),
+            }
+        }
+    }
+}
+
+/// What every call of an operation hands the orchestrator besides the request: the body
+/// compressor, and the endpoint (code that resolves it into `endpoint`, run with `self.handle`
+/// and `input` in scope, and the argument passing it; `None`: the client's endpoint).
+pub(super) struct Dispatch {
+    pub(super) compressor: TokenStream,
+    pub(super) endpoint: TokenStream,
+    pub(super) endpoint_arg: TokenStream,
+}
+
+pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
+    let compressor = if op.gzip {
+        quote!(Some(crate::runtime::compression::gzip))
+    } else {
+        quote!(None)
+    };
     let endpoints = krate.endpoints.as_ref();
     let bindings = endpoints.and_then(|e| e.bindings.get(&op.name));
     let (endpoint, endpoint_arg) = match (endpoints, bindings) {
@@ -499,54 +566,9 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         }
         _ => (TokenStream::new(), quote!(None)),
     };
-    quote! {
-        /// The error codes of this operation the model marks `@retryable`.
-        const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
-
-        #[doc = #doc]
-        #[derive(Clone, Debug)]
-        pub struct #name {
-            handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
-            input: #input_builder,
-        }
-
-        impl #name {
-            pub(crate) fn new(handle: std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
-                Self { handle, input: #input::builder() }
-            }
-
-            /// The input set so far.
-            pub fn as_input(&self) -> &#input_builder {
-                &self.input
-            }
-
-            #(#setters)*
-
-            #[doc = #send_doc]
-            #[allow(clippy::result_large_err)]
-            pub async fn send(self) -> Result<#output, #error> {
-                #build
-                if self.handle.validates() {
-                    input.validate().map_err(#error::Validation)?;
-                }
-                #endpoint
-                let request = serialize_request(&input);
-                let response = self
-                    .handle
-                    .invoke(request, RETRYABLE_ERRORS, #compressor, #endpoint_arg)
-                    .await
-                    .map_err(dispatch_error)?;
-                parse_response(&response)
-            }
-        }
-
-        /// A request that got no response, as this operation's error.
-        fn dispatch_error(e: crate::runtime::orchestrator::DispatchError) -> #error {
-            match e {
-                crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),
-                crate::runtime::orchestrator::DispatchError::Signing(e) => #error::Signing(e),
-                crate::runtime::orchestrator::DispatchError::Transport(e) => #error::Transport(e),
-            }
-        }
+    Dispatch {
+        compressor,
+        endpoint,
+        endpoint_arg,
     }
 }

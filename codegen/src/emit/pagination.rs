@@ -209,10 +209,16 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
         };
         quote!(Acceptor { state: State::#state, matcher: #matcher })
     });
-    let compressor = if op.gzip {
-        quote!(Some(crate::runtime::compression::gzip))
-    } else {
+    let super::operation::Dispatch {
+        compressor,
+        endpoint,
+        ..
+    } = super::operation::dispatch(krate, op);
+    // Resolved once for the whole wait; each attempt gets its copy.
+    let endpoint_arg = if endpoint.is_empty() {
         quote!(None)
+    } else {
+        quote!(Some(endpoint.clone()))
     };
     let (min, max) = (w.min_delay, w.max_delay);
     let mut doc = vec![format!(
@@ -288,12 +294,13 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                 }
                 let input_json = crate::runtime::json::parse_body(serialize_request(&input).body())
                     .unwrap_or_default();
+                #endpoint
                 let start = tokio::time::Instant::now();
                 let mut backoff = crate::runtime::waiter::Backoff::new(self.min_delay, self.max_delay, self.max_wait);
                 loop {
                     let (result, body) = match self
                         .handle
-                        .invoke(serialize_request(&input), RETRYABLE_ERRORS, #compressor)
+                        .invoke(serialize_request(&input), RETRYABLE_ERRORS, #compressor, #endpoint_arg)
                         .await
                     {
                         Ok(response) => {

@@ -36,6 +36,7 @@ pub struct Config {
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) account_id_endpoint_mode: Option<String>,
+    pub(crate) account_id: Option<String>,
     pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
 }
 
@@ -73,6 +74,7 @@ pub(crate) struct EndpointConfig {
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) account_id_endpoint_mode: Option<String>,
+    pub(crate) account_id: Option<String>,
     pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
 }
 
@@ -90,6 +92,7 @@ impl fmt::Debug for Config {
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field("account_id", &self.account_id)
             .field("client_context_params", &self.client_context_params)
             .finish_non_exhaustive()
     }
@@ -113,6 +116,7 @@ impl Default for Config {
             use_fips: false,
             use_dual_stack: false,
             account_id_endpoint_mode: None,
+            account_id: None,
             client_context_params: BTreeMap::new(),
         }
     }
@@ -138,7 +142,8 @@ impl Config {
     /// FIPS and dual-stack endpoints are chosen by `AWS_USE_FIPS_ENDPOINT` /
     /// `AWS_USE_DUALSTACK_ENDPOINT` or the profile's `use_fips_endpoint` /
     /// `use_dualstack_endpoint` (`true` or `false`), the account-ID endpoint mode by
-    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` or `account_id_endpoint_mode`.
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` or `account_id_endpoint_mode`, and the account ID for
+    /// account-based endpoints by `AWS_ACCOUNT_ID` or the profile's `aws_account_id`.
     pub async fn from_env() -> Result<Config, ConfigError> {
         Config::from_env_vars(Env::real())
     }
@@ -165,6 +170,7 @@ impl Config {
         let use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
         let use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
         let mode = setting("AWS_ACCOUNT_ID_ENDPOINT_MODE", "account_id_endpoint_mode");
+        let account_id = setting("AWS_ACCOUNT_ID", "aws_account_id");
         let chain = DefaultCredentialsChain::new(env).map_err(|e| ConfigError(e.to_string()))?;
         let mut builder = Config::builder()
             .region(region)
@@ -173,6 +179,9 @@ impl Config {
             .credentials_provider(CredentialsCache::new(Arc::new(chain)));
         if let Some(mode) = mode {
             builder = builder.account_id_endpoint_mode(mode);
+        }
+        if let Some(account_id) = account_id {
+            builder = builder.account_id(account_id);
         }
         Ok(builder.build())
     }
@@ -192,6 +201,11 @@ impl Config {
         self.account_id_endpoint_mode.as_deref()
     }
 
+    /// The AWS account ID endpoint rules may use (`AWS::Auth::AccountId`).
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+
     /// A client context parameter's value, if set.
     pub fn client_context_param(&self, name: &str) -> Option<&ClientContextParam> {
         self.client_context_params.get(name)
@@ -205,6 +219,7 @@ impl Config {
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
             account_id_endpoint_mode: self.account_id_endpoint_mode.clone(),
+            account_id: self.account_id.clone(),
             client_context_params: self.client_context_params.clone(),
         }
     }
@@ -275,6 +290,14 @@ impl ConfigBuilder {
     /// `AWS::Auth::AccountIdEndpointMode`; default: the rule set's default).
     pub fn account_id_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
         self.config.account_id_endpoint_mode = Some(mode.into());
+        self
+    }
+
+    /// The AWS account ID of the credentials in use, for services whose endpoint rules route
+    /// by account (the rule set's `AWS::Auth::AccountId`, e.g. DynamoDB's
+    /// `https://{AccountId}.ddb.{Region}.amazonaws.com`). Unset: those rules don't apply.
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.config.account_id = Some(account_id.into());
         self
     }
 
