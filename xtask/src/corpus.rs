@@ -12,8 +12,6 @@ use codegen::Operations;
 
 use crate::{cargo_in, root, user_path, write_scratch_workspace};
 
-const TARGET: &str = "target/corpus-target";
-
 /// What happened to one service of one model file.
 #[derive(Debug, Default)]
 struct Row {
@@ -150,7 +148,7 @@ fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
 
 /// `cargo clippy --all-targets` over the scratch workspace; counts warnings per package.
 fn lint(scratch: &Path, rows: &mut [Row]) -> Result<(), String> {
-    let output = cargo_in(scratch, TARGET)
+    let output = cargo_in(scratch)
         .args([
             "clippy",
             "--workspace",
@@ -213,7 +211,7 @@ fn lint(scratch: &Path, rows: &mut [Row]) -> Result<(), String> {
 
 /// `cargo test` on one generated crate; counts all tests and the endpoint-rule tests.
 fn test(scratch: &Path, row: &mut Row) -> Result<(), String> {
-    let output = cargo_in(scratch, TARGET)
+    let output = cargo_in(scratch)
         .args(["test", "-p", &row.package, "--no-fail-fast"])
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;

@@ -103,7 +103,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         ]);
     }
     for cargo_args in &runs {
-        let status = cargo_in(&scratch, "target/fixtures-target")
+        let status = cargo_in(&scratch)
             .args(cargo_args.iter())
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;

@@ -75,7 +75,8 @@ pub fn root() -> PathBuf {
 }
 
 /// Writes `dir/Cargo.toml` making the generated crates in `members` (subdirectories) one
-/// scratch workspace, so their dependencies build once.
+/// scratch workspace, so their dependencies build once, with the repository's lock file, so
+/// every scratch workspace builds the dependency versions the repository does.
 pub fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
     let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     std::fs::write(
@@ -85,16 +86,21 @@ pub fn write_scratch_workspace(dir: &Path, members: &[String]) -> Result<(), Str
             members.join(", ")
         ),
     )
-    .map_err(|e| format!("{}: {e}", dir.display()))
+    .map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map(drop)
+        .map_err(|e| format!("{}: {e}", root().join("Cargo.lock").display()))
 }
 
-/// `cargo` (the one running xtask) in `dir`, building into `target_dir`.
-pub fn cargo_in(dir: &Path, target_dir: &str) -> std::process::Command {
+/// `cargo` (the one running xtask) in `dir`. Every scratch workspace (fixtures, protocol
+/// tests, the corpus, verify-model) builds into one target directory, so their common
+/// dependencies compile once.
+pub fn cargo_in(dir: &Path) -> std::process::Command {
     let mut command =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join(target_dir));
+        .env("CARGO_TARGET_DIR", root().join("target/scratch-target"));
     command
 }
 

@@ -36,7 +36,7 @@ pub fn protocol_tests(args: &[String]) -> Result<(), String> {
     let mut totals: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     let mut failed = false;
     for (service, protocol, suite) in &suites {
-        let output = cargo_in(&scratch, "target/protocol-tests-target")
+        let output = cargo_in(&scratch)
             .args([
                 "test",
                 "--quiet",
