@@ -6,6 +6,7 @@
 //!
 //! Amazon Rekognition provides image and video analysis. This model covers only the Face Liveness operations, which check whether the person in front of a camera is physically present: one call starts a liveness session and another retrieves its results.
 
+#![warn(unused_crate_dependencies)]
 pub mod client;
 pub mod endpoint;
 pub mod error;

@@ -331,6 +331,9 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
     quote! {
         #(#intro)*
 
+        // The manifest lists only the dependencies this code uses; the compiler holds it to that.
+        #![warn(unused_crate_dependencies)]
+
         pub mod client;
         #endpoint_mod
         pub mod error;
