@@ -35,9 +35,8 @@ impl Lexer<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while self.text[self.at..].starts_with(char::is_whitespace) {
-            self.at += 1;
-        }
+        let rest = &self.text[self.at..];
+        self.at += rest.len() - rest.trim_start().len();
     }
 
     fn eat(&mut self, s: &str) -> bool {

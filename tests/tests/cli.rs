@@ -665,3 +665,38 @@ async fn region_comes_from_the_flag_and_its_absence_is_a_configuration_error() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(server.requests(), 1);
 }
+
+#[tokio::test]
+async fn fips_from_the_environment_reaches_the_endpoint_rules() {
+    // The library's environment settings apply to the CLI too: FIPS with a custom endpoint is
+    // the rule set's own configuration error, before any request.
+    let server = Server::start(vec![]).await;
+    let empty = std::env::temp_dir().join("cli-tests-no-such-aws-file");
+    let empty = empty.display().to_string();
+    let url = server.url();
+    let run = run_env(
+        &[
+            "get-face-liveness-session-results",
+            "--session-id",
+            SESSION_ID,
+            "--endpoint-url",
+            &url,
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", support::ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", support::SECRET),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_CONFIG_FILE", &empty),
+            ("AWS_SHARED_CREDENTIALS_FILE", &empty),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 253, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("FIPS and custom endpoint are not supported"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.requests(), 0);
+}

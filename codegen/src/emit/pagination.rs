@@ -187,6 +187,39 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
         &quote!(self.input),
         |e| quote!(crate::waiters::WaiterError::Operation(#error::Validation(#e))),
     );
+    // Each poll is a new request (not a retry of the last one): tokens the caller left unset
+    // are fresh for every poll.
+    let tokens: Vec<&crate::ir::Field> = input_struct
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token && f.ty == crate::ir::Type::String)
+        .collect();
+    let token_unset = tokens.iter().map(|f| {
+        let unset = ident(&format!("{}_unset", crate::naming::bare(&f.ident)));
+        let get = ident(&format!("get_{}", crate::naming::bare(&f.ident)));
+        quote!(let #unset = self.input.#get().is_none();)
+    });
+    let token_refresh = tokens.iter().map(|f| {
+        let unset = ident(&format!("{}_unset", crate::naming::bare(&f.ident)));
+        let field = ident(&f.ident);
+        let value = if f.optional {
+            quote!(Some(crate::runtime::idempotency::token()))
+        } else {
+            quote!(crate::runtime::idempotency::token())
+        };
+        quote! {
+            if #unset && !first_poll {
+                input.#field = #value;
+            }
+        }
+    });
+    let first_poll = (!tokens.is_empty()).then(|| {
+        quote! {
+            let mut input = input;
+            let mut first_poll = true;
+        }
+    });
+    let first_poll_done = (!tokens.is_empty()).then(|| quote!(first_poll = false;));
     let acceptors = w.acceptors.iter().map(|a| {
         let state = match a.state {
             AcceptorState::Success => quote!(Success),
@@ -286,6 +319,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
             pub async fn wait(self) -> Result<crate::waiters::FinalPoll<#output, #error>, crate::waiters::WaiterError<#output, #error>> {
                 use crate::runtime::waiter::{Acceptor, Matcher, Outcome, State};
                 const ACCEPTORS: &[Acceptor] = &[#(#acceptors),*];
+                #(#token_unset)*
                 #build
                 if self.handle.validates() {
                     input
@@ -297,7 +331,10 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                 #endpoint
                 let start = tokio::time::Instant::now();
                 let mut backoff = crate::runtime::waiter::Backoff::new(self.min_delay, self.max_delay, self.max_wait);
+                #first_poll
                 loop {
+                    #(#token_refresh)*
+                    #first_poll_done
                     let (result, body) = match self
                         .handle
                         .invoke(serialize_request(&input), RETRYABLE_ERRORS, #compressor, #endpoint_arg)

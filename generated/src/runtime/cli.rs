@@ -18,9 +18,9 @@ use serde::Serialize as _;
 use serde_json::{Map, Value};
 
 use super::config::Config;
-use super::credentials::{Credentials, CredentialsCache, DefaultCredentialsChain};
+use super::credentials::Credentials;
 use super::datetime::DateTime;
-use super::profile::{Env, resolve_region};
+use super::profile::Env;
 use super::transport::{BoxFuture, HttpClient, HyperClient, TransportError};
 
 /// Exit status for a command line that could not be parsed or an input that is invalid.
@@ -448,7 +448,10 @@ fn globals(matches: &ArgMatches) -> Result<Globals, Failure> {
         match text(id) {
             None => Ok(None),
             Some(value) => match value.trim().parse::<f64>() {
-                Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+                Ok(s) if s >= 0.0 => match Duration::try_from_secs_f64(s) {
+                    Ok(duration) => Ok(Some(duration)),
+                    Err(_) => Err(usage(format!("--{id}: {value} seconds is out of range"))),
+                },
                 _ => Err(usage(format!(
                     "--{id}: expected a number of seconds, got {value:?}"
                 ))),
@@ -1537,27 +1540,27 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
         code: EXIT_CONFIG,
         message,
     };
-    let env = match &globals.profile {
-        Some(profile) => Env::from_vars(
-            std::env::vars()
-                .filter(|(k, _)| k != "AWS_PROFILE")
-                .chain([("AWS_PROFILE".to_string(), profile.clone())]),
-        ),
-        None => Env::real(),
-    };
-    let region = match &globals.region {
-        Some(region) => region.clone(),
-        None => resolve_region(&env).map_err(config_failure)?,
-    };
-    let mut builder = Config::builder()
-        .region(region)
+    // The library's own configuration from the environment and profile (region, credentials,
+    // FIPS, dual-stack, account ID), with `--profile` and `--region` taking precedence.
+    let mut vars: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    for (name, value) in [
+        ("AWS_PROFILE", &globals.profile),
+        ("AWS_REGION", &globals.region),
+    ] {
+        if let Some(value) = value {
+            vars.retain(|(k, _)| k != name);
+            vars.push((name.to_string(), value.clone()));
+        }
+    }
+    let mut builder = Config::from_env_vars(Env::from_vars(vars))
+        .map_err(|e| config_failure(e.to_string()))?
+        .to_builder()
         .validation(globals.validate);
-    builder = if globals.no_sign {
-        builder.credentials(Credentials::new("anonymous", "anonymous", None))
-    } else {
-        let chain = DefaultCredentialsChain::new(env).map_err(|e| config_failure(e.to_string()))?;
-        builder.credentials_provider(CredentialsCache::new(Arc::new(chain)))
-    };
+    if globals.no_sign {
+        builder = builder.credentials(Credentials::new("anonymous", "anonymous", None));
+    }
     if let Some(url) = &globals.endpoint_url {
         builder = builder.endpoint_url(url.clone());
     }

@@ -1,5 +1,5 @@
 //! `@idempotencyToken` members of the `features` fixture: filled when unset, kept when set,
-//! and the same on every retry of one call.
+//! the same on every retry of one call, fresh for every poll of a waiter.
 
 mod support;
 
@@ -95,4 +95,49 @@ async fn a_retried_request_carries_the_same_token() {
     assert!(seen.iter().all(|s| s.target == "Features.CreateThing"));
     assert!(is_uuid_v4(&token_sent(&seen[0])));
     assert_eq!(token_sent(&seen[0]), token_sent(&seen[1]));
+}
+
+const PENDING: &str = r#"{"Thing":{"Name":"t","Status":"PENDING"}}"#;
+const READY: &str = r#"{"Thing":{"Name":"t","Status":"READY"}}"#;
+
+#[tokio::test]
+async fn each_poll_of_a_waiter_is_a_new_request_with_its_own_token() {
+    let server = Server::start(vec![
+        (200, PENDING.into()),
+        (200, PENDING.into()),
+        (200, READY.into()),
+    ])
+    .await;
+    client(&server)
+        .wait_until_thing_created()
+        .name("t")
+        .min_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(2))
+        .wait()
+        .await
+        .expect("ready on the third poll");
+    let tokens: Vec<String> = server.seen().iter().map(token_sent).collect();
+    assert_eq!(tokens.len(), 3);
+    assert!(tokens.iter().all(|t| is_uuid_v4(t)), "{tokens:?}");
+    assert!(
+        tokens[0] != tokens[1] && tokens[1] != tokens[2] && tokens[0] != tokens[2],
+        "{tokens:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_waiter_keeps_the_token_the_caller_set_on_every_poll() {
+    let server = Server::start(vec![(200, PENDING.into()), (200, READY.into())]).await;
+    client(&server)
+        .wait_until_thing_created()
+        .name("t")
+        .client_token("caller-token-2")
+        .min_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(2))
+        .wait()
+        .await
+        .expect("ready on the second poll");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|s| token_sent(s) == "caller-token-2"));
 }
