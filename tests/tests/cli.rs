@@ -694,7 +694,8 @@ async fn fips_from_the_environment_reaches_the_endpoint_rules() {
     .await;
     assert_eq!(run.code, 253, "{}", run.stderr);
     assert!(
-        run.stderr.contains("FIPS and custom endpoint are not supported"),
+        run.stderr
+            .contains("FIPS and custom endpoint are not supported"),
         "{}",
         run.stderr
     );
