@@ -38,28 +38,40 @@ impl<'a> ObjectWriter<'a> {
 }
 
 pub(crate) fn write_str(out: &mut Vec<u8>, value: &str) {
+    /// Bytes JSON strings must escape: control characters, `"` and `\`.
+    const ESCAPED: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = true;
+            b += 1;
+        }
+        table[b'"' as usize] = true;
+        table[b'\\' as usize] = true;
+        table
+    };
     out.push(b'"');
     let bytes = value.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0x00..=0x1f => {
-                out.extend_from_slice(&bytes[start..i]);
-                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
-                start = i + 1;
-                continue;
-            }
-            _ => continue,
-        };
+    // Runs without escapes are copied whole; most strings are one such run.
+    while let Some(offset) = bytes[start..].iter().position(|&b| ESCAPED[usize::from(b)]) {
+        let i = start + offset;
         out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(escape);
+        match bytes[i] {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
@@ -71,7 +83,9 @@ pub(crate) fn write_bool(out: &mut Vec<u8>, value: bool) {
 }
 
 pub(crate) fn write_int(out: &mut Vec<u8>, value: impl Into<i64>) {
-    out.extend_from_slice(value.into().to_string().as_bytes());
+    use std::io::Write as _;
+    // Writing to a `Vec` cannot fail.
+    let _ = write!(out, "{}", value.into());
 }
 
 /// Finite floats as JSON numbers (shortest round-trip form); NaN and the infinities as the

@@ -83,6 +83,9 @@ struct CachedKey {
     region: String,
     service: String,
     key: [u8; 32],
+    /// HMAC keyed with `key`: its inner and outer key blocks already hashed, so each signature
+    /// hashes only the string to sign.
+    mac: Hmac<Sha256>,
 }
 
 /// The parts of a signature, for callers and tests that want them.
@@ -117,10 +120,8 @@ impl Signer {
             }
         }
         let (canonical_hash, signed_headers) = canonical_request_hash(request)?;
-        let key = self.signing_key(params, date);
         // The string to sign, fed straight into the HMAC.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
-            .expect("HMAC accepts keys of any length");
+        let mut mac = self.with_key(params, date, |cached| cached.mac.clone());
         for piece in [
             ALGORITHM,
             "\n",
@@ -157,7 +158,14 @@ impl Signer {
         })
     }
 
-    fn signing_key(&self, params: &SigningParams<'_>, date: &str) -> [u8; 32] {
+    /// Runs `f` on the cached signing key, deriving it first if the credentials, date, region
+    /// or service changed.
+    fn with_key<R>(
+        &self,
+        params: &SigningParams<'_>,
+        date: &str,
+        f: impl FnOnce(&CachedKey) -> R,
+    ) -> R {
         let credentials = params.credentials;
         let mut cached = self
             .cached
@@ -171,7 +179,7 @@ impl Signer {
                 && c.secret_access_key == credentials.secret_access_key()
         };
         if let Some(c) = cached.as_ref().filter(fresh) {
-            return c.key;
+            return f(c);
         }
         let key = derive_key(
             credentials.secret_access_key(),
@@ -179,15 +187,17 @@ impl Signer {
             params.region,
             params.service,
         );
-        *cached = Some(CachedKey {
+        let entry = cached.insert(CachedKey {
             access_key_id: credentials.access_key_id().to_string(),
             secret_access_key: credentials.secret_access_key().to_string(),
             date: date.to_string(),
             region: params.region.to_string(),
             service: params.service.to_string(),
             key,
+            mac: <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
+                .expect("HMAC accepts keys of any length"),
         });
-        key
+        f(entry)
     }
 }
 
@@ -429,6 +439,11 @@ pub(crate) fn format_time(time: SystemTime) -> SigningTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cached signing key for these credentials, date, region and service.
+    fn signing_key(signer: &Signer, params: &SigningParams<'_>, date: &str) -> [u8; 32] {
+        signer.with_key(params, date, |cached| cached.key)
+    }
     use std::time::Duration;
 
     fn at(amz: &str) -> SystemTime {
@@ -535,16 +550,16 @@ mod tests {
             service: "s",
             time: at("20260102T030405Z"),
         };
-        let k1 = signer.signing_key(&params(&one), "20260102");
-        assert_eq!(signer.signing_key(&params(&one), "20260102"), k1);
+        let k1 = signing_key(&signer, &params(&one), "20260102");
+        assert_eq!(signing_key(&signer, &params(&one), "20260102"), k1);
         assert_ne!(
-            signer.signing_key(&params(&two), "20260102"),
+            signing_key(&signer, &params(&two), "20260102"),
             k1,
             "a rotated secret must not reuse the key"
         );
         assert_ne!(
-            signer.signing_key(&params(&two), "20260103"),
-            signer.signing_key(&params(&two), "20260102")
+            signing_key(&signer, &params(&two), "20260103"),
+            signing_key(&signer, &params(&two), "20260102")
         );
     }
 

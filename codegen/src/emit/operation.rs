@@ -349,7 +349,8 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     quote! {
         #[doc = #serialize_doc]
         pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
-            let mut body = Vec::new();
+            // Most request bodies are small: one allocation for them.
+            let mut body = Vec::with_capacity(256);
             input.write_json(&mut body);
             #serialize_tail
         }

@@ -403,7 +403,7 @@ impl std::error::Error for CreateFaceLivenessSessionError {
 pub fn serialize_request(
     input: &CreateFaceLivenessSessionRequest,
 ) -> http::Request<Vec<u8>> {
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(256);
     input.write_json(&mut body);
     crate::protocol::request("RekognitionService.CreateFaceLivenessSession", body)
 }

@@ -454,7 +454,7 @@ impl std::error::Error for GetFaceLivenessSessionResultsError {
 pub fn serialize_request(
     input: &GetFaceLivenessSessionResultsRequest,
 ) -> http::Request<Vec<u8>> {
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(256);
     input.write_json(&mut body);
     crate::protocol::request("RekognitionService.GetFaceLivenessSessionResults", body)
 }
