@@ -24,13 +24,15 @@ impl<'a> ObjectWriter<'a> {
         ObjectWriter { out, first: true }
     }
 
+    /// Starts the member `name`: a Smithy member name, an identifier, so it needs no escaping.
     pub(crate) fn field(&mut self, name: &str) -> &mut Vec<u8> {
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        write_str(self.out, name);
-        self.out.push(b':');
+        self.out.push(b'"');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\":");
         self.out
     }
 
@@ -85,9 +87,23 @@ pub(crate) fn write_bool(out: &mut Vec<u8>, value: bool) {
 }
 
 pub(crate) fn write_int(out: &mut Vec<u8>, value: impl Into<i64>) {
-    use std::io::Write as _;
-    // Writing to a `Vec` cannot fail.
-    let _ = write!(out, "{}", value.into());
+    let value: i64 = value.into();
+    if value < 0 {
+        out.push(b'-');
+    }
+    // Digits from the last, on the stack (20 digits hold any `u64`).
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = value.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Finite floats as JSON numbers (shortest round-trip form); NaN and the infinities as the
