@@ -187,7 +187,6 @@ fn cargo_toml(krate: &Crate) -> String {
             "hyper-util",
             r#"{ version = "0.1", features = ["client-legacy", "http1", "tokio"] }"#,
         ),
-        ("percent-encoding", "\"2\""),
         (
             "rustls",
             r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,

@@ -14,7 +14,6 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use super::credentials::Credentials;
@@ -35,14 +34,45 @@ const UNSIGNED_HEADERS: &[&str] = &[
     "transfer-encoding",
 ];
 
-/// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-/// The same for paths, where `/` separates segments.
-const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
+/// Appends `value` percent-encoded as SigV4 wants it: every byte but the RFC 3986 unreserved
+/// characters `A-Z a-z 0-9 - . _ ~` (and `/` in paths, where it separates segments) as `%XX`
+/// with upper-case hex.
+fn percent_encode(value: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in value {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && b == b'/')
+        {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        }
+    }
+}
+
+/// `%XX` sequences (two hex digits) decoded to their byte; anything else, a stray `%` included,
+/// kept as it is.
+fn percent_decode(value: &[u8]) -> Vec<u8> {
+    let digit = |b: u8| char::from(b).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        if value[i] == b'%'
+            && let (Some(high), Some(low)) = (
+                value.get(i + 1).copied().and_then(digit),
+                value.get(i + 2).copied().and_then(digit),
+            )
+        {
+            out.push(high << 4 | low);
+            i += 3;
+        } else {
+            out.push(value[i]);
+            i += 1;
+        }
+    }
+    out
+}
 
 /// What to sign with.
 pub(crate) struct SigningParams<'a> {
@@ -288,9 +318,7 @@ fn canonical_request_hash(
     if path == "/" {
         text.push(b'/');
     } else {
-        for piece in utf8_percent_encode(&normalize_path(path), PATH) {
-            text.extend_from_slice(piece.as_bytes());
-        }
+        percent_encode(normalize_path(path).as_bytes(), true, &mut text);
     }
     text.push(b'\n');
     if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
@@ -409,8 +437,15 @@ fn normalize_path(path: &str) -> String {
 fn canonical_query(query: &str) -> String {
     let decode = |s: &str| {
         let spaced = s.replace('+', " ");
-        let bytes: Vec<u8> = percent_decode(spaced.as_bytes()).collect();
-        utf8_percent_encode(&String::from_utf8_lossy(&bytes), UNRESERVED).to_string()
+        let bytes = percent_decode(spaced.as_bytes());
+        let mut encoded = Vec::with_capacity(bytes.len());
+        percent_encode(
+            String::from_utf8_lossy(&bytes).as_bytes(),
+            false,
+            &mut encoded,
+        );
+        // Only ASCII was written.
+        String::from_utf8(encoded).unwrap_or_default()
     };
     let mut pairs: Vec<(String, String)> = query
         .split('&')
