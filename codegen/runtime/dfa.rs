@@ -27,15 +27,29 @@ pub(crate) struct Dfa<'a> {
     pub(crate) table: &'a [u8],
     /// Stretches of the automaton that consume a set of ASCII characters without branching.
     pub(crate) runs: &'a [Run],
+    /// When the automaton is one straight path from the start (a fixed or bounded sequence of
+    /// ASCII sets, such as a UUID), that path as segments; the matcher then checks the value
+    /// segment by segment without the table. Empty otherwise.
+    pub(crate) path: &'a [Segment],
+    /// The byte sets the segments refer to: non-zero for a byte in the set.
+    pub(crate) sets: &'a [[u8; 256]],
+}
+
+/// `count` characters in a row from the set `sets[set]`; the value may end after any of them
+/// iff `accepts`.
+pub(crate) struct Segment {
+    pub(crate) set: u8,
+    pub(crate) count: u16,
+    pub(crate) accepts: bool,
 }
 
 /// States that loop on a set of ASCII characters (`[a-z]*`), or a chain of states each moving
 /// to the next on the same set (`[0-9a-f]{8}`): the matcher consumes such characters in a tight
 /// scan instead of one dependent table load per character.
 pub(crate) struct Run {
-    /// Bit `c` set: ASCII characters of class `c` continue the run (runs exist only in
-    /// automata with at most 64 classes).
-    pub(crate) classes: u64,
+    /// Non-zero for the bytes that continue the run (ASCII characters only: a multi-byte
+    /// character always ends the scan).
+    pub(crate) bytes: [u8; 256],
     /// Row offset added per character: 0 for a loop, the row width for a chain.
     pub(crate) step: u16,
 }
@@ -61,16 +75,16 @@ impl Dfa<'_> {
             return true;
         }
         let bytes = value.as_bytes();
+        if !self.path.is_empty() {
+            return self.follow_path(bytes, cell(row + classes) & INFO_AT_END != 0);
+        }
         let mut at = 0;
         loop {
             let info = cell(row + classes);
             if let Some(run) = self.runs.get(usize::from(info & INFO_RUN).wrapping_sub(1)) {
                 let rest = bytes.get(at..).unwrap_or_default();
                 let limit = usize::from(cell(row + classes + 1)).min(rest.len());
-                let continues = |byte: u8| {
-                    let class = self.ascii[usize::from(byte & 127)] & 63;
-                    (run.classes >> class) & u64::from(byte < 128) & 1 != 0
-                };
+                let continues = |byte: u8| run.bytes[usize::from(byte)] != 0;
                 // Eight characters at a time, without a branch per character, then one by one.
                 let mut taken = 0;
                 while let Some(chunk) = rest[..limit].get(taken..taken + 8) {
@@ -110,6 +124,35 @@ impl Dfa<'_> {
     }
 }
 
+impl Dfa<'_> {
+    /// [`Dfa::is_match`] for straight-path automata: each segment's characters are checked
+    /// without a branch per character; the value must end where the path accepts.
+    fn follow_path(&self, bytes: &[u8], empty_matches: bool) -> bool {
+        if bytes.is_empty() {
+            return empty_matches;
+        }
+        let mut at = 0;
+        for segment in self.path {
+            let Some(set) = self.sets.get(usize::from(segment.set)) else {
+                return false;
+            };
+            let end = (at + usize::from(segment.count)).min(bytes.len());
+            if !bytes[at..end]
+                .iter()
+                .fold(true, |all, &byte| all & (set[usize::from(byte)] != 0))
+            {
+                return false;
+            }
+            at = end;
+            if at == bytes.len() {
+                return segment.accepts;
+            }
+        }
+        // Longer than the path.
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,9 +176,15 @@ mod tests {
             0, 0, 8, 0, 1, 2, 0xff, 0xff, // seen-a: run 1, matches at the end
         ],
         runs: &[Run {
-            classes: 0b10,
+            bytes: {
+                let mut bytes = [0u8; 256];
+                bytes[97] = 1;
+                bytes
+            },
             step: 0,
         }],
+        path: &[],
+        sets: &[],
     };
 
     /// `b` (unanchored): matching stops at the first `b`.
@@ -152,6 +201,38 @@ mod tests {
         },
         table: &[0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0xff, 0xff, 0, 0, 0, 0],
         runs: &[],
+        path: &[],
+        sets: &[],
+    };
+
+    /// `^[ab]{2,3}$` as a path: two characters that may not end, then one that may.
+    const AB_2_3: Dfa<'static> = Dfa {
+        source: "^[ab]{2,3}$",
+        start: 0,
+        starts: &[0],
+        interval_class: &[0],
+        classes: 1,
+        ascii: &[0; 128],
+        table: &[0, 0, 0, 0, 0, 0],
+        runs: &[],
+        path: &[
+            Segment {
+                set: 0,
+                count: 1,
+                accepts: false,
+            },
+            Segment {
+                set: 0,
+                count: 2,
+                accepts: true,
+            },
+        ],
+        sets: &[{
+            let mut set = [0u8; 256];
+            set[b'a' as usize] = 1;
+            set[b'b' as usize] = 1;
+            set
+        }],
     };
 
     #[test]
@@ -165,5 +246,11 @@ mod tests {
         assert!(HAS_B.is_match("ééb"));
         assert!(HAS_B.is_match("b🍔"));
         assert!(!HAS_B.is_match("a🍔c"));
+        assert!(!AB_2_3.is_match(""));
+        assert!(!AB_2_3.is_match("a"));
+        assert!(AB_2_3.is_match("ab"));
+        assert!(AB_2_3.is_match("bab"));
+        assert!(!AB_2_3.is_match("abab"));
+        assert!(!AB_2_3.is_match("aé"));
     }
 }

@@ -267,6 +267,8 @@ mod tests {
         // One row: the transition, the info cell (matched here), the run-length cell.
         table: &[0, 0, 0, 1, 0, 0],
         runs: &[],
+        path: &[],
+        sets: &[],
     };
 
     const fn outputs(name: &'static str) -> Partition {
@@ -290,6 +292,8 @@ mod tests {
         ascii: &[0; 128],
         table: &[0, 0, 0, 0, 0, 0],
         runs: &[],
+        path: &[],
+        sets: &[],
     };
 
     static TABLE: [PartitionEntry; 2] = [

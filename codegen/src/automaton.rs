@@ -111,13 +111,98 @@ impl Tables {
         }
         let runs = distinct
             .into_iter()
-            .map(|(classes, step)| runtime::Run { classes, step })
+            .map(|(classes, step)| runtime::Run {
+                bytes: std::array::from_fn(|b| {
+                    u8::from(b < 128 && (classes >> self.ascii[b & 127]) & 1 != 0)
+                }),
+                step,
+            })
             .collect();
+        let (path, sets) = match self.path() {
+            Some(steps) => {
+                let mut sets: Vec<u128> = Vec::new();
+                let mut path: Vec<runtime::Segment> = Vec::new();
+                for (set, accepts) in steps {
+                    let index = sets.iter().position(|&s| s == set).unwrap_or_else(|| {
+                        sets.push(set);
+                        sets.len() - 1
+                    });
+                    match path.last_mut() {
+                        Some(last)
+                            if usize::from(last.set) == index
+                                && last.accepts == accepts
+                                && last.count < u16::MAX =>
+                        {
+                            last.count += 1
+                        }
+                        _ => path.push(runtime::Segment {
+                            set: index as u8,
+                            count: 1,
+                            accepts,
+                        }),
+                    }
+                }
+                let sets = sets
+                    .iter()
+                    .map(|&set| std::array::from_fn(|b| u8::from(b < 128 && (set >> b) & 1 != 0)))
+                    .collect();
+                (path, sets)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
         Runtime {
             start: (usize::from(self.start) * width) as u16,
             table,
             runs,
+            path,
+            sets,
         }
+    }
+
+    /// The automaton as one straight path from the start, if it is one: every state on it
+    /// (none of them having matched) moves on ASCII characters only, to one next state, never
+    /// back; the path ends in a state with no moves. Each step is its ASCII set and whether the
+    /// value may end after it. At most 256 distinct sets.
+    fn path(&self) -> Option<Vec<(u128, bool)>> {
+        let classes = self.classes;
+        let mut visited = vec![false; self.states()];
+        let mut steps = Vec::new();
+        let mut distinct: Vec<u128> = Vec::new();
+        let mut s = usize::from(self.start);
+        loop {
+            if self.accept[s] {
+                return None;
+            }
+            visited[s] = true;
+            let row = &self.table[s * classes..(s + 1) * classes];
+            let mut targets = row.iter().map(|&t| usize::from(t)).filter(|&t| t != 0);
+            let Some(next) = targets.next() else {
+                break;
+            };
+            if targets.any(|t| t != next) || visited[next] || self.accept[next] {
+                return None;
+            }
+            // Code points from 128 up lead nowhere.
+            let non_ascii_moves = self.starts.iter().enumerate().any(|(i, &start)| {
+                let end = self.starts.get(i + 1).map_or(MAX_CHAR, |n| n - 1);
+                (start >= 128 || end >= 128) && row[usize::from(self.interval_class[i])] != 0
+            });
+            if non_ascii_moves {
+                return None;
+            }
+            let set = (0..128u32)
+                .filter(|&b| row[usize::from(self.ascii[b as usize])] != 0)
+                .fold(0u128, |set, b| set | (1u128 << b));
+            if !distinct.contains(&set) {
+                if distinct.len() == 256 {
+                    return None;
+                }
+                distinct.push(set);
+            }
+            steps.push((set, self.accept_at_end[next]));
+            s = next;
+        }
+        (!steps.is_empty()).then_some(steps)
     }
 
     /// Runs: a state that loops on a set of ASCII characters (one state), or a chain of at
@@ -175,6 +260,8 @@ impl Tables {
     pub fn is_match_with(&self, runtime: &Runtime, value: &str) -> bool {
         runtime::Dfa {
             source: "",
+            path: &runtime.path,
+            sets: &runtime.sets,
             start: runtime.start,
             starts: &self.starts,
             interval_class: &self.interval_class,
@@ -200,6 +287,9 @@ pub struct Runtime {
     pub table: Vec<u8>,
     /// The runs, as the runtime's `Run`.
     pub(crate) runs: Vec<runtime::Run>,
+    /// The straight path's segments (empty if the automaton is not one), and their sets.
+    pub(crate) path: Vec<runtime::Segment>,
+    pub(crate) sets: Vec<[u8; 256]>,
 }
 
 /// Compiles `pattern`, or says why it is outside the supported subset.

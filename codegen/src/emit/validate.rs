@@ -425,11 +425,19 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
     let ascii = byte_string(&tables.ascii);
     let table = byte_string(&runtime.table);
     let runs = runtime.runs.iter().map(|run| {
-        let classes: TokenStream = format!("0b{:b}", run.classes)
-            .parse()
-            .unwrap_or_else(|_| quote!(0));
+        let bytes = byte_string(&run.bytes);
         let step = proc_macro2::Literal::u16_unsuffixed(run.step);
-        quote!(crate::runtime::dfa::Run { classes: #classes, step: #step })
+        quote!(crate::runtime::dfa::Run { bytes: *#bytes, step: #step })
+    });
+    let path = runtime.path.iter().map(|segment| {
+        let set = proc_macro2::Literal::u8_unsuffixed(segment.set);
+        let count = proc_macro2::Literal::u16_unsuffixed(segment.count);
+        let accepts = segment.accepts;
+        quote!(crate::runtime::dfa::Segment { set: #set, count: #count, accepts: #accepts })
+    });
+    let sets = runtime.sets.iter().map(|set| {
+        let bytes = byte_string(set);
+        quote!(*#bytes)
     });
     quote! {
         Dfa {
@@ -441,6 +449,8 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
             ascii: #ascii,
             table: #table,
             runs: &[#(#runs),*],
+            path: &[#(#path),*],
+            sets: &[#(#sets),*],
         }
     }
 }
