@@ -33,6 +33,13 @@ pub struct Crate {
     pub endpoints: Option<crate::endpoints::Endpoints>,
 }
 
+impl Crate {
+    /// The generated structure at `path`, if it is one.
+    pub fn structure(&self, path: &TypePath) -> Option<&Structure> {
+        self.structures.iter().find(|s| &s.path == path)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Service {
     pub id: ShapeId,
@@ -235,6 +242,14 @@ pub struct Field {
     pub constraints: Constraints,
     /// `@idempotencyToken`: a fresh UUID v4 is sent when the caller leaves it unset.
     pub idempotency_token: bool,
+}
+
+impl Field {
+    /// An `@idempotencyToken` string member: the client fills it with a fresh UUID v4 when the
+    /// caller leaves it unset.
+    pub fn is_auto_token(&self) -> bool {
+        self.idempotency_token && self.ty == Type::String
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -125,9 +125,7 @@ impl<'a> Walker<'a> {
         match ty {
             Type::Struct(path) => self
                 .krate
-                .structures
-                .iter()
-                .find(|s| &s.path == path)
+                .structure(path)
                 .ok_or_else(|| format!("structure `{}` is not generated", path.name)),
             _ => Err("a member is selected from something that is not a structure".into()),
         }

@@ -235,12 +235,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let docs = help_text(op.docs.as_deref());
         let input = static_name(&op.input, "MEMBERS");
         let output = static_name(&op.output, "SCHEMA");
-        let fields = krate
-            .structures
-            .iter()
-            .find(|s| s.path == op.input)
-            .map(|s| s.fields.as_slice())
-            .unwrap_or_default();
+        let fields = &super::operation::input_struct(krate, op).fields;
         let flags = fields.iter().map(|f| {
             let flag = f.wire.to_kebab_case();
             if RESERVED_FLAGS.contains(&flag.as_str()) {
@@ -266,12 +261,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let module = ident(&op.snake);
         let input = path_tokens(&op.input, None);
         let error = ident(&op.error_enum);
-        let fields = krate
-            .structures
-            .iter()
-            .find(|s| s.path == op.input)
-            .map(|s| s.fields.as_slice())
-            .unwrap_or_default();
+        let fields = &super::operation::input_struct(krate, op).fields;
         let setters = fields.iter().map(|f| {
             let field = ident(&f.ident);
             let set = ident(&format!("set_{}", crate::naming::bare(&f.ident)));

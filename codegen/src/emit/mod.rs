@@ -154,7 +154,7 @@ fn has_idempotency_tokens(krate: &Crate) -> bool {
         operation::input_struct(krate, op)
             .fields
             .iter()
-            .any(|f| f.idempotency_token && f.ty == crate::ir::Type::String)
+            .any(|f| f.is_auto_token())
     })
 }
 

@@ -77,7 +77,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
 
 /// The operation's input structure.
 pub fn input_struct<'k>(krate: &'k Crate, op: &Operation) -> &'k crate::ir::Structure {
-    match krate.structures.iter().find(|s| s.path == op.input) {
+    match krate.structure(&op.input) {
         Some(s) => s,
         None => unreachable!("every operation input is a generated structure"),
     }
@@ -94,7 +94,7 @@ pub fn build_input(
     let fills: Vec<TokenStream> = input_struct
         .fields
         .iter()
-        .filter(|f| f.idempotency_token && f.ty == crate::ir::Type::String)
+        .filter(|f| f.is_auto_token())
         .map(|f| {
             let field = ident(&f.ident);
             let get = ident(&format!("get_{}", crate::naming::bare(&f.ident)));

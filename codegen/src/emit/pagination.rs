@@ -192,7 +192,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     let tokens: Vec<&crate::ir::Field> = input_struct
         .fields
         .iter()
-        .filter(|f| f.idempotency_token && f.ty == crate::ir::Type::String)
+        .filter(|f| f.is_auto_token())
         .collect();
     let token_unset = tokens.iter().map(|f| {
         let unset = ident(&format!("{}_unset", crate::naming::bare(&f.ident)));

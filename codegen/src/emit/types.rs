@@ -279,7 +279,7 @@ fn field_docs(f: &Field) -> TokenStream {
     if f.sensitive {
         notes.push("This member is sensitive: `Debug` output redacts it.".to_string());
     }
-    if f.idempotency_token && f.ty == Type::String {
+    if f.is_auto_token() {
         notes.push(
             "Left unset, `send` fills it with a fresh UUID v4, the same for every retry of the call."
                 .to_string(),
