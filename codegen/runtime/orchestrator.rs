@@ -123,6 +123,9 @@ fn auth_scheme(
     ))
 }
 
+/// An operation's own endpoint, as [`Handle::invoke`] takes it: `None` for the client's.
+pub(crate) type OperationEndpoint = Option<Result<Endpoint, ResolveError>>;
+
 /// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
 #[derive(Debug, Clone)]
 pub(crate) struct HostPrefix(pub(crate) String);
@@ -148,8 +151,9 @@ pub(crate) struct Handle {
     endpoint_config: EndpointConfig,
     /// The endpoint `target` was built from: an operation resolving to the same one reuses it.
     endpoint: Endpoint,
-    /// Per operation whose endpoint parameters are constants: its resolution, done once.
-    endpoint_cache: Mutex<Vec<(&'static str, Result<Endpoint, ResolveError>)>>,
+    /// Per operation whose endpoint parameters are constants: its resolution, done once
+    /// (`None`: the client's own endpoint).
+    endpoint_cache: Mutex<Vec<(&'static str, OperationEndpoint)>>,
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
@@ -246,13 +250,14 @@ impl Handle {
         &self.endpoint_config
     }
 
-    /// The endpoint of an operation whose endpoint parameters do not depend on its input:
-    /// `resolve` runs on the first call only, per client.
+    /// The endpoint of an operation whose endpoint parameters do not depend on its input, as
+    /// [`Handle::invoke`] takes it: `resolve` runs on the first call only, per client, and an
+    /// endpoint equal to the client's is `None` from then on (no copy, no comparison per call).
     pub(crate) fn cached_endpoint(
         &self,
         operation: &'static str,
         resolve: impl FnOnce(&EndpointConfig) -> Result<Endpoint, ResolveError>,
-    ) -> Result<Endpoint, ResolveError> {
+    ) -> OperationEndpoint {
         let mut cache = self
             .endpoint_cache
             .lock()
@@ -260,7 +265,10 @@ impl Handle {
         if let Some((_, resolved)) = cache.iter().find(|(op, _)| *op == operation) {
             return resolved.clone();
         }
-        let resolved = resolve(&self.endpoint_config);
+        let resolved = match resolve(&self.endpoint_config) {
+            Ok(endpoint) if endpoint == self.endpoint => None,
+            other => Some(other),
+        };
         cache.push((operation, resolved.clone()));
         resolved
     }
@@ -281,7 +289,7 @@ impl Handle {
         request: http::Request<Vec<u8>>,
         retryable_codes: &[&str],
         compress: Option<Compressor>,
-        endpoint: Option<Result<Endpoint, ResolveError>>,
+        endpoint: OperationEndpoint,
     ) -> Result<http::Response<Vec<u8>>, DispatchError> {
         let own;
         let target = match endpoint {
@@ -645,9 +653,15 @@ mod tests {
                     config.region.as_deref().unwrap_or_default()
                 )))
             });
-            assert_eq!(endpoint.expect("ok").url, "https://op.eu-west-1.example");
+            assert_eq!(
+                endpoint.expect("its own endpoint").expect("ok").url,
+                "https://op.eu-west-1.example"
+            );
         }
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1);
+        // Resolving to the client's endpoint is remembered as "the client's".
+        let same = h.endpoint.clone();
+        assert_eq!(h.cached_endpoint("Same", |_| Ok(same)), None);
     }
 
     #[tokio::test]

@@ -881,6 +881,21 @@ struct Var {
     used: Option<Rc<Cell<bool>>>,
 }
 
+impl Var {
+    /// What a condition's `assign` names once the condition held: `true` from then on.
+    fn held() -> Var {
+        Var {
+            val: Val {
+                tokens: quote!(true),
+                ty: Ty::Bool,
+                optional: false,
+                owned: false,
+            },
+            used: None,
+        }
+    }
+}
+
 type Scope = BTreeMap<String, Var>;
 
 /// One `&&`-joined piece of a rule's condition chain.
@@ -1069,18 +1084,7 @@ impl Compiler<'_> {
                 }
             }
             if let Some(a) = &c.assign {
-                scope.insert(
-                    a.clone(),
-                    Var {
-                        val: Val {
-                            tokens: quote!(true),
-                            ty: Ty::Bool,
-                            optional: false,
-                            owned: false,
-                        },
-                        used: None,
-                    },
-                );
+                scope.insert(a.clone(), Var::held());
             }
             return Ok(());
         }
@@ -1090,18 +1094,7 @@ impl Compiler<'_> {
                 let tokens = val.tokens;
                 parts.push(Part::Test(tokens));
                 if let Some(a) = &c.assign {
-                    scope.insert(
-                        a.clone(),
-                        Var {
-                            val: Val {
-                                tokens: quote!(true),
-                                ty: Ty::Bool,
-                                optional: false,
-                                owned: false,
-                            },
-                            used: None,
-                        },
-                    );
+                    scope.insert(a.clone(), Var::held());
                 }
             }
             (Some(a), true, _) => {

@@ -465,8 +465,9 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
 }
 
 /// What every call of an operation hands the orchestrator besides the request: the body
-/// compressor, and the endpoint (code that resolves it into `endpoint`, run with `self.handle`
-/// and `input` in scope, and the argument passing it; `None`: the client's endpoint).
+/// compressor, and the endpoint (code that binds `endpoint`, an `Option` as `invoke` takes it,
+/// run with `self.handle` and `input` in scope, and the argument passing it; `None`: the
+/// client's endpoint).
 pub(super) struct Dispatch {
     pub(super) compressor: TokenStream,
     pub(super) endpoint: TokenStream,
@@ -560,10 +561,10 @@ pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
                     // This operation's input sets endpoint parameters: resolved for each call.
                     let mut params = crate::endpoint::Params::from_config(self.handle.endpoint_config());
                     #(#sets)*
-                    let endpoint = crate::endpoint::resolve(&params);
+                    let endpoint = Some(crate::endpoint::resolve(&params));
                 }
             };
-            (code, quote!(Some(endpoint)))
+            (code, quote!(endpoint))
         }
         _ => (TokenStream::new(), quote!(None)),
     };

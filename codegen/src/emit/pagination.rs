@@ -251,7 +251,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     let endpoint_arg = if endpoint.is_empty() {
         quote!(None)
     } else {
-        quote!(Some(endpoint.clone()))
+        quote!(endpoint.clone())
     };
     let (min, max) = (w.min_delay, w.max_delay);
     let mut doc = vec![format!(

@@ -125,6 +125,9 @@ fn auth_scheme(
     ))
 }
 
+/// An operation's own endpoint, as [`Handle::invoke`] takes it: `None` for the client's.
+pub(crate) type OperationEndpoint = Option<Result<Endpoint, ResolveError>>;
+
 /// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
 #[derive(Debug, Clone)]
 pub(crate) struct HostPrefix(pub(crate) String);
@@ -150,8 +153,9 @@ pub(crate) struct Handle {
     endpoint_config: EndpointConfig,
     /// The endpoint `target` was built from: an operation resolving to the same one reuses it.
     endpoint: Endpoint,
-    /// Per operation whose endpoint parameters are constants: its resolution, done once.
-    endpoint_cache: Mutex<Vec<(&'static str, Result<Endpoint, ResolveError>)>>,
+    /// Per operation whose endpoint parameters are constants: its resolution, done once
+    /// (`None`: the client's own endpoint).
+    endpoint_cache: Mutex<Vec<(&'static str, OperationEndpoint)>>,
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
@@ -248,13 +252,14 @@ impl Handle {
         &self.endpoint_config
     }
 
-    /// The endpoint of an operation whose endpoint parameters do not depend on its input:
-    /// `resolve` runs on the first call only, per client.
+    /// The endpoint of an operation whose endpoint parameters do not depend on its input, as
+    /// [`Handle::invoke`] takes it: `resolve` runs on the first call only, per client, and an
+    /// endpoint equal to the client's is `None` from then on (no copy, no comparison per call).
     pub(crate) fn cached_endpoint(
         &self,
         operation: &'static str,
         resolve: impl FnOnce(&EndpointConfig) -> Result<Endpoint, ResolveError>,
-    ) -> Result<Endpoint, ResolveError> {
+    ) -> OperationEndpoint {
         let mut cache = self
             .endpoint_cache
             .lock()
@@ -262,7 +267,10 @@ impl Handle {
         if let Some((_, resolved)) = cache.iter().find(|(op, _)| *op == operation) {
             return resolved.clone();
         }
-        let resolved = resolve(&self.endpoint_config);
+        let resolved = match resolve(&self.endpoint_config) {
+            Ok(endpoint) if endpoint == self.endpoint => None,
+            other => Some(other),
+        };
         cache.push((operation, resolved.clone()));
         resolved
     }
@@ -283,7 +291,7 @@ impl Handle {
         request: http::Request<Vec<u8>>,
         retryable_codes: &[&str],
         compress: Option<Compressor>,
-        endpoint: Option<Result<Endpoint, ResolveError>>,
+        endpoint: OperationEndpoint,
     ) -> Result<http::Response<Vec<u8>>, DispatchError> {
         let own;
         let target = match endpoint {
