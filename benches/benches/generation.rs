@@ -3,6 +3,10 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The generator binary's (`cargo xtask`) allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn generation(c: &mut Criterion) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/models/rekognition.json");

@@ -51,7 +51,7 @@ enum Kind {
 pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) -> Result<Suite> {
     let operations = Operations::All;
     let krate = crate::build_ir(model, Some(service), &operations)?;
-    let mut files = crate::format::format(crate::emit::emit(&krate)?)?;
+    let mut files = crate::format::format(&krate, crate::emit::plan(&krate))?;
     let protocol = match krate.service.protocol {
         crate::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
         crate::ir::Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",

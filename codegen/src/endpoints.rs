@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::automaton;
 use crate::emit::{ident, lines_to_docs};
 use crate::error::{Error, Result};
-use crate::ir::{Crate, Type};
+use crate::ir::{Crate, Structure, Type};
 use crate::model::{Model, ShapeId, ShapeKind};
 
 pub const RULE_SET: &str = "smithy.rules#endpointRuleSet";
@@ -260,8 +260,26 @@ pub enum Binding {
         field: String,
         optional: bool,
     },
-    /// `smithy.rules#operationContextParams`: a path into the input, compiled to Rust.
-    Path { param: String, code: TokenStream },
+    /// `smithy.rules#operationContextParams`: a JMESPath path into the input, checked when the
+    /// IR is built and compiled to Rust by [`Binding::path_code`].
+    Path {
+        param: String,
+        path: String,
+        ty: ParamType,
+    },
+}
+
+impl Binding {
+    /// The Rust a [`Binding::Path`] compiles to. The IR holds the path rather than tokens (token
+    /// streams cannot cross the formatting threads); it was compiled once when the IR was
+    /// built, so compiling it again from the same input cannot fail, and if it somehow did the
+    /// generated crate would not compile, naming the path.
+    pub fn path_code(krate: &Crate, input: &Structure, path: &str, ty: ParamType) -> TokenStream {
+        crate::jmespath::compile(krate, input, path, ty).unwrap_or_else(|e| {
+            let message = format!("operationContextParams path {path:?}: {e}");
+            quote!(compile_error!(#message))
+        })
+    }
 }
 
 /// Everything the endpoint module is generated from.
@@ -836,12 +854,13 @@ fn bindings(
             for (name, v) in parser.obj(paths, &at)? {
                 let p = param(name, &at)?;
                 let path = parser.str(v, "path", &format!("{at}.{name}"))?;
-                let code = crate::jmespath::compile(krate, input, path, p.ty).map_err(|e| {
+                crate::jmespath::compile(krate, input, path, p.ty).map_err(|e| {
                     parser.err(&format!("{at}.{name}.path"), format!("{path:?}: {e}"))
                 })?;
                 out.push(Binding::Path {
                     param: p.field.clone(),
-                    code,
+                    path: path.to_string(),
+                    ty: p.ty,
                 });
             }
         }

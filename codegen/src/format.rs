@@ -3,30 +3,22 @@
 use std::collections::BTreeMap;
 
 use crate::HEADER;
-use crate::emit::Output;
+use crate::emit::{self, Output, Part};
 use crate::error::{Error, Result};
+use crate::ir::Crate;
 
-/// Formats every file. Parsing and pretty-printing dominate generation time and files are
-/// independent, so they are spread over the available cores; token streams are not `Send`, so
-/// they travel as text. The result is keyed by path, so the order of work does not matter.
-pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String>> {
-    enum Job {
-        Rust(String),
-        Done(String),
-    }
-    let jobs: Vec<(String, Job)> = files
-        .into_iter()
-        .map(|(path, output)| {
-            let job = match output {
-                Output::Rust(tokens) => Job::Rust(tokens.to_string()),
-                Output::Text(text) if path.ends_with(".rs") => {
-                    Job::Done(format!("// {HEADER}\n\n{text}"))
-                }
-                Output::Text(text) => Job::Done(text),
-            };
-            (path, job)
-        })
-        .collect();
+/// Builds and formats every file of `plan`. Building, parsing and pretty-printing are spread
+/// over the available cores, a file at a time (the largest first, so the threads finish
+/// together); each file's token stream and syntax tree live and die on one thread. The result
+/// is keyed by path, so the order of work does not matter.
+pub fn format(krate: &Crate, plan: BTreeMap<String, Part>) -> Result<BTreeMap<String, String>> {
+    let mut jobs: Vec<(String, Part)> = plan.into_iter().collect();
+    // A stable sort: the big single-file parts first, then the rest in path order.
+    jobs.sort_by_key(|(_, part)| match part {
+        Part::Types | Part::Validate | Part::Cli | Part::Protocol => 0,
+        Part::Text(_) => 2,
+        _ => 1,
+    });
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len().max(1));
@@ -38,10 +30,10 @@ pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String
                     let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, job)) = jobs.get(index) else {
+                        let Some((path, part)) = jobs.get(index) else {
                             break;
                         };
-                        done.push((index, render(path, job)));
+                        done.push((index, render(krate, path, part)));
                     }
                     done
                 })
@@ -52,21 +44,6 @@ pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String
             .map(|w| w.join().unwrap_or_default())
             .collect()
     });
-    fn render(path: &str, job: &Job) -> Result<String> {
-        match job {
-            Job::Done(text) => Ok(text.clone()),
-            Job::Rust(source) => {
-                let file: syn::File = syn::parse_file(source).map_err(|e| Error::Emit {
-                    file: path.to_string(),
-                    message: e.to_string(),
-                })?;
-                Ok(format!(
-                    "// {HEADER}\n\n{}",
-                    space_items(&prettyplease::unparse(&file))
-                ))
-            }
-        }
-    }
     let mut rendered: Vec<Option<Result<String>>> = (0..jobs.len()).map(|_| None).collect();
     for (index, result) in results.into_iter().flatten() {
         rendered[index] = Some(result);
@@ -83,6 +60,23 @@ pub fn format(files: BTreeMap<String, Output>) -> Result<BTreeMap<String, String
             Ok((path, text))
         })
         .collect()
+}
+
+/// One file: its text, with the header where it is Rust.
+fn render(krate: &Crate, path: &str, part: &Part) -> Result<String> {
+    let tokens = match emit::emit(krate, part)? {
+        Output::Text(text) if path.ends_with(".rs") => return Ok(format!("// {HEADER}\n\n{text}")),
+        Output::Text(text) => return Ok(text),
+        Output::Rust(tokens) => tokens,
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+        file: path.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(format!(
+        "// {HEADER}\n\n{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
 }
 
 /// prettyplease puts no blank lines between items; add one between consecutive items (at any

@@ -81,7 +81,7 @@ pub fn generate_with(
         None => endpoints::Partitions::bundled()?,
     };
     krate.endpoints = endpoints::build(model, &krate, &partitions)?;
-    let files = format::format(emit::emit(&krate)?)?;
+    let files = format::format(&krate, emit::plan(&krate))?;
     let compiled = krate
         .patterns
         .iter()

@@ -43,6 +43,11 @@ const USAGE: &str = "usage:
       Generates and runs Smithy's awsJson protocol compliance tests (default
       ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).";
 
+/// Generation allocates millions of small token and syntax-tree nodes; mimalloc serves them
+/// faster than the system allocator (see BENCHMARKS.md, "Generation").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {

@@ -529,7 +529,9 @@ pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
                         },
                     }
                 }
-                crate::endpoints::Binding::Path { param, code } => {
+                crate::endpoints::Binding::Path { param, path, ty } => {
+                    let input = input_struct(krate, op);
+                    let code = crate::endpoints::Binding::path_code(krate, input, path, *ty);
                     let wrap = optional(param);
                     let param = ident(param);
                     if wrap {
