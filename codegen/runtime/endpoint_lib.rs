@@ -269,6 +269,7 @@ mod tests {
         runs: &[],
         path: &[],
         sets: &[],
+        short: None,
     };
 
     const fn outputs(name: &'static str) -> Partition {
@@ -294,6 +295,7 @@ mod tests {
         runs: &[],
         path: &[],
         sets: &[],
+        short: None,
     };
 
     static TABLE: [PartitionEntry; 2] = [

@@ -150,12 +150,14 @@ impl Tables {
             }
             None => (Vec::new(), Vec::new()),
         };
+        let short = short_masks(&path, &sets);
         Runtime {
             start: (usize::from(self.start) * width) as u16,
             table,
             runs,
             path,
             sets,
+            short,
         }
     }
 
@@ -256,9 +258,9 @@ impl Tables {
         runs
     }
 
-    /// Runs the generated crate's matcher (the same source file) over these tables.
-    pub fn is_match_with(&self, runtime: &Runtime, value: &str) -> bool {
-        runtime::Dfa {
+    /// The generated crate's matcher (the same source file) over these tables.
+    pub fn matcher<'a>(&'a self, runtime: &'a Runtime) -> Matcher<'a> {
+        Matcher(runtime::Dfa {
             source: "",
             path: &runtime.path,
             sets: &runtime.sets,
@@ -269,13 +271,30 @@ impl Tables {
             ascii: &self.ascii,
             table: &runtime.table,
             runs: &runtime.runs,
-        }
-        .is_match(value)
+            short: runtime.short.as_ref().map(|short| {
+                let groups: Vec<(&[u8], u64)> = short
+                    .groups
+                    .iter()
+                    .map(|(b, m)| (b.as_slice(), *m))
+                    .collect();
+                runtime::Short::new(&groups, short.ends)
+            }),
+        })
     }
 
     /// Whether `value` contains a match, by the generated crate's own matcher.
     pub fn is_match(&self, value: &str) -> bool {
-        self.is_match_with(&self.runtime(), value)
+        self.matcher(&self.runtime()).is_match(value)
+    }
+}
+
+/// The generated crate's matcher, built as a generated static is (see [`Tables::matcher`]).
+pub struct Matcher<'a>(runtime::Dfa<'a>);
+
+impl Matcher<'_> {
+    /// Whether `value` contains a match.
+    pub fn is_match(&self, value: &str) -> bool {
+        self.0.is_match(value)
     }
 }
 
@@ -290,6 +309,51 @@ pub struct Runtime {
     /// The straight path's segments (empty if the automaton is not one), and their sets.
     pub(crate) path: Vec<runtime::Segment>,
     pub(crate) sets: Vec<[u8; 256]>,
+    /// A path of at most 64 characters as the runtime's `Short`.
+    pub(crate) short: Option<ShortMasks>,
+}
+
+/// The runtime's `Short` as the generator emits it.
+pub(crate) struct ShortMasks {
+    /// Groups of bytes sharing a mask, ordered by each group's first byte.
+    pub(crate) groups: Vec<(Vec<u8>, u64)>,
+    pub(crate) ends: u64,
+}
+
+/// The bit masks of a straight path of 1 to 64 characters (see the runtime's `Short`).
+fn short_masks(path: &[runtime::Segment], sets: &[[u8; 256]]) -> Option<ShortMasks> {
+    let steps: usize = path.iter().map(|s| usize::from(s.count)).sum();
+    if !(1..=64).contains(&steps) {
+        return None;
+    }
+    let mut masks = [0u64; 256];
+    let mut ends = 0u64;
+    let mut at = 0;
+    for segment in path {
+        let set = sets.get(usize::from(segment.set))?;
+        for _ in 0..segment.count {
+            for (mask, &member) in masks.iter_mut().zip(set) {
+                if member != 0 {
+                    *mask |= 1 << at;
+                }
+            }
+            if segment.accepts {
+                ends |= 1 << at;
+            }
+            at += 1;
+        }
+    }
+    let mut groups: Vec<(Vec<u8>, u64)> = Vec::new();
+    for (byte, &mask) in (0..=255u8).zip(&masks) {
+        if mask == 0 {
+            continue;
+        }
+        match groups.iter_mut().find(|(_, m)| *m == mask) {
+            Some((bytes, _)) => bytes.push(byte),
+            None => groups.push((vec![byte], mask)),
+        }
+    }
+    Some(ShortMasks { groups, ends })
 }
 
 /// Compiles `pattern`, or says why it is outside the supported subset.
@@ -1008,6 +1072,31 @@ pub fn describe(tables: &Tables) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn straight_paths_of_at_most_64_characters_get_bit_masks() {
+        let uuid = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+        let runtime = compile(uuid).expect("compiles").runtime();
+        let short = runtime.short.expect("a 36-character path");
+        assert_eq!(short.ends, 1 << 35);
+        assert_eq!(
+            short.groups,
+            vec![
+                (b"-".to_vec(), (1 << 8) | (1 << 13) | (1 << 18) | (1 << 23)),
+                (
+                    b"0123456789abcdef".to_vec(),
+                    ((1u64 << 36) - 1) & !((1 << 8) | (1 << 13) | (1 << 18) | (1 << 23))
+                ),
+            ]
+        );
+        // KmsKeyId: a straight path of 2049 characters keeps its segments only.
+        let kms = compile("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$").expect("compiles");
+        let runtime = kms.runtime();
+        assert!(!runtime.path.is_empty());
+        assert!(runtime.short.is_none());
+        assert!(kms.is_match(&"a".repeat(2049)));
+        assert!(!kms.is_match(&"a".repeat(2050)));
+    }
+
     fn matches(pattern: &str, value: &str) -> bool {
         compile(pattern)
             .unwrap_or_else(|e| panic!("{pattern}: {e}"))
@@ -1128,6 +1217,7 @@ mod tests {
                 };
                 compiled += 1;
                 let runtime = tables.runtime();
+                let matcher = tables.matcher(&runtime);
                 let alphabet = interesting_chars(&tables);
                 let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..12)
                     .prop_map(|chars| chars.into_iter().collect::<String>());
@@ -1197,7 +1287,7 @@ mod tests {
                 runner
                     .run(&strategy, |value| {
                         prop_assert_eq!(
-                            tables.is_match_with(&runtime, &value),
+                            matcher.is_match(&value),
                             regex.find(&value).is_some(),
                             "{} on {:?}",
                             pattern,

@@ -269,6 +269,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws",
@@ -321,6 +322,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-cn",
@@ -381,6 +383,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-eusc",
@@ -440,6 +443,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-iso",
@@ -500,6 +504,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-iso-b",
@@ -560,6 +565,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-iso-e",
@@ -620,6 +626,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-iso-f",
@@ -680,6 +687,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             ],
             path: &[],
             sets: &[],
+            short: None,
         },
         outputs: lib::Partition {
             name: "aws-us-gov",

@@ -701,6 +701,7 @@ static KMS_KEY_ID_PATTERN: Dfa<'static> = Dfa {
 \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\
 \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
     ],
+    short: None,
 };
 
 /// `^[a-zA-Z0-9-_]+$`, compiled: 3 states, 2 character classes.
@@ -730,6 +731,7 @@ static CLIENT_REQUEST_TOKEN_PATTERN: Dfa<'static> = Dfa {
     ],
     path: &[],
     sets: &[],
+    short: None,
 };
 
 /// `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, compiled: 38 states, 3 character classes.
@@ -838,6 +840,12 @@ static LIVENESS_SESSION_ID_PATTERN: Dfa<'static> = Dfa {
 \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\
 \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
     ],
+    short: Some(
+        crate::runtime::dfa::Short::new(
+            &[(b"-", 0x84_2100), (b"0123456789abcdef", 0xf_ff7b_deff)],
+            0x8_0000_0000,
+        ),
+    ),
 };
 
 /// `^[0-9A-Za-z\.\-_]*$`, compiled: 3 states, 2 character classes.
@@ -867,6 +875,7 @@ static S3_BUCKET_PATTERN: Dfa<'static> = Dfa {
     ],
     path: &[],
     sets: &[],
+    short: None,
 };
 
 /// `^\S*$`, compiled: 3 states, 2 character classes.
@@ -899,6 +908,7 @@ static LIVENESS_S3_KEY_PREFIX_PATTERN: Dfa<'static> = Dfa {
     ],
     path: &[],
     sets: &[],
+    short: None,
 };
 
 /// `^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$`, compiled: 13 states, 4 character classes.
@@ -920,6 +930,7 @@ static VERSION_PATTERN: Dfa<'static> = Dfa {
     runs: &[],
     path: &[],
     sets: &[],
+    short: None,
 };
 
 impl crate::types::ChallengePreference {

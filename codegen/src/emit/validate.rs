@@ -439,6 +439,18 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
         let bytes = byte_string(set);
         quote!(*#bytes)
     });
+    let short = match &runtime.short {
+        Some(short) => {
+            let groups = short.groups.iter().map(|(bytes, mask)| {
+                let bytes = proc_macro2::Literal::byte_string(bytes);
+                let mask = hex_literal(*mask);
+                quote!((#bytes, #mask))
+            });
+            let ends = hex_literal(short.ends);
+            quote!(Some(crate::runtime::dfa::Short::new(&[#(#groups),*], #ends)))
+        }
+        None => quote!(None),
+    };
     quote! {
         Dfa {
             source: #source,
@@ -451,8 +463,25 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
             runs: &[#(#runs),*],
             path: &[#(#path),*],
             sets: &[#(#sets),*],
+            short: #short,
         }
     }
+}
+
+/// `0x…` with `_` every four digits: a bit mask a reader can line up.
+fn hex_literal(value: u64) -> TokenStream {
+    let digits = format!("{value:x}");
+    let mut text = String::from("0x");
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 4 == 0 {
+            text.push('_');
+        }
+        text.push(digit);
+    }
+    text.parse().unwrap_or_else(|_| {
+        let literal = proc_macro2::Literal::u64_unsuffixed(value);
+        quote!(#literal)
+    })
 }
 
 /// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large

@@ -35,6 +35,18 @@ pub(crate) struct Dfa<'a> {
     pub(crate) path: &'a [Segment],
     /// The byte sets the segments refer to: non-zero for a byte in the set.
     pub(crate) sets: &'a [[u8; 256]],
+    /// The path again, as bit masks, when it is at most 64 characters long: the matcher then
+    /// uses these instead of the segments.
+    pub(crate) short: Option<Short>,
+}
+
+/// A straight path of at most 64 characters as bit masks: bit `i` of `masks[b]` says whether
+/// byte `b` may be the value's `i`th (from 0), bit `n - 1` of `ends` whether the value may end
+/// after `n` bytes. Each byte is checked with one load and no state carried over from the
+/// previous byte, so the checks overlap in the processor.
+pub(crate) struct Short {
+    pub(crate) masks: [u64; 256],
+    pub(crate) ends: u64,
 }
 
 /// `count` characters in a row from the set `sets[set]`; the value may end after any of them
@@ -67,6 +79,15 @@ impl Dfa<'_> {
     /// Whether the pattern matches somewhere in `value` (ECMA-262 search semantics: anchored
     /// only where the pattern says `^` or `$`).
     pub(crate) fn is_match(&self, value: &str) -> bool {
+        let bytes = value.as_bytes();
+        if !bytes.is_empty() {
+            if let Some(short) = &self.short {
+                return short.matches(bytes);
+            }
+            if !self.path.is_empty() {
+                return self.follow_path(bytes);
+            }
+        }
         let classes = usize::from(self.classes);
         let cell = |offset: usize| match self.table.get(offset * 2..offset * 2 + 2) {
             Some(&[low, high]) => u16::from_le_bytes([low, high]),
@@ -75,10 +96,6 @@ impl Dfa<'_> {
         let mut row = usize::from(self.start);
         if cell(row + classes) & INFO_MATCHED != 0 {
             return true;
-        }
-        let bytes = value.as_bytes();
-        if !self.path.is_empty() {
-            return self.follow_path(bytes, cell(row + classes) & INFO_AT_END != 0);
         }
         let mut at = 0;
         loop {
@@ -128,11 +145,8 @@ impl Dfa<'_> {
 
 impl Dfa<'_> {
     /// [`Dfa::is_match`] for straight-path automata: each segment's characters are checked
-    /// without a branch per character; the value must end where the path accepts.
-    fn follow_path(&self, bytes: &[u8], empty_matches: bool) -> bool {
-        if bytes.is_empty() {
-            return empty_matches;
-        }
+    /// without a branch per character; the value (not empty) must end where the path accepts.
+    fn follow_path(&self, bytes: &[u8]) -> bool {
         let mut at = 0;
         for segment in self.path {
             let Some(set) = self.sets.get(usize::from(segment.set)) else {
@@ -152,6 +166,50 @@ impl Dfa<'_> {
         }
         // Longer than the path.
         false
+    }
+}
+
+impl Short {
+    /// The masks from groups of bytes that share one (bytes not listed get 0: allowed nowhere),
+    /// and `ends`. A `const fn`, so generated statics hold the finished table.
+    pub(crate) const fn new(groups: &[(&[u8], u64)], ends: u64) -> Short {
+        let mut masks = [0u64; 256];
+        let mut g = 0;
+        while g < groups.len() {
+            let (bytes, mask) = groups[g];
+            let mut i = 0;
+            while i < bytes.len() {
+                masks[bytes[i] as usize] = mask;
+                i += 1;
+            }
+            g += 1;
+        }
+        Short { masks, ends }
+    }
+
+    /// `bytes` (not empty) against the masks. Eight bytes are checked at once, each against
+    /// its own position's bit, so their loads overlap and a mismatch stops within eight bytes.
+    fn matches(&self, bytes: &[u8]) -> bool {
+        let n = bytes.len();
+        if n > 64 || (self.ends >> (n - 1)) & 1 == 0 {
+            return false;
+        }
+        // The bit of the position being checked.
+        let mut bit = 1u64;
+        let (chunks, rest) = bytes.as_chunks::<8>();
+        for chunk in chunks {
+            let at = |k: usize| self.masks[usize::from(chunk[k])] & (bit << k);
+            let found = at(0) | at(1) | at(2) | at(3) | at(4) | at(5) | at(6) | at(7);
+            if found != bit.wrapping_mul(0xff) {
+                return false;
+            }
+            bit <<= 8;
+        }
+        rest.iter().all(|&byte| {
+            let allowed = self.masks[usize::from(byte)] & bit != 0;
+            bit <<= 1;
+            allowed
+        })
     }
 }
 
