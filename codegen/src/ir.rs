@@ -394,6 +394,81 @@ pub struct Variant {
     pub docs: Option<String>,
 }
 
+/// A pattern's regress flags and automaton (when in the compiled subset), or why it is not
+/// checked.
+type PatternCheck = std::result::Result<(&'static str, Option<crate::automaton::Tables>), String>;
+
+/// Smithy patterns are ECMA-262: patterns valid in Unicode mode are compiled to automata where
+/// the subset allows and otherwise run by the ECMAScript engine; patterns that cannot mean what
+/// the model author meant (Java-only syntax, UTF-16 surrogate escapes) are not checked, so a
+/// validator never rejects valid input.
+fn check_pattern(source: &str) -> PatternCheck {
+    if has_surrogate_escape(source) {
+        return Err(
+            "it uses UTF-16 surrogate escapes, which have no meaning on Unicode scalar values"
+                .into(),
+        );
+    }
+    if regress::Regex::with_flags(source, "u").is_ok() {
+        Ok(("u", crate::automaton::compile(source).ok()))
+    } else if source.contains("\\p{") || source.contains("\\P{") {
+        Err(
+            "it uses a Java-only character class (`\\p{..}` is not an ECMA-262 property here)"
+                .into(),
+        )
+    } else if regress::Regex::new(source).is_ok() {
+        Ok(("", None))
+    } else {
+        Err("it is not a valid ECMA-262 regular expression".into())
+    }
+}
+
+/// Checks every `@pattern` the selected shapes and their members carry, spread over the
+/// available cores: compiling automata is the costliest part of building the IR, and patterns
+/// are independent. (A few may go unused: members outside any input are not validated.)
+fn prepare_patterns(model: &Model, selection: &Selection) -> BTreeMap<String, PatternCheck> {
+    let mut sources = BTreeSet::new();
+    for id in &selection.shapes {
+        let shape = model.expect(id);
+        sources.extend(shape.traits.pattern.as_deref());
+        let members: &[Member] = match &shape.kind {
+            ShapeKind::Structure(members) | ShapeKind::Union(members) => members,
+            ShapeKind::List(member) => std::slice::from_ref(&**member),
+            _ => &[],
+        };
+        sources.extend(members.iter().filter_map(|m| m.traits.pattern.as_deref()));
+        if let ShapeKind::Map { key, value } = &shape.kind {
+            sources.extend(key.traits.pattern.as_deref());
+            sources.extend(value.traits.pattern.as_deref());
+        }
+    }
+    let sources: Vec<&str> = sources.into_iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sources.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(source) =
+                        sources.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        done.push((source.to_string(), check_pattern(source)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // A worker that panicked leaves its patterns to be checked when they are met.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 pub fn build(model: &Model, selection: &Selection) -> Result<Crate> {
     Builder::new(model, selection).build()
 }
@@ -405,6 +480,8 @@ struct Builder<'m> {
     paths: BTreeMap<ShapeId, TypePath>,
     patterns: Vec<PatternDef>,
     skipped_patterns: BTreeSet<String>,
+    /// Every pattern of the selection, checked and compiled ahead (see [`prepare_patterns`]).
+    prepared: BTreeMap<String, PatternCheck>,
     warnings: Vec<String>,
     /// Whether the member being typed is checked by validators (reachable from an input):
     /// only then are its collections' element constraints, and their patterns, recorded.
@@ -419,6 +496,7 @@ impl<'m> Builder<'m> {
             paths: BTreeMap::new(),
             patterns: Vec::new(),
             skipped_patterns: BTreeSet::new(),
+            prepared: prepare_patterns(model, selection),
             warnings: Vec::new(),
             validating: false,
         }
@@ -1054,46 +1132,25 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// Registers a pattern check, or returns why it is skipped. Smithy patterns are ECMA-262:
-    /// patterns valid in Unicode mode are compiled to automata where the subset allows and
-    /// otherwise run by the ECMAScript engine; patterns that cannot mean what the model author
-    /// meant (Java-only syntax, UTF-16 surrogate escapes) are skipped with a warning, so a
-    /// validator never rejects valid input.
+    /// Registers a pattern check (see [`check_pattern`]), or warns and returns why the
+    /// pattern is not checked.
     fn pattern(&mut self, source: &str, place: &str) -> Result<usize, String> {
         if let Some(i) = self.patterns.iter().position(|p| p.source == source) {
             return Ok(i);
         }
-        let skip = |this: &mut Self, reason: String| {
-            this.skipped_patterns.insert(source.to_string());
-            this.warn(format!(
-                "{place}: pattern {source:?} is not checked: {reason}"
-            ));
-            Err(reason)
+        let check = match self.prepared.remove(source) {
+            Some(check) => check,
+            None => check_pattern(source),
         };
-        if has_surrogate_escape(source) {
-            return skip(
-                self,
-                "it uses UTF-16 surrogate escapes, which have no meaning on Unicode scalar values"
-                    .into(),
-            );
-        }
-        let flags = if regress::Regex::with_flags(source, "u").is_ok() {
-            "u"
-        } else if source.contains("\\p{") || source.contains("\\P{") {
-            return skip(
-                self,
-                "it uses a Java-only character class (`\\p{..}` is not an ECMA-262 property here)"
-                    .into(),
-            );
-        } else if regress::Regex::new(source).is_ok() {
-            ""
-        } else {
-            return skip(self, "it is not a valid ECMA-262 regular expression".into());
-        };
-        let compiled = if flags == "u" {
-            crate::automaton::compile(source).ok()
-        } else {
-            None
+        let (flags, compiled) = match check {
+            Ok(checked) => checked,
+            Err(reason) => {
+                self.skipped_patterns.insert(source.to_string());
+                self.warn(format!(
+                    "{place}: pattern {source:?} is not checked: {reason}"
+                ));
+                return Err(reason);
+            }
         };
         let stem = place.rsplit(['#', '$']).next().unwrap_or(place);
         let mut ident = format!(
