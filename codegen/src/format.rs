@@ -19,35 +19,7 @@ pub fn format(krate: &Crate, plan: BTreeMap<String, Part>) -> Result<BTreeMap<St
         Part::Text(_) => 2,
         _ => 1,
     });
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(usize, Result<String>)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, part)) = jobs.get(index) else {
-                            break;
-                        };
-                        done.push((index, render(krate, path, part)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    let mut rendered: Vec<Option<Result<String>>> = (0..jobs.len()).map(|_| None).collect();
-    for (index, result) in results.into_iter().flatten() {
-        rendered[index] = Some(result);
-    }
+    let rendered = crate::pool::map(&jobs, |(path, part)| render(krate, path, part));
     jobs.into_iter()
         .zip(rendered)
         .map(|((path, _), result)| {

@@ -443,30 +443,13 @@ fn prepare_patterns(model: &Model, selection: &Selection) -> BTreeMap<String, Pa
         }
     }
     let sources: Vec<&str> = sources.into_iter().collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(sources.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some(source) =
-                        sources.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                    {
-                        done.push((source.to_string(), check_pattern(source)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        // A worker that panicked leaves its patterns to be checked when they are met.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    })
+    let checks = crate::pool::map(&sources, |source| check_pattern(source));
+    // A pattern whose thread panicked is checked when it is met.
+    sources
+        .into_iter()
+        .zip(checks)
+        .filter_map(|(source, check)| Some((source.to_string(), check?)))
+        .collect()
 }
 
 pub fn build(model: &Model, selection: &Selection) -> Result<Crate> {

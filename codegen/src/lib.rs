@@ -15,6 +15,7 @@ pub mod ir;
 pub mod jmespath;
 pub mod model;
 pub mod naming;
+mod pool;
 pub mod select;
 pub mod write;
 
