@@ -322,6 +322,36 @@ mod tests {
     }
 
     #[test]
+    fn bit_masks_agree_with_segments_across_chunk_boundaries_up_to_64_characters() {
+        // `^[ab]{1,64}$`, as segments and as masks.
+        let segments = Dfa {
+            path: &[Segment {
+                set: 0,
+                count: 64,
+                accepts: true,
+            }],
+            ..AB_2_3
+        };
+        let masks = Dfa {
+            short: Some(Short::new(&[(b"ab", u64::MAX)], u64::MAX)),
+            ..segments
+        };
+        for n in [1, 7, 8, 9, 15, 16, 63, 64, 65, 66] {
+            let good = "ab".repeat(n).chars().take(n).collect::<String>();
+            assert_eq!(masks.is_match(&good), n <= 64, "{n}");
+            assert_eq!(segments.is_match(&good), n <= 64, "{n}");
+            for at in [0, n / 2, n - 1] {
+                for odd in ["c", "é"] {
+                    let mut bad = good.clone();
+                    bad.replace_range(at..=at, odd);
+                    assert!(!masks.is_match(&bad), "{n} {at} {odd}");
+                    assert!(!segments.is_match(&bad), "{n} {at} {odd}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn short_paths_are_matched_by_their_bit_masks_like_the_segments() {
         let short = AB_2_3_SHORT.short.as_ref().expect("masks");
         assert_eq!(short.masks[usize::from(b'b')], 0b111);

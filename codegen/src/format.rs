@@ -13,9 +13,9 @@ use crate::ir::Crate;
 /// is keyed by path, so the order of work does not matter.
 pub fn format(krate: &Crate, plan: BTreeMap<String, Part>) -> Result<BTreeMap<String, String>> {
     let mut jobs: Vec<(String, Part)> = plan.into_iter().collect();
-    // A stable sort: the big single-file parts first, then the rest in path order.
+    // A stable sort: the parts that are usually largest first, then the rest in path order.
     jobs.sort_by_key(|(_, part)| match part {
-        Part::Types | Part::Validate | Part::Cli | Part::Protocol => 0,
+        Part::Types | Part::Validate | Part::Cli | Part::Protocol | Part::Endpoint => 0,
         Part::Text(_) => 2,
         _ => 1,
     });
@@ -26,7 +26,8 @@ pub fn format(krate: &Crate, plan: BTreeMap<String, Part>) -> Result<BTreeMap<St
             let text = result.unwrap_or_else(|| {
                 Err(Error::Emit {
                     file: path.clone(),
-                    message: "a formatting thread panicked".into(),
+                    message: "generation panicked on this file (the message is printed above)"
+                        .into(),
                 })
             })?;
             Ok((path, text))
