@@ -66,6 +66,40 @@ pub struct Member {
     pub docs: &'static str,
 }
 
+impl Member {
+    /// An optional, non-sensitive member without help text.
+    pub const fn new(name: &'static str, schema: &'static Schema) -> Member {
+        Member {
+            name,
+            schema,
+            required: false,
+            sensitive: false,
+            docs: "",
+        }
+    }
+
+    /// `@required`.
+    pub const fn required(self) -> Member {
+        Member {
+            required: true,
+            ..self
+        }
+    }
+
+    /// `@sensitive`.
+    pub const fn sensitive(self) -> Member {
+        Member {
+            sensitive: true,
+            ..self
+        }
+    }
+
+    /// With help text.
+    pub const fn docs(self, docs: &'static str) -> Member {
+        Member { docs, ..self }
+    }
+}
+
 /// One operation as a subcommand.
 #[derive(Debug)]
 pub struct Operation {

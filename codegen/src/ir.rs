@@ -40,11 +40,40 @@ impl Crate {
     }
 }
 
+/// Model documentation (`@documentation`), converted to rustdoc lines once, on first use, by
+/// whichever emitter thread needs it first: a member's docs appear on its field, its builder
+/// setter, its fluent setter and in the CLI help.
+#[derive(Debug, Clone)]
+pub struct Docs {
+    source: String,
+    lines: std::sync::OnceLock<Vec<String>>,
+}
+
+impl Docs {
+    pub fn new(source: String) -> Docs {
+        Docs {
+            source,
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The documentation as the model writes it.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The documentation as rustdoc lines (see [`crate::docs::to_rustdoc`]).
+    pub fn lines(&self) -> &[String] {
+        self.lines
+            .get_or_init(|| crate::docs::to_rustdoc(&self.source))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Service {
     pub id: ShapeId,
     pub title: String,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub version: String,
     /// The `X-Amz-Target` prefix: the service shape's name.
     pub target_prefix: String,
@@ -105,7 +134,7 @@ pub struct Operation {
     pub name: String,
     /// Module and function name (`create_face_liveness_session`).
     pub snake: String,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub input: TypePath,
     pub output: TypePath,
     /// `CreateFaceLivenessSessionError`
@@ -158,7 +187,7 @@ pub struct WaiterDef {
     pub snake: String,
     /// `TableExistsWaiter`
     pub type_name: String,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     /// Seconds.
     pub min_delay: u64,
     /// Seconds.
@@ -185,7 +214,7 @@ pub struct ErrorRef {
     pub retryable: bool,
     /// `@awsQueryError` code, for query-compatible services.
     pub query_code: Option<String>,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +229,7 @@ pub enum StructKind {
 pub struct Structure {
     pub id: ShapeId,
     pub path: TypePath,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub kind: StructKind,
     pub fields: Vec<Field>,
     /// Reachable from an operation input: gets a validator and a serializer.
@@ -228,7 +257,7 @@ pub struct Field {
     pub wire: String,
     /// The Rust field name (possibly `r#type`).
     pub ident: String,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub ty: Type,
     /// `Option<T>` in the struct.
     pub optional: bool,
@@ -298,7 +327,7 @@ impl TimestampFormat {
 pub struct Union {
     pub id: ShapeId,
     pub path: TypePath,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub variants: Vec<UnionVariant>,
     pub validated: bool,
     pub deserialized: bool,
@@ -309,7 +338,7 @@ pub struct UnionVariant {
     /// The member name on the wire.
     pub wire: String,
     pub ident: String,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     /// `None` for members targeting `Unit`.
     pub ty: Option<Type>,
     pub boxed: bool,
@@ -322,7 +351,7 @@ pub struct UnionVariant {
 pub struct IntEnum {
     pub id: ShapeId,
     pub path: TypePath,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub variants: Vec<IntVariant>,
 }
 
@@ -330,7 +359,7 @@ pub struct IntEnum {
 pub struct IntVariant {
     pub ident: String,
     pub value: i32,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
 }
 
 /// The element of a list, or the value of a map.
@@ -383,7 +412,7 @@ pub struct PatternDef {
 pub struct Enum {
     pub id: ShapeId,
     pub path: TypePath,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
     pub variants: Vec<Variant>,
 }
 
@@ -391,7 +420,7 @@ pub struct Enum {
 pub struct Variant {
     pub ident: String,
     pub value: String,
-    pub docs: Option<String>,
+    pub docs: Option<Docs>,
 }
 
 /// A pattern's regress flags and automaton (when in the compiled subset), or why it is not
@@ -533,11 +562,11 @@ impl<'m> Builder<'m> {
                     structures.push(Structure {
                         id,
                         path: path.clone(),
-                        docs: Some(if kind == StructKind::Input {
+                        docs: Some(Docs::new(if kind == StructKind::Input {
                             format!("{} takes no input.", op.name)
                         } else {
                             format!("{} returns no output.", op.name)
-                        }),
+                        })),
                         kind,
                         fields: Vec::new(),
                         validated: kind == StructKind::Input,
@@ -618,7 +647,7 @@ impl<'m> Builder<'m> {
                 .clone()
                 .or_else(|| traits.aws_service.as_ref().map(|s| s.sdk_id.clone()))
                 .unwrap_or_else(|| shape.id.name().to_string()),
-            docs: traits.documentation.clone(),
+            docs: traits.documentation.clone().map(Docs::new),
             version: svc.version.clone(),
             target_prefix: shape.id.name().to_string(),
             signing_name: traits
@@ -771,14 +800,14 @@ impl<'m> Builder<'m> {
                     .aws_query_error
                     .as_ref()
                     .map(|q| q.code.clone()),
-                docs: error.traits.documentation.clone(),
+                docs: error.traits.documentation.clone().map(Docs::new),
             });
         }
         Ok(Operation {
             id: id.clone(),
             name: id.name().to_string(),
             snake: naming::snake(id.name()),
-            docs: shape.traits.documentation.clone(),
+            docs: shape.traits.documentation.clone().map(Docs::new),
             input: io_path(&op.input, "Input")?,
             output: io_path(&op.output, "Output")?,
             error_enum: format!("{}Error", naming::type_name(id.name())),
@@ -910,7 +939,7 @@ impl<'m> Builder<'m> {
         Ok(Structure {
             id: shape.id.clone(),
             path: self.paths[&shape.id].clone(),
-            docs: shape.traits.documentation.clone(),
+            docs: shape.traits.documentation.clone().map(Docs::new),
             kind,
             fields,
             validated,
@@ -952,7 +981,8 @@ impl<'m> Builder<'m> {
                 .traits
                 .documentation
                 .clone()
-                .or_else(|| target.traits.documentation.clone()),
+                .or_else(|| target.traits.documentation.clone())
+                .map(Docs::new),
             sensitive: member.traits.sensitive || target.traits.sensitive,
             default: if optional { None } else { default },
             boxed: self.recursive(&member.target, &owner.id),
@@ -1221,7 +1251,8 @@ impl<'m> Builder<'m> {
                     .traits
                     .documentation
                     .clone()
-                    .or_else(|| target.traits.documentation.clone()),
+                    .or_else(|| target.traits.documentation.clone())
+                    .map(Docs::new),
                 boxed: ty.is_some() && self.recursive(&member.target, &shape.id),
                 sensitive: member.traits.sensitive || target.traits.sensitive,
                 ty,
@@ -1231,7 +1262,7 @@ impl<'m> Builder<'m> {
         Ok(Union {
             id: shape.id.clone(),
             path: self.paths[&shape.id].clone(),
-            docs: shape.traits.documentation.clone(),
+            docs: shape.traits.documentation.clone().map(Docs::new),
             variants,
             validated,
             deserialized: false,
@@ -1264,13 +1295,13 @@ impl<'m> Builder<'m> {
             variants.push(IntVariant {
                 ident,
                 value,
-                docs: member.traits.documentation.clone(),
+                docs: member.traits.documentation.clone().map(Docs::new),
             });
         }
         Ok(IntEnum {
             id: shape.id.clone(),
             path: self.paths[&shape.id].clone(),
-            docs: shape.traits.documentation.clone(),
+            docs: shape.traits.documentation.clone().map(Docs::new),
             variants,
         })
     }
@@ -1301,13 +1332,13 @@ impl<'m> Builder<'m> {
             variants.push(Variant {
                 ident,
                 value,
-                docs: member.traits.documentation.clone(),
+                docs: member.traits.documentation.clone().map(Docs::new),
             });
         }
         Ok(Enum {
             id: shape.id.clone(),
             path: self.paths[&shape.id].clone(),
-            docs: shape.traits.documentation.clone(),
+            docs: shape.traits.documentation.clone().map(Docs::new),
             variants,
         })
     }
@@ -1485,7 +1516,7 @@ fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
             name: name.clone(),
             snake: naming::snake(name),
             type_name: format!("{}Waiter", naming::type_name(name)),
-            docs: waiter.documentation.clone(),
+            docs: waiter.documentation.clone().map(Docs::new),
             min_delay,
             max_delay,
             acceptors: waiter.acceptors.clone(),

@@ -52,102 +52,40 @@ static OPERATIONS: [Operation; 2] = [
 
 /// `AuditImage`
 static MEMBERS_AUDIT_IMAGE: [Member; 3] = [
-    Member {
-        name: "Bytes",
-        schema: &Schema::Blob,
-        required: false,
-        sensitive: true,
-        docs: "",
-    },
-    Member {
-        name: "S3Object",
-        schema: &SCHEMA_S3_OBJECT,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "BoundingBox",
-        schema: &SCHEMA_BOUNDING_BOX,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("Bytes", &Schema::Blob).sensitive(),
+    Member::new("S3Object", &SCHEMA_S3_OBJECT),
+    Member::new("BoundingBox", &SCHEMA_BOUNDING_BOX),
 ];
 static SCHEMA_AUDIT_IMAGE: Schema = Schema::Structure(&MEMBERS_AUDIT_IMAGE);
 
 /// `BoundingBox`
 static MEMBERS_BOUNDING_BOX: [Member; 4] = [
-    Member {
-        name: "Width",
-        schema: &Schema::Float,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Height",
-        schema: &Schema::Float,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Left",
-        schema: &Schema::Float,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Top",
-        schema: &Schema::Float,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("Width", &Schema::Float),
+    Member::new("Height", &Schema::Float),
+    Member::new("Left", &Schema::Float),
+    Member::new("Top", &Schema::Float),
 ];
 static SCHEMA_BOUNDING_BOX: Schema = Schema::Structure(&MEMBERS_BOUNDING_BOX);
 
 /// `Challenge`
 static MEMBERS_CHALLENGE: [Member; 2] = [
-    Member {
-        name: "Type",
-        schema: &Schema::Enum(
-            &["FaceMovementAndLightChallenge", "FaceMovementChallenge"],
-        ),
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Version",
-        schema: &Schema::String,
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new(
+            "Type",
+            &Schema::Enum(&["FaceMovementAndLightChallenge", "FaceMovementChallenge"]),
+        )
+        .required(),
+    Member::new("Version", &Schema::String).required(),
 ];
 static SCHEMA_CHALLENGE: Schema = Schema::Structure(&MEMBERS_CHALLENGE);
 
 /// `ChallengePreference`
 static MEMBERS_CHALLENGE_PREFERENCE: [Member; 2] = [
-    Member {
-        name: "Type",
-        schema: &Schema::Enum(
-            &["FaceMovementAndLightChallenge", "FaceMovementChallenge"],
-        ),
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Versions",
-        schema: &SCHEMA_VERSIONS,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new(
+            "Type",
+            &Schema::Enum(&["FaceMovementAndLightChallenge", "FaceMovementChallenge"]),
+        )
+        .required(),
+    Member::new("Versions", &SCHEMA_VERSIONS),
 ];
 static SCHEMA_CHALLENGE_PREFERENCE: Schema = Schema::Structure(
     &MEMBERS_CHALLENGE_PREFERENCE,
@@ -155,52 +93,25 @@ static SCHEMA_CHALLENGE_PREFERENCE: Schema = Schema::Structure(
 
 /// `CreateFaceLivenessSessionRequest`
 static MEMBERS_CREATE_FACE_LIVENESS_SESSION_REQUEST: [Member; 3] = [
-    Member {
-        name: "KmsKeyId",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.",
-    },
-    Member {
-        name: "Settings",
-        schema: &SCHEMA_CREATE_FACE_LIVENESS_SESSION_REQUEST_SETTINGS,
-        required: false,
-        sensitive: false,
-        docs: "Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.",
-    },
-    Member {
-        name: "ClientRequestToken",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.",
-    },
+    Member::new("KmsKeyId", &Schema::String)
+        .docs(
+            "Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.",
+        ),
+    Member::new("Settings", &SCHEMA_CREATE_FACE_LIVENESS_SESSION_REQUEST_SETTINGS)
+        .docs(
+            "Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.",
+        ),
+    Member::new("ClientRequestToken", &Schema::String)
+        .docs(
+            "Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.",
+        ),
 ];
 
 /// `CreateFaceLivenessSessionRequestSettings`
 static MEMBERS_CREATE_FACE_LIVENESS_SESSION_REQUEST_SETTINGS: [Member; 3] = [
-    Member {
-        name: "OutputConfig",
-        schema: &SCHEMA_LIVENESS_OUTPUT_CONFIG,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "AuditImagesLimit",
-        schema: &Schema::Integer,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "ChallengePreferences",
-        schema: &Schema::List(&SCHEMA_CHALLENGE_PREFERENCE),
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("OutputConfig", &SCHEMA_LIVENESS_OUTPUT_CONFIG),
+    Member::new("AuditImagesLimit", &Schema::Integer),
+    Member::new("ChallengePreferences", &Schema::List(&SCHEMA_CHALLENGE_PREFERENCE)),
 ];
 static SCHEMA_CREATE_FACE_LIVENESS_SESSION_REQUEST_SETTINGS: Schema = Schema::Structure(
     &MEMBERS_CREATE_FACE_LIVENESS_SESSION_REQUEST_SETTINGS,
@@ -208,13 +119,7 @@ static SCHEMA_CREATE_FACE_LIVENESS_SESSION_REQUEST_SETTINGS: Schema = Schema::St
 
 /// `CreateFaceLivenessSessionResponse`
 static MEMBERS_CREATE_FACE_LIVENESS_SESSION_RESPONSE: [Member; 1] = [
-    Member {
-        name: "SessionId",
-        schema: &Schema::String,
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("SessionId", &Schema::String).required(),
 ];
 static SCHEMA_CREATE_FACE_LIVENESS_SESSION_RESPONSE: Schema = Schema::Structure(
     &MEMBERS_CREATE_FACE_LIVENESS_SESSION_RESPONSE,
@@ -222,61 +127,25 @@ static SCHEMA_CREATE_FACE_LIVENESS_SESSION_RESPONSE: Schema = Schema::Structure(
 
 /// `GetFaceLivenessSessionResultsRequest`
 static MEMBERS_GET_FACE_LIVENESS_SESSION_RESULTS_REQUEST: [Member; 1] = [
-    Member {
-        name: "SessionId",
-        schema: &Schema::String,
-        required: true,
-        sensitive: false,
-        docs: "Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.",
-    },
+    Member::new("SessionId", &Schema::String)
+        .required()
+        .docs(
+            "Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.",
+        ),
 ];
 
 /// `GetFaceLivenessSessionResultsResponse`
 static MEMBERS_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE: [Member; 6] = [
-    Member {
-        name: "SessionId",
-        schema: &Schema::String,
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Status",
-        schema: &Schema::Enum(
-            &["CREATED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "EXPIRED"],
-        ),
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Confidence",
-        schema: &Schema::Float,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "ReferenceImage",
-        schema: &SCHEMA_AUDIT_IMAGE,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "AuditImages",
-        schema: &Schema::List(&SCHEMA_AUDIT_IMAGE),
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Challenge",
-        schema: &SCHEMA_CHALLENGE,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("SessionId", &Schema::String).required(),
+    Member::new(
+            "Status",
+            &Schema::Enum(&["CREATED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "EXPIRED"]),
+        )
+        .required(),
+    Member::new("Confidence", &Schema::Float),
+    Member::new("ReferenceImage", &SCHEMA_AUDIT_IMAGE),
+    Member::new("AuditImages", &Schema::List(&SCHEMA_AUDIT_IMAGE)),
+    Member::new("Challenge", &SCHEMA_CHALLENGE),
 ];
 static SCHEMA_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE: Schema = Schema::Structure(
     &MEMBERS_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE,
@@ -284,20 +153,8 @@ static SCHEMA_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE: Schema = Schema::Struc
 
 /// `LivenessOutputConfig`
 static MEMBERS_LIVENESS_OUTPUT_CONFIG: [Member; 2] = [
-    Member {
-        name: "S3Bucket",
-        schema: &Schema::String,
-        required: true,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "S3KeyPrefix",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("S3Bucket", &Schema::String).required(),
+    Member::new("S3KeyPrefix", &Schema::String),
 ];
 static SCHEMA_LIVENESS_OUTPUT_CONFIG: Schema = Schema::Structure(
     &MEMBERS_LIVENESS_OUTPUT_CONFIG,
@@ -305,46 +162,16 @@ static SCHEMA_LIVENESS_OUTPUT_CONFIG: Schema = Schema::Structure(
 
 /// `S3Object`
 static MEMBERS_S3_OBJECT: [Member; 3] = [
-    Member {
-        name: "Bucket",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Name",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Version",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("Bucket", &Schema::String),
+    Member::new("Name", &Schema::String),
+    Member::new("Version", &Schema::String),
 ];
 static SCHEMA_S3_OBJECT: Schema = Schema::Structure(&MEMBERS_S3_OBJECT);
 
 /// `Versions`
 static MEMBERS_VERSIONS: [Member; 2] = [
-    Member {
-        name: "Minimum",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
-    Member {
-        name: "Maximum",
-        schema: &Schema::String,
-        required: false,
-        sensitive: false,
-        docs: "",
-    },
+    Member::new("Minimum", &Schema::String),
+    Member::new("Maximum", &Schema::String),
 ];
 static SCHEMA_VERSIONS: Schema = Schema::Structure(&MEMBERS_VERSIONS);
 fn invoke(

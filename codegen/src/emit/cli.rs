@@ -82,9 +82,9 @@ fn static_name(path: &TypePath, prefix: &str) -> proc_macro2::Ident {
 }
 
 /// Help text: the model documentation as paragraphs, without the escapes rustdoc needs.
-fn help_text(docs: Option<&str>) -> String {
-    docs.map(|text| {
-        crate::docs::to_rustdoc(text)
+fn help_text(docs: Option<&crate::ir::Docs>) -> String {
+    docs.map(|docs| {
+        docs.lines()
             .join("\n")
             .replace("\\[", "[")
             .replace("\\]", "]")
@@ -142,10 +142,11 @@ fn member_tokens(krate: &Crate, m: &MemberSpec<'_>) -> TokenStream {
         Some(ty) => schema_expr(krate, ty),
         None => quote!(&Schema::Structure(&[])),
     };
-    let required = m.required;
-    let sensitive = m.sensitive;
+    let required = m.required.then(|| quote!(.required()));
+    let sensitive = m.sensitive.then(|| quote!(.sensitive()));
     let docs = &m.docs;
-    quote!(Member { name: #name, schema: #schema, required: #required, sensitive: #sensitive, docs: #docs })
+    let docs = (!docs.is_empty()).then(|| quote!(.docs(#docs)));
+    quote!(Member::new(#name, #schema) #required #sensitive #docs)
 }
 
 pub fn cli_rs(krate: &Crate) -> TokenStream {
@@ -172,7 +173,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     required: f.required,
                     sensitive: f.sensitive,
                     docs: if top {
-                        help_text(f.docs.as_deref())
+                        help_text(f.docs.as_ref())
                     } else {
                         String::new()
                     },
@@ -232,7 +233,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
     let operations = krate.operations.iter().map(|op| {
         let name = &op.name;
         let command = op.name.to_kebab_case();
-        let docs = help_text(op.docs.as_deref());
+        let docs = help_text(op.docs.as_ref());
         let input = static_name(&op.input, "MEMBERS");
         let output = static_name(&op.output, "SCHEMA");
         let fields = &super::operation::input_struct(krate, op).fields;

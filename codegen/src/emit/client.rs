@@ -28,7 +28,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             "{}FluentBuilder",
             crate::naming::type_name(&op.name)
         ));
-        let docs = super::doc_attrs(op.docs.as_deref());
+        let docs = super::doc_attrs(op.docs.as_ref());
         let header = format!(" Calls `{}`.", op.name);
         let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         quote! {

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::docs;
 use crate::ir::{Crate, Module, Type, TypePath};
 pub(crate) use validate::dfa_literal;
 
@@ -306,7 +305,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
     ));
     if let Some(text) = &service.docs {
         intro.push(String::new());
-        intro.extend(docs::to_rustdoc(text));
+        intro.extend(text.lines().iter().cloned());
     }
     let intro = intro.iter().map(|line| {
         let line = if line.is_empty() {
@@ -405,11 +404,11 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// `#[doc]` attributes from model documentation (nothing when there is none).
-pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text else {
+pub fn doc_attrs(docs: Option<&crate::ir::Docs>) -> TokenStream {
+    let Some(docs) = docs else {
         return TokenStream::new();
     };
-    lines_to_docs(&docs::to_rustdoc(text))
+    lines_to_docs(docs.lines())
 }
 
 pub fn lines_to_docs(lines: &[String]) -> TokenStream {

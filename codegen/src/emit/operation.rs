@@ -29,7 +29,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
     let mut header = vec![format!("`{}`", op.name)];
     if let Some(docs) = &op.docs {
         header.push(String::new());
-        header.extend(crate::docs::to_rustdoc(docs));
+        header.extend(docs.lines().iter().cloned());
     }
     if op.idempotent {
         header.push(String::new());
@@ -132,24 +132,16 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.ty.name);
         let ty = path_tokens(&e.ty, Some(module));
-        let docs = doc_attrs(e.docs.as_deref());
+        let docs = doc_attrs(e.docs.as_ref());
         quote! {
             #docs
             #variant(#ty),
         }
     });
-    let arms = |body: &dyn Fn(&proc_macro2::Ident) -> TokenStream| {
-        op.errors
-            .iter()
-            .map(|e| {
-                let variant = ident(&e.ty.name);
-                let result = body(&variant);
-                quote!(Self::#variant(error) => #result,)
-            })
-            .collect::<Vec<_>>()
-    };
-    let display = arms(&|_| quote!(std::fmt::Display::fmt(error, f)));
-    let source = arms(&|_| quote!(std::error::Error::source(error)));
+    let wrapped = op.errors.iter().map(|e| {
+        let variant = ident(&e.ty.name);
+        quote!(Self::#variant(error) => error,)
+    });
     let codes: Vec<TokenStream> = op
         .errors
         .iter()
@@ -236,34 +228,31 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
             pub fn is_server_fault(&self) -> bool {
                 #is_server
             }
+
+            /// The error this one wraps, which `Display` and `source` defer to.
+            fn wrapped(&self) -> &(dyn std::error::Error + 'static) {
+                match self {
+                    #(#wrapped)*
+                    Self::Validation(error) => error,
+                    Self::Credentials(error) => error,
+                    Self::Signing(error) => error,
+                    Self::Transport(error) => error,
+                    Self::MalformedResponse(error) => error,
+                    Self::Unhandled(error) => error,
+                }
+            }
         }
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    #(#display)*
-                    Self::Validation(error) => std::fmt::Display::fmt(error, f),
-                    Self::Credentials(error) => std::fmt::Display::fmt(error, f),
-                    Self::Signing(error) => std::fmt::Display::fmt(error, f),
-                    Self::Transport(error) => std::fmt::Display::fmt(error, f),
-                    Self::MalformedResponse(error) => std::fmt::Display::fmt(error, f),
-                    Self::Unhandled(error) => std::fmt::Display::fmt(error, f),
-                }
+                std::fmt::Display::fmt(self.wrapped(), f)
             }
         }
 
         impl std::error::Error for #name {
             /// The wrapped error's own source: `Display` already shows the wrapped error.
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #(#source)*
-                    Self::Validation(error) => std::error::Error::source(error),
-                    Self::Credentials(error) => std::error::Error::source(error),
-                    Self::Signing(error) => std::error::Error::source(error),
-                    Self::Transport(error) => std::error::Error::source(error),
-                    Self::MalformedResponse(error) => std::error::Error::source(error),
-                    Self::Unhandled(error) => std::error::Error::source(error),
-                }
+                self.wrapped().source()
             }
         }
     }

@@ -260,7 +260,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     )];
     if let Some(docs) = &w.docs {
         doc.push(String::new());
-        doc.extend(crate::docs::to_rustdoc(docs));
+        doc.extend(docs.lines().iter().cloned());
     }
     doc.push(String::new());
     doc.push(format!(

@@ -37,10 +37,10 @@ pub fn types_rs(krate: &Crate) -> TokenStream {
 pub fn union(u: &crate::ir::Union) -> TokenStream {
     let module = Module::Types;
     let name = ident(&u.path.name);
-    let docs = doc_attrs(u.docs.as_deref());
+    let docs = doc_attrs(u.docs.as_ref());
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let docs = doc_attrs(v.docs.as_deref());
+        let docs = doc_attrs(v.docs.as_ref());
         match &v.ty {
             Some(ty) => {
                 let ty = super::boxed_type(ty, v.boxed, Some(&module));
@@ -82,7 +82,7 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
 }
 
 /// An enum variant's docs: the model's, then the value it stands for on the wire.
-fn variant_docs(docs: Option<&str>, value: &dyn std::fmt::Display) -> TokenStream {
+fn variant_docs(docs: Option<&crate::ir::Docs>, value: &dyn std::fmt::Display) -> TokenStream {
     let docs = doc_attrs(docs);
     let value_doc = format!(" On the wire: `{value}`.");
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
@@ -92,10 +92,10 @@ fn variant_docs(docs: Option<&str>, value: &dyn std::fmt::Display) -> TokenStrea
 /// An `intEnum`: a variant per named value, and `Unknown` keeping any other number.
 pub fn int_enumeration(e: &crate::ir::IntEnum) -> TokenStream {
     let name = ident(&e.path.name);
-    let docs = doc_attrs(e.docs.as_deref());
+    let docs = doc_attrs(e.docs.as_ref());
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let docs = variant_docs(v.docs.as_deref(), &v.value);
+        let docs = variant_docs(v.docs.as_ref(), &v.value);
         quote!(#docs #variant,)
     });
     let to_value = e.variants.iter().map(|v| {
@@ -206,7 +206,7 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
 pub fn structure(s: &Structure, module: &Module) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.builder_name());
-    let docs = doc_attrs(s.docs.as_deref());
+    let docs = doc_attrs(s.docs.as_ref());
     let sensitive = s.fields.iter().any(|f| f.sensitive);
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
     let fields = s.fields.iter().map(|f| {
@@ -271,7 +271,7 @@ fn field_type(f: &Field, module: &Module) -> TokenStream {
 }
 
 fn field_docs(f: &Field) -> TokenStream {
-    let mut docs = doc_attrs(f.docs.as_deref());
+    let mut docs = doc_attrs(f.docs.as_ref());
     let mut notes = Vec::new();
     if f.required {
         notes.push("This member is required.".to_string());
@@ -607,10 +607,10 @@ fn debug_impl(
 
 pub fn enumeration(e: &Enum) -> TokenStream {
     let name = ident(&e.path.name);
-    let docs = doc_attrs(e.docs.as_deref());
+    let docs = doc_attrs(e.docs.as_ref());
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let docs = variant_docs(v.docs.as_deref(), &v.value);
+        let docs = variant_docs(v.docs.as_ref(), &v.value);
         quote! {
             #docs
             #variant,

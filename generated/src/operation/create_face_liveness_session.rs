@@ -356,46 +356,35 @@ impl CreateFaceLivenessSessionError {
         matches!(self, Self::InternalServerError(_) | Self::ThrottlingException(_))
             || matches!(self, Self::Unhandled(e) if e.status() >= 500)
     }
+
+    /// The error this one wraps, which `Display` and `source` defer to.
+    fn wrapped(&self) -> &(dyn std::error::Error + 'static) {
+        match self {
+            Self::AccessDeniedException(error) => error,
+            Self::InternalServerError(error) => error,
+            Self::InvalidParameterException(error) => error,
+            Self::ProvisionedThroughputExceededException(error) => error,
+            Self::ThrottlingException(error) => error,
+            Self::Validation(error) => error,
+            Self::Credentials(error) => error,
+            Self::Signing(error) => error,
+            Self::Transport(error) => error,
+            Self::MalformedResponse(error) => error,
+            Self::Unhandled(error) => error,
+        }
+    }
 }
 
 impl std::fmt::Display for CreateFaceLivenessSessionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::AccessDeniedException(error) => std::fmt::Display::fmt(error, f),
-            Self::InternalServerError(error) => std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterException(error) => std::fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => {
-                std::fmt::Display::fmt(error, f)
-            }
-            Self::ThrottlingException(error) => std::fmt::Display::fmt(error, f),
-            Self::Validation(error) => std::fmt::Display::fmt(error, f),
-            Self::Credentials(error) => std::fmt::Display::fmt(error, f),
-            Self::Signing(error) => std::fmt::Display::fmt(error, f),
-            Self::Transport(error) => std::fmt::Display::fmt(error, f),
-            Self::MalformedResponse(error) => std::fmt::Display::fmt(error, f),
-            Self::Unhandled(error) => std::fmt::Display::fmt(error, f),
-        }
+        std::fmt::Display::fmt(self.wrapped(), f)
     }
 }
 
 impl std::error::Error for CreateFaceLivenessSessionError {
     /// The wrapped error's own source: `Display` already shows the wrapped error.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::AccessDeniedException(error) => std::error::Error::source(error),
-            Self::InternalServerError(error) => std::error::Error::source(error),
-            Self::InvalidParameterException(error) => std::error::Error::source(error),
-            Self::ProvisionedThroughputExceededException(error) => {
-                std::error::Error::source(error)
-            }
-            Self::ThrottlingException(error) => std::error::Error::source(error),
-            Self::Validation(error) => std::error::Error::source(error),
-            Self::Credentials(error) => std::error::Error::source(error),
-            Self::Signing(error) => std::error::Error::source(error),
-            Self::Transport(error) => std::error::Error::source(error),
-            Self::MalformedResponse(error) => std::error::Error::source(error),
-            Self::Unhandled(error) => std::error::Error::source(error),
-        }
+        self.wrapped().source()
     }
 }
 
