@@ -121,7 +121,7 @@ impl Module {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TypePath {
     pub module: Module,
     pub name: String,

@@ -2,6 +2,8 @@
 //! send or receive as static tables for the runtime's command-line engine, and the dispatch
 //! from a subcommand to the typed client call.
 
+use std::collections::BTreeSet;
+
 use heck::{ToKebabCase, ToShoutySnakeCase};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -33,8 +35,8 @@ const RESERVED_FLAGS: &[&str] = &[
 /// Structures and unions the CLI reads (`input`) or writes (`output`): the closure of the
 /// operations' inputs and outputs, without error shapes.
 pub struct Reach {
-    pub input: Vec<TypePath>,
-    pub output: Vec<TypePath>,
+    pub input: BTreeSet<TypePath>,
+    pub output: BTreeSet<TypePath>,
 }
 
 impl Reach {
@@ -46,8 +48,8 @@ impl Reach {
     }
 }
 
-fn closure(krate: &Crate, roots: impl Iterator<Item = TypePath>) -> Vec<TypePath> {
-    let mut seen: Vec<TypePath> = Vec::new();
+fn closure(krate: &Crate, roots: impl Iterator<Item = TypePath>) -> BTreeSet<TypePath> {
+    let mut seen = BTreeSet::new();
     let mut stack: Vec<TypePath> = roots.collect();
     while let Some(path) = stack.pop() {
         if seen.contains(&path) {
@@ -60,7 +62,7 @@ fn closure(krate: &Crate, roots: impl Iterator<Item = TypePath>) -> Vec<TypePath
         if let Some(u) = krate.unions.iter().find(|u| u.path == path) {
             types.extend(u.variants.iter().filter_map(|v| v.ty.as_ref()));
         }
-        seen.push(path);
+        seen.insert(path);
         for ty in types {
             collect(ty, &mut stack);
         }
@@ -151,19 +153,28 @@ fn member_tokens(krate: &Crate, m: &MemberSpec<'_>) -> TokenStream {
 
 pub fn cli_rs(krate: &Crate) -> TokenStream {
     let reach = Reach::new(krate);
-    let mut all: Vec<TypePath> = reach.input.clone();
-    for path in &reach.output {
-        if !all.contains(path) {
-            all.push(path.clone());
+    let all: BTreeSet<&TypePath> = reach.input.union(&reach.output).collect();
+    let inputs: BTreeSet<&TypePath> = krate.operations.iter().map(|op| &op.input).collect();
+    let outputs: BTreeSet<&TypePath> = krate.operations.iter().map(|op| &op.output).collect();
+    // The structures some member of a CLI-reachable structure or union refers to.
+    let mut targets = Vec::new();
+    for other in krate.structures.iter().filter(|o| all.contains(&o.path)) {
+        for f in &other.fields {
+            collect(&f.ty, &mut targets);
         }
     }
-    let inputs: Vec<&TypePath> = krate.operations.iter().map(|op| &op.input).collect();
+    for other in krate.unions.iter().filter(|o| all.contains(&o.path)) {
+        for ty in other.variants.iter().filter_map(|v| v.ty.as_ref()) {
+            collect(ty, &mut targets);
+        }
+    }
+    let targets: BTreeSet<TypePath> = targets.into_iter().collect();
     let mut statics = Vec::new();
     for s in &krate.structures {
         if !all.contains(&s.path) {
             continue;
         }
-        let top = inputs.contains(&&s.path);
+        let top = inputs.contains(&s.path);
         let members = s.fields.iter().map(|f| {
             member_tokens(
                 krate,
@@ -185,20 +196,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let schema_name = static_name(&s.path, "SCHEMA");
         let doc = format!(" `{}`", s.path.name);
         // An operation input is used through its members, unless it is also nested somewhere.
-        let nested = !top || krate.operations.iter().any(|op| op.output == s.path) || {
-            let mut targets = Vec::new();
-            for other in krate.structures.iter().filter(|o| all.contains(&o.path)) {
-                for f in &other.fields {
-                    collect(&f.ty, &mut targets);
-                }
-            }
-            for other in krate.unions.iter().filter(|o| all.contains(&o.path)) {
-                for ty in other.variants.iter().filter_map(|v| v.ty.as_ref()) {
-                    collect(ty, &mut targets);
-                }
-            }
-            targets.contains(&s.path)
-        };
+        let nested = !top || outputs.contains(&s.path) || targets.contains(&s.path);
         let schema = nested
             .then(|| quote!(static #schema_name: Schema = Schema::Structure(&#members_name);));
         statics.push(quote! {

@@ -287,8 +287,18 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             .as_ref()
             .filter(|_| query_compatible)
             .map(|q| quote!(| (_, Some(#q))));
-        quote!((Some(#code), _) #query => #ty::read_json(&error.body).map(#error::#variant),)
+        let read = quote!(#ty::read_json(&error.body).map(#error::#variant));
+        if query_compatible {
+            quote!((Some(#code), _) #query => #read,)
+        } else {
+            quote!(Some(#code) => #read,)
+        }
     });
+    let scrutinee = if query_compatible {
+        quote!((error.code.as_deref(), error.query_code.as_deref()))
+    } else {
+        quote!(error.code.as_deref())
+    };
     let serialize_tail = match &op.host_prefix {
         None => quote!(crate::protocol::request(#target, body)),
         Some(prefix) => {
@@ -328,7 +338,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         quote!(Err(#error::Unhandled(error.into())))
     } else {
         quote! {
-            let modeled = match (error.code.as_deref(), error.query_code.as_deref()) {
+            let modeled = match #scrutinee {
                 #(#error_arms)*
                 _ => return Err(#error::Unhandled(error.into())),
             };

@@ -487,13 +487,17 @@ fn hex_literal(value: u64) -> TokenStream {
 /// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large
 /// automaton tables stay readable blocks instead of one enormous line.
 pub(crate) fn byte_string(bytes: &[u8]) -> TokenStream {
-    let mut text = String::from("b\"");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(4 * bytes.len() + bytes.len() / 16 + 3);
+    text.push_str("b\"");
     for (i, chunk) in bytes.chunks(32).enumerate() {
         if i > 0 {
             text.push_str("\\\n");
         }
         for b in chunk {
-            text.push_str(&format!("\\x{b:02x}"));
+            text.push_str("\\x");
+            text.push(char::from(HEX[usize::from(b >> 4)]));
+            text.push(char::from(HEX[usize::from(b & 0xf)]));
         }
     }
     text.push('"');

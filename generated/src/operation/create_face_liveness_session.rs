@@ -414,26 +414,26 @@ pub fn parse_response<B: AsRef<[u8]>>(
         response.headers(),
         body,
     );
-    let modeled = match (error.code.as_deref(), error.query_code.as_deref()) {
-        (Some("AccessDeniedException"), _) => {
+    let modeled = match error.code.as_deref() {
+        Some("AccessDeniedException") => {
             crate::error::AccessDeniedException::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::AccessDeniedException)
         }
-        (Some("InternalServerError"), _) => {
+        Some("InternalServerError") => {
             crate::error::InternalServerError::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::InternalServerError)
         }
-        (Some("InvalidParameterException"), _) => {
+        Some("InvalidParameterException") => {
             crate::error::InvalidParameterException::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::InvalidParameterException)
         }
-        (Some("ProvisionedThroughputExceededException"), _) => {
+        Some("ProvisionedThroughputExceededException") => {
             crate::error::ProvisionedThroughputExceededException::read_json(&error.body)
                 .map(
                     CreateFaceLivenessSessionError::ProvisionedThroughputExceededException,
                 )
         }
-        (Some("ThrottlingException"), _) => {
+        Some("ThrottlingException") => {
             crate::error::ThrottlingException::read_json(&error.body)
                 .map(CreateFaceLivenessSessionError::ThrottlingException)
         }

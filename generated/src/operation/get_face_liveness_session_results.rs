@@ -464,30 +464,30 @@ pub fn parse_response<B: AsRef<[u8]>>(
         response.headers(),
         body,
     );
-    let modeled = match (error.code.as_deref(), error.query_code.as_deref()) {
-        (Some("AccessDeniedException"), _) => {
+    let modeled = match error.code.as_deref() {
+        Some("AccessDeniedException") => {
             crate::error::AccessDeniedException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::AccessDeniedException)
         }
-        (Some("InternalServerError"), _) => {
+        Some("InternalServerError") => {
             crate::error::InternalServerError::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::InternalServerError)
         }
-        (Some("InvalidParameterException"), _) => {
+        Some("InvalidParameterException") => {
             crate::error::InvalidParameterException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::InvalidParameterException)
         }
-        (Some("ProvisionedThroughputExceededException"), _) => {
+        Some("ProvisionedThroughputExceededException") => {
             crate::error::ProvisionedThroughputExceededException::read_json(&error.body)
                 .map(
                     GetFaceLivenessSessionResultsError::ProvisionedThroughputExceededException,
                 )
         }
-        (Some("SessionNotFoundException"), _) => {
+        Some("SessionNotFoundException") => {
             crate::error::SessionNotFoundException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::SessionNotFoundException)
         }
-        (Some("ThrottlingException"), _) => {
+        Some("ThrottlingException") => {
             crate::error::ThrottlingException::read_json(&error.body)
                 .map(GetFaceLivenessSessionResultsError::ThrottlingException)
         }
