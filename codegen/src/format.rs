@@ -72,18 +72,22 @@ pub(crate) fn space_items(text: &str) -> String {
         "type ",
         "trait ",
     ];
-    let indent = |line: &str| line.len() - line.trim_start().len();
-    let starts_item = |line: &str| ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
+    // Each line as (indent, text after the indent); every test below looks at these once.
+    fn split(line: &str) -> (usize, &str) {
+        let text = line.trim_start_matches(' ');
+        (line.len() - text.len(), text)
+    }
+    let starts_item = |text: &str| ITEM_STARTS.iter().any(|s| text.starts_with(s));
     let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
+    let mut previous: Option<(usize, &str)> = None;
     for line in text.lines() {
-        if let Some(prev) = previous {
-            let (p, l) = (prev.trim_start(), line.trim_start());
-            let same_depth = indent(prev) == indent(line);
-            let after_item = p == "}" && same_depth && starts_item(line);
+        let (indent, l) = split(line);
+        if let Some((prev_indent, p)) = previous {
+            let same_depth = prev_indent == indent;
+            let after_item = same_depth && p == "}" && starts_item(l);
             let after_docs = p.starts_with("//!") && !l.starts_with("//!");
-            let after_uses = p.starts_with("use ") && !l.starts_with("use ") && indent(prev) == 0;
-            let after_decls = indent(prev) == 0
+            let after_uses = prev_indent == 0 && p.starts_with("use ") && !l.starts_with("use ");
+            let after_decls = prev_indent == 0
                 && same_depth
                 && p.ends_with(';')
                 && !p.starts_with("use ")
@@ -94,7 +98,7 @@ pub(crate) fn space_items(text: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
+        previous = Some((indent, l));
     }
     out
 }

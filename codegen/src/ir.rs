@@ -404,6 +404,8 @@ pub struct PatternDef {
     pub source: String,
     /// The automaton, when the pattern is in the compiled subset.
     pub compiled: Option<crate::automaton::Tables>,
+    /// The shortest and longest (`None`: unbounded) value the automaton admits.
+    pub length_bounds: Option<(usize, Option<usize>)>,
     /// Otherwise the ECMAScript engine runs it, with these regress flags.
     pub flags: &'static str,
 }
@@ -423,9 +425,12 @@ pub struct Variant {
     pub docs: Option<Docs>,
 }
 
-/// A pattern's regress flags and automaton (when in the compiled subset), or why it is not
-/// checked.
-type PatternCheck = std::result::Result<(&'static str, Option<crate::automaton::Tables>), String>;
+/// A pattern's regress flags and automaton (when in the compiled subset) with the lengths it
+/// admits, or why it is not checked.
+type PatternCheck = std::result::Result<(&'static str, Option<Compiled>), String>;
+
+/// An automaton and its [`crate::automaton::length_bounds`].
+type Compiled = (crate::automaton::Tables, (usize, Option<usize>));
 
 /// Smithy patterns are ECMA-262: patterns valid in Unicode mode are compiled to automata where
 /// the subset allows and otherwise run by the ECMAScript engine; patterns that cannot mean what
@@ -439,7 +444,11 @@ fn check_pattern(source: &str) -> PatternCheck {
         );
     }
     if regress::Regex::with_flags(source, "u").is_ok() {
-        Ok(("u", crate::automaton::compile(source).ok()))
+        let compiled = crate::automaton::compile(source).ok().map(|tables| {
+            let bounds = crate::automaton::length_bounds(&tables);
+            (tables, bounds)
+        });
+        Ok(("u", compiled))
     } else if source.contains("\\p{") || source.contains("\\P{") {
         Err(
             "it uses a Java-only character class (`\\p{..}` is not an ECMA-262 property here)"
@@ -1173,10 +1182,14 @@ impl<'m> Builder<'m> {
         if self.patterns.iter().any(|p| p.ident == ident) {
             ident = format!("{}_{}", ident, self.patterns.len());
         }
+        let (compiled, length_bounds) = compiled.map_or((None, None), |(tables, bounds)| {
+            (Some(tables), Some(bounds))
+        });
         self.patterns.push(PatternDef {
             ident,
             source: source.to_string(),
             compiled,
+            length_bounds,
             flags,
         });
         Ok(self.patterns.len() - 1)
@@ -1191,12 +1204,12 @@ impl<'m> Builder<'m> {
 
     /// Warns when a pattern admits lengths its member's `@length` forbids.
     fn lint_pattern_length(&mut self, place: &str, pattern: usize, length: Option<Bounds>) {
-        let (Some(length), Some(tables)) = (length, self.patterns[pattern].compiled.as_ref())
+        let (Some(length), Some((shortest, longest))) =
+            (length, self.patterns[pattern].length_bounds)
         else {
             return;
         };
         let source = self.patterns[pattern].source.clone();
-        let (shortest, longest) = crate::automaton::length_bounds(tables);
         let mut problems = Vec::new();
         if let Some(min) = length.min.filter(|&min| (shortest as f64) < min) {
             let example = if shortest == 0 {
