@@ -141,6 +141,22 @@ pub(crate) enum DispatchError {
     Transport(TransportError),
 }
 
+impl DispatchError {
+    /// This failure as an operation error, through that error's matching variants.
+    pub(crate) fn into_error<E>(
+        self,
+        credentials: fn(CredentialsError) -> E,
+        signing: fn(SigningError) -> E,
+        transport: fn(TransportError) -> E,
+    ) -> E {
+        match self {
+            DispatchError::Credentials(e) => credentials(e),
+            DispatchError::Signing(e) => signing(e),
+            DispatchError::Transport(e) => transport(e),
+        }
+    }
+}
+
 /// The shared state behind a client: cheap to clone through an `Arc`.
 pub(crate) struct Handle {
     service: ServiceInfo,

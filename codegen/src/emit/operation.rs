@@ -454,11 +454,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
 
         /// A request that got no response, as this operation's error.
         fn dispatch_error(e: crate::runtime::orchestrator::DispatchError) -> #error {
-            match e {
-                crate::runtime::orchestrator::DispatchError::Credentials(e) => #error::Credentials(e),
-                crate::runtime::orchestrator::DispatchError::Signing(e) => #error::Signing(e),
-                crate::runtime::orchestrator::DispatchError::Transport(e) => #error::Transport(e),
-            }
+            e.into_error(#error::Credentials, #error::Signing, #error::Transport)
         }
     }
 }

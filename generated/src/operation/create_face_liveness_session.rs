@@ -268,17 +268,11 @@ impl CreateFaceLivenessSessionFluentBuilder {
 fn dispatch_error(
     e: crate::runtime::orchestrator::DispatchError,
 ) -> CreateFaceLivenessSessionError {
-    match e {
-        crate::runtime::orchestrator::DispatchError::Credentials(e) => {
-            CreateFaceLivenessSessionError::Credentials(e)
-        }
-        crate::runtime::orchestrator::DispatchError::Signing(e) => {
-            CreateFaceLivenessSessionError::Signing(e)
-        }
-        crate::runtime::orchestrator::DispatchError::Transport(e) => {
-            CreateFaceLivenessSessionError::Transport(e)
-        }
-    }
+    e.into_error(
+        CreateFaceLivenessSessionError::Credentials,
+        CreateFaceLivenessSessionError::Signing,
+        CreateFaceLivenessSessionError::Transport,
+    )
 }
 
 /// Everything `CreateFaceLivenessSession` can fail with.

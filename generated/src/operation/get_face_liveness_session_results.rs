@@ -314,17 +314,11 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
 fn dispatch_error(
     e: crate::runtime::orchestrator::DispatchError,
 ) -> GetFaceLivenessSessionResultsError {
-    match e {
-        crate::runtime::orchestrator::DispatchError::Credentials(e) => {
-            GetFaceLivenessSessionResultsError::Credentials(e)
-        }
-        crate::runtime::orchestrator::DispatchError::Signing(e) => {
-            GetFaceLivenessSessionResultsError::Signing(e)
-        }
-        crate::runtime::orchestrator::DispatchError::Transport(e) => {
-            GetFaceLivenessSessionResultsError::Transport(e)
-        }
-    }
+    e.into_error(
+        GetFaceLivenessSessionResultsError::Credentials,
+        GetFaceLivenessSessionResultsError::Signing,
+        GetFaceLivenessSessionResultsError::Transport,
+    )
 }
 
 /// Everything `GetFaceLivenessSessionResults` can fail with.
