@@ -480,7 +480,10 @@ fn prepare_patterns(model: &Model, selection: &Selection) -> BTreeMap<String, Pa
             sources.extend(value.traits.pattern.as_deref());
         }
     }
-    let sources: Vec<&str> = sources.into_iter().collect();
+    // The costliest first, so that the threads finish together: automata grow with their
+    // counted repetitions (`{1,255}`, `{0,2048}`), which dominate the compile time.
+    let mut sources: Vec<&str> = sources.into_iter().collect();
+    sources.sort_by_key(|source| std::cmp::Reverse(repetition_bounds(source)));
     let checks = crate::pool::map(&sources, |source| check_pattern(source));
     // A pattern whose thread panicked is checked when it is met.
     sources
@@ -488,6 +491,18 @@ fn prepare_patterns(model: &Model, selection: &Selection) -> BTreeMap<String, Pa
         .zip(checks)
         .filter_map(|(source, check)| Some((source.to_string(), check?)))
         .collect()
+}
+
+/// The sum of the numbers in a pattern's `{m,n}` quantifiers: a rough measure of its
+/// automaton's size.
+fn repetition_bounds(source: &str) -> usize {
+    source
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .flat_map(|(inside, _)| inside.split(','))
+        .filter_map(|n| n.trim().parse::<usize>().ok())
+        .sum()
 }
 
 pub fn build(model: &Model, selection: &Selection) -> Result<Crate> {
@@ -1568,6 +1583,17 @@ mod tests {
     use std::path::Path;
 
     use crate::select::Operations;
+
+    #[test]
+    fn patterns_with_larger_counted_repetitions_are_compiled_first() {
+        assert_eq!(super::repetition_bounds("^[a-z]{0,2048}$"), 2048);
+        assert_eq!(
+            super::repetition_bounds(r"^\d{12}:[a-z]{1,255}/x{3}$"),
+            12 + 1 + 255 + 3
+        );
+        assert_eq!(super::repetition_bounds("^[a-z]+$"), 0);
+        assert_eq!(super::repetition_bounds("a{,}b{"), 0);
+    }
 
     /// A one-operation service whose operation carries `traits` (JSON object members).
     fn generate(op_traits: &str) -> crate::Result<crate::ir::Crate> {
