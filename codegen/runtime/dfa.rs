@@ -66,6 +66,35 @@ pub(crate) struct Run {
     pub(crate) step: u16,
 }
 
+/// A byte table with 1 for each of `members` and 0 elsewhere (the form of [`Run::bytes`] and
+/// [`Dfa::sets`]). A `const fn`, so generated statics list the characters, not 256 cells.
+pub(crate) const fn byte_set(members: &[u8]) -> [u8; 256] {
+    let mut set = [0u8; 256];
+    let mut i = 0;
+    while i < members.len() {
+        set[members[i] as usize] = 1;
+        i += 1;
+    }
+    set
+}
+
+/// The class of each ASCII character (the form of [`Dfa::ascii`]) from groups of characters
+/// that share a class; characters in no group are class 0. A `const fn`, like [`byte_set`].
+pub(crate) const fn ascii_classes(groups: &[(&[u8], u8)]) -> [u8; 128] {
+    let mut classes = [0u8; 128];
+    let mut g = 0;
+    while g < groups.len() {
+        let (members, class) = groups[g];
+        let mut i = 0;
+        while i < members.len() {
+            classes[members[i] as usize] = class;
+            i += 1;
+        }
+        g += 1;
+    }
+    classes
+}
+
 /// The transition target meaning "the pattern has matched".
 pub(crate) const MATCHED: u16 = u16::MAX;
 /// Info cell bits.
@@ -214,6 +243,28 @@ impl Short {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_sets_and_ascii_classes_hold_exactly_the_listed_characters() {
+        const DIGITS: [u8; 256] = byte_set(b"0123456789");
+        for b in 0..=255u8 {
+            assert_eq!(
+                DIGITS[usize::from(b)],
+                u8::from(b.is_ascii_digit()),
+                "byte {b}"
+            );
+        }
+        assert_eq!(byte_set(b""), [0u8; 256]);
+        const CLASSES: [u8; 128] = ascii_classes(&[(b"-", 1), (b"0123456789abcdef", 2)]);
+        for c in 0..128u8 {
+            let expected = match c {
+                b'-' => 1,
+                b'0'..=b'9' | b'a'..=b'f' => 2,
+                _ => 0,
+            };
+            assert_eq!(CLASSES[usize::from(c)], expected, "character {c}");
+        }
+    }
 
     /// `^a+$` by hand: classes other / `a`; states dead, start, seen-a (which loops on `a`: a
     /// run). Rows are 4 cells wide.

@@ -422,12 +422,12 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
         .map(|s| proc_macro2::Literal::u32_unsuffixed(*s));
     let interval_class = byte_string(&tables.interval_class);
     let classes = proc_macro2::Literal::usize_unsuffixed(tables.classes);
-    let ascii = byte_string(&tables.ascii);
+    let ascii = ascii_classes(&tables.ascii);
     let table = byte_string(&runtime.table);
     let runs = runtime.runs.iter().map(|run| {
-        let bytes = byte_string(&run.bytes);
+        let bytes = byte_set(&run.bytes);
         let step = proc_macro2::Literal::u16_unsuffixed(run.step);
-        quote!(crate::runtime::dfa::Run { bytes: *#bytes, step: #step })
+        quote!(crate::runtime::dfa::Run { bytes: #bytes, step: #step })
     });
     let path = runtime.path.iter().map(|segment| {
         let set = proc_macro2::Literal::u8_unsuffixed(segment.set);
@@ -435,10 +435,7 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
         let accepts = segment.accepts;
         quote!(crate::runtime::dfa::Segment { set: #set, count: #count, accepts: #accepts })
     });
-    let sets = runtime.sets.iter().map(|set| {
-        let bytes = byte_string(set);
-        quote!(*#bytes)
-    });
+    let sets = runtime.sets.iter().map(byte_set);
     let short = match &runtime.short {
         Some(short) => {
             let groups = short.groups.iter().map(|(bytes, mask)| {
@@ -466,6 +463,36 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
             short: #short,
         }
     }
+}
+
+/// A 0/1 byte table as the characters it holds: `byte_set(b"-.0123456789")`.
+fn byte_set(table: &[u8; 256]) -> TokenStream {
+    if table.iter().any(|&b| b > 1) {
+        let bytes = byte_string(table);
+        return quote!(*#bytes);
+    }
+    let members: Vec<u8> = (0..=255u8)
+        .filter(|&b| table[usize::from(b)] == 1)
+        .collect();
+    let members = proc_macro2::Literal::byte_string(&members);
+    quote!(crate::runtime::dfa::byte_set(#members))
+}
+
+/// The ASCII classes as groups of the characters in each class but 0:
+/// `&ascii_classes(&[(b"-", 1), (b"0123456789abcdef", 2)])`.
+fn ascii_classes(classes: &[u8; 128]) -> TokenStream {
+    let mut groups: std::collections::BTreeMap<u8, Vec<u8>> = std::collections::BTreeMap::new();
+    for (c, &class) in (0..128u8).zip(classes) {
+        if class != 0 {
+            groups.entry(class).or_default().push(c);
+        }
+    }
+    let groups = groups.iter().map(|(class, members)| {
+        let members = proc_macro2::Literal::byte_string(members);
+        let class = proc_macro2::Literal::u8_unsuffixed(*class);
+        quote!((#members, #class))
+    });
+    quote!(&crate::runtime::dfa::ascii_classes(&[#(#groups),*]))
 }
 
 /// `0x…` with `_` every four digits: a bit mask a reader can line up.
