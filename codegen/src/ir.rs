@@ -43,10 +43,17 @@ impl Crate {
 /// Model documentation (`@documentation`), converted to rustdoc lines once, on first use, by
 /// whichever emitter thread needs it first: a member's docs appear on its field, its builder
 /// setter, its fluent setter and in the CLI help.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Docs {
     source: String,
     lines: std::sync::OnceLock<Vec<String>>,
+}
+
+/// The source only: whether the lines have been converted yet is not part of the IR.
+impl std::fmt::Debug for Docs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Docs").field(&self.source).finish()
+    }
 }
 
 impl Docs {
@@ -55,11 +62,6 @@ impl Docs {
             source,
             lines: std::sync::OnceLock::new(),
         }
-    }
-
-    /// The documentation as the model writes it.
-    pub fn source(&self) -> &str {
-        &self.source
     }
 
     /// The documentation as rustdoc lines (see [`crate::docs::to_rustdoc`]).
@@ -502,7 +504,7 @@ fn repetition_bounds(source: &str) -> usize {
         .filter_map(|rest| rest.split_once('}'))
         .flat_map(|(inside, _)| inside.split(','))
         .filter_map(|n| n.trim().parse::<usize>().ok())
-        .sum()
+        .fold(0, usize::saturating_add)
 }
 
 pub fn build(model: &Model, selection: &Selection) -> Result<Crate> {
@@ -1593,6 +1595,9 @@ mod tests {
         );
         assert_eq!(super::repetition_bounds("^[a-z]+$"), 0);
         assert_eq!(super::repetition_bounds("a{,}b{"), 0);
+        // Bounds beyond any real automaton saturate instead of overflowing.
+        let huge = "^a{10000000000000000000}b{10000000000000000000}$";
+        assert_eq!(super::repetition_bounds(huge), usize::MAX);
     }
 
     /// A one-operation service whose operation carries `traits` (JSON object members).
