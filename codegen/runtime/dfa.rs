@@ -274,22 +274,14 @@ mod tests {
         starts: &[0, 97, 98],
         interval_class: &[0, 1, 0],
         classes: 2,
-        ascii: &{
-            let mut classes = [0u8; 128];
-            classes[97] = 1;
-            classes
-        },
+        ascii: &ascii_classes(&[(b"a", 1)]),
         table: &[
             0, 0, 0, 0, 0, 0, 0, 0, // dead
             0, 0, 8, 0, 0, 0, 0, 0, // start
             0, 0, 8, 0, 1, 2, 0xff, 0xff, // seen-a: run 1, matches at the end
         ],
         runs: &[Run {
-            bytes: {
-                let mut bytes = [0u8; 256];
-                bytes[97] = 1;
-                bytes
-            },
+            bytes: byte_set(b"a"),
             step: 0,
         }],
         path: &[],
@@ -304,11 +296,7 @@ mod tests {
         starts: &[0, 98, 99],
         interval_class: &[0, 1, 0],
         classes: 2,
-        ascii: &{
-            let mut classes = [0u8; 128];
-            classes[98] = 1;
-            classes
-        },
+        ascii: &ascii_classes(&[(b"b", 1)]),
         table: &[0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0xff, 0xff, 0, 0, 0, 0],
         runs: &[],
         path: &[],
@@ -338,12 +326,7 @@ mod tests {
                 accepts: true,
             },
         ],
-        sets: &[{
-            let mut set = [0u8; 256];
-            set[b'a' as usize] = 1;
-            set[b'b' as usize] = 1;
-            set
-        }],
+        sets: &[byte_set(b"ab")],
         short: None,
     };
 

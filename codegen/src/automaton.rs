@@ -60,9 +60,10 @@ impl Tables {
         self.accept.len()
     }
 
-    /// The runtime's tables (see the runtime's `Dfa`): rows of `classes + 1` cells (each
+    /// The runtime's tables (see the runtime's `Dfa`): rows of `classes + 2` cells (each
     /// transition as its target's row offset, every transition into a state that has matched
-    /// replaced by `MATCHED`, then the info cell), and the runs the matcher scans.
+    /// replaced by `MATCHED`, then the info cell and the run-length cell), and the runs the
+    /// matcher scans.
     pub fn runtime(&self) -> Runtime {
         let width = self.classes + 2;
         // Per state: 1 + its run's index, and how many characters the run may take from there.

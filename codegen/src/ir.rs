@@ -405,9 +405,7 @@ pub struct PatternDef {
     pub ident: String,
     pub source: String,
     /// The automaton, when the pattern is in the compiled subset.
-    pub compiled: Option<crate::automaton::Tables>,
-    /// The shortest and longest (`None`: unbounded) value the automaton admits.
-    pub length_bounds: Option<(usize, Option<usize>)>,
+    pub compiled: Option<Compiled>,
     /// Otherwise the ECMAScript engine runs it, with these regress flags.
     pub flags: &'static str,
 }
@@ -431,8 +429,14 @@ pub struct Variant {
 /// admits, or why it is not checked.
 type PatternCheck = std::result::Result<(&'static str, Option<Compiled>), String>;
 
-/// An automaton and its [`crate::automaton::length_bounds`].
-type Compiled = (crate::automaton::Tables, (usize, Option<usize>));
+/// A pattern compiled to an automaton.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub tables: crate::automaton::Tables,
+    /// The shortest and longest (`None`: unbounded) value the automaton admits
+    /// ([`crate::automaton::length_bounds`]).
+    pub length_bounds: (usize, Option<usize>),
+}
 
 /// Smithy patterns are ECMA-262: patterns valid in Unicode mode are compiled to automata where
 /// the subset allows and otherwise run by the ECMAScript engine; patterns that cannot mean what
@@ -446,10 +450,12 @@ fn check_pattern(source: &str) -> PatternCheck {
         );
     }
     if regress::Regex::with_flags(source, "u").is_ok() {
-        let compiled = crate::automaton::compile(source).ok().map(|tables| {
-            let bounds = crate::automaton::length_bounds(&tables);
-            (tables, bounds)
-        });
+        let compiled = crate::automaton::compile(source)
+            .ok()
+            .map(|tables| Compiled {
+                length_bounds: crate::automaton::length_bounds(&tables),
+                tables,
+            });
         Ok(("u", compiled))
     } else if source.contains("\\p{") || source.contains("\\P{") {
         Err(
@@ -1177,7 +1183,14 @@ impl<'m> Builder<'m> {
         if let Some(i) = self.patterns.iter().position(|p| p.source == source) {
             return Ok(i);
         }
+        // A compiled pattern is registered below (and found above next time); a skipped one
+        // stays prepared for the next member that carries it.
         let check = match self.prepared.remove(source) {
+            Some(Err(reason)) => {
+                self.prepared
+                    .insert(source.to_string(), Err(reason.clone()));
+                Err(reason)
+            }
             Some(check) => check,
             None => check_pattern(source),
         };
@@ -1199,14 +1212,10 @@ impl<'m> Builder<'m> {
         if self.patterns.iter().any(|p| p.ident == ident) {
             ident = format!("{}_{}", ident, self.patterns.len());
         }
-        let (compiled, length_bounds) = compiled.map_or((None, None), |(tables, bounds)| {
-            (Some(tables), Some(bounds))
-        });
         self.patterns.push(PatternDef {
             ident,
             source: source.to_string(),
             compiled,
-            length_bounds,
             flags,
         });
         Ok(self.patterns.len() - 1)
@@ -1221,11 +1230,10 @@ impl<'m> Builder<'m> {
 
     /// Warns when a pattern admits lengths its member's `@length` forbids.
     fn lint_pattern_length(&mut self, place: &str, pattern: usize, length: Option<Bounds>) {
-        let (Some(length), Some((shortest, longest))) =
-            (length, self.patterns[pattern].length_bounds)
-        else {
+        let (Some(length), Some(compiled)) = (length, &self.patterns[pattern].compiled) else {
             return;
         };
+        let (shortest, longest) = compiled.length_bounds;
         let source = self.patterns[pattern].source.clone();
         let mut problems = Vec::new();
         if let Some(min) = length.min.filter(|&min| (shortest as f64) < min) {

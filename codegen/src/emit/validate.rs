@@ -391,7 +391,7 @@ fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStre
 fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
     let name = ident(&p.ident);
     let source = &p.source;
-    let Some(tables) = &p.compiled else {
+    let Some(crate::ir::Compiled { tables, .. }) = &p.compiled else {
         let flags = p.flags;
         let doc =
             format!(" `{source}`, run by the ECMAScript engine (outside the compiled subset).");
@@ -465,14 +465,11 @@ pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> To
     }
 }
 
-/// A 0/1 byte table as the characters it holds: `byte_set(b"-.0123456789")`.
+/// A byte table as the characters it holds (non-zero cells: the runtime reads nothing else):
+/// `byte_set(b"-.0123456789")`.
 fn byte_set(table: &[u8; 256]) -> TokenStream {
-    if table.iter().any(|&b| b > 1) {
-        let bytes = byte_string(table);
-        return quote!(*#bytes);
-    }
     let members: Vec<u8> = (0..=255u8)
-        .filter(|&b| table[usize::from(b)] == 1)
+        .filter(|&b| table[usize::from(b)] != 0)
         .collect();
     let members = proc_macro2::Literal::byte_string(&members);
     quote!(crate::runtime::dfa::byte_set(#members))
