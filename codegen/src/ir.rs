@@ -238,6 +238,9 @@ pub struct Structure {
     pub validated: bool,
     /// Reachable from an operation output or error: gets a deserializer.
     pub deserialized: bool,
+    /// Reachable from an operation output (not only from errors): the command-line client
+    /// writes it out.
+    pub in_output: bool,
 }
 
 impl Structure {
@@ -333,6 +336,8 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     pub validated: bool,
     pub deserialized: bool,
+    /// As [`Structure::in_output`].
+    pub in_output: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -560,9 +565,10 @@ impl<'m> Builder<'m> {
             operations.push(self.operation(op_id)?);
         }
 
-        let (inputs, outputs) = self.io_roots();
+        let (inputs, outputs, errors) = self.io_roots();
         let validated = self.closure(inputs);
-        let deserialized = self.closure(outputs);
+        let in_output = self.closure(outputs.clone());
+        let deserialized = self.closure(outputs.into_iter().chain(errors).collect());
         let mut structures = Vec::new();
         let mut enums = Vec::new();
         let mut unions = Vec::new();
@@ -573,6 +579,7 @@ impl<'m> Builder<'m> {
                 ShapeKind::Structure(members) => {
                     let mut s = self.structure(shape, members, validated.contains(id))?;
                     s.deserialized = deserialized.contains(id);
+                    s.in_output = in_output.contains(id);
                     structures.push(s);
                 }
                 ShapeKind::Enum(members) => enums.push(self.enumeration(shape, members)?),
@@ -582,6 +589,7 @@ impl<'m> Builder<'m> {
                 ShapeKind::Union(members) => {
                     let mut u = self.union(shape, members, validated.contains(id))?;
                     u.deserialized = deserialized.contains(id);
+                    u.in_output = in_output.contains(id);
                     unions.push(u);
                 }
                 _ => {}
@@ -603,6 +611,7 @@ impl<'m> Builder<'m> {
                         fields: Vec::new(),
                         validated: kind == StructKind::Input,
                         deserialized: kind == StructKind::Output,
+                        in_output: kind == StructKind::Output,
                     });
                 }
             }
@@ -900,20 +909,21 @@ impl<'m> Builder<'m> {
         }))
     }
 
-    /// The shapes requests start from (inputs) and responses start from (outputs, errors).
-    fn io_roots(&self) -> (Vec<ShapeId>, Vec<ShapeId>) {
+    /// The shapes requests start from (inputs), and those responses start from: outputs, and
+    /// errors.
+    fn io_roots(&self) -> (Vec<ShapeId>, Vec<ShapeId>, Vec<ShapeId>) {
         let ShapeKind::Service(svc) = &self.shape(&self.selection.service).kind else {
             unreachable!("selection.service is a service")
         };
-        let (mut inputs, mut outputs) = (Vec::new(), svc.errors.clone());
+        let (mut inputs, mut outputs, mut errors) = (Vec::new(), Vec::new(), svc.errors.clone());
         for op_id in &self.selection.operations {
             if let ShapeKind::Operation(op) = &self.shape(op_id).kind {
                 inputs.push(op.input.clone());
                 outputs.push(op.output.clone());
-                outputs.extend(op.errors.iter().cloned());
+                errors.extend(op.errors.iter().cloned());
             }
         }
-        (inputs, outputs)
+        (inputs, outputs, errors)
     }
 
     /// Every shape reachable from `roots` through members.
@@ -976,6 +986,7 @@ impl<'m> Builder<'m> {
             fields,
             validated,
             deserialized: false,
+            in_output: false,
         })
     }
 
@@ -1304,6 +1315,7 @@ impl<'m> Builder<'m> {
             variants,
             validated,
             deserialized: false,
+            in_output: false,
         })
     }
 

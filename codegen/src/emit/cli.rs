@@ -32,44 +32,6 @@ const RESERVED_FLAGS: &[&str] = &[
     "version",
 ];
 
-/// Structures and unions the CLI reads (`input`) or writes (`output`): the closure of the
-/// operations' inputs and outputs, without error shapes.
-pub struct Reach {
-    pub input: BTreeSet<TypePath>,
-    pub output: BTreeSet<TypePath>,
-}
-
-impl Reach {
-    pub fn new(krate: &Crate) -> Reach {
-        Reach {
-            input: closure(krate, krate.operations.iter().map(|op| op.input.clone())),
-            output: closure(krate, krate.operations.iter().map(|op| op.output.clone())),
-        }
-    }
-}
-
-fn closure(krate: &Crate, roots: impl Iterator<Item = TypePath>) -> BTreeSet<TypePath> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<TypePath> = roots.collect();
-    while let Some(path) = stack.pop() {
-        if seen.contains(&path) {
-            continue;
-        }
-        let mut types: Vec<&Type> = Vec::new();
-        if let Some(s) = krate.structures.iter().find(|s| s.path == path) {
-            types.extend(s.fields.iter().map(|f| &f.ty));
-        }
-        if let Some(u) = krate.unions.iter().find(|u| u.path == path) {
-            types.extend(u.variants.iter().filter_map(|v| v.ty.as_ref()));
-        }
-        seen.insert(path);
-        for ty in types {
-            collect(ty, &mut stack);
-        }
-    }
-    seen
-}
-
 fn collect(ty: &Type, out: &mut Vec<TypePath>) {
     match ty {
         Type::Struct(path) | Type::Union(path) => out.push(path.clone()),
@@ -152,8 +114,17 @@ fn member_tokens(krate: &Crate, m: &MemberSpec<'_>) -> TokenStream {
 }
 
 pub fn cli_rs(krate: &Crate) -> TokenStream {
-    let reach = Reach::new(krate);
-    let all: BTreeSet<&TypePath> = reach.input.union(&reach.output).collect();
+    // The structures and unions the CLI reads (reachable from an input) or writes (from an
+    // output).
+    let all: BTreeSet<&TypePath> = (krate.structures.iter())
+        .filter(|s| s.validated || s.in_output)
+        .map(|s| &s.path)
+        .chain(
+            (krate.unions.iter())
+                .filter(|u| u.validated || u.in_output)
+                .map(|u| &u.path),
+        )
+        .collect();
     let inputs: BTreeSet<&TypePath> = krate.operations.iter().map(|op| &op.input).collect();
     let outputs: BTreeSet<&TypePath> = krate.operations.iter().map(|op| &op.output).collect();
     // The structures some member of a CLI-reachable structure or union refers to.

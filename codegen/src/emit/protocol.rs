@@ -14,50 +14,35 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
     );
     let request_doc =
         format!(" `POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`.");
-    // The command-line client (feature `cli`) also reads inputs from and writes outputs to
-    // JSON documents.
-    let reach = super::cli::Reach::new(krate);
+    // Every input gets a writer and every output or error a reader; the CLI also needs a
+    // reader for each input and a writer for each output, behind its feature.
     let cli = quote!(#[cfg(feature = "cli")]);
-    let writers = krate.structures.iter().filter_map(|s| {
-        if s.validated {
-            Some(writer(s))
-        } else if reach.output.contains(&s.path) {
-            let writer = writer(s);
-            Some(quote!(#cli #writer))
+    let gated = |always: bool, for_cli: bool, code: &dyn Fn() -> TokenStream| {
+        if always {
+            Some(code())
+        } else if for_cli {
+            let code = code();
+            Some(quote!(#cli #code))
         } else {
             None
         }
-    });
-    let union_writers = krate.unions.iter().filter_map(|u| {
-        if u.validated {
-            Some(union_writer(u))
-        } else if reach.output.contains(&u.path) {
-            let writer = union_writer(u);
-            Some(quote!(#cli #writer))
-        } else {
-            None
-        }
-    });
-    let union_readers = krate.unions.iter().filter_map(|u| {
-        if u.deserialized {
-            Some(union_reader(u))
-        } else if reach.input.contains(&u.path) {
-            let reader = union_reader(u);
-            Some(quote!(#cli #reader))
-        } else {
-            None
-        }
-    });
-    let readers = krate.structures.iter().filter_map(|s| {
-        if s.deserialized {
-            Some(reader(s))
-        } else if reach.input.contains(&s.path) {
-            let reader = reader(s);
-            Some(quote!(#cli #reader))
-        } else {
-            None
-        }
-    });
+    };
+    let writers = krate
+        .structures
+        .iter()
+        .filter_map(|s| gated(s.validated, s.in_output, &|| writer(s)));
+    let union_writers = krate
+        .unions
+        .iter()
+        .filter_map(|u| gated(u.validated, u.in_output, &|| union_writer(u)));
+    let union_readers = krate
+        .unions
+        .iter()
+        .filter_map(|u| gated(u.deserialized, u.validated, &|| union_reader(u)));
+    let readers = krate
+        .structures
+        .iter()
+        .filter_map(|s| gated(s.deserialized, s.validated, &|| reader(s)));
     quote! {
         //! The awsJson wire format of every structure the selected operations send or receive.
 
