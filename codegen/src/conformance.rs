@@ -230,9 +230,7 @@ impl Literals<'_> {
 
     fn structure(&self, path: &TypePath) -> Result<&Structure, String> {
         self.krate
-            .structures
-            .iter()
-            .find(|s| &s.path == path)
+            .structure(path)
             .ok_or_else(|| format!("no structure {}", path.name))
     }
 

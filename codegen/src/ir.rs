@@ -36,7 +36,7 @@ pub struct Crate {
 impl Crate {
     /// The generated structure at `path`, if it is one.
     pub fn structure(&self, path: &TypePath) -> Option<&Structure> {
-        self.structures.iter().find(|s| &s.path == path)
+        find_structure(&self.structures, path)
     }
 }
 
@@ -729,30 +729,22 @@ impl<'m> Builder<'m> {
         };
         for op_id in &self.selection.operations {
             let module = Module::Operation(naming::snake(op_id.name()));
-            claim(
-                &module,
-                format!("{}Error", naming::type_name(op_id.name())),
-                op_id,
-            )?;
-            let ShapeKind::Operation(op) = &self.shape(op_id).kind else {
-                continue;
-            };
             let op_shape = self.shape(op_id);
             let type_name = naming::type_name(op_id.name());
+            claim(&module, error_enum_name(op_id.name()), op_id)?;
+            let ShapeKind::Operation(op) = &op_shape.kind else {
+                continue;
+            };
             if op_shape.traits.paginated.is_some() {
-                claim(&module, format!("{type_name}Paginator"), op_id)?;
+                claim(&module, paginator_name(op_id.name()), op_id)?;
             }
             for waiter in op_shape.traits.waitable.iter().flat_map(|w| w.keys()) {
-                claim(
-                    &module,
-                    format!("{}Waiter", naming::type_name(waiter)),
-                    op_id,
-                )?;
+                claim(&module, waiter_name(waiter), op_id)?;
             }
             // `Unit` input or output: an empty structure `<Op>Input` / `<Op>Output` stands in.
             for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
                 if target.as_str() == crate::model::UNIT {
-                    let name = format!("{}{suffix}", naming::type_name(op_id.name()));
+                    let name = format!("{type_name}{suffix}");
                     let id = synthetic_id(op_id, suffix);
                     claim(&module, name.clone(), &id)?;
                     claim(&module, format!("{name}Builder"), &id)?;
@@ -851,7 +843,7 @@ impl<'m> Builder<'m> {
             docs: shape.traits.documentation.clone().map(Docs::new),
             input: io_path(&op.input, "Input")?,
             output: io_path(&op.output, "Output")?,
-            error_enum: format!("{}Error", naming::type_name(id.name())),
+            error_enum: error_enum_name(id.name()),
             errors,
             idempotent: shape.traits.idempotent,
             host_prefix: self.host_prefix(shape, &op.input)?,
@@ -1460,7 +1452,7 @@ fn paginator(
         None => None,
     };
     Ok(Some(Paginator {
-        name: format!("{}Paginator", naming::type_name(&op.name)),
+        name: paginator_name(&op.name),
         input_token: input_field.ident.clone(),
         token_can_be_empty: matches!(output_ty, Type::String | Type::List(_) | Type::Map(_)),
         token_ty: output_ty,
@@ -1470,8 +1462,28 @@ fn paginator(
     }))
 }
 
+/// An operation's error enum (`CompareFacesError`).
+fn error_enum_name(operation: &str) -> String {
+    format!("{}Error", naming::type_name(operation))
+}
+
+/// An operation's paginator type (`ListFacesPaginator`).
+fn paginator_name(operation: &str) -> String {
+    format!("{}Paginator", naming::type_name(operation))
+}
+
+/// A waiter's type (`ProjectVersionRunningWaiter`).
+fn waiter_name(waiter: &str) -> String {
+    format!("{}Waiter", naming::type_name(waiter))
+}
+
+/// The structure at `path` among `structures` (the IR's, before the crate is assembled).
+fn find_structure<'s>(structures: &'s [Structure], path: &TypePath) -> Option<&'s Structure> {
+    structures.iter().find(|s| &s.path == path)
+}
+
 fn structure_at<'s>(structures: &'s [Structure], path: &TypePath) -> &'s Structure {
-    match structures.iter().find(|s| &s.path == path) {
+    match find_structure(structures, path) {
         Some(s) => s,
         None => unreachable!("operation inputs and outputs are generated structures"),
     }
@@ -1565,7 +1577,7 @@ fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
         out.push(WaiterDef {
             name: name.clone(),
             snake: naming::snake(name),
-            type_name: format!("{}Waiter", naming::type_name(name)),
+            type_name: waiter_name(name),
             docs: waiter.documentation.clone().map(Docs::new),
             min_delay,
             max_delay,
