@@ -6,11 +6,11 @@
 //! is picked up as it is.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use codegen::Operations;
 
-use crate::{cargo_in, root, user_path, write_scratch_workspace};
+use crate::{cargo_in, model_files, root, user_path, write_scratch_workspace};
 
 /// What happened to one service of one model file.
 #[derive(Debug, Default)]
@@ -20,7 +20,7 @@ struct Row {
     package: String,
     generated: usize,
     /// `(operation, reason)` for each operation left out.
-    unsupported: Vec<(String, String)>,
+    unsupported: Vec<codegen::select::Unsupported>,
     generator_warnings: usize,
     /// Compiler and clippy warnings (the crate must have none).
     warnings: usize,
@@ -84,17 +84,6 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// The `*.json` files directly in `dir`, sorted.
-fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    Ok(paths)
-}
-
 /// Generates every service of one model file into `scratch/<package>`.
 fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
     let file = path
@@ -137,11 +126,7 @@ fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
                 .keys()
                 .filter(|f| f.starts_with("src/operation/"))
                 .count(),
-            unsupported: generated
-                .unsupported
-                .iter()
-                .map(|u| (u.operation.clone(), u.reason.clone()))
-                .collect(),
+            unsupported: generated.unsupported.clone(),
             generator_warnings: generated.warnings.len(),
             ..Row::default()
         };
@@ -302,11 +287,8 @@ fn table(rows: &[Row]) -> String {
         ));
     }
     for row in rows {
-        for (operation, reason) in &row.unsupported {
-            out.push_str(&format!(
-                "\n{}: not supported: {operation}: {reason}",
-                row.file
-            ));
+        for unsupported in &row.unsupported {
+            out.push_str(&format!("\n{}: {unsupported}", row.file));
         }
         if let Some(failure) = &row.failure {
             out.push_str(&format!("\n{}: FAILED: {failure}", row.file));
@@ -345,7 +327,10 @@ mod tests {
             service: "com.amazonaws.kinesis#Kinesis_20131202".into(),
             package: "kinesis".into(),
             generated: 38,
-            unsupported: vec![("SubscribeToShard".into(), "event streams".into())],
+            unsupported: vec![codegen::select::Unsupported {
+                operation: "SubscribeToShard".into(),
+                reason: "event streams".into(),
+            }],
             tests: (189, 189),
             endpoint_tests: (189, 189),
             ..Row::default()

@@ -9,7 +9,7 @@
 
 use codegen::Operations;
 
-use crate::{cargo_in, root, write_scratch_workspace};
+use crate::{cargo_in, model_files, root, write_scratch_workspace};
 
 pub fn fixtures(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
@@ -21,14 +21,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let mut tested: Vec<String> = Vec::new();
     let mut tested_crates: Vec<String> = Vec::new();
     let mut endpoint_tested: Vec<String> = Vec::new();
-    let entries =
-        std::fs::read_dir(&fixtures_dir).map_err(|e| format!("{}: {e}", fixtures_dir.display()))?;
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-    {
+    for path in &model_files(&fixtures_dir)? {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

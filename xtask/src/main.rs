@@ -79,6 +79,17 @@ pub fn root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// The `*.json` files directly in `dir`, sorted.
+pub fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 /// Writes `dir/Cargo.toml` making the generated crates in `members` (subdirectories) one
 /// scratch workspace, so their dependencies build once, with the repository's lock file, so
 /// every scratch workspace builds the dependency versions the repository does.
