@@ -565,15 +565,10 @@ fn input_document(
     for (member, flag) in op.input.iter().zip(op.flags) {
         match document.get_mut(member.name) {
             Some(value) => {
-                let mut path = Vec::new();
-                coerce(value, member.schema, &mut path, validate).map_err(|e| {
-                    let text = if e.path.is_empty() {
-                        format!("--{flag}: {}", e.message)
-                    } else {
-                        format!("--{flag}: {}: {}", e.path, e.message)
-                    };
-                    usage(text)
-                })?;
+                // Paths start at the member, so the message names its flag.
+                let mut path = vec![member.name.to_string()];
+                coerce(value, member.schema, &mut path, validate)
+                    .map_err(|e| usage(member_message(op, &e.path, &e.message)))?;
             }
             None if member.required && validate => missing.push(format!("--{flag}")),
             None => {}
@@ -1588,10 +1583,9 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
             vars.push((name.to_string(), value.clone()));
         }
     }
-    let mut builder = Config::from_env_vars(Env::from_vars(vars))
-        .map_err(|e| config_failure(e.to_string()))?
-        .to_builder()
-        .validation(globals.validate);
+    let config =
+        Config::from_env_vars(Env::from_vars(vars)).map_err(|e| config_failure(e.to_string()))?;
+    let mut builder = config.to_builder().validation(globals.validate);
     if globals.no_sign {
         builder = builder.credentials(Credentials::new("anonymous", "anonymous", None));
     }
@@ -1601,7 +1595,7 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
     let connect_timeout = match globals.connect_timeout {
         Some(t) if t.is_zero() => None,
         Some(t) => Some(t),
-        None => Some(Duration::from_millis(3100)),
+        None => config.connect_timeout,
     };
     if let Some(timeout) = globals.read_timeout.filter(|t| !t.is_zero()) {
         builder = builder.read_timeout(timeout);
