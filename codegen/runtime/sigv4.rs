@@ -34,8 +34,8 @@ const UNSIGNED_HEADERS: &[&str] = &[
 
 /// Appends `value` percent-encoded as SigV4 wants it: every byte but the RFC 3986 unreserved
 /// characters `A-Z a-z 0-9 - . _ ~` (and `/` in paths, where it separates segments) as `%XX`
-/// with upper-case hex.
-fn percent_encode(value: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
+/// with upper-case hex. Endpoint rules' `uriEncode` is the same encoding without `keep_slash`.
+pub(crate) fn percent_encode(value: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value {
         if b.is_ascii_alphanumeric()
@@ -332,21 +332,21 @@ fn canonical_request_hash(
     } else {
         Some(host_from_uri(uri)?)
     };
-    let mut entries: Vec<(&str, &[u8])> = headers
+    // `None`: a value that is not visible ASCII (`HeaderValue::to_str`), an error once sorted,
+    // so that the first such header by name is the one reported. A URI's host always is.
+    let mut entries: Vec<(&str, Option<&str>)> = headers
         .iter()
-        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .map(|(name, value)| (name.as_str(), value.to_str().ok()))
         .filter(|(name, _)| !UNSIGNED_HEADERS.contains(name))
-        .chain(uri_host.as_deref().map(|host| ("host", host.as_bytes())))
+        .chain(uri_host.as_deref().map(|host| ("host", Some(host))))
         .collect();
     // Stable: a repeated header's values keep their order.
     entries.sort_by(|a, b| a.0.cmp(b.0));
     let mut signed_headers = String::with_capacity(128);
     let mut previous: Option<&str> = None;
     for (name, value) in &entries {
-        let value = std::str::from_utf8(value)
-            .ok()
-            .filter(|v| v.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)))
-            .ok_or_else(|| SigningError(format!("header `{name}` is not visible ASCII")))?;
+        let value =
+            value.ok_or_else(|| SigningError(format!("header `{name}` is not visible ASCII")))?;
         if previous == Some(*name) {
             text.push(b',');
         } else {
@@ -517,6 +517,39 @@ mod tests {
         match amz {
             "20260102T030405Z" => UNIX_EPOCH + Duration::from_secs(1_767_323_045),
             other => panic!("no fixture time for {other}"),
+        }
+    }
+
+    #[test]
+    fn a_header_that_is_not_visible_ascii_is_named_and_nothing_is_signed() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let params = SigningParams {
+            credentials: &credentials,
+            region: "us-east-1",
+            service: "rekognition",
+            time: at("20260102T030405Z"),
+        };
+        for (name, value) in [("x-b", &b"caf\xc3\xa9"[..]), ("x-a", b"latin-1 \xe9")] {
+            let mut request = oracle_request();
+            request.headers_mut().insert(
+                http::HeaderName::from_static("x-z"),
+                http::HeaderValue::from_bytes(b"also \xff bad").expect("obs-text is allowed"),
+            );
+            request.headers_mut().insert(
+                http::HeaderName::from_static(name),
+                http::HeaderValue::from_bytes(value).expect("allowed header bytes"),
+            );
+            let error = Signer::default()
+                .sign(&mut request, &params)
+                .expect_err("not visible ASCII");
+            // The first offending header by name.
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("header `{name}` is not visible ASCII")),
+                "{error}"
+            );
+            assert!(!request.headers().contains_key("authorization"));
         }
     }
 

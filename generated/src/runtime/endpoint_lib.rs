@@ -182,15 +182,10 @@ pub(crate) fn parse_url(value: &str) -> Option<Url> {
 
 /// `uriEncode(value)`: percent-encodes every byte except `A-Z a-z 0-9 - _ . ~`.
 pub(crate) fn uri_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(value.len());
+    super::sigv4::percent_encode(value.as_bytes(), false, &mut out);
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `substring(value, start, stop, reverse)`: characters `start..stop` (counted from the end

@@ -36,8 +36,8 @@ const UNSIGNED_HEADERS: &[&str] = &[
 
 /// Appends `value` percent-encoded as SigV4 wants it: every byte but the RFC 3986 unreserved
 /// characters `A-Z a-z 0-9 - . _ ~` (and `/` in paths, where it separates segments) as `%XX`
-/// with upper-case hex.
-fn percent_encode(value: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
+/// with upper-case hex. Endpoint rules' `uriEncode` is the same encoding without `keep_slash`.
+pub(crate) fn percent_encode(value: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value {
         if b.is_ascii_alphanumeric()
@@ -334,21 +334,21 @@ fn canonical_request_hash(
     } else {
         Some(host_from_uri(uri)?)
     };
-    let mut entries: Vec<(&str, &[u8])> = headers
+    // `None`: a value that is not visible ASCII (`HeaderValue::to_str`), an error once sorted,
+    // so that the first such header by name is the one reported. A URI's host always is.
+    let mut entries: Vec<(&str, Option<&str>)> = headers
         .iter()
-        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .map(|(name, value)| (name.as_str(), value.to_str().ok()))
         .filter(|(name, _)| !UNSIGNED_HEADERS.contains(name))
-        .chain(uri_host.as_deref().map(|host| ("host", host.as_bytes())))
+        .chain(uri_host.as_deref().map(|host| ("host", Some(host))))
         .collect();
     // Stable: a repeated header's values keep their order.
     entries.sort_by(|a, b| a.0.cmp(b.0));
     let mut signed_headers = String::with_capacity(128);
     let mut previous: Option<&str> = None;
     for (name, value) in &entries {
-        let value = std::str::from_utf8(value)
-            .ok()
-            .filter(|v| v.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)))
-            .ok_or_else(|| SigningError(format!("header `{name}` is not visible ASCII")))?;
+        let value =
+            value.ok_or_else(|| SigningError(format!("header `{name}` is not visible ASCII")))?;
         if previous == Some(*name) {
             text.push(b',');
         } else {
