@@ -5,7 +5,6 @@
 //! with an empty token, or with the token it just sent (a service that repeats itself would
 //! otherwise be polled forever), and after the first error.
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -106,7 +105,8 @@ impl<O: 'static, E: 'static> Stream for PageStream<O, E> {
 pub struct ItemStream<I, O, E> {
     pages: PageStream<O, E>,
     items_of: fn(O) -> Vec<I>,
-    buffer: VecDeque<I>,
+    /// The current page's items not yet returned.
+    buffer: std::vec::IntoIter<I>,
 }
 
 // Items are never pinned: they are moved out of the buffer by value.
@@ -126,7 +126,7 @@ impl<I, O: 'static, E: 'static> ItemStream<I, O, E> {
         ItemStream {
             pages,
             items_of,
-            buffer: VecDeque::new(),
+            buffer: Vec::new().into_iter(),
         }
     }
 
@@ -151,11 +151,11 @@ impl<I, O: 'static, E: 'static> Stream for ItemStream<I, O, E> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some(item) = this.buffer.pop_front() {
+            if let Some(item) = this.buffer.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
             match std::task::ready!(Pin::new(&mut this.pages).poll_next(cx)) {
-                Some(Ok(page)) => this.buffer.extend((this.items_of)(page)),
+                Some(Ok(page)) => this.buffer = (this.items_of)(page).into_iter(),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 None => return Poll::Ready(None),
             }
