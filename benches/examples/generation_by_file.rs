@@ -1,6 +1,7 @@
 //! Where generation's time goes, file by file: for the whole official Rekognition model, each
 //! generated Rust file is built (`emit`), parsed by syn (`parse`) and pretty-printed by
-//! prettyplease (`print`) on one thread, as `codegen::format` does on each of its threads. Prints
+//! prettyplease (`print`, which includes spacing the items and putting back the deferred doc
+//! comments) on one thread, as `codegen::format` does on each of its threads. Prints
 //! the CPU time of each step per file (operation modules summed), the best of six rounds, and
 //! the file's token count. Run: `cargo run --release -p benches --example generation_by_file`.
 
@@ -38,7 +39,9 @@ fn main() {
         let mut round: BTreeMap<String, Cost> = BTreeMap::new();
         for (path, part) in &plan {
             let start = Instant::now();
-            let Output::Rust(tokens) = codegen::emit::emit(&krate, part).expect("emits") else {
+            let (output, docs) =
+                codegen::emit::with_deferred_docs(|| codegen::emit::emit(&krate, part));
+            let Output::Rust(tokens) = output.expect("emits") else {
                 continue;
             };
             let emitted = Instant::now();
@@ -46,7 +49,8 @@ fn main() {
             let counted = Instant::now();
             let file: syn::File = syn::parse2(tokens).expect("parses");
             let parsed = Instant::now();
-            let printed = prettyplease::unparse(&file);
+            let printed = codegen::format::space_items(&prettyplease::unparse(&file), &docs)
+                .expect("every deferred doc block is there");
             let done = Instant::now();
             let key = if path.starts_with("src/operation/") {
                 "src/operation/* (summed)".to_string()

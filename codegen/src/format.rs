@@ -37,24 +37,27 @@ pub fn format(krate: &Crate, plan: BTreeMap<String, Part>) -> Result<BTreeMap<St
 
 /// One file: its text, with the header where it is Rust.
 fn render(krate: &Crate, path: &str, part: &Part) -> Result<String> {
-    let tokens = match emit::emit(krate, part)? {
+    let (output, docs) = emit::with_deferred_docs(|| emit::emit(krate, part));
+    let tokens = match output? {
         Output::Text(text) if path.ends_with(".rs") => return Ok(format!("// {HEADER}\n\n{text}")),
         Output::Text(text) => return Ok(text),
         Output::Rust(tokens) => tokens,
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+    let error = |message: String| Error::Emit {
         file: path.to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(format!(
-        "// {HEADER}\n\n{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+        message,
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|e| error(e.to_string()))?;
+    let text = space_items(&prettyplease::unparse(&file), &docs).map_err(error)?;
+    Ok(format!("// {HEADER}\n\n{text}"))
 }
 
 /// prettyplease puts no blank lines between items; add one between consecutive items (at any
-/// depth), after the module docs and after the imports, as a person would.
-pub(crate) fn space_items(text: &str) -> String {
+/// depth), after the module docs and after the imports, as a person would. Also puts back the
+/// doc blocks that [`emit::with_deferred_docs`] left as placeholders: `docs[i]` replaces the
+/// line `///` (or `//!`) + [`emit::DEFERRED_DOCS_MARK`] + `i`, a comment line per doc line at
+/// the placeholder's indentation, as prettyplease would have printed them.
+pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, String> {
     const ITEM_STARTS: &[&str] = &[
         "///",
         "#[",
@@ -72,22 +75,19 @@ pub(crate) fn space_items(text: &str) -> String {
         "type ",
         "trait ",
     ];
-    // Each line as (indent, text after the indent); every test below looks at these once.
-    fn split(line: &str) -> (usize, &str) {
-        let text = line.trim_start_matches(' ');
-        (line.len() - text.len(), text)
-    }
     let starts_item = |text: &str| ITEM_STARTS.iter().any(|s| text.starts_with(s));
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<(usize, &str)> = None;
-    for line in text.lines() {
-        let (indent, l) = split(line);
-        if let Some((prev_indent, p)) = previous {
-            let same_depth = prev_indent == indent;
+    let extra: usize = docs.iter().map(|d| d.len() + 8 * d.lines().count()).sum();
+    let mut out = String::with_capacity(text.len() + text.len() / 16 + extra);
+    // The previous line: its indentation, and where its text (after the indentation) is in `out`.
+    let mut previous: Option<(usize, std::ops::Range<usize>)> = None;
+    let mut push_line = |out: &mut String, indent: usize, l: &str| {
+        if let Some((prev_indent, range)) = &previous {
+            let p = &out[range.clone()];
+            let same_depth = *prev_indent == indent;
             let after_item = same_depth && p == "}" && starts_item(l);
             let after_docs = p.starts_with("//!") && !l.starts_with("//!");
-            let after_uses = prev_indent == 0 && p.starts_with("use ") && !l.starts_with("use ");
-            let after_decls = prev_indent == 0
+            let after_uses = *prev_indent == 0 && p.starts_with("use ") && !l.starts_with("use ");
+            let after_decls = *prev_indent == 0
                 && same_depth
                 && p.ends_with(';')
                 && !p.starts_with("use ")
@@ -96,11 +96,40 @@ pub(crate) fn space_items(text: &str) -> String {
                 out.push('\n');
             }
         }
-        out.push_str(line);
+        out.extend(std::iter::repeat_n(' ', indent));
+        let start = out.len();
+        out.push_str(l);
+        previous = Some((indent, start..out.len()));
         out.push('\n');
-        previous = Some((indent, l));
+    };
+    let mut doc_line = String::new();
+    for line in text.lines() {
+        let l = line.trim_start_matches(' ');
+        let indent = line.len() - l.len();
+        let deferred = ["///", "//!"].into_iter().find_map(|style| {
+            let index = l.strip_prefix(style)?.strip_prefix(emit::DEFERRED_DOCS_MARK)?;
+            Some((style, index))
+        });
+        let Some((style, index)) = deferred else {
+            push_line(&mut out, indent, l);
+            continue;
+        };
+        let block = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| docs.get(i))
+            .ok_or_else(|| format!("a deferred doc comment ({index:?}) has no documentation"))?;
+        for text in block.split('\n') {
+            doc_line.clear();
+            doc_line.push_str(style);
+            if !text.is_empty() {
+                doc_line.push(' ');
+                doc_line.push_str(text.trim_end_matches(' '));
+            }
+            push_line(&mut out, indent, &doc_line);
+        }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -111,10 +140,32 @@ mod tests {
     fn items_are_separated_by_blank_lines_but_bodies_are_not() {
         let spaced = space_items(
             "//! Docs.\nuse a::b;\nstruct A {\n    x: u8,\n}\nimpl A {\n    fn f() {\n        if x {\n        }\n        let y = 1;\n    }\n    /// g\n    fn g() {}\n}\n",
-        );
+            &[],
+        )
+        .expect("no deferred docs");
         assert_eq!(
             spaced,
             "//! Docs.\n\nuse a::b;\n\nstruct A {\n    x: u8,\n}\n\nimpl A {\n    fn f() {\n        if x {\n        }\n        let y = 1;\n    }\n\n    /// g\n    fn g() {}\n}\n"
         );
+    }
+
+    #[test]
+    fn deferred_doc_blocks_are_put_back_at_the_placeholders_indentation() {
+        let docs = ["Docs of `A`.\n\nSecond paragraph.  ".to_string(), "Crate.".to_string()];
+        let spaced = space_items(
+            "//!\u{0}1\nuse a::b;\n///\u{0}0\nstruct A;\nimpl A {\n    fn f() {}\n    ///\u{0}0\n    fn g() {}\n}\n",
+            &docs,
+        )
+        .expect("every placeholder has its block");
+        assert_eq!(
+            spaced,
+            "//! Crate.\n\nuse a::b;\n\n/// Docs of `A`.\n///\n/// Second paragraph.\nstruct A;\n\nimpl A {\n    fn f() {}\n    /// Docs of `A`.\n    ///\n    /// Second paragraph.\n    fn g() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_placeholder_without_its_block_is_an_error() {
+        let error = space_items("///\u{0}3\nstruct A;\n", &[]).expect_err("no block 3");
+        assert!(error.contains("\"3\""), "{error}");
     }
 }

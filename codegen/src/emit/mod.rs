@@ -307,14 +307,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         intro.push(String::new());
         intro.extend(text.lines().iter().cloned());
     }
-    let intro = intro.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
+    let intro = lines_to_inner_docs(&intro);
     let runtime = runtime.iter().map(|name| {
         let gate = FEATURE_GATED
             .iter()
@@ -346,7 +339,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         )
     });
     quote! {
-        #(#intro)*
+        #intro
 
         // The manifest lists only the dependencies this code uses; the compiler holds it to that.
         #![warn(unused_crate_dependencies)]
@@ -411,16 +404,81 @@ pub fn doc_attrs(docs: Option<&crate::ir::Docs>) -> TokenStream {
     lines_to_docs(docs.lines())
 }
 
+/// Outer doc comments (`///`), one per line.
 pub fn lines_to_docs(lines: &[String]) -> TokenStream {
+    doc_comments(lines, false)
+}
+
+/// Inner doc comments (`//!`), one per line: a file's or module's own documentation.
+pub fn lines_to_inner_docs(lines: &[String]) -> TokenStream {
+    doc_comments(lines, true)
+}
+
+fn doc_comments(lines: &[String], inner: bool) -> TokenStream {
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    if let Some(index) = defer_docs(lines) {
+        let placeholder = format!("{DEFERRED_DOCS_MARK}{index}");
+        return if inner {
+            quote!(#![doc = #placeholder])
+        } else {
+            quote!(#[doc = #placeholder])
+        };
+    }
     let attrs = lines.iter().map(|line| {
         let line = if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
         };
-        quote!(#[doc = #line])
+        if inner {
+            quote!(#![doc = #line])
+        } else {
+            quote!(#[doc = #line])
+        }
     });
     quote!(#(#attrs)*)
+}
+
+/// What a deferred doc comment's placeholder line starts with, after `///` or `//!`. Real doc
+/// lines never do: they are empty or start with a space.
+pub(crate) const DEFERRED_DOCS_MARK: char = '\0';
+
+thread_local! {
+    /// The doc blocks of the file being emitted on this thread, when `with_deferred_docs` is
+    /// collecting them.
+    static DEFERRED_DOCS: std::cell::RefCell<Option<Vec<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Records a doc block for [`with_deferred_docs`]' caller; `None` when nobody is collecting.
+fn defer_docs(lines: &[String]) -> Option<usize> {
+    DEFERRED_DOCS.with_borrow_mut(|deferred| {
+        let deferred = deferred.as_mut()?;
+        deferred.push(lines.join("\n"));
+        Some(deferred.len() - 1)
+    })
+}
+
+/// Runs `emit` with model documentation deferred: each doc block becomes one placeholder
+/// attribute, and its lines (joined by `\n`, in placeholder order) are returned beside the
+/// result, for [`crate::format::space_items`] to put back after formatting. The text is the
+/// same as if the lines had gone through syn and prettyplease, which only copy a doc line; it
+/// saves them parsing and printing a literal per line.
+pub fn with_deferred_docs<T>(emit: impl FnOnce() -> T) -> (T, Vec<String>) {
+    struct Collecting;
+    impl Drop for Collecting {
+        fn drop(&mut self) {
+            DEFERRED_DOCS.set(None);
+        }
+    }
+    DEFERRED_DOCS.set(Some(Vec::new()));
+    let collecting = Collecting;
+    let result = emit();
+    let docs = DEFERRED_DOCS.take().unwrap_or_default();
+    drop(collecting);
+    (result, docs)
 }
 
 /// A type's path as seen from `from` (`None`: a module that is none of the type modules).

@@ -38,14 +38,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
                 .into(),
         );
     }
-    let header = header.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
+    let header = super::lines_to_inner_docs(&header);
     let structs = krate
         .structures
         .iter()
@@ -64,7 +57,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
         .iter()
         .map(|w| super::pagination::waiter(krate, op, &module, w));
     quote! {
-        #(#header)*
+        #header
 
         #(#structs)*
         #fluent
