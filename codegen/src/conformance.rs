@@ -150,13 +150,17 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
         file: "tests/protocol.rs".into(),
         message: e.to_string(),
     })?;
-    let text = crate::format::space_items(&prettyplease::unparse(&file), &[]).map_err(|message| {
-        Error::Emit {
-            file: "tests/protocol.rs".into(),
-            message,
-        }
-    })?;
-    files.insert("tests/protocol.rs".into(), format!("// {}\n\n{text}", crate::HEADER));
+    let text =
+        crate::format::space_items(&prettyplease::unparse(&file), &[]).map_err(|message| {
+            Error::Emit {
+                file: "tests/protocol.rs".into(),
+                message,
+            }
+        })?;
+    files.insert(
+        "tests/protocol.rs".into(),
+        format!("// {}\n\n{text}", crate::HEADER),
+    );
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str(
             "\n[dev-dependencies]\n\

@@ -8,11 +8,14 @@ pub fn to_rustdoc(source: &str) -> Vec<String> {
     let mut current = String::new();
     let mut link_href: Vec<Option<String>> = Vec::new();
     // A blank line in plain-text documentation is a paragraph break.
-    let source: String = source
-        .lines()
-        .map(|l| if l.trim().is_empty() { "<p>" } else { l })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut text = String::with_capacity(source.len() + 16);
+    for (i, line) in source.lines().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(if line.trim().is_empty() { "<p>" } else { line });
+    }
+    let source = text;
     let mut rest = source.as_str();
     let flush = |current: &mut String, blocks: &mut Vec<String>| {
         if current.trim() == "-" {
@@ -37,13 +40,16 @@ pub fn to_rustdoc(source: &str) -> Vec<String> {
         let tag = &rest[open + 1..open + close];
         rest = &rest[open + close + 1..];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match (name.as_str(), closing) {
+        let name = tag.trim_start_matches('/');
+        let name = &name[..name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len())];
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        };
+        match (name.as_ref(), closing) {
             (
                 "p" | "div" | "ul" | "ol" | "note" | "important" | "dl" | "h1" | "h2" | "h3" | "h4",
                 _,
@@ -89,15 +95,25 @@ pub fn to_rustdoc(source: &str) -> Vec<String> {
 
 /// Appends text with entities decoded and markdown-significant characters escaped.
 fn push_text(out: &mut String, text: &str) {
-    let decoded = text
-        .replace("&lt;", "\u{1}")
-        .replace("&gt;", "\u{2}")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    for c in decoded.chars() {
+    /// The entities decoded, and what each becomes (`<` and `>` escaped as if written raw).
+    const ENTITIES: &[(&str, &str)] = &[
+        ("&lt;", "\\<"),
+        ("&gt;", "\\>"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&apos;", "'"),
+        ("&nbsp;", " "),
+        ("&amp;", "&"),
+    ];
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '&'
+            && let Some((entity, decoded)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e))
+        {
+            out.push_str(decoded);
+            rest = &rest[entity.len()..];
+            continue;
+        }
         match c {
             '\u{1}' | '<' => out.push_str("\\<"),
             '\u{2}' | '>' => out.push_str("\\>"),
@@ -109,6 +125,7 @@ fn push_text(out: &mut String, text: &str) {
             '\t' | '\r' | '\n' => out.push(' '),
             c => out.push(c),
         }
+        rest = &rest[c.len_utf8()..];
     }
 }
 

@@ -1780,7 +1780,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
     };
     let setters = e.params.iter().map(|p| {
         let field = ident(&p.field);
-        let doc = format!(" Sets `{}`.", p.name);
+        let doc = crate::emit::doc_line(&format!("Sets `{}`.", p.name));
         let (arg, value) = match p.ty {
             ParamType::String => (quote!(impl Into<String>), quote!(value.into())),
             ParamType::Boolean => (quote!(bool), quote!(value)),
@@ -1792,7 +1792,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
             value
         };
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn #field(mut self, value: #arg) -> Self {
                 self.params.#field = #value;
                 self
@@ -1893,7 +1893,9 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
             use crate::config::ClientContextParam;
         )
     });
-    let params_docs = " The rule set's parameters. Built-ins are filled in from the client's configuration; operations set the parameters their input binds.";
+    let params_docs = crate::emit::doc_line(
+        "The rule set's parameters. Built-ins are filled in from the client's configuration; operations set the parameters their input binds.",
+    );
     Ok(quote! {
         //! Endpoint resolution, compiled from the service's endpoint rule set: [`resolve`] maps
         //! [`Params`] to an [`Endpoint`] or a [`ResolveError`] carrying the rule set's message.
@@ -1906,7 +1908,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
 
         pub use crate::runtime::endpoint_lib::{Endpoint, ResolveError};
 
-        #[doc = #params_docs]
+        #params_docs
         #[derive(Clone, Debug, PartialEq #derive_default)]
         pub struct Params {
             #(#fields)*
@@ -2008,15 +2010,15 @@ fn partitions_static(p: &Partitions) -> TokenStream {
         }
     });
     let n = Literal::usize_unsuffixed(p.partitions.len());
-    let doc = format!(
-        " The partitions `aws.partition` chooses from (from `{}`), region patterns compiled to automata.",
+    let doc = crate::emit::doc_line(&format!(
+        "The partitions `aws.partition` chooses from (from `{}`), region patterns compiled to automata.",
         p.file.file_name().map_or_else(
             || p.file.display().to_string(),
             |f| f.to_string_lossy().into_owned()
         )
-    );
+    ));
     quote! {
-        #[doc = #doc]
+        #doc
         static PARTITIONS: [PartitionEntry; #n] = [#(#entries)*];
     }
 }
@@ -2046,7 +2048,7 @@ fn tests_module(e: &Endpoints) -> Result<TokenStream> {
     let mut uses_document = false;
     for (i, case) in e.tests.iter().enumerate() {
         let name = test_name(i, &case.documentation);
-        let doc = format!(" {}", case.documentation.replace('\n', " "));
+        let doc = crate::emit::doc_line(&case.documentation.replace('\n', " "));
         let setters = case.params.iter().filter_map(|(k, v)| {
             let p = e.params.iter().find(|p| &p.name == k)?;
             let field = ident(&p.field);
@@ -2099,7 +2101,7 @@ fn tests_module(e: &Endpoints) -> Result<TokenStream> {
             }
         };
         cases.push(quote! {
-            #[doc = #doc]
+            #doc
             #[test]
             fn #name() {
                 let params = Params::builder() #(#setters)* .build();

@@ -107,7 +107,9 @@ pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, S
         let l = line.trim_start_matches(' ');
         let indent = line.len() - l.len();
         let deferred = ["///", "//!"].into_iter().find_map(|style| {
-            let index = l.strip_prefix(style)?.strip_prefix(emit::DEFERRED_DOCS_MARK)?;
+            let index = l
+                .strip_prefix(style)?
+                .strip_prefix(emit::DEFERRED_DOCS_MARK)?;
             Some((style, index))
         });
         let Some((style, index)) = deferred else {
@@ -151,7 +153,10 @@ mod tests {
 
     #[test]
     fn deferred_doc_blocks_are_put_back_at_the_placeholders_indentation() {
-        let docs = ["Docs of `A`.\n\nSecond paragraph.  ".to_string(), "Crate.".to_string()];
+        let docs = [
+            "Docs of `A`.\n\nSecond paragraph.  ".to_string(),
+            "Crate.".to_string(),
+        ];
         let spaced = space_items(
             "//!\u{0}1\nuse a::b;\n///\u{0}0\nstruct A;\nimpl A {\n    fn f() {}\n    ///\u{0}0\n    fn g() {}\n}\n",
             &docs,

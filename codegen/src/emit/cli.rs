@@ -165,13 +165,13 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let count = proc_macro2::Literal::usize_unsuffixed(s.fields.len());
         let members_name = static_name(&s.path, "MEMBERS");
         let schema_name = static_name(&s.path, "SCHEMA");
-        let doc = format!(" `{}`", s.path.name);
+        let doc = super::doc_line(&format!("`{}`", s.path.name));
         // An operation input is used through its members, unless it is also nested somewhere.
         let nested = !top || outputs.contains(&s.path) || targets.contains(&s.path);
         let schema = nested
             .then(|| quote!(static #schema_name: Schema = Schema::Structure(&#members_name);));
         statics.push(quote! {
-            #[doc = #doc]
+            #doc
             static #members_name: [Member; #count] = [#(#members),*];
             #schema
         });
@@ -193,9 +193,9 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             )
         });
         let schema_name = static_name(&u.path, "SCHEMA");
-        let doc = format!(" `{}` (a union)", u.path.name);
+        let doc = super::doc_line(&format!("`{}` (a union)", u.path.name));
         statics.push(quote! {
-            #[doc = #doc]
+            #doc
             static #schema_name: Schema = Schema::Union(&[#(#members),*]);
         });
     }

@@ -10,10 +10,10 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
     let service = &krate.service;
     let signing_name = &service.signing_name;
     let endpoint_prefix = &service.endpoint_prefix;
-    let doc = format!(
-        " A client for {}. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.",
+    let doc = super::doc_line(&format!(
+        "A client for {}. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.",
         service.title
-    );
+    ));
     let resolve = if krate.endpoints.is_some() {
         quote!(Some(|config| crate::endpoint::resolve(
             &crate::endpoint::Params::from_config(config)
@@ -28,12 +28,13 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             "{}FluentBuilder",
             crate::naming::type_name(&op.name)
         ));
-        let docs = super::doc_attrs(op.docs.as_ref());
-        let header = format!(" Calls `{}`.", op.name);
-        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        let mut docs = vec![format!("Calls `{}`.", op.name)];
+        if let Some(op_docs) = &op.docs {
+            docs.push(String::new());
+            docs.extend(op_docs.lines().iter().cloned());
+        }
+        let docs = super::lines_to_docs(&docs);
         quote! {
-            #[doc = #header]
-            #separator
             #docs
             pub fn #method(&self) -> crate::operation::#module::#builder {
                 crate::operation::#module::#builder::new(self.handle.clone())
@@ -45,14 +46,14 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             let method = ident(&format!("wait_until_{}", w.snake));
             let module = ident(&op.snake);
             let ty = ident(&w.type_name);
-            let doc = format!(
-                " Waits until `{}`, polling `{}`: set the input's members, then call `wait`.",
+            let doc = super::doc_line(&format!(
+                "Waits until `{}`, polling `{}`: set the input's members, then call `wait`.",
                 w.name, op.name
-            );
+            ));
             let deprecated = w.deprecated.then(|| quote!(#[deprecated]));
             let allow = w.deprecated.then(|| quote!(#[allow(deprecated)]));
             quote! {
-                #[doc = #doc]
+                #doc
                 #deprecated
                 #allow
                 pub fn #method(&self) -> crate::operation::#module::#ty {
@@ -76,7 +77,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             resolve_endpoint: #resolve,
         };
 
-        #[doc = #doc]
+        #doc
         #[derive(Clone, Debug)]
         pub struct Client {
             handle: Arc<Handle>,

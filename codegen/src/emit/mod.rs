@@ -405,16 +405,21 @@ pub fn doc_attrs(docs: Option<&crate::ir::Docs>) -> TokenStream {
 }
 
 /// Outer doc comments (`///`), one per line.
-pub fn lines_to_docs(lines: &[String]) -> TokenStream {
+pub fn lines_to_docs(lines: &[impl AsRef<str>]) -> TokenStream {
     doc_comments(lines, false)
 }
 
+/// A one-line outer doc comment.
+pub fn doc_line(line: &str) -> TokenStream {
+    doc_comments(&[line], false)
+}
+
 /// Inner doc comments (`//!`), one per line: a file's or module's own documentation.
-pub fn lines_to_inner_docs(lines: &[String]) -> TokenStream {
+pub fn lines_to_inner_docs(lines: &[impl AsRef<str>]) -> TokenStream {
     doc_comments(lines, true)
 }
 
-fn doc_comments(lines: &[String], inner: bool) -> TokenStream {
+fn doc_comments(lines: &[impl AsRef<str>], inner: bool) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
@@ -427,6 +432,7 @@ fn doc_comments(lines: &[String], inner: bool) -> TokenStream {
         };
     }
     let attrs = lines.iter().map(|line| {
+        let line = line.as_ref();
         let line = if line.is_empty() {
             String::new()
         } else {
@@ -453,10 +459,17 @@ thread_local! {
 }
 
 /// Records a doc block for [`with_deferred_docs`]' caller; `None` when nobody is collecting.
-fn defer_docs(lines: &[String]) -> Option<usize> {
+fn defer_docs(lines: &[impl AsRef<str>]) -> Option<usize> {
     DEFERRED_DOCS.with_borrow_mut(|deferred| {
         let deferred = deferred.as_mut()?;
-        deferred.push(lines.join("\n"));
+        let mut block = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                block.push('\n');
+            }
+            block.push_str(line.as_ref());
+        }
+        deferred.push(block);
         Some(deferred.len() - 1)
     })
 }

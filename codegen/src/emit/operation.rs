@@ -11,9 +11,9 @@ use crate::model::ErrorFault;
 pub fn operation_rs(krate: &Crate) -> TokenStream {
     let modules = krate.operations.iter().map(|op| {
         let module = ident(&op.snake);
-        let doc = format!(" The `{}` operation.", op.name);
+        let doc = super::doc_line(&format!("The `{}` operation.", op.name));
         quote! {
-            #[doc = #doc]
+            #doc
             pub mod #module;
         }
     });
@@ -121,7 +121,7 @@ pub fn build_input(
 
 fn error_enum(op: &Operation, module: &Module) -> TokenStream {
     let name = ident(&op.error_enum);
-    let doc = format!(" Everything `{}` can fail with.", op.name);
+    let doc = super::doc_line(&format!("Everything `{}` can fail with.", op.name));
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.ty.name);
         let ty = path_tokens(&e.ty, Some(module));
@@ -162,7 +162,7 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         )
     };
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug)]
         #[non_exhaustive]
         // Variants mirror the model's error shapes; boxing large ones would change the API.
@@ -260,15 +260,15 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         crate::ir::Protocol::AwsJson1_1 => "awsJson1_1",
         crate::ir::Protocol::AwsJson1_0 => "awsJson1_0",
     };
-    let serialize_doc = format!(
-        " The {protocol} request for `{}`: `POST /`, `Content-Type: {}`, `X-Amz-Target: {target}`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.",
+    let serialize_doc = super::doc_line(&format!(
+        "The {protocol} request for `{}`: `POST /`, `Content-Type: {}`, `X-Amz-Target: {target}`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.",
         op.name,
         krate.service.protocol.content_type()
-    );
-    let parse_doc = format!(
-        " Reads a `{}` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
+    ));
+    let parse_doc = super::doc_line(&format!(
+        "Reads a `{}` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
         op.name
-    );
+    ));
     let query_compatible = krate.service.query_compatible;
     let error_arms = op.errors.iter().map(|e| {
         let code = &e.code;
@@ -339,7 +339,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         }
     };
     quote! {
-        #[doc = #serialize_doc]
+        #serialize_doc
         pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
             // Most request bodies are small: one allocation for them.
             let mut body = Vec::with_capacity(256);
@@ -347,7 +347,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             #serialize_tail
         }
 
-        #[doc = #parse_doc]
+        #parse_doc
         // Error enums mirror the model's error shapes; boxing them would change the API.
         #[allow(clippy::result_large_err)]
         pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
@@ -394,11 +394,13 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         .filter(|e| e.retryable)
         .map(|e| e.code.as_str())
         .collect();
-    let doc = format!(
-        " Sends `{}`: set the input's members, then call [`send`]({}::send).",
+    let doc = super::doc_line(&format!(
+        "Sends `{}`: set the input's members, then call [`send`]({}::send).",
         op.name, name
+    ));
+    let send_doc = super::doc_line(
+        "Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.",
     );
-    let send_doc = " Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.";
     let Dispatch {
         compressor,
         endpoint,
@@ -408,7 +410,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         /// The error codes of this operation the model marks `@retryable`.
         const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
 
-        #[doc = #doc]
+        #doc
         #[derive(Clone, Debug)]
         pub struct #name {
             handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
@@ -427,7 +429,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
 
             #(#setters)*
 
-            #[doc = #send_doc]
+            #send_doc
             #[allow(clippy::result_large_err)]
             pub async fn send(self) -> Result<#output, #error> {
                 #build

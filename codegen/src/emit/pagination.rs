@@ -89,16 +89,16 @@ pub fn paginator(op: &Operation, module: &Module, fluent: &proc_macro2::Ident) -
             Access::Plain(e) => quote!(#e #convert),
             Access::Optional(e) => quote!(#e.unwrap_or_default() #convert),
         };
-        let doc = format!(
-            " Every item (`{}`) of every page, fetching pages as they run out.",
+        let doc = super::doc_line(&format!(
+            "Every item (`{}`) of every page, fetching pages as they run out.",
             steps
                 .iter()
                 .map(|s| crate::naming::bare(&s.ident))
                 .collect::<Vec<_>>()
                 .join(".")
-        );
+        ));
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn items(self) -> crate::pagination::ItemStream<#item, #output, #error> {
                 fn items_of(output: #output) -> Vec<#item> {
                     #body
@@ -107,8 +107,8 @@ pub fn paginator(op: &Operation, module: &Module, fluent: &proc_macro2::Ident) -
             }
         }
     });
-    let doc = format!(
-        " Pages through `{}`: [`send`]({}::send) streams the pages{}, following the output token until it is absent, empty or repeated.",
+    let doc = super::doc_line(&format!(
+        "Pages through `{}`: [`send`]({}::send) streams the pages{}, following the output token until it is absent, empty or repeated.",
         op.name,
         p.name,
         if p.items.is_some() {
@@ -116,7 +116,7 @@ pub fn paginator(op: &Operation, module: &Module, fluent: &proc_macro2::Ident) -
         } else {
             String::new()
         }
-    );
+    ));
     quote! {
         impl #fluent {
             /// Pages through the results instead of sending one request: the input set so far
@@ -126,7 +126,7 @@ pub fn paginator(op: &Operation, module: &Module, fluent: &proc_macro2::Ident) -
             }
         }
 
-        #[doc = #doc]
+        #doc
         #[derive(Clone, Debug)]
         pub struct #name {
             builder: #fluent,

@@ -12,8 +12,9 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
     let query_mode = krate.service.query_compatible.then(
         || quote!(headers.insert(http::HeaderName::from_static("x-amzn-query-mode"), http::HeaderValue::from_static("true"));),
     );
-    let request_doc =
-        format!(" `POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`.");
+    let request_doc = super::doc_line(&format!(
+        "`POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`."
+    ));
     // Every input gets a writer and every output or error a reader; the CLI also needs a
     // reader for each input and a writer for each output, behind its feature.
     let cli = quote!(#[cfg(feature = "cli")]);
@@ -50,7 +51,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 
         use crate::runtime::json::{self, DeserializeError, ObjectWriter};
 
-        #[doc = #request_doc]
+        #request_doc
         pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
             let mut request = http::Request::new(body);
             *request.method_mut() = http::Method::POST;

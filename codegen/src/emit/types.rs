@@ -83,10 +83,12 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
 
 /// An enum variant's docs: the model's, then the value it stands for on the wire.
 fn variant_docs(docs: Option<&crate::ir::Docs>, value: &dyn std::fmt::Display) -> TokenStream {
-    let docs = doc_attrs(docs);
-    let value_doc = format!(" On the wire: `{value}`.");
-    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-    quote!(#docs #separator #[doc = #value_doc])
+    let mut lines: Vec<String> = docs.map(|d| d.lines().to_vec()).unwrap_or_default();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("On the wire: `{value}`."));
+    lines_to_docs(&lines)
 }
 
 /// An `intEnum`: a variant per named value, and `Unknown` keeping any other number.
@@ -233,8 +235,8 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
         let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true);
         quote!(#struct_debug #builder_debug)
     });
-    let struct_doc = format!(" A builder for [`{}`].", s.path.name);
-    let builder_fn_doc = format!(" Returns a builder for [`{}`].", s.path.name);
+    let struct_doc = super::doc_line(&format!("A builder for [`{}`].", s.path.name));
+    let builder_fn_doc = super::doc_line(&format!("Returns a builder for [`{}`].", s.path.name));
     quote! {
         #docs
         #[derive(Clone, #derive_debug PartialEq)]
@@ -244,13 +246,13 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
         }
 
         impl #name {
-            #[doc = #builder_fn_doc]
+            #builder_fn_doc
             pub fn builder() -> #builder {
                 #builder::default()
             }
         }
 
-        #[doc = #struct_doc]
+        #struct_doc
         #[derive(Clone, #derive_debug Default, PartialEq)]
         pub struct #builder {
             #(#builder_fields)*
@@ -318,8 +320,8 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
     let inner = rust_type(&f.ty, Some(module));
     let ty = super::boxed_type(&f.ty, f.boxed, Some(module));
     let docs = field_docs(f);
-    let set_doc = format!(" Sets or clears `{}`.", f.wire);
-    let get_doc = format!(" The `{}` set so far.", f.wire);
+    let set_doc = super::doc_line(&format!("Sets or clears `{}`.", f.wire));
+    let get_doc = super::doc_line(&format!("The `{}` set so far.", f.wire));
     let fluent = target == SetterTarget::Fluent;
     let (main_sig, main_body) = match &f.ty {
         Type::List(item) => {
@@ -376,16 +378,16 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
     };
     let append_doc = match f.ty {
         Type::List(_) => Some(format!(
-            " Appends one item to `{}`; call it once per item.",
+            "Appends one item to `{}`; call it once per item.",
             f.wire
         )),
         Type::Map(_) => Some(format!(
-            " Adds one entry to `{}`; call it once per entry.",
+            "Adds one entry to `{}`; call it once per entry.",
             f.wire
         )),
         _ => None,
     }
-    .map(|doc| quote!(#[doc = ""] #[doc = #doc]));
+    .map(|doc| lines_to_docs(&["", &doc]));
     let (set_body, get_body) = if fluent {
         (
             quote!(self.input = self.input.#set(value);),
@@ -402,13 +404,13 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
             self
         }
 
-        #[doc = #set_doc]
+        #set_doc
         pub fn #set(mut self, value: Option<#ty>) -> Self {
             #set_body
             self
         }
 
-        #[doc = #get_doc]
+        #get_doc
         pub fn #get(&self) -> &Option<#ty> {
             #get_body
         }
@@ -433,21 +435,21 @@ fn build_fn(s: &Structure, module: &Module) -> TokenStream {
     });
     if fallible {
         let missing: Vec<&str> = s.required_fields().map(|f| f.wire.as_str()).collect();
-        let doc = format!(
-            " Builds the [`{}`]; fails if a required member ({}) was not set.",
+        let doc = super::doc_line(&format!(
+            "Builds the [`{}`]; fails if a required member ({}) was not set.",
             s.path.name,
             missing.join(", ")
-        );
+        ));
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn build(self) -> Result<#name, crate::error::BuildError> {
                 Ok(#name { #(#inits)* })
             }
         }
     } else {
-        let doc = format!(" Builds the [`{}`].", s.path.name);
+        let doc = super::doc_line(&format!("Builds the [`{}`].", s.path.name));
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn build(self) -> #name {
                 #name { #(#inits)* }
             }

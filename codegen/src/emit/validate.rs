@@ -113,10 +113,10 @@ fn key(path: &TypePath) -> String {
 
 fn validator(krate: &Crate, s: &Structure, checked: &Checked<'_>) -> TokenStream {
     let name = path_tokens(&s.path, None);
-    let doc = format!(
-        " Checks every constraint the model puts on this `{}` and its members, and returns all violations at once.",
+    let doc = super::doc_line(&format!(
+        "Checks every constraint the model puts on this `{}` and its members, and returns all violations at once.",
         s.path.name
-    );
+    ));
     let body = if checked.structure(&s.path) {
         let checks = s.fields.iter().map(|f| {
             let field = ident(&f.ident);
@@ -168,7 +168,7 @@ fn validator(krate: &Crate, s: &Structure, checked: &Checked<'_>) -> TokenStream
     };
     quote! {
         impl #name {
-            #[doc = #doc]
+            #doc
             pub fn validate(&self) -> Result<(), ValidationError> {
                 let mut violations = Violations::default();
                 self.validate_into(&Path::Root, &mut violations);
@@ -320,10 +320,10 @@ fn bound_f64(bound: Option<f64>) -> TokenStream {
 
 fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStream {
     let name = path_tokens(&u.path, None);
-    let doc = format!(
-        " Checks every constraint the model puts on the member of this `{}` that is set.",
+    let doc = super::doc_line(&format!(
+        "Checks every constraint the model puts on the member of this `{}` that is set.",
         u.path.name
-    );
+    ));
     let arms: Vec<(TokenStream, TokenStream)> = u
         .variants
         .iter()
@@ -375,7 +375,7 @@ fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStre
     };
     quote! {
         impl #name {
-            #[doc = #doc]
+            #doc
             pub fn validate(&self) -> Result<(), ValidationError> {
                 let mut violations = Violations::default();
                 self.validate_into(&Path::Root, &mut violations);
@@ -393,20 +393,21 @@ fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
     let source = &p.source;
     let Some(crate::ir::Compiled { tables, .. }) = &p.compiled else {
         let flags = p.flags;
-        let doc =
-            format!(" `{source}`, run by the ECMAScript engine (outside the compiled subset).");
+        let doc = super::doc_line(&format!(
+            "`{source}`, run by the ECMAScript engine (outside the compiled subset)."
+        ));
         return quote! {
-            #[doc = #doc]
+            #doc
             static #name: Pattern = Pattern::new(#source, #flags);
         };
     };
-    let doc = format!(
-        " `{source}`, compiled: {}.",
+    let doc = super::doc_line(&format!(
+        "`{source}`, compiled: {}.",
         crate::automaton::describe(tables)
-    );
+    ));
     let dfa = dfa_literal(source, tables);
     quote! {
-        #[doc = #doc]
+        #doc
         static #name: Dfa<'static> = #dfa;
     }
 }
