@@ -18,7 +18,7 @@ const SERVICE: ServiceInfo = ServiceInfo {
 /// A client for Amazon Rekognition. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.
 #[derive(Clone, Debug)]
 pub struct Client {
-    handle: Arc<Handle>,
+    pub(crate) handle: Arc<Handle>,
 }
 
 impl Client {
@@ -43,7 +43,7 @@ impl Client {
         &self,
     ) -> crate::operation::create_face_liveness_session::CreateFaceLivenessSessionFluentBuilder {
         crate::operation::create_face_liveness_session::CreateFaceLivenessSessionFluentBuilder::new(
-            self.handle.clone(),
+            self.clone(),
         )
     }
 
@@ -54,7 +54,7 @@ impl Client {
         &self,
     ) -> crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsFluentBuilder {
         crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsFluentBuilder::new(
-            self.handle.clone(),
+            self.clone(),
         )
     }
 }

@@ -37,7 +37,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
         quote! {
             #docs
             pub fn #method(&self) -> crate::operation::#module::#builder {
-                crate::operation::#module::#builder::new(self.handle.clone())
+                crate::operation::#module::#builder::new(self.clone())
             }
         }
     });
@@ -80,7 +80,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
         #doc
         #[derive(Clone, Debug)]
         pub struct Client {
-            handle: Arc<Handle>,
+            pub(crate) handle: Arc<Handle>,
         }
 
         impl Client {

@@ -362,7 +362,8 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     }
 }
 
-/// The fluent builder `Client::<operation>()` returns: the input's setters, then `send`.
+/// The fluent builder `Client::<operation>()` returns: the input's builder bound to the client,
+/// whose setters it shares, with `send`.
 fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
     let name = ident(&format!(
         "{}FluentBuilder",
@@ -379,15 +380,47 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         },
         Some(module),
     );
-    let setters = input_struct
-        .fields
-        .iter()
-        .map(|f| super::types::setter(f, module, super::types::SetterTarget::Fluent));
-    let build = build_input(
-        input_struct,
-        &quote!(self.input),
-        |e| quote!(#error::Validation(#e)),
-    );
+    // An input of this operation alone (`@input`) has a builder generic over what it is bound
+    // to, and the fluent builder is that builder bound to the client. Another structure (one
+    // that other operations or members also use) is wrapped, its setters repeated.
+    let owned = input_struct.kind == crate::ir::StructKind::Input;
+    let (definition, constructor, handle, builder) = if owned {
+        let client = ident(&super::types::client_field(input_struct));
+        (
+            quote!(pub type #name = #input_builder<crate::Client>;),
+            quote! {
+                pub(crate) fn new(client: crate::Client) -> Self {
+                    #input::builder().with_client(client)
+                }
+            },
+            quote!(self.#client.handle.clone()),
+            quote!(self),
+        )
+    } else {
+        let setters = input_struct
+            .fields
+            .iter()
+            .map(|f| super::types::setter(f, module, super::types::SetterTarget::Wrapper));
+        (
+            quote! {
+                #[derive(Clone, Debug)]
+                pub struct #name {
+                    client: crate::Client,
+                    input: #input_builder,
+                }
+            },
+            quote! {
+                pub(crate) fn new(client: crate::Client) -> Self {
+                    Self { client, input: #input::builder() }
+                }
+
+                #(#setters)*
+            },
+            quote!(self.client.handle.clone()),
+            quote!(self.input),
+        )
+    };
+    let build = build_input(input_struct, &builder, |e| quote!(#error::Validation(#e)));
     let retryable: Vec<&str> = op
         .errors
         .iter()
@@ -411,35 +444,22 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
 
         #doc
-        #[derive(Clone, Debug)]
-        pub struct #name {
-            handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
-            input: #input_builder,
-        }
+        #definition
 
         impl #name {
-            pub(crate) fn new(handle: std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
-                Self { handle, input: #input::builder() }
-            }
-
-            /// The input set so far.
-            pub fn as_input(&self) -> &#input_builder {
-                &self.input
-            }
-
-            #(#setters)*
+            #constructor
 
             #send_doc
             #[allow(clippy::result_large_err)]
             pub async fn send(self) -> Result<#output, #error> {
+                let handle = #handle;
                 #build
-                if self.handle.validates() {
+                if handle.validates() {
                     input.validate().map_err(#error::Validation)?;
                 }
                 #endpoint
                 let request = serialize_request(&input);
-                let response = self
-                    .handle
+                let response = handle
                     .invoke(request, RETRYABLE_ERRORS, #compressor, #endpoint_arg)
                     .await
                     .map_err(dispatch_error)?;
@@ -456,8 +476,8 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
 
 /// What every call of an operation hands the orchestrator besides the request: the body
 /// compressor, and the endpoint (code that binds `endpoint`, an `Option` as `invoke` takes it,
-/// run with `self.handle` and `input` in scope, and the argument passing it; `None`: the
-/// client's endpoint).
+/// run with `handle` (the client's `Handle`) and `input` in scope, and the argument passing it;
+/// `None`: the client's endpoint).
 pub(super) struct Dispatch {
     pub(super) compressor: TokenStream,
     pub(super) endpoint: TokenStream,
@@ -542,7 +562,7 @@ pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
             let code = if constant {
                 quote! {
                     // This operation sets constant endpoint parameters: resolved once per client.
-                    let endpoint = self.handle.cached_endpoint(#op_name, |config| {
+                    let endpoint = handle.cached_endpoint(#op_name, |config| {
                         let mut params = crate::endpoint::Params::from_config(config);
                         #(#sets)*
                         crate::endpoint::resolve(&params)
@@ -551,7 +571,7 @@ pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
             } else {
                 quote! {
                     // This operation's input sets endpoint parameters: resolved for each call.
-                    let mut params = crate::endpoint::Params::from_config(self.handle.endpoint_config());
+                    let mut params = crate::endpoint::Params::from_config(handle.endpoint_config());
                     #(#sets)*
                     let endpoint = Some(crate::endpoint::resolve(&params));
                 }

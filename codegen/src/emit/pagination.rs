@@ -141,7 +141,7 @@ pub fn paginator(op: &Operation, module: &Module, fluent: &proc_macro2::Ident) -
                 fn next_token(output: &#output) -> Option<#token_ty> {
                     #next_token
                 }
-                let first = self.builder.as_input().#get_token().clone();
+                let first = self.builder.#get_token().clone();
                 let builder = self.builder;
                 crate::runtime::paginator::PageStream::new(
                     first,
@@ -181,7 +181,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     let setters = input_struct
         .fields
         .iter()
-        .map(|f| super::types::setter(f, module, super::types::SetterTarget::Fluent));
+        .map(|f| super::types::setter(f, module, super::types::SetterTarget::Wrapper));
     let build = super::operation::build_input(
         input_struct,
         &quote!(self.input),
@@ -269,6 +269,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     ));
     let doc = super::lines_to_docs(&doc);
     let deprecated = w.deprecated.then(|| quote!(#[deprecated]));
+    let bind_handle = (!endpoint.is_empty()).then(|| quote!(let handle = &self.handle;));
     quote! {
         #doc
         #deprecated
@@ -328,6 +329,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                 }
                 let input_json = crate::runtime::json::parse_body(serialize_request(&input).body())
                     .unwrap_or_default();
+                #bind_handle
                 #endpoint
                 let start = tokio::time::Instant::now();
                 let mut backoff = crate::runtime::waiter::Backoff::new(self.min_delay, self.max_delay, self.max_wait);

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::{doc_attrs, ident, lines_to_docs, rust_type};
-use crate::ir::{Crate, Enum, Field, Module, Structure, Type};
+use crate::ir::{Crate, Enum, Field, Module, StructKind, Structure, Type};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
@@ -204,7 +204,10 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
     }
 }
 
-/// A structure, its `builder()` and its builder type.
+/// A structure, its `builder()` and its builder type. An operation input's builder takes a
+/// type parameter, what it is bound to: `()` as `builder()` returns it, the `Client` as the
+/// client's method for the operation returns it (the operation's fluent builder, which can
+/// also `send`). One set of setters serves both.
 pub fn structure(s: &Structure, module: &Module) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.builder_name());
@@ -230,13 +233,62 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
         .iter()
         .map(|f| setter(f, module, SetterTarget::Builder));
     let build = build_fn(s, module);
+    let bound = (s.kind == StructKind::Input).then(|| ident(&client_field(s)));
     let debug = sensitive.then(|| {
-        let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false);
-        let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true);
+        let input = s.kind == StructKind::Input;
+        let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false, input);
+        let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true, input);
         quote!(#struct_debug #builder_debug)
     });
-    let struct_doc = super::doc_line(&format!("A builder for [`{}`].", s.path.name));
     let builder_fn_doc = super::doc_line(&format!("Returns a builder for [`{}`].", s.path.name));
+    let (builder_def, builder_impl) = match &bound {
+        None => {
+            let struct_doc = super::doc_line(&format!("A builder for [`{}`].", s.path.name));
+            (
+                quote! {
+                    #struct_doc
+                    #[derive(Clone, #derive_debug Default, PartialEq)]
+                    pub struct #builder {
+                        #(#builder_fields)*
+                    }
+                },
+                quote!(impl #builder),
+            )
+        }
+        Some(client) => {
+            let struct_doc = super::lines_to_docs(&[
+                format!("A builder for [`{}`].", s.path.name),
+                String::new(),
+                format!(
+                    "`C` is what the builder is bound to: nothing (`()`) when it comes from \
+                     [`{name}::builder`]; the [`Client`](crate::Client) when it comes from the \
+                     client's method for the operation, and then it can also `send` the input."
+                ),
+            ]);
+            let moves = s.fields.iter().map(|f| {
+                let field = ident(&f.ident);
+                quote!(#field: self.#field,)
+            });
+            (
+                quote! {
+                    #struct_doc
+                    #[derive(Clone, #derive_debug Default, PartialEq)]
+                    pub struct #builder<C = ()> {
+                        #(#builder_fields)*
+                        #client: C,
+                    }
+
+                    impl #builder {
+                        /// The same input, bound to `client`.
+                        pub(crate) fn with_client<C>(self, #client: C) -> #builder<C> {
+                            #builder { #(#moves)* #client }
+                        }
+                    }
+                },
+                quote!(impl<C> #builder<C>),
+            )
+        }
+    };
     quote! {
         #docs
         #[derive(Clone, #derive_debug PartialEq)]
@@ -252,19 +304,25 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
             }
         }
 
-        #struct_doc
-        #[derive(Clone, #derive_debug Default, PartialEq)]
-        pub struct #builder {
-            #(#builder_fields)*
-        }
+        #builder_def
 
-        impl #builder {
+        #builder_impl {
             #(#setters)*
             #build
         }
 
         #debug
     }
+}
+
+/// The field of an operation input's builder that holds what the builder is bound to:
+/// `client`, unless a member already has that name.
+pub fn client_field(s: &Structure) -> String {
+    let mut name = String::from("client");
+    while s.fields.iter().any(|f| f.ident == name) {
+        name.push('_');
+    }
+    name
 }
 
 fn field_type(f: &Field, module: &Module) -> TokenStream {
@@ -304,12 +362,13 @@ fn field_docs(f: &Field) -> TokenStream {
     docs
 }
 
-/// Where setters store a value: in a builder's own field, or, for a fluent builder, in the
-/// input builder it wraps (`self.input`).
+/// Where setters store a value: in a builder's own field, or, for a type that wraps an input
+/// builder (a waiter, or the fluent builder of an input other operations share), in that
+/// builder (`self.input`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SetterTarget {
     Builder,
-    Fluent,
+    Wrapper,
 }
 
 pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
@@ -322,11 +381,11 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
     let docs = field_docs(f);
     let set_doc = super::doc_line(&format!("Sets or clears `{}`.", f.wire));
     let get_doc = super::doc_line(&format!("The `{}` set so far.", f.wire));
-    let fluent = target == SetterTarget::Fluent;
+    let wrapper = target == SetterTarget::Wrapper;
     let (main_sig, main_body) = match &f.ty {
         Type::List(item) => {
             let item_ty = super::element_type(item, Some(module));
-            let body = if fluent {
+            let body = if wrapper {
                 quote!(self.input = self.input.#field(item);)
             } else {
                 quote!(self.#field.get_or_insert_with(Vec::new).push(item.into());)
@@ -339,7 +398,7 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
         Type::Map(map) => {
             let key_ty = rust_type(&map.key, Some(module));
             let value_ty = super::element_type(&map.value, Some(module));
-            let body = if fluent {
+            let body = if wrapper {
                 quote!(self.input = self.input.#field(key, value);)
             } else {
                 quote!(self.#field.get_or_insert_with(Default::default).insert(key.into(), value.into());)
@@ -357,7 +416,7 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
         | Type::Union(_)
         | Type::Timestamp(_)
         | Type::Document => {
-            let body = match (fluent, f.boxed) {
+            let body = match (wrapper, f.boxed) {
                 (true, _) => quote!(self.input = self.input.#field(value);),
                 (false, true) => quote!(self.#field = Some(Box::new(value.into()));),
                 (false, false) => quote!(self.#field = Some(value.into());),
@@ -368,7 +427,7 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
             )
         }
         _ => {
-            let body = if fluent {
+            let body = if wrapper {
                 quote!(self.input = self.input.#field(value);)
             } else {
                 quote!(self.#field = Some(value);)
@@ -387,8 +446,15 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
         )),
         _ => None,
     }
-    .map(|doc| lines_to_docs(&["", &doc]));
-    let (set_body, get_body) = if fluent {
+    // A paragraph of its own after the member's docs, if it has any.
+    .map(|doc| {
+        if docs.is_empty() {
+            lines_to_docs(&[doc])
+        } else {
+            lines_to_docs(&["", &doc])
+        }
+    });
+    let (set_body, get_body) = if wrapper {
         (
             quote!(self.input = self.input.#set(value);),
             quote!(self.input.#get()),
@@ -584,6 +650,7 @@ fn debug_impl(
     label: &str,
     fields: &[Field],
     builder: bool,
+    input: bool,
 ) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let field = ident(&f.ident);
@@ -596,8 +663,10 @@ fn debug_impl(
             quote!(.field(#label, &#REDACTED))
         }
     });
+    // An operation input's builder is generic over what it is bound to (not printed).
+    let generics = (builder && input).then(|| quote!(<C>));
     quote! {
-        impl std::fmt::Debug for #name {
+        impl #generics std::fmt::Debug for #name #generics {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#label)
                     #(#entries)*

@@ -26,14 +26,32 @@ impl CreateFaceLivenessSessionRequest {
 }
 
 /// A builder for [`CreateFaceLivenessSessionRequest`].
+///
+/// `C` is what the builder is bound to: nothing (`()`) when it comes from [`CreateFaceLivenessSessionRequest::builder`]; the [`Client`](crate::Client) when it comes from the client's method for the operation, and then it can also `send` the input.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFaceLivenessSessionRequestBuilder {
+pub struct CreateFaceLivenessSessionRequestBuilder<C = ()> {
     kms_key_id: Option<String>,
     settings: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
     client_request_token: Option<String>,
+    client: C,
 }
 
 impl CreateFaceLivenessSessionRequestBuilder {
+    /// The same input, bound to `client`.
+    pub(crate) fn with_client<C>(
+        self,
+        client: C,
+    ) -> CreateFaceLivenessSessionRequestBuilder<C> {
+        CreateFaceLivenessSessionRequestBuilder {
+            kms_key_id: self.kms_key_id,
+            settings: self.settings,
+            client_request_token: self.client_request_token,
+            client,
+        }
+    }
+}
+
+impl<C> CreateFaceLivenessSessionRequestBuilder<C> {
     /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.kms_key_id = Some(value.into());
@@ -165,84 +183,13 @@ impl CreateFaceLivenessSessionResponseBuilder {
 const RETRYABLE_ERRORS: &[&str] = &[];
 
 /// Sends `CreateFaceLivenessSession`: set the input's members, then call [`send`](CreateFaceLivenessSessionFluentBuilder::send).
-#[derive(Clone, Debug)]
-pub struct CreateFaceLivenessSessionFluentBuilder {
-    handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    input: CreateFaceLivenessSessionRequestBuilder,
-}
+pub type CreateFaceLivenessSessionFluentBuilder = CreateFaceLivenessSessionRequestBuilder<
+    crate::Client,
+>;
 
 impl CreateFaceLivenessSessionFluentBuilder {
-    pub(crate) fn new(
-        handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    ) -> Self {
-        Self {
-            handle,
-            input: CreateFaceLivenessSessionRequest::builder(),
-        }
-    }
-
-    /// The input set so far.
-    pub fn as_input(&self) -> &CreateFaceLivenessSessionRequestBuilder {
-        &self.input
-    }
-
-    /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input = self.input.kms_key_id(value);
-        self
-    }
-
-    /// Sets or clears `KmsKeyId`.
-    pub fn set_kms_key_id(mut self, value: Option<String>) -> Self {
-        self.input = self.input.set_kms_key_id(value);
-        self
-    }
-
-    /// The `KmsKeyId` set so far.
-    pub fn get_kms_key_id(&self) -> &Option<String> {
-        self.input.get_kms_key_id()
-    }
-
-    /// Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.
-    pub fn settings(
-        mut self,
-        value: impl Into<crate::types::CreateFaceLivenessSessionRequestSettings>,
-    ) -> Self {
-        self.input = self.input.settings(value);
-        self
-    }
-
-    /// Sets or clears `Settings`.
-    pub fn set_settings(
-        mut self,
-        value: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
-    ) -> Self {
-        self.input = self.input.set_settings(value);
-        self
-    }
-
-    /// The `Settings` set so far.
-    pub fn get_settings(
-        &self,
-    ) -> &Option<crate::types::CreateFaceLivenessSessionRequestSettings> {
-        self.input.get_settings()
-    }
-
-    /// Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.input = self.input.client_request_token(value);
-        self
-    }
-
-    /// Sets or clears `ClientRequestToken`.
-    pub fn set_client_request_token(mut self, value: Option<String>) -> Self {
-        self.input = self.input.set_client_request_token(value);
-        self
-    }
-
-    /// The `ClientRequestToken` set so far.
-    pub fn get_client_request_token(&self) -> &Option<String> {
-        self.input.get_client_request_token()
+    pub(crate) fn new(client: crate::Client) -> Self {
+        CreateFaceLivenessSessionRequest::builder().with_client(client)
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
@@ -250,13 +197,13 @@ impl CreateFaceLivenessSessionFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateFaceLivenessSessionResponse, CreateFaceLivenessSessionError> {
-        let input = self.input.build();
-        if self.handle.validates() {
+        let handle = self.client.handle.clone();
+        let input = self.build();
+        if handle.validates() {
             input.validate().map_err(CreateFaceLivenessSessionError::Validation)?;
         }
         let request = serialize_request(&input);
-        let response = self
-            .handle
+        let response = handle
             .invoke(request, RETRYABLE_ERRORS, None, None)
             .await
             .map_err(dispatch_error)?;

@@ -22,12 +22,28 @@ impl GetFaceLivenessSessionResultsRequest {
 }
 
 /// A builder for [`GetFaceLivenessSessionResultsRequest`].
+///
+/// `C` is what the builder is bound to: nothing (`()`) when it comes from [`GetFaceLivenessSessionResultsRequest::builder`]; the [`Client`](crate::Client) when it comes from the client's method for the operation, and then it can also `send` the input.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFaceLivenessSessionResultsRequestBuilder {
+pub struct GetFaceLivenessSessionResultsRequestBuilder<C = ()> {
     session_id: Option<String>,
+    client: C,
 }
 
 impl GetFaceLivenessSessionResultsRequestBuilder {
+    /// The same input, bound to `client`.
+    pub(crate) fn with_client<C>(
+        self,
+        client: C,
+    ) -> GetFaceLivenessSessionResultsRequestBuilder<C> {
+        GetFaceLivenessSessionResultsRequestBuilder {
+            session_id: self.session_id,
+            client,
+        }
+    }
+}
+
+impl<C> GetFaceLivenessSessionResultsRequestBuilder<C> {
     /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
     ///
     /// This member is required.
@@ -248,44 +264,13 @@ impl GetFaceLivenessSessionResultsResponseBuilder {
 const RETRYABLE_ERRORS: &[&str] = &[];
 
 /// Sends `GetFaceLivenessSessionResults`: set the input's members, then call [`send`](GetFaceLivenessSessionResultsFluentBuilder::send).
-#[derive(Clone, Debug)]
-pub struct GetFaceLivenessSessionResultsFluentBuilder {
-    handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    input: GetFaceLivenessSessionResultsRequestBuilder,
-}
+pub type GetFaceLivenessSessionResultsFluentBuilder = GetFaceLivenessSessionResultsRequestBuilder<
+    crate::Client,
+>;
 
 impl GetFaceLivenessSessionResultsFluentBuilder {
-    pub(crate) fn new(
-        handle: std::sync::Arc<crate::runtime::orchestrator::Handle>,
-    ) -> Self {
-        Self {
-            handle,
-            input: GetFaceLivenessSessionResultsRequest::builder(),
-        }
-    }
-
-    /// The input set so far.
-    pub fn as_input(&self) -> &GetFaceLivenessSessionResultsRequestBuilder {
-        &self.input
-    }
-
-    /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
-    ///
-    /// This member is required.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.input = self.input.session_id(value);
-        self
-    }
-
-    /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.input = self.input.set_session_id(value);
-        self
-    }
-
-    /// The `SessionId` set so far.
-    pub fn get_session_id(&self) -> &Option<String> {
-        self.input.get_session_id()
+    pub(crate) fn new(client: crate::Client) -> Self {
+        GetFaceLivenessSessionResultsRequest::builder().with_client(client)
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
@@ -296,13 +281,13 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
         GetFaceLivenessSessionResultsResponse,
         GetFaceLivenessSessionResultsError,
     > {
-        let input = self.input.build();
-        if self.handle.validates() {
+        let handle = self.client.handle.clone();
+        let input = self.build();
+        if handle.validates() {
             input.validate().map_err(GetFaceLivenessSessionResultsError::Validation)?;
         }
         let request = serialize_request(&input);
-        let response = self
-            .handle
+        let response = handle
             .invoke(request, RETRYABLE_ERRORS, None, None)
             .await
             .map_err(dispatch_error)?;
