@@ -4,6 +4,7 @@
 //! the generated crate falls back to an ECMAScript engine for that pattern.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The matcher every generated crate runs, compiled here too so tests and benchmarks exercise
 /// exactly that code.
@@ -819,27 +820,36 @@ impl Nfa {
         })
     }
 
-    /// Epsilon closure; `^` edges are followed only at the start, `$` edges never.
-    fn closure(&self, seeds: impl IntoIterator<Item = usize>, at_start: bool) -> BTreeSet<usize> {
-        let mut seen = BTreeSet::new();
+    /// Epsilon closure, as sorted state numbers; `^` edges are followed only at the start, `$`
+    /// edges never. `marks` is scratch space as long as the NFA, reused between calls.
+    fn closure(
+        &self,
+        seeds: impl IntoIterator<Item = usize>,
+        at_start: bool,
+        marks: &mut Marks,
+    ) -> Vec<usize> {
+        marks.next();
+        let mut seen = Vec::new();
         let mut stack: Vec<usize> = seeds.into_iter().collect();
         while let Some(s) = stack.pop() {
-            if !seen.insert(s) {
+            if !marks.mark(s) {
                 continue;
             }
+            seen.push(s);
             for &(edge, to) in &self.states[s].eps {
                 if edge == Edge::Plain || (edge == Edge::Start && at_start) {
                     stack.push(to);
                 }
             }
         }
+        seen.sort_unstable();
         seen
     }
 
     /// Whether the end of input can be accepted from `set` (following `$` edges too).
-    fn accepts_at_end(&self, set: &BTreeSet<usize>, at_start: bool) -> bool {
+    fn accepts_at_end(&self, set: &[usize], at_start: bool) -> bool {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<usize> = set.iter().copied().collect();
+        let mut stack: Vec<usize> = set.to_vec();
         while let Some(s) = stack.pop() {
             if s == self.accept {
                 return true;
@@ -854,6 +864,60 @@ impl Nfa {
             }
         }
         false
+    }
+}
+
+/// Which NFA states a closure has reached: a mark per state, valid for the current epoch only,
+/// so that starting a new closure costs nothing.
+struct Marks {
+    epoch: u32,
+    marks: Vec<u32>,
+}
+
+impl Marks {
+    fn new(states: usize) -> Marks {
+        Marks {
+            epoch: 0,
+            marks: vec![0; states],
+        }
+    }
+
+    fn next(&mut self) {
+        self.epoch += 1;
+    }
+
+    /// Marks `state`; false if it already was.
+    fn mark(&mut self, state: usize) -> bool {
+        let fresh = self.marks[state] != self.epoch;
+        self.marks[state] = self.epoch;
+        fresh
+    }
+}
+
+/// A fast hasher for the state sets (the Fx hash: rotate, xor, multiply per word); the keys
+/// are our own small integers, so SipHash's resistance to chosen keys buys nothing here.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -873,43 +937,60 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
     let starts: Vec<u32> = cuts.into_iter().collect();
     let classes = starts.len();
 
-    let mut ids: HashMap<(BTreeSet<usize>, bool), u16> = HashMap::new();
-    let mut sets: Vec<(BTreeSet<usize>, bool)> = vec![(BTreeSet::new(), false)]; // 0: dead
-    let initial = (nfa.closure([start], true), true);
-    ids.insert(initial.clone(), 1);
-    sets.push(initial);
+    // Each DFA state is a set of NFA states, and whether it is the initial one (where `^`
+    // holds). Only non-initial sets are looked up: no transition leads back to the start.
+    let mut ids: HashMap<Vec<usize>, u16, BuildHasherDefault<FxHasher>> = HashMap::default();
+    let mut marks = Marks::new(nfa.states.len());
+    let mut sets: Vec<(Vec<usize>, bool)> = vec![(Vec::new(), false)]; // 0: dead
+    sets.push((nfa.closure([start], true, &mut marks), true));
     let mut table: Vec<u16> = vec![0; classes]; // the dead state loops on itself
     let mut next_unprocessed = 1;
+    // A state's transitions, by the NFA states they reach before closure: intervals that
+    // reach the same ones share the closure and the lookup.
+    let mut reached: Vec<(Vec<usize>, u16)> = Vec::new();
+    let mut targets: Vec<usize> = Vec::new();
     while next_unprocessed < sets.len() {
-        let (set, _) = sets[next_unprocessed].clone();
-        next_unprocessed += 1;
+        let set = std::mem::take(&mut sets[next_unprocessed].0);
+        reached.clear();
         for &class_start in &starts {
-            let targets: Vec<usize> = set
-                .iter()
-                .flat_map(|&s| &nfa.states[s].chars)
-                .filter(|(ranges, _)| {
-                    ranges
-                        .iter()
-                        .any(|&(a, b)| a <= class_start && class_start <= b)
-                })
-                .map(|&(_, to)| to)
-                .collect();
-            let target = nfa.closure(targets, false);
+            targets.clear();
+            targets.extend(
+                set.iter()
+                    .flat_map(|&s| &nfa.states[s].chars)
+                    .filter(|(ranges, _)| {
+                        ranges
+                            .iter()
+                            .any(|&(a, b)| a <= class_start && class_start <= b)
+                    })
+                    .map(|&(_, to)| to),
+            );
+            if targets.is_empty() {
+                table.push(0);
+                continue;
+            }
+            if let Some((_, id)) = reached.iter().find(|(r, _)| *r == targets) {
+                table.push(*id);
+                continue;
+            }
+            let target = nfa.closure(targets.iter().copied(), false, &mut marks);
             let id = if target.is_empty() {
                 0
-            } else if let Some(&id) = ids.get(&(target.clone(), false)) {
+            } else if let Some(&id) = ids.get(&target) {
                 id
             } else {
                 if sets.len() >= MAX_STATES {
                     return Err(format!("more than {MAX_STATES} automaton states"));
                 }
                 let id = sets.len() as u16;
-                ids.insert((target.clone(), false), id);
+                ids.insert(target.clone(), id);
                 sets.push((target, false));
                 id
             };
+            reached.push((targets.clone(), id));
             table.push(id);
         }
+        sets[next_unprocessed].0 = set;
+        next_unprocessed += 1;
     }
     let accept = sets
         .iter()
