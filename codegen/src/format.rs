@@ -84,7 +84,9 @@ pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, S
         if let Some((prev_indent, range)) = &previous {
             let p = &out[range.clone()];
             let same_depth = *prev_indent == indent;
-            let after_item = same_depth && p == "}" && starts_item(l);
+            // An item ends at its closing brace, or on its own line when its body is empty.
+            let ends_item = p == "}" || (p.ends_with("{}") && starts_item(p));
+            let after_item = same_depth && ends_item && starts_item(l);
             let after_docs = p.starts_with("//!") && !l.starts_with("//!");
             let after_uses = *prev_indent == 0 && p.starts_with("use ") && !l.starts_with("use ");
             let after_decls = *prev_indent == 0
@@ -164,7 +166,7 @@ mod tests {
         .expect("every placeholder has its block");
         assert_eq!(
             spaced,
-            "//! Crate.\n\nuse a::b;\n\n/// Docs of `A`.\n///\n/// Second paragraph.\nstruct A;\n\nimpl A {\n    fn f() {}\n    /// Docs of `A`.\n    ///\n    /// Second paragraph.\n    fn g() {}\n}\n"
+            "//! Crate.\n\nuse a::b;\n\n/// Docs of `A`.\n///\n/// Second paragraph.\nstruct A;\n\nimpl A {\n    fn f() {}\n\n    /// Docs of `A`.\n    ///\n    /// Second paragraph.\n    fn g() {}\n}\n"
         );
     }
 

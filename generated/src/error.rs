@@ -109,6 +109,13 @@ impl std::fmt::Display for AccessDeniedException {
 }
 
 impl std::error::Error for AccessDeniedException {}
+
+impl crate::runtime::errors::Wrapped for AccessDeniedException {
+    fn code(&self) -> Option<&str> {
+        Some("AccessDeniedException")
+    }
+}
+
 /// Amazon Rekognition hit an internal problem. The request can be retried.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -209,6 +216,17 @@ impl std::fmt::Display for InternalServerError {
 }
 
 impl std::error::Error for InternalServerError {}
+
+impl crate::runtime::errors::Wrapped for InternalServerError {
+    fn code(&self) -> Option<&str> {
+        Some("InternalServerError")
+    }
+
+    fn is_server_fault(&self) -> bool {
+        true
+    }
+}
+
 /// One or more request parameters are invalid. Correct the input before trying again.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -309,6 +327,13 @@ impl std::fmt::Display for InvalidParameterException {
 }
 
 impl std::error::Error for InvalidParameterException {}
+
+impl crate::runtime::errors::Wrapped for InvalidParameterException {
+    fn code(&self) -> Option<&str> {
+        Some("InvalidParameterException")
+    }
+}
+
 /// The request rate is above your throughput limit. Contact Amazon Rekognition if you need a higher limit.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -409,6 +434,13 @@ impl std::fmt::Display for ProvisionedThroughputExceededException {
 }
 
 impl std::error::Error for ProvisionedThroughputExceededException {}
+
+impl crate::runtime::errors::Wrapped for ProvisionedThroughputExceededException {
+    fn code(&self) -> Option<&str> {
+        Some("ProvisionedThroughputExceededException")
+    }
+}
+
 /// No Face Liveness session exists with the given session ID.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -509,6 +541,13 @@ impl std::fmt::Display for SessionNotFoundException {
 }
 
 impl std::error::Error for SessionNotFoundException {}
+
+impl crate::runtime::errors::Wrapped for SessionNotFoundException {
+    fn code(&self) -> Option<&str> {
+        Some("SessionNotFoundException")
+    }
+}
+
 /// Amazon Rekognition is temporarily unable to handle the request. Retry after a short wait.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -609,3 +648,13 @@ impl std::fmt::Display for ThrottlingException {
 }
 
 impl std::error::Error for ThrottlingException {}
+
+impl crate::runtime::errors::Wrapped for ThrottlingException {
+    fn code(&self) -> Option<&str> {
+        Some("ThrottlingException")
+    }
+
+    fn is_server_fault(&self) -> bool {
+        true
+    }
+}

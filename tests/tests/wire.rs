@@ -324,11 +324,14 @@ fn error_with_non_json_body_is_unhandled_not_a_panic() {
 }
 
 #[test]
-fn server_faults_follow_the_error_trait() {
+fn codes_faults_and_retries_follow_the_modeled_error_shapes() {
     let throttled =
         create::parse_response(&response(400, &[], r#"{"__type":"ThrottlingException"}"#))
             .unwrap_err();
     assert!(throttled.is_server_fault());
+    assert_eq!(throttled.code(), Some("ThrottlingException"));
+    assert!(throttled.is_throttling() && throttled.is_retryable());
+    assert_eq!(throttled.request_id(), None);
     let invalid = create::parse_response(&response(
         400,
         &[],
@@ -336,6 +339,8 @@ fn server_faults_follow_the_error_trait() {
     ))
     .unwrap_err();
     assert!(!invalid.is_server_fault());
+    assert_eq!(invalid.code(), Some("InvalidParameterException"));
+    assert!(!invalid.is_throttling() && !invalid.is_retryable());
     // Display shows the wrapped error; `source` is that error's own source (none for modeled
     // errors), so error reporters print each message once.
     assert_eq!(invalid.to_string(), "InvalidParameterException");

@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::{doc_attrs, ident, path_tokens};
 use crate::ir::{Crate, Module, Operation};
-use crate::model::ErrorFault;
 
 pub fn operation_rs(krate: &Crate) -> TokenStream {
     let modules = krate.operations.iter().map(|op| {
@@ -135,32 +134,6 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         let variant = ident(&e.ty.name);
         quote!(Self::#variant(error) => error,)
     });
-    let codes: Vec<TokenStream> = op
-        .errors
-        .iter()
-        .map(|e| {
-            let variant = ident(&e.ty.name);
-            let code = &e.code;
-            quote!(Self::#variant(_) => Some(#code),)
-        })
-        .collect();
-    let server_faults: Vec<TokenStream> = op
-        .errors
-        .iter()
-        .filter(|e| e.fault == ErrorFault::Server)
-        .map(|e| {
-            let variant = ident(&e.ty.name);
-            quote!(Self::#variant(_))
-        })
-        .collect();
-    let is_server = if server_faults.is_empty() {
-        quote!(matches!(self, Self::Unhandled(e) if e.status() >= 500))
-    } else {
-        quote!(
-            matches!(self, #(#server_faults)|*)
-                || matches!(self, Self::Unhandled(e) if e.status() >= 500)
-        )
-    };
     quote! {
         #doc
         #[derive(Debug)]
@@ -186,44 +159,34 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         impl #name {
             /// The error code: the modeled error's shape name, or what the service sent.
             pub fn code(&self) -> Option<&str> {
-                match self {
-                    #(#codes)*
-                    Self::Unhandled(error) => error.code(),
-                    _ => None,
-                }
+                self.wrapped().code()
             }
 
             /// The service asked the client to slow down (a throttling error code or HTTP 429).
             pub fn is_throttling(&self) -> bool {
-                self.code().is_some_and(crate::runtime::retry::is_throttling_code)
-                    || matches!(self, Self::Unhandled(e) if e.status() == 429)
+                self.wrapped().is_throttling()
             }
 
             /// Whether the same request may succeed later: throttling, server faults, modeled
             /// `@retryable` errors and transport failures. Client errors such as invalid
             /// parameters are not.
             pub fn is_retryable(&self) -> bool {
-                self.is_throttling()
-                    || self.is_server_fault()
-                    || self.code().is_some_and(|code| RETRYABLE_ERRORS.contains(&code))
-                    || matches!(self, Self::Transport(e) if e.is_retryable())
+                self.wrapped().is_retryable()
             }
 
             /// The `x-amzn-RequestId` of an unmodeled error response.
             pub fn request_id(&self) -> Option<&str> {
-                match self {
-                    Self::Unhandled(error) => error.request_id(),
-                    _ => None,
-                }
+                self.wrapped().request_id()
             }
 
             /// Whether the service blamed itself (`@error("server")`, or an unmodeled 5xx).
             pub fn is_server_fault(&self) -> bool {
-                #is_server
+                self.wrapped().is_server_fault()
             }
 
-            /// The error this one wraps, which `Display` and `source` defer to.
-            fn wrapped(&self) -> &(dyn std::error::Error + 'static) {
+            /// The error this one wraps, which the methods above, `Display` and `source` defer
+            /// to.
+            fn wrapped(&self) -> &dyn crate::runtime::errors::Wrapped {
                 match self {
                     #(#wrapped)*
                     Self::Validation(error) => error,

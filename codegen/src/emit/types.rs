@@ -152,6 +152,14 @@ pub fn int_enumeration(e: &crate::ir::IntEnum) -> TokenStream {
 
 pub fn error_rs(krate: &Crate) -> TokenStream {
     let module = Module::Error;
+    // `@retryable` is the shape's; the operations that list it agree.
+    let retryable: std::collections::BTreeSet<&crate::ir::TypePath> = krate
+        .operations
+        .iter()
+        .flat_map(|op| &op.errors)
+        .filter(|e| e.retryable)
+        .map(|e| &e.ty)
+        .collect();
     let structs = krate
         .structures
         .iter()
@@ -176,6 +184,30 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
                         quote!(write!(f, ": {}", self.#field)?;)
                     }
                 });
+            let server_fault = (s.kind == StructKind::Error(crate::model::ErrorFault::Server))
+                .then(|| {
+                    quote! {
+                        fn is_server_fault(&self) -> bool {
+                            true
+                        }
+                    }
+                });
+            let retryable = retryable.contains(&s.path).then(|| {
+                quote! {
+                    fn is_retryable(&self) -> bool {
+                        true
+                    }
+                }
+            });
+            let wrapped = quote! {
+                impl crate::runtime::errors::Wrapped for #name {
+                    fn code(&self) -> Option<&str> {
+                        Some(#code)
+                    }
+                    #server_fault
+                    #retryable
+                }
+            };
             quote! {
                 #definition
 
@@ -188,6 +220,8 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
                 }
 
                 impl std::error::Error for #name {}
+
+                #wrapped
             }
         });
     quote! {

@@ -256,50 +256,34 @@ pub enum CreateFaceLivenessSessionError {
 impl CreateFaceLivenessSessionError {
     /// The error code: the modeled error's shape name, or what the service sent.
     pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::AccessDeniedException(_) => Some("AccessDeniedException"),
-            Self::InternalServerError(_) => Some("InternalServerError"),
-            Self::InvalidParameterException(_) => Some("InvalidParameterException"),
-            Self::ProvisionedThroughputExceededException(_) => {
-                Some("ProvisionedThroughputExceededException")
-            }
-            Self::ThrottlingException(_) => Some("ThrottlingException"),
-            Self::Unhandled(error) => error.code(),
-            _ => None,
-        }
+        self.wrapped().code()
     }
 
     /// The service asked the client to slow down (a throttling error code or HTTP 429).
     pub fn is_throttling(&self) -> bool {
-        self.code().is_some_and(crate::runtime::retry::is_throttling_code)
-            || matches!(self, Self::Unhandled(e) if e.status() == 429)
+        self.wrapped().is_throttling()
     }
 
     /// Whether the same request may succeed later: throttling, server faults, modeled
     /// `@retryable` errors and transport failures. Client errors such as invalid
     /// parameters are not.
     pub fn is_retryable(&self) -> bool {
-        self.is_throttling() || self.is_server_fault()
-            || self.code().is_some_and(|code| RETRYABLE_ERRORS.contains(&code))
-            || matches!(self, Self::Transport(e) if e.is_retryable())
+        self.wrapped().is_retryable()
     }
 
     /// The `x-amzn-RequestId` of an unmodeled error response.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Unhandled(error) => error.request_id(),
-            _ => None,
-        }
+        self.wrapped().request_id()
     }
 
     /// Whether the service blamed itself (`@error("server")`, or an unmodeled 5xx).
     pub fn is_server_fault(&self) -> bool {
-        matches!(self, Self::InternalServerError(_) | Self::ThrottlingException(_))
-            || matches!(self, Self::Unhandled(e) if e.status() >= 500)
+        self.wrapped().is_server_fault()
     }
 
-    /// The error this one wraps, which `Display` and `source` defer to.
-    fn wrapped(&self) -> &(dyn std::error::Error + 'static) {
+    /// The error this one wraps, which the methods above, `Display` and `source` defer
+    /// to.
+    fn wrapped(&self) -> &dyn crate::runtime::errors::Wrapped {
         match self {
             Self::AccessDeniedException(error) => error,
             Self::InternalServerError(error) => error,

@@ -110,3 +110,64 @@ impl From<BuildError> for super::validation::ValidationError {
     }
 }
 
+/// What an operation's error enum asks of the error a variant wraps: the enum's `code`,
+/// `is_throttling`, `is_retryable`, `request_id` and `is_server_fault` defer to it. Modeled
+/// errors implement it in `error.rs` from their shape's traits.
+pub(crate) trait Wrapped: std::error::Error + 'static {
+    /// The error code: a modeled error's shape name, or what the service sent.
+    fn code(&self) -> Option<&str> {
+        None
+    }
+
+    /// The service blamed itself.
+    fn is_server_fault(&self) -> bool {
+        false
+    }
+
+    /// The service asked the client to slow down.
+    fn is_throttling(&self) -> bool {
+        self.code().is_some_and(super::retry::is_throttling_code)
+    }
+
+    /// The same request may succeed later.
+    fn is_retryable(&self) -> bool {
+        self.is_throttling() || self.is_server_fault()
+    }
+
+    /// The `x-amzn-RequestId` of the response, where the error keeps it.
+    fn request_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Wrapped for Unhandled {
+    fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// A 5xx.
+    fn is_server_fault(&self) -> bool {
+        self.status >= 500
+    }
+
+    /// A throttling code, or HTTP 429.
+    fn is_throttling(&self) -> bool {
+        self.code().is_some_and(super::retry::is_throttling_code) || self.status == 429
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl Wrapped for super::transport::TransportError {
+    fn is_retryable(&self) -> bool {
+        super::transport::TransportError::is_retryable(self)
+    }
+}
+
+impl Wrapped for super::validation::ValidationError {}
+impl Wrapped for super::credentials::CredentialsError {}
+impl Wrapped for super::sigv4::SigningError {}
+impl Wrapped for super::json::DeserializeError {}
+
