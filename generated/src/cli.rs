@@ -202,7 +202,7 @@ fn invoke(
                         other => failure(other.code(), &other),
                     })?;
                 let mut body = Vec::new();
-                output.write_json(&mut body);
+                crate::runtime::json::WriteJson::write_json(&output, &mut body);
                 serde_json::from_slice(&body)
                     .map_err(|e| CallError::Other(e.to_string()))
             }
@@ -223,7 +223,7 @@ fn invoke(
                         other => failure(other.code(), &other),
                     })?;
                 let mut body = Vec::new();
-                output.write_json(&mut body);
+                crate::runtime::json::WriteJson::write_json(&output, &mut body);
                 serde_json::from_slice(&body)
                     .map_err(|e| CallError::Other(e.to_string()))
             }

@@ -3,7 +3,7 @@
 //! The awsJson wire format of every structure the selected operations send or receive.
 
 use serde_json::Value;
-use crate::runtime::json::{self, DeserializeError, ObjectWriter};
+use crate::runtime::json::{self, DeserializeError, ObjectWriter, WriteJson};
 
 /// `POST /` with `Content-Type: application/x-amz-json-1.1` and the given `X-Amz-Target`.
 pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
@@ -25,182 +25,140 @@ pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::AuditImage {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson for crate::types::AuditImage {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.bytes {
-            json::write_blob(object.field("Bytes"), value);
-        }
-        if let Some(value) = &self.s3_object {
-            value.write_json(object.field("S3Object"));
-        }
-        if let Some(value) = &self.bounding_box {
-            value.write_json(object.field("BoundingBox"));
-        }
+        object.optional("Bytes", &self.bytes);
+        object.optional("S3Object", &self.s3_object);
+        object.optional("BoundingBox", &self.bounding_box);
         object.finish();
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::BoundingBox {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson for crate::types::BoundingBox {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.width {
-            json::write_float(object.field("Width"), *value);
-        }
-        if let Some(value) = &self.height {
-            json::write_float(object.field("Height"), *value);
-        }
-        if let Some(value) = &self.left {
-            json::write_float(object.field("Left"), *value);
-        }
-        if let Some(value) = &self.top {
-            json::write_float(object.field("Top"), *value);
-        }
+        object.optional("Width", &self.width);
+        object.optional("Height", &self.height);
+        object.optional("Left", &self.left);
+        object.optional("Top", &self.top);
         object.finish();
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::Challenge {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson for crate::types::Challenge {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        json::write_str(object.field("Type"), self.r#type.as_str());
-        json::write_str(object.field("Version"), &self.version);
+        object.member("Type", &self.r#type);
+        object.member("Version", &self.version);
         object.finish();
     }
 }
 
-impl crate::types::ChallengePreference {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson for crate::types::ChallengePreference {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        json::write_str(object.field("Type"), self.r#type.as_str());
-        if let Some(value) = &self.versions {
-            value.write_json(object.field("Versions"));
-        }
+        object.member("Type", &self.r#type);
+        object.optional("Versions", &self.versions);
         object.finish();
     }
 }
 
-impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson
+for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.kms_key_id {
-            json::write_str(object.field("KmsKeyId"), value);
-        }
-        if let Some(value) = &self.settings {
-            value.write_json(object.field("Settings"));
-        }
-        if let Some(value) = &self.client_request_token {
-            json::write_str(object.field("ClientRequestToken"), value);
-        }
+        object.optional("KmsKeyId", &self.kms_key_id);
+        object.optional("Settings", &self.settings);
+        object.optional("ClientRequestToken", &self.client_request_token);
         object.finish();
     }
 }
 
-impl crate::types::CreateFaceLivenessSessionRequestSettings {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson for crate::types::CreateFaceLivenessSessionRequestSettings {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.output_config {
-            value.write_json(object.field("OutputConfig"));
-        }
-        if let Some(value) = &self.audit_images_limit {
-            json::write_int(object.field("AuditImagesLimit"), *value);
-        }
-        if let Some(value) = &self.challenge_preferences {
-            json::write_list(
-                object.field("ChallengePreferences"),
-                value,
-                |out, item| item.write_json(out),
-            );
-        }
+        object.optional("OutputConfig", &self.output_config);
+        object.optional("AuditImagesLimit", &self.audit_images_limit);
+        object.optional("ChallengePreferences", &self.challenge_preferences);
         object.finish();
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson
+for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        json::write_str(object.field("SessionId"), &self.session_id);
+        object.member("SessionId", &self.session_id);
         object.finish();
     }
 }
 
-impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson
+for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.session_id {
-            json::write_str(object.field("SessionId"), value);
-        }
-        object.finish();
-    }
-}
-
-#[cfg(feature = "cli")]
-impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
-        let mut object = ObjectWriter::new(out);
-        json::write_str(object.field("SessionId"), &self.session_id);
-        json::write_str(object.field("Status"), self.status.as_str());
-        if let Some(value) = &self.confidence {
-            json::write_float(object.field("Confidence"), *value);
-        }
-        if let Some(value) = &self.reference_image {
-            value.write_json(object.field("ReferenceImage"));
-        }
-        if let Some(value) = &self.audit_images {
-            json::write_list(
-                object.field("AuditImages"),
-                value,
-                |out, item| item.write_json(out),
-            );
-        }
-        if let Some(value) = &self.challenge {
-            value.write_json(object.field("Challenge"));
-        }
-        object.finish();
-    }
-}
-
-impl crate::types::LivenessOutputConfig {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
-        let mut object = ObjectWriter::new(out);
-        json::write_str(object.field("S3Bucket"), &self.s3_bucket);
-        if let Some(value) = &self.s3_key_prefix {
-            json::write_str(object.field("S3KeyPrefix"), value);
-        }
+        object.optional("SessionId", &self.session_id);
         object.finish();
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::S3Object {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson
+for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.bucket {
-            json::write_str(object.field("Bucket"), value);
-        }
-        if let Some(value) = &self.name {
-            json::write_str(object.field("Name"), value);
-        }
-        if let Some(value) = &self.version {
-            json::write_str(object.field("Version"), value);
-        }
+        object.member("SessionId", &self.session_id);
+        object.member("Status", &self.status);
+        object.optional("Confidence", &self.confidence);
+        object.optional("ReferenceImage", &self.reference_image);
+        object.optional("AuditImages", &self.audit_images);
+        object.optional("Challenge", &self.challenge);
         object.finish();
     }
 }
 
-impl crate::types::Versions {
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+impl WriteJson for crate::types::LivenessOutputConfig {
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
-        if let Some(value) = &self.minimum {
-            json::write_str(object.field("Minimum"), value);
-        }
-        if let Some(value) = &self.maximum {
-            json::write_str(object.field("Maximum"), value);
-        }
+        object.member("S3Bucket", &self.s3_bucket);
+        object.optional("S3KeyPrefix", &self.s3_key_prefix);
         object.finish();
+    }
+}
+
+#[cfg(feature = "cli")]
+impl WriteJson for crate::types::S3Object {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        object.optional("Bucket", &self.bucket);
+        object.optional("Name", &self.name);
+        object.optional("Version", &self.version);
+        object.finish();
+    }
+}
+
+impl WriteJson for crate::types::Versions {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        object.optional("Minimum", &self.minimum);
+        object.optional("Maximum", &self.maximum);
+        object.finish();
+    }
+}
+
+impl WriteJson for crate::types::ChallengeType {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        json::write_str(out, self.as_str());
+    }
+}
+
+impl WriteJson for crate::types::LivenessSessionStatus {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        json::write_str(out, self.as_str());
     }
 }
 

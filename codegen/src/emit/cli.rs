@@ -261,7 +261,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                         other => failure(other.code(), &other),
                     })?;
                 let mut body = Vec::new();
-                output.write_json(&mut body);
+                crate::runtime::json::WriteJson::write_json(&output, &mut body);
                 serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
             }
         }

@@ -306,7 +306,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
             // Most request bodies are small: one allocation for them.
             let mut body = Vec::with_capacity(256);
-            input.write_json(&mut body);
+            crate::runtime::json::WriteJson::write_json(input, &mut body);
             #serialize_tail
         }
 

@@ -44,12 +44,33 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
         .structures
         .iter()
         .filter_map(|s| gated(s.deserialized, s.validated, &|| reader(s)));
+    // Enums are written by name, int enums by value, wherever a writer meets them.
+    let enum_writers = krate.enums.iter().map(|e| {
+        let name = path_tokens(&e.path, None);
+        quote! {
+            impl WriteJson for #name {
+                fn write_json(&self, out: &mut Vec<u8>) {
+                    json::write_str(out, self.as_str());
+                }
+            }
+        }
+    });
+    let int_enum_writers = krate.int_enums.iter().map(|e| {
+        let name = path_tokens(&e.path, None);
+        quote! {
+            impl WriteJson for #name {
+                fn write_json(&self, out: &mut Vec<u8>) {
+                    json::write_int(out, self.value());
+                }
+            }
+        }
+    });
     quote! {
         //! The awsJson wire format of every structure the selected operations send or receive.
 
         use serde_json::Value;
 
-        use crate::runtime::json::{self, DeserializeError, ObjectWriter};
+        use crate::runtime::json::{self, DeserializeError, ObjectWriter, WriteJson};
 
         #request_doc
         pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
@@ -65,6 +86,8 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 
         #(#writers)*
         #(#union_writers)*
+        #(#enum_writers)*
+        #(#int_enum_writers)*
         #(#readers)*
         #(#union_readers)*
     }
@@ -75,7 +98,13 @@ fn writer(s: &Structure) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let wire = &f.wire;
-        if f.optional {
+        if has_default_form(&f.ty) {
+            if f.optional {
+                quote!(object.optional(#wire, &self.#field);)
+            } else {
+                quote!(object.member(#wire, &self.#field);)
+            }
+        } else if f.optional {
             let write = write_value(
                 &f.ty,
                 &quote!(object.field(#wire)),
@@ -105,11 +134,22 @@ fn writer(s: &Structure) -> TokenStream {
         }
     };
     quote! {
-        impl #name {
-            pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        impl WriteJson for #name {
+            fn write_json(&self, out: &mut Vec<u8>) {
                 #body
             }
         }
+    }
+}
+
+/// Whether values of `ty` are written in [`WriteJson`]'s default form: every type but a
+/// timestamp in another format than epoch seconds (or a collection of them).
+fn has_default_form(ty: &Type) -> bool {
+    match ty {
+        Type::Timestamp(format) => *format == TimestampFormat::EpochSeconds,
+        Type::List(item) => has_default_form(&item.ty),
+        Type::Map(map) => has_default_form(&map.value.ty),
+        _ => true,
     }
 }
 
@@ -367,6 +407,9 @@ fn union_writer(u: &Union) -> TokenStream {
         let variant = ident(&v.ident);
         let wire = &v.wire;
         match &v.ty {
+            Some(ty) if has_default_form(ty) => {
+                quote!(Self::#variant(value) => object.member(#wire, value),)
+            }
             Some(ty) => {
                 let write =
                     write_value(ty, &quote!(object.field(#wire)), &Value::Ref(quote!(value)));
@@ -376,10 +419,10 @@ fn union_writer(u: &Union) -> TokenStream {
         }
     });
     quote! {
-        impl #name {
-            /// Writes the set member; an `Unknown` value (only ever read from a response) is
-            /// written as an empty object.
-            pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        /// Writes the set member; an `Unknown` value (only ever read from a response) is
+        /// written as an empty object.
+        impl WriteJson for #name {
+            fn write_json(&self, out: &mut Vec<u8>) {
                 let mut object = ObjectWriter::new(out);
                 match self {
                     #(#arms)*

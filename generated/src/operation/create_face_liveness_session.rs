@@ -318,7 +318,7 @@ pub fn serialize_request(
     input: &CreateFaceLivenessSessionRequest,
 ) -> http::Request<Vec<u8>> {
     let mut body = Vec::with_capacity(256);
-    input.write_json(&mut body);
+    crate::runtime::json::WriteJson::write_json(input, &mut body);
     crate::protocol::request("RekognitionService.CreateFaceLivenessSession", body)
 }
 

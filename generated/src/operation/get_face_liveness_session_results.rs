@@ -405,7 +405,7 @@ pub fn serialize_request(
     input: &GetFaceLivenessSessionResultsRequest,
 ) -> http::Request<Vec<u8>> {
     let mut body = Vec::with_capacity(256);
-    input.write_json(&mut body);
+    crate::runtime::json::WriteJson::write_json(input, &mut body);
     crate::protocol::request("RekognitionService.GetFaceLivenessSessionResults", body)
 }
 

@@ -36,8 +36,96 @@ impl<'a> ObjectWriter<'a> {
         self.out
     }
 
+    /// Writes the member `name`.
+    pub(crate) fn member<T: WriteJson + ?Sized>(&mut self, name: &str, value: &T) {
+        value.write_json(self.field(name));
+    }
+
+    /// Writes the member `name` when it is set.
+    pub(crate) fn optional<T: WriteJson>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            value.write_json(self.field(name));
+        }
+    }
+
     pub(crate) fn finish(self) {
         self.out.push(b'}');
+    }
+}
+
+/// A value with one JSON form under the awsJson defaults (timestamps as epoch seconds, blobs
+/// as base64, `None` in a sparse collection as `null`): what [`ObjectWriter::member`] and
+/// [`ObjectWriter::optional`] write. The generated structures, unions and enums implement it;
+/// a member with another timestamp format is written by its own function instead.
+pub(crate) trait WriteJson {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_str(out, self);
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_bool(out, *self);
+    }
+}
+
+macro_rules! write_json_with {
+    ($write:ident: $($ty:ty),*) => {
+        $(impl WriteJson for $ty {
+            fn write_json(&self, out: &mut Vec<u8>) {
+                $write(out, *self);
+            }
+        })*
+    };
+}
+
+write_json_with!(write_int: i8, i16, i32, i64);
+write_json_with!(write_float: f32, f64);
+write_json_with!(write_epoch_seconds: DateTime);
+
+/// A blob.
+impl WriteJson for Vec<u8> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_blob(out, self);
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_list(out, self, |out, item| item.write_json(out));
+    }
+}
+
+impl<K: AsRef<str>, V: WriteJson> WriteJson for std::collections::BTreeMap<K, V> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_map(out, self, |out, value| value.write_json(out));
+    }
+}
+
+/// An item or value of a sparse collection.
+impl<T: WriteJson> WriteJson for Option<T> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Some(value) => value.write_json(out),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// A member boxed to break a recursion.
+impl<T: WriteJson + ?Sized> WriteJson for Box<T> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        (**self).write_json(out);
+    }
+}
+
+impl WriteJson for super::document::Document {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        super::document::write(out, self);
     }
 }
 
