@@ -184,7 +184,7 @@ fn invoke(
             .map_err(|e| CallError::Config(e.to_string()))?;
         match index {
             0 => {
-                let request = crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest::read_json(
+                let request = <crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest as crate::runtime::json::ReadJson>::read_json(
                         &input,
                     )
                     .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
@@ -207,7 +207,7 @@ fn invoke(
                     .map_err(|e| CallError::Other(e.to_string()))
             }
             1 => {
-                let request = crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest::read_json(
+                let request = <crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest as crate::runtime::json::ReadJson>::read_json(
                         &input,
                     )
                     .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;

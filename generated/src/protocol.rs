@@ -3,7 +3,7 @@
 //! The awsJson wire format of every structure the selected operations send or receive.
 
 use serde_json::Value;
-use crate::runtime::json::{self, DeserializeError, ObjectWriter, WriteJson};
+use crate::runtime::json::{self, DeserializeError, ObjectWriter, ReadJson, WriteJson};
 
 /// `POST /` with `Content-Type: application/x-amz-json-1.1` and the given `X-Amz-Target`.
 pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
@@ -156,276 +156,229 @@ impl WriteJson for crate::types::ChallengeType {
     }
 }
 
+impl ReadJson for crate::types::ChallengeType {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        json::string(value).map(Self::from)
+    }
+}
+
 impl WriteJson for crate::types::LivenessSessionStatus {
     fn write_json(&self, out: &mut Vec<u8>) {
         json::write_str(out, self.as_str());
     }
 }
 
-impl crate::error::AccessDeniedException {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::LivenessSessionStatus {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        json::string(value).map(Self::from)
+    }
+}
+
+impl ReadJson for crate::error::AccessDeniedException {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::AccessDeniedException {
             message: json::member(object, &["Message", "message"], json::string)?,
-            code: json::member(object, &["Code"], json::string)?,
-            logref: json::member(object, &["Logref"], json::string)?,
+            code: json::get(object, "Code")?,
+            logref: json::get(object, "Logref")?,
         })
     }
 }
 
-impl crate::types::AuditImage {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::AuditImage {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::AuditImage {
-            bytes: json::member(object, &["Bytes"], json::blob)?,
-            s3_object: json::member(
-                object,
-                &["S3Object"],
-                crate::types::S3Object::read_json,
-            )?,
-            bounding_box: json::member(
-                object,
-                &["BoundingBox"],
-                crate::types::BoundingBox::read_json,
-            )?,
+            bytes: json::get(object, "Bytes")?,
+            s3_object: json::get(object, "S3Object")?,
+            bounding_box: json::get(object, "BoundingBox")?,
         })
     }
 }
 
-impl crate::types::BoundingBox {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::BoundingBox {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::BoundingBox {
-            width: json::member(object, &["Width"], json::float)?,
-            height: json::member(object, &["Height"], json::float)?,
-            left: json::member(object, &["Left"], json::float)?,
-            top: json::member(object, &["Top"], json::float)?,
+            width: json::get(object, "Width")?,
+            height: json::get(object, "Height")?,
+            left: json::get(object, "Left")?,
+            top: json::get(object, "Top")?,
         })
     }
 }
 
-impl crate::types::Challenge {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::Challenge {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::Challenge {
-            r#type: json::member(
-                    object,
-                    &["Type"],
-                    |value| json::string(value).map(crate::types::ChallengeType::from),
-                )?
+            r#type: json::get(object, "Type")?
                 .unwrap_or_else(|| crate::types::ChallengeType::Unknown(String::new())),
-            version: json::member(object, &["Version"], json::string)?
-                .unwrap_or_default(),
+            version: json::get(object, "Version")?.unwrap_or_default(),
         })
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::ChallengePreference {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::ChallengePreference {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::ChallengePreference {
-            r#type: json::member(
-                    object,
-                    &["Type"],
-                    |value| json::string(value).map(crate::types::ChallengeType::from),
-                )?
+            r#type: json::get(object, "Type")?
                 .unwrap_or_else(|| crate::types::ChallengeType::Unknown(String::new())),
-            versions: json::member(
-                object,
-                &["Versions"],
-                crate::types::Versions::read_json,
-            )?,
+            versions: json::get(object, "Versions")?,
         })
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson
+for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
-            kms_key_id: json::member(object, &["KmsKeyId"], json::string)?,
-            settings: json::member(
-                object,
-                &["Settings"],
-                crate::types::CreateFaceLivenessSessionRequestSettings::read_json,
-            )?,
-            client_request_token: json::member(
-                object,
-                &["ClientRequestToken"],
-                json::string,
-            )?,
+            kms_key_id: json::get(object, "KmsKeyId")?,
+            settings: json::get(object, "Settings")?,
+            client_request_token: json::get(object, "ClientRequestToken")?,
         })
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::CreateFaceLivenessSessionRequestSettings {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::CreateFaceLivenessSessionRequestSettings {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::CreateFaceLivenessSessionRequestSettings {
-            output_config: json::member(
-                object,
-                &["OutputConfig"],
-                crate::types::LivenessOutputConfig::read_json,
-            )?,
-            audit_images_limit: json::member(
-                object,
-                &["AuditImagesLimit"],
-                json::integer,
-            )?,
-            challenge_preferences: json::member(
-                object,
-                &["ChallengePreferences"],
-                |value| json::list(value, crate::types::ChallengePreference::read_json),
-            )?,
+            output_config: json::get(object, "OutputConfig")?,
+            audit_images_limit: json::get(object, "AuditImagesLimit")?,
+            challenge_preferences: json::get(object, "ChallengePreferences")?,
         })
     }
 }
 
-impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson
+for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
-            session_id: json::member(object, &["SessionId"], json::string)?
-                .unwrap_or_default(),
+            session_id: json::get(object, "SessionId")?.unwrap_or_default(),
         })
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson
+for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
-            session_id: json::member(object, &["SessionId"], json::string)?,
+            session_id: json::get(object, "SessionId")?,
         })
     }
 }
 
-impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson
+for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
-            session_id: json::member(object, &["SessionId"], json::string)?
-                .unwrap_or_default(),
-            status: json::member(
-                    object,
-                    &["Status"],
-                    |value| {
-                        json::string(value)
-                            .map(crate::types::LivenessSessionStatus::from)
-                    },
-                )?
+            session_id: json::get(object, "SessionId")?.unwrap_or_default(),
+            status: json::get(object, "Status")?
                 .unwrap_or_else(|| crate::types::LivenessSessionStatus::Unknown(
                     String::new(),
                 )),
-            confidence: json::member(object, &["Confidence"], json::float)?,
-            reference_image: json::member(
-                object,
-                &["ReferenceImage"],
-                crate::types::AuditImage::read_json,
-            )?,
-            audit_images: json::member(
-                object,
-                &["AuditImages"],
-                |value| json::list(value, crate::types::AuditImage::read_json),
-            )?,
-            challenge: json::member(
-                object,
-                &["Challenge"],
-                crate::types::Challenge::read_json,
-            )?,
+            confidence: json::get(object, "Confidence")?,
+            reference_image: json::get(object, "ReferenceImage")?,
+            audit_images: json::get(object, "AuditImages")?,
+            challenge: json::get(object, "Challenge")?,
         })
     }
 }
 
-impl crate::error::InternalServerError {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::error::InternalServerError {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::InternalServerError {
             message: json::member(object, &["Message", "message"], json::string)?,
-            code: json::member(object, &["Code"], json::string)?,
-            logref: json::member(object, &["Logref"], json::string)?,
+            code: json::get(object, "Code")?,
+            logref: json::get(object, "Logref")?,
         })
     }
 }
 
-impl crate::error::InvalidParameterException {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::error::InvalidParameterException {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::InvalidParameterException {
             message: json::member(object, &["Message", "message"], json::string)?,
-            code: json::member(object, &["Code"], json::string)?,
-            logref: json::member(object, &["Logref"], json::string)?,
+            code: json::get(object, "Code")?,
+            logref: json::get(object, "Logref")?,
         })
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::LivenessOutputConfig {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::LivenessOutputConfig {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::LivenessOutputConfig {
-            s3_bucket: json::member(object, &["S3Bucket"], json::string)?
-                .unwrap_or_default(),
-            s3_key_prefix: json::member(object, &["S3KeyPrefix"], json::string)?,
+            s3_bucket: json::get(object, "S3Bucket")?.unwrap_or_default(),
+            s3_key_prefix: json::get(object, "S3KeyPrefix")?,
         })
     }
 }
 
-impl crate::error::ProvisionedThroughputExceededException {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::error::ProvisionedThroughputExceededException {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::ProvisionedThroughputExceededException {
             message: json::member(object, &["Message", "message"], json::string)?,
-            code: json::member(object, &["Code"], json::string)?,
-            logref: json::member(object, &["Logref"], json::string)?,
+            code: json::get(object, "Code")?,
+            logref: json::get(object, "Logref")?,
         })
     }
 }
 
-impl crate::types::S3Object {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::S3Object {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::S3Object {
-            bucket: json::member(object, &["Bucket"], json::string)?,
-            name: json::member(object, &["Name"], json::string)?,
-            version: json::member(object, &["Version"], json::string)?,
+            bucket: json::get(object, "Bucket")?,
+            name: json::get(object, "Name")?,
+            version: json::get(object, "Version")?,
         })
     }
 }
 
-impl crate::error::SessionNotFoundException {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::error::SessionNotFoundException {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::SessionNotFoundException {
             message: json::member(object, &["Message", "message"], json::string)?,
-            code: json::member(object, &["Code"], json::string)?,
-            logref: json::member(object, &["Logref"], json::string)?,
+            code: json::get(object, "Code")?,
+            logref: json::get(object, "Logref")?,
         })
     }
 }
 
-impl crate::error::ThrottlingException {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::error::ThrottlingException {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::ThrottlingException {
             message: json::member(object, &["Message", "message"], json::string)?,
-            code: json::member(object, &["Code"], json::string)?,
-            logref: json::member(object, &["Logref"], json::string)?,
+            code: json::get(object, "Code")?,
+            logref: json::get(object, "Logref")?,
         })
     }
 }
 
 #[cfg(feature = "cli")]
-impl crate::types::Versions {
-    pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+impl ReadJson for crate::types::Versions {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::types::Versions {
-            minimum: json::member(object, &["Minimum"], json::string)?,
-            maximum: json::member(object, &["Maximum"], json::string)?,
+            minimum: json::get(object, "Minimum")?,
+            maximum: json::get(object, "Maximum")?,
         })
     }
 }

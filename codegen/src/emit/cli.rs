@@ -249,7 +249,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         };
         quote! {
             #index => {
-                let #request = #input::read_json(&input)
+                let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
                     .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
                 let output = client
                     .#method()

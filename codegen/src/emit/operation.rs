@@ -236,14 +236,13 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     let error_arms = op.errors.iter().map(|e| {
         let code = &e.code;
         let variant = ident(&e.ty.name);
-        let ty = path_tokens(&e.ty, Some(module));
         // Query-compatible services may name the error by its `@awsQueryError` code instead.
         let query = e
             .query_code
             .as_ref()
             .filter(|_| query_compatible)
             .map(|q| quote!(| (_, Some(#q))));
-        let read = quote!(#ty::read_json(&error.body).map(#error::#variant));
+        let read = quote!(error.read(#error::#variant));
         if query_compatible {
             quote!((Some(#code), _) #query => #read,)
         } else {
@@ -316,8 +315,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
             let body = response.body().as_ref();
             if response.status().is_success() {
-                let value = crate::runtime::json::parse_body(body).map_err(#error::MalformedResponse)?;
-                return #output::read_json(&value).map_err(#error::MalformedResponse);
+                return crate::runtime::json::read_body(body).map_err(#error::MalformedResponse);
             }
             let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
             #dispatch

@@ -44,13 +44,19 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
         .structures
         .iter()
         .filter_map(|s| gated(s.deserialized, s.validated, &|| reader(s)));
-    // Enums are written by name, int enums by value, wherever a writer meets them.
+    // Enums are written and read by name, int enums by value.
     let enum_writers = krate.enums.iter().map(|e| {
         let name = path_tokens(&e.path, None);
         quote! {
             impl WriteJson for #name {
                 fn write_json(&self, out: &mut Vec<u8>) {
                     json::write_str(out, self.as_str());
+                }
+            }
+
+            impl ReadJson for #name {
+                fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+                    json::string(value).map(Self::from)
                 }
             }
         }
@@ -63,6 +69,12 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
                     json::write_int(out, self.value());
                 }
             }
+
+            impl ReadJson for #name {
+                fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+                    json::integer::<i32>(value).map(Self::from)
+                }
+            }
         }
     });
     quote! {
@@ -70,7 +82,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 
         use serde_json::Value;
 
-        use crate::runtime::json::{self, DeserializeError, ObjectWriter, WriteJson};
+        use crate::runtime::json::{self, DeserializeError, ObjectWriter, ReadJson, WriteJson};
 
         #request_doc
         pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
@@ -351,7 +363,12 @@ fn reader(s: &Structure) -> TokenStream {
         } else {
             quote!(&[#wire])
         };
-        let member = quote!(json::member(object, #keys, #read)?);
+        let alternative_key = is_error && f.wire.eq_ignore_ascii_case("message");
+        let member = if has_default_form(&f.ty) && !alternative_key {
+            quote!(json::get(object, #wire)?)
+        } else {
+            quote!(json::member(object, #keys, #read)?)
+        };
         match (&f.ty, &f.default) {
             _ if f.optional => quote!(#field: #member,),
             (Type::Struct(path), None) => {
@@ -392,8 +409,8 @@ fn reader(s: &Structure) -> TokenStream {
         }
     });
     quote! {
-        impl #name {
-            pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        impl ReadJson for #name {
+            fn read_json(value: &Value) -> Result<Self, DeserializeError> {
                 let #object = json::object(value)?;
                 Ok(#name { #(#inits)* })
             }
@@ -454,10 +471,10 @@ fn union_reader(u: &Union) -> TokenStream {
         }
     });
     quote! {
-        impl #name {
-            /// Reads the one member that is set (null members and `__type` are ignored); an
-            /// unknown member name becomes `Unknown`.
-            pub(crate) fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        /// Reads the one member that is set (null members and `__type` are ignored); an
+        /// unknown member name becomes `Unknown`.
+        impl ReadJson for #name {
+            fn read_json(value: &Value) -> Result<Self, DeserializeError> {
                 let mut set = json::object(value)?
                     .iter()
                     .filter(|(key, value)| !value.is_null() && key.as_str() != "__type");

@@ -329,9 +329,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
 ) -> Result<CreateFaceLivenessSessionResponse, CreateFaceLivenessSessionError> {
     let body = response.body().as_ref();
     if response.status().is_success() {
-        let value = crate::runtime::json::parse_body(body)
-            .map_err(CreateFaceLivenessSessionError::MalformedResponse)?;
-        return CreateFaceLivenessSessionResponse::read_json(&value)
+        return crate::runtime::json::read_body(body)
             .map_err(CreateFaceLivenessSessionError::MalformedResponse);
     }
     let error = crate::runtime::json::parse_error(
@@ -341,26 +339,22 @@ pub fn parse_response<B: AsRef<[u8]>>(
     );
     let modeled = match error.code.as_deref() {
         Some("AccessDeniedException") => {
-            crate::error::AccessDeniedException::read_json(&error.body)
-                .map(CreateFaceLivenessSessionError::AccessDeniedException)
+            error.read(CreateFaceLivenessSessionError::AccessDeniedException)
         }
         Some("InternalServerError") => {
-            crate::error::InternalServerError::read_json(&error.body)
-                .map(CreateFaceLivenessSessionError::InternalServerError)
+            error.read(CreateFaceLivenessSessionError::InternalServerError)
         }
         Some("InvalidParameterException") => {
-            crate::error::InvalidParameterException::read_json(&error.body)
-                .map(CreateFaceLivenessSessionError::InvalidParameterException)
+            error.read(CreateFaceLivenessSessionError::InvalidParameterException)
         }
         Some("ProvisionedThroughputExceededException") => {
-            crate::error::ProvisionedThroughputExceededException::read_json(&error.body)
-                .map(
+            error
+                .read(
                     CreateFaceLivenessSessionError::ProvisionedThroughputExceededException,
                 )
         }
         Some("ThrottlingException") => {
-            crate::error::ThrottlingException::read_json(&error.body)
-                .map(CreateFaceLivenessSessionError::ThrottlingException)
+            error.read(CreateFaceLivenessSessionError::ThrottlingException)
         }
         _ => return Err(CreateFaceLivenessSessionError::Unhandled(error.into())),
     };

@@ -416,9 +416,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
 ) -> Result<GetFaceLivenessSessionResultsResponse, GetFaceLivenessSessionResultsError> {
     let body = response.body().as_ref();
     if response.status().is_success() {
-        let value = crate::runtime::json::parse_body(body)
-            .map_err(GetFaceLivenessSessionResultsError::MalformedResponse)?;
-        return GetFaceLivenessSessionResultsResponse::read_json(&value)
+        return crate::runtime::json::read_body(body)
             .map_err(GetFaceLivenessSessionResultsError::MalformedResponse);
     }
     let error = crate::runtime::json::parse_error(
@@ -428,30 +426,25 @@ pub fn parse_response<B: AsRef<[u8]>>(
     );
     let modeled = match error.code.as_deref() {
         Some("AccessDeniedException") => {
-            crate::error::AccessDeniedException::read_json(&error.body)
-                .map(GetFaceLivenessSessionResultsError::AccessDeniedException)
+            error.read(GetFaceLivenessSessionResultsError::AccessDeniedException)
         }
         Some("InternalServerError") => {
-            crate::error::InternalServerError::read_json(&error.body)
-                .map(GetFaceLivenessSessionResultsError::InternalServerError)
+            error.read(GetFaceLivenessSessionResultsError::InternalServerError)
         }
         Some("InvalidParameterException") => {
-            crate::error::InvalidParameterException::read_json(&error.body)
-                .map(GetFaceLivenessSessionResultsError::InvalidParameterException)
+            error.read(GetFaceLivenessSessionResultsError::InvalidParameterException)
         }
         Some("ProvisionedThroughputExceededException") => {
-            crate::error::ProvisionedThroughputExceededException::read_json(&error.body)
-                .map(
+            error
+                .read(
                     GetFaceLivenessSessionResultsError::ProvisionedThroughputExceededException,
                 )
         }
         Some("SessionNotFoundException") => {
-            crate::error::SessionNotFoundException::read_json(&error.body)
-                .map(GetFaceLivenessSessionResultsError::SessionNotFoundException)
+            error.read(GetFaceLivenessSessionResultsError::SessionNotFoundException)
         }
         Some("ThrottlingException") => {
-            crate::error::ThrottlingException::read_json(&error.body)
-                .map(GetFaceLivenessSessionResultsError::ThrottlingException)
+            error.read(GetFaceLivenessSessionResultsError::ThrottlingException)
         }
         _ => return Err(GetFaceLivenessSessionResultsError::Unhandled(error.into())),
     };

@@ -583,6 +583,100 @@ pub(crate) fn sparse_map<K: Ord, V>(
         .collect()
 }
 
+/// A value with one JSON form under the awsJson defaults (timestamps as epoch seconds, blobs
+/// as base64): what [`get`] and [`read_body`] read. The generated structures, unions and enums
+/// implement it; a member with another timestamp format is read by its own function instead.
+pub(crate) trait ReadJson: Sized {
+    /// Whether a collection keeps a JSON null as an item (`@sparse`, `Option` items) rather
+    /// than dropping it.
+    const KEEPS_NULL: bool = false;
+
+    fn read_json(value: &Value) -> Result<Self, DeserializeError>;
+}
+
+macro_rules! read_json_with {
+    ($read:expr => $($ty:ty),*) => {
+        $(impl ReadJson for $ty {
+            fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+                $read(value)
+            }
+        })*
+    };
+}
+
+read_json_with!(string => String);
+read_json_with!(boolean => bool);
+read_json_with!(integer => i8, i16, i32, i64);
+read_json_with!(float => f32);
+read_json_with!(double => f64);
+read_json_with!(epoch_seconds => DateTime);
+read_json_with!(blob => Vec<u8>);
+read_json_with!(super::document::read => super::document::Document);
+
+impl<T: ReadJson> ReadJson for Vec<T> {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        if T::KEEPS_NULL {
+            // Items are `Option`s: a null is read as `None`.
+            let Value::Array(items) = value else {
+                return Err(DeserializeError::expected("an array", value));
+            };
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| T::read_json(v).map_err(|e| e.at_index(i)))
+                .collect()
+        } else {
+            list(value, T::read_json)
+        }
+    }
+}
+
+impl<K: for<'k> From<&'k str> + Ord, V: ReadJson> ReadJson for std::collections::BTreeMap<K, V> {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        if V::KEEPS_NULL {
+            object(value)?
+                .iter()
+                .map(|(k, v)| Ok((K::from(k), V::read_json(v).map_err(|e| e.at_key(k))?)))
+                .collect()
+        } else {
+            map(value, |k: &str| K::from(k), V::read_json)
+        }
+    }
+}
+
+/// An item or value of a sparse collection: null is `None`.
+impl<T: ReadJson> ReadJson for Option<T> {
+    const KEEPS_NULL: bool = true;
+
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        if value.is_null() {
+            Ok(None)
+        } else {
+            T::read_json(value).map(Some)
+        }
+    }
+}
+
+/// A member boxed to break a recursion.
+impl<T: ReadJson> ReadJson for Box<T> {
+    fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+        T::read_json(value).map(Box::new)
+    }
+}
+
+/// The member `key` of `object` (absent or null: `None`).
+pub(crate) fn get<T: ReadJson>(
+    object: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<T>, DeserializeError> {
+    member(object, &[key], T::read_json)
+}
+
+/// A response body read as `T`.
+pub(crate) fn read_body<T: ReadJson>(body: &[u8]) -> Result<T, DeserializeError> {
+    T::read_json(&parse_body(body)?)
+}
+
 /// A member of an object, read under the first of `keys` present; absent or null is `None`.
 pub(crate) fn member<T>(
     object: &Map<String, Value>,
@@ -609,6 +703,16 @@ pub(crate) struct ErrorResponse {
     pub(crate) status: u16,
     /// The parsed body, or an empty object when it was empty or not JSON.
     pub(crate) body: Value,
+}
+
+impl ErrorResponse {
+    /// The body read as the modeled error `T`, wrapped in the operation's error `variant`.
+    pub(crate) fn read<T: ReadJson, E>(
+        &self,
+        variant: impl FnOnce(T) -> E,
+    ) -> Result<E, DeserializeError> {
+        T::read_json(&self.body).map(variant)
+    }
 }
 
 /// Reads the error code (the `X-Amzn-Errortype` header, else the body's `code`, else its
