@@ -178,7 +178,7 @@ impl ReadJson for crate::error::AccessDeniedException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::AccessDeniedException {
-            message: json::member(object, &["Message", "message"], json::string)?,
+            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
             code: json::get(object, "Code")?,
             logref: json::get(object, "Logref")?,
         })
@@ -299,7 +299,7 @@ impl ReadJson for crate::error::InternalServerError {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::InternalServerError {
-            message: json::member(object, &["Message", "message"], json::string)?,
+            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
             code: json::get(object, "Code")?,
             logref: json::get(object, "Logref")?,
         })
@@ -310,7 +310,7 @@ impl ReadJson for crate::error::InvalidParameterException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::InvalidParameterException {
-            message: json::member(object, &["Message", "message"], json::string)?,
+            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
             code: json::get(object, "Code")?,
             logref: json::get(object, "Logref")?,
         })
@@ -332,7 +332,7 @@ impl ReadJson for crate::error::ProvisionedThroughputExceededException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::ProvisionedThroughputExceededException {
-            message: json::member(object, &["Message", "message"], json::string)?,
+            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
             code: json::get(object, "Code")?,
             logref: json::get(object, "Logref")?,
         })
@@ -354,7 +354,7 @@ impl ReadJson for crate::error::SessionNotFoundException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::SessionNotFoundException {
-            message: json::member(object, &["Message", "message"], json::string)?,
+            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
             code: json::get(object, "Code")?,
             logref: json::get(object, "Logref")?,
         })
@@ -365,7 +365,7 @@ impl ReadJson for crate::error::ThrottlingException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let object = json::object(value)?;
         Ok(crate::error::ThrottlingException {
-            message: json::member(object, &["Message", "message"], json::string)?,
+            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
             code: json::get(object, "Code")?,
             logref: json::get(object, "Logref")?,
         })

@@ -188,55 +188,12 @@ impl Value {
             Value::Place(v) => v.clone(),
         }
     }
-
-    /// The expression as a method call receiver (auto-ref applies).
-    fn receiver(&self) -> TokenStream {
-        match self {
-            Value::Ref(v) | Value::Place(v) => v.clone(),
-        }
-    }
 }
 
-/// Writes `value` (of type `ty`) into the buffer `out`.
+/// Writes `value` (of type `ty`) into the buffer `out`: by its [`WriteJson`] impl, except for
+/// timestamps in another format than epoch seconds and the collections that hold them.
 fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
     match ty {
-        Type::String => {
-            let v = value.by_ref();
-            quote!(json::write_str(#out, #v))
-        }
-        Type::Bool => {
-            let v = value.by_value();
-            quote!(json::write_bool(#out, #v))
-        }
-        Type::Byte | Type::Short | Type::Integer | Type::Long => {
-            let v = value.by_value();
-            quote!(json::write_int(#out, #v))
-        }
-        Type::Float | Type::Double => {
-            let v = value.by_value();
-            quote!(json::write_float(#out, #v))
-        }
-        Type::Blob => {
-            let v = value.by_ref();
-            quote!(json::write_blob(#out, #v))
-        }
-        Type::Enum(_) => {
-            let v = value.receiver();
-            quote!(json::write_str(#out, #v.as_str()))
-        }
-        Type::Struct(_) => {
-            let v = value.receiver();
-            quote!(#v.write_json(#out))
-        }
-        Type::List(item) => {
-            let v = value.by_ref();
-            let write_item = write_value(&item.ty, &quote!(out), &Value::Ref(quote!(item)));
-            if item.sparse {
-                quote!(json::write_sparse_list(#out, #v, |out, item| #write_item))
-            } else {
-                quote!(json::write_list(#out, #v, |out, item| #write_item))
-            }
-        }
         Type::Timestamp(format) => {
             let v = value.by_value();
             match format {
@@ -245,19 +202,16 @@ fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
                 TimestampFormat::HttpDate => quote!(json::write_http_date(#out, #v)),
             }
         }
-        Type::Document => {
+        Type::List(item) if !has_default_form(ty) => {
             let v = value.by_ref();
-            quote!(crate::runtime::document::write(#out, #v))
+            let write_item = write_value(&item.ty, &quote!(out), &Value::Ref(quote!(item)));
+            if item.sparse {
+                quote!(json::write_sparse_list(#out, #v, |out, item| #write_item))
+            } else {
+                quote!(json::write_list(#out, #v, |out, item| #write_item))
+            }
         }
-        Type::Union(_) => {
-            let v = value.receiver();
-            quote!(#v.write_json(#out))
-        }
-        Type::IntEnum(_) => {
-            let v = value.receiver();
-            quote!(json::write_int(#out, #v.value()))
-        }
-        Type::Map(map) => {
+        Type::Map(map) if !has_default_form(ty) => {
             let v = value.by_ref();
             let write_item = write_value(&map.value.ty, &quote!(out), &Value::Ref(quote!(item)));
             if map.value.sparse {
@@ -266,26 +220,21 @@ fn write_value(ty: &Type, out: &TokenStream, value: &Value) -> TokenStream {
                 quote!(json::write_map(#out, #v, |out, item| #write_item))
             }
         }
+        _ => {
+            let v = value.by_ref();
+            quote!(WriteJson::write_json(#v, #out))
+        }
     }
 }
 
-/// A function (a path where one exists, else a closure) reading a `&Value` into `ty`.
+/// A function (a path where one exists, else a closure) reading a `&Value` into `ty`: its
+/// [`ReadJson`] impl, except for timestamps in another format than epoch seconds and the
+/// collections that hold them.
 fn read_fn(ty: &Type) -> TokenStream {
     match ty {
-        Type::String => quote!(json::string),
-        Type::Bool => quote!(json::boolean),
-        Type::Byte | Type::Short | Type::Integer | Type::Long => quote!(json::integer),
-        Type::Float => quote!(json::float),
-        Type::Double => quote!(json::double),
-        Type::Blob => quote!(json::blob),
-        Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(json::epoch_seconds),
         Type::Timestamp(TimestampFormat::DateTime) => quote!(json::date_time),
         Type::Timestamp(TimestampFormat::HttpDate) => quote!(json::http_date),
-        Type::Document => quote!(crate::runtime::document::read),
-        Type::Struct(path) | Type::Union(path) => {
-            let path = path_tokens(path, None);
-            quote!(#path::read_json)
-        }
+        _ if has_default_form(ty) => quote!(ReadJson::read_json),
         _ => {
             let read = read_expr(ty, &quote!(value));
             quote!(|value| #read)
@@ -296,15 +245,7 @@ fn read_fn(ty: &Type) -> TokenStream {
 /// An expression reading the `&Value` expression `value` into `ty`.
 fn read_expr(ty: &Type, value: &TokenStream) -> TokenStream {
     match ty {
-        Type::Enum(path) => {
-            let path = path_tokens(path, None);
-            quote!(json::string(#value).map(#path::from))
-        }
-        Type::IntEnum(path) => {
-            let path = path_tokens(path, None);
-            quote!(json::integer::<i32>(#value).map(#path::from))
-        }
-        Type::List(item) => {
+        Type::List(item) if !has_default_form(ty) => {
             let read_item = read_fn(&item.ty);
             if item.sparse {
                 quote!(json::sparse_list(#value, #read_item))
@@ -312,7 +253,7 @@ fn read_expr(ty: &Type, value: &TokenStream) -> TokenStream {
                 quote!(json::list(#value, #read_item))
             }
         }
-        Type::Map(map) => {
+        Type::Map(map) if !has_default_form(ty) => {
             let key = match &map.key {
                 Type::Enum(path) => {
                     // A closure, not `#path::from`: the key borrow must be general over lifetimes.
