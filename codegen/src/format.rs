@@ -85,7 +85,8 @@ pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, S
             let p = &out[range.clone()];
             let same_depth = *prev_indent == indent;
             // An item ends at its closing brace, or on its own line when its body is empty.
-            let ends_item = p == "}" || (p.ends_with("{}") && starts_item(p));
+            let ends_item =
+                p == "}" || (p.ends_with("{}") && starts_item(p) && !p.starts_with("//"));
             let after_item = same_depth && ends_item && starts_item(l);
             let after_docs = p.starts_with("//!") && !l.starts_with("//!");
             let after_uses = *prev_indent == 0 && p.starts_with("use ") && !l.starts_with("use ");
@@ -126,9 +127,10 @@ pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, S
         for text in block.split('\n') {
             doc_line.clear();
             doc_line.push_str(style);
+            let text = text.trim_end_matches(' ');
             if !text.is_empty() {
                 doc_line.push(' ');
-                doc_line.push_str(text.trim_end_matches(' '));
+                doc_line.push_str(text);
             }
             push_line(&mut out, indent, &doc_line);
         }
@@ -167,6 +169,16 @@ mod tests {
         assert_eq!(
             spaced,
             "//! Crate.\n\nuse a::b;\n\n/// Docs of `A`.\n///\n/// Second paragraph.\nstruct A;\n\nimpl A {\n    fn f() {}\n\n    /// Docs of `A`.\n    ///\n    /// Second paragraph.\n    fn g() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn doc_lines_ending_in_braces_or_only_spaces_stay_plain_doc_lines() {
+        let docs = ["Default: {}\n   \nNext.".to_string()];
+        let spaced = space_items("///\u{0}0\nstruct A {}\nstruct B;\n", &docs).expect("block 0");
+        assert_eq!(
+            spaced,
+            "/// Default: {}\n///\n/// Next.\nstruct A {}\n\nstruct B;\n"
         );
     }
 

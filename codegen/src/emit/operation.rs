@@ -344,14 +344,18 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     // An input of this operation alone (`@input`) has a builder generic over what it is bound
     // to, and the fluent builder is that builder bound to the client. Another structure (one
     // that other operations or members also use) is wrapped, its setters repeated.
-    let owned = input_struct.kind == crate::ir::StructKind::Input;
+    let owned = super::types::bound_to_client(input_struct);
     let (definition, constructor, handle, builder) = if owned {
         let client = ident(&super::types::client_field(input_struct));
+        let unset = input_struct.fields.iter().map(|f| {
+            let field = ident(&f.ident);
+            quote!(#field: None,)
+        });
         (
             quote!(pub type #name = #input_builder<crate::Client>;),
             quote! {
-                pub(crate) fn new(client: crate::Client) -> Self {
-                    #input::builder().with_client(client)
+                pub(crate) fn new(#client: crate::Client) -> Self {
+                    Self { #(#unset)* #client }
                 }
             },
             quote!(self.#client.handle.clone()),

@@ -267,9 +267,9 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
         .iter()
         .map(|f| setter(f, module, SetterTarget::Builder));
     let build = build_fn(s, module);
-    let bound = (s.kind == StructKind::Input).then(|| ident(&client_field(s)));
+    let bound = bound_to_client(s).then(|| ident(&client_field(s)));
     let debug = sensitive.then(|| {
-        let input = s.kind == StructKind::Input;
+        let input = bound_to_client(s);
         let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false, input);
         let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true, input);
         quote!(#struct_debug #builder_debug)
@@ -299,10 +299,6 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
                      client's method for the operation, and then it can also `send` the input."
                 ),
             ]);
-            let moves = s.fields.iter().map(|f| {
-                let field = ident(&f.ident);
-                quote!(#field: self.#field,)
-            });
             (
                 quote! {
                     #struct_doc
@@ -310,13 +306,6 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
                     pub struct #builder<C = ()> {
                         #(#builder_fields)*
                         #client: C,
-                    }
-
-                    impl #builder {
-                        /// The same input, bound to `client`.
-                        pub(crate) fn with_client<C>(self, #client: C) -> #builder<C> {
-                            #builder { #(#moves)* #client }
-                        }
                     }
                 },
                 quote!(impl<C> #builder<C>),
@@ -347,6 +336,13 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
 
         #debug
     }
+}
+
+/// Whether the structure's builder is generic over what it is bound to: an `@input` structure
+/// in its operation's module (one that several operations share, which a model may do in spite
+/// of `@input`, lives in `types` and gets a wrapping fluent builder instead).
+pub fn bound_to_client(s: &Structure) -> bool {
+    s.kind == StructKind::Input && matches!(s.path.module, Module::Operation(_))
 }
 
 /// The field of an operation input's builder that holds what the builder is bound to:

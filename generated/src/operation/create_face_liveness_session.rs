@@ -36,21 +36,6 @@ pub struct CreateFaceLivenessSessionRequestBuilder<C = ()> {
     client: C,
 }
 
-impl CreateFaceLivenessSessionRequestBuilder {
-    /// The same input, bound to `client`.
-    pub(crate) fn with_client<C>(
-        self,
-        client: C,
-    ) -> CreateFaceLivenessSessionRequestBuilder<C> {
-        CreateFaceLivenessSessionRequestBuilder {
-            kms_key_id: self.kms_key_id,
-            settings: self.settings,
-            client_request_token: self.client_request_token,
-            client,
-        }
-    }
-}
-
 impl<C> CreateFaceLivenessSessionRequestBuilder<C> {
     /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
     pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
@@ -189,7 +174,12 @@ pub type CreateFaceLivenessSessionFluentBuilder = CreateFaceLivenessSessionReque
 
 impl CreateFaceLivenessSessionFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
-        CreateFaceLivenessSessionRequest::builder().with_client(client)
+        Self {
+            kms_key_id: None,
+            settings: None,
+            client_request_token: None,
+            client,
+        }
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.

@@ -30,19 +30,6 @@ pub struct GetFaceLivenessSessionResultsRequestBuilder<C = ()> {
     client: C,
 }
 
-impl GetFaceLivenessSessionResultsRequestBuilder {
-    /// The same input, bound to `client`.
-    pub(crate) fn with_client<C>(
-        self,
-        client: C,
-    ) -> GetFaceLivenessSessionResultsRequestBuilder<C> {
-        GetFaceLivenessSessionResultsRequestBuilder {
-            session_id: self.session_id,
-            client,
-        }
-    }
-}
-
 impl<C> GetFaceLivenessSessionResultsRequestBuilder<C> {
     /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
     ///
@@ -270,7 +257,7 @@ pub type GetFaceLivenessSessionResultsFluentBuilder = GetFaceLivenessSessionResu
 
 impl GetFaceLivenessSessionResultsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
-        GetFaceLivenessSessionResultsRequest::builder().with_client(client)
+        Self { session_id: None, client }
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
