@@ -512,9 +512,10 @@ pub(crate) fn http_date(value: &Value) -> Result<DateTime, DeserializeError> {
         .ok_or_else(|| DeserializeError::new(format!("{text:?} is not an HTTP date")))
 }
 
-/// A dense list: JSON nulls are dropped.
-pub(crate) fn list<T>(
+/// A list's items read by `item`, each error at its index; nulls dropped unless `keep_null`.
+fn items<T>(
     value: &Value,
+    keep_null: bool,
     mut item: impl FnMut(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Vec<T>, DeserializeError> {
     let Value::Array(items) = value else {
@@ -523,9 +524,44 @@ pub(crate) fn list<T>(
     items
         .iter()
         .enumerate()
-        .filter(|(_, v)| !v.is_null())
+        .filter(|(_, v)| keep_null || !v.is_null())
         .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
         .collect()
+}
+
+/// A map's entries, keys by `key` and values by `read`, each error at its key; entries with
+/// null values dropped unless `keep_null`.
+fn entries<K: Ord, V>(
+    value: &Value,
+    keep_null: bool,
+    key: impl Fn(&str) -> K,
+    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
+    object(value)?
+        .iter()
+        .filter(|(_, v)| keep_null || !v.is_null())
+        .map(|(k, v)| Ok((key(k), read(v).map_err(|e| e.at_key(k))?)))
+        .collect()
+}
+
+/// `None` for a JSON null, else the value read by `read`: an item of a sparse collection.
+fn nullable<T>(
+    value: &Value,
+    read: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+) -> Result<Option<T>, DeserializeError> {
+    if value.is_null() {
+        Ok(None)
+    } else {
+        read(value).map(Some)
+    }
+}
+
+/// A dense list: JSON nulls are dropped.
+pub(crate) fn list<T>(
+    value: &Value,
+    item: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<T>, DeserializeError> {
+    items(value, false, item)
 }
 
 /// A sparse list: JSON nulls are kept as `None`.
@@ -533,33 +569,16 @@ pub(crate) fn sparse_list<T>(
     value: &Value,
     mut item: impl FnMut(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Vec<Option<T>>, DeserializeError> {
-    let Value::Array(items) = value else {
-        return Err(DeserializeError::expected("an array", value));
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            if v.is_null() {
-                Ok(None)
-            } else {
-                item(v).map(Some).map_err(|e| e.at_index(i))
-            }
-        })
-        .collect()
+    items(value, true, |v| nullable(v, &mut item))
 }
 
 /// A dense map: entries with null values are dropped.
 pub(crate) fn map<K: Ord, V>(
     value: &Value,
     key: impl Fn(&str) -> K,
-    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+    read: impl FnMut(&Value) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
-    object(value)?
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| Ok((key(k), read(v).map_err(|e| e.at_key(k))?)))
-        .collect()
+    entries(value, false, key, read)
 }
 
 /// A sparse map: null values are kept as `None`.
@@ -568,17 +587,7 @@ pub(crate) fn sparse_map<K: Ord, V>(
     key: impl Fn(&str) -> K,
     mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, Option<V>>, DeserializeError> {
-    object(value)?
-        .iter()
-        .map(|(k, v)| {
-            let value = if v.is_null() {
-                None
-            } else {
-                Some(read(v).map_err(|e| e.at_key(k))?)
-            };
-            Ok((key(k), value))
-        })
-        .collect()
+    entries(value, true, key, |v| nullable(v, &mut read))
 }
 
 /// A value with one JSON form under the awsJson defaults (timestamps as epoch seconds, blobs
@@ -613,32 +622,13 @@ read_json_with!(super::document::read => super::document::Document);
 
 impl<T: ReadJson> ReadJson for Vec<T> {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        if T::KEEPS_NULL {
-            // Items are `Option`s: a null is read as `None`.
-            let Value::Array(items) = value else {
-                return Err(DeserializeError::expected("an array", value));
-            };
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| T::read_json(v).map_err(|e| e.at_index(i)))
-                .collect()
-        } else {
-            list(value, T::read_json)
-        }
+        items(value, T::KEEPS_NULL, T::read_json)
     }
 }
 
 impl<K: for<'k> From<&'k str> + Ord, V: ReadJson> ReadJson for std::collections::BTreeMap<K, V> {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        if V::KEEPS_NULL {
-            object(value)?
-                .iter()
-                .map(|(k, v)| Ok((K::from(k), V::read_json(v).map_err(|e| e.at_key(k))?)))
-                .collect()
-        } else {
-            map(value, |k: &str| K::from(k), V::read_json)
-        }
+        entries(value, V::KEEPS_NULL, |k: &str| K::from(k), V::read_json)
     }
 }
 
@@ -647,11 +637,7 @@ impl<T: ReadJson> ReadJson for Option<T> {
     const KEEPS_NULL: bool = true;
 
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        if value.is_null() {
-            Ok(None)
-        } else {
-            T::read_json(value).map(Some)
-        }
+        nullable(value, T::read_json)
     }
 }
 

@@ -847,14 +847,14 @@ impl Nfa {
     }
 
     /// Whether the end of input can be accepted from `set` (following `$` edges too).
-    fn accepts_at_end(&self, set: &[usize], at_start: bool) -> bool {
-        let mut seen = BTreeSet::new();
+    fn accepts_at_end(&self, set: &[usize], at_start: bool, marks: &mut Marks) -> bool {
+        marks.next();
         let mut stack: Vec<usize> = set.to_vec();
         while let Some(s) = stack.pop() {
             if s == self.accept {
                 return true;
             }
-            if !seen.insert(s) {
+            if !marks.mark(s) {
                 continue;
             }
             for &(edge, to) in &self.states[s].eps {
@@ -998,7 +998,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
         .collect();
     let accept_at_end = sets
         .iter()
-        .map(|(set, at_start)| nfa.accepts_at_end(set, *at_start))
+        .map(|(set, at_start)| nfa.accepts_at_end(set, *at_start, &mut marks))
         .collect();
     // Intervals whose column is the same in every state are one class.
     let states = sets.len();

@@ -8,6 +8,7 @@ mod protocol;
 mod types;
 mod validate;
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -405,7 +406,7 @@ pub fn doc_attrs(docs: Option<&crate::ir::Docs>) -> TokenStream {
 }
 
 /// Outer doc comments (`///`), one per line.
-pub fn lines_to_docs(lines: &[impl AsRef<str>]) -> TokenStream {
+pub fn lines_to_docs(lines: &[impl Borrow<str>]) -> TokenStream {
     doc_comments(lines, false)
 }
 
@@ -415,11 +416,11 @@ pub fn doc_line(line: &str) -> TokenStream {
 }
 
 /// Inner doc comments (`//!`), one per line: a file's or module's own documentation.
-pub fn lines_to_inner_docs(lines: &[impl AsRef<str>]) -> TokenStream {
+pub fn lines_to_inner_docs(lines: &[impl Borrow<str>]) -> TokenStream {
     doc_comments(lines, true)
 }
 
-fn doc_comments(lines: &[impl AsRef<str>], inner: bool) -> TokenStream {
+fn doc_comments(lines: &[impl Borrow<str>], inner: bool) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
@@ -432,7 +433,7 @@ fn doc_comments(lines: &[impl AsRef<str>], inner: bool) -> TokenStream {
         };
     }
     let attrs = lines.iter().map(|line| {
-        let line = line.as_ref();
+        let line: &str = line.borrow();
         let line = if line.is_empty() {
             String::new()
         } else {
@@ -459,17 +460,10 @@ thread_local! {
 }
 
 /// Records a doc block for [`with_deferred_docs`]' caller; `None` when nobody is collecting.
-fn defer_docs(lines: &[impl AsRef<str>]) -> Option<usize> {
+fn defer_docs(lines: &[impl Borrow<str>]) -> Option<usize> {
     DEFERRED_DOCS.with_borrow_mut(|deferred| {
         let deferred = deferred.as_mut()?;
-        let mut block = String::new();
-        for (i, line) in lines.iter().enumerate() {
-            if i > 0 {
-                block.push('\n');
-            }
-            block.push_str(line.as_ref());
-        }
-        deferred.push(block);
+        deferred.push(lines.join("\n"));
         Some(deferred.len() - 1)
     })
 }

@@ -45,7 +45,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
         .iter()
         .filter_map(|s| gated(s.deserialized, s.validated, &|| reader(s)));
     // Enums are written and read by name, int enums by value.
-    let enum_writers = krate.enums.iter().map(|e| {
+    let enum_codecs = krate.enums.iter().map(|e| {
         let name = path_tokens(&e.path, None);
         quote! {
             impl WriteJson for #name {
@@ -61,7 +61,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
             }
         }
     });
-    let int_enum_writers = krate.int_enums.iter().map(|e| {
+    let int_enum_codecs = krate.int_enums.iter().map(|e| {
         let name = path_tokens(&e.path, None);
         quote! {
             impl WriteJson for #name {
@@ -98,8 +98,8 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 
         #(#writers)*
         #(#union_writers)*
-        #(#enum_writers)*
-        #(#int_enum_writers)*
+        #(#enum_codecs)*
+        #(#int_enum_codecs)*
         #(#readers)*
         #(#union_readers)*
     }

@@ -267,51 +267,28 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
         .iter()
         .map(|f| setter(f, module, SetterTarget::Builder));
     let build = build_fn(s, module);
-    let bound = bound_to_client(s).then(|| ident(&client_field(s)));
+    // An operation input's builder is generic over what it is bound to, held in one more field.
+    let bound = bound_to_client(s);
     let debug = sensitive.then(|| {
-        let input = bound_to_client(s);
-        let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false, input);
-        let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true, input);
+        let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false, bound);
+        let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true, bound);
         quote!(#struct_debug #builder_debug)
     });
     let builder_fn_doc = super::doc_line(&format!("Returns a builder for [`{}`].", s.path.name));
-    let (builder_def, builder_impl) = match &bound {
-        None => {
-            let struct_doc = super::doc_line(&format!("A builder for [`{}`].", s.path.name));
-            (
-                quote! {
-                    #struct_doc
-                    #[derive(Clone, #derive_debug Default, PartialEq)]
-                    pub struct #builder {
-                        #(#builder_fields)*
-                    }
-                },
-                quote!(impl #builder),
-            )
-        }
-        Some(client) => {
-            let struct_doc = super::lines_to_docs(&[
-                format!("A builder for [`{}`].", s.path.name),
-                String::new(),
-                format!(
-                    "`C` is what the builder is bound to: nothing (`()`) when it comes from \
-                     [`{name}::builder`]; the [`Client`](crate::Client) when it comes from the \
-                     client's method for the operation, and then it can also `send` the input."
-                ),
-            ]);
-            (
-                quote! {
-                    #struct_doc
-                    #[derive(Clone, #derive_debug Default, PartialEq)]
-                    pub struct #builder<C = ()> {
-                        #(#builder_fields)*
-                        #client: C,
-                    }
-                },
-                quote!(impl<C> #builder<C>),
-            )
-        }
+    let mut struct_doc = vec![format!("A builder for [`{}`].", s.path.name)];
+    let (params, client, generics) = if bound {
+        struct_doc.push(String::new());
+        struct_doc.push(format!(
+            "`C` is what the builder is bound to: nothing (`()`) when it comes from \
+             [`{name}::builder`]; the [`Client`](crate::Client) when it comes from the \
+             client's method for the operation, and then it can also `send` the input."
+        ));
+        let client = ident(&client_field(s));
+        (quote!(<C = ()>), quote!(#client: C,), quote!(<C>))
+    } else {
+        (quote!(), quote!(), quote!())
     };
+    let struct_doc = super::lines_to_docs(&struct_doc);
     quote! {
         #docs
         #[derive(Clone, #derive_debug PartialEq)]
@@ -327,9 +304,14 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
             }
         }
 
-        #builder_def
+        #struct_doc
+        #[derive(Clone, #derive_debug Default, PartialEq)]
+        pub struct #builder #params {
+            #(#builder_fields)*
+            #client
+        }
 
-        #builder_impl {
+        impl #generics #builder #generics {
             #(#setters)*
             #build
         }
@@ -680,7 +662,7 @@ fn debug_impl(
     label: &str,
     fields: &[Field],
     builder: bool,
-    input: bool,
+    bound: bool,
 ) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let field = ident(&f.ident);
@@ -694,7 +676,7 @@ fn debug_impl(
         }
     });
     // An operation input's builder is generic over what it is bound to (not printed).
-    let generics = (builder && input).then(|| quote!(<C>));
+    let generics = (builder && bound).then(|| quote!(<C>));
     quote! {
         impl #generics std::fmt::Debug for #name #generics {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
