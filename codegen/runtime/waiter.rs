@@ -66,10 +66,18 @@ pub(crate) fn evaluate(
     input: &Value,
     outcome: &Outcome<'_>,
 ) -> Option<State> {
+    first_match(acceptors, input, outcome).map(|a| a.state)
+}
+
+/// The first acceptor matching `outcome`, if any.
+pub(crate) fn first_match<'a>(
+    acceptors: &'a [Acceptor],
+    input: &Value,
+    outcome: &Outcome<'_>,
+) -> Option<&'a Acceptor> {
     acceptors
         .iter()
         .find(|a| matches(&a.matcher, input, outcome))
-        .map(|a| a.state)
 }
 
 fn matches(matcher: &Matcher, input: &Value, outcome: &Outcome<'_>) -> bool {
@@ -143,6 +151,8 @@ pub(crate) struct Backoff {
     max_delay: Duration,
     max_wait: Duration,
     attempt: u32,
+    /// The delay was cut short for one last attempt before the deadline.
+    last: bool,
 }
 
 impl Backoff {
@@ -154,6 +164,7 @@ impl Backoff {
             max_delay: max_delay.max(min_delay),
             max_wait,
             attempt: 0,
+            last: false,
         }
     }
 
@@ -167,7 +178,10 @@ impl Backoff {
     pub(crate) fn next_delay(&mut self, elapsed: Duration) -> Option<Duration> {
         self.attempt += 1;
         let remaining = self.max_wait.checked_sub(elapsed)?;
-        if remaining < self.min_delay {
+        // After the last attempt, or when not even the shortest delay fits, give up (where no
+        // time passes between calls, such as under a paused clock, `remaining` alone would
+        // never shrink).
+        if self.last || remaining < self.min_delay {
             return None;
         }
         let ceiling = self
@@ -182,6 +196,7 @@ impl Backoff {
         // Leave room for one last attempt before the deadline.
         if remaining.saturating_sub(delay) <= self.min_delay {
             delay = remaining.saturating_sub(self.min_delay);
+            self.last = true;
         }
         Some(delay)
     }
@@ -444,5 +459,15 @@ mod tests {
         assert_eq!(backoff.next_delay(secs(31)), None, "past the deadline");
         let mut zero = Backoff::new(Duration::ZERO, Duration::ZERO, secs(1));
         assert!(zero.next_delay(secs(0)).unwrap() >= Duration::from_millis(1));
+    }
+
+    #[test]
+    fn the_last_attempt_is_the_last_even_when_no_time_passes() {
+        // Exactly min_delay left: one last attempt at once, then no more (a paused clock
+        // used to get a zero delay forever).
+        let secs = Duration::from_secs;
+        let mut backoff = Backoff::new(secs(2), secs(10), secs(30));
+        assert_eq!(backoff.next_delay(secs(28)), Some(Duration::ZERO));
+        assert_eq!(backoff.next_delay(secs(28)), None);
     }
 }

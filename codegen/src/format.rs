@@ -85,11 +85,18 @@ pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, S
             let p = &out[range.clone()];
             let same_depth = *prev_indent == indent;
             // An item ends at its closing brace, or on its own line when its body is empty.
-            let ends_item =
-                p == "}" || (p.ends_with("{}") && starts_item(p) && !p.starts_with("//"));
-            let after_item = same_depth && ends_item && starts_item(l);
+            let ends_item = p == "}"
+                || p == "};"
+                || (p.ends_with("{}") && starts_item(p) && !p.starts_with("//"));
+            // (A `use` group continues after a multi-line `use`'s `};`.)
+            let after_item =
+                same_depth && ends_item && starts_item(l) && !(p == "};" && l.starts_with("use "));
             let after_docs = p.starts_with("//!") && !l.starts_with("//!");
-            let after_uses = *prev_indent == 0 && p.starts_with("use ") && !l.starts_with("use ");
+            // (A `use` continued on the next lines ends at its `;`.)
+            let after_uses = *prev_indent == 0
+                && p.starts_with("use ")
+                && p.ends_with(';')
+                && !l.starts_with("use ");
             let after_decls = *prev_indent == 0
                 && same_depth
                 && p.ends_with(';')

@@ -160,6 +160,8 @@ pub struct Paginator {
     pub name: String,
     /// The input member (Rust field) the token goes in.
     pub input_token: String,
+    /// The same member's name on the wire.
+    pub input_token_wire: String,
     /// The output member holding the next token, possibly nested (`a.b`).
     pub output_token: Vec<PathStep>,
     /// The token's type (the same in the input and the output).
@@ -168,6 +170,8 @@ pub struct Paginator {
     pub token_can_be_empty: bool,
     /// The input member setting the page size, and its type.
     pub page_size: Option<(String, Type)>,
+    /// The same member's name on the wire.
+    pub page_size_wire: Option<String>,
     /// The output member holding each page's items (a list or map), and its type.
     pub items: Option<(Vec<PathStep>, Type)>,
 }
@@ -176,6 +180,8 @@ pub struct Paginator {
 #[derive(Debug, Clone)]
 pub struct PathStep {
     pub ident: String,
+    /// The member's name on the wire (`NextToken`).
+    pub wire: String,
     /// `Option<T>` in its structure.
     pub optional: bool,
 }
@@ -1454,6 +1460,8 @@ fn paginator(
     Ok(Some(Paginator {
         name: paginator_name(&op.name),
         input_token: input_field.ident.clone(),
+        input_token_wire: input_field.wire.clone(),
+        page_size_wire: settings.page_size.clone(),
         token_can_be_empty: matches!(output_ty, Type::String | Type::List(_) | Type::Map(_)),
         token_ty: output_ty,
         output_token: output_token_path,
@@ -1507,6 +1515,7 @@ fn member_path(
             .ok_or_else(|| format!("`{}` has no member `{segment}`", current.id))?;
         steps.push(PathStep {
             ident: field.ident.clone(),
+            wire: field.wire.clone(),
             optional: field.optional,
         });
         if i + 1 == segments.len() {

@@ -5,7 +5,7 @@
 //! `cargo run --features cli --bin <crate> -- <subcommand> --help`.
 
 use serde_json::Value;
-use crate::runtime::cli::{CallError, Member, Operation, Program, Schema};
+use crate::runtime::cli::{CallError, Member, Operation, Program, Schema, Service};
 use crate::runtime::transport::BoxFuture;
 
 /// Runs the command line of this process; returns the exit status (0: success,
@@ -29,8 +29,10 @@ static PROGRAM: Program = Program {
     name: "rekognition",
     about: "Amazon Rekognition command-line client, generated from its Smithy model. One subcommand per operation.",
     operations: &OPERATIONS,
-    invoke,
+    waiters: &[],
+    connect,
 };
+
 static OPERATIONS: [Operation; 2] = [
     Operation {
         name: "CreateFaceLivenessSession",
@@ -39,6 +41,7 @@ static OPERATIONS: [Operation; 2] = [
         input: &MEMBERS_CREATE_FACE_LIVENESS_SESSION_REQUEST,
         flags: &["kms-key-id", "settings", "client-request-token"],
         output: &SCHEMA_CREATE_FACE_LIVENESS_SESSION_RESPONSE,
+        pagination: None,
     },
     Operation {
         name: "GetFaceLivenessSessionResults",
@@ -47,6 +50,7 @@ static OPERATIONS: [Operation; 2] = [
         input: &MEMBERS_GET_FACE_LIVENESS_SESSION_RESULTS_REQUEST,
         flags: &["session-id"],
         output: &SCHEMA_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE,
+        pagination: None,
     },
 ];
 
@@ -174,62 +178,74 @@ static MEMBERS_VERSIONS: [Member; 2] = [
     Member::new("Maximum", &Schema::String),
 ];
 static SCHEMA_VERSIONS: Schema = Schema::Structure(&MEMBERS_VERSIONS);
-fn invoke(
-    config: crate::config::Config,
-    index: usize,
-    input: Value,
-) -> BoxFuture<'static, Result<Value, CallError>> {
-    Box::pin(async move {
-        let client = crate::Client::new(config)
-            .map_err(|e| CallError::Config(e.to_string()))?;
-        match index {
-            0 => {
-                let request = <crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest as crate::runtime::json::ReadJson>::read_json(
-                        &input,
-                    )
-                    .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
-                let output = client
-                    .create_face_liveness_session()
-                    .set_kms_key_id(request.kms_key_id)
-                    .set_settings(request.settings)
-                    .set_client_request_token(request.client_request_token)
-                    .send()
-                    .await
-                    .map_err(|e| match e {
-                        crate::operation::create_face_liveness_session::CreateFaceLivenessSessionError::Validation(
-                            e,
-                        ) => validation(&e),
-                        other => failure(other.code(), &other),
-                    })?;
-                let mut body = Vec::new();
-                crate::runtime::json::WriteJson::write_json(&output, &mut body);
-                serde_json::from_slice(&body)
-                    .map_err(|e| CallError::Other(e.to_string()))
+fn connect(config: crate::config::Config) -> Result<Box<dyn Service>, CallError> {
+    let client = crate::Client::new(config)
+        .map_err(|e| CallError::Config(e.to_string()))?;
+    Ok(Box::new(client))
+}
+
+impl Service for crate::Client {
+    fn call(
+        &self,
+        index: usize,
+        input: Value,
+    ) -> BoxFuture<'_, Result<Value, CallError>> {
+        Box::pin(async move {
+            match index {
+                0 => {
+                    let request = <crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest as crate::runtime::json::ReadJson>::read_json(
+                            &input,
+                        )
+                        .map_err(|e| CallError::Input(
+                            e.path(),
+                            e.message().to_string(),
+                        ))?;
+                    let output = self
+                        .create_face_liveness_session()
+                        .set_kms_key_id(request.kms_key_id)
+                        .set_settings(request.settings)
+                        .set_client_request_token(request.client_request_token)
+                        .send()
+                        .await
+                        .map_err(|e| match e {
+                            crate::operation::create_face_liveness_session::CreateFaceLivenessSessionError::Validation(
+                                e,
+                            ) => validation(&e),
+                            other => failure(other.code(), &other),
+                        })?;
+                    let mut body = Vec::new();
+                    crate::runtime::json::WriteJson::write_json(&output, &mut body);
+                    serde_json::from_slice(&body)
+                        .map_err(|e| CallError::Other(e.to_string()))
+                }
+                1 => {
+                    let request = <crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest as crate::runtime::json::ReadJson>::read_json(
+                            &input,
+                        )
+                        .map_err(|e| CallError::Input(
+                            e.path(),
+                            e.message().to_string(),
+                        ))?;
+                    let output = self
+                        .get_face_liveness_session_results()
+                        .set_session_id(request.session_id)
+                        .send()
+                        .await
+                        .map_err(|e| match e {
+                            crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsError::Validation(
+                                e,
+                            ) => validation(&e),
+                            other => failure(other.code(), &other),
+                        })?;
+                    let mut body = Vec::new();
+                    crate::runtime::json::WriteJson::write_json(&output, &mut body);
+                    serde_json::from_slice(&body)
+                        .map_err(|e| CallError::Other(e.to_string()))
+                }
+                _ => Err(CallError::Other(format!("no operation number {index}"))),
             }
-            1 => {
-                let request = <crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest as crate::runtime::json::ReadJson>::read_json(
-                        &input,
-                    )
-                    .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
-                let output = client
-                    .get_face_liveness_session_results()
-                    .set_session_id(request.session_id)
-                    .send()
-                    .await
-                    .map_err(|e| match e {
-                        crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsError::Validation(
-                            e,
-                        ) => validation(&e),
-                        other => failure(other.code(), &other),
-                    })?;
-                let mut body = Vec::new();
-                crate::runtime::json::WriteJson::write_json(&output, &mut body);
-                serde_json::from_slice(&body)
-                    .map_err(|e| CallError::Other(e.to_string()))
-            }
-            _ => Err(CallError::Other(format!("no operation number {index}"))),
-        }
-    })
+        })
+    }
 }
 
 fn validation(error: &crate::error::ValidationError) -> CallError {

@@ -30,15 +30,18 @@ pub mod config {
     pub use crate::runtime::config::{
         ClientContextParam, Config, ConfigBuilder, ConfigError, TimeSource,
     };
+
     pub use crate::runtime::credentials::{
         Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain,
         ProvideCredentials,
     };
+
     pub use crate::runtime::profile::Env;
     pub use crate::runtime::retry::RetryConfig;
     pub use crate::runtime::transport::{
         BoxFuture, HttpClient, HyperClient, InMemory, TransportError, TransportErrorKind,
     };
+
     #[cfg(feature = "aws-credential-types")]
     pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
 }
@@ -65,4 +68,6 @@ mod runtime {
     pub(crate) mod sigv4;
     pub(crate) mod transport;
     pub(crate) mod validation;
+    #[cfg(feature = "cli")]
+    pub(crate) mod waiter;
 }

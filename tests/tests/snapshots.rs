@@ -153,11 +153,57 @@ fn crates_without_paginators_or_waiters_do_not_depend_on_their_crates() {
         jmespath,
         [r#"jmespath = { version = "0.5", optional = true }"#]
     );
-    for module in ["paginator", "waiter", "idempotency"] {
+    for module in ["paginator", "idempotency"] {
         assert!(
             !generated
                 .files
                 .contains_key(&format!("src/runtime/{module}.rs"))
         );
     }
+    // The waiter engine only for the command-line client (its `wait`, empty here).
+    assert!(
+        generated.files["src/lib.rs"]
+            .contains("#[cfg(feature = \"cli\")]\n    pub(crate) mod waiter;"),
+        "{}",
+        generated.files["src/lib.rs"]
+    );
+}
+
+/// The command line merges the items the `@paginated` trait names, or else the output's only
+/// list or map; with several (or none) it has nothing to merge and makes one call.
+#[test]
+fn cli_pagination_merges_the_named_items_or_the_only_list_of_the_output() {
+    let model = r#"{"smithy": "2.0", "shapes": {
+        "ex#S": {"type": "service", "version": "1", "operations": [{"target": "ex#Named"}, {"target": "ex#Only"}, {"target": "ex#Two"}],
+                 "traits": {"aws.protocols#awsJson1_0": {}, "aws.api#service": {"sdkId": "S"},
+                            "smithy.api#paginated": {"inputToken": "NextToken", "outputToken": "NextToken"}}},
+        "ex#Named": {"type": "operation", "input": {"target": "ex#In"}, "output": {"target": "ex#TwoOut"},
+                     "traits": {"smithy.api#paginated": {"items": "B"}}},
+        "ex#Only": {"type": "operation", "input": {"target": "ex#In"}, "output": {"target": "ex#OnlyOut"},
+                    "traits": {"smithy.api#paginated": {}}},
+        "ex#Two": {"type": "operation", "input": {"target": "ex#In"}, "output": {"target": "ex#TwoOut"},
+                   "traits": {"smithy.api#paginated": {}}},
+        "ex#In": {"type": "structure", "members": {"NextToken": {"target": "smithy.api#String"}}},
+        "ex#OnlyOut": {"type": "structure", "members": {"NextToken": {"target": "smithy.api#String"},
+                       "Count": {"target": "smithy.api#Integer"}, "Summaries": {"target": "ex#List"}}},
+        "ex#TwoOut": {"type": "structure", "members": {"NextToken": {"target": "smithy.api#String"},
+                      "A": {"target": "ex#List"}, "B": {"target": "ex#Map"}}},
+        "ex#List": {"type": "list", "member": {"target": "smithy.api#String"}},
+        "ex#Map": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "smithy.api#String"}}
+    }}"#;
+    let model = codegen::model::Model::parse(std::path::Path::new("paged.json"), model).unwrap();
+    let generated = codegen::generate(&model, &Operations::All).unwrap();
+    let cli = &generated.files["src/cli.rs"];
+    let pagination = |op: &str| {
+        let start = cli.find(&format!("name: \"{op}\"")).expect(op);
+        let entry = &cli[start..];
+        let entry = &entry[..entry.find("\n    },").expect("entry end")];
+        entry[entry.find("pagination: ").expect("pagination")..].to_string()
+    };
+    assert!(pagination("Named").contains(r#"items: &["B"]"#), "{cli}");
+    assert!(
+        pagination("Only").contains(r#"items: &["Summaries"]"#),
+        "{cli}"
+    );
+    assert_eq!(pagination("Two"), "pagination: None,");
 }

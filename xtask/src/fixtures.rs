@@ -84,6 +84,16 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     for package in &tested_crates {
         runs.push(vec!["test", "--quiet", "-p", package]);
     }
+    let behaviour_dirs: Vec<(String, std::path::PathBuf)> = tested_crates
+        .iter()
+        .map(|package| {
+            let name = package.trim_end_matches("-tests");
+            (
+                package.clone(),
+                root().join("tests/fixture-tests").join(name),
+            )
+        })
+        .collect();
     for package in &endpoint_tested {
         runs.push(vec![
             "test",
@@ -96,7 +106,15 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         ]);
     }
     for cargo_args in &runs {
-        let status = cargo_in(&scratch)
+        let mut command = cargo_in(&scratch);
+        // A behaviour crate's snapshots live beside its sources in the repository.
+        if let Some((_, dir)) = behaviour_dirs
+            .iter()
+            .find(|(package, _)| cargo_args.contains(&package.as_str()))
+        {
+            command.env("FIXTURE_TESTS_DIR", dir);
+        }
+        let status = command
             .args(cargo_args.iter())
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;
@@ -122,6 +140,7 @@ hyper = { version = "1", features = ["server", "http1"] }
 hyper-util = { version = "0.1", features = ["tokio", "server"] }
 http-body-util = "0.1"
 serde_json = "1"
+insta = "1"
 "#;
 
 /// A crate whose integration tests are the files under `sources` (copied as they are, with
@@ -135,7 +154,7 @@ fn write_test_crate(
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).map_err(|e| io(dir, e))?;
     let manifest = format!(
-        "[package]\nname = \"{fixture}-tests\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dev-dependencies]\n{fixture} = {{ path = \"../{fixture}\" }}\n{TEST_DEPENDENCIES}"
+        "[package]\nname = \"{fixture}-tests\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dev-dependencies]\n{fixture} = {{ path = \"../{fixture}\", features = [\"cli\"] }}\n{TEST_DEPENDENCIES}"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(dir, e))?;
     std::fs::write(

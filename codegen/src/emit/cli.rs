@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, path_tokens};
-use crate::ir::{Crate, TimestampFormat, Type, TypePath};
+use crate::ir::{Crate, Operation, Paginator, TimestampFormat, Type, TypePath};
 
 /// Flags the engine defines itself; a member whose flag would clash gets a `-value` suffix.
 const RESERVED_FLAGS: &[&str] = &[
@@ -32,12 +32,41 @@ const RESERVED_FLAGS: &[&str] = &[
     "version",
 ];
 
+/// Flags the engine adds to a paginated operation (`--no-paginate` would also be the negated
+/// flag of a boolean member `Paginate`).
+const PAGING_FLAGS: &[&str] = &[
+    "starting-token",
+    "page-size",
+    "max-items",
+    "no-paginate",
+    "paginate",
+];
+
 fn collect(ty: &Type, out: &mut Vec<TypePath>) {
     match ty {
         Type::Struct(path) | Type::Union(path) => out.push(path.clone()),
         Type::List(item) => collect(&item.ty, out),
         Type::Map(map) => collect(&map.value.ty, out),
         _ => {}
+    }
+}
+
+/// The paginator the command line pages by and the wire path of the items it merges: the
+/// trait's `items`, or else the output's only top-level list or map (other than the token),
+/// which is what the AWS CLI's paginators name. `None` when there is nothing to merge.
+fn cli_paging<'a>(krate: &'a Crate, op: &'a Operation) -> Option<(&'a Paginator, Vec<String>)> {
+    let paginator = op.paginator.as_ref()?;
+    if let Some((steps, _)) = &paginator.items {
+        return Some((paginator, steps.iter().map(|s| s.wire.clone()).collect()));
+    }
+    let output = krate.structure(&op.output)?;
+    let mut collections = output.fields.iter().filter(|f| {
+        matches!(f.ty, Type::List(_) | Type::Map(_))
+            && paginator.output_token.first().map(|s| &s.ident) != Some(&f.ident)
+    });
+    match (collections.next(), collections.next()) {
+        (Some(only), None) => Some((paginator, vec![only.wire.clone()])),
+        _ => None,
     }
 }
 
@@ -206,14 +235,39 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let input = static_name(&op.input, "MEMBERS");
         let output = static_name(&op.output, "SCHEMA");
         let fields = &super::operation::input_struct(krate, op).fields;
+        // The AWS CLI pages an operation whose pages have items to merge.
+        let paging = cli_paging(krate, op);
+        let paginator = paging.as_ref().map(|(p, _)| *p);
         let flags = fields.iter().map(|f| {
             let flag = f.wire.to_kebab_case();
-            if RESERVED_FLAGS.contains(&flag.as_str()) {
+            let reserved = RESERVED_FLAGS.contains(&flag.as_str())
+                || (paginator.is_some() && PAGING_FLAGS.contains(&flag.as_str()));
+            if reserved {
                 format!("{flag}-value")
             } else {
                 flag
             }
         });
+        let pagination = match paginator {
+            Some(p) => {
+                let input_token = &p.input_token_wire;
+                let output_token = p.output_token.iter().map(|step| &step.wire);
+                let page_size = match &p.page_size_wire {
+                    Some(wire) => quote!(Some(#wire)),
+                    None => quote!(None),
+                };
+                let items = paging.iter().flat_map(|(_, items)| items);
+                quote! {
+                    Some(Pagination {
+                        input_token: #input_token,
+                        output_token: &[#(#output_token),*],
+                        page_size: #page_size,
+                        items: &[#(#items),*],
+                    })
+                }
+            }
+            None => quote!(None),
+        };
         quote! {
             Operation {
                 name: #name,
@@ -222,9 +276,69 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 input: &#input,
                 flags: &[#(#flags),*],
                 output: &#output,
+                pagination: #pagination,
             }
         }
     });
+    // Listed by name, as `wait --help` shows them.
+    let mut waiters: Vec<_> = (krate.operations.iter().enumerate())
+        .flat_map(|(index, op)| op.waiters.iter().map(move |w| (index, op, w)))
+        .collect();
+    waiters.sort_by(|a, b| a.2.name.cmp(&b.2.name));
+    let waiters: Vec<TokenStream> = waiters
+        .into_iter()
+        .map(|(index, op, w)| {
+            let name = &w.name;
+            let command = w.name.to_kebab_case();
+            let docs = help_text(w.docs.as_ref());
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            let min = proc_macro2::Literal::u64_unsuffixed(w.min_delay);
+            let max = proc_macro2::Literal::u64_unsuffixed(w.max_delay);
+            let waiter = ident(&w.type_name);
+            let module = ident(&op.snake);
+            quote! {
+                Waiter {
+                    name: #name,
+                    command: #command,
+                    docs: #docs,
+                    operation: #index,
+                    min_delay: #min,
+                    max_delay: #max,
+                    acceptors: crate::operation::#module::#waiter::ACCEPTORS,
+                }
+            }
+        })
+        .collect();
+    let waiter_count = proc_macro2::Literal::usize_unsuffixed(waiters.len());
+    let deprecated = krate
+        .operations
+        .iter()
+        .flat_map(|op| &op.waiters)
+        .any(|w| w.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    let (waiters_field, waiters_static) = if waiters.is_empty() {
+        (quote!(&[]), None)
+    } else {
+        (
+            quote!(&WAITERS),
+            Some(quote! {
+                #deprecated
+                static WAITERS: [Waiter; #waiter_count] = [#(#waiters),*];
+            }),
+        )
+    };
+    let uses_pagination = krate
+        .operations
+        .iter()
+        .any(|op| cli_paging(krate, op).is_some());
+    let mut engine_types = vec![quote!(CallError), quote!(Member), quote!(Operation)];
+    if uses_pagination {
+        engine_types.push(quote!(Pagination));
+    }
+    engine_types.extend([quote!(Program), quote!(Schema), quote!(Service)]);
+    if !waiters.is_empty() {
+        engine_types.push(quote!(Waiter));
+    }
     let arms = krate.operations.iter().enumerate().map(|(index, op)| {
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         let method = ident(&op.snake);
@@ -251,7 +365,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             #index => {
                 let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
                     .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
-                let output = client
+                let output = self
                     .#method()
                     #(#setters)*
                     .send()
@@ -279,7 +393,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
 
         use serde_json::Value;
 
-        use crate::runtime::cli::{CallError, Member, Operation, Program, Schema};
+        use crate::runtime::cli::{#(#engine_types),*};
         use crate::runtime::transport::BoxFuture;
 
         /// Runs the command line of this process; returns the exit status (0: success,
@@ -303,21 +417,30 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             name: #package,
             about: #about,
             operations: &OPERATIONS,
-            invoke,
+            waiters: #waiters_field,
+            connect,
         };
 
         static OPERATIONS: [Operation; #count] = [#(#operations),*];
 
+        #waiters_static
+
         #(#statics)*
 
-        fn invoke(config: crate::config::Config, index: usize, input: Value) -> BoxFuture<'static, Result<Value, CallError>> {
-            Box::pin(async move {
-                let client = crate::Client::new(config).map_err(|e| CallError::Config(e.to_string()))?;
-                match index {
-                    #(#arms)*
-                    _ => Err(CallError::Other(format!("no operation number {index}"))),
-                }
-            })
+        fn connect(config: crate::config::Config) -> Result<Box<dyn Service>, CallError> {
+            let client = crate::Client::new(config).map_err(|e| CallError::Config(e.to_string()))?;
+            Ok(Box::new(client))
+        }
+
+        impl Service for crate::Client {
+            fn call(&self, index: usize, input: Value) -> BoxFuture<'_, Result<Value, CallError>> {
+                Box::pin(async move {
+                    match index {
+                        #(#arms)*
+                        _ => Err(CallError::Other(format!("no operation number {index}"))),
+                    }
+                })
+            }
         }
 
         fn validation(error: &crate::error::ValidationError) -> CallError {

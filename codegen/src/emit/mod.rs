@@ -154,7 +154,8 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .filter(|name| *name != "paginator" || has_paginators(krate))
-        .filter(|name| *name != "waiter" || has_waiters(krate))
+        // (`waiter` always: the command-line client's `wait` engine refers to it; without
+        // waiters it is compiled with the `cli` feature only.)
         .filter(|name| *name != "idempotency" || has_idempotency_tokens(krate))
         .collect()
 }
@@ -313,7 +314,9 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         let gate = FEATURE_GATED
             .iter()
             .find(|(module, _)| module == name)
-            .map(|(_, feature)| quote!(#[cfg(feature = #feature)]));
+            .map(|(_, feature)| *feature)
+            .or((*name == "waiter" && !has_waiters(krate)).then_some("cli"))
+            .map(|feature| quote!(#[cfg(feature = #feature)]));
         let name = ident(name);
         quote!(#gate pub(crate) mod #name;)
     });

@@ -235,13 +235,21 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                 };
                 let (path, expected) = (&m.path, &m.expected);
                 let comparator = comparator(m.comparator);
-                quote!(Matcher::#kind { path: #path, expected: #expected, comparator: crate::runtime::waiter::Comparator::#comparator })
+                quote!(Matcher::#kind { path: #path, expected: #expected, comparator: Comparator::#comparator })
             }
             Matcher::Success(b) => quote!(Matcher::Success(#b)),
             Matcher::ErrorType(code) => quote!(Matcher::ErrorType(#code)),
         };
         quote!(Acceptor { state: State::#state, matcher: #matcher })
     });
+    let compares = w
+        .acceptors
+        .iter()
+        .any(|a| matches!(a.matcher, Matcher::Output(_) | Matcher::InputOutput(_)));
+    let acceptor_types = ["Acceptor", "Comparator", "Matcher", "State"]
+        .into_iter()
+        .filter(|name| compares || *name != "Comparator")
+        .map(ident);
     let super::operation::Dispatch {
         compressor,
         endpoint,
@@ -284,6 +292,12 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
 
         #[allow(deprecated)]
         impl #name {
+            /// The model's acceptors, in order (the command-line client's `wait` uses them too).
+            pub(crate) const ACCEPTORS: &'static [crate::runtime::waiter::Acceptor] = {
+                use crate::runtime::waiter::{#(#acceptor_types),*};
+                &[#(#acceptors),*]
+            };
+
             pub(crate) fn new(handle: std::sync::Arc<crate::runtime::orchestrator::Handle>) -> Self {
                 Self {
                     handle,
@@ -318,8 +332,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
             /// error no acceptor expects, or the maximum wait.
             #[allow(clippy::result_large_err)]
             pub async fn wait(self) -> Result<crate::waiters::FinalPoll<#output, #error>, crate::waiters::WaiterError<#output, #error>> {
-                use crate::runtime::waiter::{Acceptor, Matcher, Outcome, State};
-                const ACCEPTORS: &[Acceptor] = &[#(#acceptors),*];
+                use crate::runtime::waiter::{Outcome, State};
                 #(#token_unset)*
                 #build
                 if self.handle.validates() {
@@ -357,7 +370,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                         Ok(_) => Outcome::Output(&body),
                         Err(e) => Outcome::Error(e.code()),
                     };
-                    match crate::runtime::waiter::evaluate(ACCEPTORS, &input_json, &outcome) {
+                    match crate::runtime::waiter::evaluate(Self::ACCEPTORS, &input_json, &outcome) {
                         Some(State::Success) => return Ok(crate::waiters::FinalPoll::new(result)),
                         Some(State::Failure) => {
                             return Err(crate::waiters::WaiterError::FailureState(Box::new(result)));

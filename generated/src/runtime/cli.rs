@@ -5,6 +5,10 @@
 //! `clap` subcommands, reads flags (JSON, shorthand syntax, `file://`), `--cli-input-json` /
 //! `--cli-input-yaml` and `--generate-cli-skeleton`, builds the client configuration from the
 //! global options, and prints results as JSON, YAML, text or a table after `--query`.
+//!
+//! As the AWS CLI does, it fetches every page of a paginated operation and merges their items
+//! (`--starting-token`, `--page-size`, `--max-items`, `--no-paginate`), and offers each waiter
+//! of the model as `wait <waiter-name>`.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -13,6 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde::Serialize as _;
 use serde_json::{Map, Value};
@@ -22,6 +27,7 @@ use super::credentials::Credentials;
 use super::datetime::DateTime;
 use super::profile::Env;
 use super::transport::{BoxFuture, HttpClient, HyperClient, TransportError};
+use super::waiter::{Acceptor, Backoff, Matcher, Outcome, State};
 
 /// Exit status for a command line that could not be parsed or an input that is invalid.
 pub const EXIT_USAGE: i32 = 252;
@@ -114,7 +120,42 @@ pub struct Operation {
     pub input: &'static [Member],
     pub flags: &'static [&'static str],
     pub output: &'static Schema,
+    /// How the operation pages, when it is `@paginated` with an `items` member.
+    pub pagination: Option<Pagination>,
 }
+
+/// A paginated operation's members, by their names on the wire.
+#[derive(Debug)]
+pub struct Pagination {
+    /// The input member the token goes in (`NextToken`).
+    pub input_token: &'static str,
+    /// The output member holding the next token, possibly nested (`["Page", "Next"]`).
+    pub output_token: &'static [&'static str],
+    /// The input member setting the page size.
+    pub page_size: Option<&'static str>,
+    /// The output member holding each page's items, a list or a map.
+    pub items: &'static [&'static str],
+}
+
+/// A waiter (`smithy.waiters#waitable`) as a `wait` subcommand.
+#[derive(Debug)]
+pub struct Waiter {
+    /// `ThingReady`
+    pub name: &'static str,
+    /// `thing-ready`
+    pub command: &'static str,
+    pub docs: &'static str,
+    /// The operation it polls, an index into [`Program::operations`].
+    pub operation: usize,
+    /// Seconds.
+    pub min_delay: u64,
+    /// Seconds.
+    pub max_delay: u64,
+    pub acceptors: &'static [Acceptor],
+}
+
+/// How long a `wait` keeps polling before it gives up (the library's default `max_wait`).
+pub const MAX_WAIT: Duration = Duration::from_secs(300);
 
 /// Why a call failed.
 #[derive(Debug)]
@@ -146,8 +187,14 @@ impl CallError {
     }
 }
 
-/// Sends operation `index` with the input document; answers with the output document.
-pub type Invoke = fn(Config, usize, Value) -> BoxFuture<'static, Result<Value, CallError>>;
+/// A client the command line calls operations on, by their index in [`Program::operations`].
+pub trait Service: Send + Sync {
+    /// Sends operation `index` with the input document; answers with the output document.
+    fn call(&self, index: usize, input: Value) -> BoxFuture<'_, Result<Value, CallError>>;
+}
+
+/// Builds the client once per command line (a paginated listing or a waiter calls it again).
+pub type Connect = fn(Config) -> Result<Box<dyn Service>, CallError>;
 
 /// The whole command-line program.
 #[derive(Debug)]
@@ -156,7 +203,8 @@ pub struct Program {
     pub name: &'static str,
     pub about: &'static str,
     pub operations: &'static [Operation],
-    pub invoke: Invoke,
+    pub waiters: &'static [Waiter],
+    pub connect: Connect,
 }
 
 /// Runs the program on the process's arguments; returns the exit status.
@@ -234,6 +282,25 @@ fn run_inner(
     let Some((name, sub)) = matches.subcommand() else {
         return Err(usage("a subcommand is required; see --help"));
     };
+    if !program.waiters.is_empty() && name == wait_command(program) {
+        let Some((name, sub)) = sub.subcommand() else {
+            return Err(usage(format!(
+                "a waiter is required; see {} --help",
+                wait_command(program)
+            )));
+        };
+        let Some(waiter) = program.waiters.iter().find(|w| w.command == name) else {
+            return Err(usage(format!("unknown waiter {name}")));
+        };
+        let op = &program.operations[waiter.operation];
+        let globals = globals(sub)?;
+        if skeleton_printed(op, sub, out)? {
+            return Ok(());
+        }
+        let input = Value::Object(input_document(op, sub, globals.validate)?);
+        let service = (program.connect)(config(&globals, op)?).map_err(|e| call_failure(op, e))?;
+        return block_on(wait(&*service, waiter, op, input, globals.debug))?;
+    }
     let Some((index, op)) = program
         .operations
         .iter()
@@ -243,17 +310,35 @@ fn run_inner(
         return Err(usage(format!("unknown subcommand {name}")));
     };
     let globals = globals(sub)?;
-    if let Some(kind) = sub.get_one::<String>("generate-cli-skeleton") {
-        let text = match kind.as_str() {
-            "output" => to_json(&skeleton(op.output, &mut Vec::new())),
-            "yaml-input" => to_yaml(&skeleton_input(op))?,
-            _ => to_json(&skeleton_input(op)),
-        };
-        let _ = writeln!(out, "{}", text.trim_end());
+    if skeleton_printed(op, sub, out)? {
         return Ok(());
     }
+    let paging = paging(op, sub)?;
     let input = input_document(op, sub, globals.validate)?;
-    let config = config(&globals, op)?;
+    let service = (program.connect)(config(&globals, op)?).map_err(|e| call_failure(op, e))?;
+    let output = match (&op.pagination, paging) {
+        (Some(pagination), Some(paging)) => {
+            block_on(paginate(&*service, index, pagination, input, paging))?
+        }
+        _ => block_on(service.call(index, Value::Object(input)))?,
+    }
+    .map_err(|e| call_failure(op, e))?;
+    let output = present(&output, op.output);
+    let output = match &globals.query {
+        Some(query) => apply_query(query, &output).map_err(usage)?,
+        None => output,
+    };
+    // As the AWS CLI: an empty result prints nothing.
+    if output.as_object().is_some_and(Map::is_empty) {
+        return Ok(());
+    }
+    let text = format_output(&output, &globals.output, op.name)?;
+    let _ = write!(out, "{text}");
+    Ok(())
+}
+
+/// Runs a future to completion on a runtime of its own.
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -261,16 +346,426 @@ fn run_inner(
             code: EXIT_OTHER,
             message: format!("cannot start the async runtime: {e}"),
         })?;
-    let result = runtime.block_on((program.invoke)(config, index, Value::Object(input)));
-    let output = result.map_err(|e| call_failure(op, e))?;
-    let output = present(&output, op.output);
-    let output = match &globals.query {
-        Some(query) => apply_query(query, &output).map_err(usage)?,
-        None => output,
+    Ok(runtime.block_on(future))
+}
+
+/// Prints the skeleton `--generate-cli-skeleton` asks for; `true` when it did.
+fn skeleton_printed(
+    op: &Operation,
+    sub: &ArgMatches,
+    out: &mut dyn Write,
+) -> Result<bool, Failure> {
+    let Some(kind) = sub.get_one::<String>("generate-cli-skeleton") else {
+        return Ok(false);
     };
-    let text = format_output(&output, &globals.output, op.name)?;
-    let _ = write!(out, "{text}");
-    Ok(())
+    let text = match kind.as_str() {
+        "output" => to_json(&skeleton(op.output, &mut Vec::new())),
+        "yaml-input" => to_yaml(&skeleton_input(op))?,
+        _ => to_json(&skeleton_input(op)),
+    };
+    let _ = writeln!(out, "{}", text.trim_end());
+    Ok(true)
+}
+
+/// The pagination options of one command line.
+#[derive(Debug, Default)]
+struct Paging {
+    /// `--starting-token`, decoded: the input token and how many items of that page to skip.
+    start: Option<(Value, usize)>,
+    page_size: Option<u64>,
+    max_items: Option<usize>,
+}
+
+/// The AWS CLI's pagination flags.
+const PAGING_FLAGS: [&str; 4] = ["starting-token", "page-size", "max-items", "no-paginate"];
+
+/// How this command line pages: `None` for a single call (an operation that does not page,
+/// `--no-paginate`, or its token or page-size member set by hand, as the AWS CLI does).
+fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
+    let Some(pagination) = &op.pagination else {
+        return Ok(None);
+    };
+    let given = |id: &str| sub.value_source(id) == Some(ValueSource::CommandLine);
+    let paging_given: Vec<String> = PAGING_FLAGS[..3]
+        .iter()
+        .filter(|flag| given(flag))
+        .map(|flag| format!("--{flag}"))
+        .collect();
+    let manual: Vec<String> = [Some(pagination.input_token), pagination.page_size]
+        .into_iter()
+        .flatten()
+        .filter(|member| given(member))
+        .map(|member| format!("--{}", flag_of(op, member)))
+        .collect();
+    let off = sub.get_flag("no-paginate") || !manual.is_empty();
+    if off {
+        if !paging_given.is_empty() {
+            let why = if manual.is_empty() {
+                "--no-paginate".to_string()
+            } else {
+                manual.join(", ")
+            };
+            return Err(usage(format!(
+                "cannot specify {why} along with pagination arguments: {}",
+                paging_given.join(", ")
+            )));
+        }
+        return Ok(None);
+    }
+    let positive = |id: &str| -> Result<Option<u64>, Failure> {
+        match sub.get_one::<String>(id) {
+            None => Ok(None),
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(usage(format!(
+                    "--{id}: expected a positive integer, got {text:?}"
+                ))),
+            },
+        }
+    };
+    let start = match sub.get_one::<String>("starting-token") {
+        Some(text) => Some(
+            decode_token(pagination, text).map_err(|e| usage(format!("--starting-token: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(Some(Paging {
+        start,
+        page_size: positive("page-size")?,
+        max_items: positive("max-items")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+    }))
+}
+
+/// The flag of an input member.
+fn flag_of<'a>(op: &'a Operation, member: &'a str) -> &'a str {
+    op.input
+        .iter()
+        .position(|m| m.name == member)
+        .map_or(member, |i| op.flags[i])
+}
+
+/// The key under which a skipped count travels in a resume token (botocore's name, so tokens
+/// printed by the AWS CLI resume here and the other way round).
+const TRUNCATE_KEY: &str = "boto_truncate_amount";
+
+/// A resume token: base64 of `{"<InputToken>": token, "boto_truncate_amount": skip}`.
+fn encode_token(pagination: &Pagination, token: &Value, skip: usize) -> String {
+    use base64::Engine as _;
+    let mut object = Map::new();
+    if !token.is_null() {
+        object.insert(pagination.input_token.to_string(), token.clone());
+    }
+    if skip > 0 {
+        object.insert(TRUNCATE_KEY.to_string(), Value::from(skip));
+    }
+    base64::engine::general_purpose::STANDARD.encode(Value::Object(object).to_string())
+}
+
+/// A `--starting-token`: a resume token this CLI (or the AWS CLI) printed, or else the
+/// service's own token as it is.
+fn decode_token(pagination: &Pagination, text: &str) -> Result<(Value, usize), String> {
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+    let Some(Value::Object(mut object)) = decoded else {
+        return Ok((Value::String(text.to_string()), 0));
+    };
+    let skip = match object.remove(TRUNCATE_KEY) {
+        None => 0,
+        Some(n) => n
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| format!("{TRUNCATE_KEY} must be a non-negative integer"))?,
+    };
+    let token = object.remove(pagination.input_token).unwrap_or(Value::Null);
+    Ok((token, skip))
+}
+
+/// The value at `path` (member names), if every step is there.
+fn lookup<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |value, step| value.get(*step))
+}
+
+/// Sets (or, with `None`, removes) the value at `path`, creating the objects on the way.
+fn place(value: &mut Value, path: &[&str], new: Option<Value>) {
+    let Some((last, steps)) = path.split_last() else {
+        return;
+    };
+    let mut current = value;
+    for step in steps {
+        let Value::Object(object) = current else {
+            return;
+        };
+        if new.is_none() && !object.contains_key(*step) {
+            return;
+        }
+        current = object
+            .entry(step.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if let Value::Object(object) = current {
+        match new {
+            Some(new) => {
+                object.insert(last.to_string(), new);
+            }
+            None => {
+                object.remove(*last);
+            }
+        }
+    }
+}
+
+/// A next token that ends pagination: absent, null, or empty.
+fn no_token(token: &Value) -> bool {
+    match token {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
+/// A page's items: a list or a map.
+enum Items {
+    List(Vec<Value>),
+    Map(Map<String, Value>),
+}
+
+impl Items {
+    fn of(value: Option<&Value>) -> Items {
+        match value {
+            Some(Value::Object(map)) => Items::Map(map.clone()),
+            Some(Value::Array(items)) => Items::List(items.clone()),
+            _ => Items::List(Vec::new()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Items::List(items) => items.len(),
+            Items::Map(map) => map.len(),
+        }
+    }
+
+    /// Keeps `count` items after the first `skip`.
+    fn window(self, skip: usize, count: usize) -> Items {
+        match self {
+            Items::List(items) => Items::List(items.into_iter().skip(skip).take(count).collect()),
+            Items::Map(map) => Items::Map(map.into_iter().skip(skip).take(count).collect()),
+        }
+    }
+
+    fn append(&mut self, other: Items) {
+        match (self, other) {
+            (Items::List(items), Items::List(more)) => items.extend(more),
+            (Items::Map(map), Items::Map(more)) => map.extend(more),
+            // A page whose items have the other shape is empty (`of` maps anything else to
+            // an empty list); an empty list merges into a map as nothing.
+            (Items::Map(_), Items::List(_)) => {}
+            (this @ Items::List(_), Items::Map(more)) => {
+                if this.len() == 0 {
+                    *this = Items::Map(more);
+                }
+            }
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            Items::List(items) => Value::Array(items),
+            Items::Map(map) => Value::Object(map),
+        }
+    }
+}
+
+/// Every page of a paginated operation, merged as the AWS CLI merges them: the items of all
+/// pages at the items path, the other members as the first page has them, the service's token
+/// left out, and a `NextToken` to resume from when `--max-items` stopped early.
+async fn paginate(
+    service: &dyn Service,
+    index: usize,
+    pagination: &Pagination,
+    mut input: Map<String, Value>,
+    paging: Paging,
+) -> Result<Value, CallError> {
+    let (mut sent, mut skip) = match paging.start {
+        Some((token, skip)) => {
+            match &token {
+                Value::Null => input.remove(pagination.input_token),
+                token => input.insert(pagination.input_token.to_string(), token.clone()),
+            };
+            (token, skip)
+        }
+        None => (
+            input
+                .get(pagination.input_token)
+                .cloned()
+                .unwrap_or(Value::Null),
+            0,
+        ),
+    };
+    if let (Some(size), Some(member)) = (paging.page_size, pagination.page_size) {
+        input.insert(member.to_string(), Value::from(size));
+    }
+    let mut first: Option<Value> = None;
+    let mut merged = Items::List(Vec::new());
+    let mut count = 0usize;
+    let mut resume: Option<(Value, usize)> = None;
+    loop {
+        let page = service.call(index, Value::Object(input.clone())).await?;
+        let items = Items::of(lookup(&page, pagination.items));
+        let available = items.len().saturating_sub(skip);
+        let room = paging.max_items.map_or(usize::MAX, |max| max - count);
+        let taken = available.min(room);
+        merged.append(items.window(skip, taken));
+        count += taken;
+        let next = lookup(&page, pagination.output_token)
+            .filter(|token| !no_token(token))
+            .cloned();
+        first.get_or_insert(page);
+        if taken < available {
+            // Stopped inside this page: resume from the same page, past what was printed.
+            resume = Some((sent, skip + taken));
+            break;
+        }
+        // A service that repeats its token would otherwise be called forever.
+        let Some(next) = next.filter(|next| *next != sent) else {
+            break;
+        };
+        if paging.max_items == Some(count) {
+            resume = Some((next, 0));
+            break;
+        }
+        input.insert(pagination.input_token.to_string(), next.clone());
+        sent = next;
+        skip = 0;
+    }
+    let mut result = first.unwrap_or_else(|| Value::Object(Map::new()));
+    place(&mut result, pagination.output_token, None);
+    if count > 0 || lookup(&result, pagination.items).is_some() {
+        place(&mut result, pagination.items, Some(merged.into_value()));
+    }
+    if let (Some((token, skip)), Value::Object(object)) = (resume, &mut result) {
+        object.insert(
+            "NextToken".to_string(),
+            Value::String(encode_token(pagination, &token, skip)),
+        );
+    }
+    Ok(result)
+}
+
+/// The name of the waiters' subcommand: `wait`, unless an operation already has that name.
+pub fn wait_command(program: &Program) -> String {
+    let taken = |name: &str| program.operations.iter().any(|op| op.command == name);
+    ["wait", "wait-until", "wait-for-state"]
+        .into_iter()
+        .map(str::to_string)
+        .chain((2..).map(|n| format!("wait-{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or_default()
+}
+
+/// Polls the waiter's operation until an acceptor reaches a terminal state, with Smithy's
+/// waiter backoff between attempts; prints nothing on success, as the AWS CLI does.
+async fn wait(
+    service: &dyn Service,
+    waiter: &Waiter,
+    op: &Operation,
+    input: Value,
+    debug: bool,
+) -> Result<(), Failure> {
+    let failed = |detail: String| Failure {
+        code: EXIT_OTHER,
+        message: format!("Waiter {} failed: {detail}", waiter.name),
+    };
+    let start = tokio::time::Instant::now();
+    let mut backoff = Backoff::new(
+        Duration::from_secs(waiter.min_delay),
+        Duration::from_secs(waiter.max_delay),
+        MAX_WAIT,
+    );
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let result = match service.call(waiter.operation, input.clone()).await {
+            // Input, validation and configuration errors will not change by waiting.
+            Err(e @ (CallError::Input(..) | CallError::Validation(_) | CallError::Config(_))) => {
+                return Err(call_failure(op, e));
+            }
+            result => result,
+        };
+        let outcome = match &result {
+            Ok(output) => Outcome::Output(output),
+            Err(CallError::Service { code, .. }) => Outcome::Error(Some(code)),
+            Err(_) => Outcome::Error(None),
+        };
+        let matched = super::waiter::first_match(waiter.acceptors, &input, &outcome);
+        if debug {
+            let state = match matched.map(|a| a.state) {
+                Some(State::Success) => "success",
+                Some(State::Failure) => "failure",
+                Some(State::Retry) => "retry",
+                None if result.is_err() => "error no acceptor expects",
+                None => "no acceptor matched; retrying",
+            };
+            eprintln!(
+                "DEBUG waiter {}: attempt {attempt} after {:.1} s: {state}",
+                waiter.name,
+                start.elapsed().as_secs_f64()
+            );
+        }
+        match matched.map(|a| (a.state, &a.matcher)) {
+            Some((State::Success, _)) => return Ok(()),
+            Some((State::Failure, matcher)) => {
+                return Err(failed(format!(
+                    "Waiter encountered a terminal failure state: {}",
+                    describe_match(matcher, &result)
+                )));
+            }
+            Some((State::Retry, _)) => {}
+            None => {
+                if let Err(error) = &result {
+                    return Err(failed(error_text(error)));
+                }
+            }
+        }
+        match backoff.next_delay(start.elapsed()) {
+            Some(delay) => tokio::time::sleep(delay).await,
+            None => return Err(failed("Max attempts exceeded".to_string())),
+        }
+    }
+}
+
+/// Why an acceptor matched, in the AWS CLI's words.
+fn describe_match(matcher: &Matcher, result: &Result<Value, CallError>) -> String {
+    match (matcher, result) {
+        (
+            Matcher::Output { path, expected, .. } | Matcher::InputOutput { path, expected, .. },
+            _,
+        ) => {
+            format!("For expression \"{path}\" we matched expected path: \"{expected}\"")
+        }
+        (Matcher::ErrorType(code), _) => format!("Matched expected service error code: {code}"),
+        (Matcher::Success(_), Err(error)) => error_text(error),
+        (Matcher::Success(_), Ok(_)) => "the operation succeeded".to_string(),
+    }
+}
+
+/// A failed poll, as a waiter reports it.
+fn error_text(error: &CallError) -> String {
+    match error {
+        CallError::Service { code, message } => format!("An error occurred ({code}): {message}"),
+        CallError::Input(path, message) => format!("{path}: {message}"),
+        CallError::Validation(violations) => violations
+            .iter()
+            .map(|(path, message)| format!("{path}: {message}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        CallError::Config(message) | CallError::Other(message) => message.clone(),
+    }
 }
 
 fn call_failure(op: &Operation, error: CallError) -> Failure {
@@ -384,17 +879,130 @@ pub fn command(program: &Program) -> Command {
                 .map(|arg| arg.global(true).help_heading("Global options")),
         )
         .subcommands(program.operations.iter().map(subcommand))
+        .subcommands(waiters_command(program))
 }
 
 fn subcommand(op: &Operation) -> Command {
     let about = first_sentence(op.docs);
-    let mut command = Command::new(op.command)
+    let mut after_help = format!(
+        "Structure and list values take JSON, shorthand syntax (Key=Value,Other={{Nested=1}}) or file://PATH. Calls the {} operation.",
+        op.name
+    );
+    if op.pagination.is_some() {
+        after_help.push_str(
+            " A paginated operation: every page is fetched and their items merged, unless --no-paginate.",
+        );
+    }
+    let command = Command::new(op.command)
         .about(about)
         .long_about(op.docs)
-        .after_help(format!(
-            "Structure and list values take JSON, shorthand syntax (Key=Value,Other={{Nested=1}}) or file://PATH. Calls the {} operation.",
-            op.name
-        ));
+        .after_help(after_help);
+    let command = input_args(command, op, op.pagination.as_ref());
+    match &op.pagination {
+        Some(pagination) => paging_args(command, pagination),
+        None => command,
+    }
+}
+
+/// `wait` and one subcommand per waiter, taking its operation's input flags.
+fn waiters_command(program: &Program) -> Option<Command> {
+    if program.waiters.is_empty() {
+        return None;
+    }
+    let waiters = program.waiters.iter().map(|waiter| {
+        let op = &program.operations[waiter.operation];
+        let about = if waiter.docs.is_empty() {
+            success_condition(waiter, op)
+        } else {
+            first_sentence(waiter.docs)
+        };
+        let long_about = format!(
+            "{}\n\nPolls {} every {}-{} s until a success state (exit status 0, nothing printed), a failure state or an unexpected error (exit status 255), for at most {} s.",
+            if waiter.docs.is_empty() { about.as_str() } else { waiter.docs },
+            op.command,
+            waiter.min_delay,
+            waiter.max_delay,
+            MAX_WAIT.as_secs()
+        );
+        input_args(
+            Command::new(waiter.command)
+                .about(about)
+                .long_about(long_about),
+            op,
+            None,
+        )
+    });
+    Some(
+        Command::new(wait_command(program))
+            .about("Wait until a condition of a resource is satisfied (one subcommand per waiter)")
+            .subcommand_required(true)
+            .subcommands(waiters),
+    )
+}
+
+/// What a waiter without documentation waits for, from its first success acceptor, in the
+/// AWS CLI's words.
+fn success_condition(waiter: &Waiter, op: &Operation) -> String {
+    let success = waiter.acceptors.iter().find(|a| a.state == State::Success);
+    let until = match success.map(|a| &a.matcher) {
+        Some(
+            Matcher::Output { path, expected, .. } | Matcher::InputOutput { path, expected, .. },
+        ) => {
+            format!("JMESPath query {path} returns {expected}")
+        }
+        Some(Matcher::ErrorType(code)) => format!("{code} is thrown"),
+        Some(Matcher::Success(true)) => "the call succeeds".to_string(),
+        Some(Matcher::Success(false)) => "the call fails".to_string(),
+        None => "a success state is reached".to_string(),
+    };
+    format!("Wait until {until} when polling with {}", op.command)
+}
+
+/// The AWS CLI's pagination flags.
+fn paging_args(command: Command, pagination: &Pagination) -> Command {
+    let mut command = command
+        .arg(
+            Arg::new("starting-token")
+                .long("starting-token")
+                .allow_negative_numbers(true)
+                .value_name("TOKEN")
+                .help_heading("Pagination")
+                .help("Where to start: the NextToken a previous, truncated listing printed"),
+        )
+        .arg(
+            Arg::new("max-items")
+                .long("max-items")
+                .allow_negative_numbers(true)
+                .value_name("INTEGER")
+                .help_heading("Pagination")
+                .help("The most items to print; a NextToken to resume from is printed when there are more"),
+        );
+    if pagination.page_size.is_some() {
+        command = command.arg(
+            Arg::new("page-size")
+                .long("page-size")
+                .allow_negative_numbers(true)
+                .value_name("INTEGER")
+                .help_heading("Pagination")
+                .help(
+                    "The number of items each call asks the service for (not the number printed)",
+                ),
+        );
+    }
+    command.arg(
+        Arg::new("no-paginate")
+            .long("no-paginate")
+            .action(ArgAction::SetTrue)
+            .help_heading("Pagination")
+            .help("Make one call and print its page as the service returns it"),
+    )
+}
+
+/// The input members' flags (those of `pagination`'s token and page size hidden: the
+/// pagination flags stand for them), `--cli-input-json`/`-yaml` and `--generate-cli-skeleton`.
+fn input_args(mut command: Command, op: &Operation, pagination: Option<&Pagination>) -> Command {
+    let hidden =
+        |name: &str| pagination.is_some_and(|p| p.input_token == name || p.page_size == Some(name));
     for (member, flag) in op.input.iter().zip(op.flags) {
         let required = if member.required { "[required] " } else { "" };
         let help = format!("{required}{}", first_sentence(member.docs));
@@ -430,7 +1038,10 @@ fn subcommand(op: &Operation) -> Command {
             .long(*flag)
             .value_name(value_name)
             .help(help)
-            .long_help(long_help);
+            .long_help(long_help)
+            .hide(hidden(member.name))
+            // `--max-labels -1` is a value (for the service or validation to judge), not a flag.
+            .allow_negative_numbers(true);
         if let Schema::Enum(values) = member.schema {
             arg = arg.long_help(format!(
                 "{required}{}\n\nValues: {}",
