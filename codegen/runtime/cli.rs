@@ -378,7 +378,8 @@ struct Paging {
 const PAGING_FLAGS: [&str; 4] = ["starting-token", "page-size", "max-items", "no-paginate"];
 
 /// How this command line pages: `None` for a single call (an operation that does not page,
-/// `--no-paginate`, or its token or page-size member set by hand, as the AWS CLI does).
+/// `--no-paginate`, or its token member set by hand, as the AWS CLI does). The page-size member
+/// set by hand is the page size, as `--page-size` is.
 fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
     let Some(pagination) = &op.pagination else {
         return Ok(None);
@@ -389,12 +390,19 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
         .filter(|flag| given(flag))
         .map(|flag| format!("--{flag}"))
         .collect();
-    let manual: Vec<String> = [Some(pagination.input_token), pagination.page_size]
+    let manual: Vec<String> = [pagination.input_token]
         .into_iter()
-        .flatten()
         .filter(|member| given(member))
         .map(|member| format!("--{}", flag_of(op, member)))
         .collect();
+    if let Some(member) = pagination.page_size.filter(|member| given(member))
+        && given("page-size")
+    {
+        return Err(usage(format!(
+            "cannot specify --{} along with --page-size",
+            flag_of(op, member)
+        )));
+    }
     let off = sub.get_flag("no-paginate") || !manual.is_empty();
     if off {
         if !paging_given.is_empty() {
@@ -3168,7 +3176,7 @@ uLOpdcRK\n\
     }
 
     #[test]
-    fn no_paginate_or_a_hand_set_token_makes_one_call_and_prints_its_page() {
+    fn no_paginate_or_a_hand_set_token_makes_one_call_and_a_hand_set_page_size_pages() {
         assert_eq!(
             paged(&["list-things", "--no-paginate"]),
             json!({"Things": ["a", "b", "c"], "NextToken": "t2", "PageSize": 0})
@@ -3189,6 +3197,14 @@ uLOpdcRK\n\
             err.contains("--next-token along with pagination arguments: --page-size"),
             "{err}"
         );
+        // The page-size member by hand is the page size (as DynamoDB's `scan --limit 5`).
+        assert_eq!(
+            paged(&["list-things", "--max-results", "2"]),
+            json!({"Things": ["a", "b", "c", "d", "e", "f", "g"], "PageSize": 2})
+        );
+        let (code, _, err) = paged_run(&["list-things", "--max-results", "2", "--page-size", "3"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert_eq!(err, "cannot specify --max-results along with --page-size\n");
         for bad in ["0", "-1", "x"] {
             let (code, _, err) = paged_run(&["list-things", "--max-items", bad]);
             assert_eq!(code, EXIT_USAGE, "{bad}");

@@ -380,7 +380,8 @@ struct Paging {
 const PAGING_FLAGS: [&str; 4] = ["starting-token", "page-size", "max-items", "no-paginate"];
 
 /// How this command line pages: `None` for a single call (an operation that does not page,
-/// `--no-paginate`, or its token or page-size member set by hand, as the AWS CLI does).
+/// `--no-paginate`, or its token member set by hand, as the AWS CLI does). The page-size member
+/// set by hand is the page size, as `--page-size` is.
 fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
     let Some(pagination) = &op.pagination else {
         return Ok(None);
@@ -391,12 +392,19 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
         .filter(|flag| given(flag))
         .map(|flag| format!("--{flag}"))
         .collect();
-    let manual: Vec<String> = [Some(pagination.input_token), pagination.page_size]
+    let manual: Vec<String> = [pagination.input_token]
         .into_iter()
-        .flatten()
         .filter(|member| given(member))
         .map(|member| format!("--{}", flag_of(op, member)))
         .collect();
+    if let Some(member) = pagination.page_size.filter(|member| given(member))
+        && given("page-size")
+    {
+        return Err(usage(format!(
+            "cannot specify --{} along with --page-size",
+            flag_of(op, member)
+        )));
+    }
     let off = sub.get_flag("no-paginate") || !manual.is_empty();
     if off {
         if !paging_given.is_empty() {

@@ -78,6 +78,14 @@ async fn a_three_page_listing_is_merged_into_one_result() {
 }
 
 #[tokio::test]
+async fn the_page_size_member_set_by_hand_still_fetches_every_page() {
+    let server = Server::start(three_pages()).await;
+    let run = cli(&server, &["list-things", "--max-results", "2"]).await;
+    assert_eq!(json_out(&run)["Things"].as_array().map(Vec::len), Some(5));
+    assert!(server.seen().iter().all(|seen| seen.body["MaxResults"] == json!(2)));
+}
+
+#[tokio::test]
 async fn max_items_stops_mid_page_and_its_next_token_resumes_there() {
     let server = Server::start(three_pages()).await;
     let first = json_out(&cli(&server, &["list-things", "--max-items", "3"]).await);
