@@ -149,6 +149,7 @@ impl Config {
     /// [`Config::from_env`] over the given variables instead of the process environment.
     pub fn from_env_vars(env: Env) -> Result<Config, ConfigError> {
         let region = resolve_region(&env).map_err(ConfigError)?;
+        check_region(&region)?;
         let (profile, _) = load_profile(&env);
         let setting = |var: &str, key: &str| {
             env.get(var)
@@ -374,6 +375,26 @@ impl ConfigBuilder {
     }
 }
 
+/// A region becomes part of the endpoint's host name and of every signature: it must be one
+/// host label (letters, digits and hyphens, 1 to 63 of them, no hyphen at either end), or a
+/// value such as `evil.example/` would send signed requests to another host.
+pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
+    let label = !region.is_empty()
+        && region.len() <= 63
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if label {
+        Ok(())
+    } else {
+        Err(ConfigError(format!(
+            "region {region:?} is not valid: a region is one host label (letters, digits and hyphens, such as us-east-1)"
+        )))
+    }
+}
+
 /// The configuration cannot make a working client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError(pub(crate) String);
@@ -416,6 +437,31 @@ mod tests {
             config.credentials.is_some(),
             "the default chain is installed"
         );
+    }
+
+    #[test]
+    fn a_region_must_be_a_host_label_wherever_it_comes_from() {
+        assert!(check_region("").is_err());
+        for bad in [
+            "evil.example/",
+            "us-east-1.evil.com",
+            "-us",
+            "us east",
+            "us-east-1\n",
+            "ü",
+        ] {
+            let err = Config::from_env_vars(Env::from_vars([
+                ("AWS_REGION", bad),
+                ("HOME", "/nonexistent-home"),
+            ]))
+            .map(|_| ())
+            .expect_err(bad);
+            assert!(err.to_string().contains("is not valid"), "{bad:?}: {err}");
+            assert!(check_region(bad).is_err(), "{bad:?}");
+        }
+        for good in ["us-east-1", "us-gov-west-1", "aws-global", "eu-isoe-west-1"] {
+            assert_eq!(check_region(good), Ok(()), "{good}");
+        }
     }
 
     #[test]

@@ -237,14 +237,38 @@ fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
     }
 }
 
-const ECS_HOST: &str = "http://169.254.170.2";
+/// The container agent's fixed address for `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`.
+const ECS_AUTHORITY: &str = "169.254.170.2";
+
+/// `http://169.254.170.2` + the relative URI, which must be a path (`/v2/credentials/…`): built
+/// with a fixed authority, so a value such as `@evil.example/` cannot name another host.
+fn container_relative_uri(relative: &str) -> Result<String, CredentialsError> {
+    let invalid = |why: &str| {
+        CredentialsError::new(format!(
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI {relative:?} {why}"
+        ))
+    };
+    if !relative.starts_with('/') {
+        return Err(invalid("must start with /"));
+    }
+    let uri = http::Uri::builder()
+        .scheme("http")
+        .authority(ECS_AUTHORITY)
+        .path_and_query(relative)
+        .build()
+        .map_err(|e| invalid(&format!("is not a valid path: {e}")))?;
+    match uri.host() {
+        Some(ECS_AUTHORITY) => Ok(uri.to_string()),
+        _ => Err(invalid("does not stay on the container agent's address")),
+    }
+}
 
 async fn from_container(env: &Env, http: &dyn HttpClient) -> Result<Found, CredentialsError> {
     let url = match (
         env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
         env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
     ) {
-        (Some(relative), _) => format!("{ECS_HOST}{relative}"),
+        (Some(relative), _) => container_relative_uri(&relative)?,
         (None, Some(full)) => {
             check_container_uri(&full)?;
             full
@@ -585,6 +609,30 @@ mod tests {
         .expect("found");
         assert_eq!(c.access_key_id(), "AKWORK");
         std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[test]
+    fn container_relative_uri_is_a_path_on_the_agents_address() {
+        assert_eq!(
+            container_relative_uri("/v2/credentials/abc?x=1").expect("a path"),
+            "http://169.254.170.2/v2/credentials/abc?x=1"
+        );
+        // Each of these would have sent the request (and its token) elsewhere.
+        for bad in [
+            "@evil.example/creds",
+            ".evil.example/creds",
+            ":8080@evil/x",
+            "evil",
+            "",
+        ] {
+            let err = container_relative_uri(bad).expect_err(bad);
+            assert!(
+                err.to_string().contains("must start with /"),
+                "{bad:?}: {err}"
+            );
+        }
+        let err = container_relative_uri("/a b").expect_err("space");
+        assert!(err.to_string().contains("is not a valid path"), "{err}");
     }
 
     #[tokio::test]

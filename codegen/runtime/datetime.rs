@@ -17,10 +17,11 @@ impl DateTime {
         DateTime { seconds, nanos: 0 }
     }
 
-    /// Seconds and nanoseconds (normalized, so `nanos` may exceed a second).
+    /// Seconds and nanoseconds (normalized, so `nanos` may exceed a second; saturating at the
+    /// ends of `i64`).
     pub fn from_secs_and_nanos(seconds: i64, nanos: u32) -> Self {
         DateTime {
-            seconds: seconds + i64::from(nanos / 1_000_000_000),
+            seconds: seconds.saturating_add(i64::from(nanos / 1_000_000_000)),
             nanos: nanos % 1_000_000_000,
         }
     }
@@ -90,10 +91,12 @@ impl DateTime {
             let (clock, offset) = time.split_at(at);
             let sign = if offset.starts_with('-') { -1 } else { 1 };
             let (h, m) = offset[1..].split_once(':')?;
-            (
-                clock,
-                sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60),
-            )
+            // `hh:mm`, less than a day.
+            let (h, m) = (two_digits(h)?, two_digits(m)?);
+            if h >= 24 || m >= 60 {
+                return None;
+            }
+            (clock, sign * i64::from(h * 3600 + m * 60))
         };
         let mut clock_parts = clock.splitn(3, ':');
         let hour: u32 = clock_parts.next()?.parse().ok()?;
@@ -154,7 +157,9 @@ impl DateTime {
         second: u32,
         nanos: u32,
     ) -> Option<Self> {
-        let valid = (1..=12).contains(&month)
+        // Years 0001-9999, as RFC 3339 and IMF-fixdate write them: no arithmetic overflows.
+        let valid = (1..=9999).contains(&year)
+            && (1..=12).contains(&month)
             && (1..=31).contains(&day)
             && hour < 24
             && minute < 60
@@ -176,6 +181,19 @@ impl DateTime {
         )
     }
 }
+
+/// Exactly two ASCII digits.
+fn two_digits(text: &str) -> Option<u32> {
+    match text.as_bytes() {
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+        _ => None,
+    }
+}
+
+/// The seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range every platform's
+/// `SystemTime` holds.
+const MIN_SECONDS: i64 = -62_135_596_800;
+const MAX_SECONDS: i64 = 253_402_300_799;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -222,13 +240,16 @@ impl From<SystemTime> for DateTime {
     }
 }
 
+/// Clamped to years 0001-9999, so that no `DateTime` makes the conversion overflow.
 impl From<DateTime> for SystemTime {
     fn from(time: DateTime) -> Self {
-        if time.seconds >= 0 {
-            UNIX_EPOCH + Duration::new(time.seconds as u64, time.nanos)
+        let seconds = time.seconds.clamp(MIN_SECONDS, MAX_SECONDS);
+        let nanos = time.nanos.min(999_999_999);
+        if seconds >= 0 {
+            UNIX_EPOCH + Duration::new(seconds.unsigned_abs(), nanos)
         } else {
-            UNIX_EPOCH - Duration::from_secs(time.seconds.unsigned_abs())
-                + Duration::from_nanos(u64::from(time.nanos))
+            UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
+                + Duration::from_nanos(u64::from(nanos))
         }
     }
 }
@@ -308,6 +329,50 @@ mod tests {
         ] {
             assert_eq!(DateTime::from(SystemTime::from(t)), t);
         }
+    }
+
+    #[test]
+    fn out_of_range_years_offsets_and_huge_values_are_errors_not_overflows() {
+        for text in [
+            "300000000000-01-01T00:00:00Z",
+            "-9223372036854775808-01-01T00:00:00Z",
+            "0000-12-31T00:00:00Z",
+            "10000-01-01T00:00:00Z",
+            "2024-01-01T00:00:00+24:00",
+            "2024-01-01T00:00:00-99:59",
+            "2024-01-01T00:00:00+00:60",
+            "2024-01-01T00:00:00+9999999999999999:00",
+            "2024-01-01T00:00:00+1:00",
+        ] {
+            assert_eq!(DateTime::parse_date_time(text), None, "{text}");
+        }
+        assert_eq!(
+            DateTime::parse_http_date("Tue, 29 Apr 300000000000 18:30:38 GMT"),
+            None
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Tue, 29 Apr 0000 18:30:38 GMT"),
+            None
+        );
+        assert!(DateTime::parse_date_time("9999-12-31T23:59:59-23:59").is_some());
+        assert!(DateTime::parse_date_time("0001-01-01T00:00:00Z").is_some());
+        assert_eq!(
+            DateTime::from_secs_and_nanos(i64::MAX, u32::MAX).secs(),
+            i64::MAX
+        );
+        for time in [
+            DateTime::from_secs(i64::MAX),
+            DateTime::from_secs(i64::MIN),
+            DateTime::from_secs_and_nanos(i64::MAX, 999_999_999),
+            DateTime::from_secs_f64(f64::MAX),
+            DateTime::from_secs_f64(f64::NAN),
+        ] {
+            let _ = SystemTime::from(time);
+        }
+        assert_eq!(
+            DateTime::from(SystemTime::from(DateTime::from_secs(i64::MAX))).secs(),
+            MAX_SECONDS
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ impl<'a> ObjectWriter<'a> {
         ObjectWriter { out, first: true }
     }
 
-    /// Starts the member `name`: a Smithy member name, an identifier, so it needs no escaping.
+    /// Starts the member `name`: a Smithy member name, an identifier (the model loader checks),
+    /// so it needs no escaping. Keys from data go through [`ObjectWriter::key`].
     pub(crate) fn field(&mut self, name: &str) -> &mut Vec<u8> {
         if !self.first {
             self.out.push(b',');
@@ -31,6 +32,17 @@ impl<'a> ObjectWriter<'a> {
         self.out.push(b'"');
         self.out.extend_from_slice(name.as_bytes());
         self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    /// Starts a member whose key is data (a map key, a document's key): escaped as any string.
+    pub(crate) fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_str(self.out, key);
+        self.out.push(b':');
         self.out
     }
 
@@ -294,7 +306,7 @@ pub(crate) fn write_map<K: AsRef<str>, V>(
 ) {
     let mut object = ObjectWriter::new(out);
     for (key, value) in map {
-        write(object.field(key.as_ref()), value);
+        write(object.key(key.as_ref()), value);
     }
     object.finish();
 }
@@ -771,6 +783,58 @@ mod tests {
         ] {
             let ours = written(|o| write_str(o, s));
             assert_eq!(ours, serde_json::to_string(s).expect("serializes"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn map_keys_from_data_are_escaped_and_cannot_inject_members() {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert("we\"ird".to_string(), "v".to_string());
+        map.insert("a\":\"injected\",\"b".to_string(), "w".to_string());
+        map.insert("back\\slash\u{0}\n".to_string(), "x".to_string());
+        let text = written(|o| write_map(o, &map, |o, v| write_str(o, v)));
+        let parsed: Map<String, Value> = serde_json::from_str(&text).expect("valid JSON");
+        let expected: Map<String, Value> = map
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        assert_eq!(parsed, expected);
+    }
+
+    #[test]
+    fn document_keys_from_data_are_escaped() {
+        use super::super::document::{self, Document};
+        let text = r#"{"we\"ird":{"x\":1,\"y":[null,"\u0001"]}}"#;
+        let value: Value = serde_json::from_str(text).expect("json");
+        let doc: Document = document::read(&value).expect("document");
+        let mut out = Vec::new();
+        document::write(&mut out, &doc);
+        let back: Value = serde_json::from_slice(&out).expect("valid JSON");
+        assert_eq!(back, value);
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// Any map of any strings (quotes, backslashes, control and non-BMP characters)
+            /// is written as JSON that reads back as the same map.
+            #[test]
+            fn maps_of_arbitrary_strings_round_trip(
+                map in prop::collection::btree_map(any::<String>(), any::<String>(), 0..6)
+            ) {
+                let mut out = Vec::new();
+                write_map(&mut out, &map, |o, v| write_str(o, v));
+                let parsed: Map<String, Value> = serde_json::from_slice(&out)
+                    .map_err(|e| TestCaseError::fail(format!("{e}: {}", String::from_utf8_lossy(&out))))?;
+                prop_assert_eq!(parsed.len(), map.len());
+                for (k, v) in &map {
+                    prop_assert_eq!(parsed.get(k).and_then(Value::as_str), Some(v.as_str()));
+                }
+            }
         }
     }
 

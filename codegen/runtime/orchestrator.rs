@@ -203,6 +203,7 @@ impl Handle {
                 "no region configured: set one with Config::builder().region(..), or use Config::from_env() (AWS_REGION, AWS_DEFAULT_REGION, the profile's region)".into(),
             )
         })?;
+        super::config::check_region(&region)?;
         let credentials = config.credentials.ok_or_else(|| {
             ConfigError(
                 "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
@@ -559,6 +560,24 @@ mod tests {
         let err = Handle::new(SERVICE, Config::builder().region("r").build()).unwrap_err();
         assert!(
             err.to_string().starts_with("no credentials configured"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_region_that_is_not_a_host_label_never_reaches_the_endpoint() {
+        // `evil.example/` would make `https://svc.evil.example/.amazonaws.com`.
+        let err = Handle::new(
+            SERVICE,
+            Config::builder()
+                .region("evil.example/")
+                .credentials(Credentials::new("a", "b", None))
+                .build(),
+        )
+        .map(|_| ())
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("\"evil.example/\" is not valid"),
             "{err}"
         );
     }

@@ -151,6 +151,7 @@ impl Config {
     /// [`Config::from_env`] over the given variables instead of the process environment.
     pub fn from_env_vars(env: Env) -> Result<Config, ConfigError> {
         let region = resolve_region(&env).map_err(ConfigError)?;
+        check_region(&region)?;
         let (profile, _) = load_profile(&env);
         let setting = |var: &str, key: &str| {
             env.get(var)
@@ -373,6 +374,26 @@ impl ConfigBuilder {
 
     pub fn build(self) -> Config {
         self.config
+    }
+}
+
+/// A region becomes part of the endpoint's host name and of every signature: it must be one
+/// host label (letters, digits and hyphens, 1 to 63 of them, no hyphen at either end), or a
+/// value such as `evil.example/` would send signed requests to another host.
+pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
+    let label = !region.is_empty()
+        && region.len() <= 63
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if label {
+        Ok(())
+    } else {
+        Err(ConfigError(format!(
+            "region {region:?} is not valid: a region is one host label (letters, digits and hyphens, such as us-east-1)"
+        )))
     }
 }
 

@@ -239,14 +239,38 @@ fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
     }
 }
 
-const ECS_HOST: &str = "http://169.254.170.2";
+/// The container agent's fixed address for `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`.
+const ECS_AUTHORITY: &str = "169.254.170.2";
+
+/// `http://169.254.170.2` + the relative URI, which must be a path (`/v2/credentials/…`): built
+/// with a fixed authority, so a value such as `@evil.example/` cannot name another host.
+fn container_relative_uri(relative: &str) -> Result<String, CredentialsError> {
+    let invalid = |why: &str| {
+        CredentialsError::new(format!(
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI {relative:?} {why}"
+        ))
+    };
+    if !relative.starts_with('/') {
+        return Err(invalid("must start with /"));
+    }
+    let uri = http::Uri::builder()
+        .scheme("http")
+        .authority(ECS_AUTHORITY)
+        .path_and_query(relative)
+        .build()
+        .map_err(|e| invalid(&format!("is not a valid path: {e}")))?;
+    match uri.host() {
+        Some(ECS_AUTHORITY) => Ok(uri.to_string()),
+        _ => Err(invalid("does not stay on the container agent's address")),
+    }
+}
 
 async fn from_container(env: &Env, http: &dyn HttpClient) -> Result<Found, CredentialsError> {
     let url = match (
         env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
         env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
     ) {
-        (Some(relative), _) => format!("{ECS_HOST}{relative}"),
+        (Some(relative), _) => container_relative_uri(&relative)?,
         (None, Some(full)) => {
             check_container_uri(&full)?;
             full

@@ -24,7 +24,8 @@ impl<'a> ObjectWriter<'a> {
         ObjectWriter { out, first: true }
     }
 
-    /// Starts the member `name`: a Smithy member name, an identifier, so it needs no escaping.
+    /// Starts the member `name`: a Smithy member name, an identifier (the model loader checks),
+    /// so it needs no escaping. Keys from data go through [`ObjectWriter::key`].
     pub(crate) fn field(&mut self, name: &str) -> &mut Vec<u8> {
         if !self.first {
             self.out.push(b',');
@@ -33,6 +34,17 @@ impl<'a> ObjectWriter<'a> {
         self.out.push(b'"');
         self.out.extend_from_slice(name.as_bytes());
         self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    /// Starts a member whose key is data (a map key, a document's key): escaped as any string.
+    pub(crate) fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_str(self.out, key);
+        self.out.push(b':');
         self.out
     }
 
@@ -296,7 +308,7 @@ pub(crate) fn write_map<K: AsRef<str>, V>(
 ) {
     let mut object = ObjectWriter::new(out);
     for (key, value) in map {
-        write(object.field(key.as_ref()), value);
+        write(object.key(key.as_ref()), value);
     }
     object.finish();
 }

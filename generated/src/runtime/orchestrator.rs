@@ -205,6 +205,7 @@ impl Handle {
                 "no region configured: set one with Config::builder().region(..), or use Config::from_env() (AWS_REGION, AWS_DEFAULT_REGION, the profile's region)".into(),
             )
         })?;
+        super::config::check_region(&region)?;
         let credentials = config.credentials.ok_or_else(|| {
             ConfigError(
                 "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
