@@ -1337,7 +1337,13 @@ struct Shorthand {
     chars: Vec<char>,
     pos: usize,
     input: String,
+    /// How many `{` and `[` are open.
+    depth: usize,
 }
+
+/// The deepest nesting shorthand accepts, as JSON and YAML input (serde_json's limit): deeper
+/// input would only exhaust the stack.
+pub const MAX_SHORTHAND_DEPTH: usize = 128;
 
 impl Shorthand {
     fn new(text: &str) -> Self {
@@ -1345,7 +1351,19 @@ impl Shorthand {
             chars: text.chars().collect(),
             pos: 0,
             input: text.to_string(),
+            depth: 0,
         }
+    }
+
+    /// Opens one more level of `{` or `[`.
+    fn nest(&mut self) -> Result<(), ShorthandError> {
+        self.depth += 1;
+        if self.depth > MAX_SHORTHAND_DEPTH {
+            return Err(self.error(format!(
+                "nested more than {MAX_SHORTHAND_DEPTH} levels deep"
+            )));
+        }
+        Ok(())
     }
 
     fn error(&self, message: impl Into<String>) -> ShorthandError {
@@ -1480,18 +1498,22 @@ impl Shorthand {
         self.skip_ws();
         match self.peek() {
             Some('{') => {
+                self.nest()?;
                 self.pos += 1;
                 let value = self.key_values(Some('}'))?;
                 if !self.eat('}') {
                     return Err(self.error("expected '}'"));
                 }
+                self.depth -= 1;
                 Ok(value)
             }
             Some('[') => {
+                self.nest()?;
                 self.pos += 1;
                 let mut items = Vec::new();
                 self.skip_ws();
                 if self.eat(']') {
+                    self.depth -= 1;
                     return Ok(Value::Array(items));
                 }
                 loop {
@@ -1501,6 +1523,7 @@ impl Shorthand {
                         Some(',') => self.pos += 1,
                         Some(']') => {
                             self.pos += 1;
+                            self.depth -= 1;
                             return Ok(Value::Array(items));
                         }
                         Some(c) => {
@@ -3123,6 +3146,19 @@ uLOpdcRK\n\
         let (code, out, err) = paged_run(args);
         assert_eq!(code, 0, "{err}");
         serde_json::from_str(&out).expect("json")
+    }
+
+    #[test]
+    fn shorthand_nesting_is_limited_like_json_input() {
+        let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        assert!(parse_shorthand_values(&deep(MAX_SHORTHAND_DEPTH)).is_ok());
+        let err = parse_shorthand_values(&deep(MAX_SHORTHAND_DEPTH + 1)).unwrap_err();
+        assert!(err.message.contains("nested more than 128 levels"), "{err}");
+        let objects = format!("{}1{}", "a={".repeat(200_000), "}".repeat(200_000));
+        let err = parse_shorthand(&objects).unwrap_err();
+        assert!(err.message.contains("nested more than 128 levels"), "{err}");
+        // A million brackets: an error, not a stack overflow.
+        assert!(parse_shorthand_values(&"[".repeat(1_000_000)).is_err());
     }
 
     #[test]

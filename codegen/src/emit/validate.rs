@@ -273,24 +273,21 @@ fn checks(
                 Some(c) if map.value.sparse => Some(quote!(if let Some(item) = item { #c })),
                 other => other,
             };
-            if key_checks.is_some() || value_checks.is_some() {
-                let item = if value_checks.is_some() {
-                    quote!(item)
-                } else {
-                    quote!(_item)
-                };
-                let value_checks = value_checks.map(|c| {
-                    quote! {
-                        let path = path.key(key.as_str());
-                        #c
-                    }
-                });
-                out.push(quote! {
-                    for (key, #item) in #value {
+            match (key_checks, value_checks) {
+                (None, None) => {}
+                // Only the keys: no value to bind (clippy's `for_kv_map`).
+                (Some(key_checks), None) => out.push(quote! {
+                    for key in #value.keys() {
                         #key_checks
+                    }
+                }),
+                (key_checks, Some(value_checks)) => out.push(quote! {
+                    for (key, item) in #value {
+                        #key_checks
+                        let path = path.key(key.as_str());
                         #value_checks
                     }
-                });
+                }),
             }
         }
         _ => {}

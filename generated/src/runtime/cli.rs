@@ -1339,7 +1339,13 @@ struct Shorthand {
     chars: Vec<char>,
     pos: usize,
     input: String,
+    /// How many `{` and `[` are open.
+    depth: usize,
 }
+
+/// The deepest nesting shorthand accepts, as JSON and YAML input (serde_json's limit): deeper
+/// input would only exhaust the stack.
+pub const MAX_SHORTHAND_DEPTH: usize = 128;
 
 impl Shorthand {
     fn new(text: &str) -> Self {
@@ -1347,7 +1353,19 @@ impl Shorthand {
             chars: text.chars().collect(),
             pos: 0,
             input: text.to_string(),
+            depth: 0,
         }
+    }
+
+    /// Opens one more level of `{` or `[`.
+    fn nest(&mut self) -> Result<(), ShorthandError> {
+        self.depth += 1;
+        if self.depth > MAX_SHORTHAND_DEPTH {
+            return Err(self.error(format!(
+                "nested more than {MAX_SHORTHAND_DEPTH} levels deep"
+            )));
+        }
+        Ok(())
     }
 
     fn error(&self, message: impl Into<String>) -> ShorthandError {
@@ -1482,18 +1500,22 @@ impl Shorthand {
         self.skip_ws();
         match self.peek() {
             Some('{') => {
+                self.nest()?;
                 self.pos += 1;
                 let value = self.key_values(Some('}'))?;
                 if !self.eat('}') {
                     return Err(self.error("expected '}'"));
                 }
+                self.depth -= 1;
                 Ok(value)
             }
             Some('[') => {
+                self.nest()?;
                 self.pos += 1;
                 let mut items = Vec::new();
                 self.skip_ws();
                 if self.eat(']') {
+                    self.depth -= 1;
                     return Ok(Value::Array(items));
                 }
                 loop {
@@ -1503,6 +1525,7 @@ impl Shorthand {
                         Some(',') => self.pos += 1,
                         Some(']') => {
                             self.pos += 1;
+                            self.depth -= 1;
                             return Ok(Value::Array(items));
                         }
                         Some(c) => {
