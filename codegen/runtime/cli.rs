@@ -374,9 +374,6 @@ struct Paging {
     max_items: Option<usize>,
 }
 
-/// The AWS CLI's pagination flags.
-const PAGING_FLAGS: [&str; 4] = ["starting-token", "page-size", "max-items", "no-paginate"];
-
 /// How this command line pages: `None` for a single call (an operation that does not page,
 /// `--no-paginate`, or its token member set by hand, as the AWS CLI does). The page-size member
 /// set by hand is the page size, as `--page-size` is.
@@ -385,8 +382,12 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
         return Ok(None);
     };
     let given = |id: &str| sub.value_source(id) == Some(ValueSource::CommandLine);
-    let paging_given: Vec<String> = PAGING_FLAGS[..3]
-        .iter()
+    // (`--page-size` exists only where the operation has a page-size member: asking clap for
+    // an argument it does not know panics in debug builds.)
+    let flags = ["starting-token", "max-items"]
+        .into_iter()
+        .chain(pagination.page_size.map(|_| "page-size"));
+    let paging_given: Vec<String> = flags
         .filter(|flag| given(flag))
         .map(|flag| format!("--{flag}"))
         .collect();
@@ -437,7 +438,10 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
     };
     Ok(Some(Paging {
         start,
-        page_size: positive("page-size")?,
+        page_size: match pagination.page_size {
+            Some(_) => positive("page-size")?,
+            None => None,
+        },
         max_items: positive("max-items")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     }))
 }
@@ -3001,6 +3005,7 @@ uLOpdcRK\n\
         Member::new("MaxResults", &Schema::Integer),
         Member::new("Prefix", &Schema::String),
     ];
+    static LIST_ALL_INPUT: [Member; 1] = [Member::new("NextToken", &Schema::String)];
     static PAGED_OUTPUT_MEMBERS: [Member; 3] = [
         Member::new("Things", &Schema::List(&Schema::String)),
         Member::new("NextToken", &Schema::String),
@@ -3051,6 +3056,20 @@ uLOpdcRK\n\
                 }),
             },
             Operation {
+                name: "ListAll",
+                command: "list-all",
+                docs: "Lists things without a page size.",
+                input: &LIST_ALL_INPUT,
+                flags: &["next-token"],
+                output: &PAGED_OUTPUT,
+                pagination: Some(Pagination {
+                    input_token: "NextToken",
+                    output_token: &["NextToken"],
+                    page_size: None,
+                    items: &["Things"],
+                }),
+            },
+            Operation {
                 name: "DescribeThing",
                 command: "describe-thing",
                 docs: "Describes a thing.",
@@ -3064,7 +3083,7 @@ uLOpdcRK\n\
             name: "ThingReady",
             command: "thing-ready",
             docs: "Waits until the thing is ready.",
-            operation: 1,
+            operation: 2,
             min_delay: 2,
             max_delay: 10,
             acceptors: &READY,
@@ -3085,7 +3104,7 @@ uLOpdcRK\n\
     impl Service for Pages {
         fn call(&self, index: usize, input: Value) -> BoxFuture<'_, Result<Value, CallError>> {
             Box::pin(async move {
-                if index == 0 {
+                if index < 2 {
                     let (things, next) = match input.get("NextToken").and_then(Value::as_str) {
                         None => (json!(["a", "b", "c"]), json!("t2")),
                         Some("t2") => (json!(["d", "e", "f"]), json!("t3")),
@@ -3249,6 +3268,21 @@ uLOpdcRK\n\
     }
 
     #[test]
+    fn an_operation_without_a_page_size_member_pages_without_page_size() {
+        assert_eq!(
+            paged(&["list-all", "--max-items", "5"])["Things"],
+            json!(["a", "b", "c", "d", "e"])
+        );
+        let (code, _, err) = paged_run(&["list-all", "--page-size", "2"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("unexpected argument '--page-size'"), "{err}");
+        assert_eq!(
+            paged(&["list-all", "--no-paginate"])["NextToken"],
+            json!("t2")
+        );
+    }
+
+    #[test]
     fn a_service_repeating_its_token_ends_the_listing() {
         assert_eq!(
             paged(&["list-things", "--starting-token", "loop"])["Things"],
@@ -3316,7 +3350,7 @@ uLOpdcRK\n\
     }
 
     fn waiter() -> (&'static Waiter, &'static Operation) {
-        (&PAGED.waiters[0], &PAGED.operations[1])
+        (&PAGED.waiters[0], &PAGED.operations[2])
     }
 
     #[tokio::test(start_paused = true)]

@@ -376,9 +376,6 @@ struct Paging {
     max_items: Option<usize>,
 }
 
-/// The AWS CLI's pagination flags.
-const PAGING_FLAGS: [&str; 4] = ["starting-token", "page-size", "max-items", "no-paginate"];
-
 /// How this command line pages: `None` for a single call (an operation that does not page,
 /// `--no-paginate`, or its token member set by hand, as the AWS CLI does). The page-size member
 /// set by hand is the page size, as `--page-size` is.
@@ -387,8 +384,12 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
         return Ok(None);
     };
     let given = |id: &str| sub.value_source(id) == Some(ValueSource::CommandLine);
-    let paging_given: Vec<String> = PAGING_FLAGS[..3]
-        .iter()
+    // (`--page-size` exists only where the operation has a page-size member: asking clap for
+    // an argument it does not know panics in debug builds.)
+    let flags = ["starting-token", "max-items"]
+        .into_iter()
+        .chain(pagination.page_size.map(|_| "page-size"));
+    let paging_given: Vec<String> = flags
         .filter(|flag| given(flag))
         .map(|flag| format!("--{flag}"))
         .collect();
@@ -439,7 +440,10 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
     };
     Ok(Some(Paging {
         start,
-        page_size: positive("page-size")?,
+        page_size: match pagination.page_size {
+            Some(_) => positive("page-size")?,
+            None => None,
+        },
         max_items: positive("max-items")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     }))
 }
