@@ -617,12 +617,14 @@ impl Loader<'_> {
     fn shape_id(&self, value: &Value, at: &JsonPath) -> Result<ShapeId> {
         let id = self.string(value, at)?;
         match id.split_once('#') {
-            Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('$') => {
+            Some((ns, name)) if ns.split('.').all(is_identifier) && is_identifier(name) => {
                 Ok(ShapeId::new(id))
             }
             _ => Err(self.err(
                 at,
-                format!("expected an absolute shape id `namespace#Name`, found {id:?}"),
+                format!(
+                    "expected an absolute shape id `namespace#Name` of Smithy identifiers (letters, digits, _), found {id:?}"
+                ),
             )),
         }
     }
@@ -795,6 +797,15 @@ impl Loader<'_> {
     }
 
     fn member(&self, name: &str, value: &Value, at: &JsonPath) -> Result<Member> {
+        // Member names become Rust identifiers and unescaped JSON keys: Smithy identifiers only.
+        if !is_identifier(name) {
+            return Err(self.err(
+                at,
+                format!(
+                    "member name {name:?} is not a Smithy identifier (an ASCII letter or _, then letters, digits or _)"
+                ),
+            ));
+        }
         let object = self.object(value, at)?;
         let target = self.shape_id(self.field(object, "target", at)?, &at.key("target"))?;
         let traits = self.traits(object.get("traits"), &at.key("traits"))?;
@@ -891,6 +902,18 @@ fn merge_traits(base: &Traits, over: &Traits, file: &Path) -> Result<Traits> {
     Loader { file }.traits(Some(&Value::Object(raw)), &JsonPath("$".into()))
 }
 
+/// A Smithy identifier: an ASCII letter or `_`, then ASCII letters, digits or `_` (not `_`
+/// alone).
+pub(crate) fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first_ok
+        && text.chars().any(|c| c != '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -930,6 +953,37 @@ const PRELUDE_SHAPES: &[(&str, Option<Simple>)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn member_and_shape_names_must_be_smithy_identifiers() {
+        for (name, model) in [
+            (
+                "x²",
+                r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","members":{"x²":{"target":"smithy.api#String"}}}}}"#,
+            ),
+            (
+                "a\"b",
+                r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"structure","members":{"a\"b":{"target":"smithy.api#String"}}}}}"#,
+            ),
+            (
+                "1st",
+                r#"{"smithy":"2.0","shapes":{"a.b#E":{"type":"enum","members":{"1st":{"target":"smithy.api#Unit"}}}}}"#,
+            ),
+        ] {
+            let err = parse(model).unwrap_err().to_string();
+            assert!(err.starts_with("m.json: at $.shapes[\"a.b#"), "{err}");
+            assert!(
+                err.contains(&format!("member name {name:?} is not a Smithy identifier")),
+                "{err}"
+            );
+        }
+        for id in ["a.b#Foo-Bar", "a.b#Fé", "a..b#S", "a.b#1S"] {
+            let model = format!(r#"{{"smithy":"2.0","shapes":{{"{id}":{{"type":"string"}}}}}}"#);
+            let err = parse(&model).unwrap_err().to_string();
+            assert!(err.contains("of Smithy identifiers"), "{id}: {err}");
+        }
+        assert!(parse(r#"{"smithy":"2.0","shapes":{"a_1.b#_S9":{"type":"structure","members":{"_x1":{"target":"smithy.api#String"}}}}}"#).is_ok());
+    }
 
     fn parse(text: &str) -> Result<Model> {
         Model::parse(Path::new("m.json"), text)
