@@ -3390,4 +3390,25 @@ uLOpdcRK\n\
         assert!(start.elapsed() <= MAX_WAIT);
         assert!(start.elapsed() >= MAX_WAIT - Duration::from_secs(10));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// Any text on the command line: a value or a positioned error, never a panic.
+            #[test]
+            fn shorthand_never_panics(text in any::<String>(), shaped in "[a-z=,{}\\[\\]\"'\\\\ é]{0,40}") {
+                for text in [&text, &shaped] {
+                    if let Err(e) = parse_shorthand(text) {
+                        prop_assert!(e.position <= text.chars().count());
+                        let _ = e.to_string();
+                    }
+                    let _ = parse_shorthand_values(text);
+                }
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ pub struct Config {
     pub(crate) account_id_endpoint_mode: Option<String>,
     pub(crate) account_id: Option<String>,
     pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
+    pub(crate) max_response_bytes: usize,
 }
 
 /// A value for one of the service's client context parameters
@@ -92,6 +93,7 @@ impl fmt::Debug for Config {
             .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
             .field("account_id", &self.account_id)
             .field("client_context_params", &self.client_context_params)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +118,7 @@ impl Default for Config {
             account_id_endpoint_mode: None,
             account_id: None,
             client_context_params: BTreeMap::new(),
+            max_response_bytes: super::transport::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -316,6 +319,14 @@ impl ConfigBuilder {
 
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.config.retry = retry;
+        self
+    }
+
+    /// The longest response body a call accepts (default 64 MiB); a longer one is an error, not
+    /// an out-of-memory. The built-in HTTP client stops reading at the limit; a custom one's
+    /// responses are checked when they arrive.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.config.max_response_bytes = limit;
         self
     }
 

@@ -1,7 +1,9 @@
 //! AWS credentials and where they come from: a small async provider trait, the default chain
-//! (environment, shared profile files, ECS container endpoint, EC2 instance metadata with
-//! IMDSv2) and a cache that refreshes expiring credentials before they expire. The secret key
-//! and session token never appear in `Debug` output or error messages.
+//! (environment, shared profile files with `credential_process`, ECS container endpoint, EC2
+//! instance metadata with IMDSv2) and a cache that refreshes expiring credentials before they
+//! expire. The secret key and session token never appear in `Debug` output or error messages.
+//! A source the chain does not implement (role assumption, SSO, web identity) is an error that
+//! says so, never a silent fall-through to the container or instance credentials.
 
 use std::fmt;
 use std::sync::Arc;
@@ -107,6 +109,9 @@ impl fmt::Display for CredentialsError {
 
 impl std::error::Error for CredentialsError {}
 
+/// The largest answer read from a credentials or metadata endpoint (or a credential process).
+const CREDENTIALS_MAX_BYTES: usize = 64 << 10;
+
 /// What one link of the chain found.
 enum Found {
     Credentials(Credentials),
@@ -128,11 +133,14 @@ pub struct DefaultCredentialsChain {
 
 impl DefaultCredentialsChain {
     pub fn new(env: Env) -> Result<Self, CredentialsError> {
-        let http = HyperClient::new(Some(Duration::from_secs(1))).map_err(|e| {
-            CredentialsError::new(format!(
-                "cannot create the HTTP client for credentials: {e}"
-            ))
-        })?;
+        // Credential and metadata answers are a few hundred bytes.
+        let http = HyperClient::new(Some(Duration::from_secs(1)))
+            .map_err(|e| {
+                CredentialsError::new(format!(
+                    "cannot create the HTTP client for credentials: {e}"
+                ))
+            })?
+            .with_max_response_bytes(CREDENTIALS_MAX_BYTES);
         Ok(Self::with_http_client(env, Arc::new(http)))
     }
 
@@ -146,6 +154,7 @@ impl DefaultCredentialsChain {
         for source in [
             Source::Environment,
             Source::Profile,
+            Source::WebIdentity,
             Source::Container,
             Source::InstanceMetadata,
         ] {
@@ -171,6 +180,7 @@ impl ProvideCredentials for DefaultCredentialsChain {
 enum Source {
     Environment,
     Profile,
+    WebIdentity,
     Container,
     InstanceMetadata,
 }
@@ -179,7 +189,8 @@ impl Source {
     async fn load(self, env: &Env, http: &dyn HttpClient) -> Result<Found, CredentialsError> {
         match self {
             Source::Environment => from_environment(env),
-            Source::Profile => from_profile(env),
+            Source::Profile => from_profile(env).await,
+            Source::WebIdentity => from_web_identity(env),
             Source::Container => from_container(env, http).await,
             Source::InstanceMetadata => from_instance_metadata(env, http).await,
         }
@@ -208,16 +219,50 @@ fn from_environment(env: &Env) -> Result<Found, CredentialsError> {
     }
 }
 
-fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
+/// Where to turn for the credential sources this chain does not implement.
+const AWS_CONFIG_HINT: &str = "enable this crate's `aws-credential-types` feature and pass aws-config's credentials provider (Config::builder().credentials_provider(AwsCredentialsProvider::new(..)))";
+
+/// Profile settings of credential sources the chain does not implement, in the order the AWS
+/// SDKs consult them (before any static keys of the same profile).
+const UNSUPPORTED_PROFILE_KEYS: [&str; 6] = [
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+];
+
+async fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
     let (profile, looked) = load_profile(env);
     let name = env.profile_name();
     let Some(profile) = profile else {
+        // A profile asked for by name must exist: falling through to other sources would
+        // act as someone else.
+        if env.get("AWS_PROFILE").is_some() {
+            return Err(CredentialsError::new(format!(
+                "profile `{name}` (from AWS_PROFILE or --profile) is not defined; looked at: {}",
+                if looked.is_empty() {
+                    "no shared files (no home directory)".to_string()
+                } else {
+                    looked.join(", ")
+                }
+            )));
+        }
         return Ok(Found::Nothing(if looked.is_empty() {
             "shared files (no home directory)".into()
         } else {
             looked.join(", ")
         }));
     };
+    if let Some(key) = UNSUPPORTED_PROFILE_KEYS
+        .iter()
+        .find(|key| profile.contains_key(**key))
+    {
+        return Err(CredentialsError::new(format!(
+            "profile `{name}` gets its credentials through `{key}`, which this client's credential chain does not support; {AWS_CONFIG_HINT}"
+        )));
+    }
     match (
         profile.get("aws_access_key_id"),
         profile.get("aws_secret_access_key"),
@@ -230,11 +275,94 @@ fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
         (Some(_), None) => Err(CredentialsError::new(format!(
             "profile `{name}` has aws_access_key_id but no aws_secret_access_key"
         ))),
-        _ => Ok(Found::Nothing(format!(
-            "{} (no access key in profile `{name}`)",
-            looked.join(", ")
-        ))),
+        _ => match profile.get("credential_process") {
+            Some(command) => credential_process(&name, command)
+                .await
+                .map(Found::Credentials),
+            None => Ok(Found::Nothing(format!(
+                "{} (no access key in profile `{name}`)",
+                looked.join(", ")
+            ))),
+        },
     }
+}
+
+/// Web identity federation from the environment is not implemented: an error, not a silent
+/// fall-through to the container or instance credentials.
+fn from_web_identity(env: &Env) -> Result<Found, CredentialsError> {
+    match (
+        env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+        env.get("AWS_ROLE_ARN"),
+    ) {
+        (Some(_), Some(_)) => Err(CredentialsError::new(format!(
+            "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN ask for web identity federation, which this client's credential chain does not support; {AWS_CONFIG_HINT}"
+        ))),
+        _ => Ok(Found::Nothing(
+            "web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN not both set)".into(),
+        )),
+    }
+}
+
+/// Runs a profile's `credential_process` (through the shell, as the AWS SDKs do) and reads the
+/// JSON it prints: `Version` 1, `AccessKeyId`, `SecretAccessKey`, optional `SessionToken` and
+/// `Expiration` (RFC 3339, honoured by the cache). Its output never appears in errors.
+async fn credential_process(profile: &str, command: &str) -> Result<Credentials, CredentialsError> {
+    let what = format!("credential_process of profile `{profile}`");
+    let command = command.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        let mut process = if cfg!(windows) {
+            let mut process = std::process::Command::new("cmd");
+            process.arg("/C").arg(&command);
+            process
+        } else {
+            let mut process = std::process::Command::new("sh");
+            process.arg("-c").arg(&command);
+            process
+        };
+        process.stdin(std::process::Stdio::null()).output()
+    })
+    .await
+    .map_err(|e| CredentialsError::new(format!("{what}: {e}")))?
+    .map_err(|e| CredentialsError::new(format!("{what} could not be started: {e}")))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr: String = stderr.trim().chars().take(500).collect();
+        return Err(CredentialsError::new(format!(
+            "{what} failed ({}): {stderr}",
+            output.status
+        )));
+    }
+    if output.stdout.len() > CREDENTIALS_MAX_BYTES {
+        return Err(CredentialsError::new(format!(
+            "{what} printed more than {CREDENTIALS_MAX_BYTES} bytes"
+        )));
+    }
+    parse_process_json(&output.stdout, &what)
+}
+
+/// The JSON a credential process prints.
+pub(crate) fn parse_process_json(body: &[u8], what: &str) -> Result<Credentials, CredentialsError> {
+    let invalid = |detail: &str| {
+        CredentialsError::new(format!("{what} printed unusable credentials: {detail}"))
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| invalid(&format!("not JSON ({e})")))?;
+    match value.get("Version") {
+        Some(version) if version.as_u64() == Some(1) => {}
+        Some(_) => return Err(invalid("Version must be 1")),
+        None => return Err(invalid("Version is missing (must be 1)")),
+    }
+    let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
+    let (Some(id), Some(secret)) = (field("AccessKeyId"), field("SecretAccessKey")) else {
+        return Err(invalid("AccessKeyId or SecretAccessKey missing"));
+    };
+    let mut credentials = Credentials::new(id, secret, field("SessionToken"));
+    if let Some(expiration) = field("Expiration") {
+        let expires = parse_rfc3339(&expiration)
+            .ok_or_else(|| invalid(&format!("Expiration {expiration:?} is not RFC 3339")))?;
+        credentials = credentials.with_expiry(expires);
+    }
+    Ok(credentials)
 }
 
 /// The container agent's fixed address for `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`.
@@ -422,6 +550,13 @@ async fn fetch(
             response.status()
         )));
     }
+    // (A custom HTTP client may not bound its reads.)
+    if response.body().len() > CREDENTIALS_MAX_BYTES {
+        return Err(CredentialsError::new(format!(
+            "{what} ({uri}): {}",
+            super::transport::too_long(CREDENTIALS_MAX_BYTES)
+        )));
+    }
     Ok(response.into_body())
 }
 
@@ -545,6 +680,105 @@ mod tests {
             .collect();
         vars.push(("HOME".into(), "/nonexistent-home".into()));
         DefaultCredentialsChain::with_http_client(Env::from_vars(vars), no_network())
+    }
+
+    /// A config file with these profiles, in a fresh directory (removed by the caller).
+    fn config_file(tag: &str, text: &str) -> (std::path::PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("creds-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("config");
+        std::fs::write(&file, text).expect("write");
+        (dir, file.display().to_string())
+    }
+
+    #[tokio::test]
+    async fn a_named_profile_that_does_not_exist_is_an_error_not_a_fall_through() {
+        let (dir, file) = config_file("missing", "[default]\nregion = us-east-1\n");
+        let err = chain(&[
+            ("AWS_CONFIG_FILE", file.as_str()),
+            ("AWS_PROFILE", "nope"),
+            // Would have answered next, as someone else.
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds"),
+        ])
+        .provide_credentials()
+        .await
+        .unwrap_err();
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("profile `nope` (from AWS_PROFILE or --profile) is not defined"),
+            "{text}"
+        );
+        assert!(text.contains(&file), "{text}");
+    }
+
+    #[tokio::test]
+    async fn unsupported_profile_sources_are_errors_naming_the_profile_and_the_key() {
+        for key in UNSUPPORTED_PROFILE_KEYS {
+            let (dir, file) = config_file(
+                key,
+                &format!(
+                    "[profile work]\n{key} = something\naws_access_key_id = AK\naws_secret_access_key = S\n"
+                ),
+            );
+            let err = chain(&[("AWS_CONFIG_FILE", file.as_str()), ("AWS_PROFILE", "work")])
+                .provide_credentials()
+                .await
+                .unwrap_err();
+            std::fs::remove_dir_all(&dir).expect("cleanup");
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!(
+                    "profile `work` gets its credentials through `{key}`"
+                )),
+                "{text}"
+            );
+            assert!(text.contains("aws-credential-types"), "{text}");
+        }
+        let err = chain(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds"),
+        ])
+        .provide_credentials()
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("web identity federation"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn credential_process_output_is_read_with_its_expiration() {
+        let (dir, file) = config_file(
+            "process",
+            r#"[profile p]
+credential_process = printf '{"Version": 1, "AccessKeyId": "AKPROC", "SecretAccessKey": "SPROC", "SessionToken": "TPROC", "Expiration": "2030-01-02T03:04:05Z"}'
+[profile v2]
+credential_process = printf '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}'
+[profile failing]
+credential_process = echo 'no session' >&2; exit 3
+"#,
+        );
+        let provide = |profile: &'static str| {
+            chain(&[("AWS_CONFIG_FILE", file.as_str()), ("AWS_PROFILE", profile)])
+        };
+        let c = provide("p")
+            .provide_credentials()
+            .await
+            .expect("credentials");
+        assert_eq!(c.access_key_id(), "AKPROC");
+        assert_eq!(c.session_token(), Some("TPROC"));
+        assert_eq!(c.expires(), parse_rfc3339("2030-01-02T03:04:05Z"));
+        let err = provide("v2").provide_credentials().await.unwrap_err();
+        assert!(err.to_string().contains("Version must be 1"), "{err}");
+        let err = provide("failing").provide_credentials().await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("credential_process of profile `failing` failed"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("no session"), "{err}");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 
     #[tokio::test]
@@ -756,5 +990,30 @@ mod tests {
         let cache = CredentialsCache::new(short.clone()).with_clock(clock);
         assert_eq!(key_id(&cache).await, "AK0");
         assert_eq!(key_id(&cache).await, "AK1");
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// Any bytes from an endpoint or a credential process: credentials or an error.
+            #[test]
+            fn credential_json_parsers_never_panic(
+                body in prop::collection::vec(any::<u8>(), 0..200),
+                id in any::<String>(), expiration in any::<String>(), version in any::<i64>(),
+            ) {
+                let _ = parse_credentials_json(&body, "test");
+                let _ = parse_process_json(&body, "test");
+                let json = serde_json::json!({
+                    "Version": version, "AccessKeyId": id, "SecretAccessKey": "s",
+                    "Token": "t", "Expiration": expiration,
+                }).to_string();
+                let _ = parse_credentials_json(json.as_bytes(), "test");
+                let _ = parse_process_json(json.as_bytes(), "test");
+            }
+        }
     }
 }

@@ -399,4 +399,44 @@ mod tests {
         }
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// Any text: an answer or `None`, never a panic or an overflow.
+            #[test]
+            fn parsers_never_panic(text in any::<String>()) {
+                let _ = DateTime::parse_date_time(&text);
+                let _ = DateTime::parse_http_date(&text);
+            }
+
+            /// Date-shaped text with any numbers in it.
+            #[test]
+            fn date_shaped_text_never_panics(
+                y in any::<i64>(), mo in any::<u32>(), d in any::<u32>(),
+                h in any::<u32>(), mi in any::<u32>(), s in any::<u32>(),
+                oh in any::<i32>(), om in any::<u32>(),
+            ) {
+                let _ = DateTime::parse_date_time(&format!("{y}-{mo}-{d}T{h}:{mi}:{s}+{oh}:{om}"));
+                let _ = DateTime::parse_http_date(&format!("Tue, {d} Apr {y} {h}:{mi}:{s} GMT"));
+            }
+
+            /// Every `DateTime` converts to `SystemTime` and formats without panicking, and
+            /// what it formats (years 0001-9999) parses back to itself.
+            #[test]
+            fn any_instant_converts_and_formats(seconds in any::<i64>(), nanos in any::<u32>()) {
+                let time = DateTime::from_secs_and_nanos(seconds, nanos);
+                let _ = SystemTime::from(time);
+                let text = time.to_date_time();
+                let _ = time.to_http_date();
+                if (MIN_SECONDS..=MAX_SECONDS).contains(&time.secs()) {
+                    prop_assert_eq!(DateTime::parse_date_time(&text), Some(time));
+                }
+            }
+        }
+    }
 }

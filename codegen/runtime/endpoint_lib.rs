@@ -401,4 +401,34 @@ mod tests {
         assert!(e.to_string().ends_with("Missing Region"));
         assert_eq!(Endpoint::new("https://x").url, "https://x");
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// The rule-set library functions take any Unicode: an answer, never a panic.
+            #[test]
+            fn library_functions_never_panic(
+                text in any::<String>(), start in 0usize..40, stop in 0usize..40, reverse in any::<bool>(), sub in any::<bool>(),
+            ) {
+                let _ = parse_arn(&text);
+                let _ = parse_url(&text);
+                let _ = uri_encode(&text);
+                let _ = substring(&text, start, stop, reverse);
+                let _ = is_valid_host_label(&text, sub);
+                let _ = is_virtual_hostable_s3_bucket(&text, sub);
+            }
+
+            /// URL- and ARN-shaped text.
+            #[test]
+            fn shaped_inputs_never_panic(parts in prop::collection::vec("[a-z0-9:/.\\[\\]@%?#é-]{0,8}", 0..8)) {
+                let _ = parse_arn(&parts.join(":"));
+                let _ = parse_url(&format!("https://{}", parts.join("/")));
+                let _ = parse_url(&format!("http://[{}]:{}", parts.join(":"), parts.len()));
+            }
+        }
+    }
 }

@@ -176,6 +176,7 @@ pub(crate) struct Handle {
     bucket: TokenBucket,
     retry: RetryConfig,
     read_timeout: Option<std::time::Duration>,
+    max_response_bytes: usize,
     validate: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
@@ -224,7 +225,9 @@ impl Handle {
         let http = match config.http_client {
             Some(http) => http,
             None => Arc::new(
-                HyperClient::new(config.connect_timeout).map_err(|e| ConfigError(e.to_string()))?,
+                HyperClient::new(config.connect_timeout)
+                    .map_err(|e| ConfigError(e.to_string()))?
+                    .with_max_response_bytes(config.max_response_bytes),
             ),
         };
         let mut user_agent = format!("{} lang/rust", service.user_agent);
@@ -250,6 +253,7 @@ impl Handle {
             bucket: TokenBucket::default(),
             retry: config.retry,
             read_timeout: config.read_timeout,
+            max_response_bytes: config.max_response_bytes,
             validate: config.validate,
             user_agent,
             time_source: config.time_source,
@@ -420,7 +424,7 @@ impl Handle {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        match self.read_timeout {
+        let response = match self.read_timeout {
             None => self.http.send(request).await,
             Some(limit) => match tokio::time::timeout(limit, self.http.send(request)).await {
                 Ok(result) => result,
@@ -429,7 +433,12 @@ impl Handle {
                     format!("no complete response within the read timeout of {limit:?}"),
                 )),
             },
+        }?;
+        // The built-in client stops reading at the limit; a custom one is held to it here.
+        if response.body().len() > self.max_response_bytes {
+            return Err(super::transport::too_long(self.max_response_bytes));
         }
+        Ok(response)
     }
 }
 
@@ -580,6 +589,25 @@ mod tests {
             err.to_string().contains("\"evil.example/\" is not valid"),
             "{err}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_response_over_the_configured_limit_is_an_error_and_not_retried() {
+        const BIG: &str = concat!(
+            "0123456789012345678901234567890123456789012345678901234567890123",
+            "0123456789012345678901234567890123456789012345678901234567890123"
+        );
+        let (client, seen) = scripted(&[(200, BIG)]);
+        let h = handle(base().http_client(client).max_response_bytes(100));
+        let e = h
+            .invoke(http::Request::new(Vec::new()), &[], None, None)
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{e:?}").contains("longer than the 100-byte limit"),
+            "{e:?}"
+        );
+        assert_eq!(seen.lock().expect("lock").len(), 1, "not retried");
     }
 
     #[tokio::test]

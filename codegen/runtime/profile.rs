@@ -284,4 +284,23 @@ mod tests {
             }
         }
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// Any file text, config or credentials style: profiles or nothing, never a panic.
+            #[test]
+            fn the_parser_never_panics(text in any::<String>(), lines in prop::collection::vec("[\\[\\] =a-z#;\\t]{0,12}", 0..12)) {
+                let _ = parse(&text, true);
+                let _ = parse(&text, false);
+                let joined = lines.join("\n");
+                let _ = parse(&joined, true);
+                let _ = parse(&joined, false);
+            }
+        }
+    }
 }

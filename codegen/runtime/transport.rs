@@ -97,7 +97,12 @@ pub struct HyperClient {
         hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
         FullBody,
     >,
+    max_response_bytes: usize,
 }
+
+/// The largest response body a client reads by default (64 MiB): far above any API response,
+/// far below what would exhaust memory. [`HyperClient::with_max_response_bytes`] changes it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 impl fmt::Debug for HyperClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,7 +158,17 @@ impl HyperClient {
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .pool_idle_timeout(Duration::from_secs(90))
                 .build(https);
-        HyperClient { client }
+        HyperClient {
+            client,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Reads at most `limit` bytes of a response body: a longer body (by its `Content-Length`
+    /// or as it arrives) is a transport error, not retried, and never held in memory whole.
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 }
 
@@ -176,13 +191,7 @@ impl HttpClient for HyperClient {
                 .await
                 .map_err(classify_client_error)?;
             let (parts, body) = response.into_parts();
-            let body = collect(body).await.map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Io,
-                    format!("reading the response body failed: {e}"),
-                )
-                .with_source(e)
-            })?;
+            let body = collect(body, self.max_response_bytes).await?;
             Ok(http::Response::from_parts(parts, body))
         })
     }
@@ -212,16 +221,37 @@ impl http_body::Body for FullBody {
     }
 }
 
-/// Reads a response body to its end.
-async fn collect(mut body: hyper::body::Incoming) -> Result<Vec<u8>, hyper::Error> {
+/// Reads a response body to its end, refusing one longer than `limit` bytes.
+async fn collect(mut body: hyper::body::Incoming, limit: usize) -> Result<Vec<u8>, TransportError> {
     use http_body::Body as _;
+    if body.size_hint().lower() > limit as u64 {
+        return Err(too_long(limit));
+    }
     let mut out = Vec::new();
     while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        if let Ok(data) = frame?.into_data() {
+        let frame = frame.map_err(|e| {
+            TransportError::new(
+                TransportErrorKind::Io,
+                format!("reading the response body failed: {e}"),
+            )
+            .with_source(e)
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(too_long(limit));
+            }
             out.extend_from_slice(&data);
         }
     }
     Ok(out)
+}
+
+/// A response body over the limit (not retried: the next answer would be as long).
+pub(crate) fn too_long(limit: usize) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::Other,
+        format!("the response body is longer than the {limit}-byte limit"),
+    )
 }
 
 fn classify_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
@@ -322,6 +352,82 @@ mod tests {
             (response.status().as_u16(), response.body().as_slice()),
             (201, &b"ok"[..])
         );
+    }
+
+    /// A loopback server answering one request with `head` and then `body_len` bytes.
+    async fn serve_once(head: String, body_len: usize) -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = vec![0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket.write_all(head.as_bytes()).await;
+            let chunk = vec![b'x'; 8192];
+            let mut left = body_len;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                if socket.write_all(&chunk[..n]).await.is_err() {
+                    break;
+                }
+                left -= n;
+            }
+        });
+        addr
+    }
+
+    async fn get(
+        client: &HyperClient,
+        addr: std::net::SocketAddr,
+    ) -> Result<usize, TransportError> {
+        let request = http::Request::builder()
+            .uri(format!("http://{addr}/"))
+            .body(Vec::new())
+            .expect("request");
+        client.send(request).await.map(|r| r.body().len())
+    }
+
+    #[tokio::test]
+    async fn response_bodies_over_the_limit_are_refused_by_length_or_as_they_arrive() {
+        let client = HyperClient::new(None)
+            .expect("client")
+            .with_max_response_bytes(64 << 10);
+        // Announced by Content-Length: refused before reading.
+        let addr = serve_once(
+            "HTTP/1.1 200 OK\r\ncontent-length: 10000000000\r\nconnection: close\r\n\r\n".into(),
+            0,
+        )
+        .await;
+        let e = get(&client, addr).await.unwrap_err();
+        assert!(
+            e.to_string().contains("longer than the 65536-byte limit"),
+            "{e}"
+        );
+        assert!(!e.is_retryable());
+        // Chunked, without a length: refused once the limit is passed.
+        let addr = serve_once(
+            "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n".into(),
+            1 << 20,
+        )
+        .await;
+        let e = get(&client, addr).await.unwrap_err();
+        assert!(
+            e.to_string().contains("longer than the 65536-byte limit"),
+            "{e}"
+        );
+        // At the limit: read whole.
+        let addr = serve_once(
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                64 << 10
+            ),
+            64 << 10,
+        )
+        .await;
+        assert_eq!(get(&client, addr).await.expect("at the limit"), 64 << 10);
     }
 
     #[tokio::test]

@@ -178,6 +178,7 @@ pub(crate) struct Handle {
     bucket: TokenBucket,
     retry: RetryConfig,
     read_timeout: Option<std::time::Duration>,
+    max_response_bytes: usize,
     validate: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
@@ -226,7 +227,9 @@ impl Handle {
         let http = match config.http_client {
             Some(http) => http,
             None => Arc::new(
-                HyperClient::new(config.connect_timeout).map_err(|e| ConfigError(e.to_string()))?,
+                HyperClient::new(config.connect_timeout)
+                    .map_err(|e| ConfigError(e.to_string()))?
+                    .with_max_response_bytes(config.max_response_bytes),
             ),
         };
         let mut user_agent = format!("{} lang/rust", service.user_agent);
@@ -252,6 +255,7 @@ impl Handle {
             bucket: TokenBucket::default(),
             retry: config.retry,
             read_timeout: config.read_timeout,
+            max_response_bytes: config.max_response_bytes,
             validate: config.validate,
             user_agent,
             time_source: config.time_source,
@@ -422,7 +426,7 @@ impl Handle {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        match self.read_timeout {
+        let response = match self.read_timeout {
             None => self.http.send(request).await,
             Some(limit) => match tokio::time::timeout(limit, self.http.send(request)).await {
                 Ok(result) => result,
@@ -431,7 +435,12 @@ impl Handle {
                     format!("no complete response within the read timeout of {limit:?}"),
                 )),
             },
+        }?;
+        // The built-in client stops reading at the limit; a custom one is held to it here.
+        if response.body().len() > self.max_response_bytes {
+            return Err(super::transport::too_long(self.max_response_bytes));
         }
+        Ok(response)
     }
 }
 

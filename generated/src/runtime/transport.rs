@@ -99,7 +99,12 @@ pub struct HyperClient {
         hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
         FullBody,
     >,
+    max_response_bytes: usize,
 }
+
+/// The largest response body a client reads by default (64 MiB): far above any API response,
+/// far below what would exhaust memory. [`HyperClient::with_max_response_bytes`] changes it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 impl fmt::Debug for HyperClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -155,7 +160,17 @@ impl HyperClient {
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .pool_idle_timeout(Duration::from_secs(90))
                 .build(https);
-        HyperClient { client }
+        HyperClient {
+            client,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Reads at most `limit` bytes of a response body: a longer body (by its `Content-Length`
+    /// or as it arrives) is a transport error, not retried, and never held in memory whole.
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 }
 
@@ -178,13 +193,7 @@ impl HttpClient for HyperClient {
                 .await
                 .map_err(classify_client_error)?;
             let (parts, body) = response.into_parts();
-            let body = collect(body).await.map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Io,
-                    format!("reading the response body failed: {e}"),
-                )
-                .with_source(e)
-            })?;
+            let body = collect(body, self.max_response_bytes).await?;
             Ok(http::Response::from_parts(parts, body))
         })
     }
@@ -214,16 +223,37 @@ impl http_body::Body for FullBody {
     }
 }
 
-/// Reads a response body to its end.
-async fn collect(mut body: hyper::body::Incoming) -> Result<Vec<u8>, hyper::Error> {
+/// Reads a response body to its end, refusing one longer than `limit` bytes.
+async fn collect(mut body: hyper::body::Incoming, limit: usize) -> Result<Vec<u8>, TransportError> {
     use http_body::Body as _;
+    if body.size_hint().lower() > limit as u64 {
+        return Err(too_long(limit));
+    }
     let mut out = Vec::new();
     while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        if let Ok(data) = frame?.into_data() {
+        let frame = frame.map_err(|e| {
+            TransportError::new(
+                TransportErrorKind::Io,
+                format!("reading the response body failed: {e}"),
+            )
+            .with_source(e)
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(too_long(limit));
+            }
             out.extend_from_slice(&data);
         }
     }
     Ok(out)
+}
+
+/// A response body over the limit (not retried: the next answer would be as long).
+pub(crate) fn too_long(limit: usize) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::Other,
+        format!("the response body is longer than the {limit}-byte limit"),
+    )
 }
 
 fn classify_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
