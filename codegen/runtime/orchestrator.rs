@@ -3,14 +3,16 @@
 //! validates and serializes before, and parses after.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use super::config::{Config, ConfigError, EndpointConfig, TimeSource};
 use super::credentials::{CredentialsError, ProvideCredentials};
+use super::datetime::DateTime;
 use super::document::Document;
 use super::endpoint_lib::{Endpoint, ResolveError};
-use super::json::parse_error;
+use super::json::{ErrorResponse, parse_error};
 use super::retry::{RetryConfig, RetryKind, TokenBucket, classify_response};
 use super::sigv4::{Signer, SigningError, SigningParams};
 use super::transport::{HttpClient, HyperClient, TransportError, TransportErrorKind};
@@ -180,6 +182,8 @@ pub(crate) struct Handle {
     validate: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
+    /// The service's clock minus ours, in milliseconds, once a clock-skew error told us.
+    skew_millis: AtomicI64,
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
 }
@@ -257,6 +261,7 @@ impl Handle {
             validate: config.validate,
             user_agent,
             time_source: config.time_source,
+            skew_millis: AtomicI64::new(0),
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
         })
@@ -294,10 +299,25 @@ impl Handle {
         resolved
     }
 
-    fn now(&self) -> SystemTime {
+    /// The local clock.
+    fn clock(&self) -> SystemTime {
         self.time_source
             .as_ref()
             .map_or_else(SystemTime::now, |now| now())
+    }
+
+    /// The time requests are signed with: the local clock, corrected by the skew the service
+    /// reported.
+    fn now(&self) -> SystemTime {
+        let clock = self.clock();
+        let skew = self.skew_millis.load(Ordering::Relaxed);
+        let shift = Duration::from_millis(skew.unsigned_abs());
+        let corrected = if skew >= 0 {
+            clock.checked_add(shift)
+        } else {
+            clock.checked_sub(shift)
+        };
+        corrected.unwrap_or(clock)
     }
 
     /// Sends `request` (a path-only URI, as the serializers build it) to the endpoint: the
@@ -368,6 +388,7 @@ impl Handle {
 
         let mut attempt = 1;
         let mut taken = 0;
+        let mut skew_corrected = false;
         loop {
             let credentials = self
                 .credentials
@@ -399,6 +420,16 @@ impl Handle {
                         response.headers(),
                         response.body(),
                     );
+                    // The signature's time was off: keep the service's clock for this client and,
+                    // once per call, sign again at once (an attempt, without backoff or cost).
+                    if let Some(skew) = clock_skew(&error, response.headers(), self.clock()) {
+                        self.skew_millis.store(skew, Ordering::Relaxed);
+                        if !skew_corrected && attempt < self.retry.max_attempts() {
+                            skew_corrected = true;
+                            attempt += 1;
+                            continue;
+                        }
+                    }
                     classify_response(error.status, error.code.as_deref(), retryable_codes)
                 }
                 Err(e) if e.is_timeout() => Some(RetryKind::Timeout),
@@ -440,6 +471,39 @@ impl Handle {
         }
         Ok(response)
     }
+}
+
+/// How far the service's clock is from ours (milliseconds, from its `Date` header), when the
+/// error says the request's time was off: `RequestTimeTooSkewed` (and its kin), an
+/// `InvalidSignatureException` about an expired or not yet current signature, or a
+/// `SignatureDoesNotMatch` / `AuthFailure` while the two clocks are four minutes or more apart.
+fn clock_skew(error: &ErrorResponse, headers: &http::HeaderMap, local: SystemTime) -> Option<i64> {
+    let code = error.code.as_deref()?;
+    let message = error.message.as_deref().unwrap_or_default();
+    let server = headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(DateTime::parse_http_date)?;
+    let local = DateTime::from(local);
+    let skew = server
+        .secs()
+        .saturating_sub(local.secs())
+        .saturating_mul(1000)
+        .saturating_add(
+            (i64::from(server.subsec_nanos()) - i64::from(local.subsec_nanos())) / 1_000_000,
+        );
+    let far = skew.unsigned_abs() >= 4 * 60 * 1000;
+    let skewed = match code {
+        "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture" => skew != 0,
+        "InvalidSignatureException" => {
+            skew != 0
+                && (message.contains("Signature expired")
+                    || message.contains("Signature not yet current"))
+        }
+        "SignatureDoesNotMatch" | "AuthFailure" => far,
+        _ => false,
+    };
+    skewed.then_some(skew)
 }
 
 /// The endpoint's scheme and authority (with the operation's host prefix, if any), its path as
@@ -520,7 +584,6 @@ mod tests {
     use crate::runtime::credentials::Credentials;
     use crate::runtime::transport::InMemory;
     use std::sync::Mutex;
-    use std::time::Duration;
 
     const SERVICE: ServiceInfo = ServiceInfo {
         signing_name: "svc",
@@ -870,5 +933,155 @@ mod tests {
             seen[0].headers()["authorization"],
             seen[1].headers()["authorization"]
         );
+    }
+
+    /// Answers each request with the next `(status, body)`, every response dated `server`.
+    fn dated(replies: &'static [(u16, &'static str)], server: SystemTime) -> (InMemory, Log) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let date = DateTime::from(server).to_http_date();
+        let client = InMemory::new(move |request| {
+            let mut log = log.lock().expect("lock");
+            let (status, body) = replies[log.len().min(replies.len() - 1)];
+            log.push(request);
+            let mut response = http::Response::new(body.as_bytes().to_vec());
+            *response.status_mut() = http::StatusCode::from_u16(status).expect("status");
+            response
+                .headers_mut()
+                .insert(http::header::DATE, date.parse().expect("date"));
+            Ok(response)
+        });
+        (client, seen)
+    }
+
+    fn signed_at(request: &http::Request<Vec<u8>>) -> String {
+        request.headers()["x-amz-date"]
+            .to_str()
+            .expect("ascii")
+            .to_string()
+    }
+
+    /// `20260102T030405Z`
+    fn amz(time: SystemTime) -> String {
+        DateTime::from(time).to_date_time().replace(['-', ':'], "")
+    }
+
+    const LOCAL: Duration = Duration::from_secs(1_767_323_045);
+
+    #[tokio::test]
+    async fn a_clock_skew_error_is_retried_once_signed_with_the_services_time() {
+        let local = SystemTime::UNIX_EPOCH + LOCAL;
+        let server = local + Duration::from_secs(3600);
+        let (client, seen) = dated(
+            &[
+                (
+                    400,
+                    r#"{"__type":"InvalidSignatureException","message":"Signature expired: 20260102T030405Z is now earlier than 20260102T040405Z (20260102T041405Z - 5 min.)"}"#,
+                ),
+                (200, "{}"),
+            ],
+            server,
+        );
+        let h = handle(base().http_client(client).time_source(move || local));
+        h.invoke(http::Request::new(b"{}".to_vec()), &[], None, None)
+            .await
+            .expect("the re-signed request succeeds");
+        {
+            let seen = seen.lock().expect("lock");
+            assert_eq!(seen.len(), 2);
+            assert_eq!(signed_at(&seen[0]), amz(local));
+            assert_eq!(signed_at(&seen[1]), amz(server));
+        }
+        // The correction stays for the client's later calls.
+        h.invoke(http::Request::new(b"{}".to_vec()), &[], None, None)
+            .await
+            .expect("ok");
+        assert_eq!(signed_at(&seen.lock().expect("lock")[2]), amz(server));
+    }
+
+    #[tokio::test]
+    async fn without_retries_the_skew_is_kept_for_the_next_call() {
+        let local = SystemTime::UNIX_EPOCH + LOCAL;
+        let server = local - Duration::from_secs(600);
+        let (client, seen) = dated(
+            &[
+                (
+                    403,
+                    r#"{"__type":"RequestTimeTooSkewed","message":"skewed"}"#,
+                ),
+                (200, "{}"),
+            ],
+            server,
+        );
+        let h = handle(
+            base()
+                .http_client(client)
+                .retry_config(RetryConfig::disabled())
+                .time_source(move || local),
+        );
+        let status = h
+            .invoke(http::Request::new(Vec::new()), &[], None, None)
+            .await
+            .expect("an error response")
+            .status();
+        assert!(status.is_client_error(), "{status}");
+        h.invoke(http::Request::new(Vec::new()), &[], None, None)
+            .await
+            .expect("signed with the service's time");
+        let seen = seen.lock().expect("lock");
+        assert_eq!(
+            (signed_at(&seen[0]), signed_at(&seen[1])),
+            (amz(local), amz(server))
+        );
+    }
+
+    #[tokio::test]
+    async fn skew_is_corrected_once_and_only_for_skew_errors() {
+        let local = SystemTime::UNIX_EPOCH + LOCAL;
+        // Still skewed after the correction: one re-signed attempt, then the error.
+        let (client, seen) = dated(
+            &[(
+                400,
+                r#"{"__type":"RequestTimeTooSkewed","message":"skewed"}"#,
+            )],
+            local + Duration::from_secs(900),
+        );
+        let h = handle(base().http_client(client).time_source(move || local));
+        let status = h
+            .invoke(http::Request::new(Vec::new()), &[], None, None)
+            .await
+            .expect("an error response")
+            .status();
+        assert!(status.is_client_error(), "{status}");
+        assert_eq!(seen.lock().expect("lock").len(), 2);
+        // A signature mismatch with the clocks in step is a real mismatch: not retried.
+        let (client, seen) = dated(
+            &[(403, r#"{"__type":"SignatureDoesNotMatch","message":"no"}"#)],
+            local + Duration::from_secs(30),
+        );
+        let h = handle(base().http_client(client).time_source(move || local));
+        let status = h
+            .invoke(http::Request::new(Vec::new()), &[], None, None)
+            .await
+            .expect("an error response")
+            .status();
+        assert!(status.is_client_error(), "{status}");
+        assert_eq!(seen.lock().expect("lock").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn request_timeouts_are_transient() {
+        for code in ["RequestTimeout", "RequestTimeoutException"] {
+            let body: &'static str =
+                Box::leak(format!(r#"{{"__type":"{code}"}}"#).into_boxed_str());
+            let replies: &'static [(u16, &'static str)] =
+                Box::leak(vec![(400, body), (200, "{}")].into_boxed_slice());
+            let (client, seen) = scripted(replies);
+            let h = handle(base().http_client(client));
+            h.invoke(http::Request::new(Vec::new()), &[], None, None)
+                .await
+                .expect("retried");
+            assert_eq!(seen.lock().expect("lock").len(), 2, "{code}");
+        }
     }
 }

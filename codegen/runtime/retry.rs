@@ -91,6 +91,9 @@ pub(crate) fn is_throttling_code(code: &str) -> bool {
 /// HTTP statuses retried as transient.
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 
+/// Error codes retried as transient whatever their status (the AWS SDKs').
+const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
+
 /// Why a failed attempt may be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RetryKind {
@@ -111,7 +114,7 @@ pub(crate) fn classify_response(
         if THROTTLING_CODES.contains(&code) {
             return Some(RetryKind::Throttling);
         }
-        if retryable.contains(&code) {
+        if retryable.contains(&code) || TRANSIENT_CODES.contains(&code) {
             return Some(RetryKind::Transient);
         }
     }

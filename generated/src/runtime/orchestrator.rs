@@ -5,14 +5,16 @@
 //! validates and serializes before, and parses after.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use super::config::{Config, ConfigError, EndpointConfig, TimeSource};
 use super::credentials::{CredentialsError, ProvideCredentials};
+use super::datetime::DateTime;
 use super::document::Document;
 use super::endpoint_lib::{Endpoint, ResolveError};
-use super::json::parse_error;
+use super::json::{ErrorResponse, parse_error};
 use super::retry::{RetryConfig, RetryKind, TokenBucket, classify_response};
 use super::sigv4::{Signer, SigningError, SigningParams};
 use super::transport::{HttpClient, HyperClient, TransportError, TransportErrorKind};
@@ -182,6 +184,8 @@ pub(crate) struct Handle {
     validate: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
+    /// The service's clock minus ours, in milliseconds, once a clock-skew error told us.
+    skew_millis: AtomicI64,
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
 }
@@ -259,6 +263,7 @@ impl Handle {
             validate: config.validate,
             user_agent,
             time_source: config.time_source,
+            skew_millis: AtomicI64::new(0),
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
         })
@@ -296,10 +301,25 @@ impl Handle {
         resolved
     }
 
-    fn now(&self) -> SystemTime {
+    /// The local clock.
+    fn clock(&self) -> SystemTime {
         self.time_source
             .as_ref()
             .map_or_else(SystemTime::now, |now| now())
+    }
+
+    /// The time requests are signed with: the local clock, corrected by the skew the service
+    /// reported.
+    fn now(&self) -> SystemTime {
+        let clock = self.clock();
+        let skew = self.skew_millis.load(Ordering::Relaxed);
+        let shift = Duration::from_millis(skew.unsigned_abs());
+        let corrected = if skew >= 0 {
+            clock.checked_add(shift)
+        } else {
+            clock.checked_sub(shift)
+        };
+        corrected.unwrap_or(clock)
     }
 
     /// Sends `request` (a path-only URI, as the serializers build it) to the endpoint: the
@@ -370,6 +390,7 @@ impl Handle {
 
         let mut attempt = 1;
         let mut taken = 0;
+        let mut skew_corrected = false;
         loop {
             let credentials = self
                 .credentials
@@ -401,6 +422,16 @@ impl Handle {
                         response.headers(),
                         response.body(),
                     );
+                    // The signature's time was off: keep the service's clock for this client and,
+                    // once per call, sign again at once (an attempt, without backoff or cost).
+                    if let Some(skew) = clock_skew(&error, response.headers(), self.clock()) {
+                        self.skew_millis.store(skew, Ordering::Relaxed);
+                        if !skew_corrected && attempt < self.retry.max_attempts() {
+                            skew_corrected = true;
+                            attempt += 1;
+                            continue;
+                        }
+                    }
                     classify_response(error.status, error.code.as_deref(), retryable_codes)
                 }
                 Err(e) if e.is_timeout() => Some(RetryKind::Timeout),
@@ -442,6 +473,39 @@ impl Handle {
         }
         Ok(response)
     }
+}
+
+/// How far the service's clock is from ours (milliseconds, from its `Date` header), when the
+/// error says the request's time was off: `RequestTimeTooSkewed` (and its kin), an
+/// `InvalidSignatureException` about an expired or not yet current signature, or a
+/// `SignatureDoesNotMatch` / `AuthFailure` while the two clocks are four minutes or more apart.
+fn clock_skew(error: &ErrorResponse, headers: &http::HeaderMap, local: SystemTime) -> Option<i64> {
+    let code = error.code.as_deref()?;
+    let message = error.message.as_deref().unwrap_or_default();
+    let server = headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(DateTime::parse_http_date)?;
+    let local = DateTime::from(local);
+    let skew = server
+        .secs()
+        .saturating_sub(local.secs())
+        .saturating_mul(1000)
+        .saturating_add(
+            (i64::from(server.subsec_nanos()) - i64::from(local.subsec_nanos())) / 1_000_000,
+        );
+    let far = skew.unsigned_abs() >= 4 * 60 * 1000;
+    let skewed = match code {
+        "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture" => skew != 0,
+        "InvalidSignatureException" => {
+            skew != 0
+                && (message.contains("Signature expired")
+                    || message.contains("Signature not yet current"))
+        }
+        "SignatureDoesNotMatch" | "AuthFailure" => far,
+        _ => false,
+    };
+    skewed.then_some(skew)
 }
 
 /// The endpoint's scheme and authority (with the operation's host prefix, if any), its path as
