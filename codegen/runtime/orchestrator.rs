@@ -1084,4 +1084,78 @@ mod tests {
             assert_eq!(seen.lock().expect("lock").len(), 2, "{code}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// One scripted answer: an HTTP status, or a transport failure (`None`).
+        fn answer() -> impl Strategy<Value = Option<u16>> {
+            prop_oneof![
+                Just(None),
+                Just(Some(200)),
+                Just(Some(400)),
+                Just(Some(429)),
+                Just(Some(500)),
+                Just(Some(503)),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// Whatever the service and the network do, a call makes at most `max_attempts`
+            /// attempts, each with the same body, and the retry budget stays within its bounds.
+            #[test]
+            fn retries_are_bounded_and_resend_the_same_request(
+                script in prop::collection::vec(answer(), 1..8),
+                max_attempts in 1u32..5,
+                calls in 1usize..4,
+                body in prop::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .start_paused(true)
+                    .build()
+                    .expect("runtime");
+                let seen: Log = Arc::new(Mutex::new(Vec::new()));
+                let log = seen.clone();
+                let replies = script.clone();
+                let client = InMemory::new(move |request| {
+                    let mut log = log.lock().expect("lock");
+                    let answer = replies[log.len() % replies.len()];
+                    log.push(request);
+                    match answer {
+                        None => Err(TransportError::new(TransportErrorKind::Io, "reset")),
+                        Some(status) => {
+                            let mut response = http::Response::new(b"{}".to_vec());
+                            *response.status_mut() =
+                                http::StatusCode::from_u16(status).expect("status");
+                            Ok(response)
+                        }
+                    }
+                });
+                let h = handle(
+                    base()
+                        .http_client(client)
+                        .retry_config(RetryConfig::default().with_max_attempts(max_attempts)),
+                );
+                for _ in 0..calls {
+                    let before = seen.lock().expect("lock").len();
+                    let _ = runtime.block_on(h.invoke(
+                        http::Request::new(body.clone()),
+                        &[],
+                        None,
+                        None,
+                    ));
+                    let seen = seen.lock().expect("lock");
+                    let attempts = &seen[before..];
+                    prop_assert!(!attempts.is_empty());
+                    prop_assert!(attempts.len() <= max_attempts as usize);
+                    prop_assert!(attempts.iter().all(|r| r.body() == &body));
+                    prop_assert!(h.bucket.available() <= 500);
+                }
+            }
+        }
+    }
 }

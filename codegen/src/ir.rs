@@ -247,6 +247,8 @@ pub struct Structure {
     /// Reachable from an operation output (not only from errors): the command-line client
     /// writes it out.
     pub in_output: bool,
+    /// The shape is `@sensitive`: printed redacted as a whole.
+    pub sensitive: bool,
 }
 
 impl Structure {
@@ -289,6 +291,23 @@ impl Field {
     /// caller leaves it unset.
     pub fn is_auto_token(&self) -> bool {
         self.idempotency_token && self.ty == Type::String
+    }
+
+    /// Printed redacted (`Debug`, the command line's `--debug`): `@sensitive` itself or by its
+    /// target, or a list or map whose items are.
+    pub fn redacted(&self) -> bool {
+        self.sensitive || self.ty.holds_sensitive()
+    }
+}
+
+impl Type {
+    /// A list or map (at any depth) whose items are `@sensitive`.
+    pub fn holds_sensitive(&self) -> bool {
+        match self {
+            Type::List(item) => item.sensitive || item.ty.holds_sensitive(),
+            Type::Map(map) => map.value.sensitive || map.value.ty.holds_sensitive(),
+            _ => false,
+        }
     }
 }
 
@@ -618,6 +637,7 @@ impl<'m> Builder<'m> {
                         validated: kind == StructKind::Input,
                         deserialized: kind == StructKind::Output,
                         in_output: kind == StructKind::Output,
+                        sensitive: false,
                     });
                 }
             }
@@ -985,6 +1005,7 @@ impl<'m> Builder<'m> {
             validated,
             deserialized: false,
             in_output: false,
+            sensitive: shape.traits.sensitive,
         })
     }
 

@@ -182,7 +182,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     name: &f.wire,
                     ty: Some(&f.ty),
                     required: f.required,
-                    sensitive: f.sensitive,
+                    sensitive: f.redacted(),
                     docs: if top {
                         help_text(f.docs.as_ref())
                     } else {
@@ -216,7 +216,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     name: &v.wire,
                     ty: v.ty.as_ref(),
                     required: false,
-                    sensitive: v.sensitive,
+                    sensitive: v.sensitive || v.ty.as_ref().is_some_and(Type::holds_sensitive),
                     docs: String::new(),
                 },
             )

@@ -57,9 +57,45 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
             None => quote!(Self::#variant => #wire,),
         }
     });
+    // A sensitive member's value is printed as the redaction marker.
+    let redacted = |v: &crate::ir::UnionVariant| {
+        v.sensitive || v.ty.as_ref().is_some_and(crate::ir::Type::holds_sensitive)
+    };
+    let (derive_debug, debug) = if u.variants.iter().any(redacted) {
+        let label = &u.path.name;
+        let arms = u.variants.iter().map(|v| {
+            let variant = ident(&v.ident);
+            let text = format!("{label}::{}", v.ident);
+            match (&v.ty, redacted(v)) {
+                (None, _) => quote!(Self::#variant => f.write_str(#text),),
+                (Some(_), true) => {
+                    quote!(Self::#variant(_) => f.debug_tuple(#text).field(&#REDACTED).finish(),)
+                }
+                (Some(_), false) => {
+                    quote!(Self::#variant(value) => f.debug_tuple(#text).field(value).finish(),)
+                }
+            }
+        });
+        let unknown = format!("{label}::Unknown");
+        (
+            quote!(),
+            Some(quote! {
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        match self {
+                            #(#arms)*
+                            Self::Unknown(name) => f.debug_tuple(#unknown).field(name).finish(),
+                        }
+                    }
+                }
+            }),
+        )
+    } else {
+        (quote!(Debug,), None)
+    };
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, #derive_debug PartialEq)]
         #[non_exhaustive]
         // Variants mirror the model's members; boxing large ones would change the API.
         #[allow(clippy::large_enum_variant)]
@@ -68,6 +104,8 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
             /// A member this version of the crate does not know, by name.
             Unknown(String),
         }
+
+        #debug
 
         impl #name {
             /// The name of the member that is set, as in the model.
@@ -246,7 +284,7 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.builder_name());
     let docs = doc_attrs(s.docs.as_ref());
-    let sensitive = s.fields.iter().any(|f| f.sensitive);
+    let sensitive = s.sensitive || s.fields.iter().any(crate::ir::Field::redacted);
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
@@ -270,8 +308,8 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
     // An operation input's builder is generic over what it is bound to, held in one more field.
     let bound = bound_to_client(s);
     let debug = sensitive.then(|| {
-        let struct_debug = debug_impl(&name, &s.path.name, &s.fields, false, bound);
-        let builder_debug = debug_impl(&builder, &s.builder_name(), &s.fields, true, bound);
+        let struct_debug = debug_impl(&name, &s.path.name, s, false, bound);
+        let builder_debug = debug_impl(&builder, &s.builder_name(), s, true, bound);
         quote!(#struct_debug #builder_debug)
     });
     let builder_fn_doc = super::doc_line(&format!("Returns a builder for [`{}`].", s.path.name));
@@ -656,18 +694,19 @@ fn int_literal<T: TryFrom<i64> + Into<i64> + Default>(n: &serde_json::Number) ->
     quote!(#v)
 }
 
-/// `Debug` that prints sensitive members as a redaction marker.
+/// `Debug` that prints sensitive members (and every member of a `@sensitive` structure) as a
+/// redaction marker.
 fn debug_impl(
     name: &proc_macro2::Ident,
     label: &str,
-    fields: &[Field],
+    s: &crate::ir::Structure,
     builder: bool,
     bound: bool,
 ) -> TokenStream {
-    let entries = fields.iter().map(|f| {
+    let entries = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let label = crate::naming::bare(&f.ident);
-        if !f.sensitive {
+        if !(s.sensitive || f.redacted()) {
             quote!(.field(#label, &self.#field))
         } else if f.optional || builder {
             quote!(.field(#label, &self.#field.as_ref().map(|_| #REDACTED)))

@@ -1191,6 +1191,7 @@ fn input_document(
                 // Paths start at the member, so the message names its flag.
                 let mut path = vec![member.name.to_string()];
                 coerce(value, member.schema, &mut path, validate)
+                    .map_err(|e| hide_value(e, member))
                     .map_err(|e| usage(member_message(op, &e.path, &e.message)))?;
             }
             None if member.required && validate => missing.push(format!("--{flag}")),
@@ -1614,6 +1615,20 @@ fn render_path(path: &[String]) -> String {
     out
 }
 
+/// A coercion error inside a `@sensitive` member, without the value it quotes (messages quote
+/// what they got after `, got `).
+fn hide_value(mut error: CoerceError, member: &Member) -> CoerceError {
+    if member.sensitive
+        && let Some(at) = error.message.find(", got ")
+    {
+        error.message.truncate(at);
+        error
+            .message
+            .push_str(", got something else (not shown: the member is sensitive)");
+    }
+    error
+}
+
 /// Checks `value` against `schema` in place: unknown members are errors, shorthand strings
 /// become numbers and booleans, a single value becomes a one-element list, RFC 3339 timestamps
 /// become epoch seconds, and (with `required`) missing required members are reported.
@@ -1653,7 +1668,8 @@ pub fn coerce(
                     Some(Value::Null) => {}
                     Some(inner) => {
                         path.push(member.name.to_string());
-                        coerce(inner, member.schema, path, required)?;
+                        coerce(inner, member.schema, path, required)
+                            .map_err(|e| hide_value(e, member))?;
                         path.pop();
                     }
                     None if required
@@ -2296,8 +2312,16 @@ struct CliHttp {
     op: &'static Operation,
 }
 
-/// Headers whose values never appear in `--debug` logs.
-const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+/// Headers whose values never appear in `--debug` logs. (awsJson binds no members to headers;
+/// `@sensitive` header bindings come with the HTTP-binding protocols.)
+const SECRET_HEADERS: [&str; 6] = [
+    "authorization",
+    "x-amz-security-token",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-amz-server-side-encryption-customer-key",
+];
 
 /// Signing headers dropped from unsigned requests.
 const SIGNING_HEADERS: [&str; 4] = [
