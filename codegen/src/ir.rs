@@ -1057,6 +1057,17 @@ impl<'m> Builder<'m> {
     }
 
     /// A member's type: its target's, with the member's own `@timestampFormat` applied.
+    /// The Rust path of a shape that has a generated type; `smithy.api#Unit` has none (only
+    /// union members and operations may target it).
+    fn path_of(&self, id: &ShapeId, place: &str) -> Result<TypePath> {
+        self.paths.get(id).cloned().ok_or_else(|| Error::Unsupported {
+            shape: place.to_string(),
+            reason: format!(
+                "targets `{id}`, which has no generated type (only union members and operations may target smithy.api#Unit)"
+            ),
+        })
+    }
+
     fn member_type(&mut self, member: &Member, place: &str) -> Result<Type> {
         let ty = self.type_of(&member.target, place)?;
         Ok(match (ty, &member.traits.timestamp_format) {
@@ -1113,10 +1124,10 @@ impl<'m> Builder<'m> {
                     });
                 }
             },
-            ShapeKind::Enum(_) => Type::Enum(self.paths[id].clone()),
-            ShapeKind::IntEnum(_) => Type::IntEnum(self.paths[id].clone()),
-            ShapeKind::Union(_) => Type::Union(self.paths[id].clone()),
-            ShapeKind::Structure(_) => Type::Struct(self.paths[id].clone()),
+            ShapeKind::Enum(_) => Type::Enum(self.path_of(id, place)?),
+            ShapeKind::IntEnum(_) => Type::IntEnum(self.path_of(id, place)?),
+            ShapeKind::Union(_) => Type::Union(self.path_of(id, place)?),
+            ShapeKind::Structure(_) => Type::Struct(self.path_of(id, place)?),
             ShapeKind::List(member) => {
                 let item_shape = self.shape(&member.target);
                 let item_place = format!("{id}$member");

@@ -343,6 +343,7 @@ impl Model {
         let loader = Loader { file };
         let mut model = loader.model(&value)?;
         model.check_targets()?;
+        model.check_collection_cycles()?;
         model.apply_mixins()?;
         Ok(model)
     }
@@ -537,6 +538,37 @@ impl Model {
             shape.traits = merge_traits(&base, &own, &file)?;
         }
         done.insert(id.clone());
+        Ok(())
+    }
+
+    /// A list or map may reach itself only through a structure or union (Smithy's recursion
+    /// rule); a cycle of lists and maps alone has no finite value and no Rust type.
+    fn check_collection_cycles(&self) -> Result<()> {
+        let element = |id: &ShapeId| match self.shapes.get(id).map(|s| &s.kind) {
+            Some(ShapeKind::List(member)) => Some(&member.target),
+            Some(ShapeKind::Map { value, .. }) => Some(&value.target),
+            _ => None,
+        };
+        for shape in self.shapes.values() {
+            let mut next = element(&shape.id);
+            // A chain longer than the number of shapes has looped (maybe not back to `shape`;
+            // the loop's own members report it then).
+            for _ in 0..self.shapes.len() {
+                let Some(target) = next else { break };
+                if *target == shape.id {
+                    return Err(Error::Model {
+                        file: self.file.clone(),
+                        json_path: format!("$.shapes[{:?}]", shape.id.to_string()),
+                        message: format!(
+                            "{} `{}` contains itself with no structure or union in between (Smithy allows recursion only through those)",
+                            shape.kind.type_name(),
+                            shape.id
+                        ),
+                    });
+                }
+                next = element(target);
+            }
+        }
         Ok(())
     }
 
