@@ -27,10 +27,7 @@ impl<'a> ObjectWriter<'a> {
     /// Starts the member `name`: a Smithy member name, an identifier (the model loader checks),
     /// so it needs no escaping. Keys from data go through [`ObjectWriter::key`].
     pub(crate) fn field(&mut self, name: &str) -> &mut Vec<u8> {
-        if !self.first {
-            self.out.push(b',');
-        }
-        self.first = false;
+        self.separate();
         self.out.push(b'"');
         self.out.extend_from_slice(name.as_bytes());
         self.out.extend_from_slice(b"\":");
@@ -39,13 +36,18 @@ impl<'a> ObjectWriter<'a> {
 
     /// Starts a member whose key is data (a map key, a document's key): escaped as any string.
     pub(crate) fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        self.separate();
+        write_str(self.out, key);
+        self.out.push(b':');
+        self.out
+    }
+
+    /// A comma before every member but the first.
+    fn separate(&mut self) {
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        write_str(self.out, key);
-        self.out.push(b':');
-        self.out
     }
 
     /// Writes the member `name`.
