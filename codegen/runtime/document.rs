@@ -107,7 +107,14 @@ pub(crate) fn write(out: &mut Vec<u8>, document: &Document) {
         Document::Bool(b) => json::write_bool(out, *b),
         Document::Number(Number::PosInt(n)) => out.extend_from_slice(n.to_string().as_bytes()),
         Document::Number(Number::NegInt(n)) => json::write_int(out, *n),
-        Document::Number(Number::Float(f)) => json::write_float(out, *f),
+        Document::Number(Number::Float(f)) => {
+            let start = out.len();
+            json::write_float(out, *f);
+            // A whole float keeps a `.0`, so it reads back as a float, not as an integer.
+            if f.is_finite() && !out[start..].iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                out.extend_from_slice(b".0");
+            }
+        }
         Document::String(s) => json::write_str(out, s),
         Document::Array(items) => json::write_list(out, items, write),
         Document::Object(entries) => json::write_map(out, entries, write),
@@ -117,6 +124,21 @@ pub(crate) fn write(out: &mut Vec<u8>, document: &Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_floats_stay_floats() {
+        for f in [-259200305.0, 0.0, 2.0, 1e20, -0.0] {
+            let mut out = Vec::new();
+            write(&mut out, &Document::Number(Number::Float(f)));
+            let back = read(&serde_json::from_slice(&out).expect("json")).expect("document");
+            assert_eq!(
+                back,
+                Document::Number(Number::Float(f)),
+                "{}",
+                String::from_utf8_lossy(&out)
+            );
+        }
+    }
 
     #[test]
     fn documents_round_trip_through_json() {

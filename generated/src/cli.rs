@@ -264,3 +264,33 @@ fn failure(code: Option<&str>, error: &dyn std::fmt::Display) -> CallError {
         None => CallError::Other(error.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::cli::round_trip;
+    /// Arbitrary values tried per type.
+    const CASES: usize = 64;
+    /// Every operation's input and output: arbitrary JSON of its shape (quotes,
+    /// backslashes, control and non-BMP characters in strings and map keys) read,
+    /// written and read back is the same value, and what is written is JSON.
+    #[test]
+    fn inputs_and_outputs_round_trip_through_json() {
+        round_trip::<
+            crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest,
+        >(&Schema::Structure(&MEMBERS_CREATE_FACE_LIVENESS_SESSION_REQUEST), CASES, 0);
+        round_trip::<
+            crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse,
+        >(&SCHEMA_CREATE_FACE_LIVENESS_SESSION_RESPONSE, CASES, 1);
+        round_trip::<
+            crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest,
+        >(
+            &Schema::Structure(&MEMBERS_GET_FACE_LIVENESS_SESSION_RESULTS_REQUEST),
+            CASES,
+            2,
+        );
+        round_trip::<
+            crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse,
+        >(&SCHEMA_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE, CASES, 3);
+    }
+}

@@ -208,7 +208,15 @@ fn lint(scratch: &Path, rows: &mut [Row]) -> Result<(), String> {
 /// `cargo test` on one generated crate; counts all tests and the endpoint-rule tests.
 fn test(scratch: &Path, row: &mut Row) -> Result<(), String> {
     let output = cargo_in(scratch)
-        .args(["test", "-p", &row.package, "--no-fail-fast"])
+        // All features: the command line's JSON readers and writers, and the round-trip test
+        // of every input and output through them.
+        .args([
+            "test",
+            "-p",
+            &row.package,
+            "--all-features",
+            "--no-fail-fast",
+        ])
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -84,6 +84,16 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     for package in &tested_crates {
         runs.push(vec!["test", "--quiet", "-p", package]);
     }
+    // Every fixture's inputs and outputs round-trip through JSON (a test in its `cli.rs`).
+    runs.push(vec![
+        "test",
+        "--quiet",
+        "--workspace",
+        "--all-features",
+        "--lib",
+        "--",
+        "cli::tests::",
+    ]);
     let behaviour_dirs: Vec<(String, std::path::PathBuf)> = tested_crates
         .iter()
         .map(|package| {
@@ -127,7 +137,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{} fixture crates generate, pass `cargo clippy --all-targets --features cli -- -D warnings`, their protocol tests, endpoint tests and behaviour tests: {}",
+        "{} fixture crates generate, pass `cargo clippy --all-targets --features cli -- -D warnings`, their protocol tests, endpoint tests, behaviour tests and input/output round-trip tests: {}",
         names.len(),
         names.join(", ")
     );

@@ -104,6 +104,7 @@ fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
         Type::Float | Type::Double => quote!(&Schema::Float),
         Type::Blob => quote!(&Schema::Blob),
         Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(&Schema::Timestamp),
+        Type::Timestamp(TimestampFormat::HttpDate) => quote!(&Schema::HttpDate),
         Type::Timestamp(_) => quote!(&Schema::TimestampText),
         Type::Document => quote!(&Schema::Document),
         Type::Struct(path) | Type::Union(path) => {
@@ -380,6 +381,18 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             }
         }
     });
+    let round_trips = krate.operations.iter().enumerate().map(|(index, op)| {
+        let input = path_tokens(&op.input, None);
+        let output = path_tokens(&op.output, None);
+        let members = static_name(&op.input, "MEMBERS");
+        let schema = static_name(&op.output, "SCHEMA");
+        let seed = proc_macro2::Literal::u64_unsuffixed(2 * index as u64);
+        let next = proc_macro2::Literal::u64_unsuffixed(2 * index as u64 + 1);
+        quote! {
+            round_trip::<#input>(&Schema::Structure(&#members), CASES, #seed);
+            round_trip::<#output>(&#schema, CASES, #next);
+        }
+    });
     let count = proc_macro2::Literal::usize_unsuffixed(krate.operations.len());
     let about = format!(
         "{} command-line client, generated from its Smithy model. One subcommand per operation.",
@@ -457,6 +470,23 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             match code {
                 Some(code) => CallError::service(code, &error.to_string()),
                 None => CallError::Other(error.to_string()),
+            }
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+            use crate::runtime::cli::round_trip;
+
+            /// Arbitrary values tried per type.
+            const CASES: usize = 64;
+
+            /// Every operation's input and output: arbitrary JSON of its shape (quotes,
+            /// backslashes, control and non-BMP characters in strings and map keys) read,
+            /// written and read back is the same value, and what is written is JSON.
+            #[test]
+            fn inputs_and_outputs_round_trip_through_json() {
+                #(#round_trips)*
             }
         }
     }

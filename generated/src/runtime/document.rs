@@ -109,7 +109,14 @@ pub(crate) fn write(out: &mut Vec<u8>, document: &Document) {
         Document::Bool(b) => json::write_bool(out, *b),
         Document::Number(Number::PosInt(n)) => out.extend_from_slice(n.to_string().as_bytes()),
         Document::Number(Number::NegInt(n)) => json::write_int(out, *n),
-        Document::Number(Number::Float(f)) => json::write_float(out, *f),
+        Document::Number(Number::Float(f)) => {
+            let start = out.len();
+            json::write_float(out, *f);
+            // A whole float keeps a `.0`, so it reads back as a float, not as an integer.
+            if f.is_finite() && !out[start..].iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                out.extend_from_slice(b".0");
+            }
+        }
         Document::String(s) => json::write_str(out, s),
         Document::Array(items) => json::write_list(out, items, write),
         Document::Object(entries) => json::write_map(out, entries, write),
