@@ -352,11 +352,21 @@ pub(crate) fn parse_process_json(body: &[u8], what: &str) -> Result<Credentials,
         Some(_) => return Err(invalid("Version must be 1")),
         None => return Err(invalid("Version is missing (must be 1)")),
     }
+    credentials_in(&value, "SessionToken", invalid)
+}
+
+/// The key pair, the session token (under `token_key`) and the `Expiration` of a credentials
+/// JSON object.
+fn credentials_in(
+    value: &serde_json::Value,
+    token_key: &str,
+    invalid: impl Fn(&str) -> CredentialsError,
+) -> Result<Credentials, CredentialsError> {
     let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
     let (Some(id), Some(secret)) = (field("AccessKeyId"), field("SecretAccessKey")) else {
         return Err(invalid("AccessKeyId or SecretAccessKey missing"));
     };
-    let mut credentials = Credentials::new(id, secret, field("SessionToken"));
+    let mut credentials = Credentials::new(id, secret, field(token_key));
     if let Some(expiration) = field("Expiration") {
         let expires = parse_rfc3339(&expiration)
             .ok_or_else(|| invalid(&format!("Expiration {expiration:?} is not RFC 3339")))?;
@@ -573,17 +583,7 @@ fn parse_credentials_json(body: &[u8], what: &str) -> Result<Credentials, Creden
     {
         return Err(invalid(&format!("Code is {code}")));
     }
-    let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
-    let (Some(id), Some(secret)) = (field("AccessKeyId"), field("SecretAccessKey")) else {
-        return Err(invalid("AccessKeyId or SecretAccessKey missing"));
-    };
-    let mut credentials = Credentials::new(id, secret, field("Token"));
-    if let Some(expiration) = field("Expiration") {
-        let expires = parse_rfc3339(&expiration)
-            .ok_or_else(|| invalid(&format!("Expiration {expiration:?} is not RFC 3339")))?;
-        credentials = credentials.with_expiry(expires);
-    }
-    Ok(credentials)
+    credentials_in(&value, "Token", invalid)
 }
 
 /// RFC 3339 (`2026-01-02T03:04:05Z`), as the container and instance endpoints send expiry times.
