@@ -606,14 +606,25 @@ mod tests {
     type Log = Arc<Mutex<Vec<http::Request<Vec<u8>>>>>;
 
     fn scripted(statuses: &'static [(u16, &'static str)]) -> (InMemory, Log) {
+        replying(statuses, None)
+    }
+
+    /// Answers each request with the next `(status, body)` (the last one repeats), with a
+    /// `Date` header when one is given; records the requests.
+    fn replying(replies: &'static [(u16, &'static str)], date: Option<String>) -> (InMemory, Log) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         let client = InMemory::new(move |request| {
             let mut log = log.lock().expect("lock");
-            let (status, body) = statuses[log.len().min(statuses.len() - 1)];
+            let (status, body) = replies[log.len().min(replies.len() - 1)];
             log.push(request);
             let mut response = http::Response::new(body.as_bytes().to_vec());
             *response.status_mut() = http::StatusCode::from_u16(status).expect("status");
+            if let Some(date) = &date {
+                response
+                    .headers_mut()
+                    .insert(http::header::DATE, date.parse().expect("date"));
+            }
             Ok(response)
         });
         (client, seen)
@@ -937,21 +948,7 @@ mod tests {
 
     /// Answers each request with the next `(status, body)`, every response dated `server`.
     fn dated(replies: &'static [(u16, &'static str)], server: SystemTime) -> (InMemory, Log) {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let date = DateTime::from(server).to_http_date();
-        let client = InMemory::new(move |request| {
-            let mut log = log.lock().expect("lock");
-            let (status, body) = replies[log.len().min(replies.len() - 1)];
-            log.push(request);
-            let mut response = http::Response::new(body.as_bytes().to_vec());
-            *response.status_mut() = http::StatusCode::from_u16(status).expect("status");
-            response
-                .headers_mut()
-                .insert(http::header::DATE, date.parse().expect("date"));
-            Ok(response)
-        });
-        (client, seen)
+        replying(replies, Some(DateTime::from(server).to_http_date()))
     }
 
     fn signed_at(request: &http::Request<Vec<u8>>) -> String {

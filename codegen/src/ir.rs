@@ -300,6 +300,13 @@ impl Field {
     }
 }
 
+impl UnionVariant {
+    /// Printed redacted, as [`Field::redacted`].
+    pub fn redacted(&self) -> bool {
+        self.sensitive || self.ty.as_ref().is_some_and(Type::holds_sensitive)
+    }
+}
+
 impl Type {
     /// A list or map (at any depth) whose items are `@sensitive`.
     pub fn holds_sensitive(&self) -> bool {

@@ -217,7 +217,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     name: &v.wire,
                     ty: v.ty.as_ref(),
                     required: false,
-                    sensitive: v.sensitive || v.ty.as_ref().is_some_and(Type::holds_sensitive),
+                    sensitive: v.redacted(),
                     docs: String::new(),
                 },
             )
@@ -229,35 +229,37 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             static #schema_name: Schema = Schema::Union(&[#(#members),*]);
         });
     }
-    let operations = krate.operations.iter().map(|op| {
+    // The AWS CLI pages an operation whose pages have items to merge.
+    let pagings: Vec<_> = krate
+        .operations
+        .iter()
+        .map(|op| cli_paging(krate, op))
+        .collect();
+    let operations = krate.operations.iter().zip(&pagings).map(|(op, paging)| {
         let name = &op.name;
         let command = op.name.to_kebab_case();
         let docs = help_text(op.docs.as_ref());
         let input = static_name(&op.input, "MEMBERS");
         let output = static_name(&op.output, "SCHEMA");
         let fields = &super::operation::input_struct(krate, op).fields;
-        // The AWS CLI pages an operation whose pages have items to merge.
-        let paging = cli_paging(krate, op);
-        let paginator = paging.as_ref().map(|(p, _)| *p);
         let flags = fields.iter().map(|f| {
             let flag = f.wire.to_kebab_case();
             let reserved = RESERVED_FLAGS.contains(&flag.as_str())
-                || (paginator.is_some() && PAGING_FLAGS.contains(&flag.as_str()));
+                || (paging.is_some() && PAGING_FLAGS.contains(&flag.as_str()));
             if reserved {
                 format!("{flag}-value")
             } else {
                 flag
             }
         });
-        let pagination = match paginator {
-            Some(p) => {
+        let pagination = match paging {
+            Some((p, items)) => {
                 let input_token = &p.input_token_wire;
                 let output_token = p.output_token.iter().map(|step| &step.wire);
                 let page_size = match &p.page_size_wire {
                     Some(wire) => quote!(Some(#wire)),
                     None => quote!(None),
                 };
-                let items = paging.iter().flat_map(|(_, items)| items);
                 quote! {
                     Some(Pagination {
                         input_token: #input_token,
@@ -328,10 +330,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             }),
         )
     };
-    let uses_pagination = krate
-        .operations
-        .iter()
-        .any(|op| cli_paging(krate, op).is_some());
+    let uses_pagination = pagings.iter().any(Option::is_some);
     let mut engine_types = vec![quote!(CallError), quote!(Member), quote!(Operation)];
     if uses_pagination {
         engine_types.push(quote!(Pagination));

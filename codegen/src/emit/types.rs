@@ -58,15 +58,12 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
         }
     });
     // A sensitive member's value is printed as the redaction marker.
-    let redacted = |v: &crate::ir::UnionVariant| {
-        v.sensitive || v.ty.as_ref().is_some_and(crate::ir::Type::holds_sensitive)
-    };
-    let (derive_debug, debug) = if u.variants.iter().any(redacted) {
+    let (derive_debug, debug) = if u.variants.iter().any(crate::ir::UnionVariant::redacted) {
         let label = &u.path.name;
         let arms = u.variants.iter().map(|v| {
             let variant = ident(&v.ident);
             let text = format!("{label}::{}", v.ident);
-            match (&v.ty, redacted(v)) {
+            match (&v.ty, v.redacted()) {
                 (None, _) => quote!(Self::#variant => f.write_str(#text),),
                 (Some(_), true) => {
                     quote!(Self::#variant(_) => f.debug_tuple(#text).field(&#REDACTED).finish(),)
