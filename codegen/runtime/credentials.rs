@@ -237,23 +237,19 @@ async fn from_profile(env: &Env) -> Result<Found, CredentialsError> {
     let (profile, looked) = load_profile(env);
     let name = env.profile_name();
     let Some(profile) = profile else {
+        let places = if looked.is_empty() {
+            "shared files (no home directory)".to_string()
+        } else {
+            looked.join(", ")
+        };
         // A profile asked for by name must exist: falling through to other sources would
         // act as someone else.
         if env.get("AWS_PROFILE").is_some() {
             return Err(CredentialsError::new(format!(
-                "profile `{name}` (from AWS_PROFILE or --profile) is not defined; looked at: {}",
-                if looked.is_empty() {
-                    "no shared files (no home directory)".to_string()
-                } else {
-                    looked.join(", ")
-                }
+                "profile `{name}` (from AWS_PROFILE or --profile) is not defined; looked at: {places}"
             )));
         }
-        return Ok(Found::Nothing(if looked.is_empty() {
-            "shared files (no home directory)".into()
-        } else {
-            looked.join(", ")
-        }));
+        return Ok(Found::Nothing(places));
     };
     if let Some(key) = UNSUPPORTED_PROFILE_KEYS
         .iter()
@@ -309,35 +305,65 @@ fn from_web_identity(env: &Env) -> Result<Found, CredentialsError> {
 async fn credential_process(profile: &str, command: &str) -> Result<Credentials, CredentialsError> {
     let what = format!("credential_process of profile `{profile}`");
     let command = command.to_string();
-    let output = tokio::task::spawn_blocking(move || {
-        let mut process = if cfg!(windows) {
-            let mut process = std::process::Command::new("cmd");
-            process.arg("/C").arg(&command);
-            process
-        } else {
-            let mut process = std::process::Command::new("sh");
-            process.arg("-c").arg(&command);
-            process
-        };
-        process.stdin(std::process::Stdio::null()).output()
-    })
-    .await
-    .map_err(|e| CredentialsError::new(format!("{what}: {e}")))?
-    .map_err(|e| CredentialsError::new(format!("{what} could not be started: {e}")))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    let (status, stdout, stderr) = tokio::task::spawn_blocking(move || run_bounded(&command))
+        .await
+        .map_err(|e| CredentialsError::new(format!("{what}: {e}")))?
+        .map_err(|e| CredentialsError::new(format!("{what} could not be started: {e}")))?;
+    if !status.success() {
+        let stderr = String::from_utf8_lossy(&stderr);
         let stderr: String = stderr.trim().chars().take(500).collect();
         return Err(CredentialsError::new(format!(
-            "{what} failed ({}): {stderr}",
-            output.status
+            "{what} failed ({status}): {stderr}"
         )));
     }
-    if output.stdout.len() > CREDENTIALS_MAX_BYTES {
+    if stdout.len() > CREDENTIALS_MAX_BYTES {
         return Err(CredentialsError::new(format!(
             "{what} printed more than {CREDENTIALS_MAX_BYTES} bytes"
         )));
     }
-    parse_process_json(&output.stdout, &what)
+    parse_process_json(&stdout, &what)
+}
+
+/// Runs `command` through the shell; keeps at most one byte more than
+/// [`CREDENTIALS_MAX_BYTES`] of its output and 4 KiB of its errors (the rest is read and
+/// dropped, so the process never blocks on a full pipe and memory stays bounded).
+fn run_bounded(command: &str) -> std::io::Result<(std::process::ExitStatus, Vec<u8>, Vec<u8>)> {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let mut process = if cfg!(windows) {
+        let mut process = Command::new("cmd");
+        process.arg("/C").arg(command);
+        process
+    } else {
+        let mut process = Command::new("sh");
+        process.arg("-c").arg(command);
+        process
+    };
+    let mut child = process
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    fn bounded(pipe: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+        let mut pipe = pipe;
+        let mut kept = Vec::new();
+        (&mut pipe).take(limit).read_to_end(&mut kept)?;
+        std::io::copy(&mut pipe, &mut std::io::sink())?;
+        Ok(kept)
+    }
+    let stderr = child
+        .stderr
+        .take()
+        .map(|pipe| std::thread::spawn(move || bounded(pipe, 4096)));
+    let stdout = match child.stdout.take() {
+        Some(pipe) => bounded(pipe, CREDENTIALS_MAX_BYTES as u64 + 1)?,
+        None => Vec::new(),
+    };
+    let stderr = match stderr.map(std::thread::JoinHandle::join) {
+        Some(Ok(read)) => read?,
+        _ => Vec::new(),
+    };
+    Ok((child.wait()?, stdout, stderr))
 }
 
 /// The JSON a credential process prints.
@@ -755,6 +781,8 @@ mod tests {
 credential_process = printf '{"Version": 1, "AccessKeyId": "AKPROC", "SecretAccessKey": "SPROC", "SessionToken": "TPROC", "Expiration": "2030-01-02T03:04:05Z"}'
 [profile v2]
 credential_process = printf '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}'
+[profile huge]
+credential_process = head -c 10000000 /dev/zero
 [profile failing]
 credential_process = echo 'no session' >&2; exit 3
 "#,
@@ -771,6 +799,11 @@ credential_process = echo 'no session' >&2; exit 3
         assert_eq!(c.expires(), parse_rfc3339("2030-01-02T03:04:05Z"));
         let err = provide("v2").provide_credentials().await.unwrap_err();
         assert!(err.to_string().contains("Version must be 1"), "{err}");
+        let err = provide("huge").provide_credentials().await.unwrap_err();
+        assert!(
+            err.to_string().contains("printed more than 65536 bytes"),
+            "{err}"
+        );
         let err = provide("failing").provide_credentials().await.unwrap_err();
         assert!(
             err.to_string()
