@@ -393,11 +393,9 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
         .filter(|flag| given(flag))
         .map(|flag| format!("--{flag}"))
         .collect();
-    let manual: Vec<String> = [pagination.input_token]
-        .into_iter()
-        .filter(|member| given(member))
-        .map(|member| format!("--{}", flag_of(op, member)))
-        .collect();
+    // The token member set by hand: one call from that token, as the AWS CLI does.
+    let manual =
+        given(pagination.input_token).then(|| format!("--{}", flag_of(op, pagination.input_token)));
     if let Some(member) = pagination.page_size.filter(|member| given(member))
         && given("page-size")
     {
@@ -406,14 +404,9 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
             flag_of(op, member)
         )));
     }
-    let off = sub.get_flag("no-paginate") || !manual.is_empty();
-    if off {
+    if sub.get_flag("no-paginate") || manual.is_some() {
         if !paging_given.is_empty() {
-            let why = if manual.is_empty() {
-                "--no-paginate".to_string()
-            } else {
-                manual.join(", ")
-            };
+            let why = manual.unwrap_or_else(|| "--no-paginate".to_string());
             return Err(usage(format!(
                 "cannot specify {why} along with pagination arguments: {}",
                 paging_given.join(", ")
@@ -3577,7 +3570,9 @@ uLOpdcRK\n\
 
     mod properties {
         use super::super::*;
+        use super::PAGED;
         use proptest::prelude::*;
+        use serde_json::json;
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(3000))]
@@ -3592,6 +3587,101 @@ uLOpdcRK\n\
                     }
                     let _ = parse_shorthand_values(text);
                 }
+            }
+
+            /// A resume token carries any service token and skip count back unchanged, and
+            /// any `--starting-token` text decodes to a token or an error, never a panic.
+            #[test]
+            fn resume_tokens_round_trip_and_any_text_decodes(
+                token in token(), skip in any::<usize>(), text in any::<String>(),
+            ) {
+                let pagination = PAGED.operations[0].pagination.as_ref().expect("paged");
+                let encoded = encode_token(pagination, &token, skip);
+                prop_assert_eq!(decode_token(pagination, &encoded), Ok((token, skip)));
+                let _ = decode_token(pagination, &text);
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// Whatever the pages hold (items of any shape, tokens of any kind, repeated or
+            /// not), a listing ends after at most one call per page plus one, and never keeps
+            /// more than `--max-items` items.
+            #[test]
+            fn listings_of_hostile_pages_end_and_respect_max_items(
+                pages in prop::collection::vec(page(), 1..6),
+                max_items in prop::option::of(1usize..8),
+            ) {
+                let pagination = PAGED.operations[0].pagination.as_ref().expect("paged");
+                let script = Script { pages: pages.clone(), calls: Default::default() };
+                let paging = Paging { start: None, page_size: None, max_items };
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .expect("runtime");
+                let result = runtime
+                    .block_on(paginate(&script, 0, pagination, Map::new(), paging))
+                    .expect("the script never fails");
+                let calls = script.calls.load(std::sync::atomic::Ordering::Relaxed);
+                prop_assert!(calls <= pages.len() + 1, "{calls} calls for {} pages", pages.len());
+                let kept = match result.get("Things") {
+                    Some(Value::Array(items)) => items.len(),
+                    Some(Value::Object(map)) => map.len(),
+                    _ => 0,
+                };
+                if let Some(max) = max_items {
+                    prop_assert!(kept <= max);
+                }
+            }
+        }
+
+        fn token() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<String>().prop_map(Value::String),
+                any::<i64>().prop_map(Value::from),
+                prop::collection::btree_map(any::<String>(), any::<String>(), 0..3).prop_map(|m| {
+                    Value::Object(m.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+                }),
+            ]
+        }
+
+        /// A page: a list or a map of items (or something else), and a token or none.
+        fn page() -> impl Strategy<Value = Value> {
+            let items = prop_oneof![
+                prop::collection::vec(any::<String>().prop_map(Value::String), 0..4)
+                    .prop_map(Value::Array),
+                prop::collection::btree_map(any::<String>(), any::<i64>(), 0..4).prop_map(|m| {
+                    Value::Object(m.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+                }),
+                Just(Value::Null),
+                any::<String>().prop_map(Value::String),
+            ];
+            let next = prop_oneof![token(), Just(json!("t")), Just(json!(""))];
+            prop_oneof![
+                (items, next).prop_map(|(items, next)| json!({"Things": items, "NextToken": next})),
+                Just(json!("not an object")),
+                Just(json!({})),
+            ]
+        }
+
+        /// Answers with the pages in order, the last one for ever.
+        struct Script {
+            pages: Vec<Value>,
+            calls: std::sync::atomic::AtomicUsize,
+        }
+
+        impl Service for Script {
+            fn call(
+                &self,
+                _index: usize,
+                _input: Value,
+            ) -> BoxFuture<'_, Result<Value, CallError>> {
+                let n = self
+                    .calls
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let page = self.pages[n.min(self.pages.len() - 1)].clone();
+                Box::pin(async move { Ok(page) })
             }
         }
     }

@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn whole_floats_stay_floats() {
-        for f in [-259200305.0, 0.0, 2.0, 1e20, -0.0] {
+        for f in [-259200305.0, 0.0, 2.0, 1e20, -0.0, 1.2814016211482127e-96] {
             let mut out = Vec::new();
             write(&mut out, &Document::Number(Number::Float(f)));
             let back = read(&serde_json::from_slice(&out).expect("json")).expect("document");
@@ -148,5 +148,25 @@ mod tests {
         write(&mut out, &document);
         assert_eq!(String::from_utf8(out).expect("utf8"), text);
         assert_eq!(Document::from(-3i64), Document::Number(Number::NegInt(-3)));
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// A finite float stays a float and an integer an integer through JSON.
+            #[test]
+            fn numbers_keep_their_kind(f in any::<f64>().prop_filter("finite", |f| f.is_finite()), n in any::<i64>()) {
+                for document in [Document::Number(Number::Float(f)), Document::from(n)] {
+                    let mut out = Vec::new();
+                    write(&mut out, &document);
+                    let value = serde_json::from_slice(&out).expect("JSON");
+                    prop_assert_eq!(read(&value).expect("document"), document);
+                }
+            }
+        }
     }
 }

@@ -211,7 +211,11 @@ fn cargo_toml(krate: &Crate) -> String {
             "rustls",
             r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
         ),
-        ("serde_json", "\"1\""),
+        // `float_roundtrip`: a double reads back exactly, not one unit off in the last place.
+        (
+            "serde_json",
+            r#"{ version = "1", features = ["float_roundtrip"] }"#,
+        ),
         ("sha2", "\"0.11\""),
         (
             "tokio",

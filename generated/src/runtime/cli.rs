@@ -395,11 +395,9 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
         .filter(|flag| given(flag))
         .map(|flag| format!("--{flag}"))
         .collect();
-    let manual: Vec<String> = [pagination.input_token]
-        .into_iter()
-        .filter(|member| given(member))
-        .map(|member| format!("--{}", flag_of(op, member)))
-        .collect();
+    // The token member set by hand: one call from that token, as the AWS CLI does.
+    let manual =
+        given(pagination.input_token).then(|| format!("--{}", flag_of(op, pagination.input_token)));
     if let Some(member) = pagination.page_size.filter(|member| given(member))
         && given("page-size")
     {
@@ -408,14 +406,9 @@ fn paging(op: &Operation, sub: &ArgMatches) -> Result<Option<Paging>, Failure> {
             flag_of(op, member)
         )));
     }
-    let off = sub.get_flag("no-paginate") || !manual.is_empty();
-    if off {
+    if sub.get_flag("no-paginate") || manual.is_some() {
         if !paging_given.is_empty() {
-            let why = if manual.is_empty() {
-                "--no-paginate".to_string()
-            } else {
-                manual.join(", ")
-            };
+            let why = manual.unwrap_or_else(|| "--no-paginate".to_string());
             return Err(usage(format!(
                 "cannot specify {why} along with pagination arguments: {}",
                 paging_given.join(", ")
