@@ -28,12 +28,16 @@ impl DateTime {
 
     /// Fractional seconds since the epoch, rounded to the microsecond so that decimal inputs
     /// such as `1.234` keep their digits.
+    /// The whole seconds and the fraction are taken apart first: beyond 2^53 microseconds
+    /// (about 285 years from 1970) the product with a million is no longer exact, and
+    /// `2906657657510.0` would gain 128 µs. Saturates at the ends of `i64`; NaN is the epoch.
     pub fn from_secs_f64(seconds: f64) -> Self {
-        let micros = (seconds * 1_000_000.0).round() as i64;
-        let (secs, sub) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
+        let whole = seconds.floor();
+        let micros = ((seconds - whole) * 1_000_000.0).round() as u32;
+        let (carry, micros) = (micros / 1_000_000, micros % 1_000_000);
         DateTime {
-            seconds: secs,
-            nanos: (sub * 1000) as u32,
+            seconds: (whole as i64).saturating_add(i64::from(carry)),
+            nanos: micros * 1000,
         }
     }
 
@@ -114,10 +118,12 @@ impl DateTime {
             Some(_) => return None,
             None => 0,
         };
-        Self::from_parts(year, month, day, hour, minute, second, nanos).map(|t| DateTime {
-            seconds: t.seconds - offset,
-            ..t
-        })
+        Self::from_parts(year, month, day, hour, minute, second, nanos)
+            .map(|t| DateTime {
+                seconds: t.seconds - offset,
+                ..t
+            })
+            .and_then(Self::writable)
     }
 
     /// IMF-fixdate: `Tue, 29 Apr 2014 18:30:38 GMT` (fractional seconds accepted).
@@ -145,7 +151,16 @@ impl DateTime {
         } else {
             return None;
         };
-        Self::from_parts(year, month, day, hour, minute, second, nanos)
+        Self::from_parts(year, month, day, hour, minute, second, nanos).and_then(Self::writable)
+    }
+
+    /// The instant if it falls in years 0001-9999 in UTC, the years the text forms can write:
+    /// an offset or a leap second can carry a valid date-time beyond them
+    /// (`9999-12-31T23:59:60Z`, `0001-01-01T00:00:00+01:00`).
+    fn writable(self) -> Option<Self> {
+        const FIRST: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+        (FIRST..=LAST).contains(&self.seconds).then_some(self)
     }
 
     fn from_parts(
@@ -160,7 +175,7 @@ impl DateTime {
         // Years 0001-9999, as RFC 3339 and IMF-fixdate write them: no arithmetic overflows.
         let valid = (1..=9999).contains(&year)
             && (1..=12).contains(&month)
-            && (1..=31).contains(&day)
+            && (1..=days_in_month(year, month)).contains(&day)
             && hour < 24
             && minute < 60
             && second < 61;
@@ -251,6 +266,16 @@ impl From<DateTime> for SystemTime {
             UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
                 + Duration::from_nanos(u64::from(nanos))
         }
+    }
+}
+
+/// 28 to 31, by the proleptic Gregorian calendar (`month` is 1-12).
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -354,8 +379,9 @@ mod tests {
             DateTime::parse_http_date("Tue, 29 Apr 0000 18:30:38 GMT"),
             None
         );
-        assert!(DateTime::parse_date_time("9999-12-31T23:59:59-23:59").is_some());
+        assert!(DateTime::parse_date_time("9999-12-31T23:59:59+23:59").is_some());
         assert!(DateTime::parse_date_time("0001-01-01T00:00:00Z").is_some());
+        assert!(DateTime::parse_date_time("0001-01-01T00:00:00-01:00").is_some());
         assert_eq!(
             DateTime::from_secs_and_nanos(i64::MAX, u32::MAX).secs(),
             i64::MAX
@@ -372,6 +398,60 @@ mod tests {
         assert_eq!(
             DateTime::from(SystemTime::from(DateTime::from_secs(i64::MAX))).secs(),
             MAX_SECONDS
+        );
+    }
+
+    /// Found by `cargo xtask fuzz dates`: a valid date-time whose offset or leap second puts
+    /// the instant outside years 0001-9999 in UTC was accepted, and then written as a year
+    /// (`10000-01-01T00:00:00.99999992Z`) that no reader accepts.
+    #[test]
+    fn instants_beyond_the_writable_years_are_rejected() {
+        for text in [
+            "9999-12-31T23:59:60.99999992Z",
+            "9999-12-31T23:59:59-23:59",
+            "9999-12-31T23:30:00-00:30",
+            "0001-01-01T00:00:00+01:00",
+        ] {
+            assert_eq!(DateTime::parse_date_time(text), None, "{text}");
+        }
+        assert_eq!(
+            DateTime::parse_http_date("Fri, 31 Dec 9999 23:59:60 GMT"),
+            None
+        );
+        let last = DateTime::parse_date_time("9999-12-31T23:59:59.999999999Z").expect("in range");
+        assert_eq!(DateTime::parse_date_time(&last.to_date_time()), Some(last));
+    }
+
+    /// Found by `cargo xtask fuzz dates`: `290665765751e1` epoch seconds read as
+    /// 2906657657510 s and 128 µs, because the seconds were scaled to microseconds first.
+    #[test]
+    fn large_fractional_epoch_seconds_keep_their_value() {
+        let time = DateTime::from_secs_f64(2_906_657_657_510.0);
+        assert_eq!((time.secs(), time.subsec_nanos()), (2_906_657_657_510, 0));
+        let time = DateTime::from_secs_f64(-1.5);
+        assert_eq!((time.secs(), time.subsec_nanos()), (-2, 500_000_000));
+        let time = DateTime::from_secs_f64(1_398_796_238.999_999_9);
+        assert_eq!((time.secs(), time.subsec_nanos()), (1_398_796_239, 0));
+        assert_eq!(DateTime::from_secs_f64(f64::MAX).secs(), i64::MAX);
+        assert_eq!(DateTime::from_secs_f64(f64::MIN).secs(), i64::MIN);
+        assert_eq!(DateTime::from_secs_f64(f64::NAN), DateTime::default());
+    }
+
+    #[test]
+    fn days_beyond_the_month_are_rejected() {
+        for bad in [
+            "2014-02-29T00:00:00Z",
+            "2014-02-31T00:00:00Z",
+            "2014-04-31T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+        ] {
+            assert_eq!(DateTime::parse_date_time(bad), None, "{bad}");
+        }
+        assert!(DateTime::parse_date_time("2000-02-29T00:00:00Z").is_some());
+        assert!(DateTime::parse_date_time("2024-02-29T00:00:00Z").is_some());
+        assert_eq!(
+            DateTime::parse_http_date("Mon, 31 Jun 2014 18:30:38 GMT"),
+            None
         );
     }
 

@@ -9,9 +9,12 @@
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
 //!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile,
 //!   then their generated protocol tests and their behaviour tests (`tests/fixture-tests/<name>/`).
+//! - `cargo xtask fuzz [--seconds N] [--jobs J] [TARGET]...`: coverage-guided fuzzing of the
+//!   response parsers, timestamp readers, shorthand parser and model loader (`fuzz/`).
 
 mod corpus;
 mod fixtures;
+mod fuzz;
 mod protocol_tests;
 mod verify;
 
@@ -41,7 +44,12 @@ const USAGE: &str = "usage:
       rules among them), and prints a table row per model.
   cargo xtask protocol-tests [PATH]
       Generates and runs Smithy's awsJson protocol compliance tests (default
-      ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).";
+      ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).
+  cargo xtask fuzz [--seconds N] [--jobs J] [TARGET]...
+      Builds the fuzz targets (responses, dates, shorthand, model; default all) with libFuzzer
+      and coverage instrumentation into target/fuzz/, runs each for N seconds (default 60),
+      J at a time (default 1), and prints executions and coverage per target. Inputs that
+      fail are kept in fuzz/regressions/<target>/, which `cargo test` replays.";
 
 /// Generation allocates millions of small token and syntax-tree nodes; mimalloc serves them
 /// faster than the system allocator (see BENCHMARKS.md, "Generation").
@@ -56,6 +64,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::corpus(&args[1..]),
         Some("fixtures") => fixtures::fixtures(&args[1..]),
         Some("protocol-tests") => protocol_tests::protocol_tests(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -30,12 +30,16 @@ impl DateTime {
 
     /// Fractional seconds since the epoch, rounded to the microsecond so that decimal inputs
     /// such as `1.234` keep their digits.
+    /// The whole seconds and the fraction are taken apart first: beyond 2^53 microseconds
+    /// (about 285 years from 1970) the product with a million is no longer exact, and
+    /// `2906657657510.0` would gain 128 µs. Saturates at the ends of `i64`; NaN is the epoch.
     pub fn from_secs_f64(seconds: f64) -> Self {
-        let micros = (seconds * 1_000_000.0).round() as i64;
-        let (secs, sub) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
+        let whole = seconds.floor();
+        let micros = ((seconds - whole) * 1_000_000.0).round() as u32;
+        let (carry, micros) = (micros / 1_000_000, micros % 1_000_000);
         DateTime {
-            seconds: secs,
-            nanos: (sub * 1000) as u32,
+            seconds: (whole as i64).saturating_add(i64::from(carry)),
+            nanos: micros * 1000,
         }
     }
 
@@ -116,10 +120,12 @@ impl DateTime {
             Some(_) => return None,
             None => 0,
         };
-        Self::from_parts(year, month, day, hour, minute, second, nanos).map(|t| DateTime {
-            seconds: t.seconds - offset,
-            ..t
-        })
+        Self::from_parts(year, month, day, hour, minute, second, nanos)
+            .map(|t| DateTime {
+                seconds: t.seconds - offset,
+                ..t
+            })
+            .and_then(Self::writable)
     }
 
     /// IMF-fixdate: `Tue, 29 Apr 2014 18:30:38 GMT` (fractional seconds accepted).
@@ -147,7 +153,16 @@ impl DateTime {
         } else {
             return None;
         };
-        Self::from_parts(year, month, day, hour, minute, second, nanos)
+        Self::from_parts(year, month, day, hour, minute, second, nanos).and_then(Self::writable)
+    }
+
+    /// The instant if it falls in years 0001-9999 in UTC, the years the text forms can write:
+    /// an offset or a leap second can carry a valid date-time beyond them
+    /// (`9999-12-31T23:59:60Z`, `0001-01-01T00:00:00+01:00`).
+    fn writable(self) -> Option<Self> {
+        const FIRST: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+        (FIRST..=LAST).contains(&self.seconds).then_some(self)
     }
 
     fn from_parts(
@@ -162,7 +177,7 @@ impl DateTime {
         // Years 0001-9999, as RFC 3339 and IMF-fixdate write them: no arithmetic overflows.
         let valid = (1..=9999).contains(&year)
             && (1..=12).contains(&month)
-            && (1..=31).contains(&day)
+            && (1..=days_in_month(year, month)).contains(&day)
             && hour < 24
             && minute < 60
             && second < 61;
@@ -253,6 +268,16 @@ impl From<DateTime> for SystemTime {
             UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
                 + Duration::from_nanos(u64::from(nanos))
         }
+    }
+}
+
+/// 28 to 31, by the proleptic Gregorian calendar (`month` is 1-12).
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
