@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToKebabCase;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -1650,14 +1649,14 @@ fn synthetic_id(operation: &ShapeId, suffix: &str) -> ShapeId {
     ShapeId::new(format!("{operation}${suffix}"))
 }
 
-/// `Rekognition` → `rekognition`, `CloudWatch Logs` → `cloudwatch-logs`.
+/// The crate's name, from the service's `sdkId` or else its shape name.
 fn service_package(service: &Shape) -> String {
     let sdk_id = service
         .traits
         .aws_service
         .as_ref()
         .map_or(service.id.name(), |s| s.sdk_id.as_str());
-    sdk_id.to_lowercase().replace(' ', "-").to_kebab_case()
+    naming::package(sdk_id)
 }
 
 #[cfg(test)]

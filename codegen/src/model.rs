@@ -896,7 +896,20 @@ impl Loader<'_> {
                     }
                     traits.timestamp_format = Some(format.to_string());
                 }
-                "aws.api#service" => traits.aws_service = Some(self.typed(value, &at)?),
+                "aws.api#service" => {
+                    let service: AwsService = self.typed(value, &at)?;
+                    // The crate's name comes from it (aws.api#service: "MUST match").
+                    if !is_sdk_id(&service.sdk_id) {
+                        return Err(self.err(
+                            &at,
+                            format!(
+                                "sdkId {:?} does not match ^[a-zA-Z][a-zA-Z0-9]*( [a-zA-Z0-9]+)*$",
+                                service.sdk_id
+                            ),
+                        ));
+                    }
+                    traits.aws_service = Some(service);
+                }
                 "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(value, &at)?),
                 "smithy.api#endpoint" => traits.endpoint = Some(self.typed(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = true,
@@ -932,6 +945,15 @@ fn merge_traits(base: &Traits, over: &Traits, file: &Path) -> Result<Traits> {
         raw.insert(k.clone(), v.clone());
     }
     Loader { file }.traits(Some(&Value::Object(raw)), &JsonPath("$".into()))
+}
+
+/// What `aws.api#service` allows as an `sdkId`: words of ASCII letters and digits, the first
+/// starting with a letter, separated by single spaces.
+fn is_sdk_id(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text
+            .split(' ')
+            .all(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// A Smithy identifier: an ASCII letter or `_`, then ASCII letters, digits or `_` (not `_`
@@ -1019,6 +1041,37 @@ mod tests {
 
     fn parse(text: &str) -> Result<Model> {
         Model::parse(Path::new("m.json"), text)
+    }
+
+    /// Found by `cargo xtask fuzz model`: an `sdkId` starting with digits became a crate name
+    /// that is no Rust identifier, and the generator panicked building the binary's `use`.
+    #[test]
+    fn sdk_ids_must_match_the_traits_pattern() {
+        let model = |sdk_id: &str| {
+            format!(
+                r#"{{"smithy":"2.0","shapes":{{"a.b#S":{{"type":"service","traits":{{"aws.api#service":{{"sdkId":{sdk_id:?}}}}}}}}}}}"#
+            )
+        };
+        for bad in [
+            "99constraints",
+            "",
+            " Logs",
+            "Cloud  Watch",
+            "Logs ",
+            "Fé",
+            "a-b",
+            "a_b",
+        ] {
+            let err = parse(&model(bad)).unwrap_err().to_string();
+            assert!(
+                err.starts_with(r#"m.json: at $.shapes["a.b#S"].traits["aws.api#service"]"#)
+                    && err.contains("does not match"),
+                "{bad:?}: {err}"
+            );
+        }
+        for good in ["Rekognition", "CloudWatch Logs", "S3", "Route 53 Domains"] {
+            assert!(parse(&model(good)).is_ok(), "{good}");
+        }
     }
 
     #[test]

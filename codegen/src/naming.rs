@@ -1,7 +1,7 @@
 //! Rust names for Smithy names: case conversion, keyword escaping, and the names generated
 //! code relies on that a shape must not shadow.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords (strict and reserved, all editions) that need `r#` as identifiers.
 const KEYWORDS: &[&str] = &[
@@ -103,6 +103,21 @@ fn escape(ident: String) -> String {
     }
 }
 
+/// A crate name for a service's `sdkId` or shape name: `Rekognition` → `rekognition`,
+/// `CloudWatch Logs` → `cloudwatch-logs`. A name Cargo refuses, a Rust keyword (a service shape
+/// named `Match`) or a built-in crate's name (`Test`, `Core`), gets `-client` after it.
+pub fn package(name: &str) -> String {
+    let package = name.to_lowercase().replace(' ', "-").to_kebab_case();
+    let refused = KEYWORDS.contains(&package.as_str())
+        || NOT_RAW.contains(&package.as_str())
+        || ["std", "core", "alloc", "proc-macro", "test"].contains(&package.as_str());
+    if refused {
+        format!("{package}-client")
+    } else {
+        package
+    }
+}
+
 /// The identifier without a raw prefix, for building derived names (`set_type`).
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -119,6 +134,17 @@ mod tests {
         assert_eq!(snake("Type"), "r#type");
         assert_eq!(snake("Self"), "self_");
         assert_eq!(bare("r#type"), "type");
+    }
+
+    #[test]
+    fn crate_names_are_kebab_case_and_never_refused_by_cargo() {
+        assert_eq!(package("Rekognition"), "rekognition");
+        assert_eq!(package("CloudWatch Logs"), "cloudwatch-logs");
+        assert_eq!(package("Route 53 Domains"), "route-53-domains");
+        assert_eq!(package("Match"), "match-client");
+        assert_eq!(package("Self"), "self-client");
+        assert_eq!(package("Test"), "test-client");
+        assert_eq!(package("_Core"), "core-client");
     }
 
     #[test]
