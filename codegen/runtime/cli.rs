@@ -24,7 +24,7 @@ use super::config::Config;
 use super::credentials::Credentials;
 use super::datetime::DateTime;
 use super::profile::Env;
-use super::transport::{BoxFuture, HttpClient, HyperClient, TransportError};
+use super::transport::{BoxFuture, HttpClient, TransportError};
 use super::waiter::{Acceptor, Backoff, Matcher, Outcome, State};
 
 /// Exit status for a command line that could not be parsed or an input that is invalid.
@@ -2395,18 +2395,12 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
     if let Some(timeout) = globals.read_timeout.filter(|t| !t.is_zero()) {
         builder = builder.read_timeout(timeout);
     }
-    let inner: Arc<dyn HttpClient> = match &globals.ca_bundle {
-        Some(path) => Arc::new(
-            HyperClient::with_extra_roots(
-                connect_timeout,
-                &ca_bundle(path).map_err(config_failure)?,
-            )
-            .map_err(|e| config_failure(e.to_string()))?,
-        ),
-        None => {
-            Arc::new(HyperClient::new(connect_timeout).map_err(|e| config_failure(e.to_string()))?)
-        }
-    };
+    // `--ca-bundle` before AWS_CA_BUNDLE and the profile's `ca_bundle`.
+    let inner: Arc<dyn HttpClient> = Arc::new(
+        config
+            .default_http_client(connect_timeout, globals.ca_bundle.as_deref())
+            .map_err(|e| config_failure(format!("{e}")))?,
+    );
     Ok(builder
         .http_client(CliHttp {
             inner,
@@ -2415,24 +2409,6 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
             op,
         })
         .build())
-}
-
-/// The certificates of a PEM file, each DER-encoded.
-pub fn ca_bundle(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject as _;
-    let certs: Vec<Vec<u8>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("--ca-bundle: cannot read {}: {e}", path.display()))?
-        .map(|cert| cert.map(|c| c.to_vec()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("--ca-bundle: {}: {e}", path.display()))?;
-    if certs.is_empty() {
-        return Err(format!(
-            "--ca-bundle: {} holds no PEM certificate",
-            path.display()
-        ));
-    }
-    Ok(certs)
 }
 
 /// The HTTP client under the CLI: strips the signature for `--no-sign-request` and logs the
@@ -3114,48 +3090,6 @@ mod tests {
         );
         assert!(out.contains("--no-enabled"), "{out}");
         assert!(out.contains("Global options:"), "{out}");
-    }
-
-    /// A self-signed CA certificate (public part only), as `--ca-bundle` files hold them.
-    const TEST_CA: &str = "\
------BEGIN CERTIFICATE-----\n\
-MIIBgjCCASmgAwIBAgIUMEF2AMyi6PzuuuHtn0ESxHgzmXAwCgYIKoZIzj0EAwIw\n\
-FjEUMBIGA1UEAwwLY2xpLXRlc3QtY2EwIBcNMjYxMTI2MDg1NDA0WhgPMjEyNjEx\n\
-MDIwODU0MDRaMBYxFDASBgNVBAMMC2NsaS10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI\n\
-KoZIzj0DAQcDQgAEegXC06ZQT+5tRJ3178XRPYQL2s8Orz1mZ6WPn9v+j59CRgbw\n\
-JVdwGleU2psd1LFHWp+dedFc3p4D5dADnA+tTqNTMFEwHQYDVR0OBBYEFFPDkb5p\n\
-12gNTPfozM4K1/vqNyxqMB8GA1UdIwQYMBaAFFPDkb5p12gNTPfozM4K1/vqNyxq\n\
-MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgJat1AvO6NOscO/Q+\n\
-3a0H1HgsEsdMVja7EqfPJrkS3ewCIHR61B3skKceOIhdAOEy/56KlAPfEGp2PlcU\n\
-uLOpdcRK\n\
------END CERTIFICATE-----\n\
-";
-
-    #[test]
-    fn a_ca_bundle_adds_its_certificates_to_the_trusted_roots() {
-        let path = std::env::temp_dir().join(format!("cli-ca-ok-{}", std::process::id()));
-        std::fs::write(&path, format!("{TEST_CA}{TEST_CA}")).expect("write");
-        let certs = ca_bundle(&path);
-        let _ = std::fs::remove_file(&path);
-        let certs = certs.expect("two certificates");
-        assert_eq!(certs.len(), 2);
-        assert!(HyperClient::with_extra_roots(Some(Duration::from_secs(1)), &certs).is_ok());
-        let e = HyperClient::with_extra_roots(None, &[vec![0x30, 0x03, 1, 2, 3]]).unwrap_err();
-        assert!(e.to_string().contains("TLS setup failed"), "{e}");
-    }
-
-    #[test]
-    fn a_ca_bundle_without_certificates_is_a_clear_error() {
-        let path = std::env::temp_dir().join(format!("cli-ca-{}", std::process::id()));
-        std::fs::write(&path, "not a certificate").expect("write");
-        let e = ca_bundle(&path).unwrap_err();
-        let _ = std::fs::remove_file(&path);
-        assert!(e.contains("holds no PEM certificate"), "{e}");
-        assert!(
-            ca_bundle(std::path::Path::new("/nonexistent/ca.pem"))
-                .unwrap_err()
-                .contains("cannot read")
-        );
     }
 
     // A paginated listing and a waiter, answered without any network.

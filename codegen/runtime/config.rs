@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -10,8 +11,9 @@ use super::credentials::{
     Credentials, CredentialsCache, DefaultCredentialsChain, ProvideCredentials,
 };
 use super::profile::{Env, load_profile, resolve_region};
+use super::proxy::Proxy;
 use super::retry::RetryConfig;
-use super::transport::HttpClient;
+use super::transport::{HttpClient, HyperClient};
 
 /// A function returning the current time (injectable for tests).
 pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -37,6 +39,10 @@ pub struct Config {
     pub(crate) account_id: Option<String>,
     pub(crate) client_context_params: BTreeMap<String, ClientContextParam>,
     pub(crate) max_response_bytes: usize,
+    /// A PEM file of root certificates trusted besides the built-in ones.
+    pub(crate) ca_bundle: Option<PathBuf>,
+    /// `None`: read from the process environment when the client is built.
+    pub(crate) proxy: Option<Proxy>,
 }
 
 /// A value for one of the service's client context parameters
@@ -94,6 +100,8 @@ impl fmt::Debug for Config {
             .field("account_id", &self.account_id)
             .field("client_context_params", &self.client_context_params)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -119,6 +127,8 @@ impl Default for Config {
             account_id: None,
             client_context_params: BTreeMap::new(),
             max_response_bytes: super::transport::DEFAULT_MAX_RESPONSE_BYTES,
+            ca_bundle: None,
+            proxy: None,
         }
     }
 }
@@ -145,6 +155,9 @@ impl Config {
     /// `use_dualstack_endpoint` (`true` or `false`), the account-ID endpoint mode by
     /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` or `account_id_endpoint_mode`, and the account ID for
     /// account-based endpoints by `AWS_ACCOUNT_ID` or the profile's `aws_account_id`.
+    /// Root certificates are added from the PEM file `AWS_CA_BUNDLE` or the profile's
+    /// `ca_bundle` names, and proxies read from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY` ([`Proxy::from_env_vars`]).
     pub async fn from_env() -> Result<Config, ConfigError> {
         Config::from_env_vars(Env::real())
     }
@@ -173,12 +186,18 @@ impl Config {
         let use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
         let mode = setting("AWS_ACCOUNT_ID_ENDPOINT_MODE", "account_id_endpoint_mode");
         let account_id = setting("AWS_ACCOUNT_ID", "aws_account_id");
+        let ca_bundle = setting("AWS_CA_BUNDLE", "ca_bundle");
+        let proxy = Proxy::from_env_vars(&env)?;
         let chain = DefaultCredentialsChain::new(env).map_err(|e| ConfigError(e.to_string()))?;
         let mut builder = Config::builder()
             .region(region)
             .use_fips(use_fips)
             .use_dual_stack(use_dual_stack)
-            .credentials_provider(CredentialsCache::new(Arc::new(chain)));
+            .credentials_provider(CredentialsCache::new(Arc::new(chain)))
+            .proxy(proxy);
+        if let Some(path) = ca_bundle {
+            builder = builder.ca_bundle(path);
+        }
         if let Some(mode) = mode {
             builder = builder.account_id_endpoint_mode(mode);
         }
@@ -242,6 +261,48 @@ impl Config {
     pub fn validates(&self) -> bool {
         self.validate
     }
+
+    /// The client requests go through when no [`ConfigBuilder::http_client`] is set: hyper and
+    /// rustls with the configured root certificates (`ca_bundle` replaced by `ca_bundle`
+    /// here, when given) and proxy (from the process environment if none is set).
+    pub(crate) fn default_http_client(
+        &self,
+        connect_timeout: Option<std::time::Duration>,
+        ca_bundle: Option<&std::path::Path>,
+    ) -> Result<HyperClient, ConfigError> {
+        let roots = match ca_bundle.or(self.ca_bundle.as_deref()) {
+            Some(path) => read_ca_bundle(path)?,
+            None => Vec::new(),
+        };
+        let proxy = match &self.proxy {
+            Some(proxy) => proxy.clone(),
+            None => Proxy::from_env()?,
+        };
+        HyperClient::builder()
+            .connect_timeout(connect_timeout)
+            .extra_roots(roots)
+            .proxy(proxy)
+            .max_response_bytes(self.max_response_bytes)
+            .build()
+            .map_err(|e| ConfigError(e.to_string()))
+    }
+}
+
+/// The certificates of a PEM file, each DER-encoded; an unreadable file, or one without a
+/// certificate, is an error naming it.
+pub(crate) fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<Vec<u8>>, ConfigError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let error = |why: String| ConfigError(format!("CA bundle {}: {why}", path.display()));
+    let certs: Vec<Vec<u8>> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| error(format!("cannot read it: {e}")))?
+        .map(|cert| cert.map(|c| c.to_vec()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| error(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(error("holds no PEM certificate".into()));
+    }
+    Ok(certs)
 }
 
 /// Builds a [`Config`].
@@ -356,6 +417,22 @@ impl ConfigBuilder {
         self
     }
 
+    /// A PEM file of root certificates to trust besides the built-in Mozilla roots (a private
+    /// CA, a TLS-inspecting proxy). Read when the client is built; an unreadable or empty file
+    /// fails `Client::new`. Ignored with [`ConfigBuilder::http_client`].
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// The proxy to send requests through, or [`Proxy::disabled`]. Default: from the process
+    /// environment when the client is built ([`Proxy::from_env`]). Ignored with
+    /// [`ConfigBuilder::http_client`].
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.config.proxy = Some(proxy);
+        self
+    }
+
     /// The HTTP stack to send requests with (default: hyper with rustls).
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.config.http_client = Some(Arc::new(client));
@@ -421,6 +498,50 @@ impl std::error::Error for ConfigError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// A self-signed CA certificate (public part only), as `--ca-bundle` files hold them.
+    const TEST_CA: &str = "\
+-----BEGIN CERTIFICATE-----\n\
+MIIBgjCCASmgAwIBAgIUMEF2AMyi6PzuuuHtn0ESxHgzmXAwCgYIKoZIzj0EAwIw\n\
+FjEUMBIGA1UEAwwLY2xpLXRlc3QtY2EwIBcNMjYxMTI2MDg1NDA0WhgPMjEyNjEx\n\
+MDIwODU0MDRaMBYxFDASBgNVBAMMC2NsaS10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI\n\
+KoZIzj0DAQcDQgAEegXC06ZQT+5tRJ3178XRPYQL2s8Orz1mZ6WPn9v+j59CRgbw\n\
+JVdwGleU2psd1LFHWp+dedFc3p4D5dADnA+tTqNTMFEwHQYDVR0OBBYEFFPDkb5p\n\
+12gNTPfozM4K1/vqNyxqMB8GA1UdIwQYMBaAFFPDkb5p12gNTPfozM4K1/vqNyxq\n\
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgJat1AvO6NOscO/Q+\n\
+3a0H1HgsEsdMVja7EqfPJrkS3ewCIHR61B3skKceOIhdAOEy/56KlAPfEGp2PlcU\n\
+uLOpdcRK\n\
+-----END CERTIFICATE-----\n\
+";
+
+    #[test]
+    fn a_ca_bundle_adds_its_certificates_to_the_trusted_roots() {
+        let path = std::env::temp_dir().join(format!("config-ca-ok-{}", std::process::id()));
+        std::fs::write(&path, format!("{TEST_CA}{TEST_CA}")).expect("write");
+        let certs = read_ca_bundle(&path);
+        let _ = std::fs::remove_file(&path);
+        let certs = certs.expect("two certificates");
+        assert_eq!(certs.len(), 2);
+        assert!(
+            HyperClient::with_extra_roots(Some(std::time::Duration::from_secs(1)), &certs).is_ok()
+        );
+        let e = HyperClient::with_extra_roots(None, &[vec![0x30, 0x03, 1, 2, 3]]).unwrap_err();
+        assert!(e.to_string().contains("TLS setup failed"), "{e}");
+    }
+
+    #[test]
+    fn a_ca_bundle_without_certificates_is_a_clear_error() {
+        let path = std::env::temp_dir().join(format!("config-ca-{}", std::process::id()));
+        std::fs::write(&path, "not a certificate").expect("write");
+        let e = read_ca_bundle(&path).unwrap_err().to_string();
+        let _ = std::fs::remove_file(&path);
+        assert!(e.contains("holds no PEM certificate"), "{e}");
+        assert!(
+            read_ca_bundle(std::path::Path::new("/nonexistent/ca.pem"))
+                .unwrap_err()
+                .to_string()
+                .starts_with("CA bundle /nonexistent/ca.pem: cannot read it")
+        );
+    }
 
     #[test]
     fn defaults_follow_the_aws_sdks() {

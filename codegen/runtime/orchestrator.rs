@@ -15,7 +15,7 @@ use super::endpoint_lib::{Endpoint, ResolveError};
 use super::json::{ErrorResponse, parse_error};
 use super::retry::{RetryConfig, RetryKind, TokenBucket, classify_response};
 use super::sigv4::{Signer, SigningError, SigningParams};
-use super::transport::{HttpClient, HyperClient, TransportError, TransportErrorKind};
+use super::transport::{HttpClient, TransportError, TransportErrorKind};
 
 /// What a generated crate tells the runtime about its service.
 #[derive(Debug, Clone, Copy)]
@@ -203,13 +203,13 @@ impl fmt::Debug for Handle {
 impl Handle {
     pub(crate) fn new(service: ServiceInfo, config: Config) -> Result<Handle, ConfigError> {
         let endpoint_config = config.endpoint_config();
-        let region = config.region.ok_or_else(|| {
+        let region = config.region.clone().ok_or_else(|| {
             ConfigError(
                 "no region configured: set one with Config::builder().region(..), or use Config::from_env() (AWS_REGION, AWS_DEFAULT_REGION, the profile's region)".into(),
             )
         })?;
         super::config::check_region(&region)?;
-        let credentials = config.credentials.ok_or_else(|| {
+        let credentials = config.credentials.clone().ok_or_else(|| {
             ConfigError(
                 "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
             )
@@ -226,13 +226,9 @@ impl Handle {
         };
         let target = Target::new(&endpoint).map_err(ConfigError)?;
         // (`endpoint` is kept: operations that resolve to it reuse `target`.)
-        let http = match config.http_client {
+        let http = match config.http_client.clone() {
             Some(http) => http,
-            None => Arc::new(
-                HyperClient::new(config.connect_timeout)
-                    .map_err(|e| ConfigError(e.to_string()))?
-                    .with_max_response_bytes(config.max_response_bytes),
-            ),
+            None => Arc::new(config.default_http_client(config.connect_timeout, None)?),
         };
         let mut user_agent = format!("{} lang/rust", service.user_agent);
         if let Some(app) = &config.app_name {

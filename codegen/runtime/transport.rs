@@ -8,6 +8,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::proxy::{Proxy, ProxyError};
+
 /// A boxed, `Send` future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -90,13 +92,15 @@ impl StdError for TransportError {
 }
 
 /// HTTPS (and plain HTTP, for local endpoints) over hyper's pooled client, TLS by rustls with
-/// the ring provider and the Mozilla root certificates (`webpki-roots`).
+/// the ring provider and the Mozilla root certificates (`webpki-roots`), straight or through a
+/// proxy.
 #[derive(Clone)]
 pub struct HyperClient {
     client: hyper_util::client::legacy::Client<
-        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+        hyper_rustls::HttpsConnector<super::proxy::Connector>,
         FullBody,
     >,
+    proxy: Option<Arc<Proxy>>,
     max_response_bytes: usize,
 }
 
@@ -106,17 +110,18 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 impl fmt::Debug for HyperClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("HyperClient")
+        f.debug_struct("HyperClient")
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
     }
 }
 
 impl HyperClient {
-    /// A pooled client; `connect_timeout` bounds TCP connection setup.
+    /// A pooled client without a proxy; `connect_timeout` bounds TCP connection setup.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, TransportError> {
-        let builder = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(tls_error)?;
-        Ok(Self::with_tls(connect_timeout, builder))
+        HyperClient::builder()
+            .connect_timeout(connect_timeout)
+            .build()
     }
 
     /// Like [`HyperClient::new`], also trusting these DER-encoded root certificates.
@@ -124,42 +129,18 @@ impl HyperClient {
         connect_timeout: Option<Duration>,
         roots: &[Vec<u8>],
     ) -> Result<Self, TransportError> {
-        let mut store = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        for der in roots {
-            store
-                .add(rustls::pki_types::CertificateDer::from(der.clone()))
-                .map_err(tls_error)?;
-        }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(tls_error)?
-        .with_root_certificates(store)
-        .with_no_client_auth();
-        Ok(Self::with_tls(
-            connect_timeout,
-            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls),
-        ))
+        HyperClient::builder()
+            .connect_timeout(connect_timeout)
+            .extra_roots(roots.to_vec())
+            .build()
     }
 
-    fn with_tls(
-        connect_timeout: Option<Duration>,
-        builder: hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
-    ) -> Self {
-        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(connect_timeout);
-        http.set_nodelay(true);
-        let https = builder.https_or_http().enable_http1().wrap_connector(http);
-        let client =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .pool_idle_timeout(Duration::from_secs(90))
-                .build(https);
-        HyperClient {
-            client,
+    /// Every setting: connect timeout, extra root certificates, proxy, response limit.
+    pub fn builder() -> HyperClientBuilder {
+        HyperClientBuilder {
+            connect_timeout: None,
+            extra_roots: Vec::new(),
+            proxy: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -169,6 +150,83 @@ impl HyperClient {
     pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
+    }
+}
+
+/// Builds a [`HyperClient`].
+#[derive(Debug, Clone)]
+pub struct HyperClientBuilder {
+    connect_timeout: Option<Duration>,
+    extra_roots: Vec<Vec<u8>>,
+    proxy: Option<Proxy>,
+    max_response_bytes: usize,
+}
+
+impl HyperClientBuilder {
+    /// Bounds TCP connection setup (to the proxy, when there is one). Default: none.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// DER-encoded root certificates trusted besides the Mozilla roots (a private CA).
+    pub fn extra_roots(mut self, roots: Vec<Vec<u8>>) -> Self {
+        self.extra_roots = roots;
+        self
+    }
+
+    /// The proxy requests go through. Default: none (this builder reads no environment).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// See [`HyperClient::with_max_response_bytes`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    pub fn build(self) -> Result<HyperClient, TransportError> {
+        let mut store = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        for der in self.extra_roots {
+            store
+                .add(rustls::pki_types::CertificateDer::from(der))
+                .map_err(tls_error)?;
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .with_root_certificates(store)
+        .with_no_client_auth();
+        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(self.connect_timeout);
+        http.set_nodelay(true);
+        let proxy = self.proxy.map(Arc::new);
+        let connector = super::proxy::Connector {
+            http,
+            proxy: proxy.clone(),
+            connect_timeout: self.connect_timeout,
+        };
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(connector);
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .pool_idle_timeout(Duration::from_secs(90))
+                .build(https);
+        Ok(HyperClient {
+            client,
+            proxy,
+            max_response_bytes: self.max_response_bytes,
+        })
     }
 }
 
@@ -182,7 +240,12 @@ impl HttpClient for HyperClient {
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         Box::pin(async move {
-            let (parts, body) = request.into_parts();
+            let (mut parts, body) = request.into_parts();
+            if let Some(auth) = self.proxy.as_ref().and_then(|p| p.forward_auth(&parts.uri)) {
+                parts
+                    .headers
+                    .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
+            }
             let request =
                 http::Request::from_parts(parts, FullBody(Some(bytes::Bytes::from(body))));
             let response = self
@@ -255,6 +318,17 @@ pub(crate) fn too_long(limit: usize) -> TransportError {
 }
 
 fn classify_client_error(error: hyper_util::client::legacy::Error) -> TransportError {
+    let proxy = source_chain(&error)
+        .find_map(|e| e.downcast_ref::<ProxyError>())
+        .map(|p| (p.retryable, p.message.clone()));
+    if let Some((retryable, message)) = proxy {
+        let kind = if retryable {
+            TransportErrorKind::Connect
+        } else {
+            TransportErrorKind::Other
+        };
+        return TransportError::new(kind, message).with_source(error);
+    }
     let timed_out = source_chain(&error).any(|e| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)

@@ -144,6 +144,7 @@ mod runtime {
     pub mod paginator;
     pub mod pattern;
     pub mod profile;
+    pub mod proxy;
     pub mod retry;
     pub mod sigv4;
     pub mod transport;

@@ -29,6 +29,7 @@ mod runtime {
     pub(crate) mod json;
     pub(crate) mod orchestrator;
     pub(crate) mod profile;
+    pub(crate) mod proxy;
     pub(crate) mod retry;
     pub(crate) mod sigv4;
     pub(crate) mod transport;

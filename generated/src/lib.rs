@@ -37,9 +37,11 @@ pub mod config {
     };
 
     pub use crate::runtime::profile::Env;
+    pub use crate::runtime::proxy::Proxy;
     pub use crate::runtime::retry::RetryConfig;
     pub use crate::runtime::transport::{
-        BoxFuture, HttpClient, HyperClient, InMemory, TransportError, TransportErrorKind,
+        BoxFuture, HttpClient, HyperClient, HyperClientBuilder, InMemory, TransportError,
+        TransportErrorKind,
     };
 
     #[cfg(feature = "aws-credential-types")]
@@ -64,6 +66,7 @@ mod runtime {
     pub(crate) mod json;
     pub(crate) mod orchestrator;
     pub(crate) mod profile;
+    pub(crate) mod proxy;
     pub(crate) mod retry;
     pub(crate) mod sigv4;
     pub(crate) mod transport;

@@ -701,3 +701,130 @@ async fn fips_from_the_environment_reaches_the_endpoint_rules() {
     );
     assert_eq!(server.requests(), 0);
 }
+
+/// The environment `run` gives the binary, plus `extra`.
+fn base_env<'a>(empty: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut env = vec![
+        ("AWS_ACCESS_KEY_ID", support::ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", support::SECRET),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", empty),
+        ("AWS_SHARED_CREDENTIALS_FILE", empty),
+    ];
+    env.extend_from_slice(extra);
+    env
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ca_bundle_flag_and_aws_ca_bundle_trust_a_private_ca_and_without_them_tls_fails() {
+    use support::tls::{Pki, TlsServer};
+    let pki = Pki::new("cli");
+    let server = TlsServer::start(&pki.localhost).await;
+    let url = server.url();
+    let ca = pki.ca_file.display().to_string();
+    let empty = std::env::temp_dir()
+        .join("cli-tests-no-such-aws-file")
+        .display()
+        .to_string();
+    let args = [
+        "--endpoint-url",
+        url.as_str(),
+        "create-face-liveness-session",
+    ];
+
+    let flag = [&args[..2], &["--ca-bundle", ca.as_str()], &args[2..]].concat();
+    let run = run_env(&flag, &base_env(&empty, &[])).await;
+    assert_eq!(run.code, 0, "--ca-bundle: {}", run.stderr);
+    let run = run_env(&args, &base_env(&empty, &[("AWS_CA_BUNDLE", ca.as_str())])).await;
+    assert_eq!(run.code, 0, "AWS_CA_BUNDLE: {}", run.stderr);
+    // --ca-bundle comes first.
+    let run = run_env(
+        &[
+            &args[..2],
+            &["--ca-bundle", "/nonexistent/ca.pem"],
+            &args[2..],
+        ]
+        .concat(),
+        &base_env(&empty, &[("AWS_CA_BUNDLE", ca.as_str())]),
+    )
+    .await;
+    assert_eq!(run.code, 253, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("CA bundle /nonexistent/ca.pem: cannot read it"),
+        "{}",
+        run.stderr
+    );
+
+    let run = run_env(&args, &base_env(&empty, &[])).await;
+    assert_eq!(run.code, 255, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("invalid peer certificate: UnknownIssuer"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.requests.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_proxy_carries_the_call_and_debug_output_never_shows_its_credentials() {
+    use support::tls::{ConnectProxy, Pki, ProxyMode, TlsServer};
+    let pki = Pki::new("cli-proxy");
+    let server = TlsServer::start(&pki.localhost).await;
+    let proxy = ConnectProxy::start(ProxyMode::Tunnel).await;
+    let proxy_url = format!("http://alice:s3cr%40t@{}", proxy.addr);
+    let url = server.url();
+    let ca = pki.ca_file.display().to_string();
+    let empty = std::env::temp_dir()
+        .join("cli-tests-no-such-aws-file")
+        .display()
+        .to_string();
+    let run = run_env(
+        &[
+            "--debug",
+            "--endpoint-url",
+            url.as_str(),
+            "create-face-liveness-session",
+        ],
+        &base_env(
+            &empty,
+            &[
+                ("HTTPS_PROXY", proxy_url.as_str()),
+                ("AWS_CA_BUNDLE", ca.as_str()),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(proxy.asked().len(), 1);
+    assert!(proxy.asked()[0].proxy_authorization.is_some());
+    for secret in ["s3cr%40t", "s3cr@t", "YWxpY2U6czNjckB0"] {
+        assert!(
+            !run.stderr.contains(secret) && !run.stdout.contains(secret),
+            "{secret}: {}",
+            run.stderr
+        );
+    }
+    // A proxy URL the client cannot use is a configuration error naming the variable.
+    let run = run_env(
+        &[
+            "--endpoint-url",
+            url.as_str(),
+            "create-face-liveness-session",
+        ],
+        &base_env(
+            &empty,
+            &[("HTTPS_PROXY", "socks5://alice:s3cret@127.0.0.1:1")],
+        ),
+    )
+    .await;
+    assert_eq!(run.code, 253, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("HTTPS_PROXY: socks5:// proxies are not supported"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+}

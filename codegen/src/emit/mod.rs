@@ -50,6 +50,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("paginator", include_str!("../../runtime/paginator.rs")),
     ("pattern", include_str!("../../runtime/pattern.rs")),
     ("profile", include_str!("../../runtime/profile.rs")),
+    ("proxy", include_str!("../../runtime/proxy.rs")),
     ("retry", include_str!("../../runtime/retry.rs")),
     ("sigv4", include_str!("../../runtime/sigv4.rs")),
     ("transport", include_str!("../../runtime/transport.rs")),
@@ -221,6 +222,8 @@ fn cargo_toml(krate: &Crate) -> String {
             "tokio",
             r#"{ version = "1", features = ["rt", "time", "sync"] }"#,
         ),
+        // The proxy connector implements its trait (hyper-util already depends on it).
+        ("tower-service", "\"0.3\""),
         (
             "aws-credential-types",
             r#"{ version = "1", optional = true }"#,
@@ -381,8 +384,9 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
                 Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain, ProvideCredentials,
             };
             pub use crate::runtime::profile::Env;
+            pub use crate::runtime::proxy::Proxy;
             pub use crate::runtime::retry::RetryConfig;
-            pub use crate::runtime::transport::{BoxFuture, HttpClient, HyperClient, InMemory, TransportError, TransportErrorKind};
+            pub use crate::runtime::transport::{BoxFuture, HttpClient, HyperClient, HyperClientBuilder, InMemory, TransportError, TransportErrorKind};
             #[cfg(feature = "aws-credential-types")]
             pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
         }

@@ -26,7 +26,7 @@ use super::config::Config;
 use super::credentials::Credentials;
 use super::datetime::DateTime;
 use super::profile::Env;
-use super::transport::{BoxFuture, HttpClient, HyperClient, TransportError};
+use super::transport::{BoxFuture, HttpClient, TransportError};
 use super::waiter::{Acceptor, Backoff, Matcher, Outcome, State};
 
 /// Exit status for a command line that could not be parsed or an input that is invalid.
@@ -2397,18 +2397,12 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
     if let Some(timeout) = globals.read_timeout.filter(|t| !t.is_zero()) {
         builder = builder.read_timeout(timeout);
     }
-    let inner: Arc<dyn HttpClient> = match &globals.ca_bundle {
-        Some(path) => Arc::new(
-            HyperClient::with_extra_roots(
-                connect_timeout,
-                &ca_bundle(path).map_err(config_failure)?,
-            )
-            .map_err(|e| config_failure(e.to_string()))?,
-        ),
-        None => {
-            Arc::new(HyperClient::new(connect_timeout).map_err(|e| config_failure(e.to_string()))?)
-        }
-    };
+    // `--ca-bundle` before AWS_CA_BUNDLE and the profile's `ca_bundle`.
+    let inner: Arc<dyn HttpClient> = Arc::new(
+        config
+            .default_http_client(connect_timeout, globals.ca_bundle.as_deref())
+            .map_err(|e| config_failure(format!("{e}")))?,
+    );
     Ok(builder
         .http_client(CliHttp {
             inner,
@@ -2417,24 +2411,6 @@ fn config(globals: &Globals, op: &'static Operation) -> Result<Config, Failure> 
             op,
         })
         .build())
-}
-
-/// The certificates of a PEM file, each DER-encoded.
-pub fn ca_bundle(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject as _;
-    let certs: Vec<Vec<u8>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("--ca-bundle: cannot read {}: {e}", path.display()))?
-        .map(|cert| cert.map(|c| c.to_vec()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("--ca-bundle: {}: {e}", path.display()))?;
-    if certs.is_empty() {
-        return Err(format!(
-            "--ca-bundle: {} holds no PEM certificate",
-            path.display()
-        ));
-    }
-    Ok(certs)
 }
 
 /// The HTTP client under the CLI: strips the signature for `--no-sign-request` and logs the

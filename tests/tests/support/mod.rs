@@ -2,6 +2,10 @@
 //! (the SigV4 signature recomputed with the reference `aws-sigv4` from the known secret, the
 //! target, the content type, the JSON body) and answers from a script.
 
+// HTTPS and proxies: used by https.rs and cli.rs, not by client.rs.
+#[allow(dead_code)]
+pub mod tls;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
