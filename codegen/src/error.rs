@@ -34,13 +34,6 @@ pub enum Error {
     UnknownOperation { name: String, known: Vec<String> },
     /// The model uses something the generator does not support (yet); nothing is written.
     Unsupported { shape: String, reason: String },
-    /// Two shapes would get the same Rust name in one module.
-    NameCollision {
-        module: String,
-        name: String,
-        first: String,
-        second: String,
-    },
     /// The generated tokens did not parse as a Rust file (a generator bug).
     Emit { file: String, message: String },
 }
@@ -81,15 +74,6 @@ impl fmt::Display for Error {
             Error::Unsupported { shape, reason } => {
                 write!(f, "shape `{shape}` is not supported: {reason}")
             }
-            Error::NameCollision {
-                module,
-                name,
-                first,
-                second,
-            } => write!(
-                f,
-                "shapes `{first}` and `{second}` would both be named `{name}` in module `{module}`"
-            ),
             Error::Emit { file, message } => {
                 write!(
                     f,

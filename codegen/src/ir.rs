@@ -140,6 +140,8 @@ pub struct Operation {
     pub output: TypePath,
     /// `CreateFaceLivenessSessionError`
     pub error_enum: String,
+    /// `CreateFaceLivenessSessionFluentBuilder`
+    pub fluent_builder: String,
     pub errors: Vec<ErrorRef>,
     pub idempotent: bool,
     /// `@endpoint` `hostPrefix`, such as `foo.{label}.`.
@@ -236,6 +238,8 @@ pub enum StructKind {
 pub struct Structure {
     pub id: ShapeId,
     pub path: TypePath,
+    /// Its builder's name (`<Name>Builder`, unless a shape has that name).
+    pub builder: String,
     pub docs: Option<Docs>,
     pub kind: StructKind,
     pub fields: Vec<Field>,
@@ -252,7 +256,7 @@ pub struct Structure {
 
 impl Structure {
     pub fn builder_name(&self) -> String {
-        format!("{}Builder", self.path.name)
+        self.builder.clone()
     }
 
     /// Members the builder must be given (not `Option` in the struct, no default).
@@ -563,6 +567,8 @@ struct Builder<'m> {
     /// Every pattern of the selection, checked and compiled ahead (see [`prepare_patterns`]).
     prepared: BTreeMap<String, PatternCheck>,
     warnings: Vec<String>,
+    /// Names derived from shapes and operations, by `<kind>:<shape id>` (see `place_types`).
+    derived: BTreeMap<String, String>,
     /// Whether the member being typed is checked by validators (reachable from an input):
     /// only then are its collections' element constraints, and their patterns, recorded.
     validating: bool,
@@ -577,7 +583,9 @@ impl<'m> Builder<'m> {
             patterns: Vec::new(),
             skipped_patterns: BTreeSet::new(),
             prepared: prepare_patterns(model, selection),
-            warnings: Vec::new(),
+            // The loader's notes on what it tolerated come first.
+            warnings: model.warnings.clone(),
+            derived: BTreeMap::new(),
             validating: false,
         }
     }
@@ -631,6 +639,7 @@ impl<'m> Builder<'m> {
                 let id = synthetic_id(&op.id, suffix);
                 if let Some(path) = self.paths.get(&id) {
                     structures.push(Structure {
+                        builder: self.derived("builder", &id),
                         id,
                         path: path.clone(),
                         docs: Some(Docs::new(if kind == StructKind::Input {
@@ -648,19 +657,22 @@ impl<'m> Builder<'m> {
                 }
             }
         }
-        let mut waiter_names: BTreeMap<String, String> = BTreeMap::new();
+        // Waiter methods share the client: a snake-case name already used gets `_2`, `_3`, …
+        let mut waiter_methods: BTreeSet<String> = BTreeSet::new();
         for op in &mut operations {
             let shape = self.shape(&op.id);
             op.paginator = paginator(shape, service_shape, op, &structures)?;
+            if let Some(paginator) = &mut op.paginator {
+                paginator.name = self.derived("paginator", &op.id);
+            }
             op.waiters = waiters(shape)?;
-            for waiter in &op.waiters {
-                if let Some(first) = waiter_names.insert(waiter.snake.clone(), op.id.to_string()) {
-                    return Err(Error::NameCollision {
-                        module: "client".into(),
-                        name: format!("wait_until_{}", waiter.snake),
-                        first,
-                        second: op.id.to_string(),
-                    });
+            for waiter in &mut op.waiters {
+                waiter.type_name = self.derived(&format!("waiter:{}", waiter.name), &op.id);
+                let base = waiter.snake.clone();
+                let mut n = 1;
+                while !waiter_methods.insert(waiter.snake.clone()) {
+                    n += 1;
+                    waiter.snake = format!("{base}_{n}");
                 }
             }
         }
@@ -733,7 +745,12 @@ impl<'m> Builder<'m> {
         })
     }
 
-    /// Decides the module and Rust name of every generated type, and rejects collisions.
+    /// Decides the module and Rust name of every generated type. No model makes two items
+    /// collide: names are given in a fixed order, the model's shapes first (by shape id), then
+    /// the names derived from operations (the stand-ins for `Unit` inputs and outputs, error
+    /// enums, fluent builders, paginators, waiters), then every structure's builder; a name
+    /// already given in its module gets the first free numeric suffix (`AppBlockBuilder2`
+    /// when a shape is itself named `AppBlockBuilder`).
     fn place_types(&mut self) -> Result<()> {
         let mut io_of: BTreeMap<ShapeId, String> = BTreeMap::new();
         for op_id in &self.selection.operations {
@@ -747,49 +764,17 @@ impl<'m> Builder<'m> {
                 }
             }
         }
-        let mut taken: BTreeMap<(Module, String), ShapeId> = BTreeMap::new();
-        let mut claim = |module: &Module, name: String, id: &ShapeId| -> Result<()> {
-            if let Some(first) = taken.insert((module.clone(), name.clone()), id.clone()) {
-                return Err(Error::NameCollision {
-                    module: module.describe(),
-                    name,
-                    first: first.to_string(),
-                    second: id.to_string(),
-                });
+        let mut taken: BTreeSet<(Module, String)> = BTreeSet::new();
+        let mut free = |module: &Module, name: String| -> String {
+            let mut candidate = name.clone();
+            let mut n = 1;
+            while !taken.insert((module.clone(), candidate.clone())) {
+                n += 1;
+                candidate = format!("{name}{n}");
             }
-            Ok(())
+            candidate
         };
-        for op_id in &self.selection.operations {
-            let module = Module::Operation(naming::snake(op_id.name()));
-            let op_shape = self.shape(op_id);
-            let type_name = naming::type_name(op_id.name());
-            claim(&module, error_enum_name(op_id.name()), op_id)?;
-            let ShapeKind::Operation(op) = &op_shape.kind else {
-                continue;
-            };
-            if op_shape.traits.paginated.is_some() {
-                claim(&module, paginator_name(op_id.name()), op_id)?;
-            }
-            for waiter in op_shape.traits.waitable.iter().flat_map(|w| w.keys()) {
-                claim(&module, waiter_name(waiter), op_id)?;
-            }
-            // `Unit` input or output: an empty structure `<Op>Input` / `<Op>Output` stands in.
-            for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
-                if target.as_str() == crate::model::UNIT {
-                    let name = format!("{type_name}{suffix}");
-                    let id = synthetic_id(op_id, suffix);
-                    claim(&module, name.clone(), &id)?;
-                    claim(&module, format!("{name}Builder"), &id)?;
-                    self.paths.insert(
-                        id,
-                        TypePath {
-                            module: module.clone(),
-                            name,
-                        },
-                    );
-                }
-            }
-        }
+        let mut structures = Vec::new();
         for id in &self.selection.shapes {
             let shape = self.shape(id);
             let module = match &shape.kind {
@@ -813,14 +798,61 @@ impl<'m> Builder<'m> {
                     });
                 }
             };
-            let name = naming::type_name(id.name());
-            claim(&module, name.clone(), id)?;
+            let name = free(&module, naming::type_name(id.name()));
             if matches!(shape.kind, ShapeKind::Structure(_)) {
-                claim(&module, format!("{name}Builder"), id)?;
+                structures.push(id.clone());
             }
             self.paths.insert(id.clone(), TypePath { module, name });
         }
+        for op_id in &self.selection.operations {
+            let module = Module::Operation(naming::snake(op_id.name()));
+            let op_shape = self.shape(op_id);
+            let type_name = naming::type_name(op_id.name());
+            let ShapeKind::Operation(op) = &op_shape.kind else {
+                continue;
+            };
+            // `Unit` input or output: an empty structure `<Op>Input` / `<Op>Output` stands in.
+            for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
+                if target.as_str() == crate::model::UNIT {
+                    let id = synthetic_id(op_id, suffix);
+                    let name = free(&module, format!("{type_name}{suffix}"));
+                    structures.push(id.clone());
+                    self.paths.insert(
+                        id,
+                        TypePath {
+                            module: module.clone(),
+                            name,
+                        },
+                    );
+                }
+            }
+            let mut derive = |kind: &str, name: String| {
+                let given = free(&module, name);
+                self.derived.insert(format!("{kind}:{op_id}"), given);
+            };
+            derive("error", error_enum_name(op_id.name()));
+            derive("fluent", format!("{type_name}FluentBuilder"));
+            if op_shape.traits.paginated.is_some() {
+                derive("paginator", paginator_name(op_id.name()));
+            }
+            for waiter in op_shape.traits.waitable.iter().flat_map(|w| w.keys()) {
+                derive(&format!("waiter:{waiter}"), waiter_name(waiter));
+            }
+        }
+        for id in structures {
+            let path = &self.paths[&id];
+            let builder = free(&path.module, format!("{}Builder", path.name));
+            self.derived.insert(format!("builder:{id}"), builder);
+        }
         Ok(())
+    }
+
+    /// A name [`Builder::place_types`] gave.
+    fn derived(&self, kind: &str, id: &ShapeId) -> String {
+        match self.derived.get(&format!("{kind}:{id}")) {
+            Some(name) => name.clone(),
+            None => unreachable!("place_types names every {kind} of the selection ({id})"),
+        }
     }
 
     fn operation(&self, id: &ShapeId) -> Result<Operation> {
@@ -875,7 +907,8 @@ impl<'m> Builder<'m> {
             docs: shape.traits.documentation.clone().map(Docs::new),
             input: io_path(&op.input, "Input")?,
             output: io_path(&op.output, "Output")?,
-            error_enum: error_enum_name(id.name()),
+            error_enum: self.derived("error", id),
+            fluent_builder: self.derived("fluent", id),
             errors,
             idempotent: shape.traits.idempotent,
             host_prefix: self.host_prefix(shape, &op.input)?,
@@ -989,22 +1022,30 @@ impl<'m> Builder<'m> {
             StructKind::Plain
         };
         let mut fields = Vec::new();
-        let mut idents = BTreeMap::new();
+        // A field and its builder's `x`, `set_x` and `get_x` must not meet another member's,
+        // nor the builder's own `build` (nor `send`, on an operation input's): a member whose
+        // name would gets `_value` appended (CodeBuild's `StartBuildOutput$build` is
+        // `build_value`), in model order, until nothing meets.
+        let mut used: BTreeSet<String> = BTreeSet::from(["build".to_string()]);
+        if kind == StructKind::Input {
+            used.insert("send".to_string());
+        }
         for member in members {
-            let field = self.field(shape, member, kind == StructKind::Input, validated)?;
-            if let Some(other) = idents.insert(field.ident.clone(), member.name.clone()) {
-                return Err(Error::NameCollision {
-                    module: format!("fields of {}", shape.id),
-                    name: field.ident,
-                    first: format!("{}${other}", shape.id),
-                    second: format!("{}${}", shape.id, member.name),
-                });
+            let mut field = self.field(shape, member, kind == StructKind::Input, validated)?;
+            let names = |ident: &str| {
+                let bare = naming::bare(ident).to_string();
+                [format!("set_{bare}"), format!("get_{bare}"), bare]
+            };
+            while names(&field.ident).iter().any(|n| used.contains(n)) {
+                field.ident = format!("{}_value", naming::bare(&field.ident));
             }
+            used.extend(names(&field.ident));
             fields.push(field);
         }
         Ok(Structure {
             id: shape.id.clone(),
             path: self.paths[&shape.id].clone(),
+            builder: self.derived("builder", &shape.id),
             docs: shape.traits.documentation.clone().map(Docs::new),
             kind,
             fields,
@@ -1315,15 +1356,7 @@ impl<'m> Builder<'m> {
             } else {
                 Some(self.member_type(member, &place)?)
             };
-            let ident = naming::variant(&member.name);
-            if !idents.insert(ident.clone()) {
-                return Err(Error::NameCollision {
-                    module: format!("variants of {}", shape.id),
-                    name: ident,
-                    first: shape.id.to_string(),
-                    second: place,
-                });
-            }
+            let ident = unique_variant(naming::variant(&member.name), &mut idents);
             let target = self.shape(&member.target);
             let constraints = match (&ty, validated) {
                 (Some(ty), true) => self.constraints(&member.target, &member.traits, &place, ty),
@@ -1369,15 +1402,7 @@ impl<'m> Builder<'m> {
                     shape: format!("{}${}", shape.id, member.name),
                     reason: "an intEnum member needs an integer @enumValue".into(),
                 })?;
-            let ident = naming::variant(&member.name);
-            if !idents.insert(ident.clone()) {
-                return Err(Error::NameCollision {
-                    module: format!("variants of {}", shape.id),
-                    name: ident,
-                    first: shape.id.to_string(),
-                    second: format!("{}${}", shape.id, member.name),
-                });
-            }
+            let ident = unique_variant(naming::variant(&member.name), &mut idents);
             variants.push(IntVariant {
                 ident,
                 value,
@@ -1406,15 +1431,7 @@ impl<'m> Builder<'m> {
                     });
                 }
             };
-            let ident = naming::variant(&member.name);
-            if !idents.insert(ident.clone()) {
-                return Err(Error::NameCollision {
-                    module: format!("variants of {}", shape.id),
-                    name: ident,
-                    first: shape.id.to_string(),
-                    second: format!("{}${}", shape.id, member.name),
-                });
-            }
+            let ident = unique_variant(naming::variant(&member.name), &mut idents);
             variants.push(Variant {
                 ident,
                 value,
@@ -1506,6 +1523,18 @@ fn paginator(
         page_size,
         items,
     }))
+}
+
+/// A variant name not yet in `taken`: `name`, else `name2`, `name3`, … (members whose names
+/// differ only in case or underscores, `IN_PROGRESS` and `InProgress`).
+fn unique_variant(name: String, taken: &mut BTreeSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{name}{n}");
+    }
+    candidate
 }
 
 /// An operation's error enum (`CompareFacesError`).

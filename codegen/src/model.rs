@@ -47,6 +47,9 @@ impl std::fmt::Display for ShapeId {
 pub struct Model {
     pub file: PathBuf,
     pub shapes: BTreeMap<ShapeId, Shape>,
+    /// What the loader tolerated (unknown fields of known traits, traits from outside Smithy's
+    /// and AWS's namespaces), one line per trait and field, in order.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -340,8 +343,17 @@ impl Model {
             column: e.column(),
             message: e.to_string(),
         })?;
-        let loader = Loader { file };
+        let loader = Loader::new(file);
         let mut model = loader.model(&value)?;
+        model.warnings = loader
+            .tolerated
+            .into_inner()
+            .into_iter()
+            .map(|((name, field), at)| match field.as_str() {
+                "" => format!("{}: trait `{name}` is not one the generator knows; ignored (first at {at})", file.display()),
+                _ => format!("{}: trait `{name}` has a field `{field}` the generator does not know; ignored (first at {at})", file.display()),
+            })
+            .collect();
         model.check_targets()?;
         model.check_collection_cycles()?;
         model.apply_mixins()?;
@@ -531,7 +543,7 @@ impl Model {
         }
         if !inherited_traits.is_empty() {
             let own = std::mem::take(&mut shape.traits);
-            let base = Loader { file: &file }.traits(
+            let base = Loader::new(&file).traits(
                 Some(&Value::Object(inherited_traits.into_iter().collect())),
                 &JsonPath("$".into()),
             )?;
@@ -612,9 +624,18 @@ impl JsonPath {
 
 struct Loader<'a> {
     file: &'a Path,
+    /// `(trait, field)` → where it was first seen; field `""` for a trait not known at all.
+    tolerated: std::cell::RefCell<BTreeMap<(String, String), String>>,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    fn new(file: &'a Path) -> Self {
+        Loader {
+            file,
+            tolerated: Default::default(),
+        }
+    }
+
     fn err(&self, at: &JsonPath, message: impl Into<String>) -> Error {
         Error::Model {
             file: self.file.to_path_buf(),
@@ -734,6 +755,7 @@ impl Loader<'_> {
         Ok(Model {
             file: self.file.to_path_buf(),
             shapes,
+            warnings: Vec::new(),
         })
     }
 
@@ -849,8 +871,38 @@ impl Loader<'_> {
     }
 
     /// A trait value with a fixed shape, read by serde; errors keep the trait's JSON path.
-    fn typed<T: serde::de::DeserializeOwned>(&self, value: &Value, at: &JsonPath) -> Result<T> {
-        T::deserialize(value).map_err(|e| self.err(at, e.to_string()))
+    /// A known trait's value. Smithy lets a trait grow fields, and real models carry fields the
+    /// specification does not list (`maxResults` in a `@paginated`): an unknown top-level field
+    /// is dropped with a warning; everything the generator reads is still checked strictly.
+    fn typed<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+        value: &Value,
+        at: &JsonPath,
+    ) -> Result<T> {
+        let mut value = std::borrow::Cow::Borrowed(value);
+        loop {
+            let error = match T::deserialize(value.as_ref()) {
+                Ok(typed) => return Ok(typed),
+                Err(e) => e.to_string(),
+            };
+            let unknown = error
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(field, _)| field.to_string());
+            match (unknown, value.as_ref()) {
+                (Some(field), Value::Object(map)) if map.contains_key(&field) => {
+                    let mut map = map.clone();
+                    map.remove(&field);
+                    self.tolerated
+                        .borrow_mut()
+                        .entry((name.to_string(), field))
+                        .or_insert_with(|| at.0.clone());
+                    value = std::borrow::Cow::Owned(Value::Object(map));
+                }
+                _ => return Err(self.err(at, error)),
+            }
+        }
     }
 
     fn traits(&self, value: Option<&Value>, at: &JsonPath) -> Result<Traits> {
@@ -883,8 +935,8 @@ impl Loader<'_> {
                         }
                     });
                 }
-                "smithy.api#length" => traits.length = Some(self.typed(value, &at)?),
-                "smithy.api#range" => traits.range = Some(self.typed(value, &at)?),
+                "smithy.api#length" => traits.length = Some(self.typed(name, value, &at)?),
+                "smithy.api#range" => traits.range = Some(self.typed(name, value, &at)?),
                 "smithy.api#title" => traits.title = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#timestampFormat" => {
                     let format = self.string(value, &at)?;
@@ -897,7 +949,7 @@ impl Loader<'_> {
                     traits.timestamp_format = Some(format.to_string());
                 }
                 "aws.api#service" => {
-                    let service: AwsService = self.typed(value, &at)?;
+                    let service: AwsService = self.typed(name, value, &at)?;
                     // The crate's name comes from it (aws.api#service: "MUST match").
                     if !is_sdk_id(&service.sdk_id) {
                         return Err(self.err(
@@ -910,23 +962,32 @@ impl Loader<'_> {
                     }
                     traits.aws_service = Some(service);
                 }
-                "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(value, &at)?),
-                "smithy.api#endpoint" => traits.endpoint = Some(self.typed(value, &at)?),
+                "aws.auth#sigv4" => traits.sigv4 = Some(self.typed(name, value, &at)?),
+                "smithy.api#endpoint" => traits.endpoint = Some(self.typed(name, value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = true,
                 "smithy.api#clientOptional" => traits.client_optional = true,
                 "smithy.api#requestCompression" => {
-                    traits.request_compression = Some(self.typed(value, &at)?)
+                    traits.request_compression = Some(self.typed(name, value, &at)?)
                 }
                 "aws.protocols#awsQueryError" => {
-                    traits.aws_query_error = Some(self.typed(value, &at)?)
+                    traits.aws_query_error = Some(self.typed(name, value, &at)?)
                 }
                 "smithy.api#idempotencyToken" => traits.idempotency_token = true,
-                "smithy.api#paginated" => traits.paginated = Some(self.typed(value, &at)?),
-                "smithy.waiters#waitable" => traits.waitable = Some(self.typed(value, &at)?),
+                "smithy.api#paginated" => traits.paginated = Some(self.typed(name, value, &at)?),
+                "smithy.waiters#waitable" => traits.waitable = Some(self.typed(name, value, &at)?),
                 "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#enumValue" => traits.enum_value = Some(value.clone()),
                 "smithy.api#default" => traits.default = Some(value.clone()),
-                _ => {}
+                // Smithy's and AWS's own traits the generator has no use for (documentation,
+                // IAM, CloudFormation, other protocols' bindings) are expected; a trait from
+                // any other namespace is a model's own, and worth a note.
+                other if other.starts_with("smithy.") || other.starts_with("aws.") => {}
+                other => {
+                    self.tolerated
+                        .borrow_mut()
+                        .entry((other.to_string(), String::new()))
+                        .or_insert_with(|| at.0.clone());
+                }
             }
             traits.raw.insert(name.clone(), value.clone());
         }
@@ -944,7 +1005,7 @@ fn merge_traits(base: &Traits, over: &Traits, file: &Path) -> Result<Traits> {
     for (k, v) in &over.raw {
         raw.insert(k.clone(), v.clone());
     }
-    Loader { file }.traits(Some(&Value::Object(raw)), &JsonPath("$".into()))
+    Loader::new(file).traits(Some(&Value::Object(raw)), &JsonPath("$".into()))
 }
 
 /// What `aws.api#service` allows as an `sdkId`: words of ASCII letters and digits, the first
@@ -1127,6 +1188,39 @@ mod tests {
         );
     }
 
+    /// Found by `cargo xtask sweep`: OpenSearch Serverless has `@paginated(maxResults: ..)`,
+    /// Verified Permissions `@length(unit: ..)`. Unknown fields of known traits and traits from
+    /// other namespaces load, each noted once; the fields the generator reads stay strict.
+    #[test]
+    fn unknown_trait_fields_and_foreign_traits_are_tolerated_with_one_warning_each() {
+        let model = parse(
+            r#"{"smithy":"2.0","shapes":{
+                "a.b#S":{"type":"string","traits":{"smithy.api#length":{"min":1,"unit":"bytes"},"com.example#custom":{}}},
+                "a.b#T":{"type":"string","traits":{"smithy.api#length":{"max":2,"unit":"bytes"},"com.example#custom":{"x":1},"aws.iam#iamAction":{}}}
+            }}"#,
+        )
+        .expect("loads");
+        let length = model.shapes[&ShapeId::new("a.b#S")]
+            .traits
+            .length
+            .expect("length");
+        assert_eq!((length.min, length.max), (Some(1.0), None));
+        assert_eq!(
+            model.warnings,
+            [
+                r#"m.json: trait `com.example#custom` is not one the generator knows; ignored (first at $.shapes["a.b#S"].traits["com.example#custom"])"#,
+                r#"m.json: trait `smithy.api#length` has a field `unit` the generator does not know; ignored (first at $.shapes["a.b#S"].traits["smithy.api#length"])"#,
+            ]
+        );
+        // What the generator reads is still checked.
+        let err = parse(
+            r#"{"smithy":"2.0","shapes":{"a.b#S":{"type":"string","traits":{"smithy.api#length":{"min":"one","unit":"bytes"}}}}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("expected f64"), "{err}");
+    }
+
     #[test]
     fn typed_traits_report_their_path() {
         let err = parse(
@@ -1191,12 +1285,17 @@ mod tests {
             err.starts_with(r#"m.json: at $.shapes["a.b#Op"].traits["smithy.waiters#waitable"]: unknown variant `stringEqual`"#),
             "{err}"
         );
-        let err = parse(
+        // A misspelt field is, to a forward-compatible reader, an unknown one: it loads, and
+        // the warning names it where `cargo xtask codegen` prints it.
+        let model = parse(
             r#"{"smithy":"2.0","shapes":{"a.b#Op":{"type":"operation","traits":{"smithy.api#paginated":{"inputToken":"A","outputTokn":"B"}}}}}"#,
         )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("unknown field `outputTokn`"), "{err}");
+        .expect("loads");
+        assert!(
+            model.warnings[0].contains("a field `outputTokn`"),
+            "{:?}",
+            model.warnings
+        );
     }
 
     #[test]

@@ -30,15 +30,51 @@ struct Row {
     failure: Option<String>,
 }
 
+const USAGE: &str = "usage: cargo xtask corpus [--sample N [--seed S]] [DIR]";
+
 pub fn corpus(args: &[String]) -> Result<(), String> {
-    let dir = match args {
-        [] => root().join("../shared/models"),
-        [path] => user_path(path),
-        _ => return Err("usage: cargo xtask corpus [DIR]".into()),
-    };
-    let models = model_files(&dir)?;
+    let mut dir = None;
+    let mut sample = None;
+    let mut seed = String::from("0");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sample" => {
+                sample = Some(
+                    args.next()
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .filter(|&n| n > 0)
+                        .ok_or(format!("--sample needs a positive number\n{USAGE}"))?,
+                );
+            }
+            "--seed" => {
+                seed = args
+                    .next()
+                    .ok_or(format!("--seed needs a value\n{USAGE}"))?
+                    .clone()
+            }
+            other if other.starts_with("--") || dir.is_some() => {
+                return Err(format!("unexpected `{other}`\n{USAGE}"));
+            }
+            path => dir = Some(user_path(path)),
+        }
+    }
+    let dir = dir.unwrap_or_else(|| root().join("../shared/models"));
+    let mut models = model_files(&dir)?;
     if models.is_empty() {
         return Err(format!("{}: no *.json model files", dir.display()));
+    }
+    if let Some(n) = sample {
+        models = draw(models, n, &seed)?;
+        let names: Vec<String> = models
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        println!(
+            "corpus sample of {n} with seed {seed:?}: {} (replay: cargo xtask corpus --sample {n} --seed {seed} {})",
+            names.join(", "),
+            dir.display()
+        );
     }
     let scratch = root().join("target/corpus");
     if scratch.exists() {
@@ -82,6 +118,49 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("corpus failed for: {}", failed.join(", ")))
     }
+}
+
+/// `n` of the model files that declare a protocol the generator supports, drawn by a
+/// generator seeded from `seed` (any text; CI passes the commit): the same seed draws the same
+/// models.
+fn draw(
+    models: Vec<std::path::PathBuf>,
+    n: usize,
+    seed: &str,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut candidates: Vec<std::path::PathBuf> = models
+        .into_iter()
+        .filter(|path| {
+            std::fs::read_to_string(path).is_ok_and(|text| {
+                text.contains("\"aws.protocols#awsJson1_0\"")
+                    || text.contains("\"aws.protocols#awsJson1_1\"")
+            })
+        })
+        .collect();
+    if candidates.len() < n {
+        return Err(format!(
+            "--sample {n}: only {} models of a supported protocol",
+            candidates.len()
+        ));
+    }
+    // FNV-1a of the seed, then SplitMix64 for a partial Fisher-Yates shuffle.
+    let mut state = seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    for i in 0..n {
+        let j = i + (next() % (candidates.len() - i) as u64) as usize;
+        candidates.swap(i, j);
+    }
+    candidates.truncate(n);
+    candidates.sort();
+    Ok(candidates)
 }
 
 /// Generates every service of one model file into `scratch/<package>`.

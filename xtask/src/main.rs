@@ -4,11 +4,13 @@
 //! - `cargo xtask verify-model [--official PATH]`: proves `model/rekognition.json` faithful to the
 //!   official model (same generated code once documentation is stripped, the endpoint module
 //!   aside; our endpoint rule set passes the official model's endpoint tests).
-//! - `cargo xtask corpus [DIR]`: every operation of every model in DIR generated, linted and
+//! - `cargo xtask corpus [--sample N [--seed S]] [DIR]`: every operation of every model in DIR generated, linted and
 //!   tested; one table row per model.
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
 //!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile,
 //!   then their generated protocol tests and their behaviour tests (`tests/fixture-tests/<name>/`).
+//! - `cargo xtask sweep [--jobs N] [DIR]`: every service of every model in DIR (default
+//!   `../shared/models-all`) generated in memory; one line per protocol.
 //! - `cargo xtask fuzz [--seconds N] [--jobs J] [TARGET]...`: coverage-guided fuzzing of the
 //!   response parsers, timestamp readers, shorthand parser and model loader (`fuzz/`).
 
@@ -16,6 +18,7 @@ mod corpus;
 mod fixtures;
 mod fuzz;
 mod protocol_tests;
+mod sweep;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -38,13 +41,18 @@ const USAGE: &str = "usage:
       Generates every tests/fixtures/*.json model into target/fixtures/, runs
       `cargo clippy --all-targets -- -D warnings` on the crates, then their protocol tests
       and the behaviour tests in tests/fixture-tests/<fixture>/.
-  cargo xtask corpus [DIR]
+  cargo xtask corpus [--sample N [--seed S]] [DIR]
       Generates every operation of every model in DIR (default ../shared/models) into
       target/corpus/, runs clippy (any warning fails) and the generated tests (endpoint
-      rules among them), and prints a table row per model.
+      rules among them), and prints a table row per model. --sample takes N models of a
+      supported protocol drawn by seed S (any text; the same seed, the same models).
   cargo xtask protocol-tests [PATH]
       Generates and runs Smithy's awsJson protocol compliance tests (default
       ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).
+  cargo xtask sweep [--jobs N] [DIR]
+      Generates every service of every model in DIR (default ../shared/models-all) with
+      every operation, in memory, on N threads (default: the machine's cores), and prints one
+      line per protocol; fails if a model of a supported protocol fails.
   cargo xtask fuzz [--seconds N] [--jobs J] [TARGET]...
       Builds the fuzz targets (responses, dates, shorthand, model; default all) with libFuzzer
       and coverage instrumentation into target/fuzz/, runs each for N seconds (default 60),
@@ -65,6 +73,7 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures::fixtures(&args[1..]),
         Some("protocol-tests") => protocol_tests::protocol_tests(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("sweep") => sweep::sweep(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -24,10 +24,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
     let methods = krate.operations.iter().map(|op| {
         let method = ident(&op.snake);
         let module = ident(&op.snake);
-        let builder = ident(&format!(
-            "{}FluentBuilder",
-            crate::naming::type_name(&op.name)
-        ));
+        let builder = ident(&op.fluent_builder);
         let mut docs = vec![format!("Calls `{}`.", op.name)];
         if let Some(op_docs) = &op.docs {
             docs.push(String::new());

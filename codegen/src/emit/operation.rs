@@ -46,10 +46,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
     let error_enum = error_enum(op, &module);
     let wire = wire_functions(krate, op, &module);
     let fluent = fluent_builder(krate, op, &module);
-    let fluent_name = ident(&format!(
-        "{}FluentBuilder",
-        crate::naming::type_name(&op.name)
-    ));
+    let fluent_name = ident(&op.fluent_builder);
     let paginator = super::pagination::paginator(op, &module, &fluent_name);
     let waiters = op
         .waiters
@@ -326,10 +323,7 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
 /// The fluent builder `Client::<operation>()` returns: the input's builder bound to the client,
 /// whose setters it shares, with `send`.
 fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
-    let name = ident(&format!(
-        "{}FluentBuilder",
-        crate::naming::type_name(&op.name)
-    ));
+    let name = ident(&op.fluent_builder);
     let input = path_tokens(&op.input, Some(module));
     let output = path_tokens(&op.output, Some(module));
     let error = ident(&op.error_enum);

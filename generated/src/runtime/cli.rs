@@ -1953,7 +1953,10 @@ pub fn arbitrary(schema: &Schema, rng: &mut fastrand::Rng, depth: usize) -> Valu
             }
             Value::Object(object)
         }
-        Schema::Union(members) if !members.is_empty() && !deep => {
+        // Deep down too, as a required member needs one: past the depth limit structures hold
+        // only their required members and collections are empty, so this ends (a hard cap
+        // guards against a model whose required members form a cycle).
+        Schema::Union(members) if !members.is_empty() && depth <= 16 => {
             let member = &members[rng.usize(..members.len())];
             let value = match member.schema {
                 // A member targeting `Unit`.
