@@ -195,6 +195,9 @@ fn checks(
         let max = bound_u64(length.max);
         out.push(match ty {
             Type::String => quote!(violations.str_length(&path, #value, #min, #max);),
+            // A string enum's `@length` counts its value's characters (Application Insights'
+            // `Tier`).
+            Type::Enum(_) => quote!(violations.str_length(&path, #value.as_str(), #min, #max);),
             _ => quote!(violations.length(&path, #value.len(), #min, #max);),
         });
     }
@@ -216,7 +219,11 @@ fn checks(
     if let Some(index) = constraints.pattern {
         let def = &krate.patterns[index];
         let pattern = ident(&def.ident);
-        out.push(quote!(violations.pattern(&path, #pattern.is_match(#value), #pattern.source);));
+        let text = match ty {
+            Type::Enum(_) => quote!(#value.as_str()),
+            _ => value.clone(),
+        };
+        out.push(quote!(violations.pattern(&path, #pattern.is_match(#text), #pattern.source);));
     }
     match ty {
         Type::Struct(path) | Type::Union(path) if checked.structure(path) => {
