@@ -219,16 +219,23 @@ struct Literals<'a> {
 impl Literals<'_> {
     /// A type's path from outside the crate.
     fn path(&self, path: &TypePath) -> TokenStream {
-        let package = &self.package;
-        let name = ident(&path.name);
-        match &path.module {
-            Module::Types => quote!(#package::types::#name),
-            Module::Error => quote!(#package::error::#name),
-            Module::Operation(op) => {
-                let op = ident(op);
-                quote!(#package::operation::#op::#name)
+        fn module_path(package: &Ident, module: &Module) -> TokenStream {
+            match module {
+                Module::Types => quote!(#package::types),
+                Module::Error => quote!(#package::error),
+                Module::Operation(op) => {
+                    let op = ident(op);
+                    quote!(#package::operation::#op)
+                }
+                Module::Builders(parent) => {
+                    let parent = module_path(package, parent);
+                    quote!(#parent::builders)
+                }
             }
         }
+        let name = ident(&path.name);
+        let module = module_path(&self.package, &path.module);
+        quote!(#module::#name)
     }
 
     fn structure(&self, path: &TypePath) -> Result<&Structure, String> {

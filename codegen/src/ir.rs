@@ -110,6 +110,9 @@ pub enum Module {
     Error,
     /// `operation::<name>`
     Operation(String),
+    /// `<module>::builders`: the builders of the module's structures, where no shape's name
+    /// can meet them.
+    Builders(Box<Module>),
 }
 
 impl Module {
@@ -118,6 +121,7 @@ impl Module {
             Module::Types => "types".into(),
             Module::Error => "error".into(),
             Module::Operation(op) => format!("operation::{op}"),
+            Module::Builders(parent) => format!("{}::builders", parent.describe()),
         }
     }
 }
@@ -238,7 +242,7 @@ pub enum StructKind {
 pub struct Structure {
     pub id: ShapeId,
     pub path: TypePath,
-    /// Its builder's name (`<Name>Builder`, unless a shape has that name).
+    /// Its builder's name (`<Name>Builder`), in the module's `builders`.
     pub builder: String,
     pub docs: Option<Docs>,
     pub kind: StructKind,
@@ -257,6 +261,14 @@ pub struct Structure {
 impl Structure {
     pub fn builder_name(&self) -> String {
         self.builder.clone()
+    }
+
+    /// Where its builder lives: `builders` inside the structure's own module.
+    pub fn builder_path(&self) -> TypePath {
+        TypePath {
+            module: Module::Builders(Box::new(self.path.module.clone())),
+            name: self.builder.clone(),
+        }
     }
 
     /// Members the builder must be given (not `Option` in the struct, no default).
@@ -839,9 +851,11 @@ impl<'m> Builder<'m> {
                 derive(&format!("waiter:{waiter}"), waiter_name(waiter));
             }
         }
+        // Builders live in their module's `builders`, apart from every shape.
         for id in structures {
             let path = &self.paths[&id];
-            let builder = free(&path.module, format!("{}Builder", path.name));
+            let builders = Module::Builders(Box::new(path.module.clone()));
+            let builder = free(&builders, format!("{}Builder", path.name));
             self.derived.insert(format!("builder:{id}"), builder);
         }
         Ok(())

@@ -23,78 +23,8 @@ pub struct AccessDeniedException {
 
 impl AccessDeniedException {
     /// Returns a builder for [`AccessDeniedException`].
-    pub fn builder() -> AccessDeniedExceptionBuilder {
-        AccessDeniedExceptionBuilder::default()
-    }
-}
-
-/// A builder for [`AccessDeniedException`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AccessDeniedExceptionBuilder {
-    message: Option<String>,
-    code: Option<String>,
-    logref: Option<String>,
-}
-
-impl AccessDeniedExceptionBuilder {
-    /// A human-readable description of what went wrong.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-
-    /// The `Message` set so far.
-    pub fn get_message(&self) -> &Option<String> {
-        &self.message
-    }
-
-    /// A short code that classifies the error.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-
-    /// The `Code` set so far.
-    pub fn get_code(&self) -> &Option<String> {
-        &self.code
-    }
-
-    /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
-    pub fn logref(mut self, value: impl Into<String>) -> Self {
-        self.logref = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Logref`.
-    pub fn set_logref(mut self, value: Option<String>) -> Self {
-        self.logref = value;
-        self
-    }
-
-    /// The `Logref` set so far.
-    pub fn get_logref(&self) -> &Option<String> {
-        &self.logref
-    }
-
-    /// Builds the [`AccessDeniedException`].
-    pub fn build(self) -> AccessDeniedException {
-        AccessDeniedException {
-            message: self.message,
-            code: self.code,
-            logref: self.logref,
-        }
+    pub fn builder() -> builders::AccessDeniedExceptionBuilder {
+        builders::AccessDeniedExceptionBuilder::default()
     }
 }
 
@@ -130,78 +60,8 @@ pub struct InternalServerError {
 
 impl InternalServerError {
     /// Returns a builder for [`InternalServerError`].
-    pub fn builder() -> InternalServerErrorBuilder {
-        InternalServerErrorBuilder::default()
-    }
-}
-
-/// A builder for [`InternalServerError`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct InternalServerErrorBuilder {
-    message: Option<String>,
-    code: Option<String>,
-    logref: Option<String>,
-}
-
-impl InternalServerErrorBuilder {
-    /// A human-readable description of what went wrong.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-
-    /// The `Message` set so far.
-    pub fn get_message(&self) -> &Option<String> {
-        &self.message
-    }
-
-    /// A short code that classifies the error.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-
-    /// The `Code` set so far.
-    pub fn get_code(&self) -> &Option<String> {
-        &self.code
-    }
-
-    /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
-    pub fn logref(mut self, value: impl Into<String>) -> Self {
-        self.logref = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Logref`.
-    pub fn set_logref(mut self, value: Option<String>) -> Self {
-        self.logref = value;
-        self
-    }
-
-    /// The `Logref` set so far.
-    pub fn get_logref(&self) -> &Option<String> {
-        &self.logref
-    }
-
-    /// Builds the [`InternalServerError`].
-    pub fn build(self) -> InternalServerError {
-        InternalServerError {
-            message: self.message,
-            code: self.code,
-            logref: self.logref,
-        }
+    pub fn builder() -> builders::InternalServerErrorBuilder {
+        builders::InternalServerErrorBuilder::default()
     }
 }
 
@@ -241,78 +101,8 @@ pub struct InvalidParameterException {
 
 impl InvalidParameterException {
     /// Returns a builder for [`InvalidParameterException`].
-    pub fn builder() -> InvalidParameterExceptionBuilder {
-        InvalidParameterExceptionBuilder::default()
-    }
-}
-
-/// A builder for [`InvalidParameterException`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct InvalidParameterExceptionBuilder {
-    message: Option<String>,
-    code: Option<String>,
-    logref: Option<String>,
-}
-
-impl InvalidParameterExceptionBuilder {
-    /// A human-readable description of what went wrong.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-
-    /// The `Message` set so far.
-    pub fn get_message(&self) -> &Option<String> {
-        &self.message
-    }
-
-    /// A short code that classifies the error.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-
-    /// The `Code` set so far.
-    pub fn get_code(&self) -> &Option<String> {
-        &self.code
-    }
-
-    /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
-    pub fn logref(mut self, value: impl Into<String>) -> Self {
-        self.logref = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Logref`.
-    pub fn set_logref(mut self, value: Option<String>) -> Self {
-        self.logref = value;
-        self
-    }
-
-    /// The `Logref` set so far.
-    pub fn get_logref(&self) -> &Option<String> {
-        &self.logref
-    }
-
-    /// Builds the [`InvalidParameterException`].
-    pub fn build(self) -> InvalidParameterException {
-        InvalidParameterException {
-            message: self.message,
-            code: self.code,
-            logref: self.logref,
-        }
+    pub fn builder() -> builders::InvalidParameterExceptionBuilder {
+        builders::InvalidParameterExceptionBuilder::default()
     }
 }
 
@@ -348,78 +138,8 @@ pub struct ProvisionedThroughputExceededException {
 
 impl ProvisionedThroughputExceededException {
     /// Returns a builder for [`ProvisionedThroughputExceededException`].
-    pub fn builder() -> ProvisionedThroughputExceededExceptionBuilder {
-        ProvisionedThroughputExceededExceptionBuilder::default()
-    }
-}
-
-/// A builder for [`ProvisionedThroughputExceededException`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProvisionedThroughputExceededExceptionBuilder {
-    message: Option<String>,
-    code: Option<String>,
-    logref: Option<String>,
-}
-
-impl ProvisionedThroughputExceededExceptionBuilder {
-    /// A human-readable description of what went wrong.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-
-    /// The `Message` set so far.
-    pub fn get_message(&self) -> &Option<String> {
-        &self.message
-    }
-
-    /// A short code that classifies the error.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-
-    /// The `Code` set so far.
-    pub fn get_code(&self) -> &Option<String> {
-        &self.code
-    }
-
-    /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
-    pub fn logref(mut self, value: impl Into<String>) -> Self {
-        self.logref = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Logref`.
-    pub fn set_logref(mut self, value: Option<String>) -> Self {
-        self.logref = value;
-        self
-    }
-
-    /// The `Logref` set so far.
-    pub fn get_logref(&self) -> &Option<String> {
-        &self.logref
-    }
-
-    /// Builds the [`ProvisionedThroughputExceededException`].
-    pub fn build(self) -> ProvisionedThroughputExceededException {
-        ProvisionedThroughputExceededException {
-            message: self.message,
-            code: self.code,
-            logref: self.logref,
-        }
+    pub fn builder() -> builders::ProvisionedThroughputExceededExceptionBuilder {
+        builders::ProvisionedThroughputExceededExceptionBuilder::default()
     }
 }
 
@@ -455,78 +175,8 @@ pub struct SessionNotFoundException {
 
 impl SessionNotFoundException {
     /// Returns a builder for [`SessionNotFoundException`].
-    pub fn builder() -> SessionNotFoundExceptionBuilder {
-        SessionNotFoundExceptionBuilder::default()
-    }
-}
-
-/// A builder for [`SessionNotFoundException`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SessionNotFoundExceptionBuilder {
-    message: Option<String>,
-    code: Option<String>,
-    logref: Option<String>,
-}
-
-impl SessionNotFoundExceptionBuilder {
-    /// A human-readable description of what went wrong.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-
-    /// The `Message` set so far.
-    pub fn get_message(&self) -> &Option<String> {
-        &self.message
-    }
-
-    /// A short code that classifies the error.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-
-    /// The `Code` set so far.
-    pub fn get_code(&self) -> &Option<String> {
-        &self.code
-    }
-
-    /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
-    pub fn logref(mut self, value: impl Into<String>) -> Self {
-        self.logref = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Logref`.
-    pub fn set_logref(mut self, value: Option<String>) -> Self {
-        self.logref = value;
-        self
-    }
-
-    /// The `Logref` set so far.
-    pub fn get_logref(&self) -> &Option<String> {
-        &self.logref
-    }
-
-    /// Builds the [`SessionNotFoundException`].
-    pub fn build(self) -> SessionNotFoundException {
-        SessionNotFoundException {
-            message: self.message,
-            code: self.code,
-            logref: self.logref,
-        }
+    pub fn builder() -> builders::SessionNotFoundExceptionBuilder {
+        builders::SessionNotFoundExceptionBuilder::default()
     }
 }
 
@@ -562,78 +212,8 @@ pub struct ThrottlingException {
 
 impl ThrottlingException {
     /// Returns a builder for [`ThrottlingException`].
-    pub fn builder() -> ThrottlingExceptionBuilder {
-        ThrottlingExceptionBuilder::default()
-    }
-}
-
-/// A builder for [`ThrottlingException`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ThrottlingExceptionBuilder {
-    message: Option<String>,
-    code: Option<String>,
-    logref: Option<String>,
-}
-
-impl ThrottlingExceptionBuilder {
-    /// A human-readable description of what went wrong.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-
-    /// The `Message` set so far.
-    pub fn get_message(&self) -> &Option<String> {
-        &self.message
-    }
-
-    /// A short code that classifies the error.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-
-    /// The `Code` set so far.
-    pub fn get_code(&self) -> &Option<String> {
-        &self.code
-    }
-
-    /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
-    pub fn logref(mut self, value: impl Into<String>) -> Self {
-        self.logref = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Logref`.
-    pub fn set_logref(mut self, value: Option<String>) -> Self {
-        self.logref = value;
-        self
-    }
-
-    /// The `Logref` set so far.
-    pub fn get_logref(&self) -> &Option<String> {
-        &self.logref
-    }
-
-    /// Builds the [`ThrottlingException`].
-    pub fn build(self) -> ThrottlingException {
-        ThrottlingException {
-            message: self.message,
-            code: self.code,
-            logref: self.logref,
-        }
+    pub fn builder() -> builders::ThrottlingExceptionBuilder {
+        builders::ThrottlingExceptionBuilder::default()
     }
 }
 
@@ -656,5 +236,429 @@ impl crate::runtime::errors::Wrapped for ThrottlingException {
 
     fn is_server_fault(&self) -> bool {
         true
+    }
+}
+
+/// The builders of this module's structures, in a module of their own so that no
+/// shape's name can meet a builder's (a model may have `Foo` and `FooBuilder`).
+pub mod builders {
+    /// A builder for [`AccessDeniedException`](super::AccessDeniedException).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct AccessDeniedExceptionBuilder {
+        message: Option<String>,
+        code: Option<String>,
+        logref: Option<String>,
+    }
+
+    impl AccessDeniedExceptionBuilder {
+        /// A human-readable description of what went wrong.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Message`.
+        pub fn set_message(mut self, value: Option<String>) -> Self {
+            self.message = value;
+            self
+        }
+
+        /// The `Message` set so far.
+        pub fn get_message(&self) -> &Option<String> {
+            &self.message
+        }
+
+        /// A short code that classifies the error.
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Code`.
+        pub fn set_code(mut self, value: Option<String>) -> Self {
+            self.code = value;
+            self
+        }
+
+        /// The `Code` set so far.
+        pub fn get_code(&self) -> &Option<String> {
+            &self.code
+        }
+
+        /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        pub fn logref(mut self, value: impl Into<String>) -> Self {
+            self.logref = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Logref`.
+        pub fn set_logref(mut self, value: Option<String>) -> Self {
+            self.logref = value;
+            self
+        }
+
+        /// The `Logref` set so far.
+        pub fn get_logref(&self) -> &Option<String> {
+            &self.logref
+        }
+
+        /// Builds the [`AccessDeniedException`](super::AccessDeniedException).
+        pub fn build(self) -> super::AccessDeniedException {
+            super::AccessDeniedException {
+                message: self.message,
+                code: self.code,
+                logref: self.logref,
+            }
+        }
+    }
+
+    /// A builder for [`InternalServerError`](super::InternalServerError).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct InternalServerErrorBuilder {
+        message: Option<String>,
+        code: Option<String>,
+        logref: Option<String>,
+    }
+
+    impl InternalServerErrorBuilder {
+        /// A human-readable description of what went wrong.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Message`.
+        pub fn set_message(mut self, value: Option<String>) -> Self {
+            self.message = value;
+            self
+        }
+
+        /// The `Message` set so far.
+        pub fn get_message(&self) -> &Option<String> {
+            &self.message
+        }
+
+        /// A short code that classifies the error.
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Code`.
+        pub fn set_code(mut self, value: Option<String>) -> Self {
+            self.code = value;
+            self
+        }
+
+        /// The `Code` set so far.
+        pub fn get_code(&self) -> &Option<String> {
+            &self.code
+        }
+
+        /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        pub fn logref(mut self, value: impl Into<String>) -> Self {
+            self.logref = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Logref`.
+        pub fn set_logref(mut self, value: Option<String>) -> Self {
+            self.logref = value;
+            self
+        }
+
+        /// The `Logref` set so far.
+        pub fn get_logref(&self) -> &Option<String> {
+            &self.logref
+        }
+
+        /// Builds the [`InternalServerError`](super::InternalServerError).
+        pub fn build(self) -> super::InternalServerError {
+            super::InternalServerError {
+                message: self.message,
+                code: self.code,
+                logref: self.logref,
+            }
+        }
+    }
+
+    /// A builder for [`InvalidParameterException`](super::InvalidParameterException).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct InvalidParameterExceptionBuilder {
+        message: Option<String>,
+        code: Option<String>,
+        logref: Option<String>,
+    }
+
+    impl InvalidParameterExceptionBuilder {
+        /// A human-readable description of what went wrong.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Message`.
+        pub fn set_message(mut self, value: Option<String>) -> Self {
+            self.message = value;
+            self
+        }
+
+        /// The `Message` set so far.
+        pub fn get_message(&self) -> &Option<String> {
+            &self.message
+        }
+
+        /// A short code that classifies the error.
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Code`.
+        pub fn set_code(mut self, value: Option<String>) -> Self {
+            self.code = value;
+            self
+        }
+
+        /// The `Code` set so far.
+        pub fn get_code(&self) -> &Option<String> {
+            &self.code
+        }
+
+        /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        pub fn logref(mut self, value: impl Into<String>) -> Self {
+            self.logref = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Logref`.
+        pub fn set_logref(mut self, value: Option<String>) -> Self {
+            self.logref = value;
+            self
+        }
+
+        /// The `Logref` set so far.
+        pub fn get_logref(&self) -> &Option<String> {
+            &self.logref
+        }
+
+        /// Builds the [`InvalidParameterException`](super::InvalidParameterException).
+        pub fn build(self) -> super::InvalidParameterException {
+            super::InvalidParameterException {
+                message: self.message,
+                code: self.code,
+                logref: self.logref,
+            }
+        }
+    }
+
+    /// A builder for [`ProvisionedThroughputExceededException`](super::ProvisionedThroughputExceededException).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ProvisionedThroughputExceededExceptionBuilder {
+        message: Option<String>,
+        code: Option<String>,
+        logref: Option<String>,
+    }
+
+    impl ProvisionedThroughputExceededExceptionBuilder {
+        /// A human-readable description of what went wrong.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Message`.
+        pub fn set_message(mut self, value: Option<String>) -> Self {
+            self.message = value;
+            self
+        }
+
+        /// The `Message` set so far.
+        pub fn get_message(&self) -> &Option<String> {
+            &self.message
+        }
+
+        /// A short code that classifies the error.
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Code`.
+        pub fn set_code(mut self, value: Option<String>) -> Self {
+            self.code = value;
+            self
+        }
+
+        /// The `Code` set so far.
+        pub fn get_code(&self) -> &Option<String> {
+            &self.code
+        }
+
+        /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        pub fn logref(mut self, value: impl Into<String>) -> Self {
+            self.logref = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Logref`.
+        pub fn set_logref(mut self, value: Option<String>) -> Self {
+            self.logref = value;
+            self
+        }
+
+        /// The `Logref` set so far.
+        pub fn get_logref(&self) -> &Option<String> {
+            &self.logref
+        }
+
+        /// Builds the [`ProvisionedThroughputExceededException`](super::ProvisionedThroughputExceededException).
+        pub fn build(self) -> super::ProvisionedThroughputExceededException {
+            super::ProvisionedThroughputExceededException {
+                message: self.message,
+                code: self.code,
+                logref: self.logref,
+            }
+        }
+    }
+
+    /// A builder for [`SessionNotFoundException`](super::SessionNotFoundException).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct SessionNotFoundExceptionBuilder {
+        message: Option<String>,
+        code: Option<String>,
+        logref: Option<String>,
+    }
+
+    impl SessionNotFoundExceptionBuilder {
+        /// A human-readable description of what went wrong.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Message`.
+        pub fn set_message(mut self, value: Option<String>) -> Self {
+            self.message = value;
+            self
+        }
+
+        /// The `Message` set so far.
+        pub fn get_message(&self) -> &Option<String> {
+            &self.message
+        }
+
+        /// A short code that classifies the error.
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Code`.
+        pub fn set_code(mut self, value: Option<String>) -> Self {
+            self.code = value;
+            self
+        }
+
+        /// The `Code` set so far.
+        pub fn get_code(&self) -> &Option<String> {
+            &self.code
+        }
+
+        /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        pub fn logref(mut self, value: impl Into<String>) -> Self {
+            self.logref = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Logref`.
+        pub fn set_logref(mut self, value: Option<String>) -> Self {
+            self.logref = value;
+            self
+        }
+
+        /// The `Logref` set so far.
+        pub fn get_logref(&self) -> &Option<String> {
+            &self.logref
+        }
+
+        /// Builds the [`SessionNotFoundException`](super::SessionNotFoundException).
+        pub fn build(self) -> super::SessionNotFoundException {
+            super::SessionNotFoundException {
+                message: self.message,
+                code: self.code,
+                logref: self.logref,
+            }
+        }
+    }
+
+    /// A builder for [`ThrottlingException`](super::ThrottlingException).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ThrottlingExceptionBuilder {
+        message: Option<String>,
+        code: Option<String>,
+        logref: Option<String>,
+    }
+
+    impl ThrottlingExceptionBuilder {
+        /// A human-readable description of what went wrong.
+        pub fn message(mut self, value: impl Into<String>) -> Self {
+            self.message = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Message`.
+        pub fn set_message(mut self, value: Option<String>) -> Self {
+            self.message = value;
+            self
+        }
+
+        /// The `Message` set so far.
+        pub fn get_message(&self) -> &Option<String> {
+            &self.message
+        }
+
+        /// A short code that classifies the error.
+        pub fn code(mut self, value: impl Into<String>) -> Self {
+            self.code = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Code`.
+        pub fn set_code(mut self, value: Option<String>) -> Self {
+            self.code = value;
+            self
+        }
+
+        /// The `Code` set so far.
+        pub fn get_code(&self) -> &Option<String> {
+            &self.code
+        }
+
+        /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        pub fn logref(mut self, value: impl Into<String>) -> Self {
+            self.logref = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Logref`.
+        pub fn set_logref(mut self, value: Option<String>) -> Self {
+            self.logref = value;
+            self
+        }
+
+        /// The `Logref` set so far.
+        pub fn get_logref(&self) -> &Option<String> {
+            &self.logref
+        }
+
+        /// Builds the [`ThrottlingException`](super::ThrottlingException).
+        pub fn build(self) -> super::ThrottlingException {
+            super::ThrottlingException {
+                message: self.message,
+                code: self.code,
+                logref: self.logref,
+            }
+        }
     }
 }

@@ -18,99 +18,14 @@ pub struct AuditImage {
 
 impl AuditImage {
     /// Returns a builder for [`AuditImage`].
-    pub fn builder() -> AuditImageBuilder {
-        AuditImageBuilder::default()
-    }
-}
-
-/// A builder for [`AuditImage`].
-#[derive(Clone, Default, PartialEq)]
-pub struct AuditImageBuilder {
-    bytes: Option<Vec<u8>>,
-    s3_object: Option<S3Object>,
-    bounding_box: Option<BoundingBox>,
-}
-
-impl AuditImageBuilder {
-    /// The image encoded as bytes (Base64 on the wire). Present when no S3 output location was configured.
-    ///
-    /// This member is sensitive: `Debug` output redacts it.
-    pub fn bytes(mut self, value: impl Into<Vec<u8>>) -> Self {
-        self.bytes = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Bytes`.
-    pub fn set_bytes(mut self, value: Option<Vec<u8>>) -> Self {
-        self.bytes = value;
-        self
-    }
-
-    /// The `Bytes` set so far.
-    pub fn get_bytes(&self) -> &Option<Vec<u8>> {
-        &self.bytes
-    }
-
-    /// Location of the image in Amazon S3, present when an output location was configured for the session.
-    pub fn s3_object(mut self, value: impl Into<S3Object>) -> Self {
-        self.s3_object = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `S3Object`.
-    pub fn set_s3_object(mut self, value: Option<S3Object>) -> Self {
-        self.s3_object = value;
-        self
-    }
-
-    /// The `S3Object` set so far.
-    pub fn get_s3_object(&self) -> &Option<S3Object> {
-        &self.s3_object
-    }
-
-    /// Position of the detected face within the image.
-    pub fn bounding_box(mut self, value: impl Into<BoundingBox>) -> Self {
-        self.bounding_box = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `BoundingBox`.
-    pub fn set_bounding_box(mut self, value: Option<BoundingBox>) -> Self {
-        self.bounding_box = value;
-        self
-    }
-
-    /// The `BoundingBox` set so far.
-    pub fn get_bounding_box(&self) -> &Option<BoundingBox> {
-        &self.bounding_box
-    }
-
-    /// Builds the [`AuditImage`].
-    pub fn build(self) -> AuditImage {
-        AuditImage {
-            bytes: self.bytes,
-            s3_object: self.s3_object,
-            bounding_box: self.bounding_box,
-        }
+    pub fn builder() -> builders::AuditImageBuilder {
+        builders::AuditImageBuilder::default()
     }
 }
 
 impl std::fmt::Debug for AuditImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuditImage")
-            .field(
-                "bytes",
-                &self.bytes.as_ref().map(|_| "*** Sensitive Data Redacted ***"),
-            )
-            .field("s3_object", &self.s3_object)
-            .field("bounding_box", &self.bounding_box)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for AuditImageBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuditImageBuilder")
             .field(
                 "bytes",
                 &self.bytes.as_ref().map(|_| "*** Sensitive Data Redacted ***"),
@@ -137,97 +52,8 @@ pub struct BoundingBox {
 
 impl BoundingBox {
     /// Returns a builder for [`BoundingBox`].
-    pub fn builder() -> BoundingBoxBuilder {
-        BoundingBoxBuilder::default()
-    }
-}
-
-/// A builder for [`BoundingBox`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BoundingBoxBuilder {
-    width: Option<f32>,
-    height: Option<f32>,
-    left: Option<f32>,
-    top: Option<f32>,
-}
-
-impl BoundingBoxBuilder {
-    /// Width of the box as a fraction of the image width.
-    pub fn width(mut self, value: f32) -> Self {
-        self.width = Some(value);
-        self
-    }
-
-    /// Sets or clears `Width`.
-    pub fn set_width(mut self, value: Option<f32>) -> Self {
-        self.width = value;
-        self
-    }
-
-    /// The `Width` set so far.
-    pub fn get_width(&self) -> &Option<f32> {
-        &self.width
-    }
-
-    /// Height of the box as a fraction of the image height.
-    pub fn height(mut self, value: f32) -> Self {
-        self.height = Some(value);
-        self
-    }
-
-    /// Sets or clears `Height`.
-    pub fn set_height(mut self, value: Option<f32>) -> Self {
-        self.height = value;
-        self
-    }
-
-    /// The `Height` set so far.
-    pub fn get_height(&self) -> &Option<f32> {
-        &self.height
-    }
-
-    /// Distance of the left edge of the box from the left edge of the image, as a fraction of the image width.
-    pub fn left(mut self, value: f32) -> Self {
-        self.left = Some(value);
-        self
-    }
-
-    /// Sets or clears `Left`.
-    pub fn set_left(mut self, value: Option<f32>) -> Self {
-        self.left = value;
-        self
-    }
-
-    /// The `Left` set so far.
-    pub fn get_left(&self) -> &Option<f32> {
-        &self.left
-    }
-
-    /// Distance of the top edge of the box from the top edge of the image, as a fraction of the image height.
-    pub fn top(mut self, value: f32) -> Self {
-        self.top = Some(value);
-        self
-    }
-
-    /// Sets or clears `Top`.
-    pub fn set_top(mut self, value: Option<f32>) -> Self {
-        self.top = value;
-        self
-    }
-
-    /// The `Top` set so far.
-    pub fn get_top(&self) -> &Option<f32> {
-        &self.top
-    }
-
-    /// Builds the [`BoundingBox`].
-    pub fn build(self) -> BoundingBox {
-        BoundingBox {
-            width: self.width,
-            height: self.height,
-            left: self.left,
-            top: self.top,
-        }
+    pub fn builder() -> builders::BoundingBoxBuilder {
+        builders::BoundingBoxBuilder::default()
     }
 }
 
@@ -247,70 +73,8 @@ pub struct Challenge {
 
 impl Challenge {
     /// Returns a builder for [`Challenge`].
-    pub fn builder() -> ChallengeBuilder {
-        ChallengeBuilder::default()
-    }
-}
-
-/// A builder for [`Challenge`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChallengeBuilder {
-    r#type: Option<ChallengeType>,
-    version: Option<String>,
-}
-
-impl ChallengeBuilder {
-    /// The kind of challenge that was used.
-    ///
-    /// This member is required.
-    pub fn r#type(mut self, value: impl Into<ChallengeType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<ChallengeType>) -> Self {
-        self.r#type = value;
-        self
-    }
-
-    /// The `Type` set so far.
-    pub fn get_type(&self) -> &Option<ChallengeType> {
-        &self.r#type
-    }
-
-    /// The version of the challenge that was used.
-    ///
-    /// This member is required.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Version`.
-    pub fn set_version(mut self, value: Option<String>) -> Self {
-        self.version = value;
-        self
-    }
-
-    /// The `Version` set so far.
-    pub fn get_version(&self) -> &Option<String> {
-        &self.version
-    }
-
-    /// Builds the [`Challenge`]; fails if a required member (Type, Version) was not set.
-    pub fn build(self) -> Result<Challenge, crate::error::BuildError> {
-        Ok(Challenge {
-            r#type: self
-                .r#type
-                .ok_or_else(|| crate::error::BuildError::missing("Challenge", "Type"))?,
-            version: self
-                .version
-                .ok_or_else(|| crate::error::BuildError::missing(
-                    "Challenge",
-                    "Version",
-                ))?,
-        })
+    pub fn builder() -> builders::ChallengeBuilder {
+        builders::ChallengeBuilder::default()
     }
 }
 
@@ -328,66 +92,8 @@ pub struct ChallengePreference {
 
 impl ChallengePreference {
     /// Returns a builder for [`ChallengePreference`].
-    pub fn builder() -> ChallengePreferenceBuilder {
-        ChallengePreferenceBuilder::default()
-    }
-}
-
-/// A builder for [`ChallengePreference`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ChallengePreferenceBuilder {
-    r#type: Option<ChallengeType>,
-    versions: Option<Versions>,
-}
-
-impl ChallengePreferenceBuilder {
-    /// The challenge type being requested.
-    ///
-    /// This member is required.
-    pub fn r#type(mut self, value: impl Into<ChallengeType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<ChallengeType>) -> Self {
-        self.r#type = value;
-        self
-    }
-
-    /// The `Type` set so far.
-    pub fn get_type(&self) -> &Option<ChallengeType> {
-        &self.r#type
-    }
-
-    /// Optional range of acceptable versions for this challenge type.
-    pub fn versions(mut self, value: impl Into<Versions>) -> Self {
-        self.versions = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Versions`.
-    pub fn set_versions(mut self, value: Option<Versions>) -> Self {
-        self.versions = value;
-        self
-    }
-
-    /// The `Versions` set so far.
-    pub fn get_versions(&self) -> &Option<Versions> {
-        &self.versions
-    }
-
-    /// Builds the [`ChallengePreference`]; fails if a required member (Type) was not set.
-    pub fn build(self) -> Result<ChallengePreference, crate::error::BuildError> {
-        Ok(ChallengePreference {
-            r#type: self
-                .r#type
-                .ok_or_else(|| crate::error::BuildError::missing(
-                    "ChallengePreference",
-                    "Type",
-                ))?,
-            versions: self.versions,
-        })
+    pub fn builder() -> builders::ChallengePreferenceBuilder {
+        builders::ChallengePreferenceBuilder::default()
     }
 }
 
@@ -405,86 +111,8 @@ pub struct CreateFaceLivenessSessionRequestSettings {
 
 impl CreateFaceLivenessSessionRequestSettings {
     /// Returns a builder for [`CreateFaceLivenessSessionRequestSettings`].
-    pub fn builder() -> CreateFaceLivenessSessionRequestSettingsBuilder {
-        CreateFaceLivenessSessionRequestSettingsBuilder::default()
-    }
-}
-
-/// A builder for [`CreateFaceLivenessSessionRequestSettings`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFaceLivenessSessionRequestSettingsBuilder {
-    output_config: Option<LivenessOutputConfig>,
-    audit_images_limit: Option<i32>,
-    challenge_preferences: Option<Vec<ChallengePreference>>,
-}
-
-impl CreateFaceLivenessSessionRequestSettingsBuilder {
-    /// Amazon S3 location where reference and audit images should be written. The bucket must belong to the calling account and be in the same Region as the Face Liveness endpoint, and the caller needs permission to put objects there. Object keys are generated by the service.
-    pub fn output_config(mut self, value: impl Into<LivenessOutputConfig>) -> Self {
-        self.output_config = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `OutputConfig`.
-    pub fn set_output_config(mut self, value: Option<LivenessOutputConfig>) -> Self {
-        self.output_config = value;
-        self
-    }
-
-    /// The `OutputConfig` set so far.
-    pub fn get_output_config(&self) -> &Option<LivenessOutputConfig> {
-        &self.output_config
-    }
-
-    /// How many audit images to return, from 0 to 4. Values outside that range are clamped, and the default is 0. The limit is a best-effort target that depends on the length of the captured video.
-    pub fn audit_images_limit(mut self, value: i32) -> Self {
-        self.audit_images_limit = Some(value);
-        self
-    }
-
-    /// Sets or clears `AuditImagesLimit`.
-    pub fn set_audit_images_limit(mut self, value: Option<i32>) -> Self {
-        self.audit_images_limit = value;
-        self
-    }
-
-    /// The `AuditImagesLimit` set so far.
-    pub fn get_audit_images_limit(&self) -> &Option<i32> {
-        &self.audit_images_limit
-    }
-
-    /// Challenge types and versions that the caller would like the session to use, in order of preference.
-    ///
-    /// Appends one item to `ChallengePreferences`; call it once per item.
-    pub fn challenge_preferences(
-        mut self,
-        item: impl Into<ChallengePreference>,
-    ) -> Self {
-        self.challenge_preferences.get_or_insert_with(Vec::new).push(item.into());
-        self
-    }
-
-    /// Sets or clears `ChallengePreferences`.
-    pub fn set_challenge_preferences(
-        mut self,
-        value: Option<Vec<ChallengePreference>>,
-    ) -> Self {
-        self.challenge_preferences = value;
-        self
-    }
-
-    /// The `ChallengePreferences` set so far.
-    pub fn get_challenge_preferences(&self) -> &Option<Vec<ChallengePreference>> {
-        &self.challenge_preferences
-    }
-
-    /// Builds the [`CreateFaceLivenessSessionRequestSettings`].
-    pub fn build(self) -> CreateFaceLivenessSessionRequestSettings {
-        CreateFaceLivenessSessionRequestSettings {
-            output_config: self.output_config,
-            audit_images_limit: self.audit_images_limit,
-            challenge_preferences: self.challenge_preferences,
-        }
+    pub fn builder() -> builders::CreateFaceLivenessSessionRequestSettingsBuilder {
+        builders::CreateFaceLivenessSessionRequestSettingsBuilder::default()
     }
 }
 
@@ -502,66 +130,8 @@ pub struct LivenessOutputConfig {
 
 impl LivenessOutputConfig {
     /// Returns a builder for [`LivenessOutputConfig`].
-    pub fn builder() -> LivenessOutputConfigBuilder {
-        LivenessOutputConfigBuilder::default()
-    }
-}
-
-/// A builder for [`LivenessOutputConfig`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LivenessOutputConfigBuilder {
-    s3_bucket: Option<String>,
-    s3_key_prefix: Option<String>,
-}
-
-impl LivenessOutputConfigBuilder {
-    /// Name of the Amazon S3 bucket that receives the session images.
-    ///
-    /// This member is required.
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `S3Bucket`.
-    pub fn set_s3_bucket(mut self, value: Option<String>) -> Self {
-        self.s3_bucket = value;
-        self
-    }
-
-    /// The `S3Bucket` set so far.
-    pub fn get_s3_bucket(&self) -> &Option<String> {
-        &self.s3_bucket
-    }
-
-    /// Optional prefix added to the keys of the objects written for the session.
-    pub fn s3_key_prefix(mut self, value: impl Into<String>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `S3KeyPrefix`.
-    pub fn set_s3_key_prefix(mut self, value: Option<String>) -> Self {
-        self.s3_key_prefix = value;
-        self
-    }
-
-    /// The `S3KeyPrefix` set so far.
-    pub fn get_s3_key_prefix(&self) -> &Option<String> {
-        &self.s3_key_prefix
-    }
-
-    /// Builds the [`LivenessOutputConfig`]; fails if a required member (S3Bucket) was not set.
-    pub fn build(self) -> Result<LivenessOutputConfig, crate::error::BuildError> {
-        Ok(LivenessOutputConfig {
-            s3_bucket: self
-                .s3_bucket
-                .ok_or_else(|| crate::error::BuildError::missing(
-                    "LivenessOutputConfig",
-                    "S3Bucket",
-                ))?,
-            s3_key_prefix: self.s3_key_prefix,
-        })
+    pub fn builder() -> builders::LivenessOutputConfigBuilder {
+        builders::LivenessOutputConfigBuilder::default()
     }
 }
 
@@ -579,78 +149,8 @@ pub struct S3Object {
 
 impl S3Object {
     /// Returns a builder for [`S3Object`].
-    pub fn builder() -> S3ObjectBuilder {
-        S3ObjectBuilder::default()
-    }
-}
-
-/// A builder for [`S3Object`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct S3ObjectBuilder {
-    bucket: Option<String>,
-    name: Option<String>,
-    version: Option<String>,
-}
-
-impl S3ObjectBuilder {
-    /// Name of the S3 bucket that holds the object.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Bucket`.
-    pub fn set_bucket(mut self, value: Option<String>) -> Self {
-        self.bucket = value;
-        self
-    }
-
-    /// The `Bucket` set so far.
-    pub fn get_bucket(&self) -> &Option<String> {
-        &self.bucket
-    }
-
-    /// Key of the object within the bucket.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-
-    /// The `Name` set so far.
-    pub fn get_name(&self) -> &Option<String> {
-        &self.name
-    }
-
-    /// Specific object version to use, for buckets that have versioning turned on.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Version`.
-    pub fn set_version(mut self, value: Option<String>) -> Self {
-        self.version = value;
-        self
-    }
-
-    /// The `Version` set so far.
-    pub fn get_version(&self) -> &Option<String> {
-        &self.version
-    }
-
-    /// Builds the [`S3Object`].
-    pub fn build(self) -> S3Object {
-        S3Object {
-            bucket: self.bucket,
-            name: self.name,
-            version: self.version,
-        }
+    pub fn builder() -> builders::S3ObjectBuilder {
+        builders::S3ObjectBuilder::default()
     }
 }
 
@@ -666,59 +166,8 @@ pub struct Versions {
 
 impl Versions {
     /// Returns a builder for [`Versions`].
-    pub fn builder() -> VersionsBuilder {
-        VersionsBuilder::default()
-    }
-}
-
-/// A builder for [`Versions`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct VersionsBuilder {
-    minimum: Option<String>,
-    maximum: Option<String>,
-}
-
-impl VersionsBuilder {
-    /// Lowest acceptable challenge version.
-    pub fn minimum(mut self, value: impl Into<String>) -> Self {
-        self.minimum = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Minimum`.
-    pub fn set_minimum(mut self, value: Option<String>) -> Self {
-        self.minimum = value;
-        self
-    }
-
-    /// The `Minimum` set so far.
-    pub fn get_minimum(&self) -> &Option<String> {
-        &self.minimum
-    }
-
-    /// Highest acceptable challenge version.
-    pub fn maximum(mut self, value: impl Into<String>) -> Self {
-        self.maximum = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Maximum`.
-    pub fn set_maximum(mut self, value: Option<String>) -> Self {
-        self.maximum = value;
-        self
-    }
-
-    /// The `Maximum` set so far.
-    pub fn get_maximum(&self) -> &Option<String> {
-        &self.maximum
-    }
-
-    /// Builds the [`Versions`].
-    pub fn build(self) -> Versions {
-        Versions {
-            minimum: self.minimum,
-            maximum: self.maximum,
-        }
+    pub fn builder() -> builders::VersionsBuilder {
+        builders::VersionsBuilder::default()
     }
 }
 
@@ -863,5 +312,575 @@ impl AsRef<str> for LivenessSessionStatus {
 impl std::fmt::Display for LivenessSessionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The builders of this module's structures, in a module of their own so that no
+/// shape's name can meet a builder's (a model may have `Foo` and `FooBuilder`).
+pub mod builders {
+    /// A builder for [`AuditImage`](super::AuditImage).
+    #[derive(Clone, Default, PartialEq)]
+    pub struct AuditImageBuilder {
+        bytes: Option<Vec<u8>>,
+        s3_object: Option<super::S3Object>,
+        bounding_box: Option<super::BoundingBox>,
+    }
+
+    impl AuditImageBuilder {
+        /// The image encoded as bytes (Base64 on the wire). Present when no S3 output location was configured.
+        ///
+        /// This member is sensitive: `Debug` output redacts it.
+        pub fn bytes(mut self, value: impl Into<Vec<u8>>) -> Self {
+            self.bytes = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Bytes`.
+        pub fn set_bytes(mut self, value: Option<Vec<u8>>) -> Self {
+            self.bytes = value;
+            self
+        }
+
+        /// The `Bytes` set so far.
+        pub fn get_bytes(&self) -> &Option<Vec<u8>> {
+            &self.bytes
+        }
+
+        /// Location of the image in Amazon S3, present when an output location was configured for the session.
+        pub fn s3_object(mut self, value: impl Into<super::S3Object>) -> Self {
+            self.s3_object = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `S3Object`.
+        pub fn set_s3_object(mut self, value: Option<super::S3Object>) -> Self {
+            self.s3_object = value;
+            self
+        }
+
+        /// The `S3Object` set so far.
+        pub fn get_s3_object(&self) -> &Option<super::S3Object> {
+            &self.s3_object
+        }
+
+        /// Position of the detected face within the image.
+        pub fn bounding_box(mut self, value: impl Into<super::BoundingBox>) -> Self {
+            self.bounding_box = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `BoundingBox`.
+        pub fn set_bounding_box(mut self, value: Option<super::BoundingBox>) -> Self {
+            self.bounding_box = value;
+            self
+        }
+
+        /// The `BoundingBox` set so far.
+        pub fn get_bounding_box(&self) -> &Option<super::BoundingBox> {
+            &self.bounding_box
+        }
+
+        /// Builds the [`AuditImage`](super::AuditImage).
+        pub fn build(self) -> super::AuditImage {
+            super::AuditImage {
+                bytes: self.bytes,
+                s3_object: self.s3_object,
+                bounding_box: self.bounding_box,
+            }
+        }
+    }
+
+    impl std::fmt::Debug for AuditImageBuilder {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AuditImageBuilder")
+                .field(
+                    "bytes",
+                    &self.bytes.as_ref().map(|_| "*** Sensitive Data Redacted ***"),
+                )
+                .field("s3_object", &self.s3_object)
+                .field("bounding_box", &self.bounding_box)
+                .finish()
+        }
+    }
+
+    /// A builder for [`BoundingBox`](super::BoundingBox).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BoundingBoxBuilder {
+        width: Option<f32>,
+        height: Option<f32>,
+        left: Option<f32>,
+        top: Option<f32>,
+    }
+
+    impl BoundingBoxBuilder {
+        /// Width of the box as a fraction of the image width.
+        pub fn width(mut self, value: f32) -> Self {
+            self.width = Some(value);
+            self
+        }
+
+        /// Sets or clears `Width`.
+        pub fn set_width(mut self, value: Option<f32>) -> Self {
+            self.width = value;
+            self
+        }
+
+        /// The `Width` set so far.
+        pub fn get_width(&self) -> &Option<f32> {
+            &self.width
+        }
+
+        /// Height of the box as a fraction of the image height.
+        pub fn height(mut self, value: f32) -> Self {
+            self.height = Some(value);
+            self
+        }
+
+        /// Sets or clears `Height`.
+        pub fn set_height(mut self, value: Option<f32>) -> Self {
+            self.height = value;
+            self
+        }
+
+        /// The `Height` set so far.
+        pub fn get_height(&self) -> &Option<f32> {
+            &self.height
+        }
+
+        /// Distance of the left edge of the box from the left edge of the image, as a fraction of the image width.
+        pub fn left(mut self, value: f32) -> Self {
+            self.left = Some(value);
+            self
+        }
+
+        /// Sets or clears `Left`.
+        pub fn set_left(mut self, value: Option<f32>) -> Self {
+            self.left = value;
+            self
+        }
+
+        /// The `Left` set so far.
+        pub fn get_left(&self) -> &Option<f32> {
+            &self.left
+        }
+
+        /// Distance of the top edge of the box from the top edge of the image, as a fraction of the image height.
+        pub fn top(mut self, value: f32) -> Self {
+            self.top = Some(value);
+            self
+        }
+
+        /// Sets or clears `Top`.
+        pub fn set_top(mut self, value: Option<f32>) -> Self {
+            self.top = value;
+            self
+        }
+
+        /// The `Top` set so far.
+        pub fn get_top(&self) -> &Option<f32> {
+            &self.top
+        }
+
+        /// Builds the [`BoundingBox`](super::BoundingBox).
+        pub fn build(self) -> super::BoundingBox {
+            super::BoundingBox {
+                width: self.width,
+                height: self.height,
+                left: self.left,
+                top: self.top,
+            }
+        }
+    }
+
+    /// A builder for [`Challenge`](super::Challenge).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ChallengeBuilder {
+        r#type: Option<super::ChallengeType>,
+        version: Option<String>,
+    }
+
+    impl ChallengeBuilder {
+        /// The kind of challenge that was used.
+        ///
+        /// This member is required.
+        pub fn r#type(mut self, value: impl Into<super::ChallengeType>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Type`.
+        pub fn set_type(mut self, value: Option<super::ChallengeType>) -> Self {
+            self.r#type = value;
+            self
+        }
+
+        /// The `Type` set so far.
+        pub fn get_type(&self) -> &Option<super::ChallengeType> {
+            &self.r#type
+        }
+
+        /// The version of the challenge that was used.
+        ///
+        /// This member is required.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Version`.
+        pub fn set_version(mut self, value: Option<String>) -> Self {
+            self.version = value;
+            self
+        }
+
+        /// The `Version` set so far.
+        pub fn get_version(&self) -> &Option<String> {
+            &self.version
+        }
+
+        /// Builds the [`Challenge`](super::Challenge); fails if a required member (Type, Version) was not set.
+        pub fn build(self) -> Result<super::Challenge, crate::error::BuildError> {
+            Ok(super::Challenge {
+                r#type: self
+                    .r#type
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "Challenge",
+                        "Type",
+                    ))?,
+                version: self
+                    .version
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "Challenge",
+                        "Version",
+                    ))?,
+            })
+        }
+    }
+
+    /// A builder for [`ChallengePreference`](super::ChallengePreference).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ChallengePreferenceBuilder {
+        r#type: Option<super::ChallengeType>,
+        versions: Option<super::Versions>,
+    }
+
+    impl ChallengePreferenceBuilder {
+        /// The challenge type being requested.
+        ///
+        /// This member is required.
+        pub fn r#type(mut self, value: impl Into<super::ChallengeType>) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Type`.
+        pub fn set_type(mut self, value: Option<super::ChallengeType>) -> Self {
+            self.r#type = value;
+            self
+        }
+
+        /// The `Type` set so far.
+        pub fn get_type(&self) -> &Option<super::ChallengeType> {
+            &self.r#type
+        }
+
+        /// Optional range of acceptable versions for this challenge type.
+        pub fn versions(mut self, value: impl Into<super::Versions>) -> Self {
+            self.versions = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Versions`.
+        pub fn set_versions(mut self, value: Option<super::Versions>) -> Self {
+            self.versions = value;
+            self
+        }
+
+        /// The `Versions` set so far.
+        pub fn get_versions(&self) -> &Option<super::Versions> {
+            &self.versions
+        }
+
+        /// Builds the [`ChallengePreference`](super::ChallengePreference); fails if a required member (Type) was not set.
+        pub fn build(
+            self,
+        ) -> Result<super::ChallengePreference, crate::error::BuildError> {
+            Ok(super::ChallengePreference {
+                r#type: self
+                    .r#type
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "ChallengePreference",
+                        "Type",
+                    ))?,
+                versions: self.versions,
+            })
+        }
+    }
+
+    /// A builder for [`CreateFaceLivenessSessionRequestSettings`](super::CreateFaceLivenessSessionRequestSettings).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateFaceLivenessSessionRequestSettingsBuilder {
+        output_config: Option<super::LivenessOutputConfig>,
+        audit_images_limit: Option<i32>,
+        challenge_preferences: Option<Vec<super::ChallengePreference>>,
+    }
+
+    impl CreateFaceLivenessSessionRequestSettingsBuilder {
+        /// Amazon S3 location where reference and audit images should be written. The bucket must belong to the calling account and be in the same Region as the Face Liveness endpoint, and the caller needs permission to put objects there. Object keys are generated by the service.
+        pub fn output_config(
+            mut self,
+            value: impl Into<super::LivenessOutputConfig>,
+        ) -> Self {
+            self.output_config = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `OutputConfig`.
+        pub fn set_output_config(
+            mut self,
+            value: Option<super::LivenessOutputConfig>,
+        ) -> Self {
+            self.output_config = value;
+            self
+        }
+
+        /// The `OutputConfig` set so far.
+        pub fn get_output_config(&self) -> &Option<super::LivenessOutputConfig> {
+            &self.output_config
+        }
+
+        /// How many audit images to return, from 0 to 4. Values outside that range are clamped, and the default is 0. The limit is a best-effort target that depends on the length of the captured video.
+        pub fn audit_images_limit(mut self, value: i32) -> Self {
+            self.audit_images_limit = Some(value);
+            self
+        }
+
+        /// Sets or clears `AuditImagesLimit`.
+        pub fn set_audit_images_limit(mut self, value: Option<i32>) -> Self {
+            self.audit_images_limit = value;
+            self
+        }
+
+        /// The `AuditImagesLimit` set so far.
+        pub fn get_audit_images_limit(&self) -> &Option<i32> {
+            &self.audit_images_limit
+        }
+
+        /// Challenge types and versions that the caller would like the session to use, in order of preference.
+        ///
+        /// Appends one item to `ChallengePreferences`; call it once per item.
+        pub fn challenge_preferences(
+            mut self,
+            item: impl Into<super::ChallengePreference>,
+        ) -> Self {
+            self.challenge_preferences.get_or_insert_with(Vec::new).push(item.into());
+            self
+        }
+
+        /// Sets or clears `ChallengePreferences`.
+        pub fn set_challenge_preferences(
+            mut self,
+            value: Option<Vec<super::ChallengePreference>>,
+        ) -> Self {
+            self.challenge_preferences = value;
+            self
+        }
+
+        /// The `ChallengePreferences` set so far.
+        pub fn get_challenge_preferences(
+            &self,
+        ) -> &Option<Vec<super::ChallengePreference>> {
+            &self.challenge_preferences
+        }
+
+        /// Builds the [`CreateFaceLivenessSessionRequestSettings`](super::CreateFaceLivenessSessionRequestSettings).
+        pub fn build(self) -> super::CreateFaceLivenessSessionRequestSettings {
+            super::CreateFaceLivenessSessionRequestSettings {
+                output_config: self.output_config,
+                audit_images_limit: self.audit_images_limit,
+                challenge_preferences: self.challenge_preferences,
+            }
+        }
+    }
+
+    /// A builder for [`LivenessOutputConfig`](super::LivenessOutputConfig).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LivenessOutputConfigBuilder {
+        s3_bucket: Option<String>,
+        s3_key_prefix: Option<String>,
+    }
+
+    impl LivenessOutputConfigBuilder {
+        /// Name of the Amazon S3 bucket that receives the session images.
+        ///
+        /// This member is required.
+        pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
+            self.s3_bucket = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `S3Bucket`.
+        pub fn set_s3_bucket(mut self, value: Option<String>) -> Self {
+            self.s3_bucket = value;
+            self
+        }
+
+        /// The `S3Bucket` set so far.
+        pub fn get_s3_bucket(&self) -> &Option<String> {
+            &self.s3_bucket
+        }
+
+        /// Optional prefix added to the keys of the objects written for the session.
+        pub fn s3_key_prefix(mut self, value: impl Into<String>) -> Self {
+            self.s3_key_prefix = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `S3KeyPrefix`.
+        pub fn set_s3_key_prefix(mut self, value: Option<String>) -> Self {
+            self.s3_key_prefix = value;
+            self
+        }
+
+        /// The `S3KeyPrefix` set so far.
+        pub fn get_s3_key_prefix(&self) -> &Option<String> {
+            &self.s3_key_prefix
+        }
+
+        /// Builds the [`LivenessOutputConfig`](super::LivenessOutputConfig); fails if a required member (S3Bucket) was not set.
+        pub fn build(
+            self,
+        ) -> Result<super::LivenessOutputConfig, crate::error::BuildError> {
+            Ok(super::LivenessOutputConfig {
+                s3_bucket: self
+                    .s3_bucket
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "LivenessOutputConfig",
+                        "S3Bucket",
+                    ))?,
+                s3_key_prefix: self.s3_key_prefix,
+            })
+        }
+    }
+
+    /// A builder for [`S3Object`](super::S3Object).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct S3ObjectBuilder {
+        bucket: Option<String>,
+        name: Option<String>,
+        version: Option<String>,
+    }
+
+    impl S3ObjectBuilder {
+        /// Name of the S3 bucket that holds the object.
+        pub fn bucket(mut self, value: impl Into<String>) -> Self {
+            self.bucket = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Bucket`.
+        pub fn set_bucket(mut self, value: Option<String>) -> Self {
+            self.bucket = value;
+            self
+        }
+
+        /// The `Bucket` set so far.
+        pub fn get_bucket(&self) -> &Option<String> {
+            &self.bucket
+        }
+
+        /// Key of the object within the bucket.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Name`.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
+
+        /// The `Name` set so far.
+        pub fn get_name(&self) -> &Option<String> {
+            &self.name
+        }
+
+        /// Specific object version to use, for buckets that have versioning turned on.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            self.version = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Version`.
+        pub fn set_version(mut self, value: Option<String>) -> Self {
+            self.version = value;
+            self
+        }
+
+        /// The `Version` set so far.
+        pub fn get_version(&self) -> &Option<String> {
+            &self.version
+        }
+
+        /// Builds the [`S3Object`](super::S3Object).
+        pub fn build(self) -> super::S3Object {
+            super::S3Object {
+                bucket: self.bucket,
+                name: self.name,
+                version: self.version,
+            }
+        }
+    }
+
+    /// A builder for [`Versions`](super::Versions).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct VersionsBuilder {
+        minimum: Option<String>,
+        maximum: Option<String>,
+    }
+
+    impl VersionsBuilder {
+        /// Lowest acceptable challenge version.
+        pub fn minimum(mut self, value: impl Into<String>) -> Self {
+            self.minimum = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Minimum`.
+        pub fn set_minimum(mut self, value: Option<String>) -> Self {
+            self.minimum = value;
+            self
+        }
+
+        /// The `Minimum` set so far.
+        pub fn get_minimum(&self) -> &Option<String> {
+            &self.minimum
+        }
+
+        /// Highest acceptable challenge version.
+        pub fn maximum(mut self, value: impl Into<String>) -> Self {
+            self.maximum = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Maximum`.
+        pub fn set_maximum(mut self, value: Option<String>) -> Self {
+            self.maximum = value;
+            self
+        }
+
+        /// The `Maximum` set so far.
+        pub fn get_maximum(&self) -> &Option<String> {
+            &self.maximum
+        }
+
+        /// Builds the [`Versions`](super::Versions).
+        pub fn build(self) -> super::Versions {
+            super::Versions {
+                minimum: self.minimum,
+                maximum: self.maximum,
+            }
+        }
     }
 }

@@ -502,15 +502,45 @@ pub fn with_deferred_docs<T>(emit: impl FnOnce() -> T) -> (T, Vec<String>) {
 /// A type's path as seen from `from` (`None`: a module that is none of the type modules).
 pub fn path_tokens(path: &TypePath, from: Option<&Module>) -> TokenStream {
     let name = ident(&path.name);
-    if from == Some(&path.module) {
-        return quote!(#name);
+    match (&path.module, from) {
+        (module, Some(from)) if module == from => quote!(#name),
+        // A builder, from its structure's module.
+        (Module::Builders(parent), Some(from)) if **parent == *from => quote!(builders::#name),
+        // A structure, an enum, from the builders beside it.
+        (module, Some(Module::Builders(parent))) if **parent == *module => quote!(super::#name),
+        (module, _) => {
+            let module = module_path(module);
+            quote!(#module::#name)
+        }
     }
-    match &path.module {
-        Module::Types => quote!(crate::types::#name),
-        Module::Error => quote!(crate::error::#name),
+}
+
+/// A module's absolute path: `crate::types`, `crate::operation::list_faces::builders`.
+pub fn module_path(module: &Module) -> TokenStream {
+    match module {
+        Module::Types => quote!(crate::types),
+        Module::Error => quote!(crate::error),
         Module::Operation(op) => {
             let op = ident(op);
-            quote!(crate::operation::#op::#name)
+            quote!(crate::operation::#op)
+        }
+        Module::Builders(parent) => {
+            let parent = module_path(parent);
+            quote!(#parent::builders)
+        }
+    }
+}
+
+/// `pub mod builders { … }` holding a module's builders, when it has any.
+pub fn builders_module(builders: Vec<TokenStream>) -> TokenStream {
+    if builders.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The builders of this module's structures, in a module of their own so that no
+        /// shape's name can meet a builder's (a model may have `Foo` and `FooBuilder`).
+        pub mod builders {
+            #(#builders)*
         }
     }
 }

@@ -38,11 +38,13 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
         );
     }
     let header = super::lines_to_inner_docs(&header);
-    let structs = krate
+    let (structs, builders): (Vec<_>, Vec<_>) = krate
         .structures
         .iter()
         .filter(|s| s.path.module == module)
-        .map(|s| super::types::structure(s, &module));
+        .map(|s| super::types::structure(s, &module))
+        .unzip();
+    let builders = super::builders_module(builders);
     let error_enum = error_enum(op, &module);
     let wire = wire_functions(krate, op, &module);
     let fluent = fluent_builder(krate, op, &module);
@@ -61,6 +63,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
         #(#waiters)*
         #error_enum
         #wire
+        #builders
     }
 }
 
@@ -328,13 +331,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     let output = path_tokens(&op.output, Some(module));
     let error = ident(&op.error_enum);
     let input_struct = input_struct(krate, op);
-    let input_builder = path_tokens(
-        &crate::ir::TypePath {
-            module: op.input.module.clone(),
-            name: input_struct.builder_name(),
-        },
-        Some(module),
-    );
+    let input_builder = path_tokens(&input_struct.builder_path(), Some(module));
     // An input of this operation alone (`@input`) has a builder generic over what it is bound
     // to, and the fluent builder is that builder bound to the client. Another structure (one
     // that other operations or members also use) is wrapped, its setters repeated.

@@ -170,13 +170,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     let output = path_tokens(&op.output, Some(module));
     let error = ident(&op.error_enum);
     let input_struct = super::operation::input_struct(krate, op);
-    let input_builder = path_tokens(
-        &crate::ir::TypePath {
-            module: op.input.module.clone(),
-            name: input_struct.builder_name(),
-        },
-        Some(module),
-    );
+    let input_builder = path_tokens(&input_struct.builder_path(), Some(module));
     let input = path_tokens(&op.input, Some(module));
     let setters = input_struct
         .fields

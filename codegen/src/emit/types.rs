@@ -11,11 +11,13 @@ const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 pub fn types_rs(krate: &Crate) -> TokenStream {
     let module = Module::Types;
-    let structs = krate
+    let (structs, builders): (Vec<_>, Vec<_>) = krate
         .structures
         .iter()
         .filter(|s| s.path.module == module)
-        .map(|s| structure(s, &module));
+        .map(|s| structure(s, &module))
+        .unzip();
+    let builders = super::builders_module(builders);
     let enums = krate
         .enums
         .iter()
@@ -30,6 +32,7 @@ pub fn types_rs(krate: &Crate) -> TokenStream {
         #(#unions)*
         #(#enums)*
         #(#int_enums)*
+        #builders
     }
 }
 
@@ -195,12 +198,12 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
         .filter(|e| e.retryable)
         .map(|e| &e.ty)
         .collect();
-    let structs = krate
+    let (structs, builders): (Vec<_>, Vec<_>) = krate
         .structures
         .iter()
         .filter(|s| s.path.module == module)
         .map(|s| {
-            let definition = structure(s, &module);
+            let (definition, builder) = structure(s, &module);
             let name = ident(&s.path.name);
             let code = s.id.name();
             let message = s
@@ -243,7 +246,7 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
                     #retryable
                 }
             };
-            quote! {
+            let error = quote! {
                 #definition
 
                 impl std::fmt::Display for #name {
@@ -257,8 +260,11 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
                 impl std::error::Error for #name {}
 
                 #wrapped
-            }
-        });
+            };
+            (error, builder)
+        })
+        .unzip();
+    let builders = super::builders_module(builders);
     quote! {
         //! Errors: the modeled error shapes, and the errors every operation shares.
 
@@ -270,16 +276,22 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
         pub use crate::runtime::validation::{ValidationError, Violation, ViolationKind};
 
         #(#structs)*
+        #builders
     }
 }
 
-/// A structure, its `builder()` and its builder type. An operation input's builder takes a
-/// type parameter, what it is bound to: `()` as `builder()` returns it, the `Client` as the
-/// client's method for the operation returns it (the operation's fluent builder, which can
-/// also `send`). One set of setters serves both.
-pub fn structure(s: &Structure, module: &Module) -> TokenStream {
+/// A structure with its `builder()`, and apart from it (for the module's `builders`) its
+/// builder type. An operation input's builder takes a type parameter, what it is bound to:
+/// `()` as `builder()` returns it, the `Client` as the client's method for the operation
+/// returns it (the operation's fluent builder, which can also `send`). One set of setters
+/// serves both.
+pub fn structure(s: &Structure, module: &Module) -> (TokenStream, TokenStream) {
     let name = ident(&s.path.name);
     let builder = ident(&s.builder_name());
+    let builder_path = super::path_tokens(&s.builder_path(), Some(module));
+    // The builder's own module, from where the structure is `super::Name`.
+    let builders = Module::Builders(Box::new(module.clone()));
+    let built = super::path_tokens(&s.path, Some(&builders));
     let docs = doc_attrs(s.docs.as_ref());
     let sensitive = s.sensitive || s.fields.iter().any(crate::ir::Field::redacted);
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
@@ -292,39 +304,52 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
             pub #field: #ty,
         }
     });
+    // An operation input's builder is made (unset, bound to the client) and sent from the
+    // operation's module, one up.
+    let visibility = if bound_to_client(s) {
+        quote!(pub(super))
+    } else {
+        quote!()
+    };
     let builder_fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let ty = super::boxed_type(&f.ty, f.boxed, Some(module));
-        quote!(#field: Option<#ty>,)
+        let ty = super::boxed_type(&f.ty, f.boxed, Some(&builders));
+        quote!(#visibility #field: Option<#ty>,)
     });
     let setters = s
         .fields
         .iter()
-        .map(|f| setter(f, module, SetterTarget::Builder));
-    let build = build_fn(s, module);
+        .map(|f| setter(f, &builders, SetterTarget::Builder));
+    let build = build_fn(s, &builders);
     // An operation input's builder is generic over what it is bound to, held in one more field.
     let bound = bound_to_client(s);
-    let debug = sensitive.then(|| {
-        let struct_debug = debug_impl(&name, &s.path.name, s, false, bound);
-        let builder_debug = debug_impl(&builder, &s.builder_name(), s, true, bound);
-        quote!(#struct_debug #builder_debug)
-    });
+    let struct_debug = sensitive.then(|| debug_impl(&name, &s.path.name, s, false, bound));
+    let builder_debug = sensitive.then(|| debug_impl(&builder, &s.builder_name(), s, true, bound));
     let builder_fn_doc = super::doc_line(&format!("Returns a builder for [`{}`].", s.path.name));
-    let mut struct_doc = vec![format!("A builder for [`{}`].", s.path.name)];
+    let mut struct_doc = vec![format!(
+        "A builder for [`{}`]({}).",
+        s.path.name,
+        built.to_string().replace(' ', "")
+    )];
     let (params, client, generics) = if bound {
         struct_doc.push(String::new());
         struct_doc.push(format!(
             "`C` is what the builder is bound to: nothing (`()`) when it comes from \
-             [`{name}::builder`]; the [`Client`](crate::Client) when it comes from the \
-             client's method for the operation, and then it can also `send` the input."
+             [`{name}::builder`]({}::builder); the [`Client`](crate::Client) when it comes \
+             from the client's method for the operation, and then it can also `send` the input.",
+            built.to_string().replace(' ', "")
         ));
         let client = ident(&client_field(s));
-        (quote!(<C = ()>), quote!(#client: C,), quote!(<C>))
+        (
+            quote!(<C = ()>),
+            quote!(pub(super) #client: C,),
+            quote!(<C>),
+        )
     } else {
         (quote!(), quote!(), quote!())
     };
     let struct_doc = super::lines_to_docs(&struct_doc);
-    quote! {
+    let definition = quote! {
         #docs
         #[derive(Clone, #derive_debug PartialEq)]
         #[non_exhaustive]
@@ -334,11 +359,14 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
 
         impl #name {
             #builder_fn_doc
-            pub fn builder() -> #builder {
-                #builder::default()
+            pub fn builder() -> #builder_path {
+                #builder_path::default()
             }
         }
 
+        #struct_debug
+    };
+    let builder = quote! {
         #struct_doc
         #[derive(Clone, #derive_debug Default, PartialEq)]
         pub struct #builder #params {
@@ -351,8 +379,9 @@ pub fn structure(s: &Structure, module: &Module) -> TokenStream {
             #build
         }
 
-        #debug
-    }
+        #builder_debug
+    };
+    (definition, builder)
 }
 
 /// Whether the structure's builder is generic over what it is bound to: an `@input` structure
@@ -531,7 +560,8 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
 }
 
 fn build_fn(s: &Structure, module: &Module) -> TokenStream {
-    let name = ident(&s.path.name);
+    let name = super::path_tokens(&s.path, Some(module));
+    let link = name.to_string().replace(' ', "");
     let shape = s.id.name();
     let fallible = s.required_fields().next().is_some();
     let inits = s.fields.iter().map(|f| {
@@ -549,7 +579,7 @@ fn build_fn(s: &Structure, module: &Module) -> TokenStream {
     if fallible {
         let missing: Vec<&str> = s.required_fields().map(|f| f.wire.as_str()).collect();
         let doc = super::doc_line(&format!(
-            "Builds the [`{}`]; fails if a required member ({}) was not set.",
+            "Builds the [`{}`]({link}); fails if a required member ({}) was not set.",
             s.path.name,
             missing.join(", ")
         ));
@@ -560,7 +590,7 @@ fn build_fn(s: &Structure, module: &Module) -> TokenStream {
             }
         }
     } else {
-        let doc = super::doc_line(&format!("Builds the [`{}`].", s.path.name));
+        let doc = super::doc_line(&format!("Builds the [`{}`]({link}).", s.path.name));
         quote! {
             #doc
             pub fn build(self) -> #name {

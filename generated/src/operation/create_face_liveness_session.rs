@@ -20,89 +20,8 @@ pub struct CreateFaceLivenessSessionRequest {
 
 impl CreateFaceLivenessSessionRequest {
     /// Returns a builder for [`CreateFaceLivenessSessionRequest`].
-    pub fn builder() -> CreateFaceLivenessSessionRequestBuilder {
-        CreateFaceLivenessSessionRequestBuilder::default()
-    }
-}
-
-/// A builder for [`CreateFaceLivenessSessionRequest`].
-///
-/// `C` is what the builder is bound to: nothing (`()`) when it comes from [`CreateFaceLivenessSessionRequest::builder`]; the [`Client`](crate::Client) when it comes from the client's method for the operation, and then it can also `send` the input.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFaceLivenessSessionRequestBuilder<C = ()> {
-    kms_key_id: Option<String>,
-    settings: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
-    client_request_token: Option<String>,
-    client: C,
-}
-
-impl<C> CreateFaceLivenessSessionRequestBuilder<C> {
-    /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `KmsKeyId`.
-    pub fn set_kms_key_id(mut self, value: Option<String>) -> Self {
-        self.kms_key_id = value;
-        self
-    }
-
-    /// The `KmsKeyId` set so far.
-    pub fn get_kms_key_id(&self) -> &Option<String> {
-        &self.kms_key_id
-    }
-
-    /// Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.
-    pub fn settings(
-        mut self,
-        value: impl Into<crate::types::CreateFaceLivenessSessionRequestSettings>,
-    ) -> Self {
-        self.settings = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Settings`.
-    pub fn set_settings(
-        mut self,
-        value: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
-    ) -> Self {
-        self.settings = value;
-        self
-    }
-
-    /// The `Settings` set so far.
-    pub fn get_settings(
-        &self,
-    ) -> &Option<crate::types::CreateFaceLivenessSessionRequestSettings> {
-        &self.settings
-    }
-
-    /// Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.client_request_token = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `ClientRequestToken`.
-    pub fn set_client_request_token(mut self, value: Option<String>) -> Self {
-        self.client_request_token = value;
-        self
-    }
-
-    /// The `ClientRequestToken` set so far.
-    pub fn get_client_request_token(&self) -> &Option<String> {
-        &self.client_request_token
-    }
-
-    /// Builds the [`CreateFaceLivenessSessionRequest`].
-    pub fn build(self) -> CreateFaceLivenessSessionRequest {
-        CreateFaceLivenessSessionRequest {
-            kms_key_id: self.kms_key_id,
-            settings: self.settings,
-            client_request_token: self.client_request_token,
-        }
+    pub fn builder() -> builders::CreateFaceLivenessSessionRequestBuilder {
+        builders::CreateFaceLivenessSessionRequestBuilder::default()
     }
 }
 
@@ -118,49 +37,8 @@ pub struct CreateFaceLivenessSessionResponse {
 
 impl CreateFaceLivenessSessionResponse {
     /// Returns a builder for [`CreateFaceLivenessSessionResponse`].
-    pub fn builder() -> CreateFaceLivenessSessionResponseBuilder {
-        CreateFaceLivenessSessionResponseBuilder::default()
-    }
-}
-
-/// A builder for [`CreateFaceLivenessSessionResponse`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateFaceLivenessSessionResponseBuilder {
-    session_id: Option<String>,
-}
-
-impl CreateFaceLivenessSessionResponseBuilder {
-    /// Identifier of the newly created session. Pass it to the streaming client and to GetFaceLivenessSessionResults.
-    ///
-    /// This member is required.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-
-    /// The `SessionId` set so far.
-    pub fn get_session_id(&self) -> &Option<String> {
-        &self.session_id
-    }
-
-    /// Builds the [`CreateFaceLivenessSessionResponse`]; fails if a required member (SessionId) was not set.
-    pub fn build(
-        self,
-    ) -> Result<CreateFaceLivenessSessionResponse, crate::error::BuildError> {
-        Ok(CreateFaceLivenessSessionResponse {
-            session_id: self
-                .session_id
-                .ok_or_else(|| crate::error::BuildError::missing(
-                    "CreateFaceLivenessSessionResponse",
-                    "SessionId",
-                ))?,
-        })
+    pub fn builder() -> builders::CreateFaceLivenessSessionResponseBuilder {
+        builders::CreateFaceLivenessSessionResponseBuilder::default()
     }
 }
 
@@ -168,7 +46,7 @@ impl CreateFaceLivenessSessionResponseBuilder {
 const RETRYABLE_ERRORS: &[&str] = &[];
 
 /// Sends `CreateFaceLivenessSession`: set the input's members, then call [`send`](CreateFaceLivenessSessionFluentBuilder::send).
-pub type CreateFaceLivenessSessionFluentBuilder = CreateFaceLivenessSessionRequestBuilder<
+pub type CreateFaceLivenessSessionFluentBuilder = builders::CreateFaceLivenessSessionRequestBuilder<
     crate::Client,
 >;
 
@@ -349,4 +227,132 @@ pub fn parse_response<B: AsRef<[u8]>>(
         _ => return Err(CreateFaceLivenessSessionError::Unhandled(error.into())),
     };
     Err(modeled.unwrap_or_else(CreateFaceLivenessSessionError::MalformedResponse))
+}
+
+/// The builders of this module's structures, in a module of their own so that no
+/// shape's name can meet a builder's (a model may have `Foo` and `FooBuilder`).
+pub mod builders {
+    /// A builder for [`CreateFaceLivenessSessionRequest`](super::CreateFaceLivenessSessionRequest).
+    ///
+    /// `C` is what the builder is bound to: nothing (`()`) when it comes from [`CreateFaceLivenessSessionRequest::builder`](super::CreateFaceLivenessSessionRequest::builder); the [`Client`](crate::Client) when it comes from the client's method for the operation, and then it can also `send` the input.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateFaceLivenessSessionRequestBuilder<C = ()> {
+        pub(super) kms_key_id: Option<String>,
+        pub(super) settings: Option<
+            crate::types::CreateFaceLivenessSessionRequestSettings,
+        >,
+        pub(super) client_request_token: Option<String>,
+        pub(super) client: C,
+    }
+
+    impl<C> CreateFaceLivenessSessionRequestBuilder<C> {
+        /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
+        pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
+            self.kms_key_id = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `KmsKeyId`.
+        pub fn set_kms_key_id(mut self, value: Option<String>) -> Self {
+            self.kms_key_id = value;
+            self
+        }
+
+        /// The `KmsKeyId` set so far.
+        pub fn get_kms_key_id(&self) -> &Option<String> {
+            &self.kms_key_id
+        }
+
+        /// Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.
+        pub fn settings(
+            mut self,
+            value: impl Into<crate::types::CreateFaceLivenessSessionRequestSettings>,
+        ) -> Self {
+            self.settings = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Settings`.
+        pub fn set_settings(
+            mut self,
+            value: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
+        ) -> Self {
+            self.settings = value;
+            self
+        }
+
+        /// The `Settings` set so far.
+        pub fn get_settings(
+            &self,
+        ) -> &Option<crate::types::CreateFaceLivenessSessionRequestSettings> {
+            &self.settings
+        }
+
+        /// Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.
+        pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
+            self.client_request_token = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `ClientRequestToken`.
+        pub fn set_client_request_token(mut self, value: Option<String>) -> Self {
+            self.client_request_token = value;
+            self
+        }
+
+        /// The `ClientRequestToken` set so far.
+        pub fn get_client_request_token(&self) -> &Option<String> {
+            &self.client_request_token
+        }
+
+        /// Builds the [`CreateFaceLivenessSessionRequest`](super::CreateFaceLivenessSessionRequest).
+        pub fn build(self) -> super::CreateFaceLivenessSessionRequest {
+            super::CreateFaceLivenessSessionRequest {
+                kms_key_id: self.kms_key_id,
+                settings: self.settings,
+                client_request_token: self.client_request_token,
+            }
+        }
+    }
+
+    /// A builder for [`CreateFaceLivenessSessionResponse`](super::CreateFaceLivenessSessionResponse).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateFaceLivenessSessionResponseBuilder {
+        session_id: Option<String>,
+    }
+
+    impl CreateFaceLivenessSessionResponseBuilder {
+        /// Identifier of the newly created session. Pass it to the streaming client and to GetFaceLivenessSessionResults.
+        ///
+        /// This member is required.
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `SessionId`.
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.session_id = value;
+            self
+        }
+
+        /// The `SessionId` set so far.
+        pub fn get_session_id(&self) -> &Option<String> {
+            &self.session_id
+        }
+
+        /// Builds the [`CreateFaceLivenessSessionResponse`](super::CreateFaceLivenessSessionResponse); fails if a required member (SessionId) was not set.
+        pub fn build(
+            self,
+        ) -> Result<super::CreateFaceLivenessSessionResponse, crate::error::BuildError> {
+            Ok(super::CreateFaceLivenessSessionResponse {
+                session_id: self
+                    .session_id
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "CreateFaceLivenessSessionResponse",
+                        "SessionId",
+                    ))?,
+            })
+        }
+    }
 }

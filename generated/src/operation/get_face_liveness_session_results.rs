@@ -16,45 +16,8 @@ pub struct GetFaceLivenessSessionResultsRequest {
 
 impl GetFaceLivenessSessionResultsRequest {
     /// Returns a builder for [`GetFaceLivenessSessionResultsRequest`].
-    pub fn builder() -> GetFaceLivenessSessionResultsRequestBuilder {
-        GetFaceLivenessSessionResultsRequestBuilder::default()
-    }
-}
-
-/// A builder for [`GetFaceLivenessSessionResultsRequest`].
-///
-/// `C` is what the builder is bound to: nothing (`()`) when it comes from [`GetFaceLivenessSessionResultsRequest::builder`]; the [`Client`](crate::Client) when it comes from the client's method for the operation, and then it can also `send` the input.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFaceLivenessSessionResultsRequestBuilder<C = ()> {
-    session_id: Option<String>,
-    client: C,
-}
-
-impl<C> GetFaceLivenessSessionResultsRequestBuilder<C> {
-    /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
-    ///
-    /// This member is required.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-
-    /// The `SessionId` set so far.
-    pub fn get_session_id(&self) -> &Option<String> {
-        &self.session_id
-    }
-
-    /// Builds the [`GetFaceLivenessSessionResultsRequest`].
-    pub fn build(self) -> GetFaceLivenessSessionResultsRequest {
-        GetFaceLivenessSessionResultsRequest {
-            session_id: self.session_id,
-        }
+    pub fn builder() -> builders::GetFaceLivenessSessionResultsRequestBuilder {
+        builders::GetFaceLivenessSessionResultsRequestBuilder::default()
     }
 }
 
@@ -82,168 +45,8 @@ pub struct GetFaceLivenessSessionResultsResponse {
 
 impl GetFaceLivenessSessionResultsResponse {
     /// Returns a builder for [`GetFaceLivenessSessionResultsResponse`].
-    pub fn builder() -> GetFaceLivenessSessionResultsResponseBuilder {
-        GetFaceLivenessSessionResultsResponseBuilder::default()
-    }
-}
-
-/// A builder for [`GetFaceLivenessSessionResultsResponse`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetFaceLivenessSessionResultsResponseBuilder {
-    session_id: Option<String>,
-    status: Option<crate::types::LivenessSessionStatus>,
-    confidence: Option<f32>,
-    reference_image: Option<crate::types::AuditImage>,
-    audit_images: Option<Vec<crate::types::AuditImage>>,
-    challenge: Option<crate::types::Challenge>,
-}
-
-impl GetFaceLivenessSessionResultsResponseBuilder {
-    /// Identifier of the session these results belong to.
-    ///
-    /// This member is required.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-
-    /// The `SessionId` set so far.
-    pub fn get_session_id(&self) -> &Option<String> {
-        &self.session_id
-    }
-
-    /// Current state of the session, for example CREATED, IN_PROGRESS, SUCCEEDED, FAILED or EXPIRED.
-    ///
-    /// This member is required.
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::LivenessSessionStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Status`.
-    pub fn set_status(
-        mut self,
-        value: Option<crate::types::LivenessSessionStatus>,
-    ) -> Self {
-        self.status = value;
-        self
-    }
-
-    /// The `Status` set so far.
-    pub fn get_status(&self) -> &Option<crate::types::LivenessSessionStatus> {
-        &self.status
-    }
-
-    /// Score between 0 and 100 expressing how likely it is that the person in the video was physically present (live).
-    pub fn confidence(mut self, value: f32) -> Self {
-        self.confidence = Some(value);
-        self
-    }
-
-    /// Sets or clears `Confidence`.
-    pub fn set_confidence(mut self, value: Option<f32>) -> Self {
-        self.confidence = value;
-        self
-    }
-
-    /// The `Confidence` set so far.
-    pub fn get_confidence(&self) -> &Option<f32> {
-        &self.confidence
-    }
-
-    /// A good-quality frame taken from the session video that is suitable for face comparison or face search. It includes a face bounding box and is delivered either as raw bytes or as an object written to the configured S3 location.
-    pub fn reference_image(
-        mut self,
-        value: impl Into<crate::types::AuditImage>,
-    ) -> Self {
-        self.reference_image = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `ReferenceImage`.
-    pub fn set_reference_image(
-        mut self,
-        value: Option<crate::types::AuditImage>,
-    ) -> Self {
-        self.reference_image = value;
-        self
-    }
-
-    /// The `ReferenceImage` set so far.
-    pub fn get_reference_image(&self) -> &Option<crate::types::AuditImage> {
-        &self.reference_image
-    }
-
-    /// Additional frames taken from the session video for record keeping. Each includes a face bounding box and is delivered either as raw bytes or as an object written to the configured S3 location. The count is governed by the AuditImagesLimit setting.
-    ///
-    /// Appends one item to `AuditImages`; call it once per item.
-    pub fn audit_images(mut self, item: impl Into<crate::types::AuditImage>) -> Self {
-        self.audit_images.get_or_insert_with(Vec::new).push(item.into());
-        self
-    }
-
-    /// Sets or clears `AuditImages`.
-    pub fn set_audit_images(
-        mut self,
-        value: Option<Vec<crate::types::AuditImage>>,
-    ) -> Self {
-        self.audit_images = value;
-        self
-    }
-
-    /// The `AuditImages` set so far.
-    pub fn get_audit_images(&self) -> &Option<Vec<crate::types::AuditImage>> {
-        &self.audit_images
-    }
-
-    /// The type and version of the challenge that was actually used during the liveness check.
-    pub fn challenge(mut self, value: impl Into<crate::types::Challenge>) -> Self {
-        self.challenge = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `Challenge`.
-    pub fn set_challenge(mut self, value: Option<crate::types::Challenge>) -> Self {
-        self.challenge = value;
-        self
-    }
-
-    /// The `Challenge` set so far.
-    pub fn get_challenge(&self) -> &Option<crate::types::Challenge> {
-        &self.challenge
-    }
-
-    /// Builds the [`GetFaceLivenessSessionResultsResponse`]; fails if a required member (SessionId, Status) was not set.
-    pub fn build(
-        self,
-    ) -> Result<GetFaceLivenessSessionResultsResponse, crate::error::BuildError> {
-        Ok(GetFaceLivenessSessionResultsResponse {
-            session_id: self
-                .session_id
-                .ok_or_else(|| crate::error::BuildError::missing(
-                    "GetFaceLivenessSessionResultsResponse",
-                    "SessionId",
-                ))?,
-            status: self
-                .status
-                .ok_or_else(|| crate::error::BuildError::missing(
-                    "GetFaceLivenessSessionResultsResponse",
-                    "Status",
-                ))?,
-            confidence: self.confidence,
-            reference_image: self.reference_image,
-            audit_images: self.audit_images,
-            challenge: self.challenge,
-        })
+    pub fn builder() -> builders::GetFaceLivenessSessionResultsResponseBuilder {
+        builders::GetFaceLivenessSessionResultsResponseBuilder::default()
     }
 }
 
@@ -251,7 +54,7 @@ impl GetFaceLivenessSessionResultsResponseBuilder {
 const RETRYABLE_ERRORS: &[&str] = &[];
 
 /// Sends `GetFaceLivenessSessionResults`: set the input's members, then call [`send`](GetFaceLivenessSessionResultsFluentBuilder::send).
-pub type GetFaceLivenessSessionResultsFluentBuilder = GetFaceLivenessSessionResultsRequestBuilder<
+pub type GetFaceLivenessSessionResultsFluentBuilder = builders::GetFaceLivenessSessionResultsRequestBuilder<
     crate::Client,
 >;
 
@@ -436,4 +239,211 @@ pub fn parse_response<B: AsRef<[u8]>>(
         _ => return Err(GetFaceLivenessSessionResultsError::Unhandled(error.into())),
     };
     Err(modeled.unwrap_or_else(GetFaceLivenessSessionResultsError::MalformedResponse))
+}
+
+/// The builders of this module's structures, in a module of their own so that no
+/// shape's name can meet a builder's (a model may have `Foo` and `FooBuilder`).
+pub mod builders {
+    /// A builder for [`GetFaceLivenessSessionResultsRequest`](super::GetFaceLivenessSessionResultsRequest).
+    ///
+    /// `C` is what the builder is bound to: nothing (`()`) when it comes from [`GetFaceLivenessSessionResultsRequest::builder`](super::GetFaceLivenessSessionResultsRequest::builder); the [`Client`](crate::Client) when it comes from the client's method for the operation, and then it can also `send` the input.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GetFaceLivenessSessionResultsRequestBuilder<C = ()> {
+        pub(super) session_id: Option<String>,
+        pub(super) client: C,
+    }
+
+    impl<C> GetFaceLivenessSessionResultsRequestBuilder<C> {
+        /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
+        ///
+        /// This member is required.
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `SessionId`.
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.session_id = value;
+            self
+        }
+
+        /// The `SessionId` set so far.
+        pub fn get_session_id(&self) -> &Option<String> {
+            &self.session_id
+        }
+
+        /// Builds the [`GetFaceLivenessSessionResultsRequest`](super::GetFaceLivenessSessionResultsRequest).
+        pub fn build(self) -> super::GetFaceLivenessSessionResultsRequest {
+            super::GetFaceLivenessSessionResultsRequest {
+                session_id: self.session_id,
+            }
+        }
+    }
+
+    /// A builder for [`GetFaceLivenessSessionResultsResponse`](super::GetFaceLivenessSessionResultsResponse).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GetFaceLivenessSessionResultsResponseBuilder {
+        session_id: Option<String>,
+        status: Option<crate::types::LivenessSessionStatus>,
+        confidence: Option<f32>,
+        reference_image: Option<crate::types::AuditImage>,
+        audit_images: Option<Vec<crate::types::AuditImage>>,
+        challenge: Option<crate::types::Challenge>,
+    }
+
+    impl GetFaceLivenessSessionResultsResponseBuilder {
+        /// Identifier of the session these results belong to.
+        ///
+        /// This member is required.
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `SessionId`.
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.session_id = value;
+            self
+        }
+
+        /// The `SessionId` set so far.
+        pub fn get_session_id(&self) -> &Option<String> {
+            &self.session_id
+        }
+
+        /// Current state of the session, for example CREATED, IN_PROGRESS, SUCCEEDED, FAILED or EXPIRED.
+        ///
+        /// This member is required.
+        pub fn status(
+            mut self,
+            value: impl Into<crate::types::LivenessSessionStatus>,
+        ) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Status`.
+        pub fn set_status(
+            mut self,
+            value: Option<crate::types::LivenessSessionStatus>,
+        ) -> Self {
+            self.status = value;
+            self
+        }
+
+        /// The `Status` set so far.
+        pub fn get_status(&self) -> &Option<crate::types::LivenessSessionStatus> {
+            &self.status
+        }
+
+        /// Score between 0 and 100 expressing how likely it is that the person in the video was physically present (live).
+        pub fn confidence(mut self, value: f32) -> Self {
+            self.confidence = Some(value);
+            self
+        }
+
+        /// Sets or clears `Confidence`.
+        pub fn set_confidence(mut self, value: Option<f32>) -> Self {
+            self.confidence = value;
+            self
+        }
+
+        /// The `Confidence` set so far.
+        pub fn get_confidence(&self) -> &Option<f32> {
+            &self.confidence
+        }
+
+        /// A good-quality frame taken from the session video that is suitable for face comparison or face search. It includes a face bounding box and is delivered either as raw bytes or as an object written to the configured S3 location.
+        pub fn reference_image(
+            mut self,
+            value: impl Into<crate::types::AuditImage>,
+        ) -> Self {
+            self.reference_image = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `ReferenceImage`.
+        pub fn set_reference_image(
+            mut self,
+            value: Option<crate::types::AuditImage>,
+        ) -> Self {
+            self.reference_image = value;
+            self
+        }
+
+        /// The `ReferenceImage` set so far.
+        pub fn get_reference_image(&self) -> &Option<crate::types::AuditImage> {
+            &self.reference_image
+        }
+
+        /// Additional frames taken from the session video for record keeping. Each includes a face bounding box and is delivered either as raw bytes or as an object written to the configured S3 location. The count is governed by the AuditImagesLimit setting.
+        ///
+        /// Appends one item to `AuditImages`; call it once per item.
+        pub fn audit_images(
+            mut self,
+            item: impl Into<crate::types::AuditImage>,
+        ) -> Self {
+            self.audit_images.get_or_insert_with(Vec::new).push(item.into());
+            self
+        }
+
+        /// Sets or clears `AuditImages`.
+        pub fn set_audit_images(
+            mut self,
+            value: Option<Vec<crate::types::AuditImage>>,
+        ) -> Self {
+            self.audit_images = value;
+            self
+        }
+
+        /// The `AuditImages` set so far.
+        pub fn get_audit_images(&self) -> &Option<Vec<crate::types::AuditImage>> {
+            &self.audit_images
+        }
+
+        /// The type and version of the challenge that was actually used during the liveness check.
+        pub fn challenge(mut self, value: impl Into<crate::types::Challenge>) -> Self {
+            self.challenge = Some(value.into());
+            self
+        }
+
+        /// Sets or clears `Challenge`.
+        pub fn set_challenge(mut self, value: Option<crate::types::Challenge>) -> Self {
+            self.challenge = value;
+            self
+        }
+
+        /// The `Challenge` set so far.
+        pub fn get_challenge(&self) -> &Option<crate::types::Challenge> {
+            &self.challenge
+        }
+
+        /// Builds the [`GetFaceLivenessSessionResultsResponse`](super::GetFaceLivenessSessionResultsResponse); fails if a required member (SessionId, Status) was not set.
+        pub fn build(
+            self,
+        ) -> Result<
+            super::GetFaceLivenessSessionResultsResponse,
+            crate::error::BuildError,
+        > {
+            Ok(super::GetFaceLivenessSessionResultsResponse {
+                session_id: self
+                    .session_id
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "GetFaceLivenessSessionResultsResponse",
+                        "SessionId",
+                    ))?,
+                status: self
+                    .status
+                    .ok_or_else(|| crate::error::BuildError::missing(
+                        "GetFaceLivenessSessionResultsResponse",
+                        "Status",
+                    ))?,
+                confidence: self.confidence,
+                reference_image: self.reference_image,
+                audit_images: self.audit_images,
+                challenge: self.challenge,
+            })
+        }
+    }
 }
