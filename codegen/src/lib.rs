@@ -6,6 +6,7 @@
 
 pub mod automaton;
 pub mod conformance;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod endpoints;

@@ -62,18 +62,7 @@ struct Run {
 /// Runs the binary with a clean environment holding only the loopback credentials and region.
 async fn run(args: &[&str]) -> Run {
     let empty = std::env::temp_dir().join("cli-tests-no-such-aws-file");
-    let empty = empty.display().to_string();
-    run_env(
-        args,
-        &[
-            ("AWS_ACCESS_KEY_ID", support::ACCESS_KEY),
-            ("AWS_SECRET_ACCESS_KEY", support::SECRET),
-            ("AWS_REGION", "us-east-1"),
-            ("AWS_CONFIG_FILE", &empty),
-            ("AWS_SHARED_CREDENTIALS_FILE", &empty),
-        ],
-    )
-    .await
+    run_env(args, &base_env(&empty.display().to_string(), &[])).await
 }
 
 /// Runs the binary with exactly these environment variables (and IMDS off).

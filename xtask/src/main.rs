@@ -9,6 +9,8 @@
 //! - `cargo xtask fixtures`: generates every `tests/fixtures/*.json` into `target/fixtures/` and
 //!   runs `cargo clippy --all-targets -- -D warnings` on them, so snapshot fixtures also compile,
 //!   then their generated protocol tests and their behaviour tests (`tests/fixture-tests/<name>/`).
+//! - `cargo xtask diff OLD NEW [--service ID] [--operation NAME]... [--all-operations]`: the
+//!   change report between two versions of a model.
 //! - `cargo xtask sweep [--jobs N] [DIR]`: every service of every model in DIR (default
 //!   `../shared/models-all`) generated in memory; one line per protocol.
 //! - `cargo xtask fuzz [--seconds N] [--jobs J] [TARGET]...`: coverage-guided fuzzing of the
@@ -49,6 +51,10 @@ const USAGE: &str = "usage:
   cargo xtask protocol-tests [PATH]
       Generates and runs Smithy's awsJson protocol compliance tests (default
       ../shared/protocol-tests/smithy-aws-protocol-tests_model.json).
+  cargo xtask diff OLD NEW [--service ID] [--operation NAME]... [--all-operations]
+      Prints what changed from model OLD to model NEW within the selected operations' shapes
+      (default: the two face-liveness operations): each change's severity (ERROR, DANGER,
+      WARNING, NOTE) and its effect on the generated crate, as Markdown.
   cargo xtask sweep [--jobs N] [DIR]
       Generates every service of every model in DIR (default ../shared/models-all) with
       every operation, in memory, on N threads (default: the machine's cores), and prints one
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
         Some("protocol-tests") => protocol_tests::protocol_tests(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("sweep") => sweep::sweep(&args[1..]),
+        Some("diff") => diff(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -148,6 +155,44 @@ fn user_path(path: &str) -> PathBuf {
             .map(|d| d.join(&path))
             .unwrap_or(path)
     }
+}
+
+fn diff(args: &[String]) -> Result<(), String> {
+    let mut files = Vec::new();
+    let mut named = Vec::new();
+    let mut all = false;
+    let mut service = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--operation" => named.push(value("--operation")?),
+            "--service" => service = Some(value("--service")?),
+            "--all-operations" => all = true,
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option `{other}`\n{USAGE}"));
+            }
+            path => files.push(user_path(path)),
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        return Err(format!("diff needs two model files, OLD and NEW\n{USAGE}"));
+    };
+    let operations = match (all, named.is_empty()) {
+        (true, false) => return Err("--all-operations and --operation exclude each other".into()),
+        (true, true) => Operations::All,
+        (false, true) => codegen::default_operations(),
+        (false, false) => Operations::Named(named),
+    };
+    let load = |path: &Path| codegen::model::Model::load(path).map_err(|e| e.to_string());
+    let report = codegen::diff::diff(&load(old)?, &load(new)?, service.as_deref(), &operations)
+        .map_err(|e| e.to_string())?;
+    print!("{}", report.markdown());
+    Ok(())
 }
 
 fn codegen(args: &[String]) -> Result<(), String> {
