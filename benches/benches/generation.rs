@@ -32,5 +32,27 @@ fn generation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, generation);
+/// The change report between two Rekognition releases, every operation (the models parsed
+/// beforehand). Reads `../shared/models-history/`.
+fn diff(c: &mut Criterion) {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    let load = |path: std::path::PathBuf| {
+        codegen::model::Model::load(&path)
+            .unwrap_or_else(|e| panic!("this benchmark needs {}: {e}", path.display()))
+    };
+    let old = load(shared.join("models-history/rekognition-2025-05-20.json"));
+    let new = load(shared.join("models/rekognition.json"));
+    c.bench_function(
+        "diff, rekognition 2025-05-20 to 2025-10-27, every operation",
+        |b| {
+            b.iter(|| {
+                let report = codegen::diff::diff(&old, &new, None, &codegen::Operations::All)
+                    .expect("diffs");
+                std::hint::black_box(report.changes.len())
+            })
+        },
+    );
+}
+
+criterion_group!(benches, generation, diff);
 criterion_main!(benches);

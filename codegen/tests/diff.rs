@@ -66,3 +66,15 @@ fn the_august_release_changes_only_the_endpoint_rules() {
     assert!(report.changes.is_empty(), "{}", report.markdown());
     assert_eq!(report.endpoint_rules, Some((43, 39)));
 }
+
+#[test]
+fn the_whole_model_diff_from_may_to_october_is_stable() {
+    let report = diff(
+        &model("2025-05-20"),
+        &model("latest"),
+        None,
+        &codegen::Operations::All,
+    )
+    .expect("diff");
+    insta::assert_snapshot!(report.markdown());
+}
