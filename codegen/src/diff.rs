@@ -148,7 +148,7 @@ pub fn diff(
         );
     }
     for id in old_side.shapes.difference(&new_side.shapes) {
-        if let Some(rust) = type_name(old.expect(id)) {
+        if let Some(rust) = old_side.paths.get(id) {
             push(
                 Severity::Error,
                 id,
@@ -159,7 +159,7 @@ pub fn diff(
         }
     }
     for id in new_side.shapes.difference(&old_side.shapes) {
-        if let Some(rust) = type_name(new.expect(id)) {
+        if let Some(rust) = new_side.paths.get(id) {
             push(
                 Severity::Note,
                 id,
@@ -172,7 +172,12 @@ pub fn diff(
     let mut documentation_only = 0;
     for id in old_side.shapes.intersection(&new_side.shapes) {
         let (before, after) = (old.expect(id), new.expect(id));
-        let found = shape_changes(before, after, new_side.input.contains(id));
+        let ty = new_side
+            .paths
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| naming::type_name(id.name()));
+        let found = shape_changes(before, after, new_side.input.contains(id), &ty);
         if found.is_empty() && before.traits.documentation != after.traits.documentation {
             documentation_only += 1;
         }
@@ -309,6 +314,9 @@ struct Side {
     operations: BTreeSet<ShapeId>,
     shapes: BTreeSet<ShapeId>,
     input: BTreeSet<ShapeId>,
+    /// The generated type's path in the crate (`types::Foo`, `operation::get::GetInput`),
+    /// for the shapes that have a type of their own.
+    paths: BTreeMap<ShapeId, String>,
 }
 
 impl Side {
@@ -337,11 +345,38 @@ impl Side {
                 reach(model, &o.input, &mut input);
             }
         }
+        // Where the generator places each type: an error in `error`, an input or output used
+        // by one operation alone in that operation's module, the rest in `types`.
+        let mut own: BTreeMap<&ShapeId, String> = BTreeMap::new();
+        for op in &selection.operations {
+            if let ShapeKind::Operation(o) = &model.expect(op).kind {
+                for io in [&o.input, &o.output] {
+                    if selection.references.get(io) == Some(&1) {
+                        own.insert(io, format!("operation::{}", naming::snake(op.name())));
+                    }
+                }
+            }
+        }
+        let paths = selection
+            .shapes
+            .iter()
+            .filter_map(|id| {
+                let shape = model.expect(id);
+                let name = type_name(shape)?;
+                let module = if shape.traits.error.is_some() {
+                    "error".to_string()
+                } else {
+                    own.get(id).cloned().unwrap_or_else(|| "types".into())
+                };
+                Some((id.clone(), format!("{module}::{name}")))
+            })
+            .collect();
         Ok(Side {
             service: selection.service.clone(),
             operations: selection.operations.iter().cloned().collect(),
             shapes: selection.shapes,
             input,
+            paths,
         })
     }
 }
@@ -387,11 +422,11 @@ fn waiters(traits: &Traits) -> BTreeSet<String> {
 
 type Found = (Severity, String, String, String, bool);
 
-/// The changes of a shape present in both models; `input`: reachable from an input.
-fn shape_changes(before: &Shape, after: &Shape, input: bool) -> Vec<Found> {
+/// The changes of a shape present in both models; `input`: reachable from an input; `ty`: its
+/// generated type's path (`types::Foo`).
+fn shape_changes(before: &Shape, after: &Shape, input: bool, ty: &str) -> Vec<Found> {
     let id = before.id.to_string();
     let mut out: Vec<Found> = Vec::new();
-    let ty = naming::type_name(before.id.name());
     if before.kind.type_name() != after.kind.type_name() {
         out.push((
             Severity::Error,
