@@ -106,6 +106,9 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         for row in rows.iter_mut().filter(|r| r.failure.is_none()) {
             test(&scratch, row)?;
         }
+        if sample.is_some() {
+            forget(&scratch, &members);
+        }
     }
     print!("{}", table(&rows));
     let failed: Vec<&str> = rows
@@ -117,6 +120,20 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("corpus failed for: {}", failed.join(", ")))
+    }
+}
+
+/// Removes the sampled crates' build artifacts from the shared scratch target: every run draws
+/// other services, and their artifacts would otherwise pile up there. Their dependencies stay.
+fn forget(scratch: &Path, members: &[String]) {
+    let mut command = cargo_in(scratch);
+    command.args(["clean", "--quiet"]);
+    for member in members {
+        command.args(["-p", member]);
+    }
+    // A failure here costs disk space, never a result: say so and go on.
+    if !command.status().is_ok_and(|s| s.success()) {
+        eprintln!("note: could not remove the sampled crates' artifacts from target/scratch-target");
     }
 }
 

@@ -141,7 +141,10 @@ pub fn cargo_in(dir: &Path) -> std::process::Command {
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/scratch-target"));
+        .env("CARGO_TARGET_DIR", root().join("target/scratch-target"))
+        // Scratch crates are rewritten on every run; incremental state for them only fills the
+        // disk (tens of GB after a few hundred sampled services).
+        .env("CARGO_INCREMENTAL", "0");
     command
 }
 
