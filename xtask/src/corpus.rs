@@ -133,7 +133,9 @@ fn forget(scratch: &Path, members: &[String]) {
     }
     // A failure here costs disk space, never a result: say so and go on.
     if !command.status().is_ok_and(|s| s.success()) {
-        eprintln!("note: could not remove the sampled crates' artifacts from target/scratch-target");
+        eprintln!(
+            "note: could not remove the sampled crates' artifacts from target/scratch-target"
+        );
     }
 }
 
