@@ -30,6 +30,8 @@ pub struct Crate {
     pub unsupported: Vec<crate::select::Unsupported>,
     /// The service's endpoint rules (`None`: the model has none; see [`crate::endpoints`]).
     pub endpoints: Option<crate::endpoints::Endpoints>,
+    /// The model file, recorded in the manifest (see [`crate::ModelSource`]).
+    pub source: Option<crate::ModelSource>,
 }
 
 impl Crate {
@@ -701,6 +703,7 @@ impl<'m> Builder<'m> {
             warnings: self.warnings,
             unsupported: self.selection.unsupported.clone(),
             endpoints: None,
+            source: None,
         })
     }
 

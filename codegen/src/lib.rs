@@ -5,6 +5,7 @@
 //! per output file, [`format`] pretty-prints them, and [`write`] puts them on disk atomically.
 
 pub mod automaton;
+pub mod changes;
 pub mod conformance;
 pub mod diff;
 pub mod docs;
@@ -23,6 +24,7 @@ pub mod write;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use changes::ModelSource;
 pub use error::{Error, Result};
 pub use select::{Operations, Unsupported};
 
@@ -68,6 +70,8 @@ pub fn generate_service(
 pub struct Options {
     /// The partitions file `aws.partition` reads (default: the bundled `model/partitions.json`).
     pub partitions: Option<endpoints::Partitions>,
+    /// The model file's name and hash, recorded in the manifest (`None`: not recorded).
+    pub source: Option<ModelSource>,
 }
 
 /// [`generate_service`] with [`Options`].
@@ -83,6 +87,7 @@ pub fn generate_with(
         None => endpoints::Partitions::bundled()?,
     };
     krate.endpoints = endpoints::build(model, &krate, &partitions)?;
+    krate.source = options.source.clone();
     let files = format::format(&krate, emit::plan(&krate))?;
     let compiled = krate
         .patterns

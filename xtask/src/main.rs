@@ -230,7 +230,6 @@ fn codegen(args: &[String]) -> Result<(), String> {
         (false, true) => codegen::default_operations(),
         (false, false) => Operations::Named(named),
     };
-    let loaded = codegen::model::Model::load(&model).map_err(|e| e.to_string())?;
     let options = codegen::Options {
         partitions: match &partitions {
             Some(path) => {
@@ -238,9 +237,23 @@ fn codegen(args: &[String]) -> Result<(), String> {
             }
             None => None,
         },
+        source: None,
     };
-    let generated = codegen::generate_with(&loaded, service.as_deref(), &operations, &options)
-        .map_err(|e| e.to_string())?;
+    // --check never looks for the earlier model: a changed model is reported as such below.
+    let regenerated = codegen::changes::regenerate(
+        &model,
+        &out,
+        service.as_deref(),
+        &operations,
+        &options,
+        |recorded| {
+            (!check)
+                .then(|| from_git(&model, &recorded.sha256))
+                .flatten()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let generated = &regenerated.generated;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
@@ -249,6 +262,22 @@ fn codegen(args: &[String]) -> Result<(), String> {
     }
     println!("{}", generated.summary);
     if check {
+        if let Some(recorded) = regenerated
+            .recorded
+            .as_ref()
+            .filter(|_| regenerated.model_changed())
+        {
+            return Err(format!(
+                "the model changed: {} was generated from `{}` sha256 {}, and {} is sha256 {}; \
+                 run `cargo xtask codegen` (it writes what changed to {}) and commit the result",
+                out.display(),
+                recorded.file,
+                recorded.sha256,
+                model.display(),
+                regenerated.source.sha256,
+                out.join(codegen::changes::FILE).display()
+            ));
+        }
         let differences =
             codegen::write::check(&out, &generated.files).map_err(|e| e.to_string())?;
         if differences.is_empty() {
@@ -261,12 +290,23 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
         let list: Vec<String> = differences.iter().map(|d| format!("  {d}")).collect();
         return Err(format!(
-            "{} is stale; run `cargo xtask codegen` and commit the result:\n{}",
+            "{} is stale (the model is the same; the generator changed or a file was edited); \
+             run `cargo xtask codegen` and commit the result:\n{}",
             out.display(),
             list.join("\n")
         ));
     }
     codegen::write::write(&out, &generated.files).map_err(|e| e.to_string())?;
+    if regenerated.model_changed() {
+        match &regenerated.report {
+            Some(report) => print!("the model changed:\n\n{}\n", report.markdown()),
+            None => println!(
+                "the model changed, but the earlier model is not in {}'s git history: no change report",
+                model.display()
+            ),
+        }
+        println!("written to {}", out.join(codegen::changes::FILE).display());
+    }
     println!(
         "generated crate `{}` into {} ({} files, {} warnings)",
         generated.package,
@@ -275,6 +315,33 @@ fn codegen(args: &[String]) -> Result<(), String> {
         generated.warnings.len()
     );
     Ok(())
+}
+
+/// The text of the version of the model file at `path` whose SHA-256 is `sha256`, from the
+/// file's git history (the commits that changed it, newest first; the committed version is the
+/// usual one: the user has replaced the file and not committed it yet). `None` when the file is
+/// not in a git repository or no version matches.
+fn from_git(path: &Path, sha256: &str) -> Option<String> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| output.stdout)
+    };
+    let commits = git(&["log", "--format=%H", "-n", "200", "--", &name])?;
+    String::from_utf8_lossy(&commits)
+        .lines()
+        .find_map(|commit| {
+            let bytes = git(&["show", &format!("{commit}:./{name}")])?;
+            (codegen::ModelSource::of(path, &bytes).sha256 == sha256)
+                .then(|| String::from_utf8(bytes).ok())
+                .flatten()
+        })
 }
 
 #[cfg(test)]
@@ -379,6 +446,79 @@ mod tests {
         std::fs::write(out.join("src/types.rs"), "// edited by hand").unwrap();
         let err = codegen(&args(true)).unwrap_err();
         assert!(err.contains("stale: src/types.rs"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn run(args: &[&str]) -> Result<(), String> {
+        codegen(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    #[test]
+    fn a_model_update_writes_its_change_report_and_check_says_the_model_changed() {
+        let dir = scratch("update");
+        let history = root().join("../shared/models-history");
+        let model = dir.join("rekognition.json");
+        let out = dir.join("out");
+        let (model_arg, out_arg) = (model.to_str().unwrap(), out.to_str().unwrap());
+        let manifest = || std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        let changes = || std::fs::read_to_string(out.join("CHANGES.md")).unwrap();
+
+        // The 2025-05-20 release, committed: the first generation records it.
+        std::fs::copy(history.join("rekognition-2025-05-20.json"), &model).unwrap();
+        git(&dir, &["init", "-q"]);
+        git(&dir, &["add", "rekognition.json"]);
+        git(&dir, &["commit", "-q", "-m", "model"]);
+        run(&["--model", model_arg, "--out", out_arg]).unwrap();
+        let first = codegen::ModelSource::of(&model, &std::fs::read(&model).unwrap());
+        assert!(manifest().contains(&format!("model-sha256 = \"{}\"", first.sha256)));
+        assert!(
+            changes().contains("no earlier model is recorded"),
+            "{}",
+            changes()
+        );
+
+        // The 2025-06-06 release replaces it, not yet committed.
+        std::fs::copy(history.join("rekognition-2025-06-06.json"), &model).unwrap();
+        let second = codegen::ModelSource::of(&model, &std::fs::read(&model).unwrap());
+        let err = run(&["--model", model_arg, "--out", out_arg, "--check"]).unwrap_err();
+        assert!(
+            err.starts_with("the model changed")
+                && err.contains(&first.sha256)
+                && err.contains(&second.sha256),
+            "{err}"
+        );
+        run(&["--model", model_arg, "--out", out_arg]).unwrap();
+        let report = changes();
+        assert!(manifest().contains(&second.sha256));
+        assert!(
+            report.contains(&format!("sha256 `{}` → `rekognition.json` sha256 `{}`", first.sha256, second.sha256))
+                && report.contains("6 changes; the crate needs a minor version.")
+                && report.contains("| NOTE | `com.amazonaws.rekognition#Challenge` | shape added | `types::Challenge` added |"),
+            "{report}"
+        );
+        // Fresh, and regenerating from the same model keeps the report of its last update.
+        run(&["--model", model_arg, "--out", out_arg, "--check"]).unwrap();
+        run(&["--model", model_arg, "--out", out_arg]).unwrap();
+        assert_eq!(changes(), report);
+
+        // The 2025-08-28 release over a model that was never committed: no report, said so.
+        std::fs::copy(history.join("rekognition-2025-08-28.json"), &model).unwrap();
+        run(&["--model", model_arg, "--out", out_arg]).unwrap();
+        assert!(
+            changes().contains("the earlier model was not found"),
+            "{}",
+            changes()
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

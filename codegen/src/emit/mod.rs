@@ -275,6 +275,7 @@ fn cargo_toml(krate: &Crate) -> String {
          description = \"{title} client ({ops}), generated from its Smithy model\"\n\
          license = \"Apache-2.0\"\n\
          publish = false\n\
+         {metadata}\
          \n\
          [features]\n\
          # Accept credentials providers from the AWS SDK's `aws-credential-types` (e.g. `aws-config`).\n\
@@ -290,6 +291,11 @@ fn cargo_toml(krate: &Crate) -> String {
          [dependencies]\n\
          {deps}",
         package = krate.package,
+        metadata = krate
+            .source
+            .as_ref()
+            .map(|source| format!("\n{}", source.manifest_table()))
+            .unwrap_or_default(),
         title = krate.service.title.replace('"', "'"),
         ops = ops.join(", "),
         cli_features = cli_features.join(", "),
