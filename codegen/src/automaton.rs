@@ -13,7 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub(crate) mod runtime;
 
 /// Code points, as inclusive ranges.
-type Ranges = Vec<(u32, u32)>;
+pub(crate) type Ranges = Vec<(u32, u32)>;
 
 const MAX_CHAR: u32 = 0x10FFFF;
 /// Beyond this many DFA states the tables get too large to be worth it.
@@ -25,7 +25,7 @@ const MAX_REPEAT: u32 = 10_000;
 const MAX_DEPTH: usize = 100;
 
 #[derive(Debug, Clone)]
-enum Node {
+pub(crate) enum Node {
     Empty,
     Class(Ranges),
     Start,
@@ -358,14 +358,19 @@ fn short_masks(path: &[runtime::Segment], sets: &[[u8; 256]]) -> Option<ShortMas
     Some(ShortMasks { groups, ends })
 }
 
-/// Compiles `pattern`, or says why it is outside the supported subset.
-pub fn compile(pattern: &str) -> Result<Tables, String> {
-    let node = Parser {
+/// Parses `pattern`, or says why it is outside the supported subset.
+pub(crate) fn parse(pattern: &str) -> Result<Node, String> {
+    Parser {
         chars: pattern.chars().collect(),
         at: 0,
         depth: 0,
     }
-    .parse()?;
+    .parse()
+}
+
+/// Compiles `pattern`, or says why it is outside the supported subset.
+pub fn compile(pattern: &str) -> Result<Tables, String> {
+    let node = parse(pattern)?;
     let mut nfa = Nfa::default();
     let accept = nfa.add();
     let anchored = starts_anchored(&node);
@@ -1383,6 +1388,108 @@ mod tests {
                 "{compiled} compiled patterns agree with the ECMAScript engine on 500 values each"
             );
             assert!(compiled >= 10, "only {compiled} patterns compiled");
+        }
+
+        #[test]
+        fn every_straight_pattern_agrees_with_the_ecmascript_engine() {
+            let mut straight = 0;
+            for pattern in patterns() {
+                let Some(scan) = crate::scan::plan(&pattern) else {
+                    continue;
+                };
+                let Ok(regex) = regress::Regex::with_flags(&pattern, "u") else {
+                    continue;
+                };
+                straight += 1;
+                // Each class's edges and a character beside each, each literal's characters,
+                // and a few strangers.
+                let mut alphabet: BTreeSet<char> =
+                    ['!', 'a', 'Z', '0', '-', ' ', 'é', '🍔', '\u{3000}']
+                        .into_iter()
+                        .collect();
+                for step in &scan.steps {
+                    match step {
+                        crate::scan::Step::Literal(text) => alphabet.extend(text.chars()),
+                        crate::scan::Step::Run { class, .. } => {
+                            for &(low, high) in class {
+                                for c in [low.saturating_sub(1), low, high, high.saturating_add(1)]
+                                {
+                                    alphabet.extend(char::from_u32(c));
+                                }
+                            }
+                        }
+                    }
+                }
+                let alphabet: Vec<char> = alphabet.into_iter().collect();
+                // Values that follow the steps (each run a random length around its bounds),
+                // with a character changed, dropped or added now and then.
+                let steps = scan.steps.clone();
+                let alphabet_for_walks = alphabet.clone();
+                let walks = (
+                    prop::collection::vec(any::<u32>(), 40),
+                    prop::option::of((any::<usize>(), prop::sample::select(alphabet.clone()))),
+                )
+                    .prop_map(move |(choices, edit)| {
+                        let mut value = String::new();
+                        let mut choice = choices.iter().cycle();
+                        for step in &steps {
+                            match step {
+                                crate::scan::Step::Literal(text) => value.push_str(text),
+                                crate::scan::Step::Run { class, min, max } => {
+                                    let max = max.unwrap_or(min + 8).min(min + 70);
+                                    let n =
+                                        min + choice.next().copied().unwrap_or(0) % (max - min + 2);
+                                    let members: Vec<char> = alphabet_for_walks
+                                        .iter()
+                                        .copied()
+                                        .filter(|&c| {
+                                            class
+                                                .iter()
+                                                .any(|&(l, h)| (l..=h).contains(&(c as u32)))
+                                        })
+                                        .collect();
+                                    for _ in 0..n {
+                                        let pick = choice.next().copied().unwrap_or(0) as usize;
+                                        value.extend(members.get(pick % members.len().max(1)));
+                                    }
+                                }
+                            }
+                        }
+                        if let Some((at, c)) = edit {
+                            let mut chars: Vec<char> = value.chars().collect();
+                            let at = at % (chars.len() + 1);
+                            match at % 3 {
+                                0 => chars.insert(at, c),
+                                1 if at < chars.len() => drop(chars.remove(at)),
+                                _ if at < chars.len() => chars[at] = c,
+                                _ => chars.push(c),
+                            }
+                            value = chars.into_iter().collect();
+                        }
+                        value
+                    });
+                let random = prop::collection::vec(prop::sample::select(alphabet), 0..16)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let strategy = prop_oneof![1 => random, 3 => walks];
+                let mut runner =
+                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+                runner
+                    .run(&strategy, |value| {
+                        prop_assert_eq!(
+                            scan.is_match(&value),
+                            regex.find(&value).is_some(),
+                            "{} on {:?}",
+                            pattern,
+                            value
+                        );
+                        Ok(())
+                    })
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            println!(
+                "{straight} straight patterns agree with the ECMAScript engine on 300 values each"
+            );
+            assert!(straight >= 5, "only {straight} patterns are straight");
         }
     }
 

@@ -486,10 +486,19 @@ type PatternCheck = std::result::Result<(&'static str, Option<Compiled>), String
 /// A pattern compiled to an automaton.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    pub tables: crate::automaton::Tables,
+    pub matcher: Matcher,
     /// The shortest and longest (`None`: unbounded) value the automaton admits
     /// ([`crate::automaton::length_bounds`]).
     pub length_bounds: (usize, Option<usize>),
+}
+
+/// How a compiled pattern is checked.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    /// Straight code over the value: the pattern is a sequence ([`crate::scan`]).
+    Scan(crate::scan::Scan),
+    /// Tables the runtime's automaton runs.
+    Automaton(Box<crate::automaton::Tables>),
 }
 
 /// Smithy patterns are ECMA-262: patterns valid in Unicode mode are compiled to automata where
@@ -504,12 +513,19 @@ fn check_pattern(source: &str) -> PatternCheck {
         );
     }
     if regress::Regex::with_flags(source, "u").is_ok() {
-        let compiled = crate::automaton::compile(source)
-            .ok()
-            .map(|tables| Compiled {
-                length_bounds: crate::automaton::length_bounds(&tables),
-                tables,
-            });
+        // Straight code where the pattern reads as a sequence, else an automaton.
+        let compiled = match crate::scan::plan(source) {
+            Some(scan) => Some(Compiled {
+                length_bounds: scan.length_bounds(),
+                matcher: Matcher::Scan(scan),
+            }),
+            None => crate::automaton::compile(source)
+                .ok()
+                .map(|tables| Compiled {
+                    length_bounds: crate::automaton::length_bounds(&tables),
+                    matcher: Matcher::Automaton(Box::new(tables)),
+                }),
+        };
         Ok(("u", compiled))
     } else if source.contains("\\p{") || source.contains("\\P{") {
         Err(

@@ -18,6 +18,7 @@ pub mod jmespath;
 pub mod model;
 pub mod naming;
 mod pool;
+pub mod scan;
 pub mod select;
 pub mod write;
 
@@ -89,15 +90,22 @@ pub fn generate_with(
     krate.endpoints = endpoints::build(model, &krate, &partitions)?;
     krate.source = options.source.clone();
     let files = format::format(&krate, emit::plan(&krate))?;
-    let compiled = krate
-        .patterns
-        .iter()
-        .filter(|p| p.compiled.is_some())
-        .count();
+    let count = |straight: bool| {
+        krate
+            .patterns
+            .iter()
+            .filter(|p| match p.compiled.as_ref().map(|c| &c.matcher) {
+                Some(ir::Matcher::Scan(_)) => straight,
+                Some(ir::Matcher::Automaton(_)) => !straight,
+                None => false,
+            })
+            .count()
+    };
+    let (straight, automata) = (count(true), count(false));
     let skipped = krate.skipped_patterns.len();
     let summary = format!(
-        "patterns: {compiled} compiled to automata, {} run by the ECMAScript engine, {skipped} not checked",
-        krate.patterns.len() - compiled
+        "patterns: {straight} checked by straight code, {automata} compiled to automata, {} run by the ECMAScript engine, {skipped} not checked",
+        krate.patterns.len() - straight - automata
     );
     Ok(Generated {
         package: krate.package,

@@ -783,7 +783,7 @@ mod tests {
         let endpoint = resolve(&params).expect("the rule set gives an endpoint");
         assert_eq!(
             endpoint.url,
-            "https://rekognition-fips.cn-north-1.api.amazonwebservices.com.cn"
+            "https://rekognition-fips.cn-north-1.api.amazonwebservices.com.cn",
         );
         assert!(endpoint.headers.is_empty());
         assert!(endpoint.properties.is_empty());
@@ -855,7 +855,8 @@ mod tests {
             .build();
         let endpoint = resolve(&params).expect("the rule set gives an endpoint");
         assert_eq!(
-            endpoint.url, "https://rekognition-fips.us-isob-east-1.sc2s.sgov.gov"
+            endpoint.url,
+            "https://rekognition-fips.us-isob-east-1.sc2s.sgov.gov",
         );
         assert!(endpoint.headers.is_empty());
         assert!(endpoint.properties.is_empty());
@@ -871,7 +872,8 @@ mod tests {
             .build();
         let endpoint = resolve(&params).expect("the rule set gives an endpoint");
         assert_eq!(
-            endpoint.url, "https://rekognition.eu-isoe-west-1.api.cloud-aws.adc-e.uk"
+            endpoint.url,
+            "https://rekognition.eu-isoe-west-1.api.cloud-aws.adc-e.uk",
         );
         assert!(endpoint.headers.is_empty());
         assert!(endpoint.properties.is_empty());
@@ -927,7 +929,7 @@ mod tests {
         let error = resolve(&params).expect_err("the rule set gives an error");
         assert_eq!(
             error.message(),
-            "Invalid Configuration: FIPS and custom endpoint are not supported"
+            "Invalid Configuration: FIPS and custom endpoint are not supported",
         );
     }
 
@@ -942,7 +944,7 @@ mod tests {
         let error = resolve(&params).expect_err("the rule set gives an error");
         assert_eq!(
             error.message(),
-            "Invalid Configuration: Dualstack and custom endpoint are not supported"
+            "Invalid Configuration: Dualstack and custom endpoint are not supported",
         );
     }
 

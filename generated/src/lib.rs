@@ -15,6 +15,7 @@ pub mod types;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+mod patterns;
 mod protocol;
 mod validate;
 pub use client::Client;
@@ -68,6 +69,7 @@ mod runtime {
     pub(crate) mod profile;
     pub(crate) mod proxy;
     pub(crate) mod retry;
+    pub(crate) mod scan;
     pub(crate) mod sigv4;
     pub(crate) mod transport;
     pub(crate) mod validation;

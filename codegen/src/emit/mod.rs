@@ -4,6 +4,7 @@ mod cli;
 mod client;
 mod operation;
 mod pagination;
+mod patterns;
 mod protocol;
 mod types;
 mod validate;
@@ -15,7 +16,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Crate, Module, Type, TypePath};
-pub(crate) use validate::dfa_literal;
+pub(crate) use patterns::dfa_literal;
 
 /// One generated file: Rust tokens (formatted later) or text written as is.
 pub enum Output {
@@ -52,6 +53,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("profile", include_str!("../../runtime/profile.rs")),
     ("proxy", include_str!("../../runtime/proxy.rs")),
     ("retry", include_str!("../../runtime/retry.rs")),
+    ("scan", include_str!("../../runtime/scan.rs")),
     ("sigv4", include_str!("../../runtime/sigv4.rs")),
     ("transport", include_str!("../../runtime/transport.rs")),
     ("validation", include_str!("../../runtime/validation.rs")),
@@ -78,6 +80,7 @@ pub enum Part {
     Cli,
     Bin,
     Validate,
+    Patterns,
     /// Text written as is (manifests, the runtime modules).
     Text(String),
 }
@@ -114,6 +117,9 @@ pub fn plan(krate: &Crate) -> BTreeMap<String, Part> {
     files.insert("src/cli.rs".to_string(), Part::Cli);
     files.insert(format!("src/bin/{}.rs", krate.package), Part::Bin);
     files.insert("src/validate.rs".to_string(), Part::Validate);
+    if !krate.patterns.is_empty() {
+        files.insert("src/patterns.rs".to_string(), Part::Patterns);
+    }
     for (name, source) in RUNTIME {
         if runtime.contains(name) {
             files.insert(
@@ -143,6 +149,7 @@ pub fn emit(krate: &Crate, part: &Part) -> crate::Result<Output> {
         Part::Cli => cli::cli_rs(krate),
         Part::Bin => cli::bin_rs(krate),
         Part::Validate => validate::validate_rs(krate),
+        Part::Patterns => patterns::patterns_rs(krate),
     }))
 }
 
@@ -152,6 +159,15 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
+        .filter(|name| {
+            *name != "scan"
+                || krate.patterns.iter().any(|p| {
+                    matches!(
+                        p.compiled.as_ref().map(|c| &c.matcher),
+                        Some(crate::ir::Matcher::Scan(_))
+                    )
+                })
+        })
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .filter(|name| *name != "paginator" || has_paginators(krate))
@@ -333,6 +349,11 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         let name = ident(name);
         quote!(#gate pub(crate) mod #name;)
     });
+    let patterns_mod = (!krate.patterns.is_empty()).then(|| {
+        quote!(
+            mod patterns;
+        )
+    });
     let pagination = has_paginators(krate).then(|| {
         quote! {
             /// Paginators' streams: `client.<operation>().into_paginator()` on `@paginated`
@@ -369,6 +390,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         #[cfg(feature = "cli")]
         pub mod cli;
 
+        #patterns_mod
         mod protocol;
         mod validate;
 

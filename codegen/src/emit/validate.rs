@@ -11,25 +11,11 @@ use crate::ir::{Constraints, Crate, Structure, Type, TypePath, Union};
 
 pub fn validate_rs(krate: &Crate) -> TokenStream {
     let checked = Checked::new(krate);
-    let patterns = krate.patterns.iter().map(pattern_static);
-    let dfa_import = krate
-        .patterns
-        .iter()
-        .any(|p| p.compiled.is_some())
-        .then(|| {
-            quote!(
-                use crate::runtime::dfa::Dfa;
-            )
-        });
-    let pattern_import = krate
-        .patterns
-        .iter()
-        .any(|p| p.compiled.is_none())
-        .then(|| {
-            quote!(
-                use crate::runtime::pattern::Pattern;
-            )
-        });
+    let patterns_import = (!krate.patterns.is_empty()).then(|| {
+        quote!(
+            use crate::patterns;
+        )
+    });
     let impls = krate
         .structures
         .iter()
@@ -44,11 +30,8 @@ pub fn validate_rs(krate: &Crate) -> TokenStream {
         //! Client-side validation of the constraints the model puts on inputs.
 
         use crate::error::ValidationError;
-        #dfa_import
-        #pattern_import
+        #patterns_import
         use crate::runtime::validation::{Path, Violations};
-
-        #(#patterns)*
 
         #(#impls)*
         #(#union_impls)*
@@ -223,7 +206,9 @@ fn checks(
             Type::Enum(_) => quote!(#value.as_str()),
             _ => value.clone(),
         };
-        out.push(quote!(violations.pattern(&path, #pattern.is_match(#text), #pattern.source);));
+        out.push(quote!(
+            violations.pattern(&path, patterns::#pattern.is_match(#text), patterns::#pattern.source);
+        ));
     }
     match ty {
         Type::Struct(path) | Type::Union(path) if checked.structure(path) => {
@@ -389,149 +374,4 @@ fn union_validator(krate: &Crate, u: &Union, checked: &Checked<'_>) -> TokenStre
             #body
         }
     }
-}
-
-/// A pattern's static: the compiled automaton, or the pattern for the ECMAScript engine.
-fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
-    let name = ident(&p.ident);
-    let source = &p.source;
-    let Some(crate::ir::Compiled { tables, .. }) = &p.compiled else {
-        let flags = p.flags;
-        let doc = super::doc_line(&format!(
-            "`{source}`, run by the ECMAScript engine (outside the compiled subset)."
-        ));
-        return quote! {
-            #doc
-            static #name: Pattern = Pattern::new(#source, #flags);
-        };
-    };
-    let doc = super::doc_line(&format!(
-        "`{source}`, compiled: {}.",
-        crate::automaton::describe(tables)
-    ));
-    let dfa = dfa_literal(source, tables);
-    quote! {
-        #doc
-        static #name: Dfa<'static> = #dfa;
-    }
-}
-
-/// The runtime `Dfa` for `tables`, as a constant expression (used for `@pattern`s and for the
-/// partitions' region patterns).
-pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStream {
-    let runtime = tables.runtime();
-    let start = proc_macro2::Literal::u16_unsuffixed(runtime.start);
-    let starts = tables
-        .starts
-        .iter()
-        .map(|s| proc_macro2::Literal::u32_unsuffixed(*s));
-    let interval_class = byte_string(&tables.interval_class);
-    let classes = proc_macro2::Literal::usize_unsuffixed(tables.classes);
-    let ascii = ascii_classes(&tables.ascii);
-    let table = byte_string(&runtime.table);
-    let runs = runtime.runs.iter().map(|run| {
-        let bytes = byte_set(&run.bytes);
-        let step = proc_macro2::Literal::u16_unsuffixed(run.step);
-        quote!(crate::runtime::dfa::Run { bytes: #bytes, step: #step })
-    });
-    let path = runtime.path.iter().map(|segment| {
-        let set = proc_macro2::Literal::u8_unsuffixed(segment.set);
-        let count = proc_macro2::Literal::u16_unsuffixed(segment.count);
-        let accepts = segment.accepts;
-        quote!(crate::runtime::dfa::Segment { set: #set, count: #count, accepts: #accepts })
-    });
-    let sets = runtime.sets.iter().map(byte_set);
-    let short = match &runtime.short {
-        Some(short) => {
-            let groups = short.groups.iter().map(|(bytes, mask)| {
-                let bytes = proc_macro2::Literal::byte_string(bytes);
-                let mask = hex_literal(*mask);
-                quote!((#bytes, #mask))
-            });
-            let ends = hex_literal(short.ends);
-            quote!(Some(crate::runtime::dfa::Short::new(&[#(#groups),*], #ends)))
-        }
-        None => quote!(None),
-    };
-    quote! {
-        Dfa {
-            source: #source,
-            start: #start,
-            starts: &[#(#starts),*],
-            interval_class: #interval_class,
-            classes: #classes,
-            ascii: #ascii,
-            table: #table,
-            runs: &[#(#runs),*],
-            path: &[#(#path),*],
-            sets: &[#(#sets),*],
-            short: #short,
-        }
-    }
-}
-
-/// A byte table as the characters it holds (non-zero cells: the runtime reads nothing else):
-/// `byte_set(b"-.0123456789")`.
-fn byte_set(table: &[u8; 256]) -> TokenStream {
-    let members: Vec<u8> = (0..=255u8)
-        .filter(|&b| table[usize::from(b)] != 0)
-        .collect();
-    let members = proc_macro2::Literal::byte_string(&members);
-    quote!(crate::runtime::dfa::byte_set(#members))
-}
-
-/// The ASCII classes as groups of the characters in each class but 0:
-/// `&ascii_classes(&[(b"-", 1), (b"0123456789abcdef", 2)])`.
-fn ascii_classes(classes: &[u8; 128]) -> TokenStream {
-    let mut groups: std::collections::BTreeMap<u8, Vec<u8>> = std::collections::BTreeMap::new();
-    for (c, &class) in (0..128u8).zip(classes) {
-        if class != 0 {
-            groups.entry(class).or_default().push(c);
-        }
-    }
-    let groups = groups.iter().map(|(class, members)| {
-        let members = proc_macro2::Literal::byte_string(members);
-        let class = proc_macro2::Literal::u8_unsuffixed(*class);
-        quote!((#members, #class))
-    });
-    quote!(&crate::runtime::dfa::ascii_classes(&[#(#groups),*]))
-}
-
-/// `0x…` with `_` every four digits: a bit mask a reader can line up.
-fn hex_literal(value: u64) -> TokenStream {
-    let digits = format!("{value:x}");
-    let mut text = String::from("0x");
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 4 == 0 {
-            text.push('_');
-        }
-        text.push(digit);
-    }
-    text.parse().unwrap_or_else(|_| {
-        let literal = proc_macro2::Literal::u64_unsuffixed(value);
-        quote!(#literal)
-    })
-}
-
-/// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large
-/// automaton tables stay readable blocks instead of one enormous line.
-pub(crate) fn byte_string(bytes: &[u8]) -> TokenStream {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(4 * bytes.len() + bytes.len() / 16 + 3);
-    text.push_str("b\"");
-    for (i, chunk) in bytes.chunks(32).enumerate() {
-        if i > 0 {
-            text.push_str("\\\n");
-        }
-        for b in chunk {
-            text.push_str("\\x");
-            text.push(char::from(HEX[usize::from(b >> 4)]));
-            text.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-    }
-    text.push('"');
-    text.parse().unwrap_or_else(|_| {
-        let literal = proc_macro2::Literal::byte_string(bytes);
-        quote!(#literal)
-    })
 }

@@ -1,0 +1,84 @@
+//! Straight-code pattern checks: a pattern that is a sequence of literals and runs of a
+//! character class is checked by one call per step on a [`Scanner`], in the pattern's order
+//! (see `crate::patterns`), each `None` when the value does not match there. Each run takes as
+//! many characters as its class and count allow; the generator only writes this form where
+//! that is exact.
+
+/// A pattern checked by straight code.
+pub(crate) struct Scan {
+    pub(crate) source: &'static str,
+    matches: fn(&str) -> Option<()>,
+}
+
+impl Scan {
+    pub(crate) const fn new(source: &'static str, matches: fn(&str) -> Option<()>) -> Scan {
+        Scan { source, matches }
+    }
+
+    /// Whether `value` matches the pattern.
+    pub(crate) fn is_match(&self, value: &str) -> bool {
+        (self.matches)(value).is_some()
+    }
+}
+
+/// What is left of the value, checked from the front.
+pub(crate) struct Scanner<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(value: &'a str) -> Scanner<'a> {
+        Scanner { rest: value }
+    }
+
+    /// Takes `text` if the rest starts with it.
+    pub(crate) fn literal(&mut self, text: &str) -> Option<()> {
+        self.rest = self.rest.strip_prefix(text)?;
+        Some(())
+    }
+
+    /// Takes one character of `class`.
+    #[inline]
+    pub(crate) fn one(&mut self, class: impl Fn(char) -> bool) -> Option<()> {
+        let mut chars = self.rest.chars();
+        let c = chars.next().filter(|&c| class(c))?;
+        self.rest = &self.rest[c.len_utf8()..];
+        Some(())
+    }
+
+    /// Takes characters of `class` while there are any, at most `max`; `None` when that is
+    /// fewer than `min`.
+    #[inline]
+    pub(crate) fn run(
+        &mut self,
+        min: usize,
+        max: usize,
+        class: impl Fn(char) -> bool,
+    ) -> Option<()> {
+        let mut taken = 0;
+        let mut chars = self.rest.chars();
+        while taken < max {
+            let before = chars.as_str();
+            match chars.next() {
+                Some(c) if class(c) => taken += 1,
+                _ => {
+                    chars = before.chars();
+                    break;
+                }
+            }
+        }
+        self.rest = chars.as_str();
+        (taken >= min).then_some(())
+    }
+
+    /// Takes every character of `class` there is; `None` when that is fewer than `min`.
+    #[inline]
+    pub(crate) fn at_least(&mut self, min: usize, class: impl Fn(char) -> bool) -> Option<()> {
+        self.run(min, usize::MAX, class)
+    }
+
+    /// `Some` when the whole value has been taken.
+    pub(crate) fn end(&self) -> Option<()> {
+        self.rest.is_empty().then_some(())
+    }
+}

@@ -1,0 +1,350 @@
+//! `src/patterns.rs`: every `@pattern` the validators check, each as a static named after its
+//! shape. A pattern that reads as a sequence is straight code over the value (see
+//! [`crate::scan`]); one that needs an automaton is its compiled tables; one outside the
+//! compiled subset is run by the ECMAScript engine.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::{Crate, Matcher, PatternDef};
+use crate::scan::{Scan, Step};
+
+pub fn patterns_rs(krate: &Crate) -> TokenStream {
+    let uses = |matcher: fn(&PatternDef) -> bool| krate.patterns.iter().any(matcher);
+    let scan_import = uses(|p| {
+        matches!(
+            p.compiled.as_ref().map(|c| &c.matcher),
+            Some(Matcher::Scan(_))
+        )
+    })
+    .then(|| {
+        quote!(
+            use crate::runtime::scan::{Scan, Scanner};
+        )
+    });
+    let dfa_import = uses(|p| {
+        matches!(
+            p.compiled.as_ref().map(|c| &c.matcher),
+            Some(Matcher::Automaton(_))
+        )
+    })
+    .then(|| {
+        quote!(
+            use crate::runtime::dfa::Dfa;
+        )
+    });
+    let pattern_import = uses(|p| p.compiled.is_none()).then(|| {
+        quote!(
+            use crate::runtime::pattern::Pattern;
+        )
+    });
+    let statics = krate.patterns.iter().map(pattern_static);
+    quote! {
+        //! The `@pattern`s the validators check, in the order they are first used.
+
+        #scan_import
+        #dfa_import
+        #pattern_import
+
+        #(#statics)*
+    }
+}
+
+/// A pattern's static: straight code, the compiled automaton, or the pattern for the
+/// ECMAScript engine.
+fn pattern_static(p: &PatternDef) -> TokenStream {
+    let name = ident(&p.ident);
+    let source = &p.source;
+    match p.compiled.as_ref().map(|c| &c.matcher) {
+        Some(Matcher::Scan(scan)) => {
+            let doc = super::doc_line(&format!("`{source}`"));
+            let body = scan_body(scan);
+            quote! {
+                #doc
+                pub(crate) static #name: Scan = Scan::new(#source, #body);
+            }
+        }
+        Some(Matcher::Automaton(tables)) => {
+            let doc = super::doc_line(&format!(
+                "`{source}`, compiled: {}.",
+                crate::automaton::describe(tables)
+            ));
+            let dfa = dfa_literal(source, tables);
+            quote! {
+                #doc
+                pub(crate) static #name: Dfa<'static> = #dfa;
+            }
+        }
+        None => {
+            let flags = p.flags;
+            let doc = super::doc_line(&format!(
+                "`{source}`, run by the ECMAScript engine (outside the compiled subset)."
+            ));
+            quote! {
+                #doc
+                pub(crate) static #name: Pattern = Pattern::new(#source, #flags);
+            }
+        }
+    }
+}
+
+/// The matcher closure: one scanner call per step, each stopping it where the value fails.
+fn scan_body(scan: &Scan) -> TokenStream {
+    if scan.steps.is_empty() {
+        return if scan.to_end {
+            quote!(|value| value.is_empty().then_some(()))
+        } else {
+            quote!(|_| Some(()))
+        };
+    }
+    let steps = scan.steps.iter().map(|step| match step {
+        Step::Literal(text) => quote!(s.literal(#text)),
+        Step::Run { class, min, max } => {
+            let class = class_closure(class);
+            match (min, max) {
+                (1, Some(1)) => quote!(s.one(#class)),
+                (min, Some(max)) => {
+                    let (min, max) = (
+                        proc_macro2::Literal::u32_unsuffixed(*min),
+                        proc_macro2::Literal::u32_unsuffixed(*max),
+                    );
+                    quote!(s.run(#min, #max, #class))
+                }
+                (min, None) => {
+                    let min = proc_macro2::Literal::u32_unsuffixed(*min);
+                    quote!(s.at_least(#min, #class))
+                }
+            }
+        }
+    });
+    let end = if scan.to_end {
+        quote!(s.end())
+    } else {
+        quote!(Some(()))
+    };
+    quote! {
+        |value| {
+            let mut s = Scanner::new(value);
+            #(#steps?;)*
+            #end
+        }
+    }
+}
+
+/// `|c| matches!(c, ...)` over the class's ranges, or `|c| !matches!(c, ...)` over its
+/// complement when that is shorter (`\S`, `[^/]`, `.`).
+fn class_closure(class: &[(u32, u32)]) -> TokenStream {
+    let complement = complement(class);
+    let (negated, ranges) = if alternatives(&complement).len() < alternatives(class).len() {
+        (true, complement)
+    } else {
+        (false, class.to_vec())
+    };
+    // The ASCII classes `char` has a method for (clippy asks for them, and they read better).
+    let named = match ranges.as_slice() {
+        [(0x30, 0x39)] => Some(quote!(is_ascii_digit)),
+        [(0x41, 0x5A)] => Some(quote!(is_ascii_uppercase)),
+        [(0x61, 0x7A)] => Some(quote!(is_ascii_lowercase)),
+        [(0x41, 0x5A), (0x61, 0x7A)] => Some(quote!(is_ascii_alphabetic)),
+        [(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)] => Some(quote!(is_ascii_alphanumeric)),
+        [(0x30, 0x39), (0x41, 0x46), (0x61, 0x66)] => Some(quote!(is_ascii_hexdigit)),
+        _ => None,
+    };
+    if let Some(method) = named {
+        return if negated {
+            quote!(|c| !c.#method())
+        } else {
+            quote!(|c| c.#method())
+        };
+    }
+    let alternatives = alternatives(&ranges);
+    match (negated, alternatives.is_empty()) {
+        (false, true) => quote!(|_| false),
+        (true, true) => quote!(|_| true),
+        (false, false) => quote!(|c| matches!(c, #(#alternatives)|*)),
+        (true, false) => quote!(|c| !matches!(c, #(#alternatives)|*)),
+    }
+}
+
+/// Every scalar value outside `class` (which is sorted and merged).
+fn complement(class: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    for &(low, high) in class {
+        if low > next {
+            out.push((next, low - 1));
+        }
+        next = high.saturating_add(1);
+    }
+    if next <= 0x10FFFF {
+        out.push((next, 0x10FFFF));
+    }
+    out
+}
+
+/// A class as match-pattern alternatives: digits, upper-case and lower-case letters each a range
+/// of their own (as a pattern writes them), one or two characters as themselves, the rest as
+/// ranges.
+fn alternatives(class: &[(u32, u32)]) -> Vec<TokenStream> {
+    const CUTS: [u32; 7] = [0x30, 0x3A, 0x41, 0x5B, 0x61, 0x7B, 0x80];
+    let mut out = Vec::new();
+    for &(low, high) in class {
+        // Surrogates are no `char`s; a range across them is fine, an end inside them is not.
+        let low = if (0xD800..=0xDFFF).contains(&low) {
+            0xE000
+        } else {
+            low
+        };
+        let high = if (0xD800..=0xDFFF).contains(&high) {
+            0xD7FF
+        } else {
+            high
+        };
+        let mut start = low;
+        while start <= high {
+            let end = CUTS
+                .iter()
+                .find(|&&cut| cut > start)
+                .map_or(high, |&cut| high.min(cut - 1));
+            let (Some(a), Some(b)) = (char::from_u32(start), char::from_u32(end)) else {
+                break;
+            };
+            let punctuation = a.is_ascii_punctuation() && b.is_ascii_punctuation();
+            if a == b || (punctuation && end - start < 2) {
+                out.extend((start..=end).filter_map(char::from_u32).map(|c| {
+                    let c = proc_macro2::Literal::character(c);
+                    quote!(#c)
+                }));
+            } else {
+                let (a, b) = (
+                    proc_macro2::Literal::character(a),
+                    proc_macro2::Literal::character(b),
+                );
+                out.push(quote!(#a..=#b));
+            }
+            start = end + 1;
+        }
+    }
+    out
+}
+
+/// The runtime `Dfa` for `tables`, as a constant expression (used for `@pattern`s and for the
+/// partitions' region patterns).
+pub(crate) fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStream {
+    let runtime = tables.runtime();
+    let start = proc_macro2::Literal::u16_unsuffixed(runtime.start);
+    let starts = tables
+        .starts
+        .iter()
+        .map(|s| proc_macro2::Literal::u32_unsuffixed(*s));
+    let interval_class = byte_string(&tables.interval_class);
+    let classes = proc_macro2::Literal::usize_unsuffixed(tables.classes);
+    let ascii = ascii_classes(&tables.ascii);
+    let table = byte_string(&runtime.table);
+    let runs = runtime.runs.iter().map(|run| {
+        let bytes = byte_set(&run.bytes);
+        let step = proc_macro2::Literal::u16_unsuffixed(run.step);
+        quote!(crate::runtime::dfa::Run { bytes: #bytes, step: #step })
+    });
+    let path = runtime.path.iter().map(|segment| {
+        let set = proc_macro2::Literal::u8_unsuffixed(segment.set);
+        let count = proc_macro2::Literal::u16_unsuffixed(segment.count);
+        let accepts = segment.accepts;
+        quote!(crate::runtime::dfa::Segment { set: #set, count: #count, accepts: #accepts })
+    });
+    let sets = runtime.sets.iter().map(byte_set);
+    let short = match &runtime.short {
+        Some(short) => {
+            let groups = short.groups.iter().map(|(bytes, mask)| {
+                let bytes = proc_macro2::Literal::byte_string(bytes);
+                let mask = hex_literal(*mask);
+                quote!((#bytes, #mask))
+            });
+            let ends = hex_literal(short.ends);
+            quote!(Some(crate::runtime::dfa::Short::new(&[#(#groups),*], #ends)))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        Dfa {
+            source: #source,
+            start: #start,
+            starts: &[#(#starts),*],
+            interval_class: #interval_class,
+            classes: #classes,
+            ascii: #ascii,
+            table: #table,
+            runs: &[#(#runs),*],
+            path: &[#(#path),*],
+            sets: &[#(#sets),*],
+            short: #short,
+        }
+    }
+}
+
+/// A byte table as the characters it holds (non-zero cells: the runtime reads nothing else):
+/// `byte_set(b"-.0123456789")`.
+fn byte_set(table: &[u8; 256]) -> TokenStream {
+    let members: Vec<u8> = (0..=255u8)
+        .filter(|&b| table[usize::from(b)] != 0)
+        .collect();
+    let members = proc_macro2::Literal::byte_string(&members);
+    quote!(crate::runtime::dfa::byte_set(#members))
+}
+
+/// The ASCII classes as groups of the characters in each class but 0:
+/// `&ascii_classes(&[(b"-", 1), (b"0123456789abcdef", 2)])`.
+fn ascii_classes(classes: &[u8; 128]) -> TokenStream {
+    let mut groups: std::collections::BTreeMap<u8, Vec<u8>> = std::collections::BTreeMap::new();
+    for (c, &class) in (0..128u8).zip(classes) {
+        if class != 0 {
+            groups.entry(class).or_default().push(c);
+        }
+    }
+    let groups = groups.iter().map(|(class, members)| {
+        let members = proc_macro2::Literal::byte_string(members);
+        let class = proc_macro2::Literal::u8_unsuffixed(*class);
+        quote!((#members, #class))
+    });
+    quote!(&crate::runtime::dfa::ascii_classes(&[#(#groups),*]))
+}
+
+/// `0x…` with `_` every four digits: a bit mask a reader can line up.
+fn hex_literal(value: u64) -> TokenStream {
+    let digits = format!("{value:x}");
+    let mut text = String::from("0x");
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 4 == 0 {
+            text.push('_');
+        }
+        text.push(digit);
+    }
+    text.parse().unwrap_or_else(|_| {
+        let literal = proc_macro2::Literal::u64_unsuffixed(value);
+        quote!(#literal)
+    })
+}
+
+/// A byte-string literal, wrapped every 32 bytes with `\`-newline continuations so that large
+/// automaton tables stay readable blocks instead of one enormous line.
+pub(crate) fn byte_string(bytes: &[u8]) -> TokenStream {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(4 * bytes.len() + bytes.len() / 16 + 3);
+    text.push_str("b\"");
+    for (i, chunk) in bytes.chunks(32).enumerate() {
+        if i > 0 {
+            text.push_str("\\\n");
+        }
+        for b in chunk {
+            text.push_str("\\x");
+            text.push(char::from(HEX[usize::from(b >> 4)]));
+            text.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
+    text.push('"');
+    text.parse().unwrap_or_else(|_| {
+        let literal = proc_macro2::Literal::byte_string(bytes);
+        quote!(#literal)
+    })
+}
