@@ -5,14 +5,17 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 // The generated crate's pattern statics are crate-private: its files are compiled here, under
-// the same module paths.
+// the same module paths, and left as the generator formatted them.
 #[allow(dead_code)]
 #[path = "../../generated/src/runtime/dfa.rs"]
+#[rustfmt::skip]
 mod dfa;
 #[path = "../../generated/src/patterns.rs"]
+#[rustfmt::skip]
 mod patterns;
 #[allow(dead_code)]
 #[path = "../../generated/src/runtime/scan.rs"]
+#[rustfmt::skip]
 mod scan;
 mod runtime {
     pub(crate) use super::{dfa, scan};

@@ -395,9 +395,16 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         endpoint,
         endpoint_arg,
     } = dispatch(krate, op);
+    // No table when the operation has no `@retryable` errors.
+    let retryable_const = (!retryable.is_empty()).then(|| {
+        quote! {
+            /// The error codes of this operation the model marks `@retryable`.
+            const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
+        }
+    });
+    let retryable = retryable_errors(op);
     quote! {
-        /// The error codes of this operation the model marks `@retryable`.
-        const RETRYABLE_ERRORS: &[&str] = &[#(#retryable),*];
+        #retryable_const
 
         #doc
         #definition
@@ -416,7 +423,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                 #endpoint
                 let request = serialize_request(&input);
                 let response = handle
-                    .invoke(request, RETRYABLE_ERRORS, #compressor, #endpoint_arg)
+                    .invoke(request, #retryable, #compressor, #endpoint_arg)
                     .await
                     .map_err(dispatch_error)?;
                 parse_response(&response)
@@ -540,5 +547,15 @@ pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
         compressor,
         endpoint,
         endpoint_arg,
+    }
+}
+
+/// What the operation's calls pass as its retryable error codes: its `RETRYABLE_ERRORS` table,
+/// or an empty slice when the model marks none.
+pub(super) fn retryable_errors(op: &Operation) -> TokenStream {
+    if op.errors.iter().any(|e| e.retryable) {
+        quote!(RETRYABLE_ERRORS)
+    } else {
+        quote!(&[])
     }
 }

@@ -167,6 +167,7 @@ fn comparator(c: Comparator) -> TokenStream {
 /// One waiter: its builder type in the operation's module.
 pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> TokenStream {
     let name = ident(&w.type_name);
+    let retryable = super::operation::retryable_errors(op);
     let output = path_tokens(&op.output, Some(module));
     let error = ident(&op.error_enum);
     let input_struct = super::operation::input_struct(krate, op);
@@ -346,7 +347,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                     #first_poll_done
                     let (result, body) = match self
                         .handle
-                        .invoke(serialize_request(&input), RETRYABLE_ERRORS, #compressor, #endpoint_arg)
+                        .invoke(serialize_request(&input), #retryable, #compressor, #endpoint_arg)
                         .await
                     {
                         Ok(response) => {

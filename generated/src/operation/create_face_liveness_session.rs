@@ -42,9 +42,6 @@ impl CreateFaceLivenessSessionResponse {
     }
 }
 
-/// The error codes of this operation the model marks `@retryable`.
-const RETRYABLE_ERRORS: &[&str] = &[];
-
 /// Sends `CreateFaceLivenessSession`: set the input's members, then call [`send`](CreateFaceLivenessSessionFluentBuilder::send).
 pub type CreateFaceLivenessSessionFluentBuilder = builders::CreateFaceLivenessSessionRequestBuilder<
     crate::Client,
@@ -72,7 +69,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
         }
         let request = serialize_request(&input);
         let response = handle
-            .invoke(request, RETRYABLE_ERRORS, None, None)
+            .invoke(request, &[], None, None)
             .await
             .map_err(dispatch_error)?;
         parse_response(&response)

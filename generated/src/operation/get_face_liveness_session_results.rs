@@ -50,9 +50,6 @@ impl GetFaceLivenessSessionResultsResponse {
     }
 }
 
-/// The error codes of this operation the model marks `@retryable`.
-const RETRYABLE_ERRORS: &[&str] = &[];
-
 /// Sends `GetFaceLivenessSessionResults`: set the input's members, then call [`send`](GetFaceLivenessSessionResultsFluentBuilder::send).
 pub type GetFaceLivenessSessionResultsFluentBuilder = builders::GetFaceLivenessSessionResultsRequestBuilder<
     crate::Client,
@@ -78,7 +75,7 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
         }
         let request = serialize_request(&input);
         let response = handle
-            .invoke(request, RETRYABLE_ERRORS, None, None)
+            .invoke(request, &[], None, None)
             .await
             .map_err(dispatch_error)?;
         parse_response(&response)
