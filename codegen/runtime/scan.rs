@@ -82,3 +82,44 @@ impl<'a> Scanner<'a> {
         self.rest.is_empty().then_some(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digit(c: char) -> bool {
+        c.is_ascii_digit()
+    }
+
+    #[test]
+    fn a_run_takes_what_its_class_and_count_allow_and_no_more() {
+        let mut s = Scanner::new("123ab");
+        assert_eq!(s.run(1, 2, digit), Some(()));
+        assert_eq!(s.one(digit), Some(()));
+        assert_eq!(s.one(digit), None, "a failed step takes nothing");
+        assert_eq!(s.literal("ab"), Some(()));
+        assert_eq!(s.end(), Some(()));
+        // Fewer than the minimum fails; the rest is where the run stopped.
+        let mut s = Scanner::new("1x");
+        assert_eq!(s.run(2, 5, digit), None);
+        assert_eq!(s.literal("x"), Some(()));
+        let mut s = Scanner::new("");
+        assert_eq!(s.at_least(0, digit), Some(()));
+        assert_eq!(s.end(), Some(()));
+    }
+
+    #[test]
+    fn characters_are_unicode_scalar_values_not_bytes() {
+        let mut s = Scanner::new("é🍔x");
+        assert_eq!(s.run(2, 2, |c| !c.is_ascii()), Some(()));
+        assert_eq!(s.one(|c| c == 'x'), Some(()));
+        assert_eq!(s.end(), Some(()));
+        let scan = Scan::new("^.$", |value| {
+            let mut s = Scanner::new(value);
+            s.one(|c| c != '\n')?;
+            s.end()
+        });
+        assert!(scan.is_match("🍔") && !scan.is_match("🍔🍔") && !scan.is_match(""));
+        assert_eq!(scan.source, "^.$");
+    }
+}

@@ -1369,25 +1369,39 @@ mod tests {
                         value
                     });
                 let strategy = prop_oneof![4 => random, 1 => long, 2 => blocks, 3 => walks];
-                let mut runner =
-                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(500));
-                runner
-                    .run(&strategy, |value| {
-                        prop_assert_eq!(
-                            matcher.is_match(&value),
-                            regex.find(&value).is_some(),
-                            "{} on {:?}",
-                            pattern,
-                            value
-                        );
-                        Ok(())
-                    })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                agree(&pattern, &regex, strategy, 500, |value| {
+                    matcher.is_match(value)
+                });
             }
             println!(
                 "{compiled} compiled patterns agree with the ECMAScript engine on 500 values each"
             );
             assert!(compiled >= 10, "only {compiled} patterns compiled");
+        }
+
+        /// Runs `is_match` and the ECMAScript engine on `cases` values drawn from `strategy`;
+        /// panics on the first value where they differ.
+        fn agree(
+            pattern: &str,
+            regex: &regress::Regex,
+            strategy: impl Strategy<Value = String>,
+            cases: u32,
+            is_match: impl Fn(&str) -> bool,
+        ) {
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
+            runner
+                .run(&strategy, |value| {
+                    prop_assert_eq!(
+                        is_match(&value),
+                        regex.find(&value).is_some(),
+                        "{} on {:?}",
+                        pattern,
+                        value
+                    );
+                    Ok(())
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
         }
 
         #[test]
@@ -1471,20 +1485,9 @@ mod tests {
                 let random = prop::collection::vec(prop::sample::select(alphabet), 0..16)
                     .prop_map(|chars| chars.into_iter().collect::<String>());
                 let strategy = prop_oneof![1 => random, 3 => walks];
-                let mut runner =
-                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
-                runner
-                    .run(&strategy, |value| {
-                        prop_assert_eq!(
-                            scan.is_match(&value),
-                            regex.find(&value).is_some(),
-                            "{} on {:?}",
-                            pattern,
-                            value
-                        );
-                        Ok(())
-                    })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                agree(&pattern, &regex, strategy, 300, |value| {
+                    scan.is_match(value)
+                });
             }
             println!(
                 "{straight} straight patterns agree with the ECMAScript engine on 300 values each"

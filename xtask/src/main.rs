@@ -160,6 +160,17 @@ fn user_path(path: &str) -> PathBuf {
     }
 }
 
+/// The operations `--all-operations` and `--operation` select (by default the face-liveness
+/// pair).
+fn selection(all: bool, named: Vec<String>) -> Result<Operations, String> {
+    match (all, named.is_empty()) {
+        (true, false) => Err("--all-operations and --operation exclude each other".into()),
+        (true, true) => Ok(Operations::All),
+        (false, true) => Ok(codegen::default_operations()),
+        (false, false) => Ok(Operations::Named(named)),
+    }
+}
+
 fn diff(args: &[String]) -> Result<(), String> {
     let mut files = Vec::new();
     let mut named = Vec::new();
@@ -185,12 +196,7 @@ fn diff(args: &[String]) -> Result<(), String> {
     let [old, new] = files.as_slice() else {
         return Err(format!("diff needs two model files, OLD and NEW\n{USAGE}"));
     };
-    let operations = match (all, named.is_empty()) {
-        (true, false) => return Err("--all-operations and --operation exclude each other".into()),
-        (true, true) => Operations::All,
-        (false, true) => codegen::default_operations(),
-        (false, false) => Operations::Named(named),
-    };
+    let operations = selection(all, named)?;
     let load = |path: &Path| codegen::model::Model::load(path).map_err(|e| e.to_string());
     let report = codegen::diff::diff(&load(old)?, &load(new)?, service.as_deref(), &operations)
         .map_err(|e| e.to_string())?;
@@ -224,12 +230,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
-    let operations = match (all, named.is_empty()) {
-        (true, false) => return Err("--all-operations and --operation exclude each other".into()),
-        (true, true) => Operations::All,
-        (false, true) => codegen::default_operations(),
-        (false, false) => Operations::Named(named),
-    };
+    let operations = selection(all, named)?;
     let options = codegen::Options {
         partitions: match &partitions {
             Some(path) => {

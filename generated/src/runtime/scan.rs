@@ -84,3 +84,4 @@ impl<'a> Scanner<'a> {
         self.rest.is_empty().then_some(())
     }
 }
+
