@@ -7,97 +7,14 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use crate::diff::Report;
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{Model, ModelSource};
 use crate::select::Operations;
 use crate::{Generated, Options};
 
 /// The change report's file, beside `Cargo.toml`.
 pub const FILE: &str = "CHANGES.md";
-
-/// The model file a crate was generated from: its name and the SHA-256 of its bytes, recorded
-/// in the generated manifest's `[package.metadata.codegen]` table, so a later run can tell that
-/// the model changed (and `sha256sum` can confirm it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelSource {
-    /// The file name (`rekognition.json`), without its directory.
-    pub file: String,
-    /// Lower-case hex.
-    pub sha256: String,
-}
-
-impl ModelSource {
-    /// The manifest table that records it.
-    pub fn manifest_table(&self) -> String {
-        format!(
-            "[package.metadata.codegen]\n\
-             # The model this crate was generated from, and the SHA-256 of the file's bytes.\n\
-             model = {}\n\
-             model-sha256 = \"{}\"\n",
-            toml_string(&self.file),
-            self.sha256
-        )
-    }
-
-    /// Reads the source back from a generated manifest (`None`: not recorded there).
-    pub fn from_manifest(manifest: &str) -> Option<ModelSource> {
-        let mut in_table = false;
-        let (mut file, mut sha256) = (None, None);
-        for line in manifest.lines().map(str::trim) {
-            if line.starts_with('[') {
-                in_table = line == "[package.metadata.codegen]";
-            } else if in_table
-                && let Some((key, value)) = line.split_once('=')
-                && let Some(value) = value.trim().strip_prefix('"')
-                && let Some(value) = value.strip_suffix('"')
-            {
-                match key.trim() {
-                    "model" => file = Some(value.to_string()),
-                    "model-sha256" => sha256 = Some(value.to_string()),
-                    _ => {}
-                }
-            }
-        }
-        Some(ModelSource {
-            file: file?,
-            sha256: sha256.filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))?,
-        })
-    }
-}
-
-/// `text` as a TOML basic string.
-fn toml_string(text: &str) -> String {
-    let mut out = String::from('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-impl ModelSource {
-    /// The source of a model file with these bytes.
-    pub fn of(path: &Path, bytes: &[u8]) -> ModelSource {
-        ModelSource {
-            file: path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
-            sha256: Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        }
-    }
-}
 
 /// A crate regenerated over an existing directory.
 #[derive(Debug)]
@@ -177,7 +94,7 @@ pub fn regenerate(
 }
 
 fn header() -> String {
-    format!("<!-- {} -->\n\n# Model changes\n\n", crate::HEADER)
+    format!("<!-- {} -->\n\n# Model changes\n\n", crate::tokens::HEADER)
 }
 
 fn updated(from: &ModelSource, to: &ModelSource, report: &Report) -> String {

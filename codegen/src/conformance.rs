@@ -14,11 +14,11 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::emit::ident;
 use crate::error::{Error, Result};
 use crate::ir::{Crate, Module, Operation, Structure, Type, TypePath};
 use crate::model::{Model, ShapeKind};
 use crate::select::Operations;
+use crate::tokens::ident;
 
 /// A generated crate with its protocol tests.
 pub struct Suite {
@@ -159,7 +159,7 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
         })?;
     files.insert(
         "tests/protocol.rs".into(),
-        format!("// {}\n\n{text}", crate::HEADER),
+        format!("// {}\n\n{text}", crate::tokens::HEADER),
     );
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str(

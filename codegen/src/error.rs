@@ -2,7 +2,7 @@
 //! a file and JSON path, a shape id, or an output path.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
 pub enum Error {
@@ -94,3 +94,12 @@ impl std::error::Error for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An [`Error::Model`]: what is wrong at `json_path` of `file`.
+pub(crate) fn model_error(file: &Path, json_path: &str, message: impl Into<String>) -> Error {
+    Error::Model {
+        file: file.to_path_buf(),
+        json_path: json_path.to_string(),
+        message: message.into(),
+    }
+}

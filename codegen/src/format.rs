@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::HEADER;
 use crate::emit::{self, Output, Part};
 use crate::error::{Error, Result};
 use crate::ir::Crate;
+use crate::tokens::HEADER;
 
 /// Builds and formats every file of `plan`. Building, parsing and pretty-printing are spread
 /// over the available cores, a file at a time (the largest first, so the threads finish
@@ -37,7 +37,7 @@ pub fn format(krate: &Crate, plan: BTreeMap<String, Part>) -> Result<BTreeMap<St
 
 /// One file: its text, with the header where it is Rust.
 fn render(krate: &Crate, path: &str, part: &Part) -> Result<String> {
-    let (output, docs) = emit::with_deferred_docs(|| emit::emit(krate, part));
+    let (output, docs) = crate::tokens::with_deferred_docs(|| emit::emit(krate, part));
     let tokens = match output? {
         Output::Text(text) if path.ends_with(".rs") => return Ok(format!("// {HEADER}\n\n{text}")),
         Output::Text(text) => return Ok(text),
@@ -54,8 +54,8 @@ fn render(krate: &Crate, path: &str, part: &Part) -> Result<String> {
 
 /// prettyplease puts no blank lines between items; add one between consecutive items (at any
 /// depth), after the module docs and after the imports, as a person would. Also puts back the
-/// doc blocks that [`emit::with_deferred_docs`] left as placeholders: `docs[i]` replaces the
-/// line `///` (or `//!`) + [`emit::DEFERRED_DOCS_MARK`] + `i`, a comment line per doc line at
+/// doc blocks that [`crate::tokens::with_deferred_docs`] left as placeholders: `docs[i]` replaces the
+/// line `///` (or `//!`) + [`crate::tokens::DEFERRED_DOCS_MARK`] + `i`, a comment line per doc line at
 /// the placeholder's indentation, as prettyplease would have printed them.
 pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, String> {
     const ITEM_STARTS: &[&str] = &[
@@ -119,7 +119,7 @@ pub fn space_items(text: &str, docs: &[String]) -> std::result::Result<String, S
         let deferred = ["///", "//!"].into_iter().find_map(|style| {
             let index = l
                 .strip_prefix(style)?
-                .strip_prefix(emit::DEFERRED_DOCS_MARK)?;
+                .strip_prefix(crate::tokens::DEFERRED_DOCS_MARK)?;
             Some((style, index))
         });
         let Some((style, index)) = deferred else {

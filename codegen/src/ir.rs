@@ -29,9 +29,9 @@ pub struct Crate {
     /// Operations left out of the selection, with why.
     pub unsupported: Vec<crate::select::Unsupported>,
     /// The service's endpoint rules (`None`: the model has none; see [`crate::endpoints`]).
-    pub endpoints: Option<crate::endpoints::Endpoints>,
-    /// The model file, recorded in the manifest (see [`crate::ModelSource`]).
-    pub source: Option<crate::ModelSource>,
+    pub endpoints: Option<crate::endpoints::rules::Endpoints>,
+    /// The model file, recorded in the manifest (see [`crate::model::ModelSource`]).
+    pub source: Option<crate::model::ModelSource>,
 }
 
 impl Crate {
@@ -355,6 +355,22 @@ pub enum Type {
     Document,
     Union(TypePath),
     IntEnum(TypePath),
+}
+
+impl Type {
+    /// Whether two types are one Rust type: constraints, sensitivity and timestamp formats
+    /// (every timestamp is a `DateTime`) aside.
+    pub fn same_rust_type(&self, other: &Type) -> bool {
+        let items = |a: &ListItem, b: &ListItem| a.sparse == b.sparse && a.ty.same_rust_type(&b.ty);
+        match (self, other) {
+            (Type::Timestamp(_), Type::Timestamp(_)) => true,
+            (Type::List(a), Type::List(b)) => items(a, b),
+            (Type::Map(a), Type::Map(b)) => {
+                a.key.same_rust_type(&b.key) && items(&a.value, &b.value)
+            }
+            (a, b) => a == b,
+        }
+    }
 }
 
 /// How a timestamp is written on the wire (`@timestampFormat`; awsJson's default is epoch
@@ -1515,8 +1531,7 @@ fn paginator(
     let (output_token_path, output_ty) = member_path(structures, output, output_token)
         .map_err(|e| fail(format!("outputToken `{output_token}`: {e}")))?;
     // Compared as Rust types: constraints (checked on inputs only) do not matter here.
-    let rust = |ty: &Type| crate::emit::rust_type(ty, None).to_string();
-    if rust(&output_ty) != rust(&input_field.ty) {
+    if !output_ty.same_rust_type(&input_field.ty) {
         return Err(fail(format!(
             "inputToken `{input_token}` and outputToken `{output_token}` have different types"
         )));

@@ -241,7 +241,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let docs = help_text(op.docs.as_ref());
         let input = static_name(&op.input, "MEMBERS");
         let output = static_name(&op.output, "SCHEMA");
-        let fields = &super::operation::input_struct(krate, op).fields;
+        let fields = &super::call::input_struct(krate, op).fields;
         let flags = fields.iter().map(|f| {
             let flag = f.wire.to_kebab_case();
             let reserved = RESERVED_FLAGS.contains(&flag.as_str())
@@ -345,7 +345,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let module = ident(&op.snake);
         let input = path_tokens(&op.input, None);
         let error = ident(&op.error_enum);
-        let fields = &super::operation::input_struct(krate, op).fields;
+        let fields = &super::call::input_struct(krate, op).fields;
         let setters = fields.iter().map(|f| {
             let field = ident(&f.ident);
             let set = ident(&format!("set_{}", crate::naming::bare(&f.ident)));

@@ -1,5 +1,6 @@
 //! Emit: one token stream per output file, built from the IR with `quote`.
 
+mod call;
 mod cli;
 mod client;
 mod operation;
@@ -9,14 +10,15 @@ mod protocol;
 mod types;
 mod validate;
 
-use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Crate, Module, Type, TypePath};
-pub(crate) use patterns::dfa_literal;
+pub use crate::tokens::{
+    DEFERRED_DOCS_MARK, doc_line, ident, lines_to_docs, lines_to_inner_docs, with_deferred_docs,
+};
 
 /// One generated file: Rust tokens (formatted later) or text written as is.
 pub enum Output {
@@ -188,7 +190,7 @@ fn has_waiters(krate: &Crate) -> bool {
 /// Some operation input has an `@idempotencyToken` member the client fills in.
 fn has_idempotency_tokens(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| {
-        operation::input_struct(krate, op)
+        call::input_struct(krate, op)
             .fields
             .iter()
             .any(|f| f.is_auto_token())
@@ -428,103 +430,12 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
     }
 }
 
-/// An identifier, raw (`r#type`) where needed.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
 /// `#[doc]` attributes from model documentation (nothing when there is none).
 pub fn doc_attrs(docs: Option<&crate::ir::Docs>) -> TokenStream {
     let Some(docs) = docs else {
         return TokenStream::new();
     };
     lines_to_docs(docs.lines())
-}
-
-/// Outer doc comments (`///`), one per line.
-pub fn lines_to_docs(lines: &[impl Borrow<str>]) -> TokenStream {
-    doc_comments(lines, false)
-}
-
-/// A one-line outer doc comment.
-pub fn doc_line(line: &str) -> TokenStream {
-    doc_comments(&[line], false)
-}
-
-/// Inner doc comments (`//!`), one per line: a file's or module's own documentation.
-pub fn lines_to_inner_docs(lines: &[impl Borrow<str>]) -> TokenStream {
-    doc_comments(lines, true)
-}
-
-fn doc_comments(lines: &[impl Borrow<str>], inner: bool) -> TokenStream {
-    if lines.is_empty() {
-        return TokenStream::new();
-    }
-    if let Some(index) = defer_docs(lines) {
-        let placeholder = format!("{DEFERRED_DOCS_MARK}{index}");
-        return if inner {
-            quote!(#![doc = #placeholder])
-        } else {
-            quote!(#[doc = #placeholder])
-        };
-    }
-    let attrs = lines.iter().map(|line| {
-        let line: &str = line.borrow();
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        if inner {
-            quote!(#![doc = #line])
-        } else {
-            quote!(#[doc = #line])
-        }
-    });
-    quote!(#(#attrs)*)
-}
-
-/// What a deferred doc comment's placeholder line starts with, after `///` or `//!`. Real doc
-/// lines never do: they are empty or start with a space.
-pub(crate) const DEFERRED_DOCS_MARK: char = '\0';
-
-thread_local! {
-    /// The doc blocks of the file being emitted on this thread, when `with_deferred_docs` is
-    /// collecting them.
-    static DEFERRED_DOCS: std::cell::RefCell<Option<Vec<String>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Records a doc block for [`with_deferred_docs`]' caller; `None` when nobody is collecting.
-fn defer_docs(lines: &[impl Borrow<str>]) -> Option<usize> {
-    DEFERRED_DOCS.with_borrow_mut(|deferred| {
-        let deferred = deferred.as_mut()?;
-        deferred.push(lines.join("\n"));
-        Some(deferred.len() - 1)
-    })
-}
-
-/// Runs `emit` with model documentation deferred: each doc block becomes one placeholder
-/// attribute, and its lines (joined by `\n`, in placeholder order) are returned beside the
-/// result, for [`crate::format::space_items`] to put back after formatting. The text is the
-/// same as if the lines had gone through syn and prettyplease, which only copy a doc line; it
-/// saves them parsing and printing a literal per line.
-pub fn with_deferred_docs<T>(emit: impl FnOnce() -> T) -> (T, Vec<String>) {
-    struct Collecting;
-    impl Drop for Collecting {
-        fn drop(&mut self) {
-            DEFERRED_DOCS.set(None);
-        }
-    }
-    DEFERRED_DOCS.set(Some(Vec::new()));
-    let collecting = Collecting;
-    let result = emit();
-    let docs = DEFERRED_DOCS.take().unwrap_or_default();
-    drop(collecting);
-    (result, docs)
 }
 
 /// A type's path as seen from `from` (`None`: a module that is none of the type modules).

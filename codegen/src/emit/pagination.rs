@@ -167,17 +167,17 @@ fn comparator(c: Comparator) -> TokenStream {
 /// One waiter: its builder type in the operation's module.
 pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> TokenStream {
     let name = ident(&w.type_name);
-    let retryable = super::operation::retryable_errors(op);
+    let retryable = super::call::retryable_errors(op);
     let output = path_tokens(&op.output, Some(module));
     let error = ident(&op.error_enum);
-    let input_struct = super::operation::input_struct(krate, op);
+    let input_struct = super::call::input_struct(krate, op);
     let input_builder = path_tokens(&input_struct.builder_path(), Some(module));
     let input = path_tokens(&op.input, Some(module));
     let setters = input_struct
         .fields
         .iter()
         .map(|f| super::types::setter(f, module, super::types::SetterTarget::Wrapper));
-    let build = super::operation::build_input(
+    let build = super::call::build_input(
         input_struct,
         &quote!(self.input),
         |e| quote!(crate::waiters::WaiterError::Operation(#error::Validation(#e))),
@@ -245,11 +245,11 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
         .into_iter()
         .filter(|name| compares || *name != "Comparator")
         .map(ident);
-    let super::operation::Dispatch {
+    let super::call::Dispatch {
         compressor,
         endpoint,
         ..
-    } = super::operation::dispatch(krate, op);
+    } = super::call::dispatch(krate, op);
     // Resolved once for the whole wait; each attempt gets its copy.
     let endpoint_arg = if endpoint.is_empty() {
         quote!(None)

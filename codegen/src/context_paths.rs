@@ -9,9 +9,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::ident;
-use crate::endpoints::ParamType;
+use crate::endpoints::rules::ParamType;
 use crate::ir::{Crate, Structure, Type};
+use crate::tokens::ident;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Seg {
@@ -256,6 +256,17 @@ pub fn compile(
             #body
             #result
         }
+    })
+}
+
+/// The Rust a [`crate::endpoints::Binding::Path`] compiles to. The IR holds the path rather than
+/// tokens (token streams cannot cross the formatting threads); it was compiled once when the IR
+/// was built, so compiling it again from the same input cannot fail, and if it somehow did the
+/// generated crate would not compile, naming the path.
+pub fn path_code(krate: &Crate, input: &Structure, path: &str, ty: ParamType) -> TokenStream {
+    compile(krate, input, path, ty).unwrap_or_else(|e| {
+        let message = format!("operationContextParams path {path:?}: {e}");
+        quote!(compile_error!(#message))
     })
 }
 
