@@ -206,82 +206,163 @@ fn without_tests(source: &str) -> &str {
     }
 }
 
+/// A crate a generated client may depend on.
+#[derive(Debug)]
+pub struct Dependency {
+    pub name: &'static str,
+    /// The version requirement.
+    pub version: &'static str,
+    pub default_features: bool,
+    pub features: &'static [&'static str],
+}
+
+const fn dep(name: &'static str, version: &'static str) -> Dependency {
+    Dependency {
+        name,
+        version,
+        default_features: true,
+        features: &[],
+    }
+}
+
+/// Every crate a generated client may depend on, with its version and features: the one place
+/// they are written. `codegen` compiles and tests the runtime modules against its own
+/// dependencies, which must ask for the same versions (a test holds them to it).
+pub const DEPENDENCIES: &[Dependency] = &[
+    dep("aws-credential-types", "1"),
+    dep("base64", "0.22"),
+    dep("bytes", "1"),
+    // The command-line client's, behind the `cli` feature.
+    Dependency {
+        features: &[
+            "std",
+            "help",
+            "usage",
+            "error-context",
+            "suggestions",
+            "string",
+        ],
+        default_features: false,
+        ..dep("clap", "4")
+    },
+    dep("fastrand", "2"),
+    // Only with `@requestCompression`.
+    dep("flate2", "1"),
+    // Paginators are `Stream`s; hyper already depends on futures-core.
+    dep("futures-core", "0.3"),
+    dep("hmac", "0.13"),
+    dep("http", "1"),
+    dep("http-body", "1"),
+    Dependency {
+        features: &["client", "http1"],
+        ..dep("hyper", "1")
+    },
+    Dependency {
+        features: &["http1", "tls12", "ring", "webpki-roots"],
+        default_features: false,
+        ..dep("hyper-rustls", "0.27")
+    },
+    Dependency {
+        features: &["client-legacy", "http1", "tokio"],
+        ..dep("hyper-util", "0.1")
+    },
+    // Waiter paths are JMESPath expressions over the response JSON; the command-line client's
+    // `--query` uses the same crate.
+    dep("jmespath", "0.5"),
+    // The ECMAScript engine, only for patterns outside the compiled subset.
+    dep("regress", "0.12"),
+    Dependency {
+        features: &["ring", "std", "tls12"],
+        default_features: false,
+        ..dep("rustls", "0.23")
+    },
+    dep("serde", "1"),
+    // `float_roundtrip`: a double reads back exactly, not one unit off in the last place.
+    Dependency {
+        features: &["float_roundtrip"],
+        ..dep("serde_json", "1")
+    },
+    dep("serde_norway", "0.9"),
+    dep("sha2", "0.11"),
+    Dependency {
+        features: &["rt", "time", "sync"],
+        ..dep("tokio", "1")
+    },
+    // The proxy connector implements its trait (hyper-util already depends on it).
+    dep("tower-service", "0.3"),
+    dep("webpki-roots", "1"),
+];
+
+impl Dependency {
+    /// Its line in `[dependencies]`.
+    fn line(&self, optional: bool) -> String {
+        let version = format!("{:?}", self.version);
+        let mut table = vec![format!("version = {version}")];
+        if optional {
+            table.push("optional = true".into());
+        }
+        if !self.default_features {
+            table.push("default-features = false".into());
+        }
+        if !self.features.is_empty() {
+            let features: Vec<String> = self.features.iter().map(|f| format!("{f:?}")).collect();
+            table.push(format!("features = [{}]", features.join(", ")));
+        }
+        let spec = if table.len() == 1 {
+            version
+        } else {
+            format!("{{ {} }}", table.join(", "))
+        };
+        format!("{} = {spec}\n", self.name)
+    }
+}
+
 fn cargo_toml(krate: &Crate) -> String {
-    let mut deps = vec![
-        ("base64", "\"0.22\""),
-        ("bytes", "\"1\""),
-        ("fastrand", "\"2\""),
-        ("hmac", "\"0.13\""),
-        ("http", "\"1\""),
-        ("http-body", "\"1\""),
-        (
-            "hyper",
-            r#"{ version = "1", features = ["client", "http1"] }"#,
-        ),
-        (
-            "hyper-rustls",
-            r#"{ version = "0.27", default-features = false, features = ["http1", "tls12", "ring", "webpki-roots"] }"#,
-        ),
-        (
-            "hyper-util",
-            r#"{ version = "0.1", features = ["client-legacy", "http1", "tokio"] }"#,
-        ),
-        (
-            "rustls",
-            r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
-        ),
-        // `float_roundtrip`: a double reads back exactly, not one unit off in the last place.
-        (
-            "serde_json",
-            r#"{ version = "1", features = ["float_roundtrip"] }"#,
-        ),
-        ("sha2", "\"0.11\""),
-        (
-            "tokio",
-            r#"{ version = "1", features = ["rt", "time", "sync"] }"#,
-        ),
-        // The proxy connector implements its trait (hyper-util already depends on it).
-        ("tower-service", "\"0.3\""),
-        (
-            "aws-credential-types",
-            r#"{ version = "1", optional = true }"#,
-        ),
-        ("webpki-roots", "\"1\""),
-        // The command-line client's, behind the `cli` feature.
-        (
-            "clap",
-            r#"{ version = "4", optional = true, default-features = false, features = ["std", "help", "usage", "error-context", "suggestions", "string"] }"#,
-        ),
-        ("serde", r#"{ version = "1", optional = true }"#),
-        ("serde_norway", r#"{ version = "0.9", optional = true }"#),
-    ];
-    // The ECMAScript engine only for patterns outside the compiled subset.
+    // Which of [`DEPENDENCIES`] the crate needs (`true`: optional, behind a feature).
+    let mut needed: BTreeMap<&str, bool> = [
+        "base64",
+        "bytes",
+        "fastrand",
+        "hmac",
+        "http",
+        "http-body",
+        "hyper",
+        "hyper-rustls",
+        "hyper-util",
+        "rustls",
+        "serde_json",
+        "sha2",
+        "tokio",
+        "tower-service",
+        "webpki-roots",
+    ]
+    .into_iter()
+    .map(|name| (name, false))
+    .collect();
+    for optional in ["aws-credential-types", "clap", "serde", "serde_norway"] {
+        needed.insert(optional, true);
+    }
     if krate.patterns.iter().any(|p| p.compiled.is_none()) {
-        deps.push(("regress", "\"0.12\""));
+        needed.insert("regress", false);
     }
     if krate.operations.iter().any(|op| op.gzip) {
-        deps.push(("flate2", "\"1\""));
+        needed.insert("flate2", false);
     }
-    // Paginators are `Stream`s; hyper already depends on futures-core.
     if has_paginators(krate) {
-        deps.push(("futures-core", "\"0.3\""));
+        needed.insert("futures-core", false);
     }
-    // Waiter paths are JMESPath expressions over the response JSON; the command-line client's
-    // `--query` uses the same crate, optionally when there are no waiters.
+    // Waiters need JMESPath; without them only the command-line client's `--query` does.
     let mut cli_features = vec!["dep:clap", "dep:serde", "dep:serde_norway"];
-    if has_waiters(krate) {
-        deps.push(("jmespath", "\"0.5\""));
-    } else {
-        deps.push(("jmespath", r#"{ version = "0.5", optional = true }"#));
+    needed.insert("jmespath", !has_waiters(krate));
+    if !has_waiters(krate) {
         cli_features.insert(1, "dep:jmespath");
     }
     cli_features.push("serde_json/preserve_order");
-    let cli_features: Vec<String> = cli_features.iter().map(|f| format!("{f:?}")).collect();
-    deps.sort();
-    let deps: String = deps
+    let deps: String = DEPENDENCIES
         .iter()
-        .map(|(name, spec)| format!("{name} = {spec}\n"))
+        .filter_map(|d| needed.get(d.name).map(|&optional| d.line(optional)))
         .collect();
+    let cli_features: Vec<String> = cli_features.iter().map(|f| format!("{f:?}")).collect();
     let ops: Vec<&str> = krate.operations.iter().map(|op| op.name.as_str()).collect();
     format!(
         "# @generated by `cargo xtask codegen`. Do not edit by hand.\n\
@@ -527,6 +608,108 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `codegen/Cargo.toml`'s `[dependencies]` and `[dev-dependencies]`: name → (version,
+    /// features), read line by line (one dependency per line, as that file writes them);
+    /// `name.workspace = true` entries are read from the workspace's
+    /// `[workspace.dependencies]`.
+    fn codegen_dependencies() -> BTreeMap<String, (String, Vec<String>)> {
+        let workspace = dependencies(
+            include_str!("../../../Cargo.toml"),
+            &["[workspace.dependencies]"],
+        );
+        dependencies(
+            include_str!("../../Cargo.toml"),
+            &["[dependencies]", "[dev-dependencies]"],
+        )
+        .into_iter()
+        .map(|(name, spec)| match name.strip_suffix(".workspace") {
+            Some(name) => {
+                let spec = workspace.get(name).cloned().unwrap_or_default();
+                (name.to_string(), spec)
+            }
+            None => (name, spec),
+        })
+        .collect()
+    }
+
+    fn dependencies(manifest: &str, tables: &[&str]) -> BTreeMap<String, (String, Vec<String>)> {
+        let mut out = BTreeMap::new();
+        let mut in_deps = false;
+        for line in manifest.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_deps = tables.contains(&line);
+                continue;
+            }
+            let Some((name, spec)) = line.split_once(" = ").filter(|_| in_deps) else {
+                continue;
+            };
+            let quoted = |text: &str| -> Vec<String> {
+                text.split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_string)
+                    .collect()
+            };
+            let (version, features) = if let Some(table) = spec.strip_prefix('{') {
+                let version = table
+                    .split("version = ")
+                    .nth(1)
+                    .and_then(|v| quoted(v).into_iter().next())
+                    .unwrap_or_default();
+                let features = table
+                    .split("features = [")
+                    .nth(1)
+                    .and_then(|f| f.split(']').next())
+                    .map(quoted)
+                    .unwrap_or_default();
+                (version, features)
+            } else {
+                (
+                    quoted(spec).into_iter().next().unwrap_or_default(),
+                    Vec::new(),
+                )
+            };
+            out.insert(name.to_string(), (version, features));
+        }
+        out
+    }
+
+    #[test]
+    fn generated_crates_depend_on_the_versions_codegen_tests_the_runtime_with() {
+        let names: Vec<&str> = DEPENDENCIES.iter().map(|d| d.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted, "DEPENDENCIES is sorted by name, each once");
+        let codegen = codegen_dependencies();
+        let mut compared = 0;
+        for dependency in DEPENDENCIES {
+            // `serde` is the command-line client's alone, and no runtime module codegen
+            // compiles needs it by name.
+            let Some((version, features)) = codegen.get(dependency.name) else {
+                assert_eq!(
+                    dependency.name, "serde",
+                    "codegen/Cargo.toml does not name it"
+                );
+                continue;
+            };
+            compared += 1;
+            assert_eq!(
+                version, dependency.version,
+                "{}: generated crates ask for {}, codegen tests the runtime with {version}",
+                dependency.name, dependency.version
+            );
+            for feature in dependency.features {
+                assert!(
+                    features.iter().any(|f| f == feature),
+                    "{}: codegen tests the runtime without the `{feature}` feature generated crates use",
+                    dependency.name
+                );
+            }
+        }
+        assert!(compared >= 20, "only {compared} compared");
+    }
 
     #[test]
     fn runtime_test_modules_are_the_last_item_and_are_stripped() {

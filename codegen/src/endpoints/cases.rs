@@ -31,6 +31,7 @@ pub(super) fn tests_module(e: &Endpoints) -> Result<TokenStream> {
     let mut cases = Vec::new();
     let mut uses_map = false;
     let mut uses_document = false;
+    let mut uses_number = false;
     for (i, case) in e.tests.iter().enumerate() {
         let name = test_name(i, &case.documentation);
         let doc = crate::tokens::doc_line(&case.documentation.replace('\n', " "));
@@ -71,6 +72,7 @@ pub(super) fn tests_module(e: &Endpoints) -> Result<TokenStream> {
                 } else {
                     uses_map = true;
                     uses_document = true;
+                    uses_number |= properties.values().any(has_number);
                     let items = properties.iter().map(|(k, v)| {
                         let v = document_literal(v);
                         quote!((#k.to_string(), #v))
@@ -99,7 +101,6 @@ pub(super) fn tests_module(e: &Endpoints) -> Result<TokenStream> {
             use std::collections::BTreeMap;
         )
     });
-    let uses_number = cases.iter().any(|c| c.to_string().contains("Number ::"));
     let doc_use = match (uses_document, uses_number) {
         (false, _) => TokenStream::new(),
         (true, false) => quote!(
@@ -124,6 +125,16 @@ pub(super) fn tests_module(e: &Endpoints) -> Result<TokenStream> {
 }
 
 /// An expected property as a `Document` literal.
+/// Whether `value` holds a number ([`document_literal`] writes each as a `Number`).
+fn has_number(value: &Value) -> bool {
+    match value {
+        Value::Number(_) => true,
+        Value::Array(items) => items.iter().any(has_number),
+        Value::Object(o) => o.values().any(has_number),
+        _ => false,
+    }
+}
+
 fn document_literal(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(Document::Null),

@@ -87,6 +87,21 @@ fn presence(tokens: &TokenStream) -> TokenStream {
 struct Compiler<'a> {
     params: &'a [Param],
     temps: usize,
+    uses: Uses,
+}
+
+/// What the compiled resolver refers to, recorded as it is compiled: the module imports just
+/// these.
+#[derive(Debug, Default)]
+pub(super) struct Uses {
+    /// `lib::` (the runtime's endpoint functions).
+    pub lib: Cell<bool>,
+    /// `Document` (endpoint properties).
+    pub document: Cell<bool>,
+    /// `Number` (a property that is a fractional number).
+    pub number: Cell<bool>,
+    /// `BTreeMap` (an endpoint's headers and properties).
+    pub map: Cell<bool>,
 }
 
 fn gen_err(path: &str, message: impl Into<String>) -> Error {
@@ -500,7 +515,10 @@ impl Compiler<'_> {
                 let (s, start, stop, reverse) =
                     (s.tokens, start.tokens, stop.tokens, reverse.tokens);
                 Ok(val(
-                    quote!(lib::substring(#s, #start, #stop, #reverse)),
+                    {
+                        self.uses.lib.set(true);
+                        quote!(lib::substring(#s, #start, #stop, #reverse))
+                    },
                     Ty::Str,
                     true,
                 )
@@ -511,14 +529,29 @@ impl Compiler<'_> {
                 let s = self.present(&args[0], scope, parts, path)?;
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
-                Ok(val(quote!(Some(lib::uri_encode(#s))), Ty::Str, true).owned())
+                Ok(val(
+                    {
+                        self.uses.lib.set(true);
+                        quote!(Some(lib::uri_encode(#s)))
+                    },
+                    Ty::Str,
+                    true,
+                )
+                .owned())
             }
             "parseURL" => {
                 arity(1)?;
                 let s = self.present(&args[0], scope, parts, path)?;
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
-                Ok(val(quote!(lib::parse_url(#s)), Ty::Url, true))
+                Ok(val(
+                    {
+                        self.uses.lib.set(true);
+                        quote!(lib::parse_url(#s))
+                    },
+                    Ty::Url,
+                    true,
+                ))
             }
             "isValidHostLabel" | "aws.isVirtualHostableS3Bucket" => {
                 arity(2)?;
@@ -528,9 +561,15 @@ impl Compiler<'_> {
                 self.expect(&sub, Ty::Bool, path)?;
                 let (s, sub) = (s.tokens, sub.tokens);
                 let f = if name == "isValidHostLabel" {
-                    quote!(lib::is_valid_host_label)
+                    {
+                        self.uses.lib.set(true);
+                        quote!(lib::is_valid_host_label)
+                    }
                 } else {
-                    quote!(lib::is_virtual_hostable_s3_bucket)
+                    {
+                        self.uses.lib.set(true);
+                        quote!(lib::is_virtual_hostable_s3_bucket)
+                    }
                 };
                 Ok(val(quote!(#f(#s, #sub)), Ty::Bool, false))
             }
@@ -540,7 +579,10 @@ impl Compiler<'_> {
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
                 Ok(val(
-                    quote!(lib::partition(&PARTITIONS, #s)),
+                    {
+                        self.uses.lib.set(true);
+                        quote!(lib::partition(&PARTITIONS, #s))
+                    },
                     Ty::Partition,
                     true,
                 ))
@@ -550,7 +592,14 @@ impl Compiler<'_> {
                 let s = self.present(&args[0], scope, parts, path)?;
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
-                Ok(val(quote!(lib::parse_arn(#s)), Ty::Arn, true))
+                Ok(val(
+                    {
+                        self.uses.lib.set(true);
+                        quote!(lib::parse_arn(#s))
+                    },
+                    Ty::Arn,
+                    true,
+                ))
             }
             other => Err(gen_err(
                 path,
@@ -704,6 +753,7 @@ impl Compiler<'_> {
                     let value = self.document(value, scope, path)?;
                     property_items.push(quote!((#name.to_string(), #value)));
                 }
+                self.uses.map.set(true);
                 let map = |items: &[TokenStream]| {
                     if items.is_empty() {
                         quote!(BTreeMap::new())
@@ -723,6 +773,7 @@ impl Compiler<'_> {
 
     /// A property value as a `Document` expression (strings are templates).
     fn document(&self, value: &Value, scope: &Scope, path: &str) -> Result<TokenStream> {
+        self.uses.document.set(true);
         Ok(match value {
             Value::Null => quote!(Document::Null),
             Value::Bool(b) => quote!(Document::Bool(#b)),
@@ -731,6 +782,7 @@ impl Compiler<'_> {
                 (None, Some(i)) => quote!(Document::from(#i)),
                 _ => {
                     let f = n.as_f64().unwrap_or(0.0);
+                    self.uses.number.set(true);
                     quote!(Document::Number(Number::Float(#f)))
                 }
             },
@@ -756,6 +808,7 @@ impl Compiler<'_> {
                         Ok(quote!((#k.to_string(), #v)))
                     })
                     .collect::<Result<Vec<_>>>()?;
+                self.uses.map.set(true);
                 quote!(Document::Object(BTreeMap::from([#(#items),*])))
             }
         })
@@ -837,10 +890,11 @@ fn get_attr(target: &Val, attr: &str, path: &str) -> Result<Val> {
     }
 }
 
-pub(super) fn emit_resolver(e: &Endpoints) -> Result<TokenStream> {
+pub(super) fn emit_resolver(e: &Endpoints) -> Result<(TokenStream, Uses)> {
     let mut compiler = Compiler {
         params: &e.params,
         temps: 0,
+        uses: Uses::default(),
     };
     let scope = compiler.scope();
     let mut checks = Vec::new();
@@ -856,8 +910,11 @@ pub(super) fn emit_resolver(e: &Endpoints) -> Result<TokenStream> {
         }
     }
     let body = compiler.rules(&e.rules, &scope, true)?;
-    Ok(quote! {
-        #(#checks)*
-        #body
-    })
+    Ok((
+        quote! {
+            #(#checks)*
+            #body
+        },
+        compiler.uses,
+    ))
 }

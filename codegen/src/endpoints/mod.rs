@@ -99,7 +99,7 @@ pub fn build(model: &Model, krate: &Crate, partitions: &Partitions) -> Result<Op
         bindings: BTreeMap::new(),
     };
     // Compile once here so that every problem of the rule set fails generation with its path.
-    emit_resolver(&endpoints).map_err(|e| match e {
+    emit_resolver(&endpoints).map(drop).map_err(|e| match e {
         Error::Model {
             json_path, message, ..
         } => model_error(&model.file, &json_path, message),

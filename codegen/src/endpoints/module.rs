@@ -14,7 +14,7 @@ use crate::tokens::{ident, lines_to_docs};
 
 /// `src/endpoint.rs`.
 pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
-    let body = emit_resolver(e)?;
+    let (body, uses) = emit_resolver(e)?;
     let fields = e.params.iter().map(|p| {
         let field = ident(&p.field);
         let ty = param_type(p);
@@ -148,7 +148,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
     } else {
         TokenStream::new()
     };
-    let lib_use = if e.uses_partitions || needs_lib(&body) {
+    let lib_use = if e.uses_partitions || uses.lib.get() {
         quote!(
             use crate::runtime::endpoint_lib::{self as lib};
         )
@@ -161,9 +161,8 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
             use crate::runtime::dfa::Dfa;
         )
     });
-    let uses_document = body.to_string().contains("Document");
-    let document_use = uses_document.then(|| {
-        if body.to_string().contains("Number") {
+    let document_use = uses.document.get().then(|| {
+        if uses.number.get() {
             quote!(
                 use crate::primitives::{Document, Number};
             )
@@ -173,7 +172,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
             )
         }
     });
-    let map_use = body.to_string().contains("BTreeMap").then(|| {
+    let map_use = uses.map.get().then(|| {
         quote!(
             use std::collections::BTreeMap;
         )
@@ -242,10 +241,6 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
 
         #tests
     })
-}
-
-fn needs_lib(body: &TokenStream) -> bool {
-    body.to_string().contains("lib ::")
 }
 
 fn param_type(p: &Param) -> TokenStream {

@@ -132,6 +132,7 @@ fn compile(rules: Value) -> Result<TokenStream> {
         partitions: Partitions::bundled()?,
         bindings: BTreeMap::new(),
     })
+    .map(|(code, _)| code)
 }
 
 #[test]
