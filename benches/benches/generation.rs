@@ -23,8 +23,9 @@ fn generation(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let model = codegen::model::Model::parse(&path, &text).expect("parses");
-                let generated =
-                    codegen::generate(&model, &codegen::Operations::All).expect("generates");
+                let generated = codegen::Generator::new()
+                    .generate(&model)
+                    .expect("generates");
                 std::hint::black_box(generated.files.len())
             })
         },

@@ -31,8 +31,9 @@ fn main() {
     let mut best: Option<BTreeMap<String, Cost>> = None;
     for _ in 0..6 {
         // A fresh IR each round: its documentation is converted on first use, during emit.
-        let mut krate =
-            codegen::build_ir(&model, None, &codegen::Operations::All).expect("builds the IR");
+        let mut krate = codegen::Generator::new()
+            .build_ir(&model)
+            .expect("builds the IR");
         krate.endpoints =
             codegen::endpoints::build(&model, &krate, &partitions).expect("endpoint rules");
         let plan = codegen::emit::plan(&krate);

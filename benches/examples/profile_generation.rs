@@ -16,8 +16,9 @@ fn main() {
         let start = Instant::now();
         let model = codegen::model::Model::parse(&path, &text).expect("parses");
         let parsed = start.elapsed();
-        let mut krate =
-            codegen::build_ir(&model, None, &codegen::Operations::All).expect("builds the IR");
+        let mut krate = codegen::Generator::new()
+            .build_ir(&model)
+            .expect("builds the IR");
         let built = start.elapsed();
         let partitions = codegen::endpoints::Partitions::bundled().expect("bundled partitions");
         krate.endpoints =

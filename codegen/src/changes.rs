@@ -10,8 +10,7 @@ use std::path::Path;
 use crate::diff::Report;
 use crate::error::{Error, Result};
 use crate::model::{Model, ModelSource};
-use crate::select::Operations;
-use crate::{Generated, Options};
+use crate::{Generated, Generator};
 
 /// The change report's file, beside `Cargo.toml`.
 pub const FILE: &str = "CHANGES.md";
@@ -45,9 +44,7 @@ impl Regenerated {
 pub fn regenerate(
     path: &Path,
     out: &Path,
-    service: Option<&str>,
-    operations: &Operations,
-    options: &Options,
+    generator: &Generator,
     earlier: impl FnOnce(&ModelSource) -> Option<String>,
 ) -> Result<Regenerated> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -56,11 +53,7 @@ pub fn regenerate(
     })?;
     let source = ModelSource::of(path, text.as_bytes());
     let model = Model::parse(path, &text)?;
-    let options = Options {
-        source: Some(source.clone()),
-        ..options.clone()
-    };
-    let mut generated = crate::generate_with(&model, service, operations, &options)?;
+    let mut generated = generator.clone().source(source.clone()).generate(&model)?;
     let read = |file: &str| std::fs::read_to_string(out.join(file)).ok();
     let recorded = read("Cargo.toml").and_then(|manifest| ModelSource::from_manifest(&manifest));
     let existing = read(FILE);
@@ -70,7 +63,12 @@ pub fn regenerate(
             Some(text) => {
                 let name = Path::new(&recorded.file);
                 let old = Model::parse(name, &text)?;
-                let found = crate::diff::diff(&old, &model, service, operations)?;
+                let found = crate::diff::diff(
+                    &old,
+                    &model,
+                    generator.selected_service(),
+                    generator.selected_operations(),
+                )?;
                 let file = updated(recorded, &source, &found);
                 report = Some(found);
                 file

@@ -50,7 +50,10 @@ enum Kind {
 /// to the reason they are skipped.
 pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) -> Result<Suite> {
     let operations = Operations::All;
-    let krate = crate::build_ir(model, Some(service), &operations)?;
+    let krate = crate::Generator::new()
+        .service(service)
+        .operations(operations)
+        .build_ir(model)?;
     let mut files = crate::format::format(&krate, crate::emit::plan(&krate))?;
     let protocol = match krate.service.protocol {
         crate::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",

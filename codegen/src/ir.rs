@@ -1740,8 +1740,6 @@ fn service_package(service: &Shape) -> String {
 mod tests {
     use std::path::Path;
 
-    use crate::select::Operations;
-
     #[test]
     fn patterns_with_larger_counted_repetitions_are_compiled_first() {
         assert_eq!(super::repetition_bounds("^[a-z]{0,2048}$"), 2048);
@@ -1769,7 +1767,7 @@ mod tests {
         }}}}"#
         );
         let model = crate::model::Model::parse(Path::new("m.json"), &text)?;
-        crate::build_ir(&model, None, &Operations::All)
+        crate::Generator::new().build_ir(&model)
     }
 
     #[test]

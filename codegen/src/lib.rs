@@ -52,83 +52,129 @@ pub struct Generated {
     pub unsupported: Vec<Unsupported>,
 }
 
-/// Generates a crate for `operations` of the model's only service.
-pub fn generate(model: &model::Model, operations: &Operations) -> Result<Generated> {
-    generate_service(model, None, operations)
+/// What to generate from a model, set step by step (in the spirit of prost-build's `Config`):
+/// by default every operation of the model's only service, endpoint rules against the bundled
+/// partitions, and no record of the model file.
+///
+/// ```no_run
+/// # fn main() -> codegen::Result<()> {
+/// let model = codegen::model::Model::load("model/rekognition.json".as_ref())?;
+/// let generated = codegen::Generator::new()
+///     .operations(codegen::default_operations())
+///     .generate(&model)?;
+/// println!("{} files", generated.files.len());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Generator {
+    service: Option<String>,
+    operations: Operations,
+    partitions: Option<endpoints::Partitions>,
+    source: Option<ModelSource>,
 }
 
-/// Generates a crate for `operations` of `service` (a shape id or name; `None`: the only one).
-pub fn generate_service(
-    model: &model::Model,
-    service: Option<&str>,
-    operations: &Operations,
-) -> Result<Generated> {
-    generate_with(model, service, operations, &Options::default())
+impl Default for Generator {
+    fn default() -> Self {
+        Generator::new()
+    }
 }
 
-/// Settings beyond the model and the operations.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// The partitions file `aws.partition` reads (default: the bundled `model/partitions.json`).
-    pub partitions: Option<endpoints::Partitions>,
-    /// The model file's name and hash, recorded in the manifest (`None`: not recorded).
-    pub source: Option<ModelSource>,
-}
+impl Generator {
+    pub fn new() -> Generator {
+        Generator {
+            service: None,
+            operations: Operations::All,
+            partitions: None,
+            source: None,
+        }
+    }
 
-/// [`generate_service`] with [`Options`].
-pub fn generate_with(
-    model: &model::Model,
-    service: Option<&str>,
-    operations: &Operations,
-    options: &Options,
-) -> Result<Generated> {
-    let mut krate = build_ir(model, service, operations)?;
-    let partitions = match &options.partitions {
-        Some(p) => p.clone(),
-        None => endpoints::Partitions::bundled()?,
-    };
-    krate.endpoints = endpoints::build(model, &krate, &partitions)?;
-    krate.source = options.source.clone();
-    let files = format::format(&krate, emit::plan(&krate))?;
-    let count = |straight: bool| {
-        krate
-            .patterns
-            .iter()
-            .filter(|p| match p.compiled.as_ref().map(|c| &c.matcher) {
-                Some(ir::Matcher::Scan(_)) => straight,
-                Some(ir::Matcher::Automaton(_)) => !straight,
-                None => false,
-            })
-            .count()
-    };
-    let (straight, automata) = (count(true), count(false));
-    let skipped = krate.skipped_patterns.len();
-    let summary = format!(
-        "patterns: {straight} checked by straight code, {automata} compiled to automata, {} run by the ECMAScript engine, {skipped} not checked",
-        krate.patterns.len() - straight - automata
-    );
-    Ok(Generated {
-        package: krate.package,
-        files,
-        warnings: krate.warnings,
-        summary,
-        unsupported: krate.unsupported,
-    })
-}
+    /// The service to generate, by shape id or name (for models that define several).
+    pub fn service(mut self, service: impl Into<String>) -> Generator {
+        self.service = Some(service.into());
+        self
+    }
 
-/// The IR of a crate: the selected shapes with every Rust name resolved.
-pub fn build_ir(
-    model: &model::Model,
-    service: Option<&str>,
-    operations: &Operations,
-) -> Result<ir::Crate> {
-    let selection = select::select(model, service, operations)?;
-    ir::build(model, &selection)
-}
+    /// The operations to generate, with the shapes they reach.
+    pub fn operations(mut self, operations: Operations) -> Generator {
+        self.operations = operations;
+        self
+    }
 
-/// Loads a model file and generates a crate from it.
-pub fn generate_from_file(path: &Path, operations: &Operations) -> Result<Generated> {
-    generate(&model::Model::load(path)?, operations)
+    /// The partitions `aws.partition` reads (instead of the bundled `model/partitions.json`).
+    pub fn partitions(mut self, partitions: endpoints::Partitions) -> Generator {
+        self.partitions = Some(partitions);
+        self
+    }
+
+    /// The model file, recorded in the generated manifest (see [`ModelSource`]).
+    pub fn source(mut self, source: ModelSource) -> Generator {
+        self.source = Some(source);
+        self
+    }
+
+    /// The service chosen with [`Generator::service`], if any.
+    pub fn selected_service(&self) -> Option<&str> {
+        self.service.as_deref()
+    }
+
+    /// The operations chosen with [`Generator::operations`].
+    pub fn selected_operations(&self) -> &Operations {
+        &self.operations
+    }
+
+    /// The finished IR: the selected shapes with every Rust name resolved, the endpoint rules
+    /// and the model's record. Nothing after this changes it.
+    pub fn build_ir(&self, model: &model::Model) -> Result<ir::Crate> {
+        let selection = select::select(model, self.service.as_deref(), &self.operations)?;
+        let krate = ir::build(model, &selection)?;
+        let partitions = match &self.partitions {
+            Some(p) => p.clone(),
+            None => endpoints::Partitions::bundled()?,
+        };
+        let endpoints = endpoints::build(model, &krate, &partitions)?;
+        Ok(ir::Crate {
+            endpoints,
+            source: self.source.clone(),
+            ..krate
+        })
+    }
+
+    /// Generates the crate, in memory.
+    pub fn generate(&self, model: &model::Model) -> Result<Generated> {
+        let krate = self.build_ir(model)?;
+        let files = format::format(&krate, emit::plan(&krate))?;
+        let count = |straight: bool| {
+            krate
+                .patterns
+                .iter()
+                .filter(|p| match p.compiled.as_ref().map(|c| &c.matcher) {
+                    Some(ir::Matcher::Scan(_)) => straight,
+                    Some(ir::Matcher::Automaton(_)) => !straight,
+                    None => false,
+                })
+                .count()
+        };
+        let (straight, automata) = (count(true), count(false));
+        let skipped = krate.skipped_patterns.len();
+        let summary = format!(
+            "patterns: {straight} checked by straight code, {automata} compiled to automata, {} run by the ECMAScript engine, {skipped} not checked",
+            krate.patterns.len() - straight - automata
+        );
+        Ok(Generated {
+            package: krate.package,
+            files,
+            warnings: krate.warnings,
+            summary,
+            unsupported: krate.unsupported,
+        })
+    }
+
+    /// Loads the model file at `path` and generates the crate.
+    pub fn generate_file(&self, path: &Path) -> Result<Generated> {
+        self.generate(&model::Model::load(path)?)
+    }
 }
 
 /// The default selection.

@@ -2,7 +2,6 @@
 //! kind, names that collide, shadow Rust and std names or differ only in case, random traits
 //! and documentation) either generates or fails with an error; it never panics.
 
-use codegen::Operations;
 use codegen::model::Model;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -231,7 +230,7 @@ proptest! {
     fn arbitrary_models_generate_or_fail_cleanly(model in model()) {
         let text = model.to_string();
         if let Ok(model) = Model::parse(std::path::Path::new("arbitrary.json"), &text) {
-            let _ = codegen::generate(&model, &Operations::All);
+            let _ = codegen::Generator::new().generate(&model);
         }
     }
 }

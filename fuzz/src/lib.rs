@@ -210,7 +210,7 @@ pub fn model(data: &[u8]) {
         return;
     };
     match codegen::model::Model::parse(Path::new("fuzz.json"), text) {
-        Ok(model) => match codegen::generate(&model, &codegen::Operations::All) {
+        Ok(model) => match codegen::Generator::new().generate(&model) {
             Ok(generated) => assert!(generated.files.contains_key("src/lib.rs")),
             Err(e) => {
                 let _ = e.to_string();

@@ -1,7 +1,7 @@
 //! `generated/` is exactly what the generator writes today (the rust-analyzer pattern), and
 //! generation is deterministic.
 
-use codegen::{Options, default_operations, generate, generate_from_file, model::Model};
+use codegen::{Generator, default_operations, model::Model};
 use tests::{default_model, root};
 
 /// The default crate as `cargo xtask codegen` would write it over `generated/` now, its
@@ -10,9 +10,7 @@ fn regenerate() -> codegen::changes::Regenerated {
     codegen::changes::regenerate(
         &default_model(),
         &root().join("generated"),
-        None,
-        &default_operations(),
-        &Options::default(),
+        &Generator::new().operations(default_operations()),
         |_| None,
     )
     .unwrap()
@@ -37,8 +35,14 @@ fn generated_crate_is_fresh() {
 
 #[test]
 fn two_generations_are_byte_identical() {
-    let first = generate_from_file(&default_model(), &default_operations()).unwrap();
-    let second = generate_from_file(&default_model(), &default_operations()).unwrap();
+    let first = Generator::new()
+        .operations(default_operations())
+        .generate_file(&default_model())
+        .unwrap();
+    let second = Generator::new()
+        .operations(default_operations())
+        .generate_file(&default_model())
+        .unwrap();
     assert_eq!(first.files, second.files);
 }
 
@@ -61,8 +65,16 @@ fn shape_order_in_the_model_file_does_not_change_the_output() {
     let reordered = Model::parse(&default_model(), &value.to_string()).unwrap();
     let original = Model::load(&default_model()).unwrap();
     assert_eq!(
-        generate(&reordered, &default_operations()).unwrap().files,
-        generate(&original, &default_operations()).unwrap().files
+        Generator::new()
+            .operations(default_operations())
+            .generate(&reordered)
+            .unwrap()
+            .files,
+        Generator::new()
+            .operations(default_operations())
+            .generate(&original)
+            .unwrap()
+            .files
     );
 }
 

@@ -2,12 +2,15 @@
 //! generated modules of one small fixture model per feature. Review changes with
 //! `cargo insta review`.
 
-use codegen::{Operations, default_operations, generate_from_file};
+use codegen::{Generator, default_operations};
 use tests::{default_model, fixture};
 
 #[test]
 fn default_selection_every_generated_file() {
-    let generated = generate_from_file(&default_model(), &default_operations()).unwrap();
+    let generated = Generator::new()
+        .operations(default_operations())
+        .generate_file(&default_model())
+        .unwrap();
     // The model lint: two of Rekognition's patterns contradict their @length.
     assert_eq!(
         generated.warnings,
@@ -35,8 +38,9 @@ fn default_selection_every_generated_file() {
 /// show: the runtime (verbatim copies), the crate root, manifest and client, module lists, and
 /// modules with nothing in them but re-exports.
 fn snapshot_fixture(name: &str) {
-    let generated =
-        generate_from_file(&fixture(&format!("{name}.json")), &Operations::All).unwrap();
+    let generated = Generator::new()
+        .generate_file(&fixture(&format!("{name}.json")))
+        .unwrap();
     for (path, content) in &generated.files {
         let boilerplate = [
             "Cargo.toml",
@@ -122,7 +126,9 @@ fn fixture_name_collisions_with_std_types_and_keywords() {
 
 #[test]
 fn fixture_paginators_waiters_idempotency_tokens_and_event_streams_left_out() {
-    let generated = generate_from_file(&fixture("features.json"), &Operations::All).unwrap();
+    let generated = Generator::new()
+        .generate_file(&fixture("features.json"))
+        .unwrap();
     let unsupported: Vec<String> = generated
         .unsupported
         .iter()
@@ -147,7 +153,10 @@ fn fixture_paginators_waiters_idempotency_tokens_and_event_streams_left_out() {
 
 #[test]
 fn crates_without_paginators_or_waiters_do_not_depend_on_their_crates() {
-    let generated = generate_from_file(&default_model(), &default_operations()).unwrap();
+    let generated = Generator::new()
+        .operations(default_operations())
+        .generate_file(&default_model())
+        .unwrap();
     let manifest = &generated.files["Cargo.toml"];
     assert!(!manifest.contains("futures-core"));
     // JMESPath only as the command-line client's optional dependency (`--query`).
@@ -198,7 +207,7 @@ fn cli_pagination_merges_the_named_items_or_the_only_list_of_the_output() {
         "ex#Map": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "smithy.api#String"}}
     }}"#;
     let model = codegen::model::Model::parse(std::path::Path::new("paged.json"), model).unwrap();
-    let generated = codegen::generate(&model, &Operations::All).unwrap();
+    let generated = Generator::new().generate(&model).unwrap();
     let cli = &generated.files["src/cli.rs"];
     let pagination = |op: &str| {
         let start = cli.find(&format!("name: \"{op}\"")).expect(op);
@@ -229,7 +238,9 @@ fn a_one_character_pattern_change_changes_a_few_lines_of_generated_code() {
         let changed = text.replace(old, new);
         let after = codegen::model::Model::parse(&default_model(), &changed).unwrap();
         let generate = |model: &codegen::model::Model| {
-            codegen::generate(model, &default_operations())
+            Generator::new()
+                .operations(default_operations())
+                .generate(model)
                 .unwrap()
                 .files
         };

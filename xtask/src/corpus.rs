@@ -8,8 +8,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use codegen::Operations;
-
 use crate::{cargo_in, model_files, root, user_path, write_scratch_workspace};
 
 /// What happened to one service of one model file.
@@ -207,7 +205,10 @@ fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
     }
     let mut rows = Vec::new();
     for service in services {
-        let generated = match codegen::generate_service(&model, Some(&service), &Operations::All) {
+        let generated = match codegen::Generator::new()
+            .service(service.as_str())
+            .generate(&model)
+        {
             Ok(generated) => generated,
             Err(e) => {
                 rows.push(failed(&service, e.to_string()));

@@ -7,8 +7,6 @@
 //! tests are those files, run against the generated crate (behaviour tests with a loopback
 //! server: paginators, waiters, idempotency tokens).
 
-use codegen::Operations;
-
 use crate::{cargo_in, model_files, root, write_scratch_workspace};
 
 pub fn fixtures(args: &[String]) -> Result<(), String> {
@@ -50,8 +48,9 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             tested.push(suite.package.clone());
             suite.files
         } else {
-            let generated =
-                codegen::generate(&model, &Operations::All).map_err(|e| e.to_string())?;
+            let generated = codegen::Generator::new()
+                .generate(&model)
+                .map_err(|e| e.to_string())?;
             if has_endpoint_tests {
                 endpoint_tested.push(generated.package.clone());
             }

@@ -231,28 +231,20 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
     }
     let operations = selection(all, named)?;
-    let options = codegen::Options {
-        partitions: match &partitions {
-            Some(path) => {
-                Some(codegen::endpoints::Partitions::load(path).map_err(|e| e.to_string())?)
-            }
-            None => None,
-        },
-        source: None,
-    };
+    let mut generator = codegen::Generator::new().operations(operations);
+    if let Some(service) = &service {
+        generator = generator.service(service.as_str());
+    }
+    if let Some(path) = &partitions {
+        generator = generator
+            .partitions(codegen::endpoints::Partitions::load(path).map_err(|e| e.to_string())?);
+    }
     // --check never looks for the earlier model: a changed model is reported as such below.
-    let regenerated = codegen::changes::regenerate(
-        &model,
-        &out,
-        service.as_deref(),
-        &operations,
-        &options,
-        |recorded| {
-            (!check)
-                .then(|| from_git(&model, &recorded.sha256))
-                .flatten()
-        },
-    )
+    let regenerated = codegen::changes::regenerate(&model, &out, &generator, |recorded| {
+        (!check)
+            .then(|| from_git(&model, &recorded.sha256))
+            .flatten()
+    })
     .map_err(|e| e.to_string())?;
     let generated = &regenerated.generated;
     for warning in &generated.warnings {

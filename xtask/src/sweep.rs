@@ -9,7 +9,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use codegen::Operations;
 use codegen::model::{Model, ShapeKind};
 
 use crate::{model_files, root, user_path};
@@ -229,7 +228,9 @@ fn sweep_file(path: &Path) -> Vec<Outcome> {
             continue;
         }
         let started = Instant::now();
-        let result = codegen::generate_service(&model, Some(&service), &Operations::All);
+        let result = codegen::Generator::new()
+            .service(service.as_str())
+            .generate(&model);
         outcomes.push(Outcome {
             file: file.clone(),
             service,

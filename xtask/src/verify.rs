@@ -42,8 +42,12 @@ pub fn verify_model(args: &[String]) -> Result<(), String> {
     let official = official.canonicalize().unwrap_or(official);
     let ours_path = root().join("model/rekognition.json");
     let operations = codegen::default_operations();
-    let generate =
-        |path: &Path| codegen::generate_from_file(path, &operations).map_err(|e| e.to_string());
+    let generate = |path: &Path| {
+        codegen::Generator::new()
+            .operations(operations.clone())
+            .generate_file(path)
+            .map_err(|e| e.to_string())
+    };
     let ours = generate(&ours_path)?;
     let theirs = generate(&official)?;
     let without_endpoints = |files: &BTreeMap<String, String>| -> BTreeMap<String, String> {
@@ -110,7 +114,9 @@ fn official_endpoint_tests(ours: &Path, official: &Path) -> Result<usize, String
     let model_path = scratch.join("model.json");
     let text = serde_json::to_string_pretty(&model).map_err(|e| e.to_string())?;
     std::fs::write(&model_path, text).map_err(|e| format!("{}: {e}", model_path.display()))?;
-    let generated = codegen::generate_from_file(&model_path, &codegen::default_operations())
+    let generated = codegen::Generator::new()
+        .operations(codegen::default_operations())
+        .generate_file(&model_path)
         .map_err(|e| e.to_string())?;
     codegen::write::write(&scratch.join(&generated.package), &generated.files)
         .map_err(|e| e.to_string())?;

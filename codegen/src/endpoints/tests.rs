@@ -199,7 +199,7 @@ fn client_context_params_must_be_rule_set_parameters_of_their_type() {
         let path = dir.join("m.json");
         std::fs::write(&path, model_json(client).to_string()).unwrap();
         let model = Model::load(&path)?;
-        let krate = crate::build_ir(&model, None, &crate::Operations::All)?;
+        let krate = crate::Generator::new().build_ir(&model)?;
         build(&model, &krate, &Partitions::bundled()?)
     };
     let e = build(serde_json::json!({"Stage": {"type": "string"}}))
