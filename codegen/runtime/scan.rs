@@ -47,7 +47,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Takes characters of `class` while there are any, at most `max`; `None` when that is
-    /// fewer than `min`.
+    /// fewer than `min`. ASCII is read a byte at a time; other characters are decoded.
     #[inline]
     pub(crate) fn run(
         &mut self,
@@ -55,19 +55,26 @@ impl<'a> Scanner<'a> {
         max: usize,
         class: impl Fn(char) -> bool,
     ) -> Option<()> {
+        let bytes = self.rest.as_bytes();
         let mut taken = 0;
-        let mut chars = self.rest.chars();
+        let mut at = 0;
         while taken < max {
-            let before = chars.as_str();
-            match chars.next() {
-                Some(c) if class(c) => taken += 1,
-                _ => {
-                    chars = before.chars();
-                    break;
+            match bytes.get(at) {
+                Some(&byte) if byte.is_ascii() => {
+                    if !class(char::from(byte)) {
+                        break;
+                    }
+                    at += 1;
                 }
+                Some(_) => match self.rest[at..].chars().next() {
+                    Some(c) if class(c) => at += c.len_utf8(),
+                    _ => break,
+                },
+                None => break,
             }
+            taken += 1;
         }
-        self.rest = chars.as_str();
+        self.rest = &self.rest[at..];
         (taken >= min).then_some(())
     }
 
@@ -75,6 +82,43 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub(crate) fn at_least(&mut self, min: usize, class: impl Fn(char) -> bool) -> Option<()> {
         self.run(min, usize::MAX, class)
+    }
+
+    /// Takes one character of `class`, a class of ASCII characters only (the byte of a longer
+    /// character never is one).
+    #[inline]
+    pub(crate) fn ascii_one(&mut self, class: impl Fn(u8) -> bool) -> Option<()> {
+        let (&byte, _) = self.rest.as_bytes().split_first()?;
+        if !(byte.is_ascii() && class(byte)) {
+            return None;
+        }
+        self.rest = &self.rest[1..];
+        Some(())
+    }
+
+    /// [`Scanner::run`] for a class of ASCII characters only: a byte at a time, no decoding.
+    #[inline]
+    pub(crate) fn ascii_run(
+        &mut self,
+        min: usize,
+        max: usize,
+        class: impl Fn(u8) -> bool,
+    ) -> Option<()> {
+        let bytes = self.rest.as_bytes();
+        let window = &bytes[..bytes.len().min(max)];
+        let at = window
+            .iter()
+            .position(|&b| !(b.is_ascii() && class(b)))
+            .unwrap_or(window.len());
+        // Every byte taken is ASCII, so `at` is a character boundary.
+        self.rest = self.rest.get(at..).unwrap_or_default();
+        (at >= min).then_some(())
+    }
+
+    /// [`Scanner::at_least`] for a class of ASCII characters only.
+    #[inline]
+    pub(crate) fn ascii_at_least(&mut self, min: usize, class: impl Fn(u8) -> bool) -> Option<()> {
+        self.ascii_run(min, usize::MAX, class)
     }
 
     /// `Some` when the whole value has been taken.
@@ -106,6 +150,27 @@ mod tests {
         let mut s = Scanner::new("");
         assert_eq!(s.at_least(0, digit), Some(()));
         assert_eq!(s.end(), Some(()));
+    }
+
+    #[test]
+    fn ascii_runs_stop_at_the_first_byte_outside_the_class_or_outside_ascii() {
+        let mut s = Scanner::new("12é3");
+        assert_eq!(s.ascii_run(1, 9, |b| b.is_ascii_digit()), Some(()));
+        assert_eq!(
+            s.ascii_one(|_| true),
+            None,
+            "the first byte of é is no ASCII character"
+        );
+        assert_eq!(s.one(|c| c == 'é'), Some(()));
+        assert_eq!(s.ascii_at_least(1, |b| b.is_ascii_digit()), Some(()));
+        assert_eq!(s.end(), Some(()));
+        let mut s = Scanner::new("1234");
+        assert_eq!(s.ascii_run(2, 3, |b| b.is_ascii_digit()), Some(()));
+        assert_eq!(s.literal("4"), Some(()));
+        assert_eq!(
+            Scanner::new("1").ascii_run(2, 3, |b| b.is_ascii_digit()),
+            None
+        );
     }
 
     #[test]

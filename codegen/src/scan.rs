@@ -162,8 +162,13 @@ impl Scan {
             let ok = match step {
                 Step::Literal(text) => scanner.literal(text),
                 Step::Run { class, min, max } => {
-                    let class = |c: char| in_class(class, c);
-                    scanner.run(*min as usize, max.map_or(usize::MAX, |m| m as usize), class)
+                    let max = max.map_or(usize::MAX, |m| m as usize);
+                    // As the generated code does: bytes for a class of ASCII characters.
+                    if ascii_only(class) {
+                        scanner.ascii_run(*min as usize, max, |b| in_class(class, char::from(b)))
+                    } else {
+                        scanner.run(*min as usize, max, |c| in_class(class, c))
+                    }
                 }
             };
             if ok.is_none() {
@@ -172,6 +177,11 @@ impl Scan {
         }
         !self.to_end || scanner.end().is_some()
     }
+}
+
+/// Whether every character of `class` is ASCII (the generated code then reads bytes).
+pub fn ascii_only(class: &Ranges) -> bool {
+    class.iter().all(|&(_, high)| high < 0x80)
 }
 
 fn in_class(class: &Ranges, c: char) -> bool {

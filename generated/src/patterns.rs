@@ -10,14 +10,21 @@ pub(crate) static KMS_KEY_ID_PATTERN: Scan = Scan::new(
     "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$",
     |value| {
         let mut s = Scanner::new(value);
-        s.one(|c| c.is_ascii_alphanumeric())?;
-        s.run(
+        s.ascii_one(|b| b.is_ascii_alphanumeric())?;
+        s.ascii_run(
             0,
             2048,
-            |c| {
+            |b| {
                 matches!(
-                    c,
-                    '+'..='/' | '0'..='9' | ':' | '=' | '@' | 'A'..='Z' | '_' | 'a'..='z'
+                    b,
+                    b'+'..=b'/'
+                    | b'0'..=b'9'
+                    | b':'
+                    | b'='
+                    | b'@'
+                    | b'A'..=b'Z'
+                    | b'_'
+                    | b'a'..=b'z'
                 )
             },
         )?;
@@ -30,7 +37,10 @@ pub(crate) static CLIENT_REQUEST_TOKEN_PATTERN: Scan = Scan::new(
     "^[a-zA-Z0-9-_]+$",
     |value| {
         let mut s = Scanner::new(value);
-        s.at_least(1, |c| matches!(c, '-' | '0'..='9' | 'A'..='Z' | '_' | 'a'..='z'))?;
+        s.ascii_at_least(
+            1,
+            |b| matches!(b, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z'),
+        )?;
         s.end()
     },
 );
@@ -40,15 +50,15 @@ pub(crate) static LIVENESS_SESSION_ID_PATTERN: Scan = Scan::new(
     "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
     |value| {
         let mut s = Scanner::new(value);
-        s.run(8, 8, |c| matches!(c, '0'..='9' | 'a'..='f'))?;
+        s.ascii_run(8, 8, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
         s.literal("-")?;
-        s.run(4, 4, |c| matches!(c, '0'..='9' | 'a'..='f'))?;
+        s.ascii_run(4, 4, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
         s.literal("-")?;
-        s.run(4, 4, |c| matches!(c, '0'..='9' | 'a'..='f'))?;
+        s.ascii_run(4, 4, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
         s.literal("-")?;
-        s.run(4, 4, |c| matches!(c, '0'..='9' | 'a'..='f'))?;
+        s.ascii_run(4, 4, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
         s.literal("-")?;
-        s.run(12, 12, |c| matches!(c, '0'..='9' | 'a'..='f'))?;
+        s.ascii_run(12, 12, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
         s.end()
     },
 );
@@ -58,9 +68,9 @@ pub(crate) static S3_BUCKET_PATTERN: Scan = Scan::new(
     "^[0-9A-Za-z\\.\\-_]*$",
     |value| {
         let mut s = Scanner::new(value);
-        s.at_least(
+        s.ascii_at_least(
             0,
-            |c| matches!(c, '-' | '.' | '0'..='9' | 'A'..='Z' | '_' | 'a'..='z'),
+            |b| matches!(b, b'-' | b'.' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z'),
         )?;
         s.end()
     },

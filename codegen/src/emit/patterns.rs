@@ -102,19 +102,36 @@ fn scan_body(scan: &Scan) -> TokenStream {
     let steps = scan.steps.iter().map(|step| match step {
         Step::Literal(text) => quote!(s.literal(#text)),
         Step::Run { class, min, max } => {
-            let class = class_closure(class);
+            // A class of ASCII characters reads bytes: no decoding, and byte matches compile to
+            // bit tests.
+            let ascii = crate::scan::ascii_only(class);
+            let (one, run, at_least, class) = if ascii {
+                (
+                    quote!(ascii_one),
+                    quote!(ascii_run),
+                    quote!(ascii_at_least),
+                    byte_closure(class),
+                )
+            } else {
+                (
+                    quote!(one),
+                    quote!(run),
+                    quote!(at_least),
+                    class_closure(class),
+                )
+            };
             match (min, max) {
-                (1, Some(1)) => quote!(s.one(#class)),
+                (1, Some(1)) => quote!(s.#one(#class)),
                 (min, Some(max)) => {
                     let (min, max) = (
                         proc_macro2::Literal::u32_unsuffixed(*min),
                         proc_macro2::Literal::u32_unsuffixed(*max),
                     );
-                    quote!(s.run(#min, #max, #class))
+                    quote!(s.#run(#min, #max, #class))
                 }
                 (min, None) => {
                     let min = proc_macro2::Literal::u32_unsuffixed(*min);
-                    quote!(s.at_least(#min, #class))
+                    quote!(s.#at_least(#min, #class))
                 }
             }
         }
@@ -142,17 +159,7 @@ fn class_closure(class: &[(u32, u32)]) -> TokenStream {
     } else {
         (false, class.to_vec())
     };
-    // The ASCII classes `char` has a method for (clippy asks for them, and they read better).
-    let named = match ranges.as_slice() {
-        [(0x30, 0x39)] => Some(quote!(is_ascii_digit)),
-        [(0x41, 0x5A)] => Some(quote!(is_ascii_uppercase)),
-        [(0x61, 0x7A)] => Some(quote!(is_ascii_lowercase)),
-        [(0x41, 0x5A), (0x61, 0x7A)] => Some(quote!(is_ascii_alphabetic)),
-        [(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)] => Some(quote!(is_ascii_alphanumeric)),
-        [(0x30, 0x39), (0x41, 0x46), (0x61, 0x66)] => Some(quote!(is_ascii_hexdigit)),
-        _ => None,
-    };
-    if let Some(method) = named {
+    if let Some(method) = named_class(&ranges) {
         return if negated {
             quote!(|c| !c.#method())
         } else {
@@ -165,6 +172,37 @@ fn class_closure(class: &[(u32, u32)]) -> TokenStream {
         (true, true) => quote!(|_| true),
         (false, false) => quote!(|c| matches!(c, #(#alternatives)|*)),
         (true, false) => quote!(|c| !matches!(c, #(#alternatives)|*)),
+    }
+}
+
+/// `|b| matches!(b, ...)` over a class of ASCII characters, as bytes.
+fn byte_closure(class: &[(u32, u32)]) -> TokenStream {
+    if let Some(method) = named_class(class) {
+        return quote!(|b| b.#method());
+    }
+    let byte = |c: u32| proc_macro2::Literal::byte_character(c as u8);
+    let alternatives = pieces(class).into_iter().map(|(low, high)| {
+        let (low, high) = (byte(low), byte(high));
+        if low.to_string() == high.to_string() {
+            quote!(#low)
+        } else {
+            quote!(#low..=#high)
+        }
+    });
+    quote!(|b| matches!(b, #(#alternatives)|*))
+}
+
+/// The ASCII classes `char` and `u8` have a method for (clippy asks for them, and they read
+/// better).
+fn named_class(ranges: &[(u32, u32)]) -> Option<TokenStream> {
+    match ranges {
+        [(0x30, 0x39)] => Some(quote!(is_ascii_digit)),
+        [(0x41, 0x5A)] => Some(quote!(is_ascii_uppercase)),
+        [(0x61, 0x7A)] => Some(quote!(is_ascii_lowercase)),
+        [(0x41, 0x5A), (0x61, 0x7A)] => Some(quote!(is_ascii_alphabetic)),
+        [(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)] => Some(quote!(is_ascii_alphanumeric)),
+        [(0x30, 0x39), (0x41, 0x46), (0x61, 0x66)] => Some(quote!(is_ascii_hexdigit)),
+        _ => None,
     }
 }
 
@@ -184,14 +222,32 @@ fn complement(class: &[(u32, u32)]) -> Vec<(u32, u32)> {
     out
 }
 
-/// A class as match-pattern alternatives: digits, upper-case and lower-case letters each a range
-/// of their own (as a pattern writes them), one or two characters as themselves, the rest as
-/// ranges.
+/// A class as match-pattern alternatives over `char`.
 fn alternatives(class: &[(u32, u32)]) -> Vec<TokenStream> {
+    pieces(class)
+        .into_iter()
+        .filter_map(|(low, high)| Some((char::from_u32(low)?, char::from_u32(high)?)))
+        .map(|(low, high)| {
+            let (a, b) = (
+                proc_macro2::Literal::character(low),
+                proc_macro2::Literal::character(high),
+            );
+            if low == high {
+                quote!(#a)
+            } else {
+                quote!(#a..=#b)
+            }
+        })
+        .collect()
+}
+
+/// A class as the ranges a match pattern lists: digits, upper-case and lower-case letters each
+/// a range of their own (as a pattern writes them), runs of one or two characters as the
+/// characters, surrogates left out (no `char` is one).
+fn pieces(class: &[(u32, u32)]) -> Vec<(u32, u32)> {
     const CUTS: [u32; 7] = [0x30, 0x3A, 0x41, 0x5B, 0x61, 0x7B, 0x80];
     let mut out = Vec::new();
     for &(low, high) in class {
-        // Surrogates are no `char`s; a range across them is fine, an end inside them is not.
         let low = if (0xD800..=0xDFFF).contains(&low) {
             0xE000
         } else {
@@ -208,21 +264,13 @@ fn alternatives(class: &[(u32, u32)]) -> Vec<TokenStream> {
                 .iter()
                 .find(|&&cut| cut > start)
                 .map_or(high, |&cut| high.min(cut - 1));
-            let (Some(a), Some(b)) = (char::from_u32(start), char::from_u32(end)) else {
-                break;
-            };
-            let punctuation = a.is_ascii_punctuation() && b.is_ascii_punctuation();
-            if a == b || (punctuation && end - start < 2) {
-                out.extend((start..=end).filter_map(char::from_u32).map(|c| {
-                    let c = proc_macro2::Literal::character(c);
-                    quote!(#c)
-                }));
+            let punctuation = [start, end]
+                .iter()
+                .all(|&c| char::from_u32(c).is_some_and(|c| c.is_ascii_punctuation()));
+            if start == end || (punctuation && end - start < 2) {
+                out.extend((start..=end).map(|c| (c, c)));
             } else {
-                let (a, b) = (
-                    proc_macro2::Literal::character(a),
-                    proc_macro2::Literal::character(b),
-                );
-                out.push(quote!(#a..=#b));
+                out.push((start, end));
             }
             start = end + 1;
         }
