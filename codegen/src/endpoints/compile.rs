@@ -158,6 +158,13 @@ impl Compiler<'_> {
         Ok(var.val.clone())
     }
 
+    /// `lib::<call>`: a function of the runtime's endpoint library, which the module then
+    /// imports.
+    fn lib(&self, call: TokenStream) -> TokenStream {
+        self.uses.lib.set(true);
+        quote!(lib::#call)
+    }
+
     fn temp(&mut self) -> proc_macro2::Ident {
         self.temps += 1;
         format_ident!("value_{}", self.temps)
@@ -515,10 +522,7 @@ impl Compiler<'_> {
                 let (s, start, stop, reverse) =
                     (s.tokens, start.tokens, stop.tokens, reverse.tokens);
                 Ok(val(
-                    {
-                        self.uses.lib.set(true);
-                        quote!(lib::substring(#s, #start, #stop, #reverse))
-                    },
+                    self.lib(quote!(substring(#s, #start, #stop, #reverse))),
                     Ty::Str,
                     true,
                 )
@@ -531,8 +535,8 @@ impl Compiler<'_> {
                 let s = s.tokens;
                 Ok(val(
                     {
-                        self.uses.lib.set(true);
-                        quote!(Some(lib::uri_encode(#s)))
+                        let call = self.lib(quote!(uri_encode(#s)));
+                        quote!(Some(#call))
                     },
                     Ty::Str,
                     true,
@@ -544,14 +548,7 @@ impl Compiler<'_> {
                 let s = self.present(&args[0], scope, parts, path)?;
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
-                Ok(val(
-                    {
-                        self.uses.lib.set(true);
-                        quote!(lib::parse_url(#s))
-                    },
-                    Ty::Url,
-                    true,
-                ))
+                Ok(val(self.lib(quote!(parse_url(#s))), Ty::Url, true))
             }
             "isValidHostLabel" | "aws.isVirtualHostableS3Bucket" => {
                 arity(2)?;
@@ -561,15 +558,9 @@ impl Compiler<'_> {
                 self.expect(&sub, Ty::Bool, path)?;
                 let (s, sub) = (s.tokens, sub.tokens);
                 let f = if name == "isValidHostLabel" {
-                    {
-                        self.uses.lib.set(true);
-                        quote!(lib::is_valid_host_label)
-                    }
+                    self.lib(quote!(is_valid_host_label))
                 } else {
-                    {
-                        self.uses.lib.set(true);
-                        quote!(lib::is_virtual_hostable_s3_bucket)
-                    }
+                    self.lib(quote!(is_virtual_hostable_s3_bucket))
                 };
                 Ok(val(quote!(#f(#s, #sub)), Ty::Bool, false))
             }
@@ -579,10 +570,7 @@ impl Compiler<'_> {
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
                 Ok(val(
-                    {
-                        self.uses.lib.set(true);
-                        quote!(lib::partition(&PARTITIONS, #s))
-                    },
+                    self.lib(quote!(partition(&PARTITIONS, #s))),
                     Ty::Partition,
                     true,
                 ))
@@ -592,14 +580,7 @@ impl Compiler<'_> {
                 let s = self.present(&args[0], scope, parts, path)?;
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
-                Ok(val(
-                    {
-                        self.uses.lib.set(true);
-                        quote!(lib::parse_arn(#s))
-                    },
-                    Ty::Arn,
-                    true,
-                ))
+                Ok(val(self.lib(quote!(parse_arn(#s))), Ty::Arn, true))
             }
             other => Err(gen_err(
                 path,
