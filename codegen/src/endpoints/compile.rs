@@ -528,27 +528,24 @@ impl Compiler<'_> {
                 )
                 .owned())
             }
-            "uriEncode" => {
+            "uriEncode" | "parseURL" | "aws.partition" | "aws.parseArn" => {
                 arity(1)?;
                 let s = self.present(&args[0], scope, parts, path)?;
                 self.expect(&s, Ty::Str, path)?;
                 let s = s.tokens;
-                Ok(val(
-                    {
+                Ok(match name {
+                    "uriEncode" => {
                         let call = self.lib(quote!(uri_encode(#s)));
-                        quote!(Some(#call))
-                    },
-                    Ty::Str,
-                    true,
-                )
-                .owned())
-            }
-            "parseURL" => {
-                arity(1)?;
-                let s = self.present(&args[0], scope, parts, path)?;
-                self.expect(&s, Ty::Str, path)?;
-                let s = s.tokens;
-                Ok(val(self.lib(quote!(parse_url(#s))), Ty::Url, true))
+                        val(quote!(Some(#call)), Ty::Str, true).owned()
+                    }
+                    "parseURL" => val(self.lib(quote!(parse_url(#s))), Ty::Url, true),
+                    "aws.partition" => val(
+                        self.lib(quote!(partition(&PARTITIONS, #s))),
+                        Ty::Partition,
+                        true,
+                    ),
+                    _ => val(self.lib(quote!(parse_arn(#s))), Ty::Arn, true),
+                })
             }
             "isValidHostLabel" | "aws.isVirtualHostableS3Bucket" => {
                 arity(2)?;
@@ -563,24 +560,6 @@ impl Compiler<'_> {
                     self.lib(quote!(is_virtual_hostable_s3_bucket))
                 };
                 Ok(val(quote!(#f(#s, #sub)), Ty::Bool, false))
-            }
-            "aws.partition" => {
-                arity(1)?;
-                let s = self.present(&args[0], scope, parts, path)?;
-                self.expect(&s, Ty::Str, path)?;
-                let s = s.tokens;
-                Ok(val(
-                    self.lib(quote!(partition(&PARTITIONS, #s))),
-                    Ty::Partition,
-                    true,
-                ))
-            }
-            "aws.parseArn" => {
-                arity(1)?;
-                let s = self.present(&args[0], scope, parts, path)?;
-                self.expect(&s, Ty::Str, path)?;
-                let s = s.tokens;
-                Ok(val(self.lib(quote!(parse_arn(#s))), Ty::Arn, true))
             }
             other => Err(gen_err(
                 path,
