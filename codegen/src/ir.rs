@@ -480,6 +480,13 @@ pub struct PatternDef {
     pub flags: &'static str,
 }
 
+impl PatternDef {
+    /// How the pattern is checked (`None`: by the ECMAScript engine).
+    pub fn matcher(&self) -> Option<&Matcher> {
+        self.compiled.as_ref().map(|c| &c.matcher)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Enum {
     pub id: ShapeId,

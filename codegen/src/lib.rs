@@ -149,7 +149,7 @@ impl Generator {
             krate
                 .patterns
                 .iter()
-                .filter(|p| match p.compiled.as_ref().map(|c| &c.matcher) {
+                .filter(|p| match p.matcher() {
                     Some(ir::Matcher::Scan(_)) => straight,
                     Some(ir::Matcher::Automaton(_)) => !straight,
                     None => false,

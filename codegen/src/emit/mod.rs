@@ -163,12 +163,10 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
         .filter(|name| {
             *name != "scan"
-                || krate.patterns.iter().any(|p| {
-                    matches!(
-                        p.compiled.as_ref().map(|c| &c.matcher),
-                        Some(crate::ir::Matcher::Scan(_))
-                    )
-                })
+                || krate
+                    .patterns
+                    .iter()
+                    .any(|p| matches!(p.matcher(), Some(crate::ir::Matcher::Scan(_))))
         })
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))

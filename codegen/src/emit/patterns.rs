@@ -13,24 +13,12 @@ use crate::tokens::dfa_literal;
 
 pub fn patterns_rs(krate: &Crate) -> TokenStream {
     let uses = |matcher: fn(&PatternDef) -> bool| krate.patterns.iter().any(matcher);
-    let scan_import = uses(|p| {
-        matches!(
-            p.compiled.as_ref().map(|c| &c.matcher),
-            Some(Matcher::Scan(_))
-        )
-    })
-    .then(|| {
+    let scan_import = uses(|p| matches!(p.matcher(), Some(Matcher::Scan(_)))).then(|| {
         quote!(
             use crate::runtime::scan::{Scan, Scanner};
         )
     });
-    let dfa_import = uses(|p| {
-        matches!(
-            p.compiled.as_ref().map(|c| &c.matcher),
-            Some(Matcher::Automaton(_))
-        )
-    })
-    .then(|| {
+    let dfa_import = uses(|p| matches!(p.matcher(), Some(Matcher::Automaton(_)))).then(|| {
         quote!(
             use crate::runtime::dfa::Dfa;
         )
@@ -57,7 +45,7 @@ pub fn patterns_rs(krate: &Crate) -> TokenStream {
 fn pattern_static(p: &PatternDef) -> TokenStream {
     let name = ident(&p.ident);
     let source = &p.source;
-    match p.compiled.as_ref().map(|c| &c.matcher) {
+    match p.matcher() {
         Some(Matcher::Scan(scan)) => {
             let doc = super::doc_line(&format!("`{source}`"));
             let body = scan_body(scan);
