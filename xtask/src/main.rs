@@ -160,33 +160,62 @@ fn user_path(path: &str) -> PathBuf {
     }
 }
 
-/// The operations `--all-operations` and `--operation` select (by default the face-liveness
-/// pair).
-fn selection(all: bool, named: Vec<String>) -> Result<Operations, String> {
-    match (all, named.is_empty()) {
-        (true, false) => Err("--all-operations and --operation exclude each other".into()),
-        (true, true) => Ok(Operations::All),
-        (false, true) => Ok(codegen::default_operations()),
-        (false, false) => Ok(Operations::Named(named)),
+/// The flags `codegen` and `diff` share: `--service`, `--operation`, `--all-operations`.
+#[derive(Default)]
+struct Selection {
+    service: Option<String>,
+    named: Vec<String>,
+    all: bool,
+}
+
+impl Selection {
+    /// Takes `arg` if it is one of the selection flags (reading a flag's value from `args`);
+    /// `false` when it is not one.
+    fn take(&mut self, arg: &str, args: &mut std::slice::Iter<String>) -> Result<bool, String> {
+        match arg {
+            "--operation" => self.named.push(value(args, arg)?),
+            "--service" => self.service = Some(value(args, arg)?),
+            "--all-operations" => self.all = true,
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
+
+    /// A generator for the selected service and operations (by default the face-liveness
+    /// pair).
+    fn generator(self) -> Result<codegen::Generator, String> {
+        let operations = match (self.all, self.named.is_empty()) {
+            (true, false) => {
+                return Err("--all-operations and --operation exclude each other".into());
+            }
+            (true, true) => Operations::All,
+            (false, true) => codegen::default_operations(),
+            (false, false) => Operations::Named(self.named),
+        };
+        let generator = codegen::Generator::new().operations(operations);
+        Ok(match self.service {
+            Some(service) => generator.service(service),
+            None => generator,
+        })
+    }
+}
+
+/// The value after `flag`.
+fn value(args: &mut std::slice::Iter<String>, flag: &str) -> Result<String, String> {
+    args.next()
+        .cloned()
+        .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
 }
 
 fn diff(args: &[String]) -> Result<(), String> {
     let mut files = Vec::new();
-    let mut named = Vec::new();
-    let mut all = false;
-    let mut service = None;
+    let mut selection = Selection::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-        };
+        if selection.take(arg, &mut args)? {
+            continue;
+        }
         match arg.as_str() {
-            "--operation" => named.push(value("--operation")?),
-            "--service" => service = Some(value("--service")?),
-            "--all-operations" => all = true,
             other if other.starts_with("--") => {
                 return Err(format!("unknown option `{other}`\n{USAGE}"));
             }
@@ -196,10 +225,15 @@ fn diff(args: &[String]) -> Result<(), String> {
     let [old, new] = files.as_slice() else {
         return Err(format!("diff needs two model files, OLD and NEW\n{USAGE}"));
     };
-    let operations = selection(all, named)?;
+    let generator = selection.generator()?;
     let load = |path: &Path| codegen::model::Model::load(path).map_err(|e| e.to_string());
-    let report = codegen::diff::diff(&load(old)?, &load(new)?, service.as_deref(), &operations)
-        .map_err(|e| e.to_string())?;
+    let report = codegen::diff::diff(
+        &load(old)?,
+        &load(new)?,
+        generator.selected_service(),
+        generator.selected_operations(),
+    )
+    .map_err(|e| e.to_string())?;
     print!("{}", report.markdown());
     Ok(())
 }
@@ -208,33 +242,22 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut model = root().join("model/rekognition.json");
     let mut out = root().join("generated");
-    let mut named = Vec::new();
-    let mut all = false;
-    let mut service = None;
+    let mut selection = Selection::default();
     let mut partitions = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-        };
+        if selection.take(arg, &mut args)? {
+            continue;
+        }
         match arg.as_str() {
             "--check" => check = true,
-            "--model" => model = user_path(&value("--model")?),
-            "--out" => out = user_path(&value("--out")?),
-            "--operation" => named.push(value("--operation")?),
-            "--service" => service = Some(value("--service")?),
-            "--all-operations" => all = true,
-            "--partitions" => partitions = Some(user_path(&value("--partitions")?)),
+            "--model" => model = user_path(&value(&mut args, arg)?),
+            "--out" => out = user_path(&value(&mut args, arg)?),
+            "--partitions" => partitions = Some(user_path(&value(&mut args, arg)?)),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
-    let operations = selection(all, named)?;
-    let mut generator = codegen::Generator::new().operations(operations);
-    if let Some(service) = &service {
-        generator = generator.service(service.as_str());
-    }
+    let mut generator = selection.generator()?;
     if let Some(path) = &partitions {
         generator = generator
             .partitions(codegen::endpoints::Partitions::load(path).map_err(|e| e.to_string())?);
