@@ -234,4 +234,24 @@ mod tests {
             assert_eq!(plan(pattern), None, "{pattern}");
         }
     }
+
+    proptest::proptest! {
+        /// Any text, quotes, backslashes, control characters and all, is scanned without a
+        /// panic and judged as the ECMAScript engine judges it.
+        #[test]
+        fn hostile_text_is_judged_as_the_ecmascript_engine_judges_it(
+            pattern in proptest::sample::select(vec![
+                "^[a-z]{2,4}\\.\\S*$",
+                "^\"[^\"\\\\]*\"$",
+                "^\\d{3}-.+$",
+                "^[\\u0000-\\u001f]{1,3}x",
+                "^[^/]{0,5}/\\s*$",
+            ]),
+            value in "(\\PC|[\"\\\\\\x00-\\x1f\\u{7f}é🍔])*",
+        ) {
+            let scan = plan(pattern).expect("straight");
+            let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+            proptest::prop_assert_eq!(scan.is_match(&value), regex.find(&value).is_some());
+        }
+    }
 }
