@@ -21,6 +21,53 @@ impl Scan {
     }
 }
 
+/// A set of ASCII characters, built at compile time:
+/// `Ascii::NONE.range(b'0', b'9').chars(b"-_")`. A membership test is one table lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ascii([bool; 256]);
+
+impl Ascii {
+    pub(crate) const NONE: Ascii = Ascii([false; 256]);
+    /// `0-9`, as `u8::is_ascii_digit`.
+    pub(crate) const DIGIT: Ascii = Ascii::NONE.range(b'0', b'9');
+    /// `A-Z`, as `u8::is_ascii_uppercase`.
+    pub(crate) const UPPER: Ascii = Ascii::NONE.range(b'A', b'Z');
+    /// `a-z`, as `u8::is_ascii_lowercase`.
+    pub(crate) const LOWER: Ascii = Ascii::NONE.range(b'a', b'z');
+    /// `A-Za-z`, as `u8::is_ascii_alphabetic`.
+    pub(crate) const ALPHA: Ascii = Ascii::NONE.range(b'A', b'Z').range(b'a', b'z');
+    /// `0-9A-Za-z`, as `u8::is_ascii_alphanumeric`.
+    pub(crate) const ALNUM: Ascii = Ascii::ALPHA.range(b'0', b'9');
+
+    /// The set with the characters `low..=high` added; both must be ASCII.
+    pub(crate) const fn range(mut self, low: u8, high: u8) -> Ascii {
+        assert!(low <= high && high < 128, "an ASCII range");
+        let mut c = low;
+        while c <= high {
+            self.0[c as usize] = true;
+            c += 1;
+        }
+        self
+    }
+
+    /// The set with each of `chars` added; all must be ASCII.
+    pub(crate) const fn chars(mut self, chars: &[u8]) -> Ascii {
+        let mut i = 0;
+        while i < chars.len() {
+            assert!(chars[i] < 128, "an ASCII character");
+            self.0[chars[i] as usize] = true;
+            i += 1;
+        }
+        self
+    }
+
+    /// Whether `byte` is one of the set's characters (never a byte of a longer character).
+    #[inline(always)]
+    pub(crate) const fn contains(&self, byte: u8) -> bool {
+        self.0[byte as usize]
+    }
+}
+
 /// What is left of the value, checked from the front.
 pub(crate) struct Scanner<'a> {
     rest: &'a str,
@@ -84,40 +131,52 @@ impl<'a> Scanner<'a> {
         self.run(min, usize::MAX, class)
     }
 
-    /// Takes one character of `class`, a class of ASCII characters only (the byte of a longer
-    /// character never is one).
+    /// Takes one character of the ASCII set `class`.
     #[inline]
-    pub(crate) fn ascii_one(&mut self, class: impl Fn(u8) -> bool) -> Option<()> {
+    pub(crate) fn ascii_one(&mut self, class: Ascii) -> Option<()> {
         let (&byte, _) = self.rest.as_bytes().split_first()?;
-        if !(byte.is_ascii() && class(byte)) {
+        if !class.contains(byte) {
             return None;
         }
-        self.rest = &self.rest[1..];
+        // An ASCII byte is a whole character.
+        self.rest = self.rest.get(1..).unwrap_or_default();
         Some(())
     }
 
-    /// [`Scanner::run`] for a class of ASCII characters only: a byte at a time, no decoding.
-    #[inline]
-    pub(crate) fn ascii_run(
-        &mut self,
-        min: usize,
-        max: usize,
-        class: impl Fn(u8) -> bool,
-    ) -> Option<()> {
+    /// [`Scanner::run`] for a set of ASCII characters: a byte at a time, one bit test each, no
+    /// decoding (the bytes of a longer character are never in the set).
+    #[inline(always)]
+    pub(crate) fn ascii_run(&mut self, min: usize, max: usize, class: Ascii) -> Option<()> {
         let bytes = self.rest.as_bytes();
+        if min == max {
+            // A fixed count: all of them, no branch per byte.
+            let taken = bytes.get(..min)?;
+            if !taken.iter().fold(true, |all, &b| all & class.contains(b)) {
+                return None;
+            }
+            self.rest = self.rest.get(min..).unwrap_or_default();
+            return Some(());
+        }
         let window = &bytes[..bytes.len().min(max)];
-        let at = window
-            .iter()
-            .position(|&b| !(b.is_ascii() && class(b)))
-            .unwrap_or(window.len());
+        let mut at = 0;
+        // Eight bytes at a time without a branch per byte, then one at a time.
+        while let Some(chunk) = window.get(at..at + 8) {
+            if !chunk.iter().fold(true, |all, &b| all & class.contains(b)) {
+                break;
+            }
+            at += 8;
+        }
+        while at < window.len() && class.contains(window[at]) {
+            at += 1;
+        }
         // Every byte taken is ASCII, so `at` is a character boundary.
         self.rest = self.rest.get(at..).unwrap_or_default();
         (at >= min).then_some(())
     }
 
-    /// [`Scanner::at_least`] for a class of ASCII characters only.
+    /// [`Scanner::at_least`] for a set of ASCII characters.
     #[inline]
-    pub(crate) fn ascii_at_least(&mut self, min: usize, class: impl Fn(u8) -> bool) -> Option<()> {
+    pub(crate) fn ascii_at_least(&mut self, min: usize, class: Ascii) -> Option<()> {
         self.ascii_run(min, usize::MAX, class)
     }
 
@@ -155,22 +214,35 @@ mod tests {
     #[test]
     fn ascii_runs_stop_at_the_first_byte_outside_the_class_or_outside_ascii() {
         let mut s = Scanner::new("12é3");
-        assert_eq!(s.ascii_run(1, 9, |b| b.is_ascii_digit()), Some(()));
+        assert_eq!(s.ascii_run(1, 9, Ascii::DIGIT), Some(()));
         assert_eq!(
-            s.ascii_one(|_| true),
+            s.ascii_one(Ascii::NONE.range(0, 127)),
             None,
             "the first byte of é is no ASCII character"
         );
         assert_eq!(s.one(|c| c == 'é'), Some(()));
-        assert_eq!(s.ascii_at_least(1, |b| b.is_ascii_digit()), Some(()));
+        assert_eq!(s.ascii_at_least(1, Ascii::DIGIT), Some(()));
         assert_eq!(s.end(), Some(()));
         let mut s = Scanner::new("1234");
-        assert_eq!(s.ascii_run(2, 3, |b| b.is_ascii_digit()), Some(()));
+        assert_eq!(s.ascii_run(2, 3, Ascii::DIGIT), Some(()));
         assert_eq!(s.literal("4"), Some(()));
-        assert_eq!(
-            Scanner::new("1").ascii_run(2, 3, |b| b.is_ascii_digit()),
-            None
-        );
+        assert_eq!(Scanner::new("1").ascii_run(2, 3, Ascii::DIGIT), None);
+    }
+
+    #[test]
+    fn ascii_sets_hold_exactly_the_characters_they_name() {
+        let set = Ascii::NONE.range(b'+', b'/').chars(b"_=").range(127, 127);
+        for byte in 0..=255u8 {
+            let expected = matches!(byte, b'+'..=b'/' | b'_' | b'=' | 127);
+            assert_eq!(set.contains(byte), expected, "{byte}");
+            assert_eq!(Ascii::DIGIT.contains(byte), byte.is_ascii_digit());
+            assert_eq!(Ascii::UPPER.contains(byte), byte.is_ascii_uppercase());
+            assert_eq!(Ascii::LOWER.contains(byte), byte.is_ascii_lowercase());
+            assert_eq!(Ascii::ALPHA.contains(byte), byte.is_ascii_alphabetic());
+            assert_eq!(Ascii::ALNUM.contains(byte), byte.is_ascii_alphanumeric());
+            assert!(!Ascii::NONE.contains(byte));
+        }
+        assert!(!Ascii::NONE.range(0, 127).contains(0x80));
     }
 
     #[test]

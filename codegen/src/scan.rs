@@ -1,7 +1,8 @@
 //! `@pattern`s that read as a sequence, checked by straight code: most AWS patterns (names,
 //! identifiers, ARNs, UUIDs, KMS key ids, bucket names) are `^`, then literals and runs of a
 //! character class with counts, then `$`. Such a pattern becomes a few calls on the runtime's
-//! `Scanner` (`scan.rs`), one per step, each class a `matches!` over its character ranges, so
+//! `Scanner` (`scan.rs`), one per step, each class an `Ascii` set or a `matches!` over its
+//! character ranges, so
 //! the generated code reads like the pattern and a one-character change to the pattern changes
 //! one line of it. Only patterns where taking as many characters as each run allows is exact
 //! qualify: a run whose count varies must not share a character with what can follow it
@@ -155,7 +156,7 @@ impl Scan {
     }
 
     /// Runs the steps with the runtime's scanner (the generated code does the same with each
-    /// class as a `matches!`).
+    /// class written out as an `Ascii` set or a `matches!`).
     pub fn is_match(&self, value: &str) -> bool {
         let mut scanner = runtime::Scanner::new(value);
         for step in &self.steps {
@@ -165,7 +166,7 @@ impl Scan {
                     let max = max.map_or(usize::MAX, |m| m as usize);
                     // As the generated code does: bytes for a class of ASCII characters.
                     if ascii_only(class) {
-                        scanner.ascii_run(*min as usize, max, |b| in_class(class, char::from(b)))
+                        scanner.ascii_run(*min as usize, max, ascii_set(class))
                     } else {
                         scanner.run(*min as usize, max, |c| in_class(class, c))
                     }
@@ -182,6 +183,15 @@ impl Scan {
 /// Whether every character of `class` is ASCII (the generated code then reads bytes).
 pub fn ascii_only(class: &Ranges) -> bool {
     class.iter().all(|&(_, high)| high < 0x80)
+}
+
+/// A class of ASCII characters as the runtime's bit set.
+fn ascii_set(class: &Ranges) -> runtime::Ascii {
+    class
+        .iter()
+        .fold(runtime::Ascii::NONE, |set, &(low, high)| {
+            set.range(low as u8, high as u8)
+        })
 }
 
 fn in_class(class: &Ranges, c: char) -> bool {

@@ -2,7 +2,7 @@
 
 //! The `@pattern`s the validators check, in the order they are first used.
 
-use crate::runtime::scan::{Scan, Scanner};
+use crate::runtime::scan::{Ascii, Scan, Scanner};
 use crate::runtime::dfa::Dfa;
 
 /// `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`
@@ -10,24 +10,8 @@ pub(crate) static KMS_KEY_ID_PATTERN: Scan = Scan::new(
     "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$",
     |value| {
         let mut s = Scanner::new(value);
-        s.ascii_one(|b| b.is_ascii_alphanumeric())?;
-        s.ascii_run(
-            0,
-            2048,
-            |b| {
-                matches!(
-                    b,
-                    b'+'..=b'/'
-                    | b'0'..=b'9'
-                    | b':'
-                    | b'='
-                    | b'@'
-                    | b'A'..=b'Z'
-                    | b'_'
-                    | b'a'..=b'z'
-                )
-            },
-        )?;
+        s.ascii_one(Ascii::ALNUM)?;
+        s.ascii_run(0, 2048, const { Ascii::ALNUM.chars(b"+,-./:=@_") })?;
         s.end()
     },
 );
@@ -37,10 +21,7 @@ pub(crate) static CLIENT_REQUEST_TOKEN_PATTERN: Scan = Scan::new(
     "^[a-zA-Z0-9-_]+$",
     |value| {
         let mut s = Scanner::new(value);
-        s.ascii_at_least(
-            1,
-            |b| matches!(b, b'-' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z'),
-        )?;
+        s.ascii_at_least(1, const { Ascii::ALNUM.chars(b"-_") })?;
         s.end()
     },
 );
@@ -50,15 +31,15 @@ pub(crate) static LIVENESS_SESSION_ID_PATTERN: Scan = Scan::new(
     "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
     |value| {
         let mut s = Scanner::new(value);
-        s.ascii_run(8, 8, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
+        s.ascii_run(8, 8, const { Ascii::DIGIT.range(b'a', b'f') })?;
         s.literal("-")?;
-        s.ascii_run(4, 4, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
+        s.ascii_run(4, 4, const { Ascii::DIGIT.range(b'a', b'f') })?;
         s.literal("-")?;
-        s.ascii_run(4, 4, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
+        s.ascii_run(4, 4, const { Ascii::DIGIT.range(b'a', b'f') })?;
         s.literal("-")?;
-        s.ascii_run(4, 4, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
+        s.ascii_run(4, 4, const { Ascii::DIGIT.range(b'a', b'f') })?;
         s.literal("-")?;
-        s.ascii_run(12, 12, |b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))?;
+        s.ascii_run(12, 12, const { Ascii::DIGIT.range(b'a', b'f') })?;
         s.end()
     },
 );
@@ -68,10 +49,7 @@ pub(crate) static S3_BUCKET_PATTERN: Scan = Scan::new(
     "^[0-9A-Za-z\\.\\-_]*$",
     |value| {
         let mut s = Scanner::new(value);
-        s.ascii_at_least(
-            0,
-            |b| matches!(b, b'-' | b'.' | b'0'..=b'9' | b'A'..=b'Z' | b'_' | b'a'..=b'z'),
-        )?;
+        s.ascii_at_least(0, const { Ascii::ALNUM.chars(b"-._") })?;
         s.end()
     },
 );

@@ -13,10 +13,23 @@ use crate::tokens::dfa_literal;
 
 pub fn patterns_rs(krate: &Crate) -> TokenStream {
     let uses = |matcher: fn(&PatternDef) -> bool| krate.patterns.iter().any(matcher);
+    let ascii = uses(|p| match p.matcher() {
+        Some(Matcher::Scan(scan)) => scan
+            .steps
+            .iter()
+            .any(|step| matches!(step, Step::Run { class, .. } if crate::scan::ascii_only(class))),
+        _ => false,
+    });
     let scan_import = uses(|p| matches!(p.matcher(), Some(Matcher::Scan(_)))).then(|| {
-        quote!(
-            use crate::runtime::scan::{Scan, Scanner};
-        )
+        if ascii {
+            quote!(
+                use crate::runtime::scan::{Ascii, Scan, Scanner};
+            )
+        } else {
+            quote!(
+                use crate::runtime::scan::{Scan, Scanner};
+            )
+        }
     });
     let dfa_import = uses(|p| matches!(p.matcher(), Some(Matcher::Automaton(_)))).then(|| {
         quote!(
@@ -90,15 +103,15 @@ fn scan_body(scan: &Scan) -> TokenStream {
     let steps = scan.steps.iter().map(|step| match step {
         Step::Literal(text) => quote!(s.literal(#text)),
         Step::Run { class, min, max } => {
-            // A class of ASCII characters reads bytes: no decoding, and byte matches compile to
-            // bit tests.
+            // A class of ASCII characters reads bytes through a table built at compile time: no
+            // decoding, one lookup per byte.
             let ascii = crate::scan::ascii_only(class);
             let (one, run, at_least, class) = if ascii {
                 (
                     quote!(ascii_one),
                     quote!(ascii_run),
                     quote!(ascii_at_least),
-                    byte_closure(class),
+                    ascii_set(class),
                 )
             } else {
                 (
@@ -163,21 +176,76 @@ fn class_closure(class: &[(u32, u32)]) -> TokenStream {
     }
 }
 
-/// `|b| matches!(b, ...)` over a class of ASCII characters, as bytes.
-fn byte_closure(class: &[(u32, u32)]) -> TokenStream {
-    if let Some(method) = named_class(class) {
-        return quote!(|b| b.#method());
-    }
-    let byte = |c: u32| proc_macro2::Literal::byte_character(c as u8);
-    let alternatives = pieces(class).into_iter().map(|(low, high)| {
+/// A class of ASCII characters as an `Ascii` bit set built at compile time
+/// (`const { Ascii::ALNUM.chars(b"-_") }`).
+fn ascii_set(class: &[(u32, u32)]) -> TokenStream {
+    let parts = AsciiParts::of(class);
+    let base = match parts.base {
+        Some(name) => ident(name),
+        None => ident("NONE"),
+    };
+    let byte = proc_macro2::Literal::byte_character;
+    let ranges = parts.ranges.iter().map(|&(low, high)| {
         let (low, high) = (byte(low), byte(high));
-        if low.to_string() == high.to_string() {
-            quote!(#low)
-        } else {
-            quote!(#low..=#high)
-        }
+        quote!(.range(#low, #high))
     });
-    quote!(|b| matches!(b, #(#alternatives)|*))
+    let chars = (!parts.chars.is_empty()).then(|| {
+        let text = proc_macro2::Literal::byte_string(&parts.chars);
+        quote!(.chars(#text))
+    });
+    if parts.ranges.is_empty() && chars.is_none() {
+        quote!(Ascii::#base)
+    } else {
+        quote!(const { Ascii::#base #(#ranges)* #chars })
+    }
+}
+
+/// How an ASCII class is written: the largest named set of the runtime's `Ascii` it contains
+/// (`ALNUM`, `ALPHA`, `LOWER`, `UPPER`, `DIGIT`), then its other ranges, then its single
+/// characters (punctuation ranges of up to eight characters are listed, as a pattern lists
+/// them).
+#[derive(Debug, PartialEq)]
+struct AsciiParts {
+    base: Option<&'static str>,
+    ranges: Vec<(u8, u8)>,
+    chars: Vec<u8>,
+}
+
+impl AsciiParts {
+    const NAMED: [(&'static str, &'static [(u32, u32)]); 5] = [
+        ("ALNUM", &[(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)]),
+        ("ALPHA", &[(0x41, 0x5A), (0x61, 0x7A)]),
+        ("LOWER", &[(0x61, 0x7A)]),
+        ("UPPER", &[(0x41, 0x5A)]),
+        ("DIGIT", &[(0x30, 0x39)]),
+    ];
+
+    fn of(class: &[(u32, u32)]) -> AsciiParts {
+        let contains = |c: u32| class.iter().any(|&(low, high)| low <= c && c <= high);
+        let (base, named) = Self::NAMED
+            .iter()
+            .find(|(_, ranges)| ranges.iter().all(|&(l, h)| (l..=h).all(contains)))
+            .map_or((None, &[][..]), |&(name, ranges)| (Some(name), ranges));
+        let mut parts = AsciiParts {
+            base,
+            ranges: Vec::new(),
+            chars: Vec::new(),
+        };
+        for (low, high) in pieces(class) {
+            // `pieces` cuts at the edges of digits and letters, so a piece is either inside the
+            // named set or outside it.
+            if named.iter().any(|&(l, h)| l <= low && high <= h) {
+                continue;
+            }
+            let alphanumeric = char::from_u32(low).is_some_and(|c| c.is_ascii_alphanumeric());
+            if low == high || (!alphanumeric && high - low < 8) {
+                parts.chars.extend((low..=high).map(|c| c as u8));
+            } else {
+                parts.ranges.push((low as u8, high as u8));
+            }
+        }
+        parts
+    }
 }
 
 /// The ASCII classes `char` and `u8` have a method for (clippy asks for them, and they read
@@ -264,4 +332,67 @@ fn pieces(class: &[(u32, u32)]) -> Vec<(u32, u32)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ascii_classes_read_as_a_named_set_plus_what_the_pattern_adds() {
+        // `[A-Za-z0-9:_/+=,@.-]`
+        let kms = [
+            (0x2B, 0x2F),
+            (0x30, 0x3A),
+            (0x3D, 0x3D),
+            (0x40, 0x5A),
+            (0x5F, 0x5F),
+            (0x61, 0x7A),
+        ];
+        assert_eq!(
+            ascii_set(&kms).to_string(),
+            quote!(const { Ascii::ALNUM.chars(b"+,-./:=@_") }).to_string()
+        );
+        assert_eq!(
+            ascii_set(&[(0x30, 0x39), (0x61, 0x66)]).to_string(),
+            quote!(const { Ascii::DIGIT.range(b'a', b'f') }).to_string()
+        );
+        assert_eq!(
+            ascii_set(&[(0x41, 0x5A), (0x61, 0x7A)]).to_string(),
+            quote!(Ascii::ALPHA).to_string()
+        );
+        assert_eq!(
+            ascii_set(&[(0x00, 0x1F)]).to_string(),
+            quote!(const { Ascii::NONE.range(b'\0', b'\x1F') }).to_string()
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn an_ascii_class_is_written_with_exactly_its_characters(
+            members in proptest::collection::btree_set(0u32..128, 0..40)
+        ) {
+            // Sorted and merged, as the generator holds classes.
+            let mut class: Vec<(u32, u32)> = Vec::new();
+            for c in members.iter().copied() {
+                match class.last_mut() {
+                    Some(last) if last.1 + 1 == c => last.1 = c,
+                    _ => class.push((c, c)),
+                }
+            }
+            let parts = AsciiParts::of(&class);
+            let named: &[(u32, u32)] = AsciiParts::NAMED
+                .iter()
+                .find(|(name, _)| Some(*name) == parts.base)
+                .map_or(&[], |(_, ranges)| ranges);
+            let written: std::collections::BTreeSet<u32> = named
+                .iter()
+                .flat_map(|&(low, high)| low..=high)
+                .chain(parts.ranges.iter().flat_map(|&(low, high)| u32::from(low)..=u32::from(high)))
+                .chain(parts.chars.iter().map(|&c| u32::from(c)))
+                .collect();
+            prop_assert_eq!(written, members);
+        }
+    }
 }
