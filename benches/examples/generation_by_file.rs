@@ -40,8 +40,7 @@ fn main() {
         let mut round: BTreeMap<String, Cost> = BTreeMap::new();
         for (path, part) in &plan {
             let start = Instant::now();
-            let (output, docs) =
-                codegen::emit::with_deferred_docs(|| codegen::emit::emit(&krate, part));
+            let (output, deferred) = codegen::render::collect(|| codegen::emit::emit(&krate, part));
             let Output::Rust(tokens) = output.expect("emits") else {
                 continue;
             };
@@ -50,8 +49,8 @@ fn main() {
             let counted = Instant::now();
             let file: syn::File = syn::parse2(tokens).expect("parses");
             let parsed = Instant::now();
-            let printed = codegen::format::space_items(&prettyplease::unparse(&file), &docs)
-                .expect("every deferred doc block is there");
+            let printed =
+                codegen::render::print(file, &deferred).expect("every deferred doc block is there");
             let done = Instant::now();
             let key = if path.starts_with("src/operation/") {
                 "src/operation/* (summed)".to_string()

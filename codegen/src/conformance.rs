@@ -144,7 +144,13 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
     let support = support(&literals.package);
     let file: syn::File = syn::parse2(quote! {
         //! Smithy protocol compliance tests, generated from the model's `smithy.test` traits.
-        #![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut)]
+        #![allow(
+            clippy::all,
+            clippy::pedantic,
+            unused_imports,
+            unused_mut,
+            reason = "written from the compliance suite's cases, not for reading"
+        )]
 
         #support
         #(#tests)*
@@ -153,13 +159,12 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
         file: "tests/protocol.rs".into(),
         message: e.to_string(),
     })?;
-    let text =
-        crate::format::space_items(&prettyplease::unparse(&file), &[]).map_err(|message| {
-            Error::Emit {
-                file: "tests/protocol.rs".into(),
-                message,
-            }
-        })?;
+    let text = crate::render::print(file, &crate::render::Deferred::none()).map_err(|message| {
+        Error::Emit {
+            file: "tests/protocol.rs".into(),
+            message,
+        }
+    })?;
     files.insert(
         "tests/protocol.rs".into(),
         format!("// {}\n\n{text}", crate::tokens::HEADER),
@@ -654,7 +659,7 @@ fn support(package: &Ident) -> TokenStream {
                 (#package::Client::new(config).expect("valid config"), captured)
             }
 
-            #[allow(clippy::too_many_arguments)]
+            #[allow(clippy::too_many_arguments, reason = "one argument per part of the expected request")]
             pub fn check_request(
                 request: &http::Request<Vec<u8>>,
                 method: &str,

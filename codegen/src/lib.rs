@@ -2,7 +2,7 @@
 //!
 //! The pipeline reads top to bottom: [`model`] loads the JSON AST, [`select`] takes the chosen
 //! operations' shape closure, [`ir`] resolves every Rust name, [`emit`] builds one token stream
-//! per output file, [`format`] pretty-prints them, and [`write`] puts them on disk atomically.
+//! per output file, [`format`] renders them to text ([`render`]: syn, prettyplease, spacing), and [`write`] puts them on disk atomically.
 
 pub mod automaton;
 pub mod changes;
@@ -18,6 +18,7 @@ pub mod ir;
 pub mod model;
 pub mod naming;
 mod pool;
+pub mod render;
 pub mod scan;
 pub mod select;
 pub mod tokens;

@@ -3,9 +3,8 @@
 //! depends on nothing but the pattern compiler's tables, so the stages that emit code (`emit`,
 //! `endpoints`, `conformance`) share it without depending on each other.
 //!
-//! Model documentation can be deferred: [`with_deferred_docs`] has each doc block become one
-//! placeholder attribute while a file is built, and `format` puts the lines back after
-//! prettyplease, which would only have copied them (see [`DEFERRED_DOCS_MARK`]).
+//! Doc comments go through [`crate::render::defer`]: while a file is rendered, each block is
+//! held aside as one placeholder (see the `render` module).
 
 use std::borrow::Borrow;
 
@@ -42,8 +41,8 @@ fn doc_comments(lines: &[impl Borrow<str>], inner: bool) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
-    if let Some(index) = defer_docs(lines) {
-        let placeholder = format!("{DEFERRED_DOCS_MARK}{index}");
+    if let Some(index) = crate::render::defer(lines) {
+        let placeholder = crate::render::placeholder(index);
         return if inner {
             quote!(#![doc = #placeholder])
         } else {
@@ -64,46 +63,6 @@ fn doc_comments(lines: &[impl Borrow<str>], inner: bool) -> TokenStream {
         }
     });
     quote!(#(#attrs)*)
-}
-
-/// What a deferred doc comment's placeholder line starts with, after `///` or `//!`. Real doc
-/// lines never do: they are empty or start with a space.
-pub const DEFERRED_DOCS_MARK: char = '\0';
-
-thread_local! {
-    /// The doc blocks of the file being emitted on this thread, when `with_deferred_docs` is
-    /// collecting them.
-    static DEFERRED_DOCS: std::cell::RefCell<Option<Vec<String>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Records a doc block for [`with_deferred_docs`]' caller; `None` when nobody is collecting.
-fn defer_docs(lines: &[impl Borrow<str>]) -> Option<usize> {
-    DEFERRED_DOCS.with_borrow_mut(|deferred| {
-        let deferred = deferred.as_mut()?;
-        deferred.push(lines.join("\n"));
-        Some(deferred.len() - 1)
-    })
-}
-
-/// Runs `emit` with model documentation deferred: each doc block becomes one placeholder
-/// attribute, and its lines (joined by `\n`, in placeholder order) are returned beside the
-/// result, for [`crate::format::space_items`] to put back after formatting. The text is the
-/// same as if the lines had gone through syn and prettyplease, which only copy a doc line; it
-/// saves them parsing and printing a literal per line.
-pub fn with_deferred_docs<T>(emit: impl FnOnce() -> T) -> (T, Vec<String>) {
-    struct Collecting;
-    impl Drop for Collecting {
-        fn drop(&mut self) {
-            DEFERRED_DOCS.set(None);
-        }
-    }
-    DEFERRED_DOCS.set(Some(Vec::new()));
-    let collecting = Collecting;
-    let result = emit();
-    let docs = DEFERRED_DOCS.take().unwrap_or_default();
-    drop(collecting);
-    (result, docs)
 }
 
 /// The runtime `Dfa` for `tables`, as a constant expression (used for `@pattern`s and for the

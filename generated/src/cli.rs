@@ -5,6 +5,7 @@
 //! `cargo run --features cli --bin <crate> -- <subcommand> --help`.
 
 use serde_json::Value;
+
 use crate::runtime::cli::{CallError, Member, Operation, Program, Schema, Service};
 use crate::runtime::transport::BoxFuture;
 
@@ -178,6 +179,7 @@ static MEMBERS_VERSIONS: [Member; 2] = [
     Member::new("Maximum", &Schema::String),
 ];
 static SCHEMA_VERSIONS: Schema = Schema::Structure(&MEMBERS_VERSIONS);
+
 fn connect(config: crate::config::Config) -> Result<Box<dyn Service>, CallError> {
     let client = crate::Client::new(config)
         .map_err(|e| CallError::Config(e.to_string()))?;
@@ -267,8 +269,9 @@ fn failure(code: Option<&str>, error: &dyn std::fmt::Display) -> CallError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::runtime::cli::round_trip;
+    use super::*;
+
     /// Arbitrary values tried per type.
     const CASES: usize = 64;
     /// Every operation's input and output: arbitrary JSON of its shape (quotes,

@@ -3,6 +3,7 @@
 //! The client: configuration in, one method per operation.
 
 use std::sync::Arc;
+
 use crate::config::{Config, ConfigError};
 use crate::runtime::orchestrator::{Handle, ServiceInfo};
 

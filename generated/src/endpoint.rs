@@ -3,11 +3,10 @@
 //! Endpoint resolution, compiled from the service's endpoint rule set: [`resolve`] maps
 //! [`Params`] to an [`Endpoint`] or a [`ResolveError`] carrying the rule set's message.
 
-use crate::runtime::endpoint_lib::{self as lib};
-use crate::runtime::endpoint_lib::PartitionEntry;
 use crate::runtime::dfa::Dfa;
-
 pub use crate::runtime::endpoint_lib::{Endpoint, ResolveError};
+use crate::runtime::endpoint_lib::PartitionEntry;
+use crate::runtime::endpoint_lib as lib;
 
 /// The rule set's parameters. Built-ins are filled in from the client's configuration; operations set the parameters their input binds.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -674,6 +673,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
     /// eu-west-1: a listed region of the aws partition
     #[test]
     fn case_0_eu_west_1_a_listed_region_of_the_aws_partition() {

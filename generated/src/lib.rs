@@ -18,6 +18,7 @@ pub mod cli;
 mod patterns;
 mod protocol;
 mod validate;
+
 pub use client::Client;
 
 /// Value types the model's shapes are built from.
@@ -31,12 +32,10 @@ pub mod config {
     pub use crate::runtime::config::{
         ClientContextParam, Config, ConfigBuilder, ConfigError, TimeSource,
     };
-
     pub use crate::runtime::credentials::{
         Credentials, CredentialsCache, CredentialsError, DefaultCredentialsChain,
         ProvideCredentials,
     };
-
     pub use crate::runtime::profile::Env;
     pub use crate::runtime::proxy::Proxy;
     pub use crate::runtime::retry::RetryConfig;
@@ -49,9 +48,8 @@ pub mod config {
     pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
 }
 
-/// Hand-written support code shared by every generated crate. Not every crate uses
-/// every helper.
-#[allow(dead_code)]
+/// Hand-written support code shared by every generated crate.
+#[allow(dead_code, reason = "not every crate uses every helper")]
 mod runtime {
     #[cfg(feature = "aws-credential-types")]
     pub(crate) mod aws_credentials;

@@ -2,8 +2,8 @@
 
 //! The `@pattern`s the validators check, in the order they are first used.
 
-use crate::runtime::scan::{Ascii, Scan, Scanner};
 use crate::runtime::dfa::Dfa;
+use crate::runtime::scan::{Ascii, Scan, Scanner};
 
 /// `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`
 pub(crate) static KMS_KEY_ID_PATTERN: Scan = Scan::new(

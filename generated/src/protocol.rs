@@ -3,6 +3,7 @@
 //! The awsJson wire format of every structure the selected operations send or receive.
 
 use serde_json::Value;
+
 use crate::runtime::json::{self, DeserializeError, ObjectWriter, ReadJson, WriteJson};
 
 /// `POST /` with `Content-Type: application/x-amz-json-1.1` and the given `X-Amz-Target`.

@@ -318,7 +318,9 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         .iter()
         .flat_map(|op| &op.waiters)
         .any(|w| w.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+        .then(
+            || quote!(#[allow(deprecated, reason = "some of the model's waiters are deprecated")]),
+        );
     let (waiters_field, waiters_static) = if waiters.is_empty() {
         (quote!(&[]), None)
     } else {

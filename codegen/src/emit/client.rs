@@ -48,7 +48,9 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
                 w.name, op.name
             ));
             let deprecated = w.deprecated.then(|| quote!(#[deprecated]));
-            let allow = w.deprecated.then(|| quote!(#[allow(deprecated)]));
+            let allow = w
+                .deprecated
+                .then(|| quote!(#[allow(deprecated, reason = "the waiter itself is deprecated")]));
             quote! {
                 #doc
                 #deprecated

@@ -16,9 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Crate, Module, Type, TypePath};
-pub use crate::tokens::{
-    DEFERRED_DOCS_MARK, doc_line, ident, lines_to_docs, lines_to_inner_docs, with_deferred_docs,
-};
+pub use crate::tokens::{doc_line, ident, lines_to_docs, lines_to_inner_docs};
 
 /// One generated file: Rust tokens (formatted later) or text written as is.
 pub enum Output {
@@ -500,9 +498,8 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
             pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
         }
 
-        /// Hand-written support code shared by every generated crate. Not every crate uses
-        /// every helper.
-        #[allow(dead_code)]
+        /// Hand-written support code shared by every generated crate.
+        #[allow(dead_code, reason = "not every crate uses every helper")]
         mod runtime {
             #(#runtime)*
         }

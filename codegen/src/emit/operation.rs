@@ -88,8 +88,10 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
         #doc
         #[derive(Debug)]
         #[non_exhaustive]
-        // Variants mirror the model's error shapes; boxing large ones would change the API.
-        #[allow(clippy::large_enum_variant)]
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "variants mirror the model's error shapes; boxing large ones would change the API"
+        )]
         pub enum #name {
             #(#variants)*
             /// The input breaks the model's constraints; nothing was sent.
@@ -260,8 +262,10 @@ fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         }
 
         #parse_doc
-        // Error enums mirror the model's error shapes; boxing them would change the API.
-        #[allow(clippy::result_large_err)]
+        #[allow(
+            clippy::result_large_err,
+            reason = "error enums mirror the model's error shapes; boxing them would change the API"
+        )]
         pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
             let body = response.body().as_ref();
             if response.status().is_success() {
@@ -363,7 +367,10 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             #constructor
 
             #send_doc
-            #[allow(clippy::result_large_err)]
+            #[allow(
+                clippy::result_large_err,
+                reason = "error enums mirror the model's error shapes; boxing them would change the API"
+            )]
             pub async fn send(self) -> Result<#output, #error> {
                 let handle = #handle;
                 #build

@@ -272,6 +272,9 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     ));
     let doc = super::lines_to_docs(&doc);
     let deprecated = w.deprecated.then(|| quote!(#[deprecated]));
+    let allow_deprecated = w.deprecated.then(
+        || quote!(#[allow(deprecated, reason = "the waiter's own impl names its deprecated type")]),
+    );
     let bind_handle = (!endpoint.is_empty()).then(|| quote!(let handle = &self.handle;));
     quote! {
         #doc
@@ -285,7 +288,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
             max_delay: std::time::Duration,
         }
 
-        #[allow(deprecated)]
+        #allow_deprecated
         impl #name {
             /// The model's acceptors, in order (the command-line client's `wait` uses them too).
             pub(crate) const ACCEPTORS: &'static [crate::runtime::waiter::Acceptor] = {
@@ -325,7 +328,10 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
 
             /// Polls until a success state (its last result returned), a failure state, an
             /// error no acceptor expects, or the maximum wait.
-            #[allow(clippy::result_large_err)]
+            #[allow(
+                clippy::result_large_err,
+                reason = "error enums mirror the model's error shapes; boxing them would change the API"
+            )]
             pub async fn wait(self) -> Result<crate::waiters::FinalPoll<#output, #error>, crate::waiters::WaiterError<#output, #error>> {
                 use crate::runtime::waiter::{Outcome, State};
                 #(#token_unset)*

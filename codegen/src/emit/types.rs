@@ -97,8 +97,10 @@ pub fn union(u: &crate::ir::Union) -> TokenStream {
         #docs
         #[derive(Clone, #derive_debug PartialEq)]
         #[non_exhaustive]
-        // Variants mirror the model's members; boxing large ones would change the API.
-        #[allow(clippy::large_enum_variant)]
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "variants mirror the model's members; boxing large ones would change the API"
+        )]
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know, by name.

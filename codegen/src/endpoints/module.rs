@@ -150,7 +150,7 @@ pub fn endpoint_rs(e: &Endpoints) -> Result<TokenStream> {
     };
     let lib_use = if e.uses_partitions || uses.lib.get() {
         quote!(
-            use crate::runtime::endpoint_lib::{self as lib};
+            use crate::runtime::endpoint_lib as lib;
         )
     } else {
         TokenStream::new()

@@ -22,7 +22,10 @@ pub(crate) enum State {
 
 /// The spec's comparator names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::enum_variant_names)]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "the variants are Smithy's matcher names"
+)]
 pub(crate) enum Comparator {
     StringEquals,
     BooleanEquals,
