@@ -1,6 +1,7 @@
 //! `smithy.rules#operationContextParams` paths: Smithy's restricted JMESPath subset (fields,
 //! sub-expressions, `[*]` projections, multi-select lists, `[]` flattening and `keys(..)`),
-//! compiled at generation time into Rust over the typed input structure.
+//! resolved when the IR is built against the typed input structure ([`resolve`] gives the
+//! [`Walk`] the IR holds) and written as Rust over it by [`code`].
 //!
 //! A path's values are collected in order into `values: Vec<String>` (absent members and
 //! projected nulls are skipped); a string parameter takes the first, a string-array parameter
@@ -9,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::endpoints::rules::ParamType;
+use crate::endpoints::rules::{ParamType, Walk};
 use crate::ir::{Crate, Structure, Type};
 use crate::tokens::ident;
 
@@ -115,12 +116,12 @@ fn parse(path: &str) -> Result<Vec<Seg>, String> {
     Ok(segs)
 }
 
-struct Walker<'a> {
+/// Resolves a path's segments against the input's Rust types.
+struct Resolver<'a> {
     krate: &'a Crate,
-    depth: usize,
 }
 
-impl<'a> Walker<'a> {
+impl<'a> Resolver<'a> {
     fn structure(&self, ty: &Type) -> Result<&'a Structure, String> {
         match ty {
             Type::Struct(path) => self
@@ -131,26 +132,130 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// What `segs` applied to a value of type `ty` walks.
+    fn walk(&self, segs: &[Seg], ty: &Type) -> Result<Walk, String> {
+        let Some((first, rest)) = segs.split_first() else {
+            return match ty {
+                Type::String => Ok(Walk::Push),
+                _ => Err("the path does not end at a string".into()),
+            };
+        };
+        match first {
+            Seg::Field(name) => {
+                let s = self.structure(ty)?;
+                let field = s
+                    .fields
+                    .iter()
+                    .find(|f| &f.wire == name)
+                    .ok_or_else(|| format!("`{}` has no member `{name}`", s.path.name))?;
+                Ok(Walk::Field {
+                    field: field.ident.clone(),
+                    optional: field.optional,
+                    then: Box::new(self.walk(rest, &field.ty)?),
+                })
+            }
+            Seg::Project => match ty {
+                Type::List(item) => Ok(Walk::Each {
+                    sparse: item.sparse,
+                    then: Box::new(self.walk(rest, &item.ty)?),
+                }),
+                _ => Err("`[*]` or `[]` applied to something that is not a list".into()),
+            },
+            Seg::Multi(branches) => {
+                // A flatten right after the multi-select only removes the nesting, which
+                // collecting into one list does anyway.
+                let rest = match rest.first() {
+                    Some(Seg::Project) => &rest[1..],
+                    _ => rest,
+                };
+                let branches = branches
+                    .iter()
+                    .map(|branch| {
+                        let full: Vec<Seg> = branch.iter().chain(rest).cloned().collect();
+                        self.walk(&full, ty)
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(Walk::All(branches))
+            }
+            Seg::Keys(inner) => {
+                if !rest.is_empty() {
+                    return Err("nothing may follow `keys(..)`".into());
+                }
+                if inner.is_empty() {
+                    return match ty {
+                        Type::Map(map) if matches!(map.key, Type::String) => Ok(Walk::Keys),
+                        _ => {
+                            Err("`keys(..)` of something that is not a map with string keys".into())
+                        }
+                    };
+                }
+                let mut keys = inner.clone();
+                keys.push(Seg::Keys(Vec::new()));
+                self.walk(&keys, ty)
+            }
+        }
+    }
+}
+
+/// Parses `path` and resolves it against `input`, for a parameter of type `ty`.
+pub fn resolve(
+    krate: &Crate,
+    input: &Structure,
+    path: &str,
+    ty: ParamType,
+) -> Result<Walk, String> {
+    if ty == ParamType::Boolean {
+        return Err("boolean parameters cannot be bound to paths".into());
+    }
+    let segs = parse(path)?;
+    Resolver { krate }.walk(&segs, &Type::Struct(input.path.clone()))
+}
+
+/// Rust for an operation's `send`: the parameter's value (`Option<String>` or
+/// `Option<Vec<String>>`) collected from `input` along `walk`.
+pub fn code(walk: &Walk, ty: ParamType) -> TokenStream {
+    let mut emitter = Emitter { depth: 0 };
+    let body = emitter.walk(walk, quote!(input), false, Vec::new());
+    let result = match ty {
+        // (`resolve` refuses boolean parameters.)
+        ParamType::String | ParamType::Boolean => quote!(values.into_iter().next()),
+        // Nothing selected (absent members): the parameter is unset.
+        ParamType::StringArray => quote!((!values.is_empty()).then_some(values)),
+    };
+    quote! {
+        {
+            let mut values: Vec<String> = Vec::new();
+            #body
+            #result
+        }
+    }
+}
+
+/// Writes a [`Walk`] as statements, naming the values it binds `v1`, `v2`, ...
+struct Emitter {
+    depth: usize,
+}
+
+impl Emitter {
     fn next_var(&mut self) -> proc_macro2::Ident {
         self.depth += 1;
         format_ident!("v{}", self.depth)
     }
 
-    /// Statements pushing every value of `segs` applied to `cur` (a place expression of type
-    /// `ty`, or of `Option<ty>` when `optional`). `conds` are `let Some(..) = ..` tests still to
-    /// be emitted: consecutive optional members become one `if let .. && let ..` chain.
+    /// Statements pushing every value `walk` reaches from `cur` (a place expression, an
+    /// `Option` when `optional`). `conds` are `let Some(..) = ..` tests still to be emitted:
+    /// consecutive optional members become one `if let .. && let ..` chain.
     fn walk(
         &mut self,
-        segs: &[Seg],
+        walk: &Walk,
         cur: TokenStream,
-        ty: &Type,
         optional: bool,
         mut conds: Vec<TokenStream>,
-    ) -> Result<TokenStream, String> {
+    ) -> TokenStream {
         if optional {
             let v = self.next_var();
             conds.push(quote!(let Some(#v) = &#cur));
-            return self.walk(segs, quote!(#v), ty, false, conds);
+            return self.walk(walk, quote!(#v), false, conds);
         }
         let wrap = |conds: Vec<TokenStream>, body: TokenStream| {
             if conds.is_empty() {
@@ -163,116 +268,114 @@ impl<'a> Walker<'a> {
                 }
             }
         };
-        let Some((first, rest)) = segs.split_first() else {
-            return match ty {
-                Type::String => Ok(wrap(conds, quote!(values.push(#cur.clone());))),
-                _ => Err("the path does not end at a string".into()),
-            };
-        };
-        match first {
-            Seg::Field(name) => {
-                let s = self.structure(ty)?;
-                let field = s
-                    .fields
+        match walk {
+            Walk::Push => wrap(conds, quote!(values.push(#cur.clone());)),
+            Walk::Keys => wrap(conds, quote!(values.extend(#cur.keys().cloned());)),
+            Walk::Field {
+                field,
+                optional,
+                then,
+            } => {
+                let f = ident(field);
+                self.walk(then, quote!(#cur.#f), *optional, conds)
+            }
+            Walk::Each { sparse, then } => {
+                let v = self.next_var();
+                let inner = self.walk(then, quote!(#v), *sparse, Vec::new());
+                wrap(
+                    conds,
+                    quote! {
+                        for #v in #cur.iter() {
+                            #inner
+                        }
+                    },
+                )
+            }
+            Walk::All(branches) => {
+                let out: TokenStream = branches
                     .iter()
-                    .find(|f| &f.wire == name)
-                    .ok_or_else(|| format!("`{}` has no member `{name}`", s.path.name))?;
-                let f = ident(&field.ident);
-                self.walk(rest, quote!(#cur.#f), &field.ty, field.optional, conds)
-            }
-            Seg::Project => match ty {
-                Type::List(item) => {
-                    let v = self.next_var();
-                    let inner = self.walk(rest, quote!(#v), &item.ty, item.sparse, Vec::new())?;
-                    Ok(wrap(
-                        conds,
-                        quote! {
-                            for #v in #cur.iter() {
-                                #inner
-                            }
-                        },
-                    ))
-                }
-                _ => Err("`[*]` or `[]` applied to something that is not a list".into()),
-            },
-            Seg::Multi(branches) => {
-                let mut out = TokenStream::new();
-                for branch in branches {
-                    let mut full = branch.clone();
-                    // A flatten right after the multi-select only removes the nesting, which
-                    // collecting into one list does anyway.
-                    let rest = match rest.first() {
-                        Some(Seg::Project) => &rest[1..],
-                        _ => rest,
-                    };
-                    full.extend(rest.iter().cloned());
-                    out.extend(self.walk(&full, cur.clone(), ty, false, Vec::new())?);
-                }
-                Ok(wrap(conds, out))
-            }
-            Seg::Keys(inner) => {
-                if !rest.is_empty() {
-                    return Err("nothing may follow `keys(..)`".into());
-                }
-                if inner.is_empty() {
-                    return match ty {
-                        Type::Map(map) if matches!(map.key, Type::String) => {
-                            Ok(wrap(conds, quote!(values.extend(#cur.keys().cloned());)))
-                        }
-                        _ => {
-                            Err("`keys(..)` of something that is not a map with string keys".into())
-                        }
-                    };
-                }
-                let mut keys = inner.clone();
-                keys.push(Seg::Keys(Vec::new()));
-                self.walk(&keys, cur, ty, false, conds)
+                    .map(|branch| self.walk(branch, cur.clone(), false, Vec::new()))
+                    .collect();
+                wrap(conds, out)
             }
         }
     }
 }
 
-/// Rust for an operation's `send`: the parameter's value (`Option<String>` or
-/// `Option<Vec<String>>`) computed from `input`.
-pub fn compile(
-    krate: &Crate,
-    input: &Structure,
-    path: &str,
-    ty: ParamType,
-) -> Result<TokenStream, String> {
-    let segs = parse(path)?;
-    let mut walker = Walker { krate, depth: 0 };
-    let root = Type::Struct(input.path.clone());
-    let body = walker.walk(&segs, quote!(input), &root, false, Vec::new())?;
-    let result = match ty {
-        ParamType::String => quote!(values.into_iter().next()),
-        // Nothing selected (absent members): the parameter is unset.
-        ParamType::StringArray => quote!((!values.is_empty()).then_some(values)),
-        ParamType::Boolean => return Err("boolean parameters cannot be bound to paths".into()),
-    };
-    Ok(quote! {
-        {
-            let mut values: Vec<String> = Vec::new();
-            #body
-            #result
-        }
-    })
-}
-
-/// The Rust a [`crate::endpoints::Binding::Path`] compiles to. The IR holds the path rather than
-/// tokens (token streams cannot cross the formatting threads); it was compiled once when the IR
-/// was built, so compiling it again from the same input cannot fail, and if it somehow did the
-/// generated crate would not compile, naming the path.
-pub fn path_code(krate: &Crate, input: &Structure, path: &str, ty: ParamType) -> TokenStream {
-    compile(krate, input, path, ty).unwrap_or_else(|e| {
-        let message = format!("operationContextParams path {path:?}: {e}");
-        quote!(compile_error!(#message))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The IR of a one-operation model whose input is `In { Items: [Item], Tags: {String: String},
+    /// Name: String }`, `Item { Key: String }`.
+    fn ir() -> Crate {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "a#Svc":{"type":"service","operations":[{"target":"a#Op"}],"traits":{"aws.protocols#awsJson1_0":{}}},
+            "a#Op":{"type":"operation","input":{"target":"a#In"},"output":{"target":"smithy.api#Unit"}},
+            "a#In":{"type":"structure","members":{"Items":{"target":"a#Items"},"Tags":{"target":"a#Tags"},"Name":{"target":"smithy.api#String","traits":{"smithy.api#required":{}}}}},
+            "a#Items":{"type":"list","member":{"target":"a#Item"}},
+            "a#Item":{"type":"structure","members":{"Key":{"target":"smithy.api#String"}}},
+            "a#Tags":{"type":"map","key":{"target":"smithy.api#String"},"value":{"target":"smithy.api#String"}}
+        }}"#;
+        let model = crate::model::Model::parse(std::path::Path::new("m.json"), text).unwrap();
+        crate::Generator::new().build_ir(&model).unwrap()
+    }
+
+    #[test]
+    fn paths_resolve_to_the_inputs_rust_fields() {
+        let krate = ir();
+        let input = krate
+            .structure(&krate.operations[0].input)
+            .expect("the input structure");
+        let field = |name: &str, optional: bool, then: Walk| Walk::Field {
+            field: name.into(),
+            optional,
+            then: Box::new(then),
+        };
+        assert_eq!(
+            resolve(&krate, input, "Items[*].Key", ParamType::StringArray).unwrap(),
+            field(
+                "items",
+                true,
+                Walk::Each {
+                    sparse: false,
+                    then: Box::new(field("key", true, Walk::Push))
+                }
+            )
+        );
+        assert_eq!(
+            resolve(&krate, input, "[Name, keys(Tags)]", ParamType::StringArray).unwrap(),
+            Walk::All(vec![
+                field("name", false, Walk::Push),
+                field("tags", true, Walk::Keys)
+            ])
+        );
+        let error = |path: &str, ty| resolve(&krate, input, path, ty).unwrap_err();
+        assert_eq!(
+            error("Nope", ParamType::String),
+            format!("`{}` has no member `Nope`", input.path.name)
+        );
+        assert_eq!(
+            error("Items", ParamType::String),
+            "the path does not end at a string"
+        );
+        assert_eq!(
+            error("Name[*]", ParamType::String),
+            "`[*]` or `[]` applied to something that is not a list"
+        );
+        assert_eq!(
+            error("Name", ParamType::Boolean),
+            "boolean parameters cannot be bound to paths"
+        );
+        // The code collects into `values` along the walk.
+        let code = code(
+            &resolve(&krate, input, "Items[*].Key", ParamType::String).unwrap(),
+            ParamType::String,
+        )
+        .to_string();
+        assert!(code.contains("for v2 in v1 . iter ()"), "{code}");
+        assert!(code.contains("values . into_iter () . next ()"), "{code}");
+    }
 
     #[test]
     fn parses_the_subset() {

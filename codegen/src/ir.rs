@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::model::{Bounds, ErrorFault, Member, Model, Shape, ShapeId, ShapeKind, Simple, Traits};
+/// The model's own vocabulary, used as is in the IR.
+pub use crate::model::{AcceptorState, Comparator, ErrorFault};
+use crate::model::{Bounds, Member, Model, Shape, ShapeId, ShapeKind, Simple, Traits};
 use crate::naming;
 use crate::select::Selection;
 
@@ -207,8 +209,34 @@ pub struct WaiterDef {
     pub min_delay: u64,
     /// Seconds.
     pub max_delay: u64,
-    pub acceptors: Vec<crate::model::Acceptor>,
+    pub acceptors: Vec<Acceptor>,
     pub deprecated: bool,
+}
+
+/// A waiter acceptor: the state a poll's result moves the waiter to when `matcher` matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: AcceptorMatcher,
+}
+
+/// What an acceptor matches, checked when the IR is built.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AcceptorMatcher {
+    /// A JMESPath expression over the output (or over `{"input": .., "output": ..}` when
+    /// `with_input`) compared with `expected`. The expression compiled when the IR was built;
+    /// the generated crate evaluates it on each poll. For `BooleanEquals`, `expected` is
+    /// `"true"` or `"false"`.
+    Path {
+        with_input: bool,
+        path: String,
+        expected: String,
+        comparator: Comparator,
+    },
+    /// The call succeeded (`true`) or failed (`false`).
+    Success(bool),
+    /// The call failed with this error code (never empty).
+    ErrorType(String),
 }
 
 #[derive(Debug, Clone)]
@@ -1682,13 +1710,28 @@ fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
         if waiter.acceptors.is_empty() {
             return Err(fail("it has no acceptors".into()));
         }
+        let mut acceptors = Vec::with_capacity(waiter.acceptors.len());
         for (i, acceptor) in waiter.acceptors.iter().enumerate() {
-            let path_matcher = match &acceptor.matcher {
-                crate::model::Matcher::Output(m) | crate::model::Matcher::InputOutput(m) => m,
+            let (with_input, path_matcher) = match &acceptor.matcher {
+                crate::model::Matcher::Output(m) => (false, m),
+                crate::model::Matcher::InputOutput(m) => (true, m),
                 crate::model::Matcher::ErrorType(code) if code.is_empty() => {
                     return Err(fail(format!("acceptor {i}: errorType is empty")));
                 }
-                _ => continue,
+                crate::model::Matcher::ErrorType(code) => {
+                    acceptors.push(Acceptor {
+                        state: acceptor.state,
+                        matcher: AcceptorMatcher::ErrorType(code.clone()),
+                    });
+                    continue;
+                }
+                crate::model::Matcher::Success(success) => {
+                    acceptors.push(Acceptor {
+                        state: acceptor.state,
+                        matcher: AcceptorMatcher::Success(*success),
+                    });
+                    continue;
+                }
             };
             if let Err(e) = jmespath::compile(&path_matcher.path) {
                 return Err(fail(format!(
@@ -1704,6 +1747,15 @@ fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
                     path_matcher.expected
                 )));
             }
+            acceptors.push(Acceptor {
+                state: acceptor.state,
+                matcher: AcceptorMatcher::Path {
+                    with_input,
+                    path: path_matcher.path.clone(),
+                    expected: path_matcher.expected.clone(),
+                    comparator: path_matcher.comparator,
+                },
+            });
         }
         out.push(WaiterDef {
             name: name.clone(),
@@ -1712,7 +1764,7 @@ fn waiters(shape: &Shape) -> Result<Vec<WaiterDef>> {
             docs: waiter.documentation.clone().map(Docs::new),
             min_delay,
             max_delay,
-            acceptors: waiter.acceptors.clone(),
+            acceptors,
             deprecated: waiter.deprecated,
         });
     }

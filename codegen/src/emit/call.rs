@@ -124,9 +124,10 @@ pub(super) fn dispatch(krate: &Crate, op: &Operation) -> Dispatch {
                         },
                     }
                 }
-                crate::endpoints::Binding::Path { param, path, ty } => {
-                    let input = input_struct(krate, op);
-                    let code = crate::context_paths::path_code(krate, input, path, *ty);
+                crate::endpoints::Binding::Path {
+                    param, walk, ty, ..
+                } => {
+                    let code = crate::context_paths::code(walk, *ty);
                     let wrap = optional(param);
                     let param = ident(param);
                     if wrap {

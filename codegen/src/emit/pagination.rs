@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, path_tokens, rust_type};
+use crate::ir::{AcceptorMatcher, AcceptorState, Comparator};
 use crate::ir::{Crate, Module, Operation, PathStep, Type, WaiterDef};
-use crate::model::{AcceptorState, Comparator, Matcher};
 
 /// An expression along `steps` from `root`: either always there, or an `Option`.
 enum Access {
@@ -222,25 +222,29 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
             AcceptorState::Retry => quote!(Retry),
         };
         let matcher = match &a.matcher {
-            Matcher::Output(m) | Matcher::InputOutput(m) => {
-                let kind = if matches!(a.matcher, Matcher::Output(_)) {
-                    quote!(Output)
-                } else {
+            AcceptorMatcher::Path {
+                with_input,
+                path,
+                expected,
+                comparator: c,
+            } => {
+                let kind = if *with_input {
                     quote!(InputOutput)
+                } else {
+                    quote!(Output)
                 };
-                let (path, expected) = (&m.path, &m.expected);
-                let comparator = comparator(m.comparator);
+                let comparator = comparator(*c);
                 quote!(Matcher::#kind { path: #path, expected: #expected, comparator: Comparator::#comparator })
             }
-            Matcher::Success(b) => quote!(Matcher::Success(#b)),
-            Matcher::ErrorType(code) => quote!(Matcher::ErrorType(#code)),
+            AcceptorMatcher::Success(b) => quote!(Matcher::Success(#b)),
+            AcceptorMatcher::ErrorType(code) => quote!(Matcher::ErrorType(#code)),
         };
         quote!(Acceptor { state: State::#state, matcher: #matcher })
     });
     let compares = w
         .acceptors
         .iter()
-        .any(|a| matches!(a.matcher, Matcher::Output(_) | Matcher::InputOutput(_)));
+        .any(|a| matches!(a.matcher, AcceptorMatcher::Path { .. }));
     let acceptor_types = ["Acceptor", "Comparator", "Matcher", "State"]
         .into_iter()
         .filter(|name| compares || *name != "Comparator")

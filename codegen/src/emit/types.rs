@@ -224,8 +224,8 @@ pub fn error_rs(krate: &Crate) -> TokenStream {
                         quote!(write!(f, ": {}", self.#field)?;)
                     }
                 });
-            let server_fault = (s.kind == StructKind::Error(crate::model::ErrorFault::Server))
-                .then(|| {
+            let server_fault =
+                (s.kind == StructKind::Error(crate::ir::ErrorFault::Server)).then(|| {
                     quote! {
                         fn is_server_fault(&self) -> bool {
                             true

@@ -239,12 +239,14 @@ fn bindings(
             for (name, v) in parser.obj(paths, &at)? {
                 let p = param(name, &at)?;
                 let path = parser.str(v, "path", &format!("{at}.{name}"))?;
-                crate::context_paths::compile(krate, input, path, p.ty).map_err(|e| {
-                    parser.err(&format!("{at}.{name}.path"), format!("{path:?}: {e}"))
-                })?;
+                let walk =
+                    crate::context_paths::resolve(krate, input, path, p.ty).map_err(|e| {
+                        parser.err(&format!("{at}.{name}.path"), format!("{path:?}: {e}"))
+                    })?;
                 out.push(Binding::Path {
                     param: p.field.clone(),
                     path: path.to_string(),
+                    walk,
                     ty: p.ty,
                 });
             }

@@ -125,13 +125,35 @@ pub enum Binding {
         field: String,
         optional: bool,
     },
-    /// `smithy.rules#operationContextParams`: a JMESPath path into the input, checked when the
-    /// IR is built and compiled to Rust by [`crate::context_paths::path_code`].
+    /// `smithy.rules#operationContextParams`: a JMESPath path into the input (`path`, as the
+    /// model writes it), resolved against the input's Rust types when the IR is built
+    /// ([`crate::context_paths::resolve`]).
     Path {
         param: String,
         path: String,
+        walk: Walk,
         ty: ParamType,
     },
+}
+
+/// An `operationContextParams` path resolved against the input's Rust types: what `send` walks
+/// to collect the parameter's string values, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Walk {
+    /// The current value is a string: collect it.
+    Push,
+    /// The current value is a map with string keys: collect its keys.
+    Keys,
+    /// The current structure's field (its Rust name; `Option` when `optional`), then `then`.
+    Field {
+        field: String,
+        optional: bool,
+        then: Box<Walk>,
+    },
+    /// Each item of the current list (each an `Option` when the list is sparse), then `then`.
+    Each { sparse: bool, then: Box<Walk> },
+    /// Every branch in turn on the current value (a multi-select list).
+    All(Vec<Walk>),
 }
 
 /// Everything the endpoint module is generated from.
