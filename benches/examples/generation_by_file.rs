@@ -31,11 +31,10 @@ fn main() {
     let mut best: Option<BTreeMap<String, Cost>> = None;
     for _ in 0..6 {
         // A fresh IR each round: its documentation is converted on first use, during emit.
-        let mut krate = codegen::Generator::new()
+        let krate = codegen::Generator::new()
+            .partitions(partitions.clone())
             .build_ir(&model)
             .expect("builds the IR");
-        krate.endpoints =
-            codegen::endpoints::build(&model, &krate, &partitions).expect("endpoint rules");
         let plan = codegen::emit::plan(&krate);
         let mut round: BTreeMap<String, Cost> = BTreeMap::new();
         for (path, part) in &plan {

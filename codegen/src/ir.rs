@@ -634,6 +634,9 @@ fn repetition_bounds(source: &str) -> usize {
         .fold(0, usize::saturating_add)
 }
 
+/// The IR of the selected shapes, every Rust name resolved, without the endpoint rules: those
+/// bind to the IR's input structures, so [`crate::Generator::build_ir`] builds them from it and
+/// returns the finished IR, which no later stage changes.
 pub fn build(model: &Model, selection: &Selection) -> Result<Crate> {
     Builder::new(model, selection).build()
 }
