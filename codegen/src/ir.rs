@@ -99,6 +99,14 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The name Smithy gives it (`awsJson1_1`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_1 => "awsJson1_1",
+            Protocol::AwsJson1_0 => "awsJson1_0",
+        }
+    }
+
     pub fn content_type(self) -> &'static str {
         match self {
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",

@@ -167,6 +167,12 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
                     .any(|p| matches!(p.matcher(), Some(crate::ir::Matcher::Scan(_))))
         })
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
+        .filter(|name| {
+            // The protocol's codec modules (`json`), only for the protocol that calls them.
+            let codecs: &[&str] = &["json"];
+            !codecs.contains(name)
+                || protocol::runtime_modules(krate.service.protocol).contains(name)
+        })
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .filter(|name| *name != "paginator" || has_paginators(krate))
         // (`waiter` always: the command-line client's `wait` engine refers to it; without

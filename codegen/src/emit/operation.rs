@@ -47,7 +47,7 @@ pub fn operation_module(krate: &Crate, op: &Operation) -> TokenStream {
         .unzip();
     let builders = super::builders_module(builders);
     let error_enum = error_enum(op, &module);
-    let wire = wire_functions(krate, op, &module);
+    let wire = super::protocol::wire_functions(krate, op, &module);
     let fluent = fluent_builder(krate, op, &module);
     let fluent_name = ident(&op.fluent_builder);
     let paginator = super::pagination::paginator(op, &module, &fluent_name);
@@ -162,117 +162,6 @@ fn error_enum(op: &Operation, module: &Module) -> TokenStream {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 self.wrapped().source()
             }
-        }
-    }
-}
-
-fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
-    let input = path_tokens(&op.input, Some(module));
-    let output = path_tokens(&op.output, Some(module));
-    let error = ident(&op.error_enum);
-    let target = format!("{}.{}", krate.service.target_prefix, op.name);
-    let protocol = match krate.service.protocol {
-        crate::ir::Protocol::AwsJson1_1 => "awsJson1_1",
-        crate::ir::Protocol::AwsJson1_0 => "awsJson1_0",
-    };
-    let serialize_doc = super::doc_line(&format!(
-        "The {protocol} request for `{}`: `POST /`, `Content-Type: {}`, `X-Amz-Target: {target}`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.",
-        op.name,
-        krate.service.protocol.content_type()
-    ));
-    let parse_doc = super::doc_line(&format!(
-        "Reads a `{}` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
-        op.name
-    ));
-    let query_compatible = krate.service.query_compatible;
-    let error_arms = op.errors.iter().map(|e| {
-        let code = &e.code;
-        let variant = ident(&e.ty.name);
-        // Query-compatible services may name the error by its `@awsQueryError` code instead.
-        let query = e
-            .query_code
-            .as_ref()
-            .filter(|_| query_compatible)
-            .map(|q| quote!(| (_, Some(#q))));
-        let read = quote!(error.read(#error::#variant));
-        if query_compatible {
-            quote!((Some(#code), _) #query => #read,)
-        } else {
-            quote!(Some(#code) => #read,)
-        }
-    });
-    let scrutinee = if query_compatible {
-        quote!((error.code.as_deref(), error.query_code.as_deref()))
-    } else {
-        quote!(error.code.as_deref())
-    };
-    let serialize_tail = match &op.host_prefix {
-        None => quote!(crate::protocol::request(#target, body)),
-        Some(prefix) => {
-            // `foo.{label}.` → format!("foo.{}.", label value)
-            let mut format = prefix.template.clone();
-            let mut args = Vec::new();
-            for (label, field, optional) in &prefix.labels {
-                format = format.replace(&format!("{{{label}}}"), "{}");
-                let field = ident(field);
-                args.push(if *optional {
-                    quote!(input.#field.as_deref().unwrap_or_default())
-                } else {
-                    quote!(input.#field)
-                });
-            }
-            let format = format
-                .replace("{}", "\u{0}")
-                .replace('{', "{{")
-                .replace('}', "}}")
-                .replace('\u{0}', "{}");
-            let prefix = if args.is_empty() {
-                let template = &prefix.template;
-                quote!(String::from(#template))
-            } else {
-                quote!(format!(#format, #(#args),*))
-            };
-            quote! {
-                // The operation's `@endpoint` host prefix, labels filled in from the input.
-                let mut request = crate::protocol::request(#target, body);
-                let prefix = #prefix;
-                request.extensions_mut().insert(crate::runtime::orchestrator::HostPrefix(prefix));
-                request
-            }
-        }
-    };
-    let dispatch = if op.errors.is_empty() {
-        quote!(Err(#error::Unhandled(error.into())))
-    } else {
-        quote! {
-            let modeled = match #scrutinee {
-                #(#error_arms)*
-                _ => return Err(#error::Unhandled(error.into())),
-            };
-            Err(modeled.unwrap_or_else(#error::MalformedResponse))
-        }
-    };
-    quote! {
-        #serialize_doc
-        pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
-            // Most request bodies are small: one allocation for them.
-            let mut body = Vec::with_capacity(256);
-            crate::runtime::json::WriteJson::write_json(input, &mut body);
-            #serialize_tail
-        }
-
-        #parse_doc
-        #[allow(
-            clippy::result_large_err,
-            reason = "error enums mirror the model's error shapes; boxing them would change the API"
-        )]
-        pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
-            let body = response.body().as_ref();
-            if response.status().is_success() {
-                return crate::runtime::json::read_body(body).map_err(#error::MalformedResponse);
-            }
-            let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
-            #dispatch
         }
     }
 }

@@ -1,22 +1,17 @@
-//! The awsJson codec: `write_json` for every structure a request carries, `read_json` for
-//! every structure a response carries, and the request skeleton.
+//! The JSON body codec: `write_json` for every structure a request carries, `read_json` for
+//! every structure a response carries, enums by name and int enums by value. awsJson bodies
+//! are these documents whole; restJson1 will write its payload members with the same code.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, path_tokens};
+use crate::emit::{ident, path_tokens};
 use crate::ir::{Crate, StructKind, Structure, TimestampFormat, Type, Union};
 
-pub fn protocol_rs(krate: &Crate) -> TokenStream {
-    let content_type = krate.service.protocol.content_type();
-    let query_mode = krate.service.query_compatible.then(
-        || quote!(headers.insert(http::HeaderName::from_static("x-amzn-query-mode"), http::HeaderValue::from_static("true"));),
-    );
-    let request_doc = super::doc_line(&format!(
-        "`POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`."
-    ));
-    // Every input gets a writer and every output or error a reader; the CLI also needs a
-    // reader for each input and a writer for each output, behind its feature.
+/// The codec items of `src/protocol.rs`: every input gets a writer and every output or error a
+/// reader; the CLI also needs a reader for each input and a writer for each output, behind its
+/// feature.
+pub fn codecs(krate: &Crate) -> TokenStream {
     let cli = quote!(#[cfg(feature = "cli")]);
     let gated = |always: bool, for_cli: bool, code: &dyn Fn() -> TokenStream| {
         if always {
@@ -78,24 +73,6 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
         }
     });
     quote! {
-        //! The awsJson wire format of every structure the selected operations send or receive.
-
-        use serde_json::Value;
-
-        use crate::runtime::json::{self, DeserializeError, ObjectWriter, ReadJson, WriteJson};
-
-        #request_doc
-        pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
-            let mut request = http::Request::new(body);
-            *request.method_mut() = http::Method::POST;
-            *request.uri_mut() = http::Uri::from_static("/");
-            let headers = request.headers_mut();
-            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(#content_type));
-            headers.insert(http::HeaderName::from_static("x-amz-target"), http::HeaderValue::from_static(target));
-            #query_mode
-            request
-        }
-
         #(#writers)*
         #(#union_writers)*
         #(#enum_codecs)*
@@ -344,7 +321,7 @@ fn reader(s: &Structure) -> TokenStream {
             }
             (_, None) => quote!(#field: #member.unwrap_or_default(),),
             (_, Some(default)) => {
-                let or_default = super::types::unwrap_or_default(&f.ty, default, None);
+                let or_default = crate::emit::types::unwrap_or_default(&f.ty, default, None);
                 quote!(#field: #member #or_default,)
             }
         }

@@ -1,0 +1,143 @@
+//! awsJson1_0 and awsJson1_1: every operation is `POST /` with `Content-Type:
+//! application/x-amz-json-1.x` and `X-Amz-Target: <Service>.<Operation>`, the input as one JSON
+//! document (the [`super::json`] codec); a response is the output document on 2xx, or an error
+//! named by the `X-Amzn-Errortype` header or the body's `code` / `__type`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::{ident, path_tokens};
+use crate::ir::{Crate, Module, Operation};
+
+/// The request skeleton of `src/protocol.rs`, which every operation's `serialize_request` fills.
+pub fn request_skeleton(krate: &Crate) -> TokenStream {
+    let content_type = krate.service.protocol.content_type();
+    let query_mode = krate.service.query_compatible.then(
+        || quote!(headers.insert(http::HeaderName::from_static("x-amzn-query-mode"), http::HeaderValue::from_static("true"));),
+    );
+    let request_doc = crate::emit::doc_line(&format!(
+        "`POST /` with `Content-Type: {content_type}` and the given `X-Amz-Target`."
+    ));
+    quote! {
+        #request_doc
+        pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
+            let mut request = http::Request::new(body);
+            *request.method_mut() = http::Method::POST;
+            *request.uri_mut() = http::Uri::from_static("/");
+            let headers = request.headers_mut();
+            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(#content_type));
+            headers.insert(http::HeaderName::from_static("x-amz-target"), http::HeaderValue::from_static(target));
+            #query_mode
+            request
+        }
+    }
+}
+
+/// An operation's `serialize_request` and `parse_response`.
+pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
+    let input = path_tokens(&op.input, Some(module));
+    let output = path_tokens(&op.output, Some(module));
+    let error = ident(&op.error_enum);
+    let target = format!("{}.{}", krate.service.target_prefix, op.name);
+    let protocol = krate.service.protocol.name();
+    let serialize_doc = crate::emit::doc_line(&format!(
+        "The {protocol} request for `{}`: `POST /`, `Content-Type: {}`, `X-Amz-Target: {target}`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.",
+        op.name,
+        krate.service.protocol.content_type()
+    ));
+    let parse_doc = crate::emit::doc_line(&format!(
+        "Reads a `{}` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
+        op.name
+    ));
+    let query_compatible = krate.service.query_compatible;
+    let error_arms = op.errors.iter().map(|e| {
+        let code = &e.code;
+        let variant = ident(&e.ty.name);
+        // Query-compatible services may name the error by its `@awsQueryError` code instead.
+        let query = e
+            .query_code
+            .as_ref()
+            .filter(|_| query_compatible)
+            .map(|q| quote!(| (_, Some(#q))));
+        let read = quote!(error.read(#error::#variant));
+        if query_compatible {
+            quote!((Some(#code), _) #query => #read,)
+        } else {
+            quote!(Some(#code) => #read,)
+        }
+    });
+    let scrutinee = if query_compatible {
+        quote!((error.code.as_deref(), error.query_code.as_deref()))
+    } else {
+        quote!(error.code.as_deref())
+    };
+    let serialize_tail = match &op.host_prefix {
+        None => quote!(crate::protocol::request(#target, body)),
+        Some(prefix) => {
+            // `foo.{label}.` → format!("foo.{}.", label value)
+            let mut format = prefix.template.clone();
+            let mut args = Vec::new();
+            for (label, field, optional) in &prefix.labels {
+                format = format.replace(&format!("{{{label}}}"), "{}");
+                let field = ident(field);
+                args.push(if *optional {
+                    quote!(input.#field.as_deref().unwrap_or_default())
+                } else {
+                    quote!(input.#field)
+                });
+            }
+            let format = format
+                .replace("{}", "\u{0}")
+                .replace('{', "{{")
+                .replace('}', "}}")
+                .replace('\u{0}', "{}");
+            let prefix = if args.is_empty() {
+                let template = &prefix.template;
+                quote!(String::from(#template))
+            } else {
+                quote!(format!(#format, #(#args),*))
+            };
+            quote! {
+                // The operation's `@endpoint` host prefix, labels filled in from the input.
+                let mut request = crate::protocol::request(#target, body);
+                let prefix = #prefix;
+                request.extensions_mut().insert(crate::runtime::orchestrator::HostPrefix(prefix));
+                request
+            }
+        }
+    };
+    let dispatch = if op.errors.is_empty() {
+        quote!(Err(#error::Unhandled(error.into())))
+    } else {
+        quote! {
+            let modeled = match #scrutinee {
+                #(#error_arms)*
+                _ => return Err(#error::Unhandled(error.into())),
+            };
+            Err(modeled.unwrap_or_else(#error::MalformedResponse))
+        }
+    };
+    quote! {
+        #serialize_doc
+        pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
+            // Most request bodies are small: one allocation for them.
+            let mut body = Vec::with_capacity(256);
+            crate::runtime::json::WriteJson::write_json(input, &mut body);
+            #serialize_tail
+        }
+
+        #parse_doc
+        #[allow(
+            clippy::result_large_err,
+            reason = "error enums mirror the model's error shapes; boxing them would change the API"
+        )]
+        pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
+            let body = response.body().as_ref();
+            if response.status().is_success() {
+                return crate::runtime::json::read_body(body).map_err(#error::MalformedResponse);
+            }
+            let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
+            #dispatch
+        }
+    }
+}
