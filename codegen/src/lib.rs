@@ -14,6 +14,7 @@ pub mod emit;
 pub mod endpoints;
 pub mod error;
 pub mod format;
+pub mod http;
 pub mod ir;
 pub mod model;
 pub mod naming;
