@@ -5,7 +5,9 @@
 //! `cargo run --features cli --bin <crate> -- <subcommand> --help`.
 
 use serde_json::Value;
-use crate::runtime::cli::{CallError, Member, Operation, Program, Schema, Service};
+use crate::runtime::cli::tables::{
+    CallError, Member, Operation, Program, Schema, Service,
+};
 use crate::runtime::transport::BoxFuture;
 
 /// Runs the command line of this process; returns the exit status (0: success,

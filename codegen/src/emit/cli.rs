@@ -405,7 +405,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
 
         use serde_json::Value;
 
-        use crate::runtime::cli::{#(#engine_types),*};
+        use crate::runtime::cli::tables::{#(#engine_types),*};
         use crate::runtime::transport::BoxFuture;
 
         /// Runs the command line of this process; returns the exit status (0: success,
