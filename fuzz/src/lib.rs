@@ -184,8 +184,8 @@ pub fn shorthand(data: &[u8]) {
         return;
     };
     for parsed in [
-        runtime::cli::parse_shorthand(text),
-        runtime::cli::parse_shorthand_values(text),
+        runtime::cli::shorthand::parse_shorthand(text),
+        runtime::cli::shorthand::parse_shorthand_values(text),
     ] {
         match parsed {
             Ok(value) => {

@@ -40,6 +40,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/aws_credentials.rs"),
     ),
     ("cli", include_str!("../../runtime/cli.rs")),
+    (
+        "cli/shorthand",
+        include_str!("../../runtime/cli/shorthand.rs"),
+    ),
     ("cli/tables", include_str!("../../runtime/cli/tables.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
