@@ -40,6 +40,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/aws_credentials.rs"),
     ),
     ("cli", include_str!("../../runtime/cli.rs")),
+    ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
     (
         "cli/shorthand",
         include_str!("../../runtime/cli/shorthand.rs"),
