@@ -270,7 +270,7 @@ fn failure(code: Option<&str>, error: &dyn std::fmt::Display) -> CallError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::cli::round_trip;
+    use crate::runtime::cli::arbitrary::round_trip;
     /// Arbitrary values tried per type.
     const CASES: usize = 64;
     /// Every operation's input and output: arbitrary JSON of its shape (quotes,

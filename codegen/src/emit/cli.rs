@@ -475,7 +475,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         #[cfg(test)]
         mod tests {
             use super::*;
-            use crate::runtime::cli::round_trip;
+            use crate::runtime::cli::arbitrary::round_trip;
 
             /// Arbitrary values tried per type.
             const CASES: usize = 64;

@@ -40,6 +40,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/aws_credentials.rs"),
     ),
     ("cli", include_str!("../../runtime/cli.rs")),
+    (
+        "cli/arbitrary",
+        include_str!("../../runtime/cli/arbitrary.rs"),
+    ),
     ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
     (
         "cli/shorthand",
