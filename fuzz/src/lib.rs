@@ -189,7 +189,7 @@ pub fn shorthand(data: &[u8]) {
     ] {
         match parsed {
             Ok(value) => {
-                let _ = runtime::cli::to_json(&value);
+                let _ = runtime::cli::output::to_json(&value);
             }
             Err(e) => {
                 assert!(
