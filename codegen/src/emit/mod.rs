@@ -50,6 +50,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "cli/shorthand",
         include_str!("../../runtime/cli/shorthand.rs"),
     ),
+    (
+        "cli/skeleton",
+        include_str!("../../runtime/cli/skeleton.rs"),
+    ),
     ("cli/tables", include_str!("../../runtime/cli/tables.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),

@@ -33,13 +33,15 @@ mod coerce;
 pub(crate) mod output;
 // For the fuzz targets.
 pub(crate) mod shorthand;
+mod skeleton;
 // The types the generated `cli` module describes the program with.
 pub(crate) mod tables;
 
 use coerce::{coerce, hide_value, kind_name};
-use output::{apply_query, format_output, present, to_json, to_yaml};
+use output::{apply_query, format_output, present};
 use shorthand::{parse_shorthand, parse_shorthand_values};
-use tables::{CallError, Member, Operation, Pagination, Program, Schema, Service, Waiter};
+use skeleton::skeleton_printed;
+use tables::{CallError, Operation, Pagination, Program, Schema, Service, Waiter};
 
 /// Exit status for a command line that could not be parsed or an input that is invalid.
 pub const EXIT_USAGE: i32 = 252;
@@ -193,24 +195,6 @@ fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Failur
             message: format!("cannot start the async runtime: {e}"),
         })?;
     Ok(runtime.block_on(future))
-}
-
-/// Prints the skeleton `--generate-cli-skeleton` asks for; `true` when it did.
-fn skeleton_printed(
-    op: &Operation,
-    sub: &ArgMatches,
-    out: &mut dyn Write,
-) -> Result<bool, Failure> {
-    let Some(kind) = sub.get_one::<String>("generate-cli-skeleton") else {
-        return Ok(false);
-    };
-    let text = match kind.as_str() {
-        "output" => to_json(&skeleton(op.output, &mut Vec::new())),
-        "yaml-input" => to_yaml(&skeleton_input(op))?,
-        _ => to_json(&skeleton_input(op)),
-    };
-    let _ = writeln!(out, "{}", text.trim_end());
-    Ok(true)
 }
 
 /// The pagination options of one command line.
@@ -1118,54 +1102,6 @@ pub fn parse_text(schema: &Schema, text: &str) -> Result<Value, String> {
         _ => parse_shorthand(text),
     };
     parsed.map_err(|e| e.to_string())
-}
-
-/// The input template: every member with a placeholder value.
-pub fn skeleton_input(op: &Operation) -> Value {
-    skeleton_members(op.input, false, &mut Vec::new())
-}
-
-/// A template value of `schema`; recursive structures stop where they repeat.
-pub fn skeleton(schema: &'static Schema, seen: &mut Vec<*const Schema>) -> Value {
-    match schema {
-        Schema::String | Schema::Blob => Value::String(String::new()),
-        Schema::Enum(values) => Value::String(values.first().copied().unwrap_or("").to_string()),
-        Schema::Integer => Value::from(0),
-        Schema::Float => Value::from(0.0),
-        Schema::Boolean => Value::Bool(true),
-        Schema::Timestamp | Schema::TimestampText => Value::String("1970-01-01T00:00:00Z".into()),
-        Schema::HttpDate => Value::String("Thu, 01 Jan 1970 00:00:00 GMT".into()),
-        Schema::Document => Value::Object(Map::new()),
-        Schema::Structure(members) | Schema::Union(members) => {
-            let ptr = schema as *const Schema;
-            if seen.contains(&ptr) {
-                return Value::Object(Map::new());
-            }
-            seen.push(ptr);
-            let value = skeleton_members(members, matches!(schema, Schema::Union(_)), seen);
-            seen.pop();
-            value
-        }
-        Schema::List(item) => Value::Array(vec![skeleton(item, seen)]),
-        Schema::Map(item) => {
-            let mut map = Map::new();
-            map.insert("KeyName".into(), skeleton(item, seen));
-            Value::Object(map)
-        }
-    }
-}
-
-fn skeleton_members(members: &'static [Member], one: bool, seen: &mut Vec<*const Schema>) -> Value {
-    let mut map = Map::new();
-    for member in members.iter().take(if one { 1 } else { members.len() }) {
-        if let Schema::Structure(_) | Schema::Union(_) = member.schema
-            && seen.contains(&(member.schema as *const Schema))
-        {
-            continue;
-        }
-        map.insert(member.name.to_string(), skeleton(member.schema, seen));
-    }
-    Value::Object(map)
 }
 
 /// `value` with every `@sensitive` member's value replaced, for logs.
