@@ -44,6 +44,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "cli/arbitrary",
         include_str!("../../runtime/cli/arbitrary.rs"),
     ),
+    ("cli/args", include_str!("../../runtime/cli/args.rs")),
     ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
     ("cli/output", include_str!("../../runtime/cli/output.rs")),
     (

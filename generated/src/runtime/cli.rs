@@ -12,7 +12,6 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +27,7 @@ use super::waiter::{Backoff, Matcher, Outcome, State};
 
 // `round_trip`, for the generated `cli` module's tests.
 pub(crate) mod arbitrary;
+mod args;
 mod coerce;
 // For the fuzz targets (`to_json`).
 pub(crate) mod output;
@@ -37,9 +37,8 @@ mod skeleton;
 // The types the generated `cli` module describes the program with.
 pub(crate) mod tables;
 
-use coerce::{coerce, hide_value, kind_name};
+use args::{Globals, globals, input_document};
 use output::{apply_query, format_output, present};
-use shorthand::{parse_shorthand, parse_shorthand_values};
 use skeleton::skeleton_printed;
 use tables::{CallError, Operation, Pagination, Program, Schema, Service, Waiter};
 
@@ -93,21 +92,6 @@ fn usage(message: impl Into<String>) -> Failure {
         code: EXIT_USAGE,
         message: message.into(),
     }
-}
-
-/// The options every subcommand takes.
-struct Globals {
-    region: Option<String>,
-    profile: Option<String>,
-    endpoint_url: Option<String>,
-    read_timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    no_sign: bool,
-    ca_bundle: Option<PathBuf>,
-    debug: bool,
-    validate: bool,
-    output: String,
-    query: Option<String>,
 }
 
 fn run_inner(
@@ -920,188 +904,6 @@ fn first_sentence(text: &str) -> String {
         Some(end) => line[..=end].to_string(),
         None => line.to_string(),
     }
-}
-
-fn globals(matches: &ArgMatches) -> Result<Globals, Failure> {
-    let text = |id: &str| matches.get_one::<String>(id).cloned();
-    let seconds = |id: &str| -> Result<Option<Duration>, Failure> {
-        match text(id) {
-            None => Ok(None),
-            Some(value) => match value.trim().parse::<f64>() {
-                Ok(s) if s >= 0.0 => match Duration::try_from_secs_f64(s) {
-                    Ok(duration) => Ok(Some(duration)),
-                    Err(_) => Err(usage(format!("--{id}: {value} seconds is out of range"))),
-                },
-                _ => Err(usage(format!(
-                    "--{id}: expected a number of seconds, got {value:?}"
-                ))),
-            },
-        }
-    };
-    Ok(Globals {
-        region: text("region"),
-        profile: text("profile"),
-        endpoint_url: text("endpoint-url"),
-        read_timeout: seconds("cli-read-timeout")?,
-        connect_timeout: seconds("cli-connect-timeout")?,
-        no_sign: matches.get_flag("no-sign-request"),
-        ca_bundle: text("ca-bundle").map(PathBuf::from),
-        debug: matches.get_flag("debug"),
-        validate: !matches.get_flag("no-validate"),
-        output: text("output").unwrap_or_else(|| "json".to_string()),
-        query: text("query"),
-    })
-}
-
-/// The input document: `--cli-input-json`/`--cli-input-yaml` first, then the flags over it,
-/// every member checked against its shape.
-fn input_document(
-    op: &Operation,
-    matches: &ArgMatches,
-    validate: bool,
-) -> Result<Map<String, Value>, Failure> {
-    let mut document = Map::new();
-    if let Some(text) = matches.get_one::<String>("cli-input-json") {
-        let text = read_file_arg(text).map_err(|e| usage(format!("--cli-input-json: {e}")))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| usage(format!("--cli-input-json: invalid JSON: {e}")))?;
-        document = into_object(value).map_err(|e| usage(format!("--cli-input-json: {e}")))?;
-    } else if let Some(text) = matches.get_one::<String>("cli-input-yaml") {
-        let text = read_file_arg(text).map_err(|e| usage(format!("--cli-input-yaml: {e}")))?;
-        let value: Value = serde_norway::from_str(&text)
-            .map_err(|e| usage(format!("--cli-input-yaml: invalid YAML: {e}")))?;
-        document = into_object(value).map_err(|e| usage(format!("--cli-input-yaml: {e}")))?;
-    }
-    if let Some(unknown) = document
-        .keys()
-        .find(|key| !op.input.iter().any(|m| m.name == key.as_str()))
-    {
-        let known: Vec<&str> = op.input.iter().map(|m| m.name).collect();
-        return Err(usage(format!(
-            "unknown parameter {unknown:?} in the input; expected one of: {}",
-            known.join(", ")
-        )));
-    }
-    for (member, flag) in op.input.iter().zip(op.flags) {
-        let given = if matches!(member.schema, Schema::Boolean) {
-            if matches.get_flag(member.name) {
-                Some(Value::Bool(true))
-            } else if matches.get_flag(&format!("no-{flag}")) {
-                Some(Value::Bool(false))
-            } else {
-                None
-            }
-        } else {
-            match matches.get_many::<String>(member.name) {
-                Some(values) => {
-                    let values: Vec<&String> = values.collect();
-                    Some(
-                        flag_value(member.schema, &values)
-                            .map_err(|e| usage(format!("--{flag}: {e}")))?,
-                    )
-                }
-                None => None,
-            }
-        };
-        if let Some(value) = given {
-            document.insert(member.name.to_string(), value);
-        }
-    }
-    let mut missing = Vec::new();
-    for (member, flag) in op.input.iter().zip(op.flags) {
-        match document.get_mut(member.name) {
-            Some(value) => {
-                // Paths start at the member, so the message names its flag.
-                let mut path = vec![member.name.to_string()];
-                coerce(value, member.schema, &mut path, validate)
-                    .map_err(|e| hide_value(e, member))
-                    .map_err(|e| usage(member_message(op, &e.path, &e.message)))?;
-            }
-            None if member.required && validate => missing.push(format!("--{flag}")),
-            None => {}
-        }
-    }
-    if !missing.is_empty() {
-        return Err(usage(format!(
-            "the following arguments are required: {}",
-            missing.join(", ")
-        )));
-    }
-    Ok(document)
-}
-
-fn into_object(value: Value) -> Result<Map<String, Value>, String> {
-    match value {
-        Value::Object(map) => Ok(map),
-        other => Err(format!(
-            "the input must be an object, not {}",
-            kind_name(&other)
-        )),
-    }
-}
-
-/// `file://PATH` → the file's text; `fileb://PATH` → the file's bytes in base64 (for blob
-/// members); anything else as given.
-pub fn read_file_arg(text: &str) -> Result<String, String> {
-    if let Some(path) = text.strip_prefix("fileb://") {
-        use base64::Engine as _;
-        return std::fs::read(path)
-            .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
-            .map_err(|e| format!("cannot read {path}: {e}"));
-    }
-    match text.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
-        None => Ok(text.to_string()),
-    }
-}
-
-/// The value of one member flag (one or more command-line words), before shape checks.
-pub fn flag_value(schema: &Schema, words: &[&String]) -> Result<Value, String> {
-    if let (Schema::List(item), [_, _, ..]) = (schema, words) {
-        // `--ids a b c`, `--filters Name=a,Values=x Name=b,Values=y`
-        return words
-            .iter()
-            .map(|word| parse_text(item, &read_file_arg(word)?))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
-    }
-    let text = read_file_arg(words.first().map_or("", |w| w.as_str()))?;
-    parse_text(schema, &text)
-}
-
-/// One value: JSON where it looks like JSON, shorthand syntax for structures, lists and maps,
-/// and plain text for scalars (converted to numbers and booleans by [`coerce`]).
-pub fn parse_text(schema: &Schema, text: &str) -> Result<Value, String> {
-    let trimmed = text.trim_start();
-    let composite = matches!(
-        schema,
-        Schema::Structure(_)
-            | Schema::Union(_)
-            | Schema::Map(_)
-            | Schema::List(_)
-            | Schema::Document
-    );
-    if !composite {
-        return Ok(Value::String(text.to_string()));
-    }
-    if trimmed.starts_with('{') || trimmed.starts_with('[') || matches!(schema, Schema::Document) {
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => return Ok(value),
-            Err(e) if trimmed.starts_with('{') || matches!(schema, Schema::Document) => {
-                return Err(format!(
-                    "invalid JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ));
-            }
-            Err(_) => {}
-        }
-    }
-    let parsed = match schema {
-        Schema::List(_) => parse_shorthand_values(text),
-        _ => parse_shorthand(text),
-    };
-    parsed.map_err(|e| e.to_string())
 }
 
 /// `value` with every `@sensitive` member's value replaced, for logs.
