@@ -45,6 +45,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/cli/arbitrary.rs"),
     ),
     ("cli/args", include_str!("../../runtime/cli/args.rs")),
+    ("cli/client", include_str!("../../runtime/cli/client.rs")),
     ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
     ("cli/output", include_str!("../../runtime/cli/output.rs")),
     (
