@@ -48,6 +48,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("cli/client", include_str!("../../runtime/cli/client.rs")),
     ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
     ("cli/output", include_str!("../../runtime/cli/output.rs")),
+    ("cli/paging", include_str!("../../runtime/cli/paging.rs")),
     (
         "cli/shorthand",
         include_str!("../../runtime/cli/shorthand.rs"),
