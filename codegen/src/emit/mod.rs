@@ -58,6 +58,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/cli/skeleton.rs"),
     ),
     ("cli/tables", include_str!("../../runtime/cli/tables.rs")),
+    ("cli/wait", include_str!("../../runtime/cli/wait.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),

@@ -12,12 +12,11 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::time::Duration;
 
 use clap::{Arg, ArgAction, Command};
 use serde_json::{Map, Value};
 
-use super::waiter::{Backoff, Matcher, Outcome, State};
+use super::waiter::{Matcher, State};
 
 // `round_trip`, for the generated `cli` module's tests.
 pub(crate) mod arbitrary;
@@ -32,13 +31,15 @@ pub(crate) mod shorthand;
 mod skeleton;
 // The types the generated `cli` module describes the program with.
 pub(crate) mod tables;
+mod wait;
 
 use args::{globals, input_document};
 use client::config;
 use output::{apply_query, format_output, present};
 use paging::{paginate, paging};
 use skeleton::skeleton_printed;
-use tables::{CallError, Operation, Pagination, Program, Schema, Service, Waiter};
+use tables::{CallError, Operation, Pagination, Program, Schema, Waiter};
+use wait::{MAX_WAIT, wait, wait_command};
 
 /// Exit status for a command line that could not be parsed or an input that is invalid.
 pub const EXIT_USAGE: i32 = 252;
@@ -48,9 +49,6 @@ pub const EXIT_CONFIG: i32 = 253;
 pub const EXIT_SERVICE: i32 = 254;
 /// Exit status for anything else (transport failures, malformed responses).
 pub const EXIT_OTHER: i32 = 255;
-
-/// How long a `wait` keeps polling before it gives up (the library's default `max_wait`).
-pub const MAX_WAIT: Duration = Duration::from_secs(300);
 
 /// Runs the program on the process's arguments; returns the exit status.
 pub fn main(program: &Program) -> i32 {
@@ -177,117 +175,6 @@ fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Failur
             message: format!("cannot start the async runtime: {e}"),
         })?;
     Ok(runtime.block_on(future))
-}
-
-/// The name of the waiters' subcommand: `wait`, unless an operation already has that name.
-pub fn wait_command(program: &Program) -> String {
-    let taken = |name: &str| program.operations.iter().any(|op| op.command == name);
-    ["wait", "wait-until", "wait-for-state"]
-        .into_iter()
-        .map(str::to_string)
-        .chain((2..).map(|n| format!("wait-{n}")))
-        .find(|name| !taken(name))
-        .unwrap_or_default()
-}
-
-/// Polls the waiter's operation until an acceptor reaches a terminal state, with Smithy's
-/// waiter backoff between attempts; prints nothing on success, as the AWS CLI does.
-async fn wait(
-    service: &dyn Service,
-    waiter: &Waiter,
-    op: &Operation,
-    input: Value,
-    debug: bool,
-) -> Result<(), Failure> {
-    let failed = |detail: String| Failure {
-        code: EXIT_OTHER,
-        message: format!("Waiter {} failed: {detail}", waiter.name),
-    };
-    let start = tokio::time::Instant::now();
-    let mut backoff = Backoff::new(
-        Duration::from_secs(waiter.min_delay),
-        Duration::from_secs(waiter.max_delay),
-        MAX_WAIT,
-    );
-    let mut attempt = 0u32;
-    loop {
-        attempt += 1;
-        let result = match service.call(waiter.operation, input.clone()).await {
-            // Input, validation and configuration errors will not change by waiting.
-            Err(e @ (CallError::Input(..) | CallError::Validation(_) | CallError::Config(_))) => {
-                return Err(call_failure(op, e));
-            }
-            result => result,
-        };
-        let outcome = match &result {
-            Ok(output) => Outcome::Output(output),
-            Err(CallError::Service { code, .. }) => Outcome::Error(Some(code)),
-            Err(_) => Outcome::Error(None),
-        };
-        let matched = super::waiter::first_match(waiter.acceptors, &input, &outcome);
-        if debug {
-            let state = match matched.map(|a| a.state) {
-                Some(State::Success) => "success",
-                Some(State::Failure) => "failure",
-                Some(State::Retry) => "retry",
-                None if result.is_err() => "error no acceptor expects",
-                None => "no acceptor matched; retrying",
-            };
-            eprintln!(
-                "DEBUG waiter {}: attempt {attempt} after {:.1} s: {state}",
-                waiter.name,
-                start.elapsed().as_secs_f64()
-            );
-        }
-        match matched.map(|a| (a.state, &a.matcher)) {
-            Some((State::Success, _)) => return Ok(()),
-            Some((State::Failure, matcher)) => {
-                return Err(failed(format!(
-                    "Waiter encountered a terminal failure state: {}",
-                    describe_match(matcher, &result)
-                )));
-            }
-            Some((State::Retry, _)) => {}
-            None => {
-                if let Err(error) = &result {
-                    return Err(failed(error_text(error)));
-                }
-            }
-        }
-        match backoff.next_delay(start.elapsed()) {
-            Some(delay) => tokio::time::sleep(delay).await,
-            None => return Err(failed("Max attempts exceeded".to_string())),
-        }
-    }
-}
-
-/// Why an acceptor matched, in the AWS CLI's words.
-fn describe_match(matcher: &Matcher, result: &Result<Value, CallError>) -> String {
-    match (matcher, result) {
-        (
-            Matcher::Output { path, expected, .. } | Matcher::InputOutput { path, expected, .. },
-            _,
-        ) => {
-            format!("For expression \"{path}\" we matched expected path: \"{expected}\"")
-        }
-        (Matcher::ErrorType(code), _) => format!("Matched expected service error code: {code}"),
-        (Matcher::Success(_), Err(error)) => error_text(error),
-        (Matcher::Success(_), Ok(_)) => "the operation succeeded".to_string(),
-    }
-}
-
-/// A failed poll, as a waiter reports it.
-fn error_text(error: &CallError) -> String {
-    match error {
-        CallError::Service { code, message } => format!("An error occurred ({code}): {message}"),
-        CallError::Input(path, message) => format!("{path}: {message}"),
-        CallError::Validation(violations) => violations
-            .iter()
-            .map(|(path, message)| format!("{path}: {message}"))
-            .collect::<Vec<_>>()
-            .join("; "),
-        CallError::Config(message) | CallError::Other(message) => message.clone(),
-    }
 }
 
 fn call_failure(op: &Operation, error: CallError) -> Failure {
