@@ -47,6 +47,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("cli/args", include_str!("../../runtime/cli/args.rs")),
     ("cli/client", include_str!("../../runtime/cli/client.rs")),
     ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
+    ("cli/command", include_str!("../../runtime/cli/command.rs")),
     ("cli/output", include_str!("../../runtime/cli/output.rs")),
     ("cli/paging", include_str!("../../runtime/cli/paging.rs")),
     (
