@@ -184,12 +184,12 @@ pub fn shorthand(data: &[u8]) {
         return;
     };
     for parsed in [
-        runtime::cli::parse_shorthand(text),
-        runtime::cli::parse_shorthand_values(text),
+        runtime::cli::shorthand::parse_shorthand(text),
+        runtime::cli::shorthand::parse_shorthand_values(text),
     ] {
         match parsed {
             Ok(value) => {
-                let _ = runtime::cli::to_json(&value);
+                let _ = runtime::cli::output::to_json(&value);
             }
             Err(e) => {
                 assert!(

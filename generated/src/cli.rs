@@ -6,7 +6,9 @@
 
 use serde_json::Value;
 
-use crate::runtime::cli::{CallError, Member, Operation, Program, Schema, Service};
+use crate::runtime::cli::tables::{
+    CallError, Member, Operation, Program, Schema, Service,
+};
 use crate::runtime::transport::BoxFuture;
 
 /// Runs the command line of this process; returns the exit status (0: success,
@@ -269,7 +271,7 @@ fn failure(code: Option<&str>, error: &dyn std::fmt::Display) -> CallError {
 
 #[cfg(test)]
 mod tests {
-    use crate::runtime::cli::round_trip;
+    use crate::runtime::cli::arbitrary::round_trip;
     use super::*;
 
     /// Arbitrary values tried per type.

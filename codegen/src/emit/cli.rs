@@ -407,7 +407,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
 
         use serde_json::Value;
 
-        use crate::runtime::cli::{#(#engine_types),*};
+        use crate::runtime::cli::tables::{#(#engine_types),*};
         use crate::runtime::transport::BoxFuture;
 
         /// Runs the command line of this process; returns the exit status (0: success,
@@ -477,7 +477,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         #[cfg(test)]
         mod tests {
             use super::*;
-            use crate::runtime::cli::round_trip;
+            use crate::runtime::cli::arbitrary::round_trip;
 
             /// Arbitrary values tried per type.
             const CASES: usize = 64;

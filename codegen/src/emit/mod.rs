@@ -24,13 +24,40 @@ pub enum Output {
     Text(String),
 }
 
-/// The runtime modules, written verbatim into every generated crate.
+/// The runtime modules, written verbatim into every generated crate as `src/runtime/{name}.rs`
+/// (each without its trailing `#[cfg(test)] mod tests`).
+///
+/// A module may be a directory, laid out as Rust 2018 lays one out: `cli.rs` with its
+/// submodules in `cli/` beside it. Each submodule is an entry of its own named `parent/child`
+/// (`cli/shorthand` → `src/runtime/cli/shorthand.rs`), listed after its parent, which declares
+/// it (`mod shorthand;`); the crate root declares only the parent. A submodule follows its
+/// parent: written when the parent is, behind the same feature.
 pub const RUNTIME: &[(&str, &str)] = &[
     (
         "aws_credentials",
         include_str!("../../runtime/aws_credentials.rs"),
     ),
     ("cli", include_str!("../../runtime/cli.rs")),
+    (
+        "cli/arbitrary",
+        include_str!("../../runtime/cli/arbitrary.rs"),
+    ),
+    ("cli/args", include_str!("../../runtime/cli/args.rs")),
+    ("cli/client", include_str!("../../runtime/cli/client.rs")),
+    ("cli/coerce", include_str!("../../runtime/cli/coerce.rs")),
+    ("cli/command", include_str!("../../runtime/cli/command.rs")),
+    ("cli/output", include_str!("../../runtime/cli/output.rs")),
+    ("cli/paging", include_str!("../../runtime/cli/paging.rs")),
+    (
+        "cli/shorthand",
+        include_str!("../../runtime/cli/shorthand.rs"),
+    ),
+    (
+        "cli/skeleton",
+        include_str!("../../runtime/cli/skeleton.rs"),
+    ),
+    ("cli/tables", include_str!("../../runtime/cli/tables.rs")),
+    ("cli/wait", include_str!("../../runtime/cli/wait.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
@@ -121,7 +148,7 @@ pub fn plan(krate: &Crate) -> BTreeMap<String, Part> {
         files.insert("src/patterns.rs".to_string(), Part::Patterns);
     }
     for (name, source) in RUNTIME {
-        if runtime.contains(name) {
+        if runtime.contains(&parent_module(name)) {
             files.insert(
                 format!("src/runtime/{name}.rs"),
                 Part::Text(without_tests(source).to_string()),
@@ -153,11 +180,18 @@ pub fn emit(krate: &Crate, part: &Part) -> crate::Result<Output> {
     }))
 }
 
-/// The runtime modules the crate needs.
+/// The top-level runtime `name` belongs to: itself, or a submodule's parent (`cli/shorthand` →
+/// `cli`).
+fn parent_module(name: &str) -> &str {
+    name.split_once('/').map_or(name, |(parent, _)| parent)
+}
+
+/// The top-level runtime modules the crate needs (their submodules come with them).
 fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
     RUNTIME
         .iter()
         .map(|(name, _)| *name)
+        .filter(|name| !name.contains('/'))
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
         .filter(|name| {
             *name != "scan"
@@ -725,6 +759,48 @@ mod tests {
             // What is cut is exactly one module that closes at the end of the file.
             assert!(tests.ends_with("}\n"), "{name}.rs");
             assert_eq!(tests.matches("\nmod tests {").count(), 1, "{name}.rs");
+        }
+    }
+
+    #[test]
+    fn runtime_lists_every_file_of_codegen_runtime_and_parents_declare_their_submodules() {
+        fn files(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("codegen/runtime") {
+                let path = entry.expect("entry").path();
+                let name = path.file_stem().expect("a name").to_string_lossy();
+                if path.is_dir() {
+                    files(&path, &format!("{prefix}{name}/"), out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(format!("{prefix}{name}"));
+                }
+            }
+        }
+        let mut on_disk = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime"),
+            "",
+            &mut on_disk,
+        );
+        on_disk.sort();
+        let mut listed: Vec<String> = RUNTIME.iter().map(|(name, _)| name.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, on_disk, "RUNTIME and the files of codegen/runtime/");
+        for (name, _) in RUNTIME {
+            let Some((parent, child)) = name.split_once('/') else {
+                continue;
+            };
+            let source = RUNTIME
+                .iter()
+                .find(|(module, _)| *module == parent)
+                .map(|(_, source)| without_tests(source))
+                .unwrap_or_else(|| panic!("{name}: no parent module {parent}"));
+            let declaration = format!("mod {child};");
+            assert!(
+                source
+                    .lines()
+                    .any(|line| line.strip_prefix("pub(crate) ").unwrap_or(line) == declaration),
+                "{parent}.rs does not declare `{declaration}`"
+            );
         }
     }
 }
