@@ -58,6 +58,7 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
     let protocol = match krate.service.protocol {
         crate::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
         crate::ir::Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+        crate::ir::Protocol::RestJson1 => "aws.protocols#restJson1",
     };
 
     let mut cases = Vec::new();

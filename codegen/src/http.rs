@@ -351,6 +351,21 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                 if payload.is_some() {
                     return Err(err("only one member may have @httpPayload".into()));
                 }
+                let fits = target.is_some_and(|t| {
+                    matches!(
+                        t.kind,
+                        ShapeKind::Simple(Simple::String | Simple::Blob | Simple::Document)
+                            | ShapeKind::Enum(_)
+                            | ShapeKind::Structure(_)
+                            | ShapeKind::Union(_)
+                    )
+                });
+                if !fits {
+                    return Err(err(
+                        "an @httpPayload member must target a string, blob, structure, union or document"
+                            .into(),
+                    ));
+                }
                 payload = Some(member.name.clone());
             }
             RESPONSE_CODE => {

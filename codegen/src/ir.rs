@@ -96,6 +96,9 @@ pub struct Service {
 pub enum Protocol {
     AwsJson1_1,
     AwsJson1_0,
+    /// Its IR (HTTP bindings included) builds; its request and response code is not generated
+    /// yet, which [`crate::Generator::generate`] says.
+    RestJson1,
 }
 
 impl Protocol {
@@ -104,6 +107,7 @@ impl Protocol {
         match self {
             Protocol::AwsJson1_1 => "awsJson1_1",
             Protocol::AwsJson1_0 => "awsJson1_0",
+            Protocol::RestJson1 => "restJson1",
         }
     }
 
@@ -111,6 +115,28 @@ impl Protocol {
         match self {
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
             Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+            Protocol::RestJson1 => "application/json",
+        }
+    }
+
+    /// The protocol's trait on a service shape, in the order the generator prefers them when a
+    /// service declares several.
+    pub fn of(service: &Shape) -> Option<Protocol> {
+        let raw = &service.traits.raw;
+        [
+            ("aws.protocols#awsJson1_1", Protocol::AwsJson1_1),
+            ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
+            ("aws.protocols#restJson1", Protocol::RestJson1),
+        ]
+        .into_iter()
+        .find_map(|(name, protocol)| raw.contains_key(name).then_some(protocol))
+    }
+
+    /// Whether members are bound to the HTTP message by `@http` and its member traits.
+    pub fn is_rest(self) -> bool {
+        match self {
+            Protocol::AwsJson1_1 | Protocol::AwsJson1_0 => false,
+            Protocol::RestJson1 => true,
         }
     }
 }
@@ -168,6 +194,8 @@ pub struct Operation {
     pub paginator: Option<Paginator>,
     /// `smithy.waiters#waitable`, by waiter name.
     pub waiters: Vec<WaiterDef>,
+    /// `@http` and the input's and output's member bindings, for a REST protocol.
+    pub http: Option<crate::http::HttpOperation>,
 }
 
 /// How an operation pages: the tokens, the page size and the items, as Rust field paths.
@@ -265,6 +293,8 @@ pub struct ErrorRef {
     pub retryable: bool,
     /// `@awsQueryError` code, for query-compatible services.
     pub query_code: Option<String>,
+    /// For a REST protocol: the error's `@httpError` status code and its members' bindings.
+    pub http: Option<(Option<u16>, crate::http::Bindings)>,
     pub docs: Option<Docs>,
 }
 
@@ -787,10 +817,8 @@ impl<'m> Builder<'m> {
 
     fn service(&self, shape: &Shape) -> Result<Service> {
         let raw = &shape.traits.raw;
-        let protocol = if raw.contains_key("aws.protocols#awsJson1_1") {
-            Protocol::AwsJson1_1
-        } else if raw.contains_key("aws.protocols#awsJson1_0") {
-            Protocol::AwsJson1_0
+        let protocol = if let Some(protocol) = Protocol::of(shape) {
+            protocol
         } else {
             let found: Vec<&str> = raw
                 .keys()
@@ -800,7 +828,7 @@ impl<'m> Builder<'m> {
             return Err(Error::Unsupported {
                 shape: shape.id.to_string(),
                 reason: format!(
-                    "the service's protocol is {}; only aws.protocols#awsJson1_1 and aws.protocols#awsJson1_0 are supported",
+                    "the service's protocol is {}; only aws.protocols#awsJson1_1, aws.protocols#awsJson1_0 and aws.protocols#restJson1 are supported",
                     if found.is_empty() {
                         "not declared".to_string()
                     } else {
@@ -970,6 +998,7 @@ impl<'m> Builder<'m> {
         let ShapeKind::Service(svc) = &self.shape(&self.selection.service).kind else {
             unreachable!("selection.service is a service")
         };
+        let rest = Protocol::of(self.shape(&self.selection.service)).is_some_and(Protocol::is_rest);
         let mut seen = BTreeSet::new();
         for error_id in op.errors.iter().chain(&svc.errors) {
             if !seen.insert(error_id) {
@@ -993,8 +1022,25 @@ impl<'m> Builder<'m> {
                     .as_ref()
                     .map(|q| q.code.clone()),
                 docs: error.traits.documentation.clone().map(Docs::new),
+                http: if rest {
+                    Some(crate::http::error(self.model, error)?)
+                } else {
+                    None
+                },
             });
         }
+        let http = if rest {
+            let io = |target: &ShapeId| {
+                (target.as_str() != crate::model::UNIT).then(|| self.shape(target))
+            };
+            let http = crate::http::operation(self.model, shape, io(&op.input), io(&op.output))?;
+            Some(http.ok_or_else(|| Error::Unsupported {
+                shape: id.to_string(),
+                reason: "a restJson1 operation needs an @http trait (method and URI)".into(),
+            })?)
+        } else {
+            None
+        };
         Ok(Operation {
             id: id.clone(),
             name: id.name().to_string(),
@@ -1014,6 +1060,7 @@ impl<'m> Builder<'m> {
                 .is_some_and(|c| c.encodings.iter().any(|e| e == "gzip")),
             paginator: None,
             waiters: Vec::new(),
+            http,
         })
     }
 
@@ -1856,6 +1903,72 @@ mod tests {
         assert_eq!(steps, [("page", true), ("next", true)]);
         assert!(p.token_can_be_empty);
         assert_eq!(p.page_size.as_ref().map(|(f, _)| f.as_str()), Some("size"));
+    }
+
+    fn rest_json(op_http: &str) -> crate::Result<crate::ir::Crate> {
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+            "a#Svc":{{"type":"service","operations":[{{"target":"a#Get"}}],"errors":[{{"target":"a#Missing"}}],"traits":{{"aws.protocols#restJson1":{{}}}}}},
+            "a#Get":{{"type":"operation","input":{{"target":"a#GetIn"}},"output":{{"target":"a#GetOut"}}{op_http}}},
+            "a#GetIn":{{"type":"structure","members":{{"Name":{{"target":"smithy.api#String","traits":{{"smithy.api#required":{{}},"smithy.api#httpLabel":{{}}}}}}}},"traits":{{"smithy.api#input":{{}}}}}},
+            "a#GetOut":{{"type":"structure","members":{{"Size":{{"target":"smithy.api#Integer","traits":{{"smithy.api#httpHeader":"X-Size"}}}},"Body":{{"target":"smithy.api#String"}}}},"traits":{{"smithy.api#output":{{}}}}}},
+            "a#Missing":{{"type":"structure","members":{{"Message":{{"target":"smithy.api#String"}}}},"traits":{{"smithy.api#error":"client","smithy.api#httpError":404}}}}
+        }}}}"#
+        );
+        let model = crate::model::Model::parse(Path::new("m.json"), &text)?;
+        crate::Generator::new().build_ir(&model)
+    }
+
+    #[test]
+    fn rest_json_operations_carry_their_http_bindings_and_errors_their_status() {
+        let krate =
+            rest_json(r#","traits":{"smithy.api#http":{"method":"GET","uri":"/things/{Name}"}}"#)
+                .unwrap();
+        assert_eq!(krate.service.protocol, crate::ir::Protocol::RestJson1);
+        let op = &krate.operations[0];
+        let http = op.http.as_ref().expect("bindings");
+        assert_eq!((http.method.as_str(), http.code), ("GET", 200));
+        assert_eq!(http.input.labels, ["Name"]);
+        assert_eq!(http.output.headers, [("X-Size".into(), "Size".into())]);
+        assert_eq!(
+            http.output.body,
+            crate::http::Body::Members(vec!["Body".into()])
+        );
+        let (status, bindings) = op.errors[0].http.as_ref().expect("error bindings");
+        assert_eq!(*status, Some(404));
+        assert_eq!(
+            bindings.body,
+            crate::http::Body::Members(vec!["Message".into()])
+        );
+    }
+
+    #[test]
+    fn generating_a_rest_json_client_fails_saying_its_code_is_not_generated_yet() {
+        let model = crate::model::Model::parse(
+            Path::new("m.json"),
+            r#"{"smithy":"2.0","shapes":{"a#Svc":{"type":"service","traits":{"aws.protocols#restJson1":{}}}}}"#,
+        )
+        .unwrap();
+        let error = crate::Generator::new()
+            .generate(&model)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            error.contains("a#Svc")
+                && error.contains("speaks restJson1")
+                && error.contains("not generated yet"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_rest_json_operation_without_http_fails_naming_it() {
+        let error = rest_json("").unwrap_err().to_string();
+        assert!(
+            error.contains("a#Get") && error.contains("needs an @http trait"),
+            "{error}"
+        );
     }
 
     #[test]

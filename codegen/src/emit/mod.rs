@@ -158,6 +158,11 @@ pub fn plan(krate: &Crate) -> BTreeMap<String, Part> {
     files
 }
 
+/// Whether the request and response code of `protocol` is generated (see [`protocol`]).
+pub fn generates(protocol: crate::ir::Protocol) -> bool {
+    protocol::is_generated(protocol)
+}
+
 /// Builds one part of [`plan`].
 pub fn emit(krate: &Crate, part: &Part) -> crate::Result<Output> {
     Ok(Output::Rust(match part {

@@ -26,6 +26,7 @@ use crate::ir::{Crate, Module, Operation, Protocol};
 pub fn protocol_rs(krate: &Crate) -> TokenStream {
     let skeleton = match krate.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::request_skeleton(krate),
+        Protocol::RestJson1 => not_generated(krate),
     };
     let codecs = json::codecs(krate);
     let doc = crate::emit::lines_to_inner_docs(&[
@@ -51,12 +52,31 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
     match krate.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::wire_functions(krate, op, module),
+        Protocol::RestJson1 => not_generated(krate),
+    }
+}
+
+/// What a protocol whose wire code is not generated yet emits: an error naming it, should
+/// anything get past [`crate::Generator::generate`], which refuses such a crate first.
+fn not_generated(krate: &Crate) -> TokenStream {
+    let message = format!(
+        "the {} request and response code is not generated yet",
+        krate.service.protocol.name()
+    );
+    quote!(compile_error!(#message);)
+}
+
+/// Whether the protocol's request and response code is generated.
+pub fn is_generated(protocol: Protocol) -> bool {
+    match protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => true,
+        Protocol::RestJson1 => false,
     }
 }
 
 /// The runtime modules the protocol's generated code calls, beyond the shared core.
 pub fn runtime_modules(protocol: Protocol) -> &'static [&'static str] {
     match protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => &["json"],
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => &["json"],
     }
 }
