@@ -271,14 +271,10 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
             _ => true,
         };
         if !allowed {
-            return Err(err(format!(
-                "{trait_name} has no meaning on the {} structure",
-                match direction {
-                    Direction::Input => "input",
-                    Direction::Output => "output",
-                    Direction::Error => "error",
-                }
-            )));
+            // The spec has the trait ignored where it has no meaning (`@httpQuery` in a
+            // response, `@httpResponseCode` in a request): the member is in the body.
+            body.push(member.name.clone());
+            continue;
         }
         let target = model.shape(&member.target);
         let string_value = || match raw.get(trait_name) {
@@ -679,5 +675,17 @@ mod tests {
             r#"{"method":"GET","uri":"/"}"#,
         );
         assert!(e.contains("one HTTP binding"), "{e}");
+    }
+
+    #[test]
+    fn request_only_bindings_in_a_response_are_ignored_and_the_member_is_in_the_body() {
+        let model = model(
+            r#"{"Name":{"target":"smithy.api#String","traits":{"smithy.api#httpQuery":"name"}}}"#,
+            r#"{"method":"GET","uri":"/"}"#,
+        );
+        let input = model.shape(&crate::model::ShapeId::new("a#In")).unwrap();
+        let as_output = bindings(&model, input, Direction::Output).unwrap();
+        assert_eq!(as_output.query, []);
+        assert_eq!(as_output.body, Body::Members(vec!["Name".into()]));
     }
 }
