@@ -1949,11 +1949,10 @@ mod tests {
             r#"{"smithy":"2.0","shapes":{"a#Svc":{"type":"service","traits":{"aws.protocols#restJson1":{}}}}}"#,
         )
         .unwrap();
-        let error = crate::Generator::new()
-            .generate(&model)
-            .err()
-            .expect("refused")
-            .to_string();
+        let Err(error) = crate::Generator::new().generate(&model) else {
+            panic!("a restJson1 client is refused");
+        };
+        let error = error.to_string();
         assert!(
             error.contains("a#Svc")
                 && error.contains("speaks restJson1")

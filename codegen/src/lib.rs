@@ -209,6 +209,7 @@ mod runtime {
     pub mod document;
     pub mod endpoint_lib;
     pub mod errors;
+    pub mod http_bindings;
     pub mod idempotency;
     pub mod json;
     pub mod orchestrator;

@@ -70,6 +70,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("errors", include_str!("../../runtime/errors.rs")),
     ("idempotency", include_str!("../../runtime/idempotency.rs")),
+    (
+        "http_bindings",
+        include_str!("../../runtime/http_bindings.rs"),
+    ),
     ("json", include_str!("../../runtime/json.rs")),
     (
         "orchestrator",
@@ -208,7 +212,7 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| {
             // The protocol's codec modules (`json`), only for the protocol that calls them.
-            let codecs: &[&str] = &["json"];
+            let codecs: &[&str] = &["http_bindings", "json"];
             !codecs.contains(name)
                 || protocol::runtime_modules(krate.service.protocol).contains(name)
         })

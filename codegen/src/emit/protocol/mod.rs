@@ -77,6 +77,7 @@ pub fn is_generated(protocol: Protocol) -> bool {
 /// The runtime modules the protocol's generated code calls, beyond the shared core.
 pub fn runtime_modules(protocol: Protocol) -> &'static [&'static str] {
     match protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => &["json"],
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => &["json"],
+        Protocol::RestJson1 => &["http_bindings", "json"],
     }
 }

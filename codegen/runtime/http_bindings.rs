@@ -1,0 +1,324 @@
+//! HTTP bindings of the REST protocols (restJson1): a request's path from its URI pattern and
+//! labels, its query string, and header values (lists, quoted where needed), and header lists
+//! read back from responses. Everything written is escaped: a label or query value can never
+//! add a segment, a parameter or a header line of its own; a value that cannot be sent (an
+//! empty label, a header value with a line break) is an error naming its member.
+
+use std::fmt;
+
+use super::sigv4::percent_encode;
+
+/// A value the caller set that cannot be put in the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BindingError {
+    /// The input member, as the model names it.
+    pub(crate) member: &'static str,
+    pub(crate) reason: &'static str,
+}
+
+impl fmt::Display for BindingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.member, self.reason)
+    }
+}
+
+impl std::error::Error for BindingError {}
+
+/// A request URI built from an `@http` pattern: its path segments in order, then its query
+/// parameters (the pattern's literal ones first, then the bound members').
+#[derive(Debug, Default)]
+pub(crate) struct Uri {
+    path: Vec<u8>,
+    query: Vec<u8>,
+}
+
+impl Uri {
+    pub(crate) fn new() -> Uri {
+        Uri::default()
+    }
+
+    /// A literal segment of the pattern, as written (the generator checked it).
+    pub(crate) fn literal(&mut self, segment: &str) -> &mut Uri {
+        self.path.push(b'/');
+        self.path.extend_from_slice(segment.as_bytes());
+        self
+    }
+
+    /// The `@httpLabel` `member`'s value, percent-encoded: a `/` in it is `%2F` unless the
+    /// label is greedy (`{Key+}`), where it separates segments, each encoded. An empty value, or
+    /// a greedy one with an empty segment, would change the path's shape: an error.
+    pub(crate) fn label(
+        &mut self,
+        member: &'static str,
+        value: &str,
+        greedy: bool,
+    ) -> Result<&mut Uri, BindingError> {
+        if value.is_empty() {
+            return Err(BindingError {
+                member,
+                reason: "is bound to the URI and must not be empty",
+            });
+        }
+        if greedy && value.split('/').any(str::is_empty) {
+            return Err(BindingError {
+                member,
+                reason: "is bound to the URI and must not have an empty segment (`//`, or `/` at either end)",
+            });
+        }
+        self.path.push(b'/');
+        percent_encode(value.as_bytes(), greedy, &mut self.path);
+        Ok(self)
+    }
+
+    /// A query parameter, key and value percent-encoded (`None`: the key alone, as a pattern's
+    /// `?list` writes it).
+    pub(crate) fn query(&mut self, key: &str, value: Option<&str>) -> &mut Uri {
+        self.query
+            .push(if self.query.is_empty() { b'?' } else { b'&' });
+        percent_encode(key.as_bytes(), false, &mut self.query);
+        if let Some(value) = value {
+            self.query.push(b'=');
+            percent_encode(value.as_bytes(), false, &mut self.query);
+        }
+        self
+    }
+
+    /// The path (`/` when the pattern has no segments) and query.
+    pub(crate) fn finish(&mut self) -> String {
+        let mut out = if self.path.is_empty() {
+            b"/".to_vec()
+        } else {
+            std::mem::take(&mut self.path)
+        };
+        out.append(&mut self.query);
+        // Only ASCII was pushed: literal segments are checked ASCII by the generator, and
+        // everything else is percent-encoded.
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// A header value from the `@httpHeader` `member`: any text without control characters other
+/// than tab (a line break would start a header of its own). Non-ASCII text is sent as UTF-8.
+pub(crate) fn header_value(
+    member: &'static str,
+    text: &str,
+) -> Result<http::HeaderValue, BindingError> {
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(BindingError {
+            member,
+            reason: "is sent as a header and must not contain control characters",
+        });
+    }
+    http::HeaderValue::from_bytes(text.as_bytes()).map_err(|_| BindingError {
+        member,
+        reason: "is sent as a header and is not a valid header value",
+    })
+}
+
+/// A list member's items as one header value: comma-separated, an item quoted (`"a,b"`, with
+/// `\"` and `\\` escaped) when it has a comma or a double quote, or space at either end.
+pub(crate) fn header_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let quote = item.contains([',', '"'])
+            || item.starts_with([' ', '\t'])
+            || item.ends_with([' ', '\t']);
+        if quote {
+            out.push('"');
+            for c in item.chars() {
+                if matches!(c, '"' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+        } else {
+            out.push_str(item);
+        }
+    }
+    out
+}
+
+/// A header list read back: items split at commas outside double quotes, each trimmed, quoted
+/// ones unquoted (`\x` is `x`). `None` when a quote is not closed or text follows one.
+pub(crate) fn split_header_list(value: &str) -> Option<Vec<String>> {
+    let mut items = Vec::new();
+    let mut chars = value.chars().peekable();
+    loop {
+        while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+        let mut item = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            loop {
+                match chars.next()? {
+                    '"' => break,
+                    '\\' => item.push(chars.next()?),
+                    c => item.push(c),
+                }
+            }
+            while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+            match chars.next() {
+                None => {
+                    items.push(item);
+                    return Some(items);
+                }
+                Some(',') => items.push(item),
+                Some(_) => return None,
+            }
+        } else {
+            let mut at_comma = false;
+            for c in chars.by_ref() {
+                if c == ',' {
+                    at_comma = true;
+                    break;
+                }
+                item.push(c);
+            }
+            items.push(item.trim_end_matches([' ', '\t']).to_string());
+            if !at_comma {
+                return Some(items);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("hex"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn labels_and_query_values_are_percent_encoded() {
+        let mut uri = Uri::new();
+        uri.literal("2015-03-31").literal("functions");
+        uri.label("FunctionName", "my fn/1é", false).unwrap();
+        uri.literal("invocations");
+        uri.query("Qualifier", Some("a&b=c"));
+        uri.query("list", None);
+        assert_eq!(
+            uri.finish(),
+            "/2015-03-31/functions/my%20fn%2F1%C3%A9/invocations?Qualifier=a%26b%3Dc&list"
+        );
+        let mut uri = Uri::new();
+        uri.label("Key", "a b/c+d", true).unwrap();
+        assert_eq!(
+            uri.finish(),
+            "/a%20b/c%2Bd",
+            "a greedy label keeps its slashes"
+        );
+        assert_eq!(Uri::new().finish(), "/");
+    }
+
+    #[test]
+    fn labels_that_would_change_the_paths_shape_are_errors_naming_the_member() {
+        let error = Uri::new().label("Name", "", false).unwrap_err();
+        assert_eq!(error.member, "Name");
+        assert!(error.to_string().starts_with("`Name` is bound to the URI"));
+        for bad in ["/a", "a/", "a//b", "/"] {
+            assert!(Uri::new().label("Key", bad, true).is_err(), "{bad:?}");
+        }
+        assert!(
+            Uri::new().label("Key", "/a", false).is_ok(),
+            "encoded, not a segment"
+        );
+    }
+
+    #[test]
+    fn header_lists_quote_items_that_need_it_and_read_back() {
+        let items = ["a", "b,c", "say \"hi\"", " padded", "back\\slash"];
+        let value = header_list(items);
+        assert_eq!(value, r#"a, "b,c", "say \"hi\"", " padded", back\slash"#);
+        assert_eq!(
+            split_header_list(&value).unwrap(),
+            ["a", "b,c", "say \"hi\"", " padded", "back\\slash"]
+        );
+        assert_eq!(split_header_list("1, 2,3").unwrap(), ["1", "2", "3"]);
+        assert_eq!(split_header_list("").unwrap(), [""]);
+        assert_eq!(split_header_list("a,").unwrap(), ["a", ""]);
+        assert_eq!(split_header_list("\"open"), None);
+        assert_eq!(split_header_list("\"a\"b"), None);
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_errors_naming_the_member() {
+        let error = header_value("Token", "a\r\nX-Injected: 1").unwrap_err();
+        assert_eq!(error.member, "Token");
+        assert!(header_value("Token", "a\0b").is_err());
+        assert_eq!(
+            header_value("Token", "tab\tok é").unwrap().as_bytes(),
+            "tab\tok é".as_bytes()
+        );
+    }
+
+    proptest! {
+        /// Whatever a label or query value holds, the URI keeps its shape: one segment per
+        /// plain label, one parameter per query call, nothing outside the unreserved set and
+        /// `%XX` (and `/` from greedy labels), and decoding gives the value back.
+        #[test]
+        fn hostile_values_cannot_change_the_uris_shape(
+            label in "\\PC{1,20}",
+            greedy in "[a-z%?#& ]{1,5}(/[a-z%?#& é]{1,5}){0,3}",
+            key in "\\PC{0,10}",
+            value in "\\PC{0,20}",
+        ) {
+            let mut uri = Uri::new();
+            uri.literal("fixed");
+            uri.label("Name", &label, false).unwrap();
+            uri.label("Key", &greedy, true).unwrap();
+            uri.query(&key, Some(&value));
+            let text = uri.finish();
+            prop_assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%/?&=".contains(&b)), "{}", text);
+            let (path, query) = text.split_once('?').expect("one query");
+            let segments: Vec<&str> = path.split('/').collect();
+            prop_assert_eq!(segments.len(), 3 + greedy.split('/').count());
+            prop_assert_eq!(decode(segments[2]), label);
+            prop_assert_eq!(decode(&segments[3..].join("/")), greedy);
+            let (k, v) = query.split_once('=').expect("one pair");
+            prop_assert!(!query[k.len() + 1..].contains(['&', '=']));
+            prop_assert_eq!(decode(k), key);
+            prop_assert_eq!(decode(v), value);
+        }
+
+        /// Any items written as a header list read back as themselves, and the value never
+        /// holds a line break of its own.
+        #[test]
+        fn header_lists_round_trip(items in proptest::collection::vec("[ -~é]{0,12}", 1..6)) {
+            let value = header_list(items.iter().map(String::as_str));
+            let read = split_header_list(&value).expect("well-formed");
+            // Unquoted items are trimmed on reading, as any HTTP list; quoting keeps edges.
+            let expected: Vec<String> = items.iter().map(|i| {
+                if i.contains([',', '"']) || i.starts_with([' ', '\t']) || i.ends_with([' ', '\t']) {
+                    i.clone()
+                } else {
+                    i.trim().to_string()
+                }
+            }).collect();
+            prop_assert_eq!(read, expected);
+            prop_assert!(header_value("List", &value).is_ok());
+        }
+
+        /// Any text splits or fails without a panic.
+        #[test]
+        fn any_header_text_splits_or_fails_cleanly(text in "\\PC{0,40}") {
+            let _ = split_header_list(&text);
+        }
+    }
+}
