@@ -13,7 +13,7 @@ use super::super::credentials::Credentials;
 use super::super::profile::Env;
 use super::super::transport::{BoxFuture, HttpClient, TransportError};
 use super::args::Globals;
-use super::tables::{Operation, Schema};
+use super::tables::{Operation, Schema, rebuild};
 use super::{EXIT_CONFIG, Failure};
 
 /// The client configuration from the global options.
@@ -162,33 +162,11 @@ impl HttpClient for CliHttp {
 
 /// `value` with every `@sensitive` member's value replaced, for logs.
 pub fn redact(value: &Value, schema: &Schema) -> Value {
-    match (schema, value) {
-        (Schema::Structure(members) | Schema::Union(members), Value::Object(object)) => {
-            Value::Object(
-                object
-                    .iter()
-                    .map(|(key, inner)| {
-                        let inner = match members.iter().find(|m| m.name == key) {
-                            Some(member) if member.sensitive => Value::String(REDACTED.into()),
-                            Some(member) => redact(inner, member.schema),
-                            None => inner.clone(),
-                        };
-                        (key.clone(), inner)
-                    })
-                    .collect(),
-            )
-        }
-        (Schema::List(item), Value::Array(items)) => {
-            Value::Array(items.iter().map(|v| redact(v, item)).collect())
-        }
-        (Schema::Map(item), Value::Object(object)) => Value::Object(
-            object
-                .iter()
-                .map(|(k, v)| (k.clone(), redact(v, item)))
-                .collect(),
-        ),
-        _ => value.clone(),
-    }
+    rebuild(value, schema, None, &|_, _, member| {
+        member
+            .filter(|m| m.sensitive)
+            .map(|_| Value::String(REDACTED.into()))
+    })
 }
 
 const REDACTED: &str = "*** redacted ***";

@@ -7,41 +7,22 @@ use serde::Serialize as _;
 use serde_json::Value;
 
 use super::super::datetime::DateTime;
-use super::tables::Schema;
+use super::tables::{Schema, rebuild};
 use super::{EXIT_OTHER, Failure};
 
 /// The output as users see it: epoch-second timestamps as RFC 3339 text.
 pub fn present(value: &Value, schema: &Schema) -> Value {
-    match (schema, value) {
-        (Schema::Timestamp, Value::Number(n)) => n
-            .as_f64()
-            .map(|s| Value::String(DateTime::from_secs_f64(s).to_date_time()))
-            .unwrap_or_else(|| value.clone()),
-        (Schema::Structure(members) | Schema::Union(members), Value::Object(object)) => {
-            Value::Object(
-                object
-                    .iter()
-                    .map(|(key, inner)| {
-                        let inner = match members.iter().find(|m| m.name == key) {
-                            Some(member) => present(inner, member.schema),
-                            None => inner.clone(),
-                        };
-                        (key.clone(), inner)
-                    })
-                    .collect(),
-            )
-        }
-        (Schema::List(item), Value::Array(items)) => {
-            Value::Array(items.iter().map(|v| present(v, item)).collect())
-        }
-        (Schema::Map(item), Value::Object(object)) => Value::Object(
-            object
-                .iter()
-                .map(|(k, v)| (k.clone(), present(v, item)))
-                .collect(),
-        ),
-        _ => value.clone(),
-    }
+    rebuild(
+        value,
+        schema,
+        None,
+        &|value, schema, _| match (schema, value) {
+            (Schema::Timestamp, Value::Number(n)) => n
+                .as_f64()
+                .map(|s| Value::String(DateTime::from_secs_f64(s).to_date_time())),
+            _ => None,
+        },
+    )
 }
 
 /// Applies a JMESPath expression.

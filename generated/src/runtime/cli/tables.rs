@@ -178,3 +178,42 @@ pub struct Program {
     pub connect: Connect,
 }
 
+/// What [`rebuild`] asks at every value: its replacement, given its schema and the member it is.
+pub type Replace<'a> = &'a dyn Fn(&Value, &Schema, Option<&Member>) -> Option<Value>;
+
+/// `value` rebuilt along `schema`. At every value, `at` is asked first, with the value's schema
+/// and the structure member it is (`None` at the root and for list items and map values); what
+/// it returns is the value there. Otherwise structures and unions, lists and maps are walked,
+/// members the schema does not know copied, and anything else copied.
+pub fn rebuild(value: &Value, schema: &Schema, member: Option<&Member>, at: Replace<'_>) -> Value {
+    if let Some(replaced) = at(value, schema, member) {
+        return replaced;
+    }
+    match (schema, value) {
+        (Schema::Structure(members) | Schema::Union(members), Value::Object(object)) => {
+            Value::Object(
+                object
+                    .iter()
+                    .map(|(key, inner)| {
+                        let inner = match members.iter().find(|m| m.name == key) {
+                            Some(m) => rebuild(inner, m.schema, Some(m), at),
+                            None => inner.clone(),
+                        };
+                        (key.clone(), inner)
+                    })
+                    .collect(),
+            )
+        }
+        (Schema::List(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| rebuild(v, item, None, at)).collect())
+        }
+        (Schema::Map(item), Value::Object(object)) => Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), rebuild(v, item, None, at)))
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
