@@ -45,8 +45,10 @@ impl Uri {
     }
 
     /// The `@httpLabel` `member`'s value, percent-encoded: a `/` in it is `%2F` unless the
-    /// label is greedy (`{Key+}`), where it separates segments, each encoded. An empty value, or
-    /// a greedy one with an empty segment, would change the path's shape: an error.
+    /// label is greedy (`{Key+}`), where it separates segments, each encoded (and kept as they
+    /// are, empty or dot segments included, as an S3 key needs). An empty value, or a plain
+    /// label of `.` or `..` (a dot-segment that servers and proxies collapse), would change the
+    /// path's shape: an error.
     pub(crate) fn label(
         &mut self,
         member: &'static str,
@@ -59,10 +61,10 @@ impl Uri {
                 reason: "is bound to the URI and must not be empty",
             });
         }
-        if greedy && value.split('/').any(str::is_empty) {
+        if !greedy && matches!(value, "." | "..") {
             return Err(BindingError {
                 member,
-                reason: "is bound to the URI and must not have an empty segment (`//`, or `/` at either end)",
+                reason: "is bound to a URI segment and must not be `.` or `..`",
             });
         }
         self.path.push(b'/');
@@ -84,15 +86,15 @@ impl Uri {
     }
 
     /// The path (`/` when the pattern has no segments) and query.
-    pub(crate) fn finish(&mut self) -> String {
+    pub(crate) fn finish(self) -> String {
         let mut out = if self.path.is_empty() {
             b"/".to_vec()
         } else {
-            std::mem::take(&mut self.path)
+            self.path
         };
-        out.append(&mut self.query);
-        // Only ASCII was pushed: literal segments are checked ASCII by the generator, and
-        // everything else is percent-encoded.
+        out.extend_from_slice(&self.query);
+        // Only ASCII was pushed: the generator checked literal segments against RFC 3986
+        // (`codegen::http::parse_uri`), and everything else is percent-encoded.
         String::from_utf8(out).unwrap_or_default()
     }
 }
@@ -116,7 +118,9 @@ pub(crate) fn header_value(
 }
 
 /// A list member's items as one header value: comma-separated, an item quoted (`"a,b"`, with
-/// `\"` and `\\` escaped) when it has a comma or a double quote, or space at either end.
+/// `\"` and `\\` escaped) when it has a comma or a double quote, or space at either end. (For
+/// timestamps, see [`header_dates`].) An empty list is `""`, which reads back as one empty
+/// item: callers leave the header out instead.
 pub(crate) fn header_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for (i, item) in items.into_iter().enumerate() {
@@ -140,6 +144,28 @@ pub(crate) fn header_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Strin
         }
     }
     out
+}
+
+/// Timestamps as one header value: HTTP dates (`Mon, 16 Dec 2019 23:48:18 GMT`) joined by
+/// `, ` unquoted, as the REST protocols send them; their own commas are read back by
+/// [`split_http_dates`].
+pub(crate) fn header_dates<'a>(dates: impl IntoIterator<Item = &'a str>) -> String {
+    dates.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+/// A header list of HTTP dates read back: each date has one comma of its own, so the value is
+/// cut at every second comma. `None` when the commas do not pair up.
+pub(crate) fn split_http_dates(value: &str) -> Option<Vec<String>> {
+    let pieces: Vec<&str> = value.split(',').collect();
+    if !pieces.len().is_multiple_of(2) {
+        return None;
+    }
+    Some(
+        pieces
+            .chunks(2)
+            .map(|pair| format!("{},{}", pair[0].trim_start(), pair[1].trim_end()))
+            .collect(),
+    )
 }
 
 /// A header list read back: items split at commas outside double quotes, each trimmed, quoted
@@ -232,13 +258,19 @@ mod tests {
         let error = Uri::new().label("Name", "", false).unwrap_err();
         assert_eq!(error.member, "Name");
         assert!(error.to_string().starts_with("`Name` is bound to the URI"));
-        for bad in ["/a", "a/", "a//b", "/"] {
-            assert!(Uri::new().label("Key", bad, true).is_err(), "{bad:?}");
+        assert!(Uri::new().label("Key", "", true).is_err());
+        for dots in [".", ".."] {
+            assert!(Uri::new().label("Name", dots, false).is_err(), "{dots:?}");
         }
-        assert!(
-            Uri::new().label("Key", "/a", false).is_ok(),
-            "encoded, not a segment"
-        );
+        // A greedy label keeps its segments as they are, as an S3 key needs.
+        for kept in ["/a", "a/", "a//b", "/", "../x/./y"] {
+            let mut uri = Uri::new();
+            uri.label("Key", kept, true).unwrap();
+            assert_eq!(uri.finish(), format!("/{kept}"), "{kept:?}");
+        }
+        let mut uri = Uri::new();
+        uri.label("Name", "/a", false).unwrap();
+        assert_eq!(uri.finish(), "/%2Fa", "encoded, not a segment");
     }
 
     #[test]
@@ -255,6 +287,21 @@ mod tests {
         assert_eq!(split_header_list("a,").unwrap(), ["a", ""]);
         assert_eq!(split_header_list("\"open"), None);
         assert_eq!(split_header_list("\"a\"b"), None);
+    }
+
+    #[test]
+    fn http_date_lists_are_sent_unquoted_and_read_back_at_every_second_comma() {
+        let dates = [
+            "Mon, 16 Dec 2019 23:48:18 GMT",
+            "Tue, 17 Dec 2019 00:00:00 GMT",
+        ];
+        let value = header_dates(dates);
+        assert_eq!(
+            value,
+            "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 00:00:00 GMT"
+        );
+        assert_eq!(split_http_dates(&value).unwrap(), dates);
+        assert_eq!(split_http_dates("Mon, 16 Dec 2019, Tue"), None);
     }
 
     #[test]
@@ -279,6 +326,7 @@ mod tests {
             key in "\\PC{0,10}",
             value in "\\PC{0,20}",
         ) {
+            prop_assume!(label != "." && label != "..");
             let mut uri = Uri::new();
             uri.literal("fixed");
             uri.label("Name", &label, false).unwrap();

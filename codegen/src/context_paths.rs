@@ -217,8 +217,8 @@ pub fn code(walk: &Walk, ty: ParamType) -> TokenStream {
     let mut emitter = Emitter { depth: 0 };
     let body = emitter.walk(walk, quote!(input), false, Vec::new());
     let result = match ty {
-        // (`resolve` refuses boolean parameters.)
-        ParamType::String | ParamType::Boolean => quote!(values.into_iter().next()),
+        ParamType::String => quote!(values.into_iter().next()),
+        ParamType::Boolean => unreachable!("`resolve` refuses boolean parameters"),
         // Nothing selected (absent members): the parameter is unset.
         ParamType::StringArray => quote!((!values.is_empty()).then_some(values)),
     };

@@ -57,8 +57,8 @@ pub struct Bindings {
     pub query_params: Option<String>,
     /// `@httpHeader`: (header name as the model writes it, member).
     pub headers: Vec<(String, String)>,
-    /// `@httpPrefixHeaders`: (prefix, map member).
-    pub prefix_headers: Vec<(String, String)>,
+    /// `@httpPrefixHeaders`: (prefix, map member); at most one.
+    pub prefix_headers: Option<(String, String)>,
     /// `@httpResponseCode` (output only): the member that receives the status code.
     pub response_code: Option<String>,
     pub body: Body,
@@ -174,6 +174,28 @@ pub fn operation(
                 http["uri"]
             ),
         ));
+    }
+    // A greedy label spans segments: only text can.
+    for segment in &uri.path {
+        let Segment::Label {
+            member,
+            greedy: true,
+        } = segment
+        else {
+            continue;
+        };
+        let target = input
+            .and_then(|s| match &s.kind {
+                ShapeKind::Structure(members) => members.iter().find(|m| &m.name == member),
+                _ => None,
+            })
+            .and_then(|m| model.shape(&m.target));
+        if !target.is_some_and(is_string) {
+            return Err(err(
+                &format!("{at}.uri"),
+                format!("the greedy label {{{member}+}} must be bound to a string member"),
+            ));
+        }
     }
     let mut labels = input_bindings.labels.clone();
     labels.sort_by_key(|l| in_uri.iter().position(|u| u == &l));
@@ -303,9 +325,13 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                         "the query key {key:?} is empty or bound by another member"
                     )));
                 }
-                if !target.is_some_and(|t| is_simple(t) || is_list_of_simple(model, t)) {
+                let value = |t: &Shape| is_simple(t) || is_blob(t);
+                let fits =
+                    target.is_some_and(|t| value(t) || list_item(model, t).is_some_and(value));
+                if !fits {
                     return Err(err(
-                        "an @httpQuery member must target a simple type or a list of them".into(),
+                        "an @httpQuery member must target a simple type or blob, or a list of them"
+                            .into(),
                     ));
                 }
                 out.query.push((key, member.name.clone()));
@@ -314,8 +340,14 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                 if out.query_params.is_some() {
                     return Err(err("only one member may have @httpQueryParams".into()));
                 }
-                if !target.is_some_and(|t| matches!(t.kind, ShapeKind::Map { .. })) {
-                    return Err(err("an @httpQueryParams member must target a map".into()));
+                let fits = target
+                    .and_then(|t| map_value(model, t))
+                    .is_some_and(|v| is_string(v) || list_item(model, v).is_some_and(is_string));
+                if !fits {
+                    return Err(err(
+                        "an @httpQueryParams member must target a map of strings or of lists of strings"
+                            .into(),
+                    ));
                 }
                 out.query_params = Some(member.name.clone());
             }
@@ -326,7 +358,9 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                         "the header name {name:?} is not a valid header name or is bound by another member"
                     )));
                 }
-                if !target.is_some_and(|t| is_simple(t) || is_list_of_simple(model, t)) {
+                let fits = target
+                    .is_some_and(|t| is_simple(t) || list_item(model, t).is_some_and(is_simple));
+                if !fits {
                     return Err(err(
                         "an @httpHeader member must target a simple type or a list of them".into(),
                     ));
@@ -334,14 +368,22 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                 out.headers.push((name, member.name.clone()));
             }
             PREFIX_HEADERS => {
+                if out.prefix_headers.is_some() {
+                    return Err(err("only one member may have @httpPrefixHeaders".into()));
+                }
                 let prefix = string_value()?;
                 if !prefix.is_empty() && !is_token(&prefix) {
                     return Err(err(format!("the header prefix {prefix:?} is not a token")));
                 }
-                if !target.is_some_and(|t| matches!(t.kind, ShapeKind::Map { .. })) {
-                    return Err(err("an @httpPrefixHeaders member must target a map".into()));
+                if !target
+                    .and_then(|t| map_value(model, t))
+                    .is_some_and(is_string)
+                {
+                    return Err(err(
+                        "an @httpPrefixHeaders member must target a map of strings".into(),
+                    ));
                 }
-                out.prefix_headers.push((prefix, member.name.clone()));
+                out.prefix_headers = Some((prefix, member.name.clone()));
             }
             PAYLOAD => {
                 if payload.is_some() {
@@ -365,6 +407,9 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                 payload = Some(member.name.clone());
             }
             RESPONSE_CODE => {
+                if out.response_code.is_some() {
+                    return Err(err("only one member may have @httpResponseCode".into()));
+                }
                 if !target.is_some_and(|t| matches!(t.kind, ShapeKind::Simple(Simple::Integer))) {
                     return Err(err(
                         "an @httpResponseCode member must target an integer".into()
@@ -374,6 +419,23 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
             }
             _ => unreachable!("one of the binding traits"),
         }
+    }
+    // A header the prefix would also cover is bound twice.
+    if let Some((prefix, map)) = &out.prefix_headers
+        && !prefix.is_empty()
+        && let Some((name, member)) = out.headers.iter().find(|(name, _)| {
+            name.to_ascii_lowercase()
+                .starts_with(&prefix.to_ascii_lowercase())
+        })
+    {
+        return Err(model_error(
+            &model.file,
+            &format!(
+                "$.shapes[{:?}].members[{member:?}].traits[{HEADER:?}]",
+                shape.id.as_str()
+            ),
+            format!("the header {name:?} starts with {prefix:?}, the prefix member {map:?} binds"),
+        ));
     }
     out.body = match (payload, body.is_empty()) {
         (Some(member), true) => Body::Payload(member),
@@ -406,11 +468,38 @@ fn is_simple(shape: &Shape) -> bool {
     }
 }
 
-fn is_list_of_simple(model: &Model, shape: &Shape) -> bool {
+fn is_blob(shape: &Shape) -> bool {
+    matches!(shape.kind, ShapeKind::Simple(Simple::Blob))
+}
+
+/// A string or an enum (a string with a closed set of values).
+fn is_string(shape: &Shape) -> bool {
+    matches!(
+        shape.kind,
+        ShapeKind::Simple(Simple::String) | ShapeKind::Enum(_)
+    )
+}
+
+/// A list's item shape.
+fn list_item<'m>(model: &'m Model, shape: &Shape) -> Option<&'m Shape> {
     match &shape.kind {
-        ShapeKind::List(member) => model.shape(&member.target).is_some_and(is_simple),
-        _ => false,
+        ShapeKind::List(member) => model.shape(&member.target),
+        _ => None,
     }
+}
+
+/// A map's value shape.
+fn map_value<'m>(model: &'m Model, shape: &Shape) -> Option<&'m Shape> {
+    match &shape.kind {
+        ShapeKind::Map { value, .. } => model.shape(&value.target),
+        _ => None,
+    }
+}
+
+/// A character RFC 3986 allows as it is in a path segment (`pchar`, `%` for an escape the
+/// pattern already wrote).
+fn is_pchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%".contains(c)
 }
 
 /// An RFC 9110 token: what a method or header name may be.
@@ -439,8 +528,9 @@ pub fn parse_uri(pattern: &str) -> std::result::Result<Uri, String> {
     let mut names = BTreeSet::new();
     let mut greedy_seen = false;
     if !path.is_empty() {
+        let last = path.split('/').count() - 1;
         for (i, text) in path.split('/').enumerate() {
-            if text.is_empty() && i + 1 < path.split('/').count() {
+            if text.is_empty() && i < last {
                 return Err("a URI pattern has no empty segments (`//`)".into());
             }
             match text.strip_prefix('{') {
@@ -476,7 +566,14 @@ pub fn parse_uri(pattern: &str) -> std::result::Result<Uri, String> {
                         "the segment {text:?} is not a whole label: a label is a segment of its own, `{{Name}}`"
                     ));
                 }
-                None => segments.push(Segment::Literal(text.to_string())),
+                None => {
+                    if let Some(bad) = text.chars().find(|&c| !is_pchar(c)) {
+                        return Err(format!(
+                            "the segment {text:?} has {bad:?}, which a URI path must percent-encode"
+                        ));
+                    }
+                    segments.push(Segment::Literal(text.to_string()))
+                }
             }
         }
     }
@@ -485,6 +582,9 @@ pub fn parse_uri(pattern: &str) -> std::result::Result<Uri, String> {
     if let Some(query) = query {
         if query.contains(['{', '}']) {
             return Err("the query part of a URI pattern takes no labels".into());
+        }
+        if query.split('&').all(str::is_empty) {
+            return Err("the query part after `?` is empty".into());
         }
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = match pair.split_once('=') {
@@ -559,6 +659,13 @@ mod tests {
         assert!(error("/{A}?b={B}").contains("takes no labels"));
         assert!(error("/a?b&b").contains("appears twice"));
         assert!(error("/a#b").contains("fragment"));
+        assert!(error("/a b").contains("percent-encode"));
+        assert!(error("/é").contains("percent-encode"));
+        assert!(error("/a?").contains("empty"));
+        assert_eq!(
+            parse_uri("/a:b@c%20d").unwrap().path,
+            [Segment::Literal("a:b@c%20d".into())]
+        );
     }
 
     proptest! {
@@ -623,7 +730,10 @@ mod tests {
         assert_eq!(op.input.query, [("name".into(), "Names".into())]);
         assert_eq!(op.input.query_params.as_deref(), Some("Extra"));
         assert_eq!(op.input.headers, [("X-Token".into(), "Token".into())]);
-        assert_eq!(op.input.prefix_headers, [("x-meta-".into(), "Meta".into())]);
+        assert_eq!(
+            op.input.prefix_headers,
+            Some(("x-meta-".into(), "Meta".into()))
+        );
         assert_eq!(
             op.input.body,
             Body::Members(vec!["Body1".into(), "Body2".into()])
@@ -675,6 +785,40 @@ mod tests {
             r#"{"method":"GET","uri":"/"}"#,
         );
         assert!(e.contains("one HTTP binding"), "{e}");
+        let e = error(
+            r#"{"Key":{"target":"smithy.api#Integer","traits":{"smithy.api#required":{},"smithy.api#httpLabel":{}}}}"#,
+            r#"{"method":"GET","uri":"/{Key+}"}"#,
+        );
+        assert!(e.contains("greedy label {Key+}"), "{e}");
+        let e = error(
+            r#"{"Meta":{"target":"a#Tags","traits":{"smithy.api#httpPrefixHeaders":"X-Meta-"}},"Id":{"target":"smithy.api#String","traits":{"smithy.api#httpHeader":"x-meta-id"}}}"#,
+            r#"{"method":"GET","uri":"/"}"#,
+        );
+        assert!(
+            e.contains(r#"members["Id"]"#) && e.contains("starts with"),
+            "{e}"
+        );
+        let e = error(
+            r#"{"A":{"target":"a#Tags","traits":{"smithy.api#httpPrefixHeaders":"a-"}},"B":{"target":"a#Tags","traits":{"smithy.api#httpPrefixHeaders":"b-"}}}"#,
+            r#"{"method":"GET","uri":"/"}"#,
+        );
+        assert!(
+            e.contains("only one member may have @httpPrefixHeaders"),
+            "{e}"
+        );
+        // A blob in the query is sent base64: allowed, unlike in a header.
+        assert!(
+            bind(
+                r#"{"Data":{"target":"smithy.api#Blob","traits":{"smithy.api#httpQuery":"data"}}}"#,
+                r#"{"method":"GET","uri":"/"}"#,
+            )
+            .is_ok()
+        );
+        let e = error(
+            r#"{"Data":{"target":"smithy.api#Blob","traits":{"smithy.api#httpHeader":"X-Data"}}}"#,
+            r#"{"method":"GET","uri":"/"}"#,
+        );
+        assert!(e.contains("@httpHeader member must target"), "{e}");
     }
 
     #[test]

@@ -102,6 +102,13 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// Every protocol the generator knows.
+    pub const ALL: [Protocol; 3] = [
+        Protocol::AwsJson1_1,
+        Protocol::AwsJson1_0,
+        Protocol::RestJson1,
+    ];
+
     /// The name Smithy gives it (`awsJson1_1`).
     pub fn name(self) -> &'static str {
         match self {

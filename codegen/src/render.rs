@@ -143,6 +143,10 @@ pub fn collect<T>(emit: impl FnOnce() -> T) -> (T, Deferred) {
             DEFERRED_DOCS.set(None);
         }
     }
+    debug_assert!(
+        DEFERRED_DOCS.with_borrow(Option::is_none),
+        "render::collect does not nest"
+    );
     DEFERRED_DOCS.set(Some(Vec::new()));
     let collecting = Collecting;
     let result = emit();
@@ -208,6 +212,7 @@ fn layout(text: &str, docs: &[String]) -> std::result::Result<String, String> {
             let after_decls = *prev_indent == 0
                 && same_depth
                 && p.ends_with(';')
+                && !p.starts_with("//")
                 && !p.starts_with("use ")
                 && (l.starts_with("///") || l.starts_with("#[") || l.starts_with("impl"));
             // A one-line item (`struct A;`, `mod a;`) and a different kind of item after it;

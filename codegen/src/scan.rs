@@ -185,7 +185,7 @@ pub fn ascii_only(class: &Ranges) -> bool {
     class.iter().all(|&(_, high)| high < 0x80)
 }
 
-/// A class of ASCII characters as the runtime's bit set.
+/// A class of ASCII characters as the runtime's `Ascii` table.
 fn ascii_set(class: &Ranges) -> runtime::Ascii {
     class
         .iter()

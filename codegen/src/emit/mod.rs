@@ -211,10 +211,11 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         })
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| {
-            // The protocol's codec modules (`json`), only for the protocol that calls them.
-            let codecs: &[&str] = &["http_bindings", "json"];
-            !codecs.contains(name)
-                || protocol::runtime_modules(krate.service.protocol).contains(name)
+            // A protocol's runtime modules, only for the protocols that call them.
+            let of_a_protocol = crate::ir::Protocol::ALL
+                .iter()
+                .any(|p| protocol::runtime_modules(*p).contains(name));
+            !of_a_protocol || protocol::runtime_modules(krate.service.protocol).contains(name)
         })
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .filter(|name| *name != "paginator" || has_paginators(krate))

@@ -176,7 +176,7 @@ fn class_closure(class: &[(u32, u32)]) -> TokenStream {
     }
 }
 
-/// A class of ASCII characters as an `Ascii` bit set built at compile time
+/// A class of ASCII characters as an `Ascii` table built at compile time
 /// (`const { Ascii::ALNUM.chars(b"-_") }`).
 fn ascii_set(class: &[(u32, u32)]) -> TokenStream {
     let parts = AsciiParts::of(class);

@@ -1,0 +1,68 @@
+//! The restJson1 services of Smithy's protocol compliance suite, and the restJson1 models of
+//! `../shared/models-restjson1`, build their IR: every operation's HTTP bindings read and check
+//! out (their client code is not generated yet; `cargo xtask sweep` covers the population).
+
+use std::path::Path;
+
+use codegen::{Generator, Operations, http::Body, model::Model};
+
+fn shared(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(path)
+}
+
+#[test]
+fn the_protocol_suites_rest_json_services_build_with_their_bindings() {
+    let model = Model::load(&shared(
+        "protocol-tests/smithy-aws-protocol-tests_model.json",
+    ))
+    .expect("the protocol tests beside the repository");
+    for (service, operations) in [
+        ("aws.protocoltests.restjson#RestJson", 106),
+        (
+            "aws.protocoltests.restjson.validation#RestJsonValidation",
+            12,
+        ),
+        ("com.amazonaws.glacier#Glacier", 2),
+        ("com.amazonaws.apigateway#BackplaneControlService", 1),
+    ] {
+        let krate = Generator::new()
+            .service(service)
+            .operations(Operations::All)
+            .build_ir(&model)
+            .unwrap_or_else(|e| panic!("{service}: {e}"));
+        assert_eq!(krate.operations.len(), operations, "{service}");
+        assert!(
+            krate.operations.iter().all(|op| op.http.is_some()),
+            "{service}: every operation has its bindings"
+        );
+    }
+}
+
+#[test]
+fn lambdas_invoke_binds_its_payload_and_headers() {
+    let model = Model::load(&shared("models-restjson1/lambda.json")).expect("lambda.json");
+    let krate = Generator::new()
+        .operations(Operations::All)
+        .build_ir(&model)
+        .expect("builds");
+    let invoke = krate
+        .operations
+        .iter()
+        .find(|op| op.name == "Invoke")
+        .and_then(|op| op.http.as_ref())
+        .expect("Invoke's bindings");
+    assert_eq!(invoke.method, "POST");
+    assert_eq!(invoke.input.labels, ["FunctionName"]);
+    assert_eq!(invoke.input.body, Body::Payload("Payload".into()));
+    assert_eq!(invoke.output.body, Body::Payload("Payload".into()));
+    assert_eq!(invoke.output.response_code.as_deref(), Some("StatusCode"));
+    let headers: Vec<&str> = invoke
+        .output
+        .headers
+        .iter()
+        .map(|(h, _)| h.as_str())
+        .collect();
+    assert!(headers.contains(&"X-Amz-Log-Result"), "{headers:?}");
+}
