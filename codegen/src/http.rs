@@ -821,6 +821,80 @@ mod tests {
         assert!(e.contains("@httpHeader member must target"), "{e}");
     }
 
+    /// Any JSON value: what a hostile model may put in a trait.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+            "(/|\\{|\\}|\\+|\\?|&|=|[a-zA-Z]){0,16}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("(method|uri|code|[a-z]{1,4})", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever values a model gives the binding traits, reading them gives bindings or an
+        /// error naming a JSON path, never a panic.
+        #[test]
+        fn hostile_trait_values_give_bindings_or_an_error(
+            http in prop_oneof![
+                any_json(),
+                "(/[a-z{}+]{0,6}){0,3}(\\?[a-z=&]{0,6})?".prop_map(|uri| serde_json::json!({"method": "GET", "uri": format!("/{{Name}}{uri}")})),
+            ],
+            label in prop_oneof![Just(serde_json::json!({})), any_json()],
+            query in prop_oneof!["[a-z]{1,4}".prop_map(Value::String), any_json()],
+            header in prop_oneof!["[A-Za-z-]{1,8}".prop_map(Value::String), any_json()],
+            payload in prop_oneof![Just(serde_json::json!({})), any_json()],
+            status in prop_oneof![Just(serde_json::json!({})), any_json()],
+        ) {
+            let trait_json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+            let members = format!(
+                r#"{{
+                    "Name":{{"target":"smithy.api#String","traits":{{"smithy.api#required":{{}},"smithy.api#httpLabel":{}}}}},
+                    "Q":{{"target":"a#Names","traits":{{"smithy.api#httpQuery":{}}}}},
+                    "H":{{"target":"smithy.api#Integer","traits":{{"smithy.api#httpHeader":{}}}}},
+                    "P":{{"target":"smithy.api#Blob","traits":{{"smithy.api#httpPayload":{}}}}}
+                }}"#,
+                trait_json(&label),
+                trait_json(&query),
+                trait_json(&header),
+                trait_json(&payload),
+            );
+            let output = format!(
+                r#"{{"S":{{"target":"smithy.api#Integer","traits":{{"smithy.api#httpResponseCode":{}}}}}}}"#,
+                trait_json(&status)
+            );
+            let text = format!(
+                r#"{{"smithy":"2.0","shapes":{{
+                "a#Op":{{"type":"operation","input":{{"target":"a#In"}},"output":{{"target":"a#Out"}},"traits":{{"smithy.api#http":{}}}}},
+                "a#In":{{"type":"structure","members":{members}}},
+                "a#Out":{{"type":"structure","members":{output}}},
+                "a#Tags":{{"type":"map","key":{{"target":"smithy.api#String"}},"value":{{"target":"smithy.api#String"}}}},
+                "a#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}}
+            }}}}"#,
+                trait_json(&http)
+            );
+            // The model reader may refuse the text first; either way, no panic.
+            if let Ok(model) = Model::parse(std::path::Path::new("m.json"), &text) {
+                let shape = |id: &str| model.shape(&crate::model::ShapeId::new(id)).cloned();
+                if let (Some(op), Some(input), Some(output)) = (shape("a#Op"), shape("a#In"), shape("a#Out")) {
+                    match operation(&model, &op, Some(&input), Some(&output)) {
+                        Ok(_) => {}
+                        Err(e) => prop_assert!(e.to_string().contains("$.shapes["), "{}", e),
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn request_only_bindings_in_a_response_are_ignored_and_the_member_is_in_the_body() {
         let model = model(
