@@ -231,22 +231,7 @@ fn sweep_file(path: &Path) -> Vec<Outcome> {
             .map_or("none", |p| p)
             .to_string();
         let service = shape.id.to_string();
-        if IR_ONLY.contains(&protocol.as_str()) {
-            let started = Instant::now();
-            let result = codegen::Generator::new()
-                .service(service.as_str())
-                .build_ir(&model);
-            outcomes.push(Outcome {
-                file: file.clone(),
-                service,
-                protocol,
-                elapsed: load_time + started.elapsed(),
-                warnings: result.as_ref().map_or(0, |k| k.warnings.len()),
-                failure: result.err().map(|e| e.to_string()),
-            });
-            continue;
-        }
-        if !SUPPORTED.contains(&protocol.as_str()) {
+        if !checked(&protocol) {
             outcomes.push(Outcome {
                 file: file.clone(),
                 service,
@@ -258,15 +243,21 @@ fn sweep_file(path: &Path) -> Vec<Outcome> {
             continue;
         }
         let started = Instant::now();
-        let result = codegen::Generator::new()
-            .service(service.as_str())
-            .generate(&model);
+        let generator = codegen::Generator::new().service(service.as_str());
+        // The generator warnings, or why the service failed.
+        let result = if IR_ONLY.contains(&protocol.as_str()) {
+            generator.build_ir(&model).map(|krate| krate.warnings.len())
+        } else {
+            generator
+                .generate(&model)
+                .map(|generated| generated.warnings.len())
+        };
         outcomes.push(Outcome {
             file: file.clone(),
             service,
             protocol,
             elapsed: load_time + started.elapsed(),
-            warnings: result.as_ref().map_or(0, |g| g.warnings.len()),
+            warnings: *result.as_ref().unwrap_or(&0),
             failure: result.err().map(|e| e.to_string()),
         });
     }
