@@ -124,21 +124,7 @@ pub fn operation(
     };
     let code = match field("code") {
         None => 200,
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(c @ 100..=599) => c as u16,
-            _ => {
-                return Err(err(
-                    &format!("{at}.code"),
-                    format!("{n} is not an HTTP status code"),
-                ));
-            }
-        },
-        Some(other) => {
-            return Err(err(
-                &format!("{at}.code"),
-                format!("expected a status code, found {other}"),
-            ));
-        }
+        Some(value) => status_code(value).map_err(|e| err(&format!("{at}.code"), e))?,
     };
     let input_bindings = match input {
         Some(shape) => bindings(model, shape, Direction::Input)?,
@@ -216,23 +202,13 @@ pub fn operation(
 pub fn error(model: &Model, shape: &Shape) -> Result<(Option<u16>, Bindings)> {
     let code = match shape.traits.raw.get(ERROR_CODE) {
         None => None,
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(c @ 100..=599) => Some(c as u16),
-            _ => {
-                return Err(model_error(
-                    &model.file,
-                    &format!("$.shapes[{:?}].traits[{ERROR_CODE:?}]", shape.id.as_str()),
-                    format!("{n} is not an HTTP status code"),
-                ));
-            }
-        },
-        Some(other) => {
-            return Err(model_error(
+        Some(value) => Some(status_code(value).map_err(|e| {
+            model_error(
                 &model.file,
                 &format!("$.shapes[{:?}].traits[{ERROR_CODE:?}]", shape.id.as_str()),
-                format!("expected a status code, found {other}"),
-            ));
-        }
+                e,
+            )
+        })?),
     };
     Ok((code, bindings(model, shape, Direction::Error)?))
 }
@@ -500,6 +476,17 @@ fn map_value<'m>(model: &'m Model, shape: &Shape) -> Option<&'m Shape> {
 /// pattern already wrote).
 fn is_pchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%".contains(c)
+}
+
+/// An HTTP status code (100 to 599) as a trait writes it.
+fn status_code(value: &Value) -> std::result::Result<u16, String> {
+    match value {
+        Value::Number(n) => match n.as_u64() {
+            Some(c @ 100..=599) => Ok(c as u16),
+            _ => Err(format!("{n} is not an HTTP status code")),
+        },
+        other => Err(format!("expected a status code, found {other}")),
+    }
 }
 
 /// An RFC 9110 token: what a method or header name may be.

@@ -91,20 +91,24 @@ fn import_group(path: &str) -> u8 {
 
 /// An item line's keyword after its visibility (`pub(crate) static X` → `static`).
 fn item_kind(line: &str) -> &str {
-    let rest = line
-        .strip_prefix("pub(crate) ")
+    without_visibility(line)
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+}
+
+/// A printed item line without its `pub` or `pub(crate)`.
+fn without_visibility(line: &str) -> &str {
+    line.strip_prefix("pub(crate) ")
         .or_else(|| line.strip_prefix("pub "))
-        .unwrap_or(line);
-    rest.split(' ').next().unwrap_or_default()
+        .unwrap_or(line)
 }
 
 /// The import group of a printed `use` line (`use`, `pub use`, `pub(crate) use`), if it is one.
 fn use_line_group(line: &str) -> Option<u8> {
-    let rest = line
-        .strip_prefix("pub(crate) ")
-        .or_else(|| line.strip_prefix("pub "))
-        .unwrap_or(line);
-    rest.strip_prefix("use ").map(import_group)
+    without_visibility(line)
+        .strip_prefix("use ")
+        .map(import_group)
 }
 
 /// The placeholder doc text for block `index`.
