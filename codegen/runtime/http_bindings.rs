@@ -368,5 +368,33 @@ mod tests {
         fn any_header_text_splits_or_fails_cleanly(text in "\\PC{0,40}") {
             let _ = split_header_list(&text);
         }
+
+        /// Any text, quotes, backslashes and commas included, splits as dates or fails; dates
+        /// written as a list read back as themselves.
+        #[test]
+        fn http_date_lists_split_or_fail_cleanly(
+            text in "[,\"\\\\ a-zA-Z0-9:]{0,40}",
+            seconds in proptest::collection::vec(0i64..=253_402_300_799, 1..5),
+        ) {
+            if let Some(dates) = split_http_dates(&text) {
+                prop_assert!(dates.iter().all(|d| d.matches(',').count() == 1));
+            }
+            let dates: Vec<String> = seconds
+                .iter()
+                .map(|&s| super::super::datetime::DateTime::from_secs_and_nanos(s, 0).to_http_date())
+                .collect();
+            let value = header_dates(dates.iter().map(String::as_str));
+            prop_assert_eq!(split_http_dates(&value), Some(dates));
+        }
+
+        /// Any text is a header value or an error naming the member; what is accepted has no
+        /// control character but tab, so it cannot end the header line.
+        #[test]
+        fn header_values_never_carry_line_breaks(text in "(\\PC|[\r\n\0\t\u{7f}\u{85}]){0,30}") {
+            match header_value("Member", &text) {
+                Ok(value) => prop_assert!(!value.as_bytes().iter().any(|b| b.is_ascii_control() && *b != b'\t')),
+                Err(e) => prop_assert_eq!(e.member, "Member"),
+            }
+        }
     }
 }
