@@ -4,9 +4,15 @@
 //! add a segment, a parameter or a header line of its own; a value that cannot be sent (an
 //! empty label, a header value with a line break) is an error naming its member.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
+use base64::Engine as _;
+
+use super::datetime::DateTime;
+use super::json::DeserializeError;
 use super::sigv4::percent_encode;
+use super::validation::ValidationError;
 
 /// A value the caller set that cannot be put in the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +29,13 @@ impl fmt::Display for BindingError {
 }
 
 impl std::error::Error for BindingError {}
+
+/// A value that cannot be sent is reported like a violated constraint of its member.
+impl From<BindingError> for ValidationError {
+    fn from(error: BindingError) -> Self {
+        ValidationError::unsendable(error.member, error.reason)
+    }
+}
 
 /// A request URI built from an `@http` pattern: its path segments in order, then its query
 /// parameters (the pattern's literal ones first, then the bound members').
@@ -85,6 +98,12 @@ impl Uri {
         self
     }
 
+    /// The path and query as the request's URI.
+    pub(crate) fn into_uri(self) -> http::Uri {
+        // Always ASCII without spaces (see `finish`), which `Uri` takes.
+        http::Uri::try_from(self.finish()).unwrap_or_else(|_| http::Uri::from_static("/"))
+    }
+
     /// The path (`/` when the pattern has no segments) and query.
     pub(crate) fn finish(self) -> String {
         let mut out = if self.path.is_empty() {
@@ -121,9 +140,10 @@ pub(crate) fn header_value(
 /// `\"` and `\\` escaped) when it has a comma or a double quote, or space at either end. (For
 /// timestamps, see [`header_dates`].) An empty list is `""`, which reads back as one empty
 /// item: callers leave the header out instead.
-pub(crate) fn header_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn header_list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let mut out = String::new();
     for (i, item) in items.into_iter().enumerate() {
+        let item = item.as_ref();
         if i > 0 {
             out.push_str(", ");
         }
@@ -149,8 +169,15 @@ pub(crate) fn header_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Strin
 /// Timestamps as one header value: HTTP dates (`Mon, 16 Dec 2019 23:48:18 GMT`) joined by
 /// `, ` unquoted, as the REST protocols send them; their own commas are read back by
 /// [`split_http_dates`].
-pub(crate) fn header_dates<'a>(dates: impl IntoIterator<Item = &'a str>) -> String {
-    dates.into_iter().collect::<Vec<_>>().join(", ")
+pub(crate) fn header_dates(dates: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let mut out = String::new();
+    for (i, date) in dates.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(date.as_ref());
+    }
+    out
 }
 
 /// A header list of HTTP dates read back: each date has one comma of its own, so the value is
@@ -208,6 +235,252 @@ pub(crate) fn split_header_list(value: &str) -> Option<Vec<String>> {
             }
         }
     }
+}
+
+/// A value as the text a label, query parameter or header carries: numbers in their shortest
+/// form (`NaN`, `Infinity` and `-Infinity` spelled out), booleans as `true` / `false`.
+pub(crate) trait ToText {
+    fn to_text(&self) -> String;
+}
+
+impl ToText for String {
+    fn to_text(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ToText for bool {
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+macro_rules! integer_text {
+    ($($ty:ty),*) => {
+        $(impl ToText for $ty {
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+integer_text!(i8, i16, i32, i64);
+
+macro_rules! float_text {
+    ($($ty:ty),*) => {
+        $(impl ToText for $ty {
+            fn to_text(&self) -> String {
+                if self.is_nan() {
+                    "NaN".to_string()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+                } else {
+                    self.to_string()
+                }
+            }
+        })*
+    };
+}
+float_text!(f32, f64);
+
+/// A timestamp as epoch seconds text: an integer, or a decimal when it has a fraction.
+pub(crate) fn epoch_seconds_text(time: DateTime) -> String {
+    if time.subsec_nanos() == 0 {
+        time.secs().to_string()
+    } else {
+        time.as_secs_f64().to_string()
+    }
+}
+
+/// Text sent base64 (a `@mediaType` string in a header, a blob in the query string).
+pub(crate) fn base64_text(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The header `prefix` + `key` of an `@httpPrefixHeaders` map `member`: the key is caller
+/// data, so one that is not a header name token is an error, never a header of another name.
+pub(crate) fn prefixed_name(
+    member: &'static str,
+    prefix: &str,
+    key: &str,
+) -> Result<http::HeaderName, BindingError> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if key.is_empty() && prefix.is_empty() || !key.bytes().all(token) {
+        return Err(BindingError {
+            member,
+            reason: "has a key that is not a header name",
+        });
+    }
+    http::HeaderName::from_bytes(format!("{prefix}{key}").as_bytes()).map_err(|_| BindingError {
+        member,
+        reason: "has a key that is not a header name",
+    })
+}
+
+/// A value read back from a label, query parameter or header's text (trimmed of spaces).
+pub(crate) trait FromText: Sized {
+    fn from_text(text: &str) -> Option<Self>;
+}
+
+impl FromText for String {
+    fn from_text(text: &str) -> Option<Self> {
+        Some(text.to_string())
+    }
+}
+
+impl FromText for bool {
+    fn from_text(text: &str) -> Option<Self> {
+        match text.trim() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! integer_from_text {
+    ($($ty:ty),*) => {
+        $(impl FromText for $ty {
+            fn from_text(text: &str) -> Option<Self> {
+                text.trim().parse().ok()
+            }
+        })*
+    };
+}
+integer_from_text!(i8, i16, i32, i64);
+
+macro_rules! float_from_text {
+    ($($ty:ty),*) => {
+        $(impl FromText for $ty {
+            fn from_text(text: &str) -> Option<Self> {
+                match text.trim() {
+                    "NaN" => Some(<$ty>::NAN),
+                    "Infinity" => Some(<$ty>::INFINITY),
+                    "-Infinity" => Some(<$ty>::NEG_INFINITY),
+                    // Rust's parser also takes `inf` and `nan`, which the wire never means.
+                    number if number.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') => None,
+                    number => number.parse().ok(),
+                }
+            }
+        })*
+    };
+}
+float_from_text!(f32, f64);
+
+/// Epoch seconds text (`1576540098` or `1576540098.52`) read back.
+pub(crate) fn epoch_seconds(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    if text.is_empty()
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    if let Ok(secs) = text.parse::<i64>() {
+        return Some(DateTime::from_secs(secs));
+    }
+    let secs: f64 = text.parse().ok()?;
+    secs.is_finite().then(|| DateTime::from_secs_f64(secs))
+}
+
+/// An HTTP date read back.
+pub(crate) fn http_date(text: &str) -> Option<DateTime> {
+    DateTime::parse_http_date(text.trim())
+}
+
+/// An RFC 3339 date-time read back.
+pub(crate) fn date_time(text: &str) -> Option<DateTime> {
+    DateTime::parse_date_time(text.trim())
+}
+
+/// Base64 text read back as bytes.
+pub(crate) fn base64_bytes(text: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+}
+
+/// Base64 text read back as a UTF-8 string (a `@mediaType` string header).
+pub(crate) fn base64_string(text: &str) -> Option<String> {
+    String::from_utf8(base64_bytes(text)?).ok()
+}
+
+/// The text of header `name` in a response, its lines joined by `, ` as RFC 9110 allows;
+/// `None` when absent. A value that is not UTF-8 is an error.
+fn header_text(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DeserializeError> {
+    let mut text: Option<String> = None;
+    for value in headers.get_all(name) {
+        let line = std::str::from_utf8(value.as_bytes())
+            .map_err(|_| DeserializeError::new(format!("header {name}: the value is not UTF-8")))?;
+        match &mut text {
+            None => text = Some(line.to_string()),
+            Some(text) => {
+                text.push_str(", ");
+                text.push_str(line);
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// The response header `name` read by `read`; absent is `None`, unreadable an error naming
+/// the header.
+pub(crate) fn header<T>(
+    headers: &http::HeaderMap,
+    name: &str,
+    read: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, DeserializeError> {
+    let Some(text) = header_text(headers, name)? else {
+        return Ok(None);
+    };
+    read(&text).map(Some).ok_or_else(|| unreadable(name, &text))
+}
+
+/// The response header `name` as a list: items split at commas outside quotes (HTTP dates,
+/// which hold a comma each, in pairs when `dates`), each read by `read`.
+pub(crate) fn header_items<T>(
+    headers: &http::HeaderMap,
+    name: &str,
+    dates: bool,
+    read: impl Fn(&str) -> Option<T>,
+) -> Result<Option<Vec<T>>, DeserializeError> {
+    let Some(text) = header_text(headers, name)? else {
+        return Ok(None);
+    };
+    let items = if dates {
+        split_http_dates(&text)
+    } else {
+        split_header_list(&text)
+    }
+    .ok_or_else(|| unreadable(name, &text))?;
+    items
+        .iter()
+        .map(|item| read(item).ok_or_else(|| unreadable(name, item)))
+        .collect::<Result<Vec<T>, _>>()
+        .map(Some)
+}
+
+/// Every response header whose name starts with `prefix` (lower case), keyed by the rest of
+/// its name; `None` when there is none.
+pub(crate) fn prefix_headers(
+    headers: &http::HeaderMap,
+    prefix: &str,
+) -> Result<Option<BTreeMap<String, String>>, DeserializeError> {
+    let mut map = BTreeMap::new();
+    for name in headers.keys() {
+        if let Some(key) = name.as_str().strip_prefix(prefix)
+            && let Some(text) = header_text(headers, name.as_str())?
+        {
+            map.insert(key.to_string(), text);
+        }
+    }
+    Ok((!map.is_empty()).then_some(map))
+}
+
+fn unreadable(name: &str, text: &str) -> DeserializeError {
+    let shown: String = text.chars().take(64).collect();
+    DeserializeError::new(format!("header {name}: cannot read {shown:?}"))
 }
 
 #[cfg(test)]

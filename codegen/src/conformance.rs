@@ -23,6 +23,7 @@ use crate::tokens::ident;
 /// A generated crate with its protocol tests.
 pub struct Suite {
     pub package: String,
+    pub protocol: crate::ir::Protocol,
     /// Crate files, `tests/protocol.rs` included.
     pub files: BTreeMap<String, String>,
     pub request_cases: usize,
@@ -55,11 +56,8 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
         .operations(operations)
         .build_ir(model)?;
     let mut files = crate::format::format(&krate, crate::emit::plan(&krate))?;
-    let protocol = match krate.service.protocol {
-        crate::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-        crate::ir::Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-        crate::ir::Protocol::RestJson1 => "aws.protocols#restJson1",
-    };
+    let protocol = format!("aws.protocols#{}", krate.service.protocol.name());
+    let protocol = protocol.as_str();
 
     let mut cases = Vec::new();
     for op in &krate.operations {
@@ -180,6 +178,7 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
     }
     Ok(Suite {
         package: krate.package.clone(),
+        protocol: krate.service.protocol,
         files,
         request_cases: cases.iter().filter(|c| c.kind == Kind::Request).count(),
         response_cases: cases.iter().filter(|c| c.kind == Kind::Response).count(),
@@ -206,17 +205,13 @@ fn client_cases<'v>(value: Option<&'v Value>, protocol: &str) -> Vec<&'v Value> 
         .unwrap_or_default()
 }
 
-/// Every service in the model that speaks an awsJson protocol.
-pub fn json_services(model: &Model) -> Vec<String> {
+/// Every service in the model that speaks a protocol the generator knows, with it.
+pub fn services(model: &Model) -> Vec<(String, crate::ir::Protocol)> {
     model
         .shapes
         .values()
         .filter(|s| matches!(s.kind, ShapeKind::Service(_)))
-        .filter(|s| {
-            s.traits.raw.contains_key("aws.protocols#awsJson1_1")
-                || s.traits.raw.contains_key("aws.protocols#awsJson1_0")
-        })
-        .map(|s| s.id.to_string())
+        .filter_map(|s| Some((s.id.to_string(), crate::ir::Protocol::of(s)?)))
         .collect()
 }
 
@@ -289,6 +284,9 @@ impl Literals<'_> {
                 let uri = c.get("uri").and_then(Value::as_str).unwrap_or("/");
                 let forbid = strings(c.get("forbidHeaders"));
                 let require = strings(c.get("requireHeaders"));
+                let query = strings(c.get("queryParams"));
+                let forbid_query = strings(c.get("forbidQueryParams"));
+                let require_query = strings(c.get("requireQueryParams"));
                 let body = match c.get("body").and_then(Value::as_str) {
                     Some(body) => {
                         let json = c.get("bodyMediaType").and_then(Value::as_str)
@@ -305,6 +303,7 @@ impl Literals<'_> {
                         let _ = client.#method() #(#setters)* .send().await;
                         let request = captured.lock().expect("lock").take().expect("the client sent a request");
                         support::check_request(&request, #expected_method, #uri, #resolved, &[#((#headers)),*], &[#(#forbid),*], &[#(#require),*], #body);
+                        support::check_query(&request, &[#(#query),*], &[#(#forbid_query),*], &[#(#require_query),*]);
                     }
                 })
             }
@@ -672,7 +671,10 @@ fn support(package: &Ident) -> TokenStream {
                 body: Option<(&str, bool)>,
             ) {
                 assert_eq!(request.method().as_str(), method, "method");
+                // The case's `uri` is the path; its query parameters are checked apart.
                 let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                let (path, _) = path.split_once('?').unwrap_or((path, ""));
+                let uri = uri.split_once('?').map_or(uri, |(p, _)| p);
                 assert_eq!(path, uri, "uri");
                 assert_eq!(request.uri().host(), Some(host), "host");
                 for (name, value) in headers {
@@ -703,6 +705,26 @@ fn support(package: &Ident) -> TokenStream {
                         assert_eq!(request.body().as_slice(), expected.as_bytes(), "body");
                     }
                     None => {}
+                }
+            }
+
+            /// Every expected `key=value` is in the query (as often as expected), forbidden keys
+            /// are absent and required keys present.
+            pub fn check_query(request: &http::Request<Vec<u8>>, expected: &[&str], forbid: &[&str], require: &[&str]) {
+                let query = request.uri().query().unwrap_or("");
+                let mut actual: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+                for param in expected {
+                    let Some(at) = actual.iter().position(|p| p == param) else {
+                        panic!("query parameter {param} missing from {query:?}");
+                    };
+                    actual.remove(at);
+                }
+                let keys: Vec<&str> = query.split('&').map(|p| p.split('=').next().unwrap_or("")).collect();
+                for key in forbid {
+                    assert!(!keys.contains(key), "forbidden query parameter {key} present in {query:?}");
+                }
+                for key in require {
+                    assert!(keys.contains(key), "required query parameter {key} missing from {query:?}");
                 }
             }
 

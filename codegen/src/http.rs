@@ -8,7 +8,7 @@
 //!
 //! Every error names the JSON path of the trait at fault.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -34,6 +34,39 @@ pub struct Uri {
     pub path: Vec<Segment>,
     /// Literal query parameters after `?`, each with its value (`None`: `?key` alone).
     pub query: Vec<(String, Option<String>)>,
+}
+
+impl Uri {
+    /// The pattern as the model writes it: `/functions/{FunctionName}/invocations?x=y`.
+    pub fn pattern(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            out.push('/');
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Label { member, greedy } => {
+                    out.push('{');
+                    out.push_str(member);
+                    if *greedy {
+                        out.push('+');
+                    }
+                    out.push('}');
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        for (i, (key, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(key);
+            if let Some(value) = value {
+                out.push('=');
+                out.push_str(value);
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +95,13 @@ pub struct Bindings {
     /// `@httpResponseCode` (output only): the member that receives the status code.
     pub response_code: Option<String>,
     pub body: Body,
+    /// Label, query and header members (or their list items) with an explicit
+    /// `@timestampFormat` (`"date-time"`, `"http-date"`, `"epoch-seconds"`); the others take
+    /// their location's default: an HTTP date in a header, a date-time in the URI.
+    pub timestamp_formats: BTreeMap<String, String>,
+    /// Bound members whose target has a `@mediaType`: a header string is then sent base64,
+    /// a payload with that `Content-Type`.
+    pub media_types: BTreeMap<String, String>,
 }
 
 /// What the body carries.
@@ -275,6 +315,15 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
             continue;
         }
         let target = model.shape(&member.target);
+        if let Some(format) = explicit_timestamp_format(model, member) {
+            out.timestamp_formats.insert(member.name.clone(), format);
+        }
+        if let Some(Value::String(media_type)) =
+            target.and_then(|t| t.traits.raw.get("smithy.api#mediaType"))
+        {
+            out.media_types
+                .insert(member.name.clone(), media_type.clone());
+        }
         let string_value = || match raw.get(trait_name) {
             Some(Value::String(s)) => Ok(s.clone()),
             other => Err(err(format!("{trait_name} takes a string, found {other:?}"))),
@@ -432,6 +481,22 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
         (None, false) => Body::Members(body),
     };
     Ok(out)
+}
+
+/// The `@timestampFormat` that applies to `member` wherever it is bound: its own, its
+/// target's, or for a list its items' (the list member's, then its target's).
+fn explicit_timestamp_format(model: &Model, member: &crate::model::Member) -> Option<String> {
+    let of = |m: &crate::model::Member| {
+        m.traits.timestamp_format.clone().or_else(|| {
+            model
+                .shape(&m.target)
+                .and_then(|t| t.traits.timestamp_format.clone())
+        })
+    };
+    of(member).or_else(|| match &model.shape(&member.target)?.kind {
+        ShapeKind::List(item) => of(item),
+        _ => None,
+    })
 }
 
 /// Strings, numbers, booleans, timestamps and enums: what a label, query value or header may

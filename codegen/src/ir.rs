@@ -358,6 +358,9 @@ impl Structure {
 pub struct Field {
     /// The member name, as on the wire and in validation paths.
     pub wire: String,
+    /// The member's key in a JSON body: its `@jsonName` where the protocol honours it
+    /// (restJson1), else the member name.
+    pub json_key: String,
     /// The Rust field name (possibly `r#type`).
     pub ident: String,
     pub docs: Option<Docs>,
@@ -482,6 +485,8 @@ pub struct Union {
 pub struct UnionVariant {
     /// The member name on the wire.
     pub wire: String,
+    /// The member's key in a JSON body (see [`Field::json_key`]).
+    pub json_key: String,
     pub ident: String,
     pub docs: Option<Docs>,
     /// `None` for members targeting `Unit`.
@@ -701,6 +706,8 @@ struct Builder<'m> {
     /// Whether the member being typed is checked by validators (reachable from an input):
     /// only then are its collections' element constraints, and their patterns, recorded.
     validating: bool,
+    /// The service's protocol honours `@jsonName` (restJson1 does, awsJson does not).
+    json_names: bool,
 }
 
 impl<'m> Builder<'m> {
@@ -716,6 +723,10 @@ impl<'m> Builder<'m> {
             warnings: model.warnings.clone(),
             derived: BTreeMap::new(),
             validating: false,
+            json_names: model
+                .shape(&selection.service)
+                .and_then(Protocol::of)
+                .is_some_and(|p| p == Protocol::RestJson1),
         }
     }
 
@@ -1234,6 +1245,7 @@ impl<'m> Builder<'m> {
         };
         Ok(Field {
             wire: member.name.clone(),
+            json_key: self.json_key(member),
             ident: naming::snake(&member.name),
             docs: member
                 .traits
@@ -1252,7 +1264,14 @@ impl<'m> Builder<'m> {
         })
     }
 
-    /// A member's type: its target's, with the member's own `@timestampFormat` applied.
+    /// A member's key in a JSON body: its `@jsonName` if the protocol honours it.
+    fn json_key(&self, member: &Member) -> String {
+        match member.traits.raw.get("smithy.api#jsonName") {
+            Some(Value::String(name)) if self.json_names => name.clone(),
+            _ => member.name.clone(),
+        }
+    }
+
     /// The Rust path of a shape that has a generated type; `smithy.api#Unit` has none (only
     /// union members and operations may target it).
     fn path_of(&self, id: &ShapeId, place: &str) -> Result<TypePath> {
@@ -1264,6 +1283,7 @@ impl<'m> Builder<'m> {
         })
     }
 
+    /// A member's type: its target's, with the member's own `@timestampFormat` applied.
     fn member_type(&mut self, member: &Member, place: &str) -> Result<Type> {
         let ty = self.type_of(&member.target, place)?;
         Ok(match (ty, &member.traits.timestamp_format) {
@@ -1513,6 +1533,7 @@ impl<'m> Builder<'m> {
             };
             variants.push(UnionVariant {
                 wire: member.name.clone(),
+                json_key: self.json_key(member),
                 ident,
                 docs: member
                     .traits

@@ -196,15 +196,15 @@ fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
         Ok(model) => model,
         Err(e) => return vec![failed("-", e.to_string())],
     };
-    let services = codegen::conformance::json_services(&model);
+    let services = codegen::conformance::services(&model);
     if services.is_empty() {
         return vec![failed(
             "-",
-            "not supported: no service with an awsJson1_0 or awsJson1_1 protocol".into(),
+            "not supported: no service with an awsJson1_0, awsJson1_1 or restJson1 protocol".into(),
         )];
     }
     let mut rows = Vec::new();
-    for service in services {
+    for (service, _) in services {
         let generated = match codegen::Generator::new()
             .service(service.as_str())
             .generate(&model)

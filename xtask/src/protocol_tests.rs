@@ -1,4 +1,4 @@
-//! `cargo xtask protocol-tests [PATH]`: generates a crate per awsJson service of Smithy's
+//! `cargo xtask protocol-tests [PATH]`: generates a crate per service of Smithy's
 //! protocol test suite, with a Rust test per client case, into `target/protocol-tests/`, runs
 //! them, and prints pass/fail/skip counts per protocol. Nothing derived from the suite is
 //! committed; the skip list (`tests/protocol-skips.txt`, `ID: reason` lines) is.
@@ -18,16 +18,12 @@ pub fn protocol_tests(args: &[String]) -> Result<(), String> {
     let scratch = root().join("target/protocol-tests");
     let mut members = Vec::new();
     let mut suites = Vec::new();
-    for service in codegen::conformance::json_services(&model) {
+    for (service, _) in codegen::conformance::services(&model) {
         let suite =
             codegen::conformance::generate(&model, &service, &skips).map_err(|e| e.to_string())?;
         let dir = service.rsplit('#').next().unwrap_or(&service).to_string();
         codegen::write::write(&scratch.join(&dir), &suite.files).map_err(|e| e.to_string())?;
-        let protocol = if suite.files["src/protocol.rs"].contains("application/x-amz-json-1.1") {
-            "awsJson1_1"
-        } else {
-            "awsJson1_0"
-        };
+        let protocol = suite.protocol.name();
         members.push(dir.clone());
         suites.push((service, protocol, suite));
     }

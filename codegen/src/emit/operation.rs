@@ -267,7 +267,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                     input.validate().map_err(#error::Validation)?;
                 }
                 #endpoint
-                let request = serialize_request(&input);
+                let request = serialize_request(&input).map_err(#error::Validation)?;
                 let response = handle
                     .invoke(request, #retryable, #compressor, #endpoint_arg)
                     .await

@@ -345,8 +345,12 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                         .validate()
                         .map_err(|e| crate::waiters::WaiterError::Operation(#error::Validation(e)))?;
                 }
-                let input_json = crate::runtime::json::parse_body(serialize_request(&input).body())
-                    .unwrap_or_default();
+                // Acceptors read the input as JSON with the model's member names.
+                let input_json = {
+                    let mut json = Vec::new();
+                    crate::runtime::json::WriteJson::write_json(&input, &mut json);
+                    crate::runtime::json::parse_body(&json).unwrap_or_default()
+                };
                 #bind_handle
                 #endpoint
                 let start = tokio::time::Instant::now();
@@ -357,7 +361,10 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                     #first_poll_done
                     let (result, body) = match self
                         .handle
-                        .invoke(serialize_request(&input), #retryable, #compressor, #endpoint_arg)
+                        .invoke(
+                            serialize_request(&input)
+                                .map_err(|e| crate::waiters::WaiterError::Operation(#error::Validation(e)))?,
+                            #retryable, #compressor, #endpoint_arg)
                         .await
                     {
                         Ok(response) => {

@@ -71,41 +71,8 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     } else {
         quote!(error.code.as_deref())
     };
-    let serialize_tail = match &op.host_prefix {
-        None => quote!(crate::protocol::request(#target, body)),
-        Some(prefix) => {
-            // `foo.{label}.` → format!("foo.{}.", label value)
-            let mut format = prefix.template.clone();
-            let mut args = Vec::new();
-            for (label, field, optional) in &prefix.labels {
-                format = format.replace(&format!("{{{label}}}"), "{}");
-                let field = ident(field);
-                args.push(if *optional {
-                    quote!(input.#field.as_deref().unwrap_or_default())
-                } else {
-                    quote!(input.#field)
-                });
-            }
-            let format = format
-                .replace("{}", "\u{0}")
-                .replace('{', "{{")
-                .replace('}', "}}")
-                .replace('\u{0}', "{}");
-            let prefix = if args.is_empty() {
-                let template = &prefix.template;
-                quote!(String::from(#template))
-            } else {
-                quote!(format!(#format, #(#args),*))
-            };
-            quote! {
-                // The operation's `@endpoint` host prefix, labels filled in from the input.
-                let mut request = crate::protocol::request(#target, body);
-                let prefix = #prefix;
-                request.extensions_mut().insert(crate::runtime::orchestrator::HostPrefix(prefix));
-                request
-            }
-        }
-    };
+    let host_prefix = super::host_prefix(op);
+    let mutable = host_prefix.is_some().then(|| quote!(mut));
     let dispatch = if op.errors.is_empty() {
         quote!(Err(#error::Unhandled(error.into())))
     } else {
@@ -119,11 +86,13 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     };
     quote! {
         #serialize_doc
-        pub fn serialize_request(input: &#input) -> http::Request<Vec<u8>> {
+        pub fn serialize_request(input: &#input) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
             // Most request bodies are small: one allocation for them.
             let mut body = Vec::with_capacity(256);
             crate::runtime::json::WriteJson::write_json(input, &mut body);
-            #serialize_tail
+            let #mutable request = crate::protocol::request(#target, body);
+            #host_prefix
+            Ok(request)
         }
 
         #parse_doc

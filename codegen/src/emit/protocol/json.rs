@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{ident, path_tokens};
-use crate::ir::{Crate, StructKind, Structure, TimestampFormat, Type, Union};
+use crate::ir::{Crate, Field, StructKind, Structure, TimestampFormat, Type, Union};
 
 /// The codec items of `src/protocol.rs`: every input gets a writer and every output or error a
 /// reader; the CLI also needs a reader for each input and a writer for each output, behind its
@@ -84,41 +84,13 @@ pub fn codecs(krate: &Crate) -> TokenStream {
 
 fn writer(s: &Structure) -> TokenStream {
     let name = path_tokens(&s.path, None);
-    let fields = s.fields.iter().map(|f| {
-        let field = ident(&f.ident);
-        let wire = &f.wire;
-        if has_default_form(&f.ty) {
-            if f.optional {
-                quote!(object.optional(#wire, &self.#field);)
-            } else {
-                quote!(object.member(#wire, &self.#field);)
-            }
-        } else if f.optional {
-            let write = write_value(
-                &f.ty,
-                &quote!(object.field(#wire)),
-                &Value::Ref(quote!(value)),
-            );
-            quote! {
-                if let Some(value) = &self.#field {
-                    #write;
-                }
-            }
-        } else {
-            let write = write_value(
-                &f.ty,
-                &quote!(object.field(#wire)),
-                &Value::Place(quote!(self.#field)),
-            );
-            quote!(#write;)
-        }
-    });
     let body = if s.fields.is_empty() {
         quote!(ObjectWriter::new(out).finish();)
     } else {
+        let fields = member_writes(s.fields.iter(), &quote!(self));
         quote! {
             let mut object = ObjectWriter::new(out);
-            #(#fields)*
+            #fields
             object.finish();
         }
     };
@@ -129,6 +101,44 @@ fn writer(s: &Structure) -> TokenStream {
             }
         }
     }
+}
+
+/// Writes `fields` of the structure value `owner` (`self`, `input`) into the `ObjectWriter`
+/// named `object`, unset optional members left out.
+pub fn member_writes<'f>(
+    fields: impl Iterator<Item = &'f Field>,
+    owner: &TokenStream,
+) -> TokenStream {
+    let writes = fields.map(|f| {
+        let field = ident(&f.ident);
+        let key = &f.json_key;
+        if has_default_form(&f.ty) {
+            if f.optional {
+                quote!(object.optional(#key, &#owner.#field);)
+            } else {
+                quote!(object.member(#key, &#owner.#field);)
+            }
+        } else if f.optional {
+            let write = write_value(
+                &f.ty,
+                &quote!(object.field(#key)),
+                &Value::Ref(quote!(value)),
+            );
+            quote! {
+                if let Some(value) = &#owner.#field {
+                    #write;
+                }
+            }
+        } else {
+            let write = write_value(
+                &f.ty,
+                &quote!(object.field(#key)),
+                &Value::Place(quote!(#owner.#field)),
+            );
+            quote!(#write;)
+        }
+    });
+    quote!(#(#writes)*)
 }
 
 /// Whether values of `ty` are written in [`WriteJson`]'s default form: every type but a
@@ -263,68 +273,8 @@ fn reader(s: &Structure) -> TokenStream {
     };
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let wire = &f.wire;
-        let read = if f.boxed {
-            let inner = read_expr(&f.ty, &quote!(value));
-            quote!(|value| #inner.map(Box::new))
-        } else {
-            read_fn(&f.ty)
-        };
-        // awsJson errors put the message under `message` or `Message`, whatever the model says.
-        let keys = if is_error && f.wire.eq_ignore_ascii_case("message") {
-            let other = if f.wire == "message" {
-                "Message"
-            } else {
-                "message"
-            };
-            quote!(&[#wire, #other])
-        } else {
-            quote!(&[#wire])
-        };
-        let alternative_key = is_error && f.wire.eq_ignore_ascii_case("message");
-        let member = if has_default_form(&f.ty) && !alternative_key {
-            quote!(json::get(object, #wire)?)
-        } else {
-            quote!(json::member(object, #keys, #read)?)
-        };
-        match (&f.ty, &f.default) {
-            _ if f.optional => quote!(#field: #member,),
-            (Type::Struct(path), None) => {
-                // Error correction for a missing structure: read it from `{}`.
-                let path = path_tokens(path, None);
-                let empty = quote!(#path::read_json(&Value::Object(Default::default()))?);
-                let empty = if f.boxed {
-                    quote!(Box::new(#empty))
-                } else {
-                    empty
-                };
-                quote! {
-                    #field: match #member {
-                        Some(value) => value,
-                        None => #empty,
-                    },
-                }
-            }
-            (Type::Enum(path) | Type::Union(path), None) => {
-                let path = path_tokens(path, None);
-                let unknown = quote!(#path::Unknown(String::new()));
-                let unknown = if f.boxed {
-                    quote!(Box::new(#unknown))
-                } else {
-                    unknown
-                };
-                quote!(#field: #member.unwrap_or_else(|| #unknown),)
-            }
-            (Type::IntEnum(path), None) => {
-                let path = path_tokens(path, None);
-                quote!(#field: #member.unwrap_or_else(|| #path::from(0)),)
-            }
-            (_, None) => quote!(#field: #member.unwrap_or_default(),),
-            (_, Some(default)) => {
-                let or_default = crate::emit::types::unwrap_or_default(&f.ty, default, None);
-                quote!(#field: #member #or_default,)
-            }
-        }
+        let read = member_read(f, is_error);
+        quote!(#field: #read,)
     });
     quote! {
         impl ReadJson for #name {
@@ -336,11 +286,87 @@ fn reader(s: &Structure) -> TokenStream {
     }
 }
 
+/// An expression reading field `f` from the JSON object (a `&Map`) named `object`, with `?`
+/// on errors: `None` for an absent optional member, the default (or the zero value the
+/// parser corrects to) for an absent required one. An error's message may come under
+/// `message` or `Message`, whatever the model says.
+pub fn member_read(f: &Field, is_error: bool) -> TokenStream {
+    let key = &f.json_key;
+    let read = if f.boxed {
+        let inner = read_expr(&f.ty, &quote!(value));
+        quote!(|value| #inner.map(Box::new))
+    } else {
+        read_fn(&f.ty)
+    };
+    let alternative_key = is_error && key.eq_ignore_ascii_case("message");
+    let keys = if alternative_key {
+        let other = if key == "message" {
+            "Message"
+        } else {
+            "message"
+        };
+        quote!(&[#key, #other])
+    } else {
+        quote!(&[#key])
+    };
+    let member = if has_default_form(&f.ty) && !alternative_key {
+        quote!(json::get(object, #key)?)
+    } else {
+        quote!(json::member(object, #keys, #read)?)
+    };
+    if f.optional {
+        return member;
+    }
+    or_zero(f, &member)
+}
+
+/// `member` (an `Option` of field `f`'s type) with an absent value replaced by the member's
+/// default, or by the zero value the parser corrects a missing required member to.
+pub fn or_zero(f: &Field, member: &TokenStream) -> TokenStream {
+    match (&f.ty, &f.default) {
+        (Type::Struct(path), None) => {
+            // Error correction for a missing structure: read it from `{}`.
+            let path = path_tokens(path, None);
+            let empty = quote!(#path::read_json(&Value::Object(Default::default()))?);
+            let empty = if f.boxed {
+                quote!(Box::new(#empty))
+            } else {
+                empty
+            };
+            quote! {
+                match #member {
+                    Some(value) => value,
+                    None => #empty,
+                }
+            }
+        }
+        (Type::Enum(path) | Type::Union(path), None) => {
+            let path = path_tokens(path, None);
+            let unknown = quote!(#path::Unknown(String::new()));
+            let unknown = if f.boxed {
+                quote!(Box::new(#unknown))
+            } else {
+                unknown
+            };
+            quote!(#member.unwrap_or_else(|| #unknown))
+        }
+        (Type::IntEnum(path), None) => {
+            let path = path_tokens(path, None);
+            quote!(#member.unwrap_or_else(|| #path::from(0)))
+        }
+        (_, None) => quote!(#member.unwrap_or_default()),
+        (_, Some(default)) => {
+            let or_default = crate::emit::types::unwrap_or_default(&f.ty, default, None);
+            quote!(#member #or_default)
+        }
+    }
+}
+
 fn union_writer(u: &Union) -> TokenStream {
     let name = path_tokens(&u.path, None);
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let wire = &v.wire;
+        let wire = &v.json_key;
         match &v.ty {
             Some(ty) if has_default_form(ty) => {
                 quote!(Self::#variant(value) => object.member(#wire, value),)
@@ -373,7 +399,7 @@ fn union_reader(u: &Union) -> TokenStream {
     let name = path_tokens(&u.path, None);
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let wire = &v.wire;
+        let wire = &v.json_key;
         match &v.ty {
             Some(ty) => {
                 let read = read_expr(ty, &quote!(value));

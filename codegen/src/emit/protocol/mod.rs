@@ -16,6 +16,7 @@
 
 mod aws_json;
 mod json;
+mod rest_json;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,7 +27,7 @@ use crate::ir::{Crate, Module, Operation, Protocol};
 pub fn protocol_rs(krate: &Crate) -> TokenStream {
     let skeleton = match krate.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::request_skeleton(krate),
-        Protocol::RestJson1 => not_generated(krate),
+        Protocol::RestJson1 => rest_json::response_readers(krate),
     };
     let codecs = json::codecs(krate);
     let doc = crate::emit::lines_to_inner_docs(&[
@@ -52,25 +53,48 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
     match krate.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::wire_functions(krate, op, module),
-        Protocol::RestJson1 => not_generated(krate),
+        Protocol::RestJson1 => rest_json::wire_functions(krate, op, module),
     }
 }
 
-/// What a protocol whose wire code is not generated yet emits: an error naming it, should
-/// anything get past [`crate::Generator::generate`], which refuses such a crate first.
-fn not_generated(krate: &Crate) -> TokenStream {
-    let message = format!(
-        "the {} request and response code is not generated yet",
-        krate.service.protocol.name()
-    );
-    quote!(compile_error!(#message);)
+/// Statements giving `request` the operation's `@endpoint` host prefix, labels filled in from
+/// `input`; `None` without one.
+fn host_prefix(op: &Operation) -> Option<TokenStream> {
+    let prefix = op.host_prefix.as_ref()?;
+    // `foo.{label}.` → format!("foo.{}.", label value)
+    let mut format = prefix.template.clone();
+    let mut args = Vec::new();
+    for (label, field, optional) in &prefix.labels {
+        format = format.replace(&format!("{{{label}}}"), "{}");
+        let field = crate::emit::ident(field);
+        args.push(if *optional {
+            quote!(input.#field.as_deref().unwrap_or_default())
+        } else {
+            quote!(input.#field)
+        });
+    }
+    let format = format
+        .replace("{}", "\u{0}")
+        .replace('{', "{{")
+        .replace('}', "}}")
+        .replace('\u{0}', "{}");
+    let prefix = if args.is_empty() {
+        let template = &prefix.template;
+        quote!(String::from(#template))
+    } else {
+        quote!(format!(#format, #(#args),*))
+    };
+    Some(quote! {
+        // The operation's `@endpoint` host prefix, labels filled in from the input.
+        let prefix = #prefix;
+        request.extensions_mut().insert(crate::runtime::orchestrator::HostPrefix(prefix));
+    })
 }
 
 /// Whether the protocol's request and response code is generated.
 pub fn is_generated(protocol: Protocol) -> bool {
     match protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => true,
-        Protocol::RestJson1 => false,
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => true,
     }
 }
 

@@ -1,0 +1,566 @@
+//! restJson1: the operation's `@http` method and URI, members bound to labels, the query
+//! string, headers and the status code by the HTTP binding traits (the [`crate::http`] layer,
+//! written through the runtime's `http_bindings`), and the unbound members as one JSON object
+//! (the [`super::json`] codec, keys by `@jsonName`) or the `@httpPayload` member as the whole
+//! body. Errors are named as in awsJson (`X-Amzn-Errortype`, then the body's `code`, then
+//! `__type`) and read with their own bindings.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::json;
+use crate::emit::{ident, path_tokens};
+use crate::http::{Bindings, Body, HttpOperation, Segment};
+use crate::ir::{Crate, Field, Module, Operation, Structure, TimestampFormat, Type};
+
+/// Where a bound value goes, which decides a timestamp's default format.
+#[derive(Clone, Copy, PartialEq)]
+enum Location {
+    Uri,
+    Header,
+}
+
+/// An operation's `serialize_request` and `parse_response`.
+pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
+    let (Some(http), Some(input)) = (op.http.as_ref(), krate.structure(&op.input)) else {
+        let message = format!(
+            "`{}` has no @http trait or no generated input",
+            op.name
+        );
+        return quote!(compile_error!(#message););
+    };
+    let serialize = serialize_request(krate, op, http, input, module);
+    let parse = parse_response(op, module);
+    quote! {
+        #serialize
+        #parse
+    }
+}
+
+fn field<'s>(s: &'s Structure, member: &str) -> &'s Field {
+    match s.fields.iter().find(|f| f.wire == member) {
+        Some(f) => f,
+        None => unreachable!("the HTTP bindings name members of {}", s.path.name),
+    }
+}
+
+/// `body` run with `value` bound to a reference to field `f` of the input, when it is set.
+fn when_set(f: &Field, value: &TokenStream, body: TokenStream) -> TokenStream {
+    let name = ident(&f.ident);
+    if f.optional {
+        quote! {
+            if let Some(#value) = &input.#name {
+                #body
+            }
+        }
+    } else {
+        quote! {{
+            let #value = &input.#name;
+            #body
+        }}
+    }
+}
+
+fn serialize_request(
+    krate: &Crate,
+    op: &Operation,
+    http: &HttpOperation,
+    input: &Structure,
+    module: &Module,
+) -> TokenStream {
+    let input_path = path_tokens(&op.input, Some(module));
+    let bindings = &http.input;
+    let mut uri = Vec::new();
+    for segment in &http.uri.path {
+        uri.push(match segment {
+            Segment::Literal(text) => quote!(uri.literal(#text);),
+            Segment::Label { member, greedy } => {
+                let f = field(input, member);
+                let name = ident(&f.ident);
+                let text = text(&f.ty, &quote!(value), bindings, member, Location::Uri);
+                if f.optional {
+                    // Unset, it is empty: an error the label reports.
+                    quote! {
+                        let value = match &input.#name {
+                            Some(value) => #text.to_string(),
+                            None => String::new(),
+                        };
+                        uri.label(#member, &value, #greedy)?;
+                    }
+                } else {
+                    quote! {
+                        let value = &input.#name;
+                        uri.label(#member, &#text, #greedy)?;
+                    }
+                }
+            }
+        });
+    }
+    for (key, value) in &http.uri.query {
+        let value = match value {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        uri.push(quote!(uri.query(#key, #value);));
+    }
+    for (key, member) in &bindings.query {
+        let f = field(input, member);
+        let write = match &f.ty {
+            Type::List(item) => {
+                let text = text(&item.ty, &quote!(item), bindings, member, Location::Uri);
+                quote! {
+                    for item in values {
+                        uri.query(#key, Some(&#text));
+                    }
+                }
+            }
+            ty => {
+                let text = text(ty, &quote!(values), bindings, member, Location::Uri);
+                quote!(uri.query(#key, Some(&#text));)
+            }
+        };
+        uri.push(when_set(f, &quote!(values), write));
+    }
+    if let Some(member) = &bindings.query_params {
+        let f = field(input, member);
+        let explicit: Vec<&String> = bindings.query.iter().map(|(key, _)| key).collect();
+        let key_text = match &f.ty {
+            Type::Map(map) if matches!(map.key, Type::Enum(_)) => quote!(key.as_str()),
+            _ => quote!(key.as_str()),
+        };
+        let value_text = |value: TokenStream| match &f.ty {
+            Type::Map(map) if matches!(map.value.ty, Type::Enum(_)) => quote!(#value.as_str()),
+            _ => value,
+        };
+        let write = match &f.ty {
+            Type::Map(map) if matches!(map.value.ty, Type::List(_)) => {
+                let item = match &map.value.ty {
+                    Type::List(item) if matches!(item.ty, Type::Enum(_)) => quote!(item.as_str()),
+                    _ => quote!(item),
+                };
+                quote! {
+                    for item in value {
+                        uri.query(#key_text, Some(#item));
+                    }
+                }
+            }
+            _ => {
+                let value = value_text(quote!(value));
+                quote!(uri.query(#key_text, Some(#value));)
+            }
+        };
+        let write = quote! {
+            // The map's entries, except keys an `@httpQuery` member binds.
+            for (key, value) in params {
+                if ![#(#explicit),*].contains(&#key_text) {
+                    #write
+                }
+            }
+        };
+        uri.push(when_set(f, &quote!(params), write));
+    }
+
+    let mut headers = Vec::new();
+    for (header, member) in &bindings.headers {
+        let f = field(input, member);
+        let header = header.to_ascii_lowercase();
+        let value = header_text(&f.ty, &quote!(value), bindings, member);
+        let insert = quote! {
+            headers.insert(
+                http::HeaderName::from_static(#header),
+                http_bindings::header_value(#member, &#value)?,
+            );
+        };
+        // An empty list sends no header.
+        let insert = if matches!(f.ty, Type::List(_)) {
+            quote! {
+                if !value.is_empty() {
+                    #insert
+                }
+            }
+        } else {
+            insert
+        };
+        headers.push(when_set(f, &quote!(value), insert));
+    }
+    if let Some((prefix, member)) = &bindings.prefix_headers {
+        let f = field(input, member);
+        let prefix = prefix.to_ascii_lowercase();
+        headers.push(when_set(
+            f,
+            &quote!(map),
+            quote! {
+                for (key, value) in map {
+                    headers.insert(
+                        http_bindings::prefixed_name(#member, #prefix, key)?,
+                        http_bindings::header_value(#member, value)?,
+                    );
+                }
+            },
+        ));
+    }
+
+    let (body, content_type) = match &bindings.body {
+        Body::Empty => (quote!(Vec::new()), None),
+        Body::Members(members) => {
+            let fields = members.iter().map(|m| field(input, m));
+            let writes = json::member_writes(fields, &quote!(input));
+            (
+                quote! {{
+                    use crate::runtime::json::{self, ObjectWriter, WriteJson};
+                    let mut body = Vec::with_capacity(256);
+                    let mut object = ObjectWriter::new(&mut body);
+                    #writes
+                    object.finish();
+                    body
+                }},
+                Some(quote!(Some("application/json"))),
+            )
+        }
+        Body::Payload(member) => {
+            let f = field(input, member);
+            let name = ident(&f.ident);
+            let media_type = bindings.media_types.get(member);
+            let (bytes, default_type) = match &f.ty {
+                Type::Blob => (quote!(value.clone()), "application/octet-stream"),
+                Type::String => (quote!(value.as_bytes().to_vec()), "text/plain"),
+                Type::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), "text/plain"),
+                _ => (
+                    quote! {{
+                        let mut body = Vec::with_capacity(256);
+                        crate::runtime::json::WriteJson::write_json(value, &mut body);
+                        body
+                    }},
+                    "application/json",
+                ),
+            };
+            let content_type = media_type.map_or(default_type, String::as_str);
+            if f.optional {
+                (
+                    quote! {
+                        match &input.#name {
+                            Some(value) => #bytes,
+                            None => Vec::new(),
+                        }
+                    },
+                    Some(quote!(input.#name.is_some().then_some(#content_type))),
+                )
+            } else {
+                (
+                    quote! {{
+                        let value = &input.#name;
+                        #bytes
+                    }},
+                    Some(quote!(Some(#content_type))),
+                )
+            }
+        }
+    };
+    let content_type = content_type.map(|content_type| {
+        quote! {
+            // The body's type, unless a member sets `Content-Type` itself.
+            if let Some(content_type) = #content_type
+                && !headers.contains_key(http::header::CONTENT_TYPE)
+            {
+                headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+            }
+        }
+    });
+    let method = match http.method.as_str() {
+        m @ ("GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS") => {
+            let m = ident(m);
+            quote!(http::Method::#m)
+        }
+        // A token (checked by the `http` layer), which `Method` always takes.
+        other => {
+            let other = proc_macro2::Literal::byte_string(other.as_bytes());
+            quote!(http::Method::from_bytes(#other).unwrap_or_default())
+        }
+    };
+    let host_prefix = super::host_prefix(op);
+    let uses_headers = !headers.is_empty() || content_type.is_some();
+    let headers_binding = uses_headers.then(|| quote!(let headers = request.headers_mut();));
+    let mutable_uri = (!uri.is_empty()).then(|| quote!(mut));
+    let doc = crate::emit::doc_line(&format!(
+        "The restJson1 request for `{}`: `{} {}`, members bound to the URI, query string and headers by the model's HTTP traits, the rest in the body. Validation is separate: see `validate`; a value that cannot be sent at all (an empty URI label, a header value with a line break) is an error here.",
+        op.name,
+        http.method,
+        http.uri.pattern()
+    ));
+    let _ = krate;
+    quote! {
+        #doc
+        pub fn serialize_request(input: &#input_path) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
+            use crate::runtime::http_bindings::{self, ToText as _};
+            let #mutable_uri uri = http_bindings::Uri::new();
+            #(#uri)*
+            let mut request = http::Request::new(#body);
+            *request.method_mut() = #method;
+            *request.uri_mut() = uri.into_uri();
+            #headers_binding
+            #(#headers)*
+            #content_type
+            #host_prefix
+            Ok(request)
+        }
+    }
+}
+
+/// The `@timestampFormat` of a bound member, or its location's default.
+fn timestamp_format(
+    bindings: &Bindings,
+    member: &str,
+    format: TimestampFormat,
+    location: Location,
+) -> TimestampFormat {
+    match bindings.timestamp_formats.get(member).map(String::as_str) {
+        Some("date-time") => TimestampFormat::DateTime,
+        Some("http-date") => TimestampFormat::HttpDate,
+        Some("epoch-seconds") => TimestampFormat::EpochSeconds,
+        _ if format != TimestampFormat::EpochSeconds => format,
+        _ => match location {
+            Location::Uri => TimestampFormat::DateTime,
+            Location::Header => TimestampFormat::HttpDate,
+        },
+    }
+}
+
+/// An expression (a `String` or `&str`) holding the text of `value`, a reference to a value of
+/// the simple type `ty`, for a label, query parameter or header.
+fn text(
+    ty: &Type,
+    value: &TokenStream,
+    bindings: &Bindings,
+    member: &str,
+    location: Location,
+) -> TokenStream {
+    match ty {
+        Type::String if location == Location::Header && bindings.media_types.contains_key(member) => {
+            quote!(http_bindings::base64_text(#value.as_bytes()))
+        }
+        Type::String => quote!(#value.as_str()),
+        Type::Enum(_) => quote!(#value.as_str()),
+        Type::IntEnum(_) => quote!(#value.value().to_text()),
+        Type::Blob => quote!(http_bindings::base64_text(#value)),
+        Type::Timestamp(format) => match timestamp_format(bindings, member, *format, location) {
+            TimestampFormat::DateTime => quote!(#value.to_date_time()),
+            TimestampFormat::HttpDate => quote!(#value.to_http_date()),
+            TimestampFormat::EpochSeconds => quote!(http_bindings::epoch_seconds_text(*#value)),
+        },
+        _ => quote!(#value.to_text()),
+    }
+}
+
+/// The header text of a header member's value (a list comma-joined, quoted where needed).
+fn header_text(ty: &Type, value: &TokenStream, bindings: &Bindings, member: &str) -> TokenStream {
+    match ty {
+        Type::List(item) => {
+            let each = text(&item.ty, &quote!(item), bindings, member, Location::Header);
+            let dates = matches!(item.ty, Type::Timestamp(format)
+                if timestamp_format(bindings, member, format, Location::Header) == TimestampFormat::HttpDate);
+            if dates {
+                quote!(http_bindings::header_dates(#value.iter().map(|item| #each)))
+            } else {
+                quote!(http_bindings::header_list(#value.iter().map(|item| #each)))
+            }
+        }
+        ty => text(ty, value, bindings, member, Location::Header),
+    }
+}
+
+/// A function reading a header's (or list item's) text as `ty`, `None` when it does not read.
+fn read_text(ty: &Type, bindings: &Bindings, member: &str) -> TokenStream {
+    match ty {
+        Type::String if bindings.media_types.contains_key(member) => {
+            quote!(http_bindings::base64_string)
+        }
+        Type::Enum(path) => {
+            let path = path_tokens(path, None);
+            quote!(|text: &str| Some(#path::from(text.trim())))
+        }
+        Type::IntEnum(path) => {
+            let path = path_tokens(path, None);
+            quote!(|text: &str| <i32 as http_bindings::FromText>::from_text(text).map(#path::from))
+        }
+        Type::Blob => quote!(http_bindings::base64_bytes),
+        Type::Timestamp(format) => {
+            match timestamp_format(bindings, member, *format, Location::Header) {
+                TimestampFormat::DateTime => quote!(http_bindings::date_time),
+                TimestampFormat::HttpDate => quote!(http_bindings::http_date),
+                TimestampFormat::EpochSeconds => quote!(http_bindings::epoch_seconds),
+            }
+        }
+        _ => quote!(http_bindings::FromText::from_text),
+    }
+}
+
+fn parse_response(op: &Operation, module: &Module) -> TokenStream {
+    let output_path = path_tokens(&op.output, Some(module));
+    let error = ident(&op.error_enum);
+    let arms = op.errors.iter().map(|e| {
+        let code = &e.code;
+        let variant = ident(&e.ty.name);
+        let path = path_tokens(&e.ty, Some(module));
+        quote!(Some(#code) => #path::read_response(status, headers, body).map(#error::#variant),)
+    });
+    let dispatch = if op.errors.is_empty() {
+        quote!(Err(#error::Unhandled(error.into())))
+    } else {
+        quote! {
+            let modeled = match error.code.as_deref() {
+                #(#arms)*
+                _ => return Err(#error::Unhandled(error.into())),
+            };
+            Err(modeled.unwrap_or_else(#error::MalformedResponse))
+        }
+    };
+    let doc = crate::emit::doc_line(&format!(
+        "Reads a `{}` response: the output on 2xx (members from the status code, headers and body as the model binds them); otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
+        op.name
+    ));
+    quote! {
+        #doc
+        #[allow(
+            clippy::result_large_err,
+            reason = "error enums mirror the model's error shapes; boxing them would change the API"
+        )]
+        pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output_path, #error> {
+            let body = response.body().as_ref();
+            let status = response.status().as_u16();
+            let headers = response.headers();
+            if response.status().is_success() {
+                return #output_path::read_response(status, headers, body).map_err(#error::MalformedResponse);
+            }
+            let error = crate::runtime::json::parse_error(status, headers, body);
+            #dispatch
+        }
+    }
+}
+
+/// `read_response(status, headers, body)`: the structure `s` read from a response, each member
+/// from where `bindings` put it.
+fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
+    let is_error = matches!(s.kind, crate::ir::StructKind::Error(_));
+    let name = path_tokens(&s.path, None);
+    let mut uses = (false, false, false);
+    let mut parse_body = None;
+    let inits: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let field = ident(&f.ident);
+            let member = f.wire.as_str();
+            let read = if let Some((header, _)) = bindings.headers.iter().find(|(_, m)| m == member) {
+                uses.1 = true;
+                let header = header.to_ascii_lowercase();
+                let read = match &f.ty {
+                    Type::List(item) => {
+                        let dates = matches!(item.ty, Type::Timestamp(format)
+                            if timestamp_format(bindings, member, format, Location::Header) == TimestampFormat::HttpDate);
+                        let read = read_text(&item.ty, bindings, member);
+                        quote!(http_bindings::header_items(headers, #header, #dates, #read)?)
+                    }
+                    ty => {
+                        let read = read_text(ty, bindings, member);
+                        quote!(http_bindings::header(headers, #header, #read)?)
+                    }
+                };
+                if f.optional { read } else { json::or_zero(f, &read) }
+            } else if bindings.prefix_headers.as_ref().is_some_and(|(_, m)| m == member) {
+                uses.1 = true;
+                let prefix = bindings.prefix_headers.as_ref().map(|(p, _)| p.to_ascii_lowercase());
+                let read = quote!(http_bindings::prefix_headers(headers, #prefix)?);
+                if f.optional { read } else { quote!(#read.unwrap_or_default()) }
+            } else if bindings.response_code.as_deref() == Some(member) {
+                uses.0 = true;
+                if f.optional { quote!(Some(i32::from(status))) } else { quote!(i32::from(status)) }
+            } else if matches!(&bindings.body, Body::Payload(m) if m == member) {
+                uses.2 = true;
+                let read = match &f.ty {
+                    Type::Blob => quote!((!body.is_empty()).then(|| body.to_vec())),
+                    Type::String => quote! {
+                        match std::str::from_utf8(body) {
+                            Ok("") => None,
+                            Ok(text) => Some(text.to_string()),
+                            Err(_) => return Err(DeserializeError::new("the payload is not UTF-8 text")),
+                        }
+                    },
+                    Type::Enum(path) => {
+                        let path = path_tokens(path, None);
+                        quote! {
+                            match std::str::from_utf8(body) {
+                                Ok("") => None,
+                                Ok(text) => Some(#path::from(text)),
+                                Err(_) => return Err(DeserializeError::new("the payload is not UTF-8 text")),
+                            }
+                        }
+                    }
+                    _ => {
+                        let boxed = f.boxed.then(|| quote!(.map(Box::new)));
+                        quote! {
+                            if body.iter().all(u8::is_ascii_whitespace) {
+                                None
+                            } else {
+                                Some(ReadJson::read_json(&json::parse_body(body)?)?) #boxed
+                            }
+                        }
+                    }
+                };
+                if f.optional { read } else { json::or_zero(f, &read) }
+            } else {
+                uses.2 = true;
+                parse_body = Some(quote! {
+                    let value = json::parse_body(body)?;
+                    let object = json::object(&value)?;
+                });
+                json::member_read(f, is_error)
+            };
+            quote!(#field: #read,)
+        })
+        .collect();
+    let param = |used: bool, name: &str| {
+        let name = if used { ident(name) } else { ident(&format!("_{name}")) };
+        name
+    };
+    let status = param(uses.0, "status");
+    let headers = param(uses.1, "headers");
+    let body = param(uses.2, "body");
+    quote! {
+        /// Reads the structure from a response: its status code, headers and body.
+        pub(crate) fn read_response(#status: u16, #headers: &http::HeaderMap, #body: &[u8]) -> Result<Self, crate::runtime::json::DeserializeError> {
+            #[allow(unused_imports, reason = "which helpers a structure needs depends on its members")]
+            use crate::runtime::{http_bindings, json::{self, DeserializeError, ReadJson}};
+            #[allow(unused_imports, reason = "which helpers a structure needs depends on its members")]
+            use serde_json::Value;
+            #parse_body
+            Ok(#name { #(#inits)* })
+        }
+    }
+}
+
+/// The `read_response` of every operation output and modeled error, in `src/protocol.rs`
+/// (outputs and errors may be shared by operations).
+pub fn response_readers(krate: &Crate) -> TokenStream {
+    let mut read = std::collections::BTreeMap::new();
+    for op in &krate.operations {
+        if let Some(http) = &op.http {
+            read.entry(&op.output).or_insert(&http.output);
+        }
+        for e in &op.errors {
+            if let Some((_, bindings)) = &e.http {
+                read.entry(&e.ty).or_insert(bindings);
+            }
+        }
+    }
+    let readers = read.into_iter().filter_map(|(path, bindings)| {
+        let s = krate.structure(path)?;
+        let path = path_tokens(path, None);
+        let read = read_response(s, bindings);
+        Some(quote! {
+            impl #path {
+                #read
+            }
+        })
+    });
+    quote!(#(#readers)*)
+}
