@@ -349,10 +349,17 @@ impl Handle {
             && body.len() >= min
         {
             body = compress(&body);
-            parts.headers.append(
-                http::header::CONTENT_ENCODING,
-                http::HeaderValue::from_static("gzip"),
-            );
+            // After any encoding the caller gave: `custom, gzip`.
+            let encoding = match parts.headers.get(http::header::CONTENT_ENCODING) {
+                Some(given) => {
+                    let mut both = given.as_bytes().to_vec();
+                    both.extend_from_slice(b", gzip");
+                    http::HeaderValue::from_bytes(&both)
+                        .unwrap_or(http::HeaderValue::from_static("gzip"))
+                }
+                None => http::HeaderValue::from_static("gzip"),
+            };
+            parts.headers.insert(http::header::CONTENT_ENCODING, encoding);
         }
         let host = if prefix.is_none() {
             target.root_host.clone()
@@ -377,10 +384,14 @@ impl Handle {
         parts
             .headers
             .insert(http::header::USER_AGENT, self.user_agent.clone());
-        parts.headers.insert(
-            http::header::CONTENT_LENGTH,
-            http::HeaderValue::from(body.len()),
-        );
+        // No `Content-Length` without a body (a REST `GET`); the transport adds what HTTP/1.1
+        // needs.
+        if !body.is_empty() {
+            parts.headers.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(body.len()),
+            );
+        }
 
         let mut attempt = 1;
         let mut taken = 0;

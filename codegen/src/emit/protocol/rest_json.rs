@@ -161,28 +161,7 @@ fn serialize_request(
     }
 
     let mut headers = Vec::new();
-    for (header, member) in &bindings.headers {
-        let f = field(input, member);
-        let header = header.to_ascii_lowercase();
-        let value = header_text(&f.ty, &quote!(value), bindings, member);
-        let insert = quote! {
-            headers.insert(
-                http::HeaderName::from_static(#header),
-                http_bindings::header_value(#member, &#value)?,
-            );
-        };
-        // An empty list sends no header.
-        let insert = if matches!(f.ty, Type::List(_)) {
-            quote! {
-                if !value.is_empty() {
-                    #insert
-                }
-            }
-        } else {
-            insert
-        };
-        headers.push(when_set(f, &quote!(value), insert));
-    }
+    // The prefix map first: a header a member binds by name wins over a map entry.
     if let Some((prefix, member)) = &bindings.prefix_headers {
         let f = field(input, member);
         let prefix = prefix.to_ascii_lowercase();
@@ -200,6 +179,18 @@ fn serialize_request(
         ));
     }
 
+    for (header, member) in &bindings.headers {
+        let f = field(input, member);
+        let header = header.to_ascii_lowercase();
+        let value = header_text(&f.ty, &quote!(value), bindings, member);
+        let insert = quote! {
+            headers.insert(
+                http::HeaderName::from_static(#header),
+                http_bindings::header_value(#member, &#value)?,
+            );
+        };
+        headers.push(when_set(f, &quote!(value), insert));
+    }
     let (body, content_type) = match &bindings.body {
         Body::Empty => (quote!(Vec::new()), None),
         Body::Members(members) => {
@@ -235,7 +226,18 @@ fn serialize_request(
                 ),
             };
             let content_type = media_type.map_or(default_type, String::as_str);
-            if f.optional {
+            if f.optional && matches!(f.ty, Type::Struct(_)) {
+                // An unset structure payload is sent as an empty object.
+                (
+                    quote! {
+                        match &input.#name {
+                            Some(value) => #bytes,
+                            None => b"{}".to_vec(),
+                        }
+                    },
+                    Some(quote!(Some(#content_type))),
+                )
+            } else if f.optional {
                 (
                     quote! {
                         match &input.#name {
