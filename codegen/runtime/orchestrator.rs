@@ -186,6 +186,7 @@ pub(crate) struct Handle {
     skew_millis: AtomicI64,
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
+    token_provider: Option<super::config::TokenProvider>,
 }
 
 impl fmt::Debug for Handle {
@@ -260,7 +261,21 @@ impl Handle {
             skew_millis: AtomicI64::new(0),
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
+            token_provider: config.idempotency_token_provider,
         })
+    }
+
+    /// A value for an `@idempotencyToken` member the caller left unset: from the configured
+    /// provider, else a random UUID v4.
+    #[allow(
+        dead_code,
+        reason = "called only by operations with @idempotencyToken members"
+    )]
+    pub(crate) fn idempotency_token(&self) -> String {
+        match &self.token_provider {
+            Some(provide) => provide(),
+            None => super::idempotency::token(),
+        }
     }
 
     pub(crate) fn validates(&self) -> bool {

@@ -197,6 +197,11 @@ pub struct Operation {
     pub host_prefix: Option<HostPrefix>,
     /// `@requestCompression` lists gzip: large bodies are gzipped before sending.
     pub gzip: bool,
+    /// `@httpChecksumRequired`: the request carries a `Content-MD5` header.
+    pub content_md5: bool,
+    /// What the AWS SDKs add to this service's requests beyond its model
+    /// ([`crate::customize`]).
+    pub customizations: Vec<crate::customize::Customization>,
     /// `@paginated` (with the service's defaults), its members resolved.
     pub paginator: Option<Paginator>,
     /// `smithy.waiters#waitable`, by waiter name.
@@ -1013,10 +1018,11 @@ impl<'m> Builder<'m> {
             })
         };
         let mut errors = Vec::new();
-        let ShapeKind::Service(svc) = &self.shape(&self.selection.service).kind else {
+        let service_shape = self.shape(&self.selection.service);
+        let ShapeKind::Service(svc) = &service_shape.kind else {
             unreachable!("selection.service is a service")
         };
-        let rest = Protocol::of(self.shape(&self.selection.service)).is_some_and(Protocol::is_rest);
+        let rest = Protocol::of(service_shape).is_some_and(Protocol::is_rest);
         let mut seen = BTreeSet::new();
         for error_id in op.errors.iter().chain(&svc.errors) {
             if !seen.insert(error_id) {
@@ -1076,8 +1082,21 @@ impl<'m> Builder<'m> {
                 .request_compression
                 .as_ref()
                 .is_some_and(|c| c.encodings.iter().any(|e| e == "gzip")),
+            content_md5: shape
+                .traits
+                .raw
+                .contains_key("smithy.api#httpChecksumRequired"),
             paginator: None,
             waiters: Vec::new(),
+            customizations: crate::customize::operation(
+                service_shape
+                    .traits
+                    .aws_service
+                    .as_ref()
+                    .map(|s| s.sdk_id.as_str()),
+                &svc.version,
+                http.as_ref(),
+            ),
             http,
         })
     }

@@ -8,6 +8,7 @@ pub mod automaton;
 pub mod changes;
 pub mod conformance;
 pub mod context_paths;
+pub mod customize;
 pub mod diff;
 pub mod docs;
 pub mod emit;
@@ -199,6 +200,7 @@ pub fn default_operations() -> Operations {
 #[path = "../runtime"]
 mod runtime {
     pub mod aws_credentials;
+    pub mod checksum;
     pub mod cli;
     pub mod compression;
     pub mod config;
@@ -220,6 +222,7 @@ mod runtime {
     pub mod retry;
     pub mod sigv4;
     pub mod transport;
+    pub mod tree_hash;
     pub mod validation;
     pub mod waiter;
 }

@@ -72,14 +72,14 @@ fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response
 
 #[test]
 fn fully_populated_create_request_is_exact() {
-    insta::assert_snapshot!(render(&create::serialize_request(&full_input())));
+    insta::assert_snapshot!(render(&create::serialize_request(&full_input()).expect("sendable")));
 }
 
 #[test]
 fn request_body_follows_model_member_order_byte_for_byte() {
     // The body from the SigV4 oracle in the issue tracker: model member order, compact JSON.
     let input = tests::oracle_input();
-    let request = create::serialize_request(&input);
+    let request = create::serialize_request(&input).expect("sendable");
     assert_eq!(
         std::str::from_utf8(request.body()).unwrap(),
         r#"{"KmsKeyId":"alias/liveness","Settings":{"OutputConfig":{"S3Bucket":"my-bucket","S3KeyPrefix":"audit/"},"AuditImagesLimit":2},"ClientRequestToken":"tok-1"}"#
@@ -88,7 +88,8 @@ fn request_body_follows_model_member_order_byte_for_byte() {
 
 #[test]
 fn empty_input_is_an_empty_object_with_the_protocol_headers() {
-    let request = create::serialize_request(&CreateFaceLivenessSessionRequest::builder().build());
+    let request = create::serialize_request(&CreateFaceLivenessSessionRequest::builder().build())
+        .expect("sendable");
     assert_eq!(request.method(), http::Method::POST);
     assert_eq!(request.uri(), "/");
     assert_eq!(
@@ -107,7 +108,7 @@ fn get_request_targets_its_operation() {
     let input = GetFaceLivenessSessionResultsRequest::builder()
         .session_id(SESSION_ID)
         .build();
-    let request = get::serialize_request(&input);
+    let request = get::serialize_request(&input).expect("sendable");
     assert_eq!(
         request.headers()["x-amz-target"],
         "RekognitionService.GetFaceLivenessSessionResults"

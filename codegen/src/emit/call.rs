@@ -22,6 +22,7 @@ pub(super) fn input_struct<'k>(krate: &'k Crate, op: &Operation) -> &'k crate::i
 pub(super) fn build_input(
     input_struct: &crate::ir::Structure,
     builder: &TokenStream,
+    handle: &TokenStream,
     fail: impl Fn(TokenStream) -> TokenStream,
 ) -> TokenStream {
     let fills: Vec<TokenStream> = input_struct
@@ -33,7 +34,7 @@ pub(super) fn build_input(
             let get = ident(&format!("get_{}", crate::naming::bare(&f.ident)));
             quote! {
                 if builder.#get().is_none() {
-                    builder = builder.#field(crate::runtime::idempotency::token());
+                    builder = builder.#field(#handle.idempotency_token());
                 }
             }
         })

@@ -58,6 +58,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("cli/tables", include_str!("../../runtime/cli/tables.rs")),
     ("cli/wait", include_str!("../../runtime/cli/wait.rs")),
+    ("checksum", include_str!("../../runtime/checksum.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
     ("credentials", include_str!("../../runtime/credentials.rs")),
@@ -87,6 +88,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("scan", include_str!("../../runtime/scan.rs")),
     ("sigv4", include_str!("../../runtime/sigv4.rs")),
     ("transport", include_str!("../../runtime/transport.rs")),
+    ("tree_hash", include_str!("../../runtime/tree_hash.rs")),
     ("validation", include_str!("../../runtime/validation.rs")),
     ("waiter", include_str!("../../runtime/waiter.rs")),
 ];
@@ -218,10 +220,15 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
             !of_a_protocol || protocol::runtime_modules(krate.service.protocol).contains(name)
         })
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
+        .filter(|name| *name != "checksum" || krate.operations.iter().any(|op| op.content_md5))
+        .filter(|name| {
+            *name != "tree_hash"
+                || (krate.operations.iter())
+                    .any(|op| op.customizations.contains(&crate::customize::Customization::TreeHash))
+        })
         .filter(|name| *name != "paginator" || has_paginators(krate))
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
         // waiters it is compiled with the `cli` feature only.)
-        .filter(|name| *name != "idempotency" || has_idempotency_tokens(krate))
         .collect()
 }
 
@@ -231,16 +238,6 @@ fn has_paginators(krate: &Crate) -> bool {
 
 fn has_waiters(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| !op.waiters.is_empty())
-}
-
-/// Some operation input has an `@idempotencyToken` member the client fills in.
-fn has_idempotency_tokens(krate: &Crate) -> bool {
-    krate.operations.iter().any(|op| {
-        call::input_struct(krate, op)
-            .fields
-            .iter()
-            .any(|f| f.is_auto_token())
-    })
 }
 
 /// A runtime source without its trailing `#[cfg(test)] mod tests`: those tests run in `codegen`,
@@ -315,6 +312,8 @@ pub const DEPENDENCIES: &[Dependency] = &[
     // Waiter paths are JMESPath expressions over the response JSON; the command-line client's
     // `--query` uses the same crate.
     dep("jmespath", "0.5"),
+    // Only with `@httpChecksumRequired` (`Content-MD5`).
+    dep("md-5", "0.11"),
     // The ECMAScript engine, only for patterns outside the compiled subset.
     dep("regress", "0.12"),
     Dependency {
@@ -393,6 +392,9 @@ fn cargo_toml(krate: &Crate) -> String {
     }
     if krate.operations.iter().any(|op| op.gzip) {
         needed.insert("flate2", false);
+    }
+    if krate.operations.iter().any(|op| op.content_md5) {
+        needed.insert("md-5", false);
     }
     if has_paginators(krate) {
         needed.insert("futures-core", false);

@@ -180,6 +180,7 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
     let build = super::call::build_input(
         input_struct,
         &quote!(self.input),
+        &quote!(self.handle),
         |e| quote!(crate::waiters::WaiterError::Operation(#error::Validation(#e))),
     );
     // Each poll is a new request (not a retry of the last one): tokens the caller left unset
@@ -198,9 +199,9 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
         let unset = ident(&format!("{}_unset", crate::naming::bare(&f.ident)));
         let field = ident(&f.ident);
         let value = if f.optional {
-            quote!(Some(crate::runtime::idempotency::token()))
+            quote!(Some(self.handle.idempotency_token()))
         } else {
-            quote!(crate::runtime::idempotency::token())
+            quote!(self.handle.idempotency_token())
         };
         quote! {
             if #unset && !first_poll {

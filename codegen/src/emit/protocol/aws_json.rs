@@ -71,8 +71,19 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     } else {
         quote!(error.code.as_deref())
     };
-    let host_prefix = super::host_prefix(op);
-    let mutable = host_prefix.is_some().then(|| quote!(mut));
+    let tail = match (super::host_prefix(op), super::content_md5(op), op.customizations.is_empty()) {
+        (None, None, true) => quote!(Ok(crate::protocol::request(#target, body))),
+        (host_prefix, content_md5, _) => {
+            let customized = super::customized_headers(op);
+            quote! {
+                let mut request = crate::protocol::request(#target, body);
+                #content_md5
+                #customized
+                #host_prefix
+                Ok(request)
+            }
+        }
+    };
     let dispatch = if op.errors.is_empty() {
         quote!(Err(#error::Unhandled(error.into())))
     } else {
@@ -90,9 +101,7 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
             // Most request bodies are small: one allocation for them.
             let mut body = Vec::with_capacity(256);
             crate::runtime::json::WriteJson::write_json(input, &mut body);
-            let #mutable request = crate::protocol::request(#target, body);
-            #host_prefix
-            Ok(request)
+            #tail
         }
 
         #parse_doc

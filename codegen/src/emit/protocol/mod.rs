@@ -57,6 +57,43 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     }
 }
 
+/// Statements adding the service customizations' headers to `request` ([`crate::customize`]),
+/// once its body is final, each unless the request has it already.
+fn customized_headers(op: &Operation) -> TokenStream {
+    use crate::customize::Customization;
+    let headers = op.customizations.iter().map(|c| match c {
+        Customization::Header { name, value } => quote! {
+            if !request.headers().contains_key(#name) {
+                request.headers_mut().insert(
+                    http::HeaderName::from_static(#name),
+                    http::HeaderValue::from_static(#value),
+                );
+            }
+        },
+        Customization::TreeHash => quote! {
+            if !request.headers().contains_key("x-amz-sha256-tree-hash") {
+                let (tree, linear) = crate::runtime::tree_hash::checksums(request.body());
+                let headers = request.headers_mut();
+                headers.insert(http::HeaderName::from_static("x-amz-sha256-tree-hash"), tree);
+                headers.insert(http::HeaderName::from_static("x-amz-content-sha256"), linear);
+            }
+        },
+        Customization::LabelDefault { .. } => quote!(),
+    });
+    quote!(#(#headers)*)
+}
+
+/// Statements adding the `Content-MD5` header of `@httpChecksumRequired` to `request`, once
+/// its body is final; `None` for other operations.
+fn content_md5(op: &Operation) -> Option<TokenStream> {
+    op.content_md5.then(|| {
+        quote! {
+            let md5 = crate::runtime::checksum::content_md5(request.body());
+            request.headers_mut().insert(http::HeaderName::from_static("content-md5"), md5);
+        }
+    })
+}
+
 /// Statements giving `request` the operation's `@endpoint` host prefix, labels filled in from
 /// `input`; `None` without one.
 fn host_prefix(op: &Operation) -> Option<TokenStream> {

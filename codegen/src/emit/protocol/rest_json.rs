@@ -78,7 +78,31 @@ fn serialize_request(
                 let f = field(input, member);
                 let name = ident(&f.ident);
                 let text = text(&f.ty, &quote!(value), bindings, member, Location::Uri);
-                if f.optional {
+                let default = op.customizations.iter().find_map(|c| match c {
+                    crate::customize::Customization::LabelDefault { member: m, value }
+                        if m == member => Some(value),
+                    _ => None,
+                });
+                if let (Some(default), false) = (default, f.optional) {
+                    // A service customization: empty, the label is its default.
+                    quote! {
+                        let value = if input.#name.is_empty() {
+                            #default
+                        } else {
+                            input.#name.as_str()
+                        };
+                        uri.label(#member, value, #greedy)?;
+                    }
+                } else if let Some(default) = default {
+                    // A service customization: unset or empty, the label is its default.
+                    quote! {
+                        let value = match &input.#name {
+                            Some(value) if !value.is_empty() => #text.to_string(),
+                            _ => #default.to_string(),
+                        };
+                        uri.label(#member, &value, #greedy)?;
+                    }
+                } else if f.optional {
                     // Unset, it is empty: an error the label reports.
                     quote! {
                         let value = match &input.#name {
@@ -280,6 +304,8 @@ fn serialize_request(
         }
     };
     let host_prefix = super::host_prefix(op);
+    let content_md5 = super::content_md5(op);
+    let customized = super::customized_headers(op);
     let uses_headers = !headers.is_empty() || content_type.is_some();
     let headers_binding = uses_headers.then(|| quote!(let headers = request.headers_mut();));
     let mutable_uri = (!uri.is_empty()).then(|| quote!(mut));
@@ -302,6 +328,8 @@ fn serialize_request(
             #headers_binding
             #(#headers)*
             #content_type
+            #content_md5
+            #customized
             #host_prefix
             Ok(request)
         }
