@@ -265,17 +265,14 @@ impl Handle {
         })
     }
 
-    /// A value for an `@idempotencyToken` member the caller left unset: from the configured
-    /// provider, else a random UUID v4.
+    /// A value for an `@idempotencyToken` member the caller left unset from the configured
+    /// provider; `None`: the operation makes a random UUID v4 (`runtime::idempotency`).
     #[allow(
         dead_code,
         reason = "called only by operations with @idempotencyToken members"
     )]
-    pub(crate) fn idempotency_token(&self) -> String {
-        match &self.token_provider {
-            Some(provide) => provide(),
-            None => super::idempotency::token(),
-        }
+    pub(crate) fn idempotency_token(&self) -> Option<String> {
+        self.token_provider.as_ref().map(|provide| provide())
     }
 
     pub(crate) fn validates(&self) -> bool {
@@ -374,7 +371,9 @@ impl Handle {
                 }
                 None => http::HeaderValue::from_static("gzip"),
             };
-            parts.headers.insert(http::header::CONTENT_ENCODING, encoding);
+            parts
+                .headers
+                .insert(http::header::CONTENT_ENCODING, encoding);
         }
         let host = if prefix.is_none() {
             target.root_host.clone()

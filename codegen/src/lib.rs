@@ -147,15 +147,6 @@ impl Generator {
     /// Generates the crate, in memory.
     pub fn generate(&self, model: &model::Model) -> Result<Generated> {
         let krate = self.build_ir(model)?;
-        if !emit::generates(krate.service.protocol) {
-            return Err(error::Error::Unsupported {
-                shape: krate.service.id.to_string(),
-                reason: format!(
-                    "the service speaks {}: its model reads, its HTTP bindings check out, and its client code is not generated yet",
-                    krate.service.protocol.name()
-                ),
-            });
-        }
         let files = format::format(&krate, emit::plan(&krate))?;
         let count = |straight: bool| {
             krate

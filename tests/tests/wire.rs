@@ -72,7 +72,9 @@ fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response
 
 #[test]
 fn fully_populated_create_request_is_exact() {
-    insta::assert_snapshot!(render(&create::serialize_request(&full_input()).expect("sendable")));
+    insta::assert_snapshot!(render(
+        &create::serialize_request(&full_input()).expect("sendable")
+    ));
 }
 
 #[test]

@@ -151,6 +151,7 @@ fn draw(
             std::fs::read_to_string(path).is_ok_and(|text| {
                 text.contains("\"aws.protocols#awsJson1_0\"")
                     || text.contains("\"aws.protocols#awsJson1_1\"")
+                    || text.contains("\"aws.protocols#restJson1\"")
             })
         })
         .collect();

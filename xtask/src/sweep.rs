@@ -1,9 +1,7 @@
 //! `cargo xtask sweep [--jobs N] [DIR]`: every service of every model in DIR (default
 //! `../shared/models-all`) generated with every operation, in memory, on N threads; one line
 //! per protocol (models generated, failed, not supported yet), each failure with its error, the
-//! total and the slowest generation. restJson1 services, whose client code is not generated
-//! yet, have their IR and HTTP bindings built. Fails when a service of a supported protocol
-//! fails, or a restJson1 service's IR does not build.
+//! total and the slowest generation. Fails when a service of a supported protocol fails.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,15 +14,11 @@ use codegen::model::{Model, ShapeKind};
 use crate::{model_files, root, user_path};
 
 /// The protocols the generator speaks.
-const SUPPORTED: &[&str] = &["awsJson1_0", "awsJson1_1"];
+const SUPPORTED: &[&str] = &["awsJson1_0", "awsJson1_1", "restJson1"];
 
-/// Protocols whose IR, HTTP bindings included, is built and checked, though their client code
-/// is not generated yet: a service that fails to build counts as a failure.
-const IR_ONLY: &[&str] = &["restJson1"];
-
-/// Whether the sweep builds (at least) the IR of services of `protocol`.
+/// Whether the sweep generates services of `protocol`.
 fn checked(protocol: &str) -> bool {
-    SUPPORTED.contains(&protocol) || IR_ONLY.contains(&protocol)
+    SUPPORTED.contains(&protocol)
 }
 
 /// Protocol traits, most specific first: a service that declares several is generated for the
@@ -127,10 +121,6 @@ fn report(
             println!(
                 "  {protocol:<12} {services:>4} services: {generated} generated, {failed} failed ({warnings} generator warnings)"
             );
-        } else if IR_ONLY.contains(protocol) {
-            println!(
-                "  {protocol:<12} {services:>4} services: IR with HTTP bindings built for {generated}, {failed} failed (client code not generated yet)"
-            );
         } else {
             println!(
                 "  {protocol:<12} {services:>4} services: not supported yet{}",
@@ -226,7 +216,6 @@ fn sweep_file(path: &Path) -> Vec<Outcome> {
         let protocol = declared
             .iter()
             .find(|p| SUPPORTED.contains(p))
-            .or(declared.iter().find(|p| IR_ONLY.contains(p)))
             .or(declared.first())
             .map_or("none", |p| p)
             .to_string();
@@ -245,13 +234,9 @@ fn sweep_file(path: &Path) -> Vec<Outcome> {
         let started = Instant::now();
         let generator = codegen::Generator::new().service(service.as_str());
         // The generator warnings, or why the service failed.
-        let result = if IR_ONLY.contains(&protocol.as_str()) {
-            generator.build_ir(&model).map(|krate| krate.warnings.len())
-        } else {
-            generator
-                .generate(&model)
-                .map(|generated| generated.warnings.len())
-        };
+        let result = generator
+            .generate(&model)
+            .map(|generated| generated.warnings.len());
         outcomes.push(Outcome {
             file: file.clone(),
             service,

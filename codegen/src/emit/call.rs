@@ -34,7 +34,8 @@ pub(super) fn build_input(
             let get = ident(&format!("get_{}", crate::naming::bare(&f.ident)));
             quote! {
                 if builder.#get().is_none() {
-                    builder = builder.#field(#handle.idempotency_token());
+                    let token = #handle.idempotency_token();
+                    builder = builder.#field(token.unwrap_or_else(crate::runtime::idempotency::token));
                 }
             }
         })

@@ -164,11 +164,6 @@ pub fn plan(krate: &Crate) -> BTreeMap<String, Part> {
     files
 }
 
-/// Whether the request and response code of `protocol` is generated (see [`protocol`]).
-pub fn generates(protocol: crate::ir::Protocol) -> bool {
-    protocol::is_generated(protocol)
-}
-
 /// Builds one part of [`plan`].
 pub fn emit(krate: &Crate, part: &Part) -> crate::Result<Output> {
     Ok(Output::Rust(match part {
@@ -220,11 +215,14 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
             !of_a_protocol || protocol::runtime_modules(krate.service.protocol).contains(name)
         })
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
+        .filter(|name| *name != "idempotency" || has_idempotency_tokens(krate))
         .filter(|name| *name != "checksum" || krate.operations.iter().any(|op| op.content_md5))
         .filter(|name| {
             *name != "tree_hash"
-                || (krate.operations.iter())
-                    .any(|op| op.customizations.contains(&crate::customize::Customization::TreeHash))
+                || (krate.operations.iter()).any(|op| {
+                    op.customizations
+                        .contains(&crate::customize::Customization::TreeHash)
+                })
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
@@ -238,6 +236,16 @@ fn has_paginators(krate: &Crate) -> bool {
 
 fn has_waiters(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| !op.waiters.is_empty())
+}
+
+/// Some operation input has an `@idempotencyToken` member the client fills in.
+fn has_idempotency_tokens(krate: &Crate) -> bool {
+    krate.operations.iter().any(|op| {
+        call::input_struct(krate, op)
+            .fields
+            .iter()
+            .any(|f| f.is_auto_token())
+    })
 }
 
 /// A runtime source without its trailing `#[cfg(test)] mod tests`: those tests run in `codegen`,

@@ -219,9 +219,12 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             quote!(self.input),
         )
     };
-    let build = build_input(input_struct, &builder, &quote!(handle), |e| {
-        quote!(#error::Validation(#e))
-    });
+    let build = build_input(
+        input_struct,
+        &builder,
+        &quote!(handle),
+        |e| quote!(#error::Validation(#e)),
+    );
     let retryable: Vec<&str> = op
         .errors
         .iter()

@@ -199,9 +199,17 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
         let unset = ident(&format!("{}_unset", crate::naming::bare(&f.ident)));
         let field = ident(&f.ident);
         let value = if f.optional {
-            quote!(Some(self.handle.idempotency_token()))
+            quote!(Some(
+                self.handle
+                    .idempotency_token()
+                    .unwrap_or_else(crate::runtime::idempotency::token)
+            ))
         } else {
-            quote!(self.handle.idempotency_token())
+            quote!(
+                self.handle
+                    .idempotency_token()
+                    .unwrap_or_else(crate::runtime::idempotency::token)
+            )
         };
         quote! {
             if #unset && !first_poll {

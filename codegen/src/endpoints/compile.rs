@@ -397,6 +397,7 @@ impl Compiler<'_> {
             // Against "": `is_empty` (clippy: comparison_to_empty).
             (false, false) if bt.to_string() == "\"\"" || at.to_string() == "\"\"" => {
                 let value = if bt.to_string() == "\"\"" { at } else { bt };
+                let value = &without_as_str(value);
                 if negate {
                     quote!(!#value.is_empty())
                 } else {
@@ -877,4 +878,27 @@ pub(super) fn emit_resolver(e: &Endpoints) -> Result<(TokenStream, Uses)> {
         },
         compiler.uses,
     ))
+}
+
+/// `x.as_str()` without its `.as_str()` (a `String` has `is_empty` itself; clippy:
+/// redundant_as_str); other expressions as they are.
+fn without_as_str(value: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = value.clone().into_iter().collect();
+    match tokens.as_slice() {
+        [
+            rest @ ..,
+            TokenTree::Punct(dot),
+            TokenTree::Ident(name),
+            TokenTree::Group(args),
+        ] if dot.as_char() == '.'
+            && name == "as_str"
+            && args.delimiter() == Delimiter::Parenthesis
+            && args.stream().is_empty()
+            && !rest.is_empty() =>
+        {
+            rest.iter().cloned().collect()
+        }
+        _ => value.clone(),
+    }
 }

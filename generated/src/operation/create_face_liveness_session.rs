@@ -70,7 +70,8 @@ impl CreateFaceLivenessSessionFluentBuilder {
         if handle.validates() {
             input.validate().map_err(CreateFaceLivenessSessionError::Validation)?;
         }
-        let request = serialize_request(&input);
+        let request = serialize_request(&input)
+            .map_err(CreateFaceLivenessSessionError::Validation)?;
         let response = handle
             .invoke(request, &[], None, None)
             .await
@@ -187,10 +188,10 @@ impl std::error::Error for CreateFaceLivenessSessionError {
 /// The awsJson1_1 request for `CreateFaceLivenessSession`: `POST /`, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: RekognitionService.CreateFaceLivenessSession`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.
 pub fn serialize_request(
     input: &CreateFaceLivenessSessionRequest,
-) -> http::Request<Vec<u8>> {
+) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
     let mut body = Vec::with_capacity(256);
     crate::runtime::json::WriteJson::write_json(input, &mut body);
-    crate::protocol::request("RekognitionService.CreateFaceLivenessSession", body)
+    Ok(crate::protocol::request("RekognitionService.CreateFaceLivenessSession", body))
 }
 
 /// Reads a `CreateFaceLivenessSession` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.

@@ -76,7 +76,8 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
         if handle.validates() {
             input.validate().map_err(GetFaceLivenessSessionResultsError::Validation)?;
         }
-        let request = serialize_request(&input);
+        let request = serialize_request(&input)
+            .map_err(GetFaceLivenessSessionResultsError::Validation)?;
         let response = handle
             .invoke(request, &[], None, None)
             .await
@@ -196,10 +197,15 @@ impl std::error::Error for GetFaceLivenessSessionResultsError {
 /// The awsJson1_1 request for `GetFaceLivenessSessionResults`: `POST /`, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: RekognitionService.GetFaceLivenessSessionResults`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.
 pub fn serialize_request(
     input: &GetFaceLivenessSessionResultsRequest,
-) -> http::Request<Vec<u8>> {
+) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
     let mut body = Vec::with_capacity(256);
     crate::runtime::json::WriteJson::write_json(input, &mut body);
-    crate::protocol::request("RekognitionService.GetFaceLivenessSessionResults", body)
+    Ok(
+        crate::protocol::request(
+            "RekognitionService.GetFaceLivenessSessionResults",
+            body,
+        ),
+    )
 }
 
 /// Reads a `GetFaceLivenessSessionResults` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.

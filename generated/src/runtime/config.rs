@@ -45,7 +45,13 @@ pub struct Config {
     pub(crate) ca_bundle: Option<PathBuf>,
     /// `None`: read from the process environment when the client is built.
     pub(crate) proxy: Option<Proxy>,
+    /// Makes the values of `@idempotencyToken` members the caller leaves unset (`None`: random
+    /// UUIDs).
+    pub(crate) idempotency_token_provider: Option<TokenProvider>,
 }
+
+/// A source of idempotency tokens.
+pub(crate) type TokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// A value for one of the service's client context parameters
 /// (`smithy.rules#clientContextParams`): settings its endpoint rules read.
@@ -131,6 +137,7 @@ impl Default for Config {
             max_response_bytes: super::transport::DEFAULT_MAX_RESPONSE_BYTES,
             ca_bundle: None,
             proxy: None,
+            idempotency_token_provider: None,
         }
     }
 }
@@ -444,6 +451,16 @@ impl ConfigBuilder {
     /// The clock used for signing (default: the system clock).
     pub fn time_source(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.config.time_source = Some(Arc::new(now));
+        self
+    }
+
+    /// Where the values of `@idempotencyToken` members the caller leaves unset come from
+    /// (default: a random UUID v4 each). A fixed value makes requests reproducible in tests.
+    pub fn idempotency_token_provider(
+        mut self,
+        provide: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.config.idempotency_token_provider = Some(Arc::new(provide));
         self
     }
 

@@ -188,6 +188,7 @@ pub(crate) struct Handle {
     skew_millis: AtomicI64,
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
+    token_provider: Option<super::config::TokenProvider>,
 }
 
 impl fmt::Debug for Handle {
@@ -262,7 +263,18 @@ impl Handle {
             skew_millis: AtomicI64::new(0),
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
+            token_provider: config.idempotency_token_provider,
         })
+    }
+
+    /// A value for an `@idempotencyToken` member the caller left unset from the configured
+    /// provider; `None`: the operation makes a random UUID v4 (`runtime::idempotency`).
+    #[allow(
+        dead_code,
+        reason = "called only by operations with @idempotencyToken members"
+    )]
+    pub(crate) fn idempotency_token(&self) -> Option<String> {
+        self.token_provider.as_ref().map(|provide| provide())
     }
 
     pub(crate) fn validates(&self) -> bool {
@@ -351,10 +363,19 @@ impl Handle {
             && body.len() >= min
         {
             body = compress(&body);
-            parts.headers.append(
-                http::header::CONTENT_ENCODING,
-                http::HeaderValue::from_static("gzip"),
-            );
+            // After any encoding the caller gave: `custom, gzip`.
+            let encoding = match parts.headers.get(http::header::CONTENT_ENCODING) {
+                Some(given) => {
+                    let mut both = given.as_bytes().to_vec();
+                    both.extend_from_slice(b", gzip");
+                    http::HeaderValue::from_bytes(&both)
+                        .unwrap_or(http::HeaderValue::from_static("gzip"))
+                }
+                None => http::HeaderValue::from_static("gzip"),
+            };
+            parts
+                .headers
+                .insert(http::header::CONTENT_ENCODING, encoding);
         }
         let host = if prefix.is_none() {
             target.root_host.clone()
@@ -379,10 +400,14 @@ impl Handle {
         parts
             .headers
             .insert(http::header::USER_AGENT, self.user_agent.clone());
-        parts.headers.insert(
-            http::header::CONTENT_LENGTH,
-            http::HeaderValue::from(body.len()),
-        );
+        // No `Content-Length` without a body (a REST `GET`); the transport adds what HTTP/1.1
+        // needs.
+        if !body.is_empty() {
+            parts.headers.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(body.len()),
+            );
+        }
 
         let mut attempt = 1;
         let mut taken = 0;

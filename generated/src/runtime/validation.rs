@@ -22,6 +22,17 @@ impl ValidationError {
         }
     }
 
+    /// A member whose value cannot be put in the request (an empty URI label, a header value
+    /// with a line break).
+    pub(crate) fn unsendable(member: &str, reason: &'static str) -> Self {
+        ValidationError {
+            violations: vec![Violation {
+                path: member.to_string(),
+                kind: ViolationKind::Unsendable { reason },
+            }],
+        }
+    }
+
     /// Every violated constraint, in member order.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
@@ -89,6 +100,9 @@ pub enum ViolationKind {
     },
     /// `@pattern` (an ECMA-262 regular expression, applied as a search) did not match.
     Pattern { pattern: &'static str },
+    /// The value cannot be sent where the protocol puts it (an empty URI label, a header value
+    /// with a line break), whatever the constraints say.
+    Unsendable { reason: &'static str },
 }
 
 impl fmt::Display for ViolationKind {
@@ -125,6 +139,7 @@ impl fmt::Display for ViolationKind {
             ViolationKind::Pattern { pattern } => {
                 write!(f, "does not match the pattern {pattern}")
             }
+            ViolationKind::Unsendable { reason } => f.write_str(reason),
         }
     }
 }

@@ -71,7 +71,11 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     } else {
         quote!(error.code.as_deref())
     };
-    let tail = match (super::host_prefix(op), super::content_md5(op), op.customizations.is_empty()) {
+    let tail = match (
+        super::host_prefix(op),
+        super::content_md5(op),
+        op.customizations.is_empty(),
+    ) {
         (None, None, true) => quote!(Ok(crate::protocol::request(#target, body))),
         (host_prefix, content_md5, _) => {
             let customized = super::customized_headers(op);

@@ -27,7 +27,7 @@ use crate::ir::{Crate, Module, Operation, Protocol};
 pub fn protocol_rs(krate: &Crate) -> TokenStream {
     let skeleton = match krate.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::request_skeleton(krate),
-        Protocol::RestJson1 => rest_json::response_readers(krate),
+        Protocol::RestJson1 => rest_json::codec_items(krate),
     };
     let codecs = json::codecs(krate);
     let doc = crate::emit::lines_to_inner_docs(&[
@@ -126,13 +126,6 @@ fn host_prefix(op: &Operation) -> Option<TokenStream> {
         let prefix = #prefix;
         request.extensions_mut().insert(crate::runtime::orchestrator::HostPrefix(prefix));
     })
-}
-
-/// Whether the protocol's request and response code is generated.
-pub fn is_generated(protocol: Protocol) -> bool {
-    match protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 => true,
-    }
 }
 
 /// The runtime modules the protocol's generated code calls, beyond the shared core.

@@ -23,10 +23,7 @@ enum Location {
 /// An operation's `serialize_request` and `parse_response`.
 pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenStream {
     let (Some(http), Some(input)) = (op.http.as_ref(), krate.structure(&op.input)) else {
-        let message = format!(
-            "`{}` has no @http trait or no generated input",
-            op.name
-        );
+        let message = format!("`{}` has no @http trait or no generated input", op.name);
         return quote!(compile_error!(#message););
     };
     let serialize = serialize_request(krate, op, http, input, module);
@@ -78,9 +75,14 @@ fn serialize_request(
                 let f = field(input, member);
                 let name = ident(&f.ident);
                 let text = text(&f.ty, &quote!(value), bindings, member, Location::Uri);
+                let string = text.string();
+                let arg = text.arg();
                 let default = op.customizations.iter().find_map(|c| match c {
                     crate::customize::Customization::LabelDefault { member: m, value }
-                        if m == member => Some(value),
+                        if m == member =>
+                    {
+                        Some(value)
+                    }
                     _ => None,
                 });
                 if let (Some(default), false) = (default, f.optional) {
@@ -97,7 +99,7 @@ fn serialize_request(
                     // A service customization: unset or empty, the label is its default.
                     quote! {
                         let value = match &input.#name {
-                            Some(value) if !value.is_empty() => #text.to_string(),
+                            Some(value) if !value.is_empty() => #string,
                             _ => #default.to_string(),
                         };
                         uri.label(#member, &value, #greedy)?;
@@ -106,7 +108,7 @@ fn serialize_request(
                     // Unset, it is empty: an error the label reports.
                     quote! {
                         let value = match &input.#name {
-                            Some(value) => #text.to_string(),
+                            Some(value) => #string,
                             None => String::new(),
                         };
                         uri.label(#member, &value, #greedy)?;
@@ -114,7 +116,7 @@ fn serialize_request(
                 } else {
                     quote! {
                         let value = &input.#name;
-                        uri.label(#member, &#text, #greedy)?;
+                        uri.label(#member, #arg, #greedy)?;
                     }
                 }
             }
@@ -131,16 +133,16 @@ fn serialize_request(
         let f = field(input, member);
         let write = match &f.ty {
             Type::List(item) => {
-                let text = text(&item.ty, &quote!(item), bindings, member, Location::Uri);
+                let text = text(&item.ty, &quote!(item), bindings, member, Location::Uri).arg();
                 quote! {
                     for item in values {
-                        uri.query(#key, Some(&#text));
+                        uri.query(#key, Some(#text));
                     }
                 }
             }
             ty => {
-                let text = text(ty, &quote!(values), bindings, member, Location::Uri);
-                quote!(uri.query(#key, Some(&#text));)
+                let text = text(ty, &quote!(values), bindings, member, Location::Uri).arg();
+                quote!(uri.query(#key, Some(#text));)
             }
         };
         uri.push(when_set(f, &quote!(values), write));
@@ -206,32 +208,26 @@ fn serialize_request(
     for (header, member) in &bindings.headers {
         let f = field(input, member);
         let header = header.to_ascii_lowercase();
-        let value = header_text(&f.ty, &quote!(value), bindings, member);
+        let value = header_text(&f.ty, &quote!(value), bindings, member).arg();
         let insert = quote! {
             headers.insert(
                 http::HeaderName::from_static(#header),
-                http_bindings::header_value(#member, &#value)?,
+                http_bindings::header_value(#member, #value)?,
             );
         };
         headers.push(when_set(f, &quote!(value), insert));
     }
     let (body, content_type) = match &bindings.body {
         Body::Empty => (quote!(Vec::new()), None),
-        Body::Members(members) => {
-            let fields = members.iter().map(|m| field(input, m));
-            let writes = json::member_writes(fields, &quote!(input));
-            (
-                quote! {{
-                    use crate::runtime::json::{self, ObjectWriter, WriteJson};
-                    let mut body = Vec::with_capacity(256);
-                    let mut object = ObjectWriter::new(&mut body);
-                    #writes
-                    object.finish();
-                    body
-                }},
-                Some(quote!(Some("application/json"))),
-            )
-        }
+        Body::Members(_) => (
+            quote! {{
+                // Most request bodies are small: one allocation for them.
+                let mut body = Vec::with_capacity(256);
+                input.write_body(&mut body);
+                body
+            }},
+            Some(quote!(Some("application/json"))),
+        ),
         Body::Payload(member) => {
             let f = field(input, member);
             let name = ident(&f.ident);
@@ -307,6 +303,26 @@ fn serialize_request(
     let content_md5 = super::content_md5(op);
     let customized = super::customized_headers(op);
     let uses_headers = !headers.is_empty() || content_type.is_some();
+    // An input with no member bound anywhere (nor in a host prefix) is not read.
+    let reads_input = !http
+        .uri
+        .path
+        .iter()
+        .all(|s| matches!(s, Segment::Literal(_)))
+        || !bindings.query.is_empty()
+        || bindings.query_params.is_some()
+        || !bindings.headers.is_empty()
+        || bindings.prefix_headers.is_some()
+        || bindings.body != Body::Empty
+        || op
+            .host_prefix
+            .as_ref()
+            .is_some_and(|p| !p.labels.is_empty());
+    let input_param = if reads_input {
+        ident("input")
+    } else {
+        ident("_input")
+    };
     let headers_binding = uses_headers.then(|| quote!(let headers = request.headers_mut();));
     let mutable_uri = (!uri.is_empty()).then(|| quote!(mut));
     let doc = crate::emit::doc_line(&format!(
@@ -318,8 +334,8 @@ fn serialize_request(
     let _ = krate;
     quote! {
         #doc
-        pub fn serialize_request(input: &#input_path) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
-            use crate::runtime::http_bindings::{self, ToText as _};
+        pub fn serialize_request(#input_param: &#input_path) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
+            use crate::runtime::http_bindings;
             let #mutable_uri uri = http_bindings::Uri::new();
             #(#uri)*
             let mut request = http::Request::new(#body);
@@ -355,44 +371,84 @@ fn timestamp_format(
     }
 }
 
-/// An expression (a `String` or `&str`) holding the text of `value`, a reference to a value of
-/// the simple type `ty`, for a label, query parameter or header.
+/// The text of a bound value: an expression of type `&str` (borrowed from the value) or
+/// `String` (made for it).
+struct Text {
+    expr: TokenStream,
+    owned: bool,
+}
+
+impl Text {
+    fn borrowed(expr: TokenStream) -> Text {
+        Text { expr, owned: false }
+    }
+
+    fn owned(expr: TokenStream) -> Text {
+        Text { expr, owned: true }
+    }
+
+    /// As a `&str` argument.
+    fn arg(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.owned {
+            quote!(&#expr)
+        } else {
+            expr.clone()
+        }
+    }
+
+    /// As a `String`.
+    fn string(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.owned {
+            expr.clone()
+        } else {
+            quote!(#expr.to_string())
+        }
+    }
+}
+
+/// The text of `value`, a reference to a value of the simple type `ty`, for a label, query
+/// parameter or header.
 fn text(
     ty: &Type,
     value: &TokenStream,
     bindings: &Bindings,
     member: &str,
     location: Location,
-) -> TokenStream {
+) -> Text {
     match ty {
-        Type::String if location == Location::Header && bindings.media_types.contains_key(member) => {
-            quote!(http_bindings::base64_text(#value.as_bytes()))
+        Type::String
+            if location == Location::Header && bindings.media_types.contains_key(member) =>
+        {
+            Text::owned(quote!(http_bindings::base64_text(#value.as_bytes())))
         }
-        Type::String => quote!(#value.as_str()),
-        Type::Enum(_) => quote!(#value.as_str()),
-        Type::IntEnum(_) => quote!(#value.value().to_text()),
-        Type::Blob => quote!(http_bindings::base64_text(#value)),
-        Type::Timestamp(format) => match timestamp_format(bindings, member, *format, location) {
-            TimestampFormat::DateTime => quote!(#value.to_date_time()),
-            TimestampFormat::HttpDate => quote!(#value.to_http_date()),
-            TimestampFormat::EpochSeconds => quote!(http_bindings::epoch_seconds_text(*#value)),
-        },
-        _ => quote!(#value.to_text()),
+        Type::String | Type::Enum(_) => Text::borrowed(quote!(#value.as_str())),
+        Type::IntEnum(_) => Text::owned(quote!(http_bindings::ToText::to_text(&#value.value()))),
+        Type::Blob => Text::owned(quote!(http_bindings::base64_text(#value))),
+        Type::Timestamp(format) => Text::owned(
+            match timestamp_format(bindings, member, *format, location) {
+                TimestampFormat::DateTime => quote!(#value.to_date_time()),
+                TimestampFormat::HttpDate => quote!(#value.to_http_date()),
+                TimestampFormat::EpochSeconds => quote!(http_bindings::epoch_seconds_text(*#value)),
+            },
+        ),
+        _ => Text::owned(quote!(http_bindings::ToText::to_text(#value))),
     }
 }
 
 /// The header text of a header member's value (a list comma-joined, quoted where needed).
-fn header_text(ty: &Type, value: &TokenStream, bindings: &Bindings, member: &str) -> TokenStream {
+fn header_text(ty: &Type, value: &TokenStream, bindings: &Bindings, member: &str) -> Text {
     match ty {
         Type::List(item) => {
-            let each = text(&item.ty, &quote!(item), bindings, member, Location::Header);
+            let each = text(&item.ty, &quote!(item), bindings, member, Location::Header).expr;
             let dates = matches!(item.ty, Type::Timestamp(format)
                 if timestamp_format(bindings, member, format, Location::Header) == TimestampFormat::HttpDate);
-            if dates {
+            Text::owned(if dates {
                 quote!(http_bindings::header_dates(#value.iter().map(|item| #each)))
             } else {
                 quote!(http_bindings::header_list(#value.iter().map(|item| #each)))
-            }
+            })
         }
         ty => text(ty, value, bindings, member, Location::Header),
     }
@@ -507,6 +563,8 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
             } else if matches!(&bindings.body, Body::Payload(m) if m == member) {
                 uses.2 = true;
                 let read = match &f.ty {
+                    // A required blob payload is the body, empty or not.
+                    Type::Blob if !f.optional => return quote!(#field: body.to_vec(),),
                     Type::Blob => quote!((!body.is_empty()).then(|| body.to_vec())),
                     Type::String => quote! {
                         match std::str::from_utf8(body) {
@@ -549,31 +607,35 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
         })
         .collect();
     let param = |used: bool, name: &str| {
-        let name = if used { ident(name) } else { ident(&format!("_{name}")) };
-        name
+        if used {
+            ident(name)
+        } else {
+            ident(&format!("_{name}"))
+        }
     };
     let status = param(uses.0, "status");
     let headers = param(uses.1, "headers");
     let body = param(uses.2, "body");
     quote! {
         /// Reads the structure from a response: its status code, headers and body.
-        pub(crate) fn read_response(#status: u16, #headers: &http::HeaderMap, #body: &[u8]) -> Result<Self, crate::runtime::json::DeserializeError> {
-            #[allow(unused_imports, reason = "which helpers a structure needs depends on its members")]
-            use crate::runtime::{http_bindings, json::{self, DeserializeError, ReadJson}};
-            #[allow(unused_imports, reason = "which helpers a structure needs depends on its members")]
-            use serde_json::Value;
+        pub(crate) fn read_response(#status: u16, #headers: &http::HeaderMap, #body: &[u8]) -> Result<Self, DeserializeError> {
             #parse_body
             Ok(#name { #(#inits)* })
         }
     }
 }
 
-/// The `read_response` of every operation output and modeled error, in `src/protocol.rs`
-/// (outputs and errors may be shared by operations).
-pub fn response_readers(krate: &Crate) -> TokenStream {
+/// The restJson1 items of `src/protocol.rs`: each input's `write_body` (its body members as a
+/// JSON object), each output's and modeled error's `read_response` (inputs, outputs and errors
+/// may be shared by operations), and the imports they need.
+pub fn codec_items(krate: &Crate) -> TokenStream {
+    let mut write = std::collections::BTreeMap::new();
     let mut read = std::collections::BTreeMap::new();
     for op in &krate.operations {
         if let Some(http) = &op.http {
+            if let Body::Members(members) = &http.input.body {
+                write.entry(&op.input).or_insert(members);
+            }
             read.entry(&op.output).or_insert(&http.output);
         }
         for e in &op.errors {
@@ -582,6 +644,31 @@ pub fn response_readers(krate: &Crate) -> TokenStream {
             }
         }
     }
+    let writers = write.into_iter().filter_map(|(path, members)| {
+        let s = krate.structure(path)?;
+        let fields = members.iter().map(|m| field(s, m));
+        let writes = json::member_writes(fields, &quote!(self));
+        let path = path_tokens(path, None);
+        Some(quote! {
+            impl #path {
+                /// Writes the members bound to the body as a JSON object.
+                pub(crate) fn write_body(&self, out: &mut Vec<u8>) {
+                    let mut object = ObjectWriter::new(out);
+                    #writes
+                    object.finish();
+                }
+            }
+        })
+    });
+    // `http_bindings` is imported where some response member is read from a header.
+    let reads_headers = read
+        .values()
+        .any(|b| !b.headers.is_empty() || b.prefix_headers.is_some());
+    let import = reads_headers.then(|| {
+        quote!(
+            use crate::runtime::http_bindings;
+        )
+    });
     let readers = read.into_iter().filter_map(|(path, bindings)| {
         let s = krate.structure(path)?;
         let path = path_tokens(path, None);
@@ -592,5 +679,9 @@ pub fn response_readers(krate: &Crate) -> TokenStream {
             }
         })
     });
-    quote!(#(#readers)*)
+    quote! {
+        #import
+        #(#writers)*
+        #(#readers)*
+    }
 }

@@ -71,6 +71,11 @@ pub fn arbitrary(schema: &Schema, rng: &mut fastrand::Rng, depth: usize) -> Valu
             let value = match member.schema {
                 // A member targeting `Unit`.
                 Schema::Structure([]) => Value::Object(Map::new()),
+                // A union member is never null: a document there holds a value.
+                Schema::Document => match arbitrary_document(rng, depth + 1) {
+                    Value::Null => Value::Object(Map::new()),
+                    value => value,
+                },
                 schema => arbitrary(schema, rng, depth + 1),
             };
             if value.is_null() {
