@@ -30,7 +30,13 @@ pub(crate) struct ServiceInfo {
     /// has no rule set, and the regional `https://{endpoint_prefix}.{region}.amazonaws.com` or
     /// the configured endpoint URL is used).
     pub(crate) resolve_endpoint: Option<ResolveEndpoint>,
+    /// Every operation is signed with SigV4, so a client without credentials is refused when
+    /// built; otherwise (some operation is unsigned or may use a bearer token) a missing
+    /// provider is an error only when a call needs it.
+    pub(crate) credentials_required: bool,
 }
+
+const NO_CREDENTIALS: &str = "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()";
 
 /// Resolves an endpoint from the configuration's built-in values.
 pub(crate) type ResolveEndpoint = fn(&EndpointConfig) -> Result<Endpoint, ResolveError>;
@@ -128,6 +134,32 @@ fn auth_scheme(
 /// An operation's own endpoint, as [`Handle::invoke`] takes it: `None` for the client's.
 pub(crate) type OperationEndpoint = Option<Result<Endpoint, ResolveError>>;
 
+/// A request extension set by operations not signed with SigV4 alone (`smithy.api#auth`,
+/// `@optionalAuth`); without it a request is signed with SigV4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "a crate constructs only the schemes its operations use"
+)]
+pub(crate) enum Auth {
+    /// `@auth([])`: sent unsigned, without looking for credentials.
+    Anonymous,
+    /// `@optionalAuth`: signed when credentials resolve, else sent unsigned.
+    Optional,
+    /// SigV4, or `Authorization: Bearer` when the configuration has a bearer token (the model
+    /// lists both schemes).
+    SigV4OrBearer,
+    /// `@httpBearerAuth` only: the configuration's bearer token.
+    Bearer,
+}
+
+/// How one attempt is authorized.
+enum Authorization {
+    SigV4(super::credentials::Credentials),
+    Bearer(http::HeaderValue),
+    None,
+}
+
 /// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
 #[derive(Debug, Clone)]
 pub(crate) struct HostPrefix(pub(crate) String);
@@ -172,7 +204,7 @@ pub(crate) struct Handle {
     /// Per operation whose endpoint parameters are constants: its resolution, done once
     /// (`None`: the client's own endpoint).
     endpoint_cache: Mutex<Vec<(&'static str, OperationEndpoint)>>,
-    credentials: Arc<dyn ProvideCredentials>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
     bucket: TokenBucket,
@@ -187,6 +219,8 @@ pub(crate) struct Handle {
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
     token_provider: Option<super::config::TokenProvider>,
+    /// `Authorization: Bearer <token>` for `@httpBearerAuth` operations, marked sensitive.
+    bearer: Option<http::HeaderValue>,
 }
 
 impl fmt::Debug for Handle {
@@ -210,11 +244,10 @@ impl Handle {
             )
         })?;
         super::config::check_region(&region)?;
-        let credentials = config.credentials.clone().ok_or_else(|| {
-            ConfigError(
-                "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
-            )
-        })?;
+        let credentials = config.credentials.clone();
+        if credentials.is_none() && service.credentials_required {
+            return Err(ConfigError(NO_CREDENTIALS.into()));
+        }
         let endpoint = match (service.resolve_endpoint, &config.endpoint_url) {
             (Some(resolve), _) => {
                 resolve(&endpoint_config).map_err(|e| ConfigError(e.to_string()))?
@@ -262,6 +295,17 @@ impl Handle {
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
             token_provider: config.idempotency_token_provider,
+            bearer: match &config.bearer_token {
+                None => None,
+                Some(token) => {
+                    let mut value = http::HeaderValue::from_str(&format!("Bearer {token}"))
+                        .map_err(|_| {
+                            ConfigError("the bearer token is not a valid header value".into())
+                        })?;
+                    value.set_sensitive(true);
+                    Some(value)
+                }
+            },
         })
     }
 
@@ -273,6 +317,33 @@ impl Handle {
     )]
     pub(crate) fn idempotency_token(&self) -> Option<String> {
         self.token_provider.as_ref().map(|provide| provide())
+    }
+
+    /// How the next attempt of a request with scheme `auth` is authorized (`None`: SigV4).
+    async fn authorization(&self, auth: Option<Auth>) -> Result<Authorization, DispatchError> {
+        let sigv4 = || async {
+            let Some(credentials) = &self.credentials else {
+                return Err(DispatchError::Credentials(CredentialsError::new(
+                    NO_CREDENTIALS,
+                )));
+            };
+            credentials
+                .provide_credentials()
+                .await
+                .map(Authorization::SigV4)
+                .map_err(DispatchError::Credentials)
+        };
+        match (auth, &self.bearer) {
+            (None, _) | (Some(Auth::SigV4OrBearer), None) => sigv4().await,
+            (Some(Auth::SigV4OrBearer | Auth::Bearer), Some(bearer)) => {
+                Ok(Authorization::Bearer(bearer.clone()))
+            }
+            (Some(Auth::Bearer), None) => Err(DispatchError::Credentials(CredentialsError::new(
+                "this operation needs a bearer token (Config::builder().bearer_token(..))",
+            ))),
+            (Some(Auth::Optional), _) => Ok(sigv4().await.unwrap_or(Authorization::None)),
+            (Some(Auth::Anonymous), _) => Ok(Authorization::None),
+        }
     }
 
     pub(crate) fn validates(&self) -> bool {
@@ -410,28 +481,34 @@ impl Handle {
         let mut attempt = 1;
         let mut taken = 0;
         let mut skew_corrected = false;
+        let auth = parts.extensions.get::<Auth>().copied();
         loop {
-            let credentials = self
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(DispatchError::Credentials)?;
             let mut request = http::Request::new(body.clone());
             *request.method_mut() = parts.method.clone();
             *request.uri_mut() = parts.uri.clone();
             *request.headers_mut() = parts.headers.clone();
-            let params = SigningParams {
-                credentials: &credentials,
-                region: target.signing_region.as_deref().unwrap_or(&self.region),
-                service: target
-                    .signing_name
-                    .as_deref()
-                    .unwrap_or(self.service.signing_name),
-                time: self.now(),
-            };
-            self.signer
-                .sign(&mut request, &params)
-                .map_err(DispatchError::Signing)?;
+            match self.authorization(auth).await? {
+                Authorization::SigV4(credentials) => {
+                    let params = SigningParams {
+                        credentials: &credentials,
+                        region: target.signing_region.as_deref().unwrap_or(&self.region),
+                        service: target
+                            .signing_name
+                            .as_deref()
+                            .unwrap_or(self.service.signing_name),
+                        time: self.now(),
+                    };
+                    self.signer
+                        .sign(&mut request, &params)
+                        .map_err(DispatchError::Signing)?;
+                }
+                Authorization::Bearer(value) => {
+                    request
+                        .headers_mut()
+                        .insert(http::header::AUTHORIZATION, value);
+                }
+                Authorization::None => {}
+            }
             let result = self.send_once(request).await;
             let retry = match &result {
                 Ok(response) if response.status().is_success() => None,
@@ -611,6 +688,7 @@ mod tests {
         endpoint_prefix: "svc",
         user_agent: "svc/1.0",
         resolve_endpoint: None,
+        credentials_required: true,
     };
 
     fn handle(config: crate::runtime::config::ConfigBuilder) -> Handle {
@@ -666,6 +744,84 @@ mod tests {
             err.to_string().starts_with("no credentials configured"),
             "{err}"
         );
+    }
+
+    /// Sends one request marked with `auth` through a client built from `config`; the request
+    /// as sent, or the error.
+    async fn sent_with(
+        config: crate::runtime::config::ConfigBuilder,
+        auth: Option<Auth>,
+    ) -> Result<http::Request<Vec<u8>>, DispatchError> {
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let service = ServiceInfo {
+            credentials_required: false,
+            ..SERVICE
+        };
+        let h = Handle::new(service, config.http_client(client).build()).expect("valid config");
+        let mut request = http::Request::new(b"{}".to_vec());
+        if let Some(auth) = auth {
+            request.extensions_mut().insert(auth);
+        }
+        h.invoke(request, &[], None, None).await?;
+        let request = seen
+            .lock()
+            .expect("lock")
+            .pop()
+            .expect("a request was sent");
+        Ok(request)
+    }
+
+    fn authorization(request: &http::Request<Vec<u8>>) -> Option<&str> {
+        request
+            .headers()
+            .get(http::header::AUTHORIZATION)
+            .map(|v| v.to_str().expect("ascii"))
+    }
+
+    #[tokio::test]
+    async fn each_auth_scheme_authorizes_as_the_model_says() {
+        let anonymous = || Config::builder().region("eu-west-1");
+        // `@auth([])`: unsigned, no credentials needed.
+        let sent = sent_with(anonymous(), Some(Auth::Anonymous)).await.unwrap();
+        assert_eq!(authorization(&sent), None);
+        let sent = sent_with(base(), Some(Auth::Anonymous)).await.unwrap();
+        assert_eq!(authorization(&sent), None, "even with credentials");
+        // `@optionalAuth`: signed when credentials resolve, else unsigned.
+        let sent = sent_with(anonymous(), Some(Auth::Optional)).await.unwrap();
+        assert_eq!(authorization(&sent), None);
+        let sent = sent_with(base(), Some(Auth::Optional)).await.unwrap();
+        assert!(
+            authorization(&sent)
+                .unwrap()
+                .starts_with("AWS4-HMAC-SHA256 ")
+        );
+        // SigV4 without credentials: an error naming the fix, nothing sent.
+        let error = sent_with(anonymous(), None).await.unwrap_err();
+        assert!(
+            format!("{error:?}").contains("no credentials configured"),
+            "{error:?}"
+        );
+        // Bearer where the model allows it and a token is configured; SigV4 otherwise.
+        let sent = sent_with(base().bearer_token("tok"), Some(Auth::SigV4OrBearer))
+            .await
+            .unwrap();
+        assert_eq!(authorization(&sent), Some("Bearer tok"));
+        assert!(sent.headers()[http::header::AUTHORIZATION].is_sensitive());
+        let sent = sent_with(base(), Some(Auth::SigV4OrBearer)).await.unwrap();
+        assert!(
+            authorization(&sent)
+                .unwrap()
+                .starts_with("AWS4-HMAC-SHA256 ")
+        );
+        let sent = sent_with(anonymous().bearer_token("tok"), Some(Auth::Bearer))
+            .await
+            .unwrap();
+        assert_eq!(authorization(&sent), Some("Bearer tok"));
+        let error = sent_with(base(), Some(Auth::Bearer)).await.unwrap_err();
+        assert!(format!("{error:?}").contains("bearer token"), "{error:?}");
+        // A token that cannot be a header value is refused when the client is built.
+        let config = base().bearer_token("a\nb").build();
+        assert!(Handle::new(SERVICE, config).is_err());
     }
 
     #[test]

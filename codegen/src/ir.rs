@@ -199,6 +199,8 @@ pub struct Operation {
     pub gzip: bool,
     /// `@httpChecksumRequired`: the request carries a `Content-MD5` header.
     pub content_md5: bool,
+    /// How requests are authenticated (`smithy.api#auth`, `@optionalAuth`).
+    pub auth: Auth,
     /// What the AWS SDKs add to this service's requests beyond its model
     /// ([`crate::customize`]).
     pub customizations: Vec<crate::customize::Customization>,
@@ -211,6 +213,22 @@ pub struct Operation {
 }
 
 /// How an operation pages: the tokens, the page size and the items, as Rust field paths.
+/// An operation's authentication: the first scheme of its `smithy.api#auth` list (else the
+/// service's, else every scheme trait the service has) that the client supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    SigV4,
+    /// The model lists SigV4 and `@httpBearerAuth`: a configured bearer token is used, else
+    /// SigV4.
+    SigV4OrBearer,
+    /// `@httpBearerAuth` alone.
+    Bearer,
+    /// `@optionalAuth`: signed when credentials resolve, else unsigned.
+    Optional,
+    /// An empty list (`@auth([])`): unsigned.
+    Anonymous,
+}
+
 #[derive(Debug, Clone)]
 pub struct Paginator {
     /// `ListThingsPaginator`
@@ -1088,6 +1106,7 @@ impl<'m> Builder<'m> {
                 .contains_key("smithy.api#httpChecksumRequired"),
             paginator: None,
             waiters: Vec::new(),
+            auth: self.auth(service_shape, shape)?,
             customizations: crate::customize::operation(
                 service_shape
                     .traits
@@ -1099,6 +1118,56 @@ impl<'m> Builder<'m> {
             ),
             http,
         })
+    }
+
+    /// The operation's authentication (see [`Auth`]).
+    fn auth(&self, service: &Shape, op: &Shape) -> Result<Auth> {
+        const SIGV4: &str = "aws.auth#sigv4";
+        const BEARER: &str = "smithy.api#httpBearerAuth";
+        const KNOWN: [&str; 5] = [
+            SIGV4,
+            BEARER,
+            "aws.auth#sigv4a",
+            "smithy.api#httpBasicAuth",
+            "smithy.api#httpApiKeyAuth",
+        ];
+        let listed = |shape: &Shape| -> Option<Vec<String>> {
+            let list = shape.traits.raw.get("smithy.api#auth")?.as_array()?;
+            Some(
+                list.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            )
+        };
+        let schemes = listed(op).or_else(|| listed(service)).unwrap_or_else(|| {
+            // Every scheme trait of the service, in the order of their shape ids.
+            let mut all: Vec<String> = (service.traits.raw.keys())
+                .filter(|k| KNOWN.contains(&k.as_str()))
+                .cloned()
+                .collect();
+            all.sort();
+            all
+        });
+        if schemes.is_empty() {
+            return Ok(Auth::Anonymous);
+        }
+        if op.traits.raw.contains_key("smithy.api#optionalAuth") {
+            return Ok(Auth::Optional);
+        }
+        let sigv4 = schemes.iter().any(|s| s == SIGV4);
+        let bearer = schemes.iter().any(|s| s == BEARER);
+        match (sigv4, bearer) {
+            (true, true) => Ok(Auth::SigV4OrBearer),
+            (true, false) => Ok(Auth::SigV4),
+            (false, true) => Ok(Auth::Bearer),
+            (false, false) => Err(Error::Unsupported {
+                shape: op.id.to_string(),
+                reason: format!(
+                    "its auth schemes ({}) include neither aws.auth#sigv4 nor smithy.api#httpBearerAuth",
+                    schemes.join(", ")
+                ),
+            }),
+        }
     }
 
     /// The operation's `@endpoint` host prefix, with each `{label}` bound to the input member

@@ -14,6 +14,7 @@ const SERVICE: ServiceInfo = ServiceInfo {
     resolve_endpoint: Some(|config| crate::endpoint::resolve(
         &crate::endpoint::Params::from_config(config),
     )),
+    credentials_required: true,
 };
 
 /// A client for Amazon Rekognition. Cheap to clone (the clones share connections, credentials and the retry budget) and `Send + Sync`.

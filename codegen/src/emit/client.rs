@@ -61,6 +61,10 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             }
         })
     });
+    let credentials_required = krate
+        .operations
+        .iter()
+        .all(|op| op.auth == crate::ir::Auth::SigV4);
     quote! {
         //! The client: configuration in, one method per operation.
 
@@ -74,6 +78,7 @@ pub fn client_rs(krate: &Crate) -> TokenStream {
             endpoint_prefix: #endpoint_prefix,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             resolve_endpoint: #resolve,
+            credentials_required: #credentials_required,
         };
 
         #doc

@@ -48,6 +48,8 @@ pub struct Config {
     /// Makes the values of `@idempotencyToken` members the caller leaves unset (`None`: random
     /// UUIDs).
     pub(crate) idempotency_token_provider: Option<TokenProvider>,
+    /// The token of `@httpBearerAuth` operations (`Authorization: Bearer`).
+    pub(crate) bearer_token: Option<String>,
 }
 
 /// A source of idempotency tokens.
@@ -110,6 +112,10 @@ impl fmt::Debug for Config {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("ca_bundle", &self.ca_bundle)
             .field("proxy", &self.proxy)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "** redacted **"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -138,6 +144,7 @@ impl Default for Config {
             ca_bundle: None,
             proxy: None,
             idempotency_token_provider: None,
+            bearer_token: None,
         }
     }
 }
@@ -461,6 +468,13 @@ impl ConfigBuilder {
         provide: impl Fn() -> String + Send + Sync + 'static,
     ) -> Self {
         self.config.idempotency_token_provider = Some(Arc::new(provide));
+        self
+    }
+
+    /// A bearer token for operations whose model allows `@httpBearerAuth` (such as a Bedrock
+    /// API key): they send `Authorization: Bearer <token>` instead of a SigV4 signature.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.config.bearer_token = Some(token.into());
         self
     }
 

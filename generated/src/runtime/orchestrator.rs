@@ -32,7 +32,13 @@ pub(crate) struct ServiceInfo {
     /// has no rule set, and the regional `https://{endpoint_prefix}.{region}.amazonaws.com` or
     /// the configured endpoint URL is used).
     pub(crate) resolve_endpoint: Option<ResolveEndpoint>,
+    /// Every operation is signed with SigV4, so a client without credentials is refused when
+    /// built; otherwise (some operation is unsigned or may use a bearer token) a missing
+    /// provider is an error only when a call needs it.
+    pub(crate) credentials_required: bool,
 }
+
+const NO_CREDENTIALS: &str = "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()";
 
 /// Resolves an endpoint from the configuration's built-in values.
 pub(crate) type ResolveEndpoint = fn(&EndpointConfig) -> Result<Endpoint, ResolveError>;
@@ -130,6 +136,32 @@ fn auth_scheme(
 /// An operation's own endpoint, as [`Handle::invoke`] takes it: `None` for the client's.
 pub(crate) type OperationEndpoint = Option<Result<Endpoint, ResolveError>>;
 
+/// A request extension set by operations not signed with SigV4 alone (`smithy.api#auth`,
+/// `@optionalAuth`); without it a request is signed with SigV4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "a crate constructs only the schemes its operations use"
+)]
+pub(crate) enum Auth {
+    /// `@auth([])`: sent unsigned, without looking for credentials.
+    Anonymous,
+    /// `@optionalAuth`: signed when credentials resolve, else sent unsigned.
+    Optional,
+    /// SigV4, or `Authorization: Bearer` when the configuration has a bearer token (the model
+    /// lists both schemes).
+    SigV4OrBearer,
+    /// `@httpBearerAuth` only: the configuration's bearer token.
+    Bearer,
+}
+
+/// How one attempt is authorized.
+enum Authorization {
+    SigV4(super::credentials::Credentials),
+    Bearer(http::HeaderValue),
+    None,
+}
+
 /// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
 #[derive(Debug, Clone)]
 pub(crate) struct HostPrefix(pub(crate) String);
@@ -174,7 +206,7 @@ pub(crate) struct Handle {
     /// Per operation whose endpoint parameters are constants: its resolution, done once
     /// (`None`: the client's own endpoint).
     endpoint_cache: Mutex<Vec<(&'static str, OperationEndpoint)>>,
-    credentials: Arc<dyn ProvideCredentials>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
     bucket: TokenBucket,
@@ -189,6 +221,8 @@ pub(crate) struct Handle {
     /// `None` when compression is disabled; else the minimum body size to compress.
     compress_from: Option<usize>,
     token_provider: Option<super::config::TokenProvider>,
+    /// `Authorization: Bearer <token>` for `@httpBearerAuth` operations, marked sensitive.
+    bearer: Option<http::HeaderValue>,
 }
 
 impl fmt::Debug for Handle {
@@ -212,11 +246,10 @@ impl Handle {
             )
         })?;
         super::config::check_region(&region)?;
-        let credentials = config.credentials.clone().ok_or_else(|| {
-            ConfigError(
-                "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()".into(),
-            )
-        })?;
+        let credentials = config.credentials.clone();
+        if credentials.is_none() && service.credentials_required {
+            return Err(ConfigError(NO_CREDENTIALS.into()));
+        }
         let endpoint = match (service.resolve_endpoint, &config.endpoint_url) {
             (Some(resolve), _) => {
                 resolve(&endpoint_config).map_err(|e| ConfigError(e.to_string()))?
@@ -264,6 +297,17 @@ impl Handle {
             compress_from: (!config.disable_request_compression)
                 .then_some(config.request_min_compression_size_bytes as usize),
             token_provider: config.idempotency_token_provider,
+            bearer: match &config.bearer_token {
+                None => None,
+                Some(token) => {
+                    let mut value = http::HeaderValue::from_str(&format!("Bearer {token}"))
+                        .map_err(|_| {
+                            ConfigError("the bearer token is not a valid header value".into())
+                        })?;
+                    value.set_sensitive(true);
+                    Some(value)
+                }
+            },
         })
     }
 
@@ -275,6 +319,31 @@ impl Handle {
     )]
     pub(crate) fn idempotency_token(&self) -> Option<String> {
         self.token_provider.as_ref().map(|provide| provide())
+    }
+
+    /// How the next attempt of a request with scheme `auth` is authorized (`None`: SigV4).
+    async fn authorization(&self, auth: Option<Auth>) -> Result<Authorization, DispatchError> {
+        let sigv4 = || async {
+            let Some(credentials) = &self.credentials else {
+                return Err(DispatchError::Credentials(CredentialsError::new(NO_CREDENTIALS)));
+            };
+            credentials
+                .provide_credentials()
+                .await
+                .map(Authorization::SigV4)
+                .map_err(DispatchError::Credentials)
+        };
+        match (auth, &self.bearer) {
+            (None, _) | (Some(Auth::SigV4OrBearer), None) => sigv4().await,
+            (Some(Auth::SigV4OrBearer | Auth::Bearer), Some(bearer)) => {
+                Ok(Authorization::Bearer(bearer.clone()))
+            }
+            (Some(Auth::Bearer), None) => Err(DispatchError::Credentials(CredentialsError::new(
+                "this operation needs a bearer token (Config::builder().bearer_token(..))",
+            ))),
+            (Some(Auth::Optional), _) => Ok(sigv4().await.unwrap_or(Authorization::None)),
+            (Some(Auth::Anonymous), _) => Ok(Authorization::None),
+        }
     }
 
     pub(crate) fn validates(&self) -> bool {
@@ -412,28 +481,34 @@ impl Handle {
         let mut attempt = 1;
         let mut taken = 0;
         let mut skew_corrected = false;
+        let auth = parts.extensions.get::<Auth>().copied();
         loop {
-            let credentials = self
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(DispatchError::Credentials)?;
             let mut request = http::Request::new(body.clone());
             *request.method_mut() = parts.method.clone();
             *request.uri_mut() = parts.uri.clone();
             *request.headers_mut() = parts.headers.clone();
-            let params = SigningParams {
-                credentials: &credentials,
-                region: target.signing_region.as_deref().unwrap_or(&self.region),
-                service: target
-                    .signing_name
-                    .as_deref()
-                    .unwrap_or(self.service.signing_name),
-                time: self.now(),
-            };
-            self.signer
-                .sign(&mut request, &params)
-                .map_err(DispatchError::Signing)?;
+            match self.authorization(auth).await? {
+                Authorization::SigV4(credentials) => {
+                    let params = SigningParams {
+                        credentials: &credentials,
+                        region: target.signing_region.as_deref().unwrap_or(&self.region),
+                        service: target
+                            .signing_name
+                            .as_deref()
+                            .unwrap_or(self.service.signing_name),
+                        time: self.now(),
+                    };
+                    self.signer
+                        .sign(&mut request, &params)
+                        .map_err(DispatchError::Signing)?;
+                }
+                Authorization::Bearer(value) => {
+                    request
+                        .headers_mut()
+                        .insert(http::header::AUTHORIZATION, value);
+                }
+                Authorization::None => {}
+            }
             let result = self.send_once(request).await;
             let retry = match &result {
                 Ok(response) if response.status().is_success() => None,

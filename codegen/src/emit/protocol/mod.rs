@@ -83,6 +83,21 @@ fn customized_headers(op: &Operation) -> TokenStream {
     quote!(#(#headers)*)
 }
 
+/// Statements marking `request` with the operation's authentication when it is not SigV4
+/// alone, which the orchestrator reads.
+fn auth(op: &Operation) -> Option<TokenStream> {
+    let scheme = match op.auth {
+        crate::ir::Auth::SigV4 => return None,
+        crate::ir::Auth::SigV4OrBearer => quote!(SigV4OrBearer),
+        crate::ir::Auth::Bearer => quote!(Bearer),
+        crate::ir::Auth::Optional => quote!(Optional),
+        crate::ir::Auth::Anonymous => quote!(Anonymous),
+    };
+    Some(quote! {
+        request.extensions_mut().insert(crate::runtime::orchestrator::Auth::#scheme);
+    })
+}
+
 /// Statements adding the `Content-MD5` header of `@httpChecksumRequired` to `request`, once
 /// its body is final; `None` for other operations.
 fn content_md5(op: &Operation) -> Option<TokenStream> {

@@ -302,6 +302,7 @@ fn serialize_request(
     let host_prefix = super::host_prefix(op);
     let content_md5 = super::content_md5(op);
     let customized = super::customized_headers(op);
+    let auth = super::auth(op);
     let uses_headers = !headers.is_empty() || content_type.is_some();
     // An input with no member bound anywhere (nor in a host prefix) is not read.
     let reads_input = !http
@@ -346,6 +347,7 @@ fn serialize_request(
             #content_type
             #content_md5
             #customized
+            #auth
             #host_prefix
             Ok(request)
         }
