@@ -325,7 +325,9 @@ impl Handle {
     async fn authorization(&self, auth: Option<Auth>) -> Result<Authorization, DispatchError> {
         let sigv4 = || async {
             let Some(credentials) = &self.credentials else {
-                return Err(DispatchError::Credentials(CredentialsError::new(NO_CREDENTIALS)));
+                return Err(DispatchError::Credentials(CredentialsError::new(
+                    NO_CREDENTIALS,
+                )));
             };
             credentials
                 .provide_credentials()
