@@ -19,11 +19,19 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
     let mut tested: Vec<String> = Vec::new();
     let mut tested_crates: Vec<String> = Vec::new();
     let mut endpoint_tested: Vec<String> = Vec::new();
-    for path in &model_files(&fixtures_dir)? {
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    let mut models: Vec<(String, std::path::PathBuf)> = model_files(&fixtures_dir)?
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (name, path)
+        })
+        .collect();
+    models.extend(shared_fixtures(&fixtures_dir.join("shared-models.txt"))?);
+    for (name, path) in &models {
+        let name = name.clone();
         let model = codegen::model::Model::load(path).map_err(|e| e.to_string())?;
         // A fixture with `smithy.test` cases is generated with its protocol tests, which run.
         let has_cases = model.shapes.values().any(|shape| {
@@ -145,12 +153,38 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
 
 /// The dev-dependencies behaviour tests may use besides the fixture crate.
 const TEST_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time", "sync"] }
+http = "1"
 hyper = { version = "1", features = ["server", "http1"] }
 hyper-util = { version = "0.1", features = ["tokio", "server"] }
 http-body-util = "0.1"
 serde_json = "1"
 insta = "1"
+aws-sigv4 = "1"
+aws-credential-types = { version = "1", features = ["hardcoded-credentials"] }
+aws-smithy-runtime-api = { version = "1", features = ["client"] }
 "#;
+
+/// The fixtures read from `../shared` in place (never copied into the repository): the lines
+/// `name: path` of `list` (the path from the repository root; `#` starts a comment).
+fn shared_fixtures(list: &std::path::Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
+    let text = std::fs::read_to_string(list).map_err(|e| format!("{}: {e}", list.display()))?;
+    let mut fixtures = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((name, path)) = line.split_once(':') else {
+            return Err(format!(
+                "{}:{}: expected `name: path`",
+                list.display(),
+                n + 1
+            ));
+        };
+        fixtures.push((name.trim().to_string(), root().join(path.trim())));
+    }
+    Ok(fixtures)
+}
 
 /// A crate whose integration tests are the files under `sources` (copied as they are, with
 /// subdirectories), depending on the generated fixture crate `fixture`.
