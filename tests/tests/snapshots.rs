@@ -60,6 +60,11 @@ fn snapshot_fixture(name: &str) {
 }
 
 #[test]
+fn fixture_rest_json_http_bindings_of_every_kind() {
+    snapshot_fixture("rest");
+}
+
+#[test]
 fn fixture_nested_structures_required_members_and_error_correction() {
     snapshot_fixture("nested");
 }

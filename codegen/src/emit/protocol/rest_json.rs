@@ -75,8 +75,6 @@ fn serialize_request(
                 let f = field(input, member);
                 let name = ident(&f.ident);
                 let text = text(&f.ty, &quote!(value), bindings, member, Location::Uri);
-                let string = text.string();
-                let arg = text.arg();
                 let default = op.customizations.iter().find_map(|c| match c {
                     crate::customize::Customization::LabelDefault { member: m, value }
                         if m == member =>
@@ -85,38 +83,43 @@ fn serialize_request(
                     }
                     _ => None,
                 });
-                if let (Some(default), false) = (default, f.optional) {
-                    // A service customization: empty, the label is its default.
-                    quote! {
-                        let value = if input.#name.is_empty() {
-                            #default
-                        } else {
-                            input.#name.as_str()
-                        };
-                        uri.label(#member, value, #greedy)?;
+                // The label's text; unset, it is empty, an error `label` reports (or, by a
+                // service customization, its default).
+                let label = |value: TokenStream| quote!(uri.label(#member, #value, #greedy)?;);
+                match (&f.ty, f.optional, default) {
+                    (Type::String, true, Some(default)) => label(quote! {
+                        input.#name.as_deref().filter(|value| !value.is_empty()).unwrap_or(#default)
+                    }),
+                    (Type::String, false, Some(default)) => label(quote! {
+                        Some(input.#name.as_str()).filter(|value| !value.is_empty()).unwrap_or(#default)
+                    }),
+                    (Type::String, true, None) => {
+                        label(quote!(input.#name.as_deref().unwrap_or_default()))
                     }
-                } else if let Some(default) = default {
-                    // A service customization: unset or empty, the label is its default.
-                    quote! {
-                        let value = match &input.#name {
-                            Some(value) if !value.is_empty() => #string,
-                            _ => #default.to_string(),
-                        };
-                        uri.label(#member, &value, #greedy)?;
+                    (
+                        Type::Bool
+                        | Type::Byte
+                        | Type::Short
+                        | Type::Integer
+                        | Type::Long
+                        | Type::Float
+                        | Type::Double,
+                        true,
+                        _,
+                    ) => label(quote! {
+                        &input.#name.as_ref().map(http_bindings::ToText::to_text).unwrap_or_default()
+                    }),
+                    (_, true, _) => {
+                        let expr = &text.expr;
+                        let value = quote!(input.#name.as_ref().map(|value| #expr).unwrap_or_default());
+                        label(if text.owned { quote!(&#value) } else { value })
                     }
-                } else if f.optional {
-                    // Unset, it is empty: an error the label reports.
-                    quote! {
-                        let value = match &input.#name {
-                            Some(value) => #string,
-                            None => String::new(),
-                        };
-                        uri.label(#member, &value, #greedy)?;
-                    }
-                } else {
-                    quote! {
-                        let value = &input.#name;
-                        uri.label(#member, #arg, #greedy)?;
+                    (_, false, _) => {
+                        let arg = label(text.arg());
+                        quote! {
+                            let value = &input.#name;
+                            #arg
+                        }
                     }
                 }
             }
@@ -226,7 +229,7 @@ fn serialize_request(
                 input.write_body(&mut body);
                 body
             }},
-            Some(quote!(Some("application/json"))),
+            Some((None, "application/json")),
         ),
         Body::Payload(member) => {
             let f = field(input, member);
@@ -255,17 +258,22 @@ fn serialize_request(
                             None => b"{}".to_vec(),
                         }
                     },
-                    Some(quote!(Some(#content_type))),
+                    Some((None, content_type)),
                 )
             } else if f.optional {
-                (
+                let body = if matches!(f.ty, Type::Blob) {
+                    quote!(input.#name.clone().unwrap_or_default())
+                } else {
                     quote! {
                         match &input.#name {
                             Some(value) => #bytes,
                             None => Vec::new(),
                         }
-                    },
-                    Some(quote!(input.#name.is_some().then_some(#content_type))),
+                    }
+                };
+                (
+                    body,
+                    Some((Some(quote!(input.#name.is_some() &&)), content_type)),
                 )
             } else {
                 (
@@ -273,18 +281,17 @@ fn serialize_request(
                         let value = &input.#name;
                         #bytes
                     }},
-                    Some(quote!(Some(#content_type))),
+                    Some((None, content_type)),
                 )
             }
         }
     };
-    let content_type = content_type.map(|content_type| {
+    // (When the body has a payload to type, its type.)
+    let content_type = content_type.map(|(when, content_type)| {
         quote! {
             // The body's type, unless a member sets `Content-Type` itself.
-            if let Some(content_type) = #content_type
-                && !headers.contains_key(http::header::CONTENT_TYPE)
-            {
-                headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+            if #when !headers.contains_key(http::header::CONTENT_TYPE) {
+                headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(#content_type));
             }
         }
     });
@@ -396,16 +403,6 @@ impl Text {
             quote!(&#expr)
         } else {
             expr.clone()
-        }
-    }
-
-    /// As a `String`.
-    fn string(&self) -> TokenStream {
-        let expr = &self.expr;
-        if self.owned {
-            expr.clone()
-        } else {
-            quote!(#expr.to_string())
         }
     }
 }
