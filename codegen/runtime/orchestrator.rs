@@ -469,9 +469,14 @@ impl Handle {
         parts
             .headers
             .insert(http::header::USER_AGENT, self.user_agent.clone());
-        // No `Content-Length` without a body (a REST `GET`); the transport adds what HTTP/1.1
-        // needs.
-        if !body.is_empty() {
+        // No `Content-Length` on a bodiless `GET`, `HEAD`, `DELETE` or `OPTIONS` (a REST
+        // request with nothing bound to its body); a `POST` or `PUT` always says its length,
+        // `0` included, as servers that answer 411 Length Required expect.
+        let bodiless = matches!(
+            parts.method,
+            http::Method::GET | http::Method::HEAD | http::Method::DELETE | http::Method::OPTIONS
+        );
+        if !(body.is_empty() && bodiless) {
             parts.headers.insert(
                 http::header::CONTENT_LENGTH,
                 http::HeaderValue::from(body.len()),
@@ -822,6 +827,31 @@ mod tests {
         // A token that cannot be a header value is refused when the client is built.
         let config = base().bearer_token("a\nb").build();
         assert!(Handle::new(SERVICE, config).is_err());
+    }
+
+    #[tokio::test]
+    async fn content_length_is_sent_unless_a_bodiless_method_has_no_body() {
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let h = handle(base().http_client(client));
+        for (method, body) in [
+            (http::Method::GET, ""),
+            (http::Method::DELETE, ""),
+            (http::Method::POST, ""),
+            (http::Method::PUT, "x"),
+        ] {
+            let mut request = http::Request::new(body.as_bytes().to_vec());
+            *request.method_mut() = method;
+            h.invoke(request, &[], None, None).await.unwrap();
+        }
+        let lengths: Vec<Option<String>> = (seen.lock().unwrap().iter())
+            .map(|r| {
+                r.headers()
+                    .get("content-length")
+                    .map(|v| v.to_str().unwrap().to_string())
+            })
+            .collect();
+        let expected = [None, None, Some("0".to_string()), Some("1".to_string())];
+        assert_eq!(lengths, expected);
     }
 
     #[test]

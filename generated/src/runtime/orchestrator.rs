@@ -471,9 +471,14 @@ impl Handle {
         parts
             .headers
             .insert(http::header::USER_AGENT, self.user_agent.clone());
-        // No `Content-Length` without a body (a REST `GET`); the transport adds what HTTP/1.1
-        // needs.
-        if !body.is_empty() {
+        // No `Content-Length` on a bodiless `GET`, `HEAD`, `DELETE` or `OPTIONS` (a REST
+        // request with nothing bound to its body); a `POST` or `PUT` always says its length,
+        // `0` included, as servers that answer 411 Length Required expect.
+        let bodiless = matches!(
+            parts.method,
+            http::Method::GET | http::Method::HEAD | http::Method::DELETE | http::Method::OPTIONS
+        );
+        if !(body.is_empty() && bodiless) {
             parts.headers.insert(
                 http::header::CONTENT_LENGTH,
                 http::HeaderValue::from(body.len()),
