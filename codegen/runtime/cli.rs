@@ -156,6 +156,12 @@ fn run_inner(
         _ => block_on(service.call(index, Value::Object(input)))?,
     }
     .map_err(|e| call_failure(op, e))?;
+    let mut output = output;
+    if let Some(member) = op.outfile
+        && let Some(path) = sub.get_one::<String>("outfile")
+    {
+        output::write_outfile(&mut output, member, std::path::Path::new(path))?;
+    }
     let output = present(&output, op.output);
     let output = match &globals.query {
         Some(query) => apply_query(query, &output).map_err(usage)?,
@@ -364,6 +370,7 @@ mod tests {
             flags: &["enabled", "names", "tags", "config", "id"],
             output: &ECHO_OUTPUT,
             pagination: None,
+            outfile: None,
         }],
         waiters: &[],
         connect: |_| Ok(Box::new(Echo)),
@@ -409,6 +416,90 @@ mod tests {
         let (code, out, err) = echo_run(args);
         assert_eq!(code, 0, "{err}");
         serde_json::from_str(&out).expect("json")
+    }
+
+    static SPEAK_INPUT: [Member; 0] = [];
+    static SPEAK_OUTPUT_MEMBERS: [Member; 2] = [
+        Member {
+            name: "Audio",
+            schema: &Schema::Blob,
+            required: false,
+            sensitive: false,
+            docs: "The audio stream.",
+        },
+        Member {
+            name: "ContentType",
+            schema: &Schema::String,
+            required: false,
+            sensitive: false,
+            docs: "Its type.",
+        },
+    ];
+    static SPEAK_OUTPUT: Schema = Schema::Structure(&SPEAK_OUTPUT_MEMBERS);
+    static SPEAK: Program = Program {
+        name: "speak-cli",
+        about: "Speaks.",
+        operations: &[Operation {
+            name: "Speak",
+            command: "speak",
+            docs: "Returns audio.",
+            input: &SPEAK_INPUT,
+            flags: &[],
+            output: &SPEAK_OUTPUT,
+            pagination: None,
+            outfile: Some("Audio"),
+        }],
+        waiters: &[],
+        connect: |_| Ok(Box::new(Speaker)),
+    };
+
+    /// Answers with `hello` as the audio payload.
+    struct Speaker;
+
+    impl Service for Speaker {
+        fn call(&self, _index: usize, _input: Value) -> BoxFuture<'_, Result<Value, CallError>> {
+            Box::pin(async {
+                Ok(serde_json::json!({"Audio": "aGVsbG8=", "ContentType": "audio/mpeg"}))
+            })
+        }
+    }
+
+    #[test]
+    fn a_streaming_output_payload_is_written_to_the_outfile_argument() {
+        let dir = std::env::temp_dir().join(format!("outfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("speech.mp3");
+        let speak = |extra: &[&str]| {
+            let mut args = vec![
+                "speak-cli",
+                "--region",
+                "us-east-1",
+                "--no-sign-request",
+                "speak",
+            ];
+            args.extend_from_slice(extra);
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let code = run(&SPEAK, args, &mut out, &mut err);
+            (
+                code,
+                String::from_utf8_lossy(&out).into_owned(),
+                String::from_utf8_lossy(&err).into_owned(),
+            )
+        };
+        let (code, out, err) = speak(&[path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        let printed: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            printed,
+            serde_json::json!({"ContentType": "audio/mpeg"}),
+            "the rest is printed"
+        );
+        // Like the AWS CLI, the file is required.
+        let (code, _, err) = speak(&[]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("OUTFILE"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -477,6 +568,7 @@ mod tests {
                     page_size: Some("MaxResults"),
                     items: &["Things"],
                 }),
+                outfile: None,
             },
             Operation {
                 name: "ListAll",
@@ -491,6 +583,7 @@ mod tests {
                     page_size: None,
                     items: &["Things"],
                 }),
+                outfile: None,
             },
             Operation {
                 name: "DescribeThing",
@@ -500,6 +593,7 @@ mod tests {
                 flags: &["name"],
                 output: &DESCRIBE_OUTPUT,
                 pagination: None,
+                outfile: None,
             },
         ],
         waiters: &[Waiter {

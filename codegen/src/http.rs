@@ -102,6 +102,8 @@ pub struct Bindings {
     /// Bound members whose target has a `@mediaType`: a header string is then sent base64,
     /// a payload with that `Content-Type`.
     pub media_types: BTreeMap<String, String>,
+    /// The payload is a `@streaming` blob (an audio stream, an upload).
+    pub streaming: bool,
 }
 
 /// What the body carries.
@@ -430,6 +432,9 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                     ));
                 }
                 payload = Some(member.name.clone());
+                out.streaming = target.is_some_and(|t| {
+                    is_blob(t) && t.traits.raw.contains_key("smithy.api#streaming")
+                });
             }
             RESPONSE_CODE => {
                 if out.response_code.is_some() {

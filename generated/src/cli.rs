@@ -45,6 +45,7 @@ static OPERATIONS: [Operation; 2] = [
         flags: &["kms-key-id", "settings", "client-request-token"],
         output: &SCHEMA_CREATE_FACE_LIVENESS_SESSION_RESPONSE,
         pagination: None,
+        outfile: None,
     },
     Operation {
         name: "GetFaceLivenessSessionResults",
@@ -54,6 +55,7 @@ static OPERATIONS: [Operation; 2] = [
         flags: &["session-id"],
         output: &SCHEMA_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE,
         pagination: None,
+        outfile: None,
     },
 ];
 

@@ -225,7 +225,7 @@ fn cli_pagination_merges_the_named_items_or_the_only_list_of_the_output() {
         pagination("Only").contains(r#"items: &["Summaries"]"#),
         "{cli}"
     );
-    assert_eq!(pagination("Two"), "pagination: None,");
+    assert!(pagination("Two").starts_with("pagination: None,"), "{cli}");
 }
 
 /// A one-character change to a pattern in the model is a few-line change in the generated

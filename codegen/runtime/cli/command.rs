@@ -92,7 +92,15 @@ fn subcommand(op: &Operation) -> Command {
         .about(about)
         .long_about(op.docs)
         .after_help(after_help);
-    let command = input_args(command, op, op.pagination.as_ref());
+    let mut command = input_args(command, op, op.pagination.as_ref());
+    if let Some(member) = op.outfile {
+        command = command.arg(
+            Arg::new("outfile")
+                .required(true)
+                .value_name("OUTFILE")
+                .help(format!("The file the streaming {member} is written to")),
+        );
+    }
     match &op.pagination {
         Some(pagination) => paging_args(command, pagination),
         None => command,

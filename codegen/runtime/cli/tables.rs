@@ -94,6 +94,9 @@ pub struct Operation {
     pub output: &'static Schema,
     /// How the operation pages, when it is `@paginated` with an `items` member.
     pub pagination: Option<Pagination>,
+    /// The output member that is a `@streaming` payload: written to the file named by the
+    /// positional `outfile` argument, as the AWS CLI does, instead of printed.
+    pub outfile: Option<&'static str>,
 }
 
 /// A paginated operation's members, by their names on the wire.

@@ -271,6 +271,15 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             }
             None => quote!(None),
         };
+        // A `@streaming` output payload goes to a file, as the AWS CLI writes it.
+        let outfile = match op
+            .http
+            .as_ref()
+            .map(|h| (&h.output.body, h.output.streaming))
+        {
+            Some((crate::http::Body::Payload(member), true)) => quote!(Some(#member)),
+            _ => quote!(None),
+        };
         quote! {
             Operation {
                 name: #name,
@@ -280,6 +289,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 flags: &[#(#flags),*],
                 output: &#output,
                 pagination: #pagination,
+                outfile: #outfile,
             }
         }
     });

@@ -158,6 +158,12 @@ fn run_inner(
         _ => block_on(service.call(index, Value::Object(input)))?,
     }
     .map_err(|e| call_failure(op, e))?;
+    let mut output = output;
+    if let Some(member) = op.outfile
+        && let Some(path) = sub.get_one::<String>("outfile")
+    {
+        output::write_outfile(&mut output, member, std::path::Path::new(path))?;
+    }
     let output = present(&output, op.output);
     let output = match &globals.query {
         Some(query) => apply_query(query, &output).map_err(usage)?,

@@ -313,3 +313,25 @@ fn center(text: &str, width: usize) -> String {
     )
 }
 
+/// Takes the `@streaming` payload `member` (base64 in the output document) out of `output` and
+/// writes its bytes to `path`, as the AWS CLI's `outfile` argument does.
+pub(super) fn write_outfile(
+    output: &mut Value,
+    member: &str,
+    path: &std::path::Path,
+) -> Result<(), Failure> {
+    use base64::Engine as _;
+    let failure = |message: String| Failure {
+        code: EXIT_OTHER,
+        message,
+    };
+    let encoded = match output.as_object_mut().and_then(|o| o.remove(member)) {
+        Some(Value::String(text)) => text,
+        _ => String::new(),
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|e| failure(format!("the {member} payload is not base64: {e}")))?;
+    std::fs::write(path, bytes).map_err(|e| failure(format!("{}: {e}", path.display())))
+}
+
