@@ -669,5 +669,43 @@ mod tests {
                 Err(e) => prop_assert_eq!(e.member, "Member"),
             }
         }
+
+        /// A prefix-header key is caller data: whatever it holds, the header sent is the
+        /// prefix followed by that key, or an error; never another header.
+        fn prefix_header_keys_never_name_another_header(key in "(\\PC|[\r\n:\0 ]){0,20}") {
+            match prefixed_name("Meta", "x-meta-", &key) {
+                Ok(name) => prop_assert_eq!(name.as_str(), format!("x-meta-{}", key.to_ascii_lowercase())),
+                Err(e) => prop_assert_eq!(e.member, "Meta"),
+            }
+        }
+
+        /// Response headers are hostile: any bytes read as any type give a value or an error
+        /// naming the header, never a panic; lists split or fail the same way.
+        fn response_headers_read_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let mut headers = http::HeaderMap::new();
+            if let Ok(value) = http::HeaderValue::from_bytes(&bytes) {
+                headers.insert("x-h", value.clone());
+                headers.append("x-h", value);
+            }
+            let named = |e: DeserializeError| e.message().starts_with("header x-h");
+            prop_assert!(header(&headers, "x-h", <i32 as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, "x-h", <f64 as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, "x-h", <bool as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, "x-h", epoch_seconds).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, "x-h", http_date).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, "x-h", base64_string).map_or_else(named, |_| true));
+            prop_assert!(header_items(&headers, "x-h", false, <i64 as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header_items(&headers, "x-h", true, http_date).map_or_else(named, |_| true));
+            prop_assert!(prefix_headers(&headers, "x-").is_ok() || !bytes.is_ascii());
+        }
+
+        /// Numbers written as text read back as themselves (NaN as NaN).
+        fn numbers_round_trip_through_text(i in any::<i64>(), f in any::<f64>(), g in any::<f32>()) {
+            prop_assert_eq!(<i64 as FromText>::from_text(&i.to_text()), Some(i));
+            let back = <f64 as FromText>::from_text(&f.to_text()).expect("a float reads back");
+            prop_assert!(back == f || (back.is_nan() && f.is_nan()));
+            let back = <f32 as FromText>::from_text(&g.to_text()).expect("a float reads back");
+            prop_assert!(back == g || (back.is_nan() && g.is_nan()));
+        }
     }
 }
