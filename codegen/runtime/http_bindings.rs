@@ -408,40 +408,51 @@ pub(crate) fn base64_string(text: &str) -> Option<String> {
 
 /// The text of header `name` in a response, its lines joined by `, ` as RFC 9110 allows;
 /// `None` when absent. A value that is not UTF-8 is an error.
-fn header_text(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DeserializeError> {
-    let mut text: Option<String> = None;
-    for value in headers.get_all(name) {
-        let line = std::str::from_utf8(value.as_bytes())
-            .map_err(|_| DeserializeError::new(format!("header {name}: the value is not UTF-8")))?;
-        match &mut text {
-            None => text = Some(line.to_string()),
-            Some(text) => {
-                text.push_str(", ");
-                text.push_str(line);
-            }
-        }
+fn header_text<'h>(
+    headers: &'h http::HeaderMap,
+    name: &http::HeaderName,
+) -> Result<Option<std::borrow::Cow<'h, str>>, DeserializeError> {
+    let utf8 = |value: &'h http::HeaderValue| {
+        std::str::from_utf8(value.as_bytes())
+            .map_err(|_| DeserializeError::new(format!("header {name}: the value is not UTF-8")))
+    };
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    let first = utf8(first)?;
+    let Some(second) = values.next() else {
+        // One line, the usual case: no copy.
+        return Ok(Some(std::borrow::Cow::Borrowed(first)));
+    };
+    let mut text = format!("{first}, {}", utf8(second)?);
+    for value in values {
+        text.push_str(", ");
+        text.push_str(utf8(value)?);
     }
-    Ok(text)
+    Ok(Some(std::borrow::Cow::Owned(text)))
 }
 
 /// The response header `name` read by `read`; absent is `None`, unreadable an error naming
-/// the header.
+/// the header. (Generated code names it by a `HeaderName` built at compile time.)
 pub(crate) fn header<T>(
     headers: &http::HeaderMap,
-    name: &str,
+    name: &http::HeaderName,
     read: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<T>, DeserializeError> {
     let Some(text) = header_text(headers, name)? else {
         return Ok(None);
     };
-    read(&text).map(Some).ok_or_else(|| unreadable(name, &text))
+    read(&text)
+        .map(Some)
+        .ok_or_else(|| unreadable(name.as_str(), &text))
 }
 
 /// The response header `name` as a list: items split at commas outside quotes (HTTP dates,
 /// which hold a comma each, in pairs when `dates`), each read by `read`.
 pub(crate) fn header_items<T>(
     headers: &http::HeaderMap,
-    name: &str,
+    name: &http::HeaderName,
     dates: bool,
     read: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<Vec<T>>, DeserializeError> {
@@ -453,10 +464,10 @@ pub(crate) fn header_items<T>(
     } else {
         split_header_list(&text)
     }
-    .ok_or_else(|| unreadable(name, &text))?;
+    .ok_or_else(|| unreadable(name.as_str(), &text))?;
     items
         .iter()
-        .map(|item| read(item).ok_or_else(|| unreadable(name, item)))
+        .map(|item| read(item).ok_or_else(|| unreadable(name.as_str(), item)))
         .collect::<Result<Vec<T>, _>>()
         .map(Some)
 }
@@ -470,9 +481,9 @@ pub(crate) fn prefix_headers(
     let mut map = BTreeMap::new();
     for name in headers.keys() {
         if let Some(key) = name.as_str().strip_prefix(prefix)
-            && let Some(text) = header_text(headers, name.as_str())?
+            && let Some(text) = header_text(headers, name)?
         {
-            map.insert(key.to_string(), text);
+            map.insert(key.to_string(), text.into_owned());
         }
     }
     Ok((!map.is_empty()).then_some(map))
@@ -688,14 +699,15 @@ mod tests {
                 headers.append("x-h", value);
             }
             let named = |e: DeserializeError| e.message().starts_with("header x-h");
-            prop_assert!(header(&headers, "x-h", <i32 as FromText>::from_text).map_or_else(named, |_| true));
-            prop_assert!(header(&headers, "x-h", <f64 as FromText>::from_text).map_or_else(named, |_| true));
-            prop_assert!(header(&headers, "x-h", <bool as FromText>::from_text).map_or_else(named, |_| true));
-            prop_assert!(header(&headers, "x-h", epoch_seconds).map_or_else(named, |_| true));
-            prop_assert!(header(&headers, "x-h", http_date).map_or_else(named, |_| true));
-            prop_assert!(header(&headers, "x-h", base64_string).map_or_else(named, |_| true));
-            prop_assert!(header_items(&headers, "x-h", false, <i64 as FromText>::from_text).map_or_else(named, |_| true));
-            prop_assert!(header_items(&headers, "x-h", true, http_date).map_or_else(named, |_| true));
+            let h = http::HeaderName::from_static("x-h");
+            prop_assert!(header(&headers, &h, <i32 as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, &h, <f64 as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, &h, <bool as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, &h, epoch_seconds).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, &h, http_date).map_or_else(named, |_| true));
+            prop_assert!(header(&headers, &h, base64_string).map_or_else(named, |_| true));
+            prop_assert!(header_items(&headers, &h, false, <i64 as FromText>::from_text).map_or_else(named, |_| true));
+            prop_assert!(header_items(&headers, &h, true, http_date).map_or_else(named, |_| true));
             prop_assert!(prefix_headers(&headers, "x-").is_ok() || !bytes.is_ascii());
         }
 

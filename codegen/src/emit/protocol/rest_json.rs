@@ -214,7 +214,7 @@ fn serialize_request(
         let value = header_text(&f.ty, &quote!(value), bindings, member).arg();
         let insert = quote! {
             headers.insert(
-                http::HeaderName::from_static(#header),
+                const { http::HeaderName::from_static(#header) },
                 http_bindings::header_value(#member, #value)?,
             );
         };
@@ -543,11 +543,11 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
                         let dates = matches!(item.ty, Type::Timestamp(format)
                             if timestamp_format(bindings, member, format, Location::Header) == TimestampFormat::HttpDate);
                         let read = read_text(&item.ty, bindings, member);
-                        quote!(http_bindings::header_items(headers, #header, #dates, #read)?)
+                        quote!(http_bindings::header_items(headers, &const { http::HeaderName::from_static(#header) }, #dates, #read)?)
                     }
                     ty => {
                         let read = read_text(ty, bindings, member);
-                        quote!(http_bindings::header(headers, #header, #read)?)
+                        quote!(http_bindings::header(headers, &const { http::HeaderName::from_static(#header) }, #read)?)
                     }
                 };
                 if f.optional { read } else { json::or_zero(f, &read) }
