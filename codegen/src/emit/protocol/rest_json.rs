@@ -26,7 +26,7 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
         let message = format!("`{}` has no @http trait or no generated input", op.name);
         return quote!(compile_error!(#message););
     };
-    let serialize = serialize_request(krate, op, http, input, module);
+    let serialize = serialize_request(op, http, input, module);
     let parse = parse_response(op, module);
     quote! {
         #serialize
@@ -59,7 +59,6 @@ fn when_set(f: &Field, value: &TokenStream, body: TokenStream) -> TokenStream {
 }
 
 fn serialize_request(
-    krate: &Crate,
     op: &Operation,
     http: &HttpOperation,
     input: &Structure,
@@ -153,10 +152,8 @@ fn serialize_request(
     if let Some(member) = &bindings.query_params {
         let f = field(input, member);
         let explicit: Vec<&String> = bindings.query.iter().map(|(key, _)| key).collect();
-        let key_text = match &f.ty {
-            Type::Map(map) if matches!(map.key, Type::Enum(_)) => quote!(key.as_str()),
-            _ => quote!(key.as_str()),
-        };
+        // (String and enum keys alike.)
+        let key_text = quote!(key.as_str());
         let value_text = |value: TokenStream| match &f.ty {
             Type::Map(map) if matches!(map.value.ty, Type::Enum(_)) => quote!(#value.as_str()),
             _ => value,
@@ -312,11 +309,7 @@ fn serialize_request(
     let auth = super::auth(op);
     let uses_headers = !headers.is_empty() || content_type.is_some();
     // An input with no member bound anywhere (nor in a host prefix) is not read.
-    let reads_input = !http
-        .uri
-        .path
-        .iter()
-        .all(|s| matches!(s, Segment::Literal(_)))
+    let reads_input = !bindings.labels.is_empty()
         || !bindings.query.is_empty()
         || bindings.query_params.is_some()
         || !bindings.headers.is_empty()
@@ -339,7 +332,6 @@ fn serialize_request(
         http.method,
         http.uri.pattern()
     ));
-    let _ = krate;
     quote! {
         #doc
         pub fn serialize_request(#input_param: &#input_path) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
@@ -359,6 +351,12 @@ fn serialize_request(
             Ok(request)
         }
     }
+}
+
+/// Whether items of `item` in a header list are HTTP dates (which hold a comma each).
+fn http_dates(item: &Type, bindings: &Bindings, member: &str) -> bool {
+    matches!(item, Type::Timestamp(format)
+        if timestamp_format(bindings, member, *format, Location::Header) == TimestampFormat::HttpDate)
 }
 
 /// The `@timestampFormat` of a bound member, or its location's default.
@@ -441,9 +439,7 @@ fn header_text(ty: &Type, value: &TokenStream, bindings: &Bindings, member: &str
     match ty {
         Type::List(item) => {
             let each = text(&item.ty, &quote!(item), bindings, member, Location::Header).expr;
-            let dates = matches!(item.ty, Type::Timestamp(format)
-                if timestamp_format(bindings, member, format, Location::Header) == TimestampFormat::HttpDate);
-            Text::owned(if dates {
+            Text::owned(if http_dates(&item.ty, bindings, member) {
                 quote!(http_bindings::header_dates(#value.iter().map(|item| #each)))
             } else {
                 quote!(http_bindings::header_list(#value.iter().map(|item| #each)))
@@ -540,8 +536,7 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
                 let header = header.to_ascii_lowercase();
                 let read = match &f.ty {
                     Type::List(item) => {
-                        let dates = matches!(item.ty, Type::Timestamp(format)
-                            if timestamp_format(bindings, member, format, Location::Header) == TimestampFormat::HttpDate);
+                        let dates = http_dates(&item.ty, bindings, member);
                         let read = read_text(&item.ty, bindings, member);
                         quote!(http_bindings::header_items(headers, &const { http::HeaderName::from_static(#header) }, #dates, #read)?)
                     }
