@@ -15,6 +15,21 @@ pub(crate) fn content_md5(body: &[u8]) -> http::HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any body (quotes, control characters, invalid UTF-8): 24 characters of base64 that
+        /// decode to the 16-byte digest.
+        #[test]
+        fn any_body_gives_a_base64_digest(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            use base64::Engine as _;
+            let value = content_md5(&body);
+            prop_assert_eq!(value.len(), 24);
+            let digest = base64::engine::general_purpose::STANDARD.decode(value.as_bytes()).unwrap();
+            let expected = md5::Md5::digest(&body);
+            prop_assert_eq!(digest.as_slice(), expected.as_slice());
+        }
+    }
 
     #[test]
     fn content_md5_is_the_base64_digest_of_the_body() {

@@ -683,6 +683,7 @@ mod tests {
 
         /// A prefix-header key is caller data: whatever it holds, the header sent is the
         /// prefix followed by that key, or an error; never another header.
+        #[test]
         fn prefix_header_keys_never_name_another_header(key in "(\\PC|[\r\n:\0 ]){0,20}") {
             match prefixed_name("Meta", "x-meta-", &key) {
                 Ok(name) => prop_assert_eq!(name.as_str(), format!("x-meta-{}", key.to_ascii_lowercase())),
@@ -692,6 +693,7 @@ mod tests {
 
         /// Response headers are hostile: any bytes read as any type give a value or an error
         /// naming the header, never a panic; lists split or fail the same way.
+        #[test]
         fn response_headers_read_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
             let mut headers = http::HeaderMap::new();
             if let Ok(value) = http::HeaderValue::from_bytes(&bytes) {
@@ -712,6 +714,7 @@ mod tests {
         }
 
         /// Numbers written as text read back as themselves (NaN as NaN).
+        #[test]
         fn numbers_round_trip_through_text(i in any::<i64>(), f in any::<f64>(), g in any::<f32>()) {
             prop_assert_eq!(<i64 as FromText>::from_text(&i.to_text()), Some(i));
             let back = <f64 as FromText>::from_text(&f.to_text()).expect("a float reads back");

@@ -47,6 +47,21 @@ fn hex(bytes: &[u8; 32]) -> http::HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any body: both values are 64 lower-case hex digits, and a body of one chunk (up to
+        /// 1 MiB) has equal tree and linear hashes.
+        #[test]
+        fn any_body_gives_two_hex_digests(body in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            let (tree, linear) = checksums(&body);
+            for value in [&tree, &linear] {
+                prop_assert_eq!(value.len(), 64);
+                prop_assert!(value.as_bytes().iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)));
+            }
+            prop_assert_eq!(tree, linear);
+        }
+    }
 
     #[test]
     fn a_small_body_has_one_chunk_so_both_hashes_agree() {
