@@ -14,7 +14,7 @@ use super::document::Document;
 use super::endpoint_lib::{Endpoint, ResolveError};
 use super::json::{ErrorResponse, parse_error};
 use super::retry::{RetryConfig, RetryKind, TokenBucket, classify_response};
-use super::sigv4::{Signer, SigningError, SigningParams};
+use super::sigv4::{Payload, Signer, SigningError, SigningParams};
 use super::transport::{HttpClient, TransportError, TransportErrorKind};
 
 /// What a generated crate tells the runtime about its service.
@@ -45,7 +45,7 @@ pub(crate) type ResolveEndpoint = fn(&EndpointConfig) -> Result<Endpoint, Resolv
 /// request without a host prefix uses (built once), extra headers, and signing overrides from
 /// its `authSchemes`.
 #[derive(Debug, Clone)]
-struct Target {
+pub(crate) struct Target {
     endpoint: http::Uri,
     root: http::Uri,
     root_host: http::HeaderValue,
@@ -411,23 +411,9 @@ impl Handle {
         compress: Option<Compressor>,
         endpoint: OperationEndpoint,
     ) -> Result<http::Response<Vec<u8>>, DispatchError> {
-        let own;
-        let target = match endpoint {
-            None => &self.target,
-            Some(Ok(endpoint)) if endpoint == self.endpoint => &self.target,
-            Some(resolved) => {
-                own = resolved
-                    .map_err(|e| e.to_string())
-                    .and_then(|endpoint| Target::new(&endpoint))
-                    .map_err(|e| {
-                        DispatchError::Transport(TransportError::new(TransportErrorKind::Other, e))
-                    })?;
-                &own
-            }
-        };
+        let own = self.own_target(endpoint)?;
+        let target = self.target(&own);
         let (mut parts, mut body) = request.into_parts();
-        let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
-        parts.uri = resolve(target, &parts.uri, prefix.as_deref())?;
         if let (Some(compress), Some(min)) = (compress, self.compress_from)
             && body.len() >= min
         {
@@ -446,6 +432,58 @@ impl Handle {
                 .headers
                 .insert(http::header::CONTENT_ENCODING, encoding);
         }
+        self.address(&mut parts, target, Some(body.len() as u64))?;
+
+        let mut attempts = Attempts::new(true);
+        let auth = parts.extensions.get::<Auth>().copied();
+        loop {
+            let mut request = http::Request::new(body.clone());
+            *request.method_mut() = parts.method.clone();
+            *request.uri_mut() = parts.uri.clone();
+            *request.headers_mut() = parts.headers.clone();
+            let payload = Payload::of(request.body());
+            self.authorize(&mut request, auth, target, payload).await?;
+            let result = self.send_once(request).await;
+            let answer = match &result {
+                Ok(response) => Ok((response.status(), response.headers(), &response.body()[..])),
+                Err(e) => Err(e),
+            };
+            if self.again(answer, retryable_codes, &mut attempts).await {
+                continue;
+            }
+            return result.map_err(DispatchError::Transport);
+        }
+    }
+
+    /// The operation's own endpoint, when it resolved one that is not the client's.
+    pub(crate) fn own_target(
+        &self,
+        endpoint: OperationEndpoint,
+    ) -> Result<Option<Target>, DispatchError> {
+        match endpoint {
+            None => Ok(None),
+            Some(Ok(endpoint)) if endpoint == self.endpoint => Ok(None),
+            Some(resolved) => resolved
+                .map_err(|e| e.to_string())
+                .and_then(|endpoint| Target::new(&endpoint))
+                .map(Some)
+                .map_err(|e| {
+                    DispatchError::Transport(TransportError::new(TransportErrorKind::Other, e))
+                }),
+        }
+    }
+
+    /// Points the request at `target` (host prefix included) and sets the headers every
+    /// attempt carries: `Host`, the endpoint's, `User-Agent` and `Content-Length` (`len`, when
+    /// known).
+    pub(crate) fn address(
+        &self,
+        parts: &mut http::request::Parts,
+        target: &Target,
+        len: Option<u64>,
+    ) -> Result<(), DispatchError> {
+        let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
+        parts.uri = resolve(target, &parts.uri, prefix.as_deref())?;
         let host = if prefix.is_none() {
             target.root_host.clone()
         } else {
@@ -471,108 +509,162 @@ impl Handle {
             .insert(http::header::USER_AGENT, self.user_agent.clone());
         // No `Content-Length` on a bodiless `GET`, `HEAD`, `DELETE` or `OPTIONS` (a REST
         // request with nothing bound to its body); a `POST` or `PUT` always says its length,
-        // `0` included, as servers that answer 411 Length Required expect.
+        // `0` included, as servers that answer 411 Length Required expect. A stream of unknown
+        // length is sent chunked.
         let bodiless = matches!(
             parts.method,
             http::Method::GET | http::Method::HEAD | http::Method::DELETE | http::Method::OPTIONS
         );
-        if !(body.is_empty() && bodiless) {
-            parts.headers.insert(
-                http::header::CONTENT_LENGTH,
-                http::HeaderValue::from(body.len()),
-            );
+        if let Some(len) = len
+            && !(len == 0 && bodiless)
+        {
+            parts
+                .headers
+                .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
         }
-
-        let mut attempt = 1;
-        let mut taken = 0;
-        let mut skew_corrected = false;
-        let auth = parts.extensions.get::<Auth>().copied();
-        loop {
-            let mut request = http::Request::new(body.clone());
-            *request.method_mut() = parts.method.clone();
-            *request.uri_mut() = parts.uri.clone();
-            *request.headers_mut() = parts.headers.clone();
-            match self.authorization(auth).await? {
-                Authorization::SigV4(credentials) => {
-                    let params = SigningParams {
-                        credentials: &credentials,
-                        region: target.signing_region.as_deref().unwrap_or(&self.region),
-                        service: target
-                            .signing_name
-                            .as_deref()
-                            .unwrap_or(self.service.signing_name),
-                        time: self.now(),
-                    };
-                    self.signer
-                        .sign(&mut request, &params)
-                        .map_err(DispatchError::Signing)?;
-                }
-                Authorization::Bearer(value) => {
-                    request
-                        .headers_mut()
-                        .insert(http::header::AUTHORIZATION, value);
-                }
-                Authorization::None => {}
-            }
-            let result = self.send_once(request).await;
-            let retry = match &result {
-                Ok(response) if response.status().is_success() => None,
-                Ok(response) => {
-                    let error = parse_error(
-                        response.status().as_u16(),
-                        response.headers(),
-                        response.body(),
-                    );
-                    // The signature's time was off: keep the service's clock for this client and,
-                    // once per call, sign again at once (an attempt, without backoff or cost).
-                    if let Some(skew) = clock_skew(&error, response.headers(), self.clock()) {
-                        self.skew_millis.store(skew, Ordering::Relaxed);
-                        if !skew_corrected && attempt < self.retry.max_attempts() {
-                            skew_corrected = true;
-                            attempt += 1;
-                            continue;
-                        }
-                    }
-                    classify_response(error.status, error.code.as_deref(), retryable_codes)
-                }
-                Err(e) if e.is_timeout() => Some(RetryKind::Timeout),
-                Err(e) if e.is_retryable() => Some(RetryKind::Transient),
-                Err(_) => None,
-            };
-            if let Some(kind) = retry.filter(|_| attempt < self.retry.max_attempts())
-                && let Some(cost) = self.bucket.acquire(kind)
-            {
-                taken += cost;
-                tokio::time::sleep(self.retry.backoff(attempt)).await;
-                attempt += 1;
-                continue;
-            }
-            if matches!(&result, Ok(response) if response.status().is_success()) {
-                self.bucket.success(taken);
-            }
-            return result.map_err(DispatchError::Transport);
-        }
+        Ok(())
     }
 
-    async fn send_once(
+    /// Signs the attempt, or sets its bearer token, as its scheme says.
+    pub(crate) async fn authorize<B>(
         &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let response = match self.read_timeout {
-            None => self.http.send(request).await,
-            Some(limit) => match tokio::time::timeout(limit, self.http.send(request)).await {
+        request: &mut http::Request<B>,
+        auth: Option<Auth>,
+        target: &Target,
+        payload: Payload,
+    ) -> Result<(), DispatchError> {
+        match self.authorization(auth).await? {
+            Authorization::SigV4(credentials) => {
+                let params = SigningParams {
+                    credentials: &credentials,
+                    region: target.signing_region.as_deref().unwrap_or(&self.region),
+                    service: target
+                        .signing_name
+                        .as_deref()
+                        .unwrap_or(self.service.signing_name),
+                    time: self.now(),
+                };
+                self.signer
+                    .sign_with(request, payload, &params)
+                    .map_err(DispatchError::Signing)?;
+            }
+            Authorization::Bearer(value) => {
+                request
+                    .headers_mut()
+                    .insert(http::header::AUTHORIZATION, value);
+            }
+            Authorization::None => {}
+        }
+        Ok(())
+    }
+
+    /// Whether to make another attempt after `answer` (status, headers and body, or no
+    /// response), waiting the backoff first when it is a retry; on success, returns the retry
+    /// tokens the call took.
+    pub(crate) async fn again(
+        &self,
+        answer: Result<(http::StatusCode, &http::HeaderMap, &[u8]), &TransportError>,
+        retryable_codes: &[&str],
+        attempts: &mut Attempts,
+    ) -> bool {
+        let may_retry = attempts.replayable && attempts.attempt < self.retry.max_attempts();
+        let retry = match answer {
+            Ok((status, _, _)) if status.is_success() => {
+                self.bucket.success(attempts.taken);
+                return false;
+            }
+            Ok((status, headers, body)) => {
+                let error = parse_error(status.as_u16(), headers, body);
+                // The signature's time was off: keep the service's clock for this client and,
+                // once per call, sign again at once (an attempt, without backoff or cost).
+                if let Some(skew) = clock_skew(&error, headers, self.clock()) {
+                    self.skew_millis.store(skew, Ordering::Relaxed);
+                    if !attempts.skew_corrected && may_retry {
+                        attempts.skew_corrected = true;
+                        attempts.attempt += 1;
+                        return true;
+                    }
+                }
+                classify_response(error.status, error.code.as_deref(), retryable_codes)
+            }
+            Err(e) if e.is_timeout() => Some(RetryKind::Timeout),
+            Err(e) if e.is_retryable() => Some(RetryKind::Transient),
+            Err(_) => None,
+        };
+        if let Some(kind) = retry.filter(|_| may_retry)
+            && let Some(cost) = self.bucket.acquire(kind)
+        {
+            attempts.taken += cost;
+            tokio::time::sleep(self.retry.backoff(attempts.attempt)).await;
+            attempts.attempt += 1;
+            return true;
+        }
+        false
+    }
+
+    /// `send`, held to the read timeout.
+    pub(crate) async fn timed<T>(
+        &self,
+        send: impl std::future::Future<Output = Result<T, TransportError>>,
+    ) -> Result<T, TransportError> {
+        match self.read_timeout {
+            None => send.await,
+            Some(limit) => match tokio::time::timeout(limit, send).await {
                 Ok(result) => result,
                 Err(_) => Err(TransportError::new(
                     TransportErrorKind::ReadTimeout,
                     format!("no complete response within the read timeout of {limit:?}"),
                 )),
             },
-        }?;
+        }
+    }
+
+    /// The endpoint a call goes to: the operation's own, else the client's.
+    pub(crate) fn target<'a>(&'a self, own: &'a Option<Target>) -> &'a Target {
+        own.as_ref().unwrap_or(&self.target)
+    }
+
+    /// The transport.
+    pub(crate) fn http(&self) -> &dyn HttpClient {
+        &*self.http
+    }
+
+    /// The most a response body is read into memory.
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
+    async fn send_once(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let response = self.timed(self.http.send(request)).await?;
         // The built-in client stops reading at the limit; a custom one is held to it here.
         if response.body().len() > self.max_response_bytes {
             return Err(super::transport::too_long(self.max_response_bytes));
         }
         Ok(response)
+    }
+}
+
+/// Where a call is in its attempts.
+pub(crate) struct Attempts {
+    attempt: u32,
+    /// Retry tokens taken so far, returned on success.
+    taken: u32,
+    skew_corrected: bool,
+    /// The request body can be sent again.
+    replayable: bool,
+}
+
+impl Attempts {
+    pub(crate) fn new(replayable: bool) -> Self {
+        Attempts {
+            attempt: 1,
+            taken: 0,
+            skew_corrected: false,
+            replayable,
+        }
     }
 }
 

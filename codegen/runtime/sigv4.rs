@@ -118,6 +118,28 @@ struct CachedKey {
     mac: Hmac<Sha256>,
 }
 
+/// What a signature says of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Payload {
+    /// The body's SHA-256.
+    Hash([u8; 32]),
+    /// `UNSIGNED-PAYLOAD` (`@unsignedPayload`): the body is not covered, and the request says
+    /// so in `x-amz-content-sha256`.
+    Unsigned,
+}
+
+impl Payload {
+    /// The hash of `body`.
+    pub(crate) fn of(body: &[u8]) -> Payload {
+        Payload::Hash(Sha256::digest(body).into())
+    }
+}
+
+/// The payload hash of an operation with `@unsignedPayload`.
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+const X_AMZ_CONTENT_SHA256: http::HeaderName =
+    http::HeaderName::from_static("x-amz-content-sha256");
+
 /// The parts of a signature, for callers and tests that want them (built without allocating
 /// beyond the signed-headers list, which the signature needs anyway).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +157,18 @@ impl Signer {
         request: &mut http::Request<Vec<u8>>,
         params: &SigningParams<'_>,
     ) -> Result<Signature, SigningError> {
+        let payload = Payload::of(request.body());
+        self.sign_with(request, payload, params)
+    }
+
+    /// [`sign`](Signer::sign) for a request whose body is not in hand (a stream): `payload`
+    /// says what the signature covers.
+    pub(crate) fn sign_with<B>(
+        &self,
+        request: &mut http::Request<B>,
+        payload: Payload,
+        params: &SigningParams<'_>,
+    ) -> Result<Signature, SigningError> {
         let time = format_time(params.time);
         let (date, amz_date) = (time.date(), time.date_time());
         let headers = request.headers_mut();
@@ -150,7 +184,13 @@ impl Signer {
                 headers.remove(X_AMZ_SECURITY_TOKEN);
             }
         }
-        let (canonical_hash, signed_headers) = canonical_request_hash(request)?;
+        if matches!(payload, Payload::Unsigned) {
+            headers.insert(
+                X_AMZ_CONTENT_SHA256,
+                http::HeaderValue::from_static(UNSIGNED_PAYLOAD),
+            );
+        }
+        let (canonical_hash, signed_headers) = canonical_request_hash(request, &payload)?;
         // The string to sign, fed straight into the HMAC.
         let mut mac = self.with_key(params, date, |cached| cached.mac.clone());
         for piece in [
@@ -305,8 +345,9 @@ impl HexDigest {
 
 /// The SHA-256 of the canonical request and the signed-headers list. The canonical request is
 /// written into one buffer and hashed in one pass (many small hash updates cost more).
-fn canonical_request_hash(
-    request: &http::Request<Vec<u8>>,
+fn canonical_request_hash<B>(
+    request: &http::Request<B>,
+    payload: &Payload,
 ) -> Result<([u8; 32], String), SigningError> {
     let uri = request.uri();
     let mut text: Vec<u8> = Vec::with_capacity(512);
@@ -367,8 +408,10 @@ fn canonical_request_hash(
     text.push(b'\n');
     text.extend_from_slice(signed_headers.as_bytes());
     text.push(b'\n');
-    let payload: [u8; 32] = Sha256::digest(request.body()).into();
-    text.extend_from_slice(hex(&payload).as_bytes());
+    match payload {
+        Payload::Hash(hash) => text.extend_from_slice(hex(hash).as_bytes()),
+        Payload::Unsigned => text.extend_from_slice(UNSIGNED_PAYLOAD.as_bytes()),
+    }
     Ok((Sha256::digest(&text).into(), signed_headers))
 }
 

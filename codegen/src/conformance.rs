@@ -315,17 +315,32 @@ impl Literals<'_> {
                 let assertion = match case.error {
                     None => {
                         let expected = self.struct_literal(&case.operation.output, &params)?;
-                        quote! {
-                            let actual = #package::operation::#op_module::parse_response(&response).expect("the response parses");
-                            support::same(&actual, &#expected);
+                        if case.operation.streams_output() {
+                            // A structure holding a stream is compared by its `Debug` form
+                            // (bytes in memory show as bytes).
+                            quote! {
+                                let response = response.map(#package::primitives::ByteStream::from);
+                                let actual = #package::operation::#op_module::parse_response(response).expect("the response parses");
+                                assert_eq!(format!("{actual:#?}"), format!("{:#?}", #expected));
+                            }
+                        } else {
+                            quote! {
+                                let actual = #package::operation::#op_module::parse_response(&response).expect("the response parses");
+                                support::same(&actual, &#expected);
+                            }
                         }
                     }
                     Some(error) => {
                         let expected = self.struct_literal(&error.ty, &params)?;
                         let error_enum = ident(&case.operation.error_enum);
                         let variant = ident(&error.ty.name);
+                        let parse = if case.operation.streams_output() {
+                            quote!(parse_response(response.map(#package::primitives::ByteStream::from)))
+                        } else {
+                            quote!(parse_response(&response))
+                        };
                         quote! {
-                            let actual = #package::operation::#op_module::parse_response(&response).expect_err("the response is an error");
+                            let actual = #package::operation::#op_module::#parse.expect_err("the response is an error");
                             let #package::operation::#op_module::#error_enum::#variant(actual) = actual else {
                                 panic!("expected {}, got {actual:?}", stringify!(#variant));
                             };
@@ -471,6 +486,10 @@ impl Literals<'_> {
             Type::Blob => {
                 let s = value.as_str().ok_or_else(mismatch)?;
                 quote!(#s.as_bytes().to_vec())
+            }
+            Type::ByteStream => {
+                let s = value.as_str().ok_or_else(mismatch)?;
+                quote!(#package::primitives::ByteStream::from(#s.as_bytes().to_vec()))
             }
             Type::Timestamp(_) => match value {
                 Value::Number(n) if n.is_i64() => {

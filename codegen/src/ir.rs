@@ -212,6 +212,23 @@ pub struct Operation {
     pub http: Option<crate::http::HttpOperation>,
 }
 
+impl Operation {
+    /// The request has a `@streaming` payload (an upload sent as it is read).
+    pub fn streams_input(&self) -> bool {
+        self.http.as_ref().is_some_and(|http| http.input.streaming)
+    }
+
+    /// The response has a `@streaming` payload (read by the caller as it arrives).
+    pub fn streams_output(&self) -> bool {
+        self.http.as_ref().is_some_and(|http| http.output.streaming)
+    }
+
+    /// Either.
+    pub fn streams(&self) -> bool {
+        self.streams_input() || self.streams_output()
+    }
+}
+
 /// How an operation pages: the tokens, the page size and the items, as Rust field paths.
 /// An operation's authentication: the first scheme of its `smithy.api#auth` list (else the
 /// service's, else every scheme trait the service has) that the client supports.
@@ -445,6 +462,8 @@ pub enum Type {
     Float,
     Double,
     Blob,
+    /// A `@streaming` blob: the runtime's `ByteStream`, read and sent in pieces.
+    ByteStream,
     Enum(TypePath),
     Struct(TypePath),
     List(Box<ListItem>),
@@ -1325,6 +1344,13 @@ impl<'m> Builder<'m> {
         // optional in the client.
         let optional =
             in_input || member.traits.client_optional || !(required || default.is_some());
+        // A stream is never absent: an unset one is empty (as the Smithy spec's `@default("")`
+        // on streaming members says).
+        let (optional, required, default) = if ty == Type::ByteStream {
+            (false, false, Some(Value::String(String::new())))
+        } else {
+            (optional, required, default)
+        };
         let place = format!("{}${}", owner.id, member.name);
         let constraints = if validated {
             self.constraints(&member.target, &member.traits, &place, &ty)
@@ -1414,6 +1440,11 @@ impl<'m> Builder<'m> {
                 Simple::Long => Type::Long,
                 Simple::Float => Type::Float,
                 Simple::Double => Type::Double,
+                // A `@streaming` blob is read and sent in pieces (it is only ever an
+                // `@httpPayload`, which the HTTP layer checks).
+                Simple::Blob if shape.traits.raw.contains_key("smithy.api#streaming") => {
+                    Type::ByteStream
+                }
                 Simple::Blob => Type::Blob,
                 Simple::Timestamp => Type::Timestamp(TimestampFormat::from_trait(
                     shape.traits.timestamp_format.as_deref(),

@@ -191,6 +191,7 @@ pub fn default_operations() -> Operations {
 #[path = "../runtime"]
 mod runtime {
     pub mod aws_credentials;
+    pub mod byte_stream;
     pub mod checksum;
     pub mod cli;
     pub mod compression;
@@ -202,6 +203,7 @@ mod runtime {
     pub mod document;
     pub mod endpoint_lib;
     pub mod errors;
+    pub mod event_stream;
     pub mod http_bindings;
     pub mod idempotency;
     pub mod json;

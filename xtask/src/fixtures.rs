@@ -45,7 +45,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             .shapes
             .values()
             .any(|shape| shape.traits.raw.contains_key(codegen::endpoints::TESTS));
-        let files = if has_cases {
+        let (files, package) = if has_cases {
             let service = model
                 .service(None)
                 .map_err(|e| e.to_string())?
@@ -54,7 +54,7 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             let suite = codegen::conformance::generate(&model, &service, &Default::default())
                 .map_err(|e| e.to_string())?;
             tested.push(suite.package.clone());
-            suite.files
+            (suite.files, suite.package)
         } else {
             let generated = codegen::Generator::new()
                 .generate(&model)
@@ -62,13 +62,19 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
             if has_endpoint_tests {
                 endpoint_tested.push(generated.package.clone());
             }
-            generated.files
+            (generated.files, generated.package)
         };
         codegen::write::write(&scratch.join(&name), &files).map_err(|e| e.to_string())?;
+        let generated_package = package;
         let behaviour = root().join("tests/fixture-tests").join(&name);
         if behaviour.is_dir() {
             let package = format!("{name}-tests");
-            write_test_crate(&scratch.join(&package), &name, &behaviour)?;
+            write_test_crate(
+                &scratch.join(&package),
+                &name,
+                &generated_package,
+                &behaviour,
+            )?;
             tested_crates.push(package.clone());
             names.push(package);
         }
@@ -157,6 +163,7 @@ http = "1"
 hyper = { version = "1", features = ["server", "http1"] }
 hyper-util = { version = "0.1", features = ["tokio", "server"] }
 http-body-util = "0.1"
+http-body = "1"
 serde_json = "1"
 insta = "1"
 aws-sigv4 = "1"
@@ -186,18 +193,20 @@ fn shared_fixtures(list: &std::path::Path) -> Result<Vec<(String, std::path::Pat
     Ok(fixtures)
 }
 
-/// A crate whose integration tests are the files under `sources` (copied as they are, with
-/// subdirectories), depending on the generated fixture crate `fixture`.
+/// The crate `<fixture>-tests`, whose integration tests are the files under `sources` (copied as
+/// they are, with subdirectories), depending on the fixture's generated crate `package` (in
+/// the directory `fixture`).
 fn write_test_crate(
     dir: &std::path::Path,
     fixture: &str,
+    package: &str,
     sources: &std::path::Path,
 ) -> Result<(), String> {
     let io = |path: &std::path::Path, e: std::io::Error| format!("{}: {e}", path.display());
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).map_err(|e| io(dir, e))?;
     let manifest = format!(
-        "[package]\nname = \"{fixture}-tests\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dev-dependencies]\n{fixture} = {{ path = \"../{fixture}\", features = [\"cli\"] }}\n{TEST_DEPENDENCIES}"
+        "[package]\nname = \"{fixture}-tests\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dev-dependencies]\n{package} = {{ path = \"../{fixture}\", features = [\"cli\"] }}\n{TEST_DEPENDENCIES}"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io(dir, e))?;
     std::fs::write(

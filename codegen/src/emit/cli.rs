@@ -102,7 +102,7 @@ fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
             quote!(&Schema::Integer)
         }
         Type::Float | Type::Double => quote!(&Schema::Float),
-        Type::Blob => quote!(&Schema::Blob),
+        Type::Blob | Type::ByteStream => quote!(&Schema::Blob),
         Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(&Schema::Timestamp),
         Type::Timestamp(TimestampFormat::HttpDate) => quote!(&Schema::HttpDate),
         Type::Timestamp(_) => quote!(&Schema::TimestampText),
@@ -373,6 +373,18 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         } else {
             quote!(request)
         };
+        // A `@streaming` output payload is read whole (within the client's response limit)
+        // to be written out.
+        let collect = streamed_output(krate, op).map(|field| {
+            quote! {
+                let mut output = output;
+                let whole = std::mem::take(&mut output.#field)
+                    .collect()
+                    .await
+                    .map_err(|e| CallError::Other(e.to_string()))?;
+                output.#field = crate::primitives::ByteStream::from(whole);
+            }
+        });
         quote! {
             #index => {
                 let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
@@ -386,6 +398,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                         crate::operation::#module::#error::Validation(e) => validation(&e),
                         other => failure(other.code(), &other),
                     })?;
+                #collect
                 let mut body = Vec::new();
                 crate::runtime::json::WriteJson::write_json(&output, &mut body);
                 serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
@@ -517,4 +530,15 @@ pub fn bin_rs(krate: &Crate) -> TokenStream {
             std::process::exit(#krate_ident::cli::main());
         }
     }
+}
+
+/// The output field holding a `@streaming` payload.
+fn streamed_output(krate: &Crate, op: &crate::ir::Operation) -> Option<proc_macro2::Ident> {
+    let http = op.http.as_ref().filter(|http| http.output.streaming)?;
+    let crate::http::Body::Payload(member) = &http.output.body else {
+        return None;
+    };
+    let output = krate.structure(&op.output)?;
+    let field = output.fields.iter().find(|f| &f.wire == member)?;
+    Some(ident(&field.ident))
 }

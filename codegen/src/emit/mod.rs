@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Crate, Module, Type, TypePath};
+use crate::ir::{Crate, Module, Operation, Type, TypePath};
 pub use crate::tokens::{doc_line, ident, lines_to_docs, lines_to_inner_docs};
 
 /// One generated file: Rust tokens (formatted later) or text written as is.
@@ -58,6 +58,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("cli/tables", include_str!("../../runtime/cli/tables.rs")),
     ("cli/wait", include_str!("../../runtime/cli/wait.rs")),
+    ("byte_stream", include_str!("../../runtime/byte_stream.rs")),
     ("checksum", include_str!("../../runtime/checksum.rs")),
     ("compression", include_str!("../../runtime/compression.rs")),
     ("config", include_str!("../../runtime/config.rs")),
@@ -70,6 +71,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/endpoint_lib.rs"),
     ),
     ("errors", include_str!("../../runtime/errors.rs")),
+    (
+        "event_stream",
+        include_str!("../../runtime/event_stream.rs"),
+    ),
     ("idempotency", include_str!("../../runtime/idempotency.rs")),
     (
         "http_bindings",
@@ -217,6 +222,7 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         .filter(|name| *name != "compression" || krate.operations.iter().any(|op| op.gzip))
         .filter(|name| *name != "idempotency" || has_idempotency_tokens(krate))
         .filter(|name| *name != "checksum" || krate.operations.iter().any(|op| op.content_md5))
+        .filter(|name| *name != "byte_stream" || krate.operations.iter().any(Operation::streams))
         .filter(|name| {
             *name != "tree_hash"
                 || (krate.operations.iter()).any(|op| {
@@ -225,6 +231,7 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
                 })
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
+        .filter(|name| *name != "event_stream" || has_event_streams(krate))
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
         // waiters it is compiled with the `cli` feature only.)
         .collect()
@@ -232,6 +239,14 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
 
 fn has_paginators(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| op.paginator.is_some())
+}
+
+/// Some operation has an event stream (`application/vnd.amazon.eventstream` messages): the
+/// switch the event-stream emitter will turn on. No generated crate has one yet (the generator
+/// refuses event-stream operations), so the `event_stream` runtime module and its `crc32fast`
+/// dependency are written into none.
+fn has_event_streams(_krate: &Crate) -> bool {
+    false
 }
 
 fn has_waiters(krate: &Crate) -> bool {
@@ -296,6 +311,8 @@ pub const DEPENDENCIES: &[Dependency] = &[
         default_features: false,
         ..dep("clap", "4")
     },
+    // Only with event streams: the CRC-32 of each message (runtime/event_stream.rs).
+    dep("crc32fast", "1"),
     dep("fastrand", "2"),
     // Only with `@requestCompression`.
     dep("flate2", "1"),
@@ -338,6 +355,8 @@ pub const DEPENDENCIES: &[Dependency] = &[
     dep("serde_norway", "0.9"),
     dep("sha2", "0.11"),
     Dependency {
+        // (And `fs` in crates with `@streaming` payloads: an upload read from a file as it is
+        // sent; see `cargo_toml`.)
         features: &["rt", "time", "sync"],
         ..dep("tokio", "1")
     },
@@ -347,8 +366,8 @@ pub const DEPENDENCIES: &[Dependency] = &[
 ];
 
 impl Dependency {
-    /// Its line in `[dependencies]`.
-    fn line(&self, optional: bool) -> String {
+    /// Its line in `[dependencies]`, with `extra` features beyond its own.
+    fn line(&self, optional: bool, extra: &[&str]) -> String {
         let version = format!("{:?}", self.version);
         let mut table = vec![format!("version = {version}")];
         if optional {
@@ -357,8 +376,10 @@ impl Dependency {
         if !self.default_features {
             table.push("default-features = false".into());
         }
-        if !self.features.is_empty() {
-            let features: Vec<String> = self.features.iter().map(|f| format!("{f:?}")).collect();
+        if !self.features.is_empty() || !extra.is_empty() {
+            let features: Vec<String> = (self.features.iter().chain(extra))
+                .map(|f| format!("{f:?}"))
+                .collect();
             table.push(format!("features = [{}]", features.join(", ")));
         }
         let spec = if table.len() == 1 {
@@ -404,8 +425,18 @@ fn cargo_toml(krate: &Crate) -> String {
     if krate.operations.iter().any(|op| op.content_md5) {
         needed.insert("md-5", false);
     }
-    if has_paginators(krate) {
+    let streams = krate.operations.iter().any(Operation::streams);
+    // Paginators and `ByteStream` are `Stream`s.
+    if has_paginators(krate) || streams {
         needed.insert("futures-core", false);
+    }
+    let extra: BTreeMap<&str, &[&str]> = if streams {
+        BTreeMap::from([("tokio", &["fs"][..])])
+    } else {
+        BTreeMap::new()
+    };
+    if has_event_streams(krate) {
+        needed.insert("crc32fast", false);
     }
     // Waiters need JMESPath; without them only the command-line client's `--query` does.
     let mut cli_features = vec!["dep:clap", "dep:serde", "dep:serde_norway"];
@@ -416,7 +447,10 @@ fn cargo_toml(krate: &Crate) -> String {
     cli_features.push("serde_json/preserve_order");
     let deps: String = DEPENDENCIES
         .iter()
-        .filter_map(|d| needed.get(d.name).map(|&optional| d.line(optional)))
+        .filter_map(|d| {
+            let extra = extra.get(d.name).copied().unwrap_or_default();
+            needed.get(d.name).map(|&optional| d.line(optional, extra))
+        })
         .collect();
     let cli_features: Vec<String> = cli_features.iter().map(|f| format!("{f:?}")).collect();
     let ops: Vec<&str> = krate.operations.iter().map(|op| op.name.as_str()).collect();
@@ -510,6 +544,11 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
             }
         }
     });
+    let byte_stream = krate.operations.iter().any(Operation::streams).then(|| {
+        quote!(
+            pub use crate::runtime::byte_stream::{ByteStream, StreamError};
+        )
+    });
     let endpoint_mod = krate.endpoints.is_some().then(|| {
         quote!(
             pub mod endpoint;
@@ -540,6 +579,7 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
 
         /// Value types the model's shapes are built from.
         pub mod primitives {
+            #byte_stream
             pub use crate::runtime::datetime::DateTime;
             pub use crate::runtime::document::{Document, Number};
         }
@@ -644,6 +684,7 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
         Type::Float => quote!(f32),
         Type::Double => quote!(f64),
         Type::Blob => quote!(Vec<u8>),
+        Type::ByteStream => quote!(crate::primitives::ByteStream),
         Type::Enum(path) | Type::Struct(path) => path_tokens(path, from),
         Type::List(item) => {
             let item = element_type(item, from);

@@ -179,6 +179,12 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
     // to, and the fluent builder is that builder bound to the client. Another structure (one
     // that other operations or members also use) is wrapped, its setters repeated.
     let owned = super::types::bound_to_client(input_struct);
+    let derive = if op.streams_input() {
+        // A stream is read once: no `Clone`.
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
     let (definition, constructor, handle, builder) = if owned {
         let client = ident(&super::types::client_field(input_struct));
         let unset = input_struct.fields.iter().map(|f| {
@@ -202,7 +208,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
             .map(|f| super::types::setter(f, module, super::types::SetterTarget::Wrapper));
         (
             quote! {
-                #[derive(Clone, Debug)]
+                #derive
                 pub struct #name {
                     client: crate::Client,
                     input: #input_builder,
@@ -251,6 +257,18 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         }
     });
     let retryable = retryable_errors(op);
+    let exchange = if op.streams() {
+        streaming_exchange(krate, op, &retryable, &endpoint_arg)
+    } else {
+        quote! {
+            let request = serialize_request(&input).map_err(#error::Validation)?;
+            let response = handle
+                .invoke(request, #retryable, #compressor, #endpoint_arg)
+                .await
+                .map_err(dispatch_error)?;
+            parse_response(&response)
+        }
+    };
     quote! {
         #retryable_const
 
@@ -272,12 +290,7 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
                     input.validate().map_err(#error::Validation)?;
                 }
                 #endpoint
-                let request = serialize_request(&input).map_err(#error::Validation)?;
-                let response = handle
-                    .invoke(request, #retryable, #compressor, #endpoint_arg)
-                    .await
-                    .map_err(dispatch_error)?;
-                parse_response(&response)
+                #exchange
             }
         }
 
@@ -285,5 +298,63 @@ fn fluent_builder(krate: &Crate, op: &Operation, module: &Module) -> TokenStream
         fn dispatch_error(e: crate::runtime::orchestrator::DispatchError) -> #error {
             e.into_error(#error::Credentials, #error::Signing, #error::Transport)
         }
+    }
+}
+
+/// The end of `send` for an operation with a `@streaming` payload: the request body is sent as
+/// it is read and a streamed output payload comes back unread. An input stream the operation
+/// must hash (`Content-MD5`, Glacier's tree hash) is read into memory first.
+fn streaming_exchange(
+    krate: &Crate,
+    op: &Operation,
+    retryable: &TokenStream,
+    endpoint_arg: &TokenStream,
+) -> TokenStream {
+    let error = ident(&op.error_enum);
+    let hashed = op.content_md5
+        || op
+            .customizations
+            .contains(&crate::customize::Customization::TreeHash);
+    let payload = op.http.as_ref().and_then(|http| match &http.input.body {
+        crate::http::Body::Payload(member) => krate
+            .structure(&op.input)
+            .and_then(|s| s.fields.iter().find(|f| &f.wire == member))
+            .map(|f| ident(&f.ident)),
+        _ => None,
+    });
+    let in_memory = match (&payload, op.streams_input() && hashed) {
+        (Some(field), true) => Some(quote! {
+            let mut input = input;
+            let whole = std::mem::take(&mut input.#field)
+                .collect()
+                .await
+                .map_err(|e| #error::Transport(e.into_transport()))?;
+            input.#field = crate::primitives::ByteStream::from(whole);
+        }),
+        _ => None,
+    };
+    let request = if op.streams_input() {
+        quote!(serialize_request(input).map_err(#error::Validation)?)
+    } else {
+        quote!(serialize_request(&input).map_err(#error::Validation)?.map(crate::primitives::ByteStream::from))
+    };
+    let parse = if op.streams_output() {
+        quote!(parse_response(response))
+    } else {
+        quote! {
+            let response = crate::runtime::byte_stream::read_whole(response)
+                .await
+                .map_err(#error::Transport)?;
+            parse_response(&response)
+        }
+    };
+    quote! {
+        #in_memory
+        let request = #request;
+        let response = handle
+            .invoke_streaming(request, #retryable, #endpoint_arg)
+            .await
+            .map_err(dispatch_error)?;
+        #parse
     }
 }

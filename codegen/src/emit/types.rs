@@ -297,6 +297,19 @@ pub fn structure(s: &Structure, module: &Module) -> (TokenStream, TokenStream) {
     let docs = doc_attrs(s.docs.as_ref());
     let sensitive = s.sensitive || s.fields.iter().any(crate::ir::Field::redacted);
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
+    // A stream can be read once: a structure holding one is neither cloned nor compared.
+    let (derive_struct, derive_builder) = if s.fields.iter().any(|f| f.ty == Type::ByteStream) {
+        let derive = |extra: TokenStream| {
+            let all = quote!(#derive_debug #extra);
+            (!all.is_empty()).then(|| quote!(#[derive(#all)]))
+        };
+        (derive(quote!()), derive(quote!(Default)))
+    } else {
+        (
+            Some(quote!(#[derive(Clone, #derive_debug PartialEq)])),
+            Some(quote!(#[derive(Clone, #derive_debug Default, PartialEq)])),
+        )
+    };
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let ty = field_type(f, module);
@@ -353,7 +366,7 @@ pub fn structure(s: &Structure, module: &Module) -> (TokenStream, TokenStream) {
     let struct_doc = super::lines_to_docs(&struct_doc);
     let definition = quote! {
         #docs
-        #[derive(Clone, #derive_debug PartialEq)]
+        #derive_struct
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -370,7 +383,7 @@ pub fn structure(s: &Structure, module: &Module) -> (TokenStream, TokenStream) {
     };
     let builder = quote! {
         #struct_doc
-        #[derive(Clone, #derive_debug Default, PartialEq)]
+        #derive_builder
         pub struct #builder #params {
             #(#builder_fields)*
             #client
@@ -488,6 +501,7 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
         }
         Type::String
         | Type::Blob
+        | Type::ByteStream
         | Type::Enum(_)
         | Type::IntEnum(_)
         | Type::Struct(_)
@@ -613,7 +627,9 @@ pub fn unwrap_or_default(ty: &Type, default: &Value, module: Option<&Module>) ->
         && match default {
             Value::Bool(b) => !b,
             Value::Number(n) => n.as_f64() == Some(0.0),
-            Value::String(s) => s.is_empty() && matches!(ty, Type::String | Type::Blob),
+            Value::String(s) => {
+                s.is_empty() && matches!(ty, Type::String | Type::Blob | Type::ByteStream)
+            }
             Value::Array(a) => a.is_empty(),
             Value::Object(o) => o.is_empty(),
             _ => false,

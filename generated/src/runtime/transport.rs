@@ -15,6 +15,13 @@ use super::proxy::{Proxy, ProxyError};
 /// A boxed, `Send` future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// Any error, boxed: what a streamed body fails with.
+pub type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// A body read as it arrives: a `@streaming` upload, or a response a caller reads in pieces.
+pub type BodyStream =
+    Pin<Box<dyn http_body::Body<Data = bytes::Bytes, Error = BoxError> + Send + Sync + 'static>>;
+
 /// Sends one HTTP request and reads the whole response. Implement it to bring your own HTTP
 /// stack; the client adds signing, retries and timeouts around it.
 pub trait HttpClient: Send + Sync + fmt::Debug {
@@ -22,6 +29,34 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+
+    /// Sends a request whose body is read as it is sent, and returns the response as soon as
+    /// its head arrives, its body unread: for operations with a `@streaming` payload. The
+    /// default reads the request body whole, calls [`send`](HttpClient::send) and hands the
+    /// whole response back as a stream; the built-in client streams both ways.
+    fn send_streaming(
+        &self,
+        request: http::Request<BodyStream>,
+    ) -> BoxFuture<'_, Result<http::Response<BodyStream>, TransportError>> {
+        Box::pin(async move {
+            let (parts, mut body) = request.into_parts();
+            let mut whole = Vec::new();
+            while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+                let frame = frame.map_err(|e| {
+                    TransportError::new(
+                        TransportErrorKind::Io,
+                        format!("reading the request body failed: {e}"),
+                    )
+                })?;
+                if let Ok(data) = frame.into_data() {
+                    whole.extend_from_slice(&data);
+                }
+            }
+            let response = self.send(http::Request::from_parts(parts, whole)).await?;
+            Ok(response
+                .map(|body| Box::pin(WireBody::Full(Some(bytes::Bytes::from(body)))) as BodyStream))
+        })
+    }
 }
 
 /// What went wrong below HTTP.
@@ -100,7 +135,7 @@ impl StdError for TransportError {
 pub struct HyperClient {
     client: hyper_util::client::legacy::Client<
         hyper_rustls::HttpsConnector<super::proxy::Connector>,
-        FullBody,
+        WireBody,
     >,
     proxy: Option<Arc<Proxy>>,
     max_response_bytes: usize,
@@ -236,53 +271,118 @@ fn tls_error(e: impl StdError + Send + Sync + 'static) -> TransportError {
     TransportError::new(TransportErrorKind::Other, format!("TLS setup failed: {e}")).with_source(e)
 }
 
+impl HyperClient {
+    /// Sends `request` and returns the response with its body unread.
+    async fn exchange(
+        &self,
+        request: http::Request<WireBody>,
+    ) -> Result<http::Response<hyper::body::Incoming>, TransportError> {
+        let (mut parts, body) = request.into_parts();
+        if let Some(auth) = self.proxy.as_ref().and_then(|p| p.forward_auth(&parts.uri)) {
+            parts
+                .headers
+                .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
+        }
+        self.client
+            .request(http::Request::from_parts(parts, body))
+            .await
+            .map_err(classify_client_error)
+    }
+}
+
 impl HttpClient for HyperClient {
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         Box::pin(async move {
-            let (mut parts, body) = request.into_parts();
-            if let Some(auth) = self.proxy.as_ref().and_then(|p| p.forward_auth(&parts.uri)) {
-                parts
-                    .headers
-                    .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
-            }
-            let request =
-                http::Request::from_parts(parts, FullBody(Some(bytes::Bytes::from(body))));
-            let response = self
-                .client
-                .request(request)
-                .await
-                .map_err(classify_client_error)?;
-            let (parts, body) = response.into_parts();
+            let request = request.map(|body| WireBody::Full(Some(bytes::Bytes::from(body))));
+            let (parts, body) = self.exchange(request).await?.into_parts();
             let body = collect(body, self.max_response_bytes).await?;
             Ok(http::Response::from_parts(parts, body))
         })
     }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<BodyStream>,
+    ) -> BoxFuture<'_, Result<http::Response<BodyStream>, TransportError>> {
+        Box::pin(async move {
+            let response = self.exchange(request.map(WireBody::Stream)).await?;
+            Ok(response.map(|body| Box::pin(Incoming(body)) as BodyStream))
+        })
+    }
 }
 
-/// A request body sent in one piece, its length known up front.
-struct FullBody(Option<bytes::Bytes>);
+/// A request body: in one piece, its length known up front, or streamed (chunked unless the
+/// stream knows its exact length).
+pub(crate) enum WireBody {
+    Full(Option<bytes::Bytes>),
+    Stream(BodyStream),
+}
 
-impl http_body::Body for FullBody {
+impl http_body::Body for WireBody {
     type Data = bytes::Bytes;
-    type Error = std::convert::Infallible;
+    type Error = BoxError;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
-        let data = self.0.take().filter(|data| !data.is_empty());
-        std::task::Poll::Ready(data.map(|data| Ok(http_body::Frame::data(data))))
+        match self.get_mut() {
+            WireBody::Full(data) => {
+                let data = data.take().filter(|data| !data.is_empty());
+                std::task::Poll::Ready(data.map(|data| Ok(http_body::Frame::data(data))))
+            }
+            WireBody::Stream(body) => body.as_mut().poll_frame(cx),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.0.as_ref().is_none_or(bytes::Bytes::is_empty)
+        match self {
+            WireBody::Full(data) => data.as_ref().is_none_or(bytes::Bytes::is_empty),
+            WireBody::Stream(body) => body.is_end_stream(),
+        }
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(self.0.as_ref().map_or(0, |data| data.len() as u64))
+        match self {
+            WireBody::Full(data) => {
+                http_body::SizeHint::with_exact(data.as_ref().map_or(0, |data| data.len() as u64))
+            }
+            WireBody::Stream(body) => body.size_hint(),
+        }
+    }
+}
+
+/// A response body as it arrives, its errors as [`TransportError`]s.
+struct Incoming(hyper::body::Incoming);
+
+impl http_body::Body for Incoming {
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        Pin::new(&mut self.0).poll_frame(cx).map_err(|e| {
+            Box::new(
+                TransportError::new(
+                    TransportErrorKind::Io,
+                    format!("reading the response body failed: {e}"),
+                )
+                .with_source(e),
+            ) as BoxError
+        })
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.0.size_hint()
     }
 }
 

@@ -27,7 +27,7 @@ fn client(server: &Server) -> Client {
 #[tokio::test]
 async fn invoke_sends_the_payload_raw_with_headers_and_query_and_reads_them_back() {
     let payload = vec![b'x'; 1024];
-    let server = Server::start(vec![(
+    let server = Server::start("lambda", vec![(
         200,
         vec![
             ("x-amz-executed-version", "7"),
@@ -76,7 +76,7 @@ async fn invoke_sends_the_payload_raw_with_headers_and_query_and_reads_them_back
 
 #[tokio::test]
 async fn an_asynchronous_invocation_reads_its_202_status() {
-    let server = Server::start(vec![(202, vec![], Vec::new())]).await;
+    let server = Server::start("lambda", vec![(202, vec![], Vec::new())]).await;
     let output = client(&server)
         .invoke()
         .function_name("f")
@@ -93,7 +93,7 @@ async fn an_asynchronous_invocation_reads_its_202_status() {
 
 #[tokio::test]
 async fn list_functions_sends_query_parameters_and_the_paginator_follows_next_marker() {
-    let server = Server::start(vec![
+    let server = Server::start("lambda", vec![
         (
             200,
             vec![],
@@ -134,7 +134,7 @@ async fn list_functions_sends_query_parameters_and_the_paginator_follows_next_ma
 
 #[tokio::test]
 async fn an_error_named_by_x_amzn_errortype_is_the_modeled_variant() {
-    let server = Server::start(vec![(
+    let server = Server::start("lambda", vec![(
         404,
         vec![(
             "x-amzn-errortype",
@@ -160,7 +160,7 @@ async fn an_error_named_by_x_amzn_errortype_is_the_modeled_variant() {
 
 #[tokio::test]
 async fn values_that_cannot_be_sent_are_refused_before_anything_is() {
-    let server = Server::start(vec![(200, vec![], b"{}".to_vec())]).await;
+    let server = Server::start("lambda", vec![(200, vec![], b"{}".to_vec())]).await;
     let client = client(&server);
     // A header value with a line break would start a header of its own.
     let error = client

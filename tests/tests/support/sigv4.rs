@@ -78,7 +78,12 @@ pub fn verify(
         parts.method.as_str(),
         &uri,
         headers.into_iter(),
-        aws_sigv4::http_request::SignableBody::Bytes(body),
+        // A streamed body is signed as `UNSIGNED-PAYLOAD`, and says so.
+        if header("x-amz-content-sha256") == Some("UNSIGNED-PAYLOAD") {
+            aws_sigv4::http_request::SignableBody::UnsignedPayload
+        } else {
+            aws_sigv4::http_request::SignableBody::Bytes(body)
+        },
     )
     .map_err(|e| e.to_string())?;
     let (_, expected) = aws_sigv4::http_request::sign(signable, &params)

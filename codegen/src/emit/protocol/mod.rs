@@ -61,6 +61,7 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
 /// once its body is final, each unless the request has it already.
 fn customized_headers(op: &Operation) -> TokenStream {
     use crate::customize::Customization;
+    let body = request_bytes(op);
     let headers = op.customizations.iter().map(|c| match c {
         Customization::Header { name, value } => quote! {
             if !request.headers().contains_key(#name) {
@@ -72,7 +73,7 @@ fn customized_headers(op: &Operation) -> TokenStream {
         },
         Customization::TreeHash => quote! {
             if !request.headers().contains_key("x-amz-sha256-tree-hash") {
-                let (tree, linear) = crate::runtime::tree_hash::checksums(request.body());
+                let (tree, linear) = crate::runtime::tree_hash::checksums(#body);
                 let headers = request.headers_mut();
                 headers.insert(http::HeaderName::from_static("x-amz-sha256-tree-hash"), tree);
                 headers.insert(http::HeaderName::from_static("x-amz-content-sha256"), linear);
@@ -100,10 +101,21 @@ fn auth(op: &Operation) -> Option<TokenStream> {
 
 /// Statements adding the `Content-MD5` header of `@httpChecksumRequired` to `request`, once
 /// its body is final; `None` for other operations.
+/// The request body's bytes: a `@streaming` one is read into memory before it gets here when
+/// the operation must hash it (the operation's `send`).
+fn request_bytes(op: &Operation) -> TokenStream {
+    if op.streams_input() {
+        quote!(request.body().as_bytes().unwrap_or_default())
+    } else {
+        quote!(request.body())
+    }
+}
+
 fn content_md5(op: &Operation) -> Option<TokenStream> {
+    let body = request_bytes(op);
     op.content_md5.then(|| {
         quote! {
-            let md5 = crate::runtime::checksum::content_md5(request.body());
+            let md5 = crate::runtime::checksum::content_md5(#body);
             request.headers_mut().insert(http::HeaderName::from_static("content-md5"), md5);
         }
     })

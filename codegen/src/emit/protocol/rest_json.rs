@@ -232,7 +232,18 @@ fn serialize_request(
             let f = field(input, member);
             let name = ident(&f.ident);
             let media_type = bindings.media_types.get(member);
+            let mut return_early = None;
             let (bytes, default_type) = match &f.ty {
+                // The stream itself, moved out of the input (typed unless known empty).
+                Type::ByteStream => {
+                    let content_type =
+                        media_type.map_or("application/octet-stream", String::as_str);
+                    return_early = Some((
+                        quote!(std::mem::take(&mut input.#name)),
+                        Some((Some(quote!(sends_payload &&)), content_type)),
+                    ));
+                    (quote!(), "")
+                }
                 Type::Blob => (quote!(value.clone()), "application/octet-stream"),
                 Type::String => (quote!(value.as_bytes().to_vec()), "text/plain"),
                 Type::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), "text/plain"),
@@ -246,7 +257,9 @@ fn serialize_request(
                 ),
             };
             let content_type = media_type.map_or(default_type, String::as_str);
-            if f.optional && matches!(f.ty, Type::Struct(_)) {
+            if let Some(stream) = return_early {
+                stream
+            } else if f.optional && matches!(f.ty, Type::Struct(_)) {
                 // An unset structure payload is sent as an empty object.
                 (
                     quote! {
@@ -332,13 +345,24 @@ fn serialize_request(
         http.method,
         http.uri.pattern()
     ));
+    // A `@streaming` payload is moved out of the input, which is taken by value.
+    let (input_param, body_type, sends_payload) = if op.streams_input() {
+        (
+            quote!(mut #input_param: #input_path),
+            quote!(crate::primitives::ByteStream),
+            Some(quote!(let sends_payload = request.body().len_hint() != Some(0);)),
+        )
+    } else {
+        (quote!(#input_param: &#input_path), quote!(Vec<u8>), None)
+    };
     quote! {
         #doc
-        pub fn serialize_request(#input_param: &#input_path) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
+        pub fn serialize_request(#input_param) -> Result<http::Request<#body_type>, crate::error::ValidationError> {
             use crate::runtime::http_bindings;
             let #mutable_uri uri = http_bindings::Uri::new();
             #(#uri)*
             let mut request = http::Request::new(#body);
+            #sends_payload
             *request.method_mut() = #method;
             *request.uri_mut() = uri.into_uri();
             #headers_binding
@@ -496,15 +520,31 @@ fn parse_response(op: &Operation, module: &Module) -> TokenStream {
         }
     };
     let doc = crate::emit::doc_line(&format!(
-        "Reads a `{}` response: the output on 2xx (members from the status code, headers and body as the model binds them); otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
-        op.name
+        "Reads a `{}` response: the output on 2xx (members from the status code, headers and body as the model binds them{}); otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
+        op.name,
+        if op.streams_output() {
+            ", the `@streaming` payload unread"
+        } else {
+            ""
+        }
     ));
-    quote! {
-        #doc
-        #[allow(
-            clippy::result_large_err,
-            reason = "error enums mirror the model's error shapes; boxing them would change the API"
-        )]
+    let function = if op.streams_output() {
+        quote! {
+        pub fn parse_response(response: http::Response<crate::primitives::ByteStream>) -> Result<#output_path, #error> {
+            let (head, body) = response.into_parts();
+            let status = head.status.as_u16();
+            let headers = &head.headers;
+            if head.status.is_success() {
+                return #output_path::read_response(status, headers, body).map_err(#error::MalformedResponse);
+            }
+            // The client reads an error response whole before it comes here.
+            let body = body.as_bytes().unwrap_or_default();
+            let error = crate::runtime::json::parse_error(status, headers, body);
+            #dispatch
+        }
+        }
+    } else {
+        quote! {
         pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output_path, #error> {
             let body = response.body().as_ref();
             let status = response.status().as_u16();
@@ -515,6 +555,15 @@ fn parse_response(op: &Operation, module: &Module) -> TokenStream {
             let error = crate::runtime::json::parse_error(status, headers, body);
             #dispatch
         }
+        }
+    };
+    quote! {
+        #doc
+        #[allow(
+            clippy::result_large_err,
+            reason = "error enums mirror the model's error shapes; boxing them would change the API"
+        )]
+        #function
     }
 }
 
@@ -557,6 +606,8 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
             } else if matches!(&bindings.body, Body::Payload(m) if m == member) {
                 uses.2 = true;
                 let read = match &f.ty {
+                    // A stream is the body itself, unread.
+                    Type::ByteStream => return quote!(#field: body,),
                     // A required blob payload is the body, empty or not.
                     Type::Blob if !f.optional => return quote!(#field: body.to_vec(),),
                     Type::Blob => quote!((!body.is_empty()).then(|| body.to_vec())),
@@ -610,9 +661,14 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
     let status = param(uses.0, "status");
     let headers = param(uses.1, "headers");
     let body = param(uses.2, "body");
+    let body_type = if bindings.streaming {
+        quote!(crate::primitives::ByteStream)
+    } else {
+        quote!(&[u8])
+    };
     quote! {
         /// Reads the structure from a response: its status code, headers and body.
-        pub(crate) fn read_response(#status: u16, #headers: &http::HeaderMap, #body: &[u8]) -> Result<Self, DeserializeError> {
+        pub(crate) fn read_response(#status: u16, #headers: &http::HeaderMap, #body: #body_type) -> Result<Self, DeserializeError> {
             #parse_body
             Ok(#name { #(#inits)* })
         }

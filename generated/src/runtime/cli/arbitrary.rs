@@ -121,11 +121,12 @@ fn arbitrary_document(rng: &mut fastrand::Rng, depth: usize) -> Value {
 }
 
 /// The round trip every generated type must survive: arbitrary JSON of `schema` read as `T`,
-/// written, and read again gives the same value, and what was written is JSON. Panics (a test
-/// failure) naming the case otherwise. `cases` values are tried from `seed`.
+/// written, read again and written again gives the same JSON both times, and what is written is
+/// JSON. (Compared as written JSON, not by `PartialEq`: a type holding a stream has none.)
+/// Panics (a test failure) naming the case otherwise. `cases` values are tried from `seed`.
 pub fn round_trip<T>(schema: &Schema, cases: usize, seed: u64)
 where
-    T: super::super::json::ReadJson + super::super::json::WriteJson + PartialEq + fmt::Debug,
+    T: super::super::json::ReadJson + super::super::json::WriteJson + fmt::Debug,
 {
     let mut rng = fastrand::Rng::with_seed(seed);
     for case in 0..cases {
@@ -147,7 +148,15 @@ where
             )
         });
         match T::read_json(&written) {
-            Ok(second) => assert_eq!(second, first, "case {case}: {json}"),
+            Ok(second) => {
+                let mut again = Vec::new();
+                second.write_json(&mut again);
+                assert_eq!(
+                    String::from_utf8_lossy(&again),
+                    String::from_utf8_lossy(&bytes),
+                    "case {case}: {json} read back as {second:?}"
+                );
+            }
             Err(e) => panic!(
                 "case {case}: {written} is not read back: {}: {}",
                 e.path(),
