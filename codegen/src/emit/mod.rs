@@ -72,6 +72,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("errors", include_str!("../../runtime/errors.rs")),
     (
+        "event_signing",
+        include_str!("../../runtime/event_signing.rs"),
+    ),
+    (
         "event_stream",
         include_str!("../../runtime/event_stream.rs"),
     ),
@@ -232,6 +236,7 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
         .filter(|name| *name != "event_stream" || has_event_streams(krate))
+        .filter(|name| *name != "event_signing" || has_event_streams(krate))
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
         // waiters it is compiled with the `cli` feature only.)
         .collect()
@@ -243,8 +248,8 @@ fn has_paginators(krate: &Crate) -> bool {
 
 /// Some operation has an event stream (`application/vnd.amazon.eventstream` messages): the
 /// switch the event-stream emitter will turn on. No generated crate has one yet (the generator
-/// refuses event-stream operations), so the `event_stream` runtime module and its `crc32fast`
-/// dependency are written into none.
+/// refuses event-stream operations), so the `event_stream` and `event_signing` runtime modules
+/// and the `crc32fast` dependency are written into none.
 fn has_event_streams(_krate: &Crate) -> bool {
     false
 }
