@@ -307,7 +307,8 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-fn derive_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+/// The SigV4 signing key of this secret, date (`YYYYMMDD`), region and service.
+pub(crate) fn derive_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
     let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
@@ -315,7 +316,7 @@ fn derive_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32]
 }
 
 /// Lower-case hex of a 32-byte digest, on the stack.
-fn hex(bytes: &[u8; 32]) -> HexDigest {
+pub(crate) fn hex(bytes: &[u8; 32]) -> HexDigest {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
     for (i, &b) in bytes.iter().enumerate() {
