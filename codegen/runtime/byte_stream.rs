@@ -143,7 +143,11 @@ impl ByteStream {
         })
     }
 
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, StreamError>>> {
+    /// The next chunk, when it is ready.
+    pub(crate) fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, StreamError>>> {
         loop {
             return match Pin::new(&mut *self).poll_frame(cx) {
                 Poll::Pending => Poll::Pending,

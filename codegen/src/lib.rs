@@ -203,6 +203,7 @@ mod runtime {
     pub mod document;
     pub mod endpoint_lib;
     pub mod errors;
+    pub mod event_receiver;
     pub mod event_signing;
     pub mod event_stream;
     pub mod http_bindings;

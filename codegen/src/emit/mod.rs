@@ -72,6 +72,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("errors", include_str!("../../runtime/errors.rs")),
     (
+        "event_receiver",
+        include_str!("../../runtime/event_receiver.rs"),
+    ),
+    (
         "event_signing",
         include_str!("../../runtime/event_signing.rs"),
     ),
@@ -235,8 +239,11 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
                 })
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
-        .filter(|name| *name != "event_stream" || has_event_streams(krate))
-        .filter(|name| *name != "event_signing" || has_event_streams(krate))
+        .filter(|name| {
+            !matches!(*name, "event_stream" | "event_receiver") || has_event_streams(krate)
+        })
+        // Only input event streams are signed, and none is generated yet.
+        .filter(|name| *name != "event_signing")
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
         // waiters it is compiled with the `cli` feature only.)
         .collect()
