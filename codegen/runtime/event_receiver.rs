@@ -113,6 +113,15 @@ impl<T, E> super::json::WriteJson for EventReceiver<T, E> {
     }
 }
 
+/// Nor is it read from JSON: it comes from a response.
+impl<T, E> super::json::ReadJson for EventReceiver<T, E> {
+    fn read_json(_: &serde_json::Value) -> Result<Self, DeserializeError> {
+        Err(DeserializeError::new(
+            "an event stream is read from a response, not from JSON",
+        ))
+    }
+}
+
 /// What a message is, by its `:message-type` header.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Kind<'m> {

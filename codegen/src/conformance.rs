@@ -28,6 +28,10 @@ pub struct Suite {
     pub files: BTreeMap<String, String>,
     pub request_cases: usize,
     pub response_cases: usize,
+    /// `smithy.test#eventStreamTests` cases run (output event streams).
+    pub event_cases: usize,
+    /// Event-stream cases of operations left out (input and duplex streams), not run.
+    pub events_not_run: usize,
     /// Case ids skipped, with the reason (from the skip list).
     pub skipped: Vec<(String, String)>,
 }
@@ -45,6 +49,9 @@ struct Case<'a> {
 enum Kind {
     Request,
     Response,
+    /// `smithy.test#eventStreamTests` of an output event stream: the initial response and
+    /// the events' messages fed to `parse_response`, each event (or the failure) compared.
+    Events,
 }
 
 /// Generates `service`'s crate (every operation) and its protocol tests. `skips` maps case ids
@@ -76,6 +83,34 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
             }
         }
     }
+    for op in krate.operations.iter().filter(|op| op.streams_events()) {
+        let traits = &model.expect(&op.id).traits.raw;
+        for case in client_cases(traits.get("smithy.test#eventStreamTests"), protocol) {
+            cases.push(Case {
+                kind: Kind::Events,
+                operation: op,
+                error: None,
+                case,
+            });
+        }
+    }
+    let events_not_run = model
+        .shapes
+        .iter()
+        .filter(|(id, _)| !krate.operations.iter().any(|op| &op.id == *id))
+        .filter(|(id, _)| {
+            crate::select::service_operations(model, model.expect(&krate.service.id))
+                .values()
+                .any(|o| o == *id)
+        })
+        .map(|(_, shape)| {
+            client_cases(
+                shape.traits.raw.get("smithy.test#eventStreamTests"),
+                protocol,
+            )
+            .len()
+        })
+        .sum();
     // Error shapes carry response cases of their own; parse them with the first operation
     // (by name) that lists the error.
     let mut error_shapes: Vec<&crate::ir::Structure> = krate
@@ -117,10 +152,10 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or("unnamed");
-        let prefix = if case.kind == Kind::Request {
-            "request"
-        } else {
-            "response"
+        let prefix = match case.kind {
+            Kind::Request => "request",
+            Kind::Response => "response",
+            Kind::Events => "events",
         };
         let mut name = format!("{prefix}_{}", id.to_snake_case());
         let seen = names.entry(name.clone()).or_insert(0);
@@ -182,6 +217,8 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
         files,
         request_cases: cases.iter().filter(|c| c.kind == Kind::Request).count(),
         response_cases: cases.iter().filter(|c| c.kind == Kind::Response).count(),
+        event_cases: cases.iter().filter(|c| c.kind == Kind::Events).count(),
+        events_not_run,
         skipped,
     })
 }
@@ -307,6 +344,7 @@ impl Literals<'_> {
                     }
                 })
             }
+            Kind::Events => self.events_test(case, &name, &doc),
             Kind::Response => {
                 let code =
                     Literal::u64_unsuffixed(c.get("code").and_then(Value::as_u64).unwrap_or(200));
@@ -358,6 +396,153 @@ impl Literals<'_> {
                 })
             }
         }
+    }
+
+    /// An output event stream's case: its initial response and messages fed to
+    /// `parse_response`; the expected events compared in order (through `Debug`), then the end;
+    /// or, when the case expects a failure, an error (of the modeled variant it names) from
+    /// `parse_response` or from one of the events.
+    fn events_test(&self, case: &Case<'_>, name: &Ident, doc: &str) -> Result<TokenStream, String> {
+        use base64::Engine as _;
+        let c = case.case;
+        let package = &self.package;
+        let op = case.operation;
+        let op_module = ident(&op.snake);
+        let output = self.structure(&op.output)?;
+        let (stream, events) = output
+            .fields
+            .iter()
+            .find_map(|f| match &f.ty {
+                Type::EventStream { events, .. } => Some((ident(&f.ident), events.clone())),
+                _ => None,
+            })
+            .ok_or("the output has no event stream")?;
+        let initial = c.get("initialResponse");
+        let code = Literal::u64_unsuffixed(
+            initial
+                .and_then(|r| r.get("code"))
+                .and_then(Value::as_u64)
+                .unwrap_or(200),
+        );
+        let headers = string_pairs(initial.and_then(|r| r.get("headers")));
+        let mut body = initial
+            .and_then(|r| r.get("body"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec();
+        let fails = c
+            .get("expectation")
+            .and_then(|e| e.get("failure"))
+            .is_some();
+        let mut expected = Vec::new();
+        for event in c
+            .get("events")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if event.get("type").and_then(Value::as_str) != Some("response") {
+                return Err("an output stream's case with a request event".into());
+            }
+            let bytes = event
+                .get("bytes")
+                .and_then(Value::as_str)
+                .ok_or("an event without bytes")?;
+            body.extend(
+                base64::engine::general_purpose::STANDARD
+                    .decode(bytes)
+                    .map_err(|e| format!("an event's bytes are not base64: {e}"))?,
+            );
+            // (A failing case's events are not compared: an exception's params are no event.)
+            if let Some(params) = event.get("params").filter(|_| !fails) {
+                expected.push(self.value(&Type::Union(events.clone()), params)?);
+            }
+        }
+        let body = Literal::byte_string(&body);
+        let parse = quote! {
+            let response = support::response(#code, &[#((#headers)),*], "")
+                .map(|_| #package::primitives::ByteStream::from(#body.to_vec()));
+            let parsed = #package::operation::#op_module::parse_response(response);
+        };
+        let failure = c.get("expectation").and_then(|e| e.get("failure"));
+        let Some(failure) = failure else {
+            // The initial response's members, one by one.
+            let mut members = Vec::new();
+            if let Some(params) = c.get("initialResponseParams").and_then(Value::as_object) {
+                for (key, value) in params {
+                    let f = output
+                        .fields
+                        .iter()
+                        .find(|f| &f.wire == key)
+                        .ok_or_else(|| format!("no member {key} in the output"))?;
+                    let field = ident(&f.ident);
+                    let value = self.value(&f.ty, value)?;
+                    let value = if f.optional {
+                        quote!(Some(#value))
+                    } else {
+                        value
+                    };
+                    members.push(quote! {
+                        assert_eq!(format!("{:?}", output.#field), format!("{:?}", #value), #key);
+                    });
+                }
+            }
+            let union = self.path(&events);
+            let count = Literal::usize_unsuffixed(expected.len());
+            return Ok(quote! {
+                #[doc = #doc]
+                #[tokio::test]
+                async fn #name() {
+                    #parse
+                    let mut output = parsed.expect("the initial response parses");
+                    #(#members)*
+                    let expected: [#union; #count] = [#(#expected),*];
+                    for expected in expected {
+                        let event = output.#stream.recv().await.expect("an event, not an error").expect("an event, not the end");
+                        assert_eq!(format!("{event:#?}"), format!("{expected:#?}"));
+                    }
+                    assert!(output.#stream.recv().await.expect("the end, not an error").is_none(), "the end");
+                }
+            });
+        };
+        let error_enum = ident(&op.error_enum);
+        let check = match failure.get("errorId").and_then(Value::as_str) {
+            Some(id) => {
+                let shape = id.rsplit('#').next().unwrap_or(id);
+                let e = op
+                    .errors
+                    .iter()
+                    .find(|e| e.code == shape)
+                    .ok_or_else(|| format!("{id} is not an error of {}", op.name))?;
+                let variant = ident(&e.ty.name);
+                quote! {
+                    assert!(
+                        matches!(error, #package::operation::#op_module::#error_enum::#variant(_)),
+                        "expected {}, got {error:?}", stringify!(#variant)
+                    );
+                }
+            }
+            None => quote!(let _ = error;),
+        };
+        Ok(quote! {
+            #[doc = #doc]
+            #[tokio::test]
+            async fn #name() {
+                #parse
+                let error = match parsed {
+                    Err(error) => error,
+                    Ok(mut output) => loop {
+                        match output.#stream.recv().await {
+                            Ok(Some(_)) => continue,
+                            Ok(None) => panic!("expected a failure, the stream ended"),
+                            Err(error) => break error,
+                        }
+                    },
+                };
+                #check
+            }
+        })
     }
 
     /// `.set_x(Some(..))` calls for the fluent builder, one per parameter.
@@ -487,6 +672,9 @@ impl Literals<'_> {
                 let s = value.as_str().ok_or_else(mismatch)?;
                 quote!(#s.as_bytes().to_vec())
             }
+            Type::EventStream { .. } => {
+                return Err("an event stream has no value in a case's params".into());
+            }
             Type::ByteStream => {
                 let s = value.as_str().ok_or_else(mismatch)?;
                 quote!(#package::primitives::ByteStream::from(#s.as_bytes().to_vec()))
@@ -499,6 +687,10 @@ impl Literals<'_> {
                 Value::Number(n) => {
                     let secs = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
                     quote!(#package::primitives::DateTime::from_secs_f64(#secs))
+                }
+                // Event-stream cases write timestamps as RFC 3339 text.
+                Value::String(text) => {
+                    quote!(#package::primitives::DateTime::parse_date_time(#text).expect("an RFC 3339 date-time"))
                 }
                 _ => return Err(mismatch()),
             },

@@ -104,6 +104,8 @@ pub struct Bindings {
     pub media_types: BTreeMap<String, String>,
     /// The payload is a `@streaming` blob (an audio stream, an upload).
     pub streaming: bool,
+    /// The payload is a `@streaming` union: an event stream.
+    pub event_stream: bool,
 }
 
 /// What the body carries.
@@ -432,9 +434,11 @@ fn bindings(model: &Model, shape: &Shape, direction: Direction) -> Result<Bindin
                     ));
                 }
                 payload = Some(member.name.clone());
-                out.streaming = target.is_some_and(|t| {
-                    is_blob(t) && t.traits.raw.contains_key("smithy.api#streaming")
-                });
+                let streaming =
+                    target.is_some_and(|t| t.traits.raw.contains_key("smithy.api#streaming"));
+                out.streaming = streaming && target.is_some_and(is_blob);
+                out.event_stream =
+                    streaming && target.is_some_and(|t| matches!(t.kind, ShapeKind::Union(_)));
             }
             RESPONSE_CODE => {
                 if out.response_code.is_some() {

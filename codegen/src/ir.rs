@@ -225,7 +225,14 @@ impl Operation {
 
     /// Either.
     pub fn streams(&self) -> bool {
-        self.streams_input() || self.streams_output()
+        self.streams_input() || self.streams_output() || self.streams_events()
+    }
+
+    /// The response's payload is an event stream.
+    pub fn streams_events(&self) -> bool {
+        self.http
+            .as_ref()
+            .is_some_and(|http| http.output.event_stream)
     }
 }
 
@@ -417,6 +424,16 @@ pub struct Field {
     pub constraints: Constraints,
     /// `@idempotencyToken`: a fresh UUID v4 is sent when the caller leaves it unset.
     pub idempotency_token: bool,
+    /// In an event: `@eventHeader` (the member is a message header, by its name) or
+    /// `@eventPayload` (the member is the whole payload).
+    pub event: Option<EventBinding>,
+}
+
+/// Where an event structure's member goes in an event-stream message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventBinding {
+    Header,
+    Payload,
 }
 
 impl Field {
@@ -464,6 +481,12 @@ pub enum Type {
     Blob,
     /// A `@streaming` blob: the runtime's `ByteStream`, read and sent in pieces.
     ByteStream,
+    /// A `@streaming` union (an event stream) of an operation's output: the runtime's
+    /// `EventReceiver` of the union's events, failing with the operation's error enum.
+    EventStream {
+        events: TypePath,
+        error: TypePath,
+    },
     Enum(TypePath),
     Struct(TypePath),
     List(Box<ListItem>),
@@ -517,6 +540,12 @@ pub struct Union {
     pub path: TypePath,
     pub docs: Option<Docs>,
     pub variants: Vec<UnionVariant>,
+    /// `@streaming`: an event stream, its variants the events (its `@error` members are
+    /// errors of the operations that stream it, not variants).
+    pub event_stream: bool,
+    /// An event stream's `@error` members: (member name, the error structure). The member
+    /// name is what an `exception` message's `:exception-type` says.
+    pub errors: Vec<(String, TypePath)>,
     pub validated: bool,
     pub deserialized: bool,
     /// As [`Structure::in_output`].
@@ -788,7 +817,7 @@ impl<'m> Builder<'m> {
 
         let (inputs, outputs, errors) = self.io_roots();
         let validated = self.closure(inputs);
-        let in_output = self.closure(outputs.clone());
+        let in_output = self.closure_of(outputs.clone(), true);
         let deserialized = self.closure(outputs.into_iter().chain(errors).collect());
         let mut structures = Vec::new();
         let mut enums = Vec::new();
@@ -814,6 +843,19 @@ impl<'m> Builder<'m> {
                     unions.push(u);
                 }
                 _ => {}
+            }
+        }
+        // An output's event stream fails with its operation's error enum.
+        for op in &operations {
+            let error = TypePath {
+                module: op.output.module.clone(),
+                name: op.error_enum.clone(),
+            };
+            let output = structures.iter_mut().find(|s| s.path == op.output);
+            for field in output.into_iter().flat_map(|s| s.fields.iter_mut()) {
+                if let Type::EventStream { error: e, .. } = &mut field.ty {
+                    *e = error.clone();
+                }
             }
         }
         for op in &operations {
@@ -1038,6 +1080,25 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// The `@error` members of the event stream that `output` holds, if it holds one.
+    fn stream_errors(&self, output: &ShapeId) -> Vec<ShapeId> {
+        let ShapeKind::Structure(members) = &self.shape(output).kind else {
+            return Vec::new();
+        };
+        members
+            .iter()
+            .map(|m| self.shape(&m.target))
+            .filter(|t| t.traits.raw.contains_key("smithy.api#streaming"))
+            .filter_map(|t| match &t.kind {
+                ShapeKind::Union(events) => Some(events),
+                _ => None,
+            })
+            .flatten()
+            .filter(|m| self.shape(&m.target).traits.error.is_some())
+            .map(|m| m.target.clone())
+            .collect()
+    }
+
     fn operation(&self, id: &ShapeId) -> Result<Operation> {
         let shape = self.shape(id);
         let ShapeKind::Operation(op) = &shape.kind else {
@@ -1061,7 +1122,9 @@ impl<'m> Builder<'m> {
         };
         let rest = Protocol::of(service_shape).is_some_and(Protocol::is_rest);
         let mut seen = BTreeSet::new();
-        for error_id in op.errors.iter().chain(&svc.errors) {
+        // A modeled exception of the output's event stream is an error of the operation.
+        let stream_errors = self.stream_errors(&op.output);
+        for error_id in op.errors.iter().chain(&svc.errors).chain(&stream_errors) {
             if !seen.insert(error_id) {
                 continue;
             }
@@ -1252,13 +1315,29 @@ impl<'m> Builder<'m> {
 
     /// Every shape reachable from `roots` through members.
     fn closure(&self, roots: Vec<ShapeId>) -> BTreeSet<ShapeId> {
+        self.closure_of(roots, false)
+    }
+
+    /// [`closure`](Self::closure), leaving out the exceptions of event streams when
+    /// `without_stream_errors` (they are errors, not output the command line writes).
+    fn closure_of(&self, roots: Vec<ShapeId>, without_stream_errors: bool) -> BTreeSet<ShapeId> {
         let mut seen = BTreeSet::new();
         let mut queue = roots;
         while let Some(id) = queue.pop() {
             if !seen.insert(id.clone()) {
                 continue;
             }
-            match &self.shape(&id).kind {
+            let shape = self.shape(&id);
+            let stream = shape.traits.raw.contains_key("smithy.api#streaming");
+            match &shape.kind {
+                ShapeKind::Union(members) if stream && without_stream_errors => {
+                    queue.extend(
+                        members
+                            .iter()
+                            .filter(|m| self.shape(&m.target).traits.error.is_none())
+                            .map(|m| m.target.clone()),
+                    );
+                }
                 ShapeKind::Structure(members) | ShapeKind::Union(members) => {
                     queue.extend(members.iter().map(|m| m.target.clone()));
                 }
@@ -1346,10 +1425,11 @@ impl<'m> Builder<'m> {
             in_input || member.traits.client_optional || !(required || default.is_some());
         // A stream is never absent: an unset one is empty (as the Smithy spec's `@default("")`
         // on streaming members says).
-        let (optional, required, default) = if ty == Type::ByteStream {
-            (false, false, Some(Value::String(String::new())))
-        } else {
-            (optional, required, default)
+        let (optional, required, default) = match ty {
+            Type::ByteStream => (false, false, Some(Value::String(String::new()))),
+            // The response always brings its event stream.
+            Type::EventStream { .. } => (false, true, None),
+            _ => (optional, required, default),
         };
         let place = format!("{}${}", owner.id, member.name);
         let constraints = if validated {
@@ -1375,6 +1455,13 @@ impl<'m> Builder<'m> {
             required,
             constraints,
             idempotency_token: member.traits.idempotency_token,
+            event: if member.traits.raw.contains_key("smithy.api#eventHeader") {
+                Some(EventBinding::Header)
+            } else if member.traits.raw.contains_key("smithy.api#eventPayload") {
+                Some(EventBinding::Payload)
+            } else {
+                None
+            },
         })
     }
 
@@ -1461,6 +1548,15 @@ impl<'m> Builder<'m> {
             },
             ShapeKind::Enum(_) => Type::Enum(self.path_of(id, place)?),
             ShapeKind::IntEnum(_) => Type::IntEnum(self.path_of(id, place)?),
+            ShapeKind::Union(_) if shape.traits.raw.contains_key("smithy.api#streaming") => {
+                let events = self.path_of(id, place)?;
+                // The operation's error is filled in once operations are known
+                // (`Builder::build`).
+                Type::EventStream {
+                    error: events.clone(),
+                    events,
+                }
+            }
             ShapeKind::Union(_) => Type::Union(self.path_of(id, place)?),
             ShapeKind::Structure(_) => Type::Struct(self.path_of(id, place)?),
             ShapeKind::List(member) => {
@@ -1636,7 +1732,13 @@ impl<'m> Builder<'m> {
     fn union(&mut self, shape: &Shape, members: &[Member], validated: bool) -> Result<Union> {
         let mut variants = Vec::new();
         let mut idents = BTreeSet::new();
+        let event_stream = shape.traits.raw.contains_key("smithy.api#streaming");
+        let mut errors = Vec::new();
         for member in members {
+            if event_stream && self.shape(&member.target).traits.error.is_some() {
+                errors.push((member.name.clone(), self.paths[&member.target].clone()));
+                continue;
+            }
             let place = format!("{}${}", shape.id, member.name);
             self.validating = validated;
             let ty = if member.target.as_str() == crate::model::UNIT {
@@ -1671,6 +1773,8 @@ impl<'m> Builder<'m> {
             path: self.paths[&shape.id].clone(),
             docs: shape.traits.documentation.clone().map(Docs::new),
             variants,
+            event_stream,
+            errors,
             validated,
             deserialized: false,
             in_output: false,

@@ -43,14 +43,20 @@ impl std::fmt::Display for Unsupported {
     }
 }
 
-/// Why an operation cannot be generated, if it cannot: its input or output has a member
-/// targeting a `@streaming` union (an event stream), which needs the event-stream framing this
-/// generator does not implement. Returns the reason and the offending member.
-pub fn unsupported_reason(model: &Model, operation: &Shape) -> Option<(&'static str, String)> {
+/// Why an operation cannot be generated, if it cannot: its input has a member targeting a
+/// `@streaming` union (an input or duplex event stream, which needs event signing this
+/// generator does not implement yet), or its output has one and the service is not a REST
+/// protocol (an RPC protocol's `initial-response` message is not read yet). Returns the reason
+/// and the offending member.
+pub fn unsupported_reason(
+    model: &Model,
+    operation: &Shape,
+    rest: bool,
+) -> Option<(&'static str, String)> {
     let ShapeKind::Operation(op) = &operation.kind else {
         return None;
     };
-    for io in [&op.input, &op.output] {
+    for (io, supported) in [(&op.input, false), (&op.output, rest)] {
         let ShapeKind::Structure(members) = &model.expect(io).kind else {
             continue;
         };
@@ -58,6 +64,7 @@ pub fn unsupported_reason(model: &Model, operation: &Shape) -> Option<(&'static 
             let target = model.expect(&member.target);
             if matches!(target.kind, ShapeKind::Union(_))
                 && target.traits.raw.contains_key("smithy.api#streaming")
+                && !supported
             {
                 return Some(("event streams", format!("{io}${}", member.name)));
             }
@@ -98,6 +105,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
         unreachable!("Model::service returns service shapes")
     };
     let known = service_operations(model, service);
+    let rest = crate::ir::Protocol::of(service).is_some_and(crate::ir::Protocol::is_rest);
     let chosen: Vec<ShapeId> = match operations {
         Operations::All => known.values().cloned().collect(),
         Operations::Named(names) => names
@@ -116,7 +124,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
     let mut unsupported = Vec::new();
     let mut kept = BTreeSet::new();
     for op_id in chosen {
-        match unsupported_reason(model, model.expect(&op_id)) {
+        match unsupported_reason(model, model.expect(&op_id), rest) {
             None => {
                 kept.insert(op_id);
             }
@@ -125,7 +133,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
                 return Err(Error::Unsupported {
                     shape: op_id.to_string(),
                     reason: format!(
-                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support",
+                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (output event streams are supported on restJson1)",
                         op_id.name()
                     ),
                 });
@@ -270,7 +278,29 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "shape `a#Subscribe` is not supported: operation Subscribe uses event streams (`a#Out$Events` targets a @streaming union), which this generator does not support"
+            "shape `a#Subscribe` is not supported: operation Subscribe uses event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (output event streams are supported on restJson1)"
+        );
+    }
+
+    #[test]
+    fn on_restjson1_an_output_stream_is_selected_and_an_input_stream_is_not() {
+        let text = STREAMING
+            .replace(
+                r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"}]}"#,
+                r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}],"traits":{"aws.protocols#restJson1":{}}},
+                "a#Publish":{"type":"operation","input":{"target":"a#Out"}}"#,
+            );
+        let model = Model::parse(Path::new("m.json"), &text).unwrap();
+        let sel = select(&model, None, &Operations::All).unwrap();
+        let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
+        assert_eq!(ops, ["a#Plain", "a#Subscribe"]);
+        assert!(sel.shapes.contains(&ShapeId::new("a#Events")));
+        assert_eq!(
+            sel.unsupported
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["not supported: Publish: event streams"]
         );
     }
 

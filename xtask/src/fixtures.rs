@@ -164,6 +164,7 @@ hyper = { version = "1", features = ["server", "http1"] }
 hyper-util = { version = "0.1", features = ["tokio", "server"] }
 http-body-util = "0.1"
 http-body = "1"
+crc32fast = "1"
 serde_json = "1"
 insta = "1"
 aws-sigv4 = "1"

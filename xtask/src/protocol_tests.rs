@@ -50,8 +50,16 @@ pub fn protocol_tests(args: &[String]) -> Result<(), String> {
             failed = true;
             eprintln!("{stdout}\n{stderr}");
         }
+        let events = if suite.event_cases + suite.events_not_run > 0 {
+            format!(
+                " + {} event-stream cases ({} more, of input and duplex streams, not generated yet)",
+                suite.event_cases, suite.events_not_run
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "{protocol} {service}: {} request + {} response cases: {passed} passed, {failures} failed, {ignored} skipped",
+            "{protocol} {service}: {} request + {} response cases{events}: {passed} passed, {failures} failed, {ignored} skipped",
             suite.request_cases, suite.response_cases
         );
         for (id, reason) in &suite.skipped {

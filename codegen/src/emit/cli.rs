@@ -103,6 +103,11 @@ fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
         }
         Type::Float | Type::Double => quote!(&Schema::Float),
         Type::Blob | Type::ByteStream => quote!(&Schema::Blob),
+        // The command line prints an event stream's events as a list.
+        Type::EventStream { events, .. } => {
+            let name = static_name(events, "SCHEMA");
+            quote!(&Schema::List(&#name))
+        }
         Type::Timestamp(TimestampFormat::EpochSeconds) => quote!(&Schema::Timestamp),
         Type::Timestamp(TimestampFormat::HttpDate) => quote!(&Schema::HttpDate),
         Type::Timestamp(_) => quote!(&Schema::TimestampText),
@@ -385,6 +390,25 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 output.#field = crate::primitives::ByteStream::from(whole);
             }
         });
+        // An event stream's events, read to its end, become a JSON array under its member.
+        let events = event_stream_output(krate, op).map(|(field, key)| {
+            quote! {
+                let mut output: Value = serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))?;
+                let mut events = Vec::new();
+                let mut stream = output_events;
+                while let Some(event) = stream.#field.recv().await.map_err(|e| failure(e.code(), &e))? {
+                    let mut body = Vec::new();
+                    crate::runtime::json::WriteJson::write_json(&event, &mut body);
+                    events.push(serde_json::from_slice::<Value>(&body).map_err(|e| CallError::Other(e.to_string()))?);
+                }
+                if let Some(object) = output.as_object_mut() {
+                    object.insert(#key.to_string(), Value::Array(events));
+                }
+                let body = serde_json::to_vec(&output).map_err(|e| CallError::Other(e.to_string()))?;
+            }
+        });
+        let keep = events.as_ref().map(|_| quote!(let output_events = output;));
+        let write_from = if events.is_some() { quote!(&output_events) } else { quote!(&output) };
         quote! {
             #index => {
                 let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
@@ -399,8 +423,10 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                         other => failure(other.code(), &other),
                     })?;
                 #collect
+                #keep
                 let mut body = Vec::new();
-                crate::runtime::json::WriteJson::write_json(&output, &mut body);
+                crate::runtime::json::WriteJson::write_json(#write_from, &mut body);
+                #events
                 serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
             }
         }
@@ -412,9 +438,12 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         let schema = static_name(&op.output, "SCHEMA");
         let seed = proc_macro2::Literal::u64_unsuffixed(2 * index as u64);
         let next = proc_macro2::Literal::u64_unsuffixed(2 * index as u64 + 1);
+        // An output holding an event stream is not read from JSON.
+        let output_trip =
+            (!op.streams_events()).then(|| quote!(round_trip::<#output>(&#schema, CASES, #next);));
         quote! {
             round_trip::<#input>(&Schema::Structure(&#members), CASES, #seed);
-            round_trip::<#output>(&#schema, CASES, #next);
+            #output_trip
         }
     });
     let count = proc_macro2::Literal::usize_unsuffixed(krate.operations.len());
@@ -541,4 +570,20 @@ fn streamed_output(krate: &Crate, op: &crate::ir::Operation) -> Option<proc_macr
     let output = krate.structure(&op.output)?;
     let field = output.fields.iter().find(|f| &f.wire == member)?;
     Some(ident(&field.ident))
+}
+
+/// The output field holding an event stream, and its key in the output's JSON.
+fn event_stream_output(
+    krate: &Crate,
+    op: &crate::ir::Operation,
+) -> Option<(proc_macro2::Ident, String)> {
+    if !op.streams_events() {
+        return None;
+    }
+    let output = krate.structure(&op.output)?;
+    let field = output
+        .fields
+        .iter()
+        .find(|f| matches!(f.ty, Type::EventStream { .. }))?;
+    Some((ident(&field.ident), field.json_key.clone()))
 }

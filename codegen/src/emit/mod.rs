@@ -254,11 +254,9 @@ fn has_paginators(krate: &Crate) -> bool {
 }
 
 /// Some operation has an event stream (`application/vnd.amazon.eventstream` messages): the
-/// switch the event-stream emitter will turn on. No generated crate has one yet (the generator
-/// refuses event-stream operations), so the `event_stream` and `event_signing` runtime modules
-/// and the `crc32fast` dependency are written into none.
-fn has_event_streams(_krate: &Crate) -> bool {
-    false
+/// crate then gets the framing (`event_stream`, with `crc32fast`) and `event_receiver`.
+fn has_event_streams(krate: &Crate) -> bool {
+    krate.operations.iter().any(Operation::streams_events)
 }
 
 fn has_waiters(krate: &Crate) -> bool {
@@ -557,9 +555,15 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         }
     });
     let byte_stream = krate.operations.iter().any(Operation::streams).then(|| {
-        quote!(
+        let events = has_event_streams(krate).then(|| {
+            quote!(
+                pub use crate::runtime::event_receiver::EventReceiver;
+            )
+        });
+        quote! {
             pub use crate::runtime::byte_stream::{ByteStream, StreamError};
-        )
+            #events
+        }
     });
     let endpoint_mod = krate.endpoints.is_some().then(|| {
         quote!(
@@ -697,6 +701,11 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
         Type::Double => quote!(f64),
         Type::Blob => quote!(Vec<u8>),
         Type::ByteStream => quote!(crate::primitives::ByteStream),
+        Type::EventStream { events, error } => {
+            let events = path_tokens(events, from);
+            let error = path_tokens(error, from);
+            quote!(crate::primitives::EventReceiver<#events, #error>)
+        }
         Type::Enum(path) | Type::Struct(path) => path_tokens(path, from),
         Type::List(item) => {
             let item = element_type(item, from);

@@ -338,7 +338,7 @@ fn streaming_exchange(
     } else {
         quote!(serialize_request(&input).map_err(#error::Validation)?.map(crate::primitives::ByteStream::from))
     };
-    let parse = if op.streams_output() {
+    let parse = if op.streams_output() || op.streams_events() {
         quote!(parse_response(response))
     } else {
         quote! {

@@ -298,7 +298,8 @@ pub fn structure(s: &Structure, module: &Module) -> (TokenStream, TokenStream) {
     let sensitive = s.sensitive || s.fields.iter().any(crate::ir::Field::redacted);
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
     // A stream can be read once: a structure holding one is neither cloned nor compared.
-    let (derive_struct, derive_builder) = if s.fields.iter().any(|f| f.ty == Type::ByteStream) {
+    let streams = |f: &Field| matches!(f.ty, Type::ByteStream | Type::EventStream { .. });
+    let (derive_struct, derive_builder) = if s.fields.iter().any(streams) {
         let derive = |extra: TokenStream| {
             let all = quote!(#derive_debug #extra);
             (!all.is_empty()).then(|| quote!(#[derive(#all)]))

@@ -354,6 +354,13 @@ pub fn or_zero(f: &Field, member: &TokenStream) -> TokenStream {
             let path = path_tokens(path, None);
             quote!(#member.unwrap_or_else(|| #path::from(0)))
         }
+        // An event stream has no zero value: it comes from a response, never from JSON.
+        (Type::EventStream { .. }, _) => quote! {
+            match #member {
+                Some(value) => value,
+                None => return Err(DeserializeError::new("an event stream is read from a response, not from JSON")),
+            }
+        },
         (_, None) => quote!(#member.unwrap_or_default()),
         (_, Some(default)) => {
             let or_default = crate::emit::types::unwrap_or_default(&f.ty, default, None);

@@ -15,6 +15,7 @@
 //! with restJson1.
 
 mod aws_json;
+mod event_stream;
 mod json;
 mod rest_json;
 
@@ -30,6 +31,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
         Protocol::RestJson1 => rest_json::codec_items(krate),
     };
     let codecs = json::codecs(krate);
+    let events = event_stream::codec_items(krate);
     let doc = crate::emit::lines_to_inner_docs(&[
         format!(
             "The {} wire format: the request skeleton, and the JSON codec of every structure",
@@ -46,6 +48,7 @@ pub fn protocol_rs(krate: &Crate) -> TokenStream {
 
         #skeleton
         #codecs
+        #events
     }
 }
 

@@ -28,9 +28,11 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     };
     let serialize = serialize_request(op, http, input, module);
     let parse = parse_response(op, module);
+    let events = super::event_stream::reader(krate, op);
     quote! {
         #serialize
         #parse
+        #events
     }
 }
 
@@ -522,13 +524,13 @@ fn parse_response(op: &Operation, module: &Module) -> TokenStream {
     let doc = crate::emit::doc_line(&format!(
         "Reads a `{}` response: the output on 2xx (members from the status code, headers and body as the model binds them{}); otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
         op.name,
-        if op.streams_output() {
+        if op.streams_output() || op.streams_events() {
             ", the `@streaming` payload unread"
         } else {
             ""
         }
     ));
-    let function = if op.streams_output() {
+    let function = if op.streams_output() || op.streams_events() {
         quote! {
         pub fn parse_response(response: http::Response<crate::primitives::ByteStream>) -> Result<#output_path, #error> {
             let (head, body) = response.into_parts();
@@ -594,7 +596,16 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
                         quote!(http_bindings::header(headers, &const { http::HeaderName::from_static(#header) }, #read)?)
                     }
                 };
-                if f.optional { read } else { json::or_zero(f, &read) }
+                if f.optional {
+                    read
+                } else if bindings.event_stream && f.required {
+                    // The initial response of an event stream must carry its required
+                    // members: no event can make up for them.
+                    let message = format!("the initial response lacks the required header {header}");
+                    quote!(#read.ok_or_else(|| DeserializeError::new(#message))?)
+                } else {
+                    json::or_zero(f, &read)
+                }
             } else if bindings.prefix_headers.as_ref().is_some_and(|(_, m)| m == member) {
                 uses.1 = true;
                 let prefix = bindings.prefix_headers.as_ref().map(|(p, _)| p.to_ascii_lowercase());
@@ -608,6 +619,25 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
                 let read = match &f.ty {
                     // A stream is the body itself, unread.
                     Type::ByteStream => return quote!(#field: body,),
+                    // Its events, read from the body as the caller asks for them.
+                    Type::EventStream { error, .. } => {
+                        let reader = path_tokens(
+                            &crate::ir::TypePath {
+                                module: error.module.clone(),
+                                name: "read_event".into(),
+                            },
+                            None,
+                        );
+                        let error = path_tokens(error, None);
+                        return quote! {
+                            #field: crate::runtime::event_receiver::EventReceiver::new(
+                                body,
+                                #reader,
+                                #error::MalformedResponse,
+                                #error::Transport,
+                            ),
+                        };
+                    }
                     // A required blob payload is the body, empty or not.
                     Type::Blob if !f.optional => return quote!(#field: body.to_vec(),),
                     Type::Blob => quote!((!body.is_empty()).then(|| body.to_vec())),
@@ -661,7 +691,7 @@ fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
     let status = param(uses.0, "status");
     let headers = param(uses.1, "headers");
     let body = param(uses.2, "body");
-    let body_type = if bindings.streaming {
+    let body_type = if bindings.streaming || bindings.event_stream {
         quote!(crate::primitives::ByteStream)
     } else {
         quote!(&[u8])

@@ -1,0 +1,188 @@
+//! The generated Bedrock Runtime client's `ConverseStream` (an output event stream over
+//! HTTP/1.1) against a loopback server that answers with event-stream frames: typed events in
+//! order, a modeled exception mid-stream, a truncated frame and a bad CRC. The server
+//! re-verifies every request's SigV4 signature with the reference `aws-sigv4`.
+
+mod support;
+
+use std::time::Duration;
+
+use bedrock_runtime::Client;
+use bedrock_runtime::config::{Config, Credentials, RetryConfig};
+use bedrock_runtime::operation::converse_stream::ConverseStreamError;
+use bedrock_runtime::types::{
+    ContentBlock, ContentBlockDelta, ConversationRole, ConverseStreamOutput, Message, StopReason,
+};
+use support::Server;
+
+fn client(server: &Server) -> Client {
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .credentials(Credentials::new(support::ACCESS_KEY, support::SECRET, None))
+        .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
+        .build();
+    Client::new(config).expect("valid config")
+}
+
+/// One event-stream message with string headers (the format written out here, independently
+/// of the client's own encoder).
+fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
+    let mut encoded = Vec::new();
+    for (name, value) in headers {
+        encoded.push(name.len() as u8);
+        encoded.extend_from_slice(name.as_bytes());
+        encoded.push(7);
+        encoded.extend_from_slice(&(value.len() as u16).to_be_bytes());
+        encoded.extend_from_slice(value.as_bytes());
+    }
+    let total = 12 + encoded.len() + payload.len() + 4;
+    let mut out = Vec::new();
+    out.extend_from_slice(&(total as u32).to_be_bytes());
+    out.extend_from_slice(&(encoded.len() as u32).to_be_bytes());
+    let prelude = crc32fast::hash(&out);
+    out.extend_from_slice(&prelude.to_be_bytes());
+    out.extend_from_slice(&encoded);
+    out.extend_from_slice(payload);
+    let message = crc32fast::hash(&out);
+    out.extend_from_slice(&message.to_be_bytes());
+    out
+}
+
+fn event(event_type: &str, json: &str) -> Vec<u8> {
+    frame(
+        &[
+            (":message-type", "event"),
+            (":event-type", event_type),
+            (":content-type", "application/json"),
+        ],
+        json.as_bytes(),
+    )
+}
+
+fn stream(frames: &[Vec<u8>]) -> support::Reply {
+    (
+        200,
+        vec![("content-type", "application/vnd.amazon.eventstream")],
+        frames.concat(),
+    )
+}
+
+async fn converse(client: &Client) -> bedrock_runtime::operation::converse_stream::ConverseStreamResponse {
+    let message = Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text("Say hello".into()))
+        .build()
+        .expect("a message");
+    client
+        .converse_stream()
+        .model_id("anthropic.claude-test")
+        .messages(message)
+        .send()
+        .await
+        .expect("the stream starts")
+}
+
+#[tokio::test]
+async fn events_arrive_typed_and_in_order_then_the_stream_ends() {
+    let server = Server::start(
+        "bedrock",
+        vec![stream(&[
+            event("messageStart", r#"{"role":"assistant"}"#),
+            event("contentBlockDelta", r#"{"delta":{"text":"Hel"},"contentBlockIndex":0}"#),
+            event("contentBlockDelta", r#"{"delta":{"text":"lo"},"contentBlockIndex":0}"#),
+            event("messageStop", r#"{"stopReason":"end_turn"}"#),
+        ])],
+    )
+    .await;
+    let mut output = converse(&client(&server)).await;
+    let mut text = String::new();
+    let mut kinds = Vec::new();
+    while let Some(event) = output.stream.recv().await.expect("no error") {
+        match &event {
+            ConverseStreamOutput::MessageStart(start) => {
+                assert_eq!(start.role, ConversationRole::Assistant);
+            }
+            ConverseStreamOutput::ContentBlockDelta(delta) => {
+                let ContentBlockDelta::Text(piece) = &delta.delta else {
+                    panic!("a text delta, got {delta:?}");
+                };
+                text.push_str(piece);
+            }
+            ConverseStreamOutput::MessageStop(stop) => {
+                assert_eq!(stop.stop_reason, StopReason::EndTurn);
+            }
+            other => panic!("unexpected event {other:?}"),
+        }
+        kinds.push(event.member_name().to_string());
+    }
+    assert_eq!(text, "Hello");
+    assert_eq!(
+        kinds,
+        ["messageStart", "contentBlockDelta", "contentBlockDelta", "messageStop"]
+    );
+    let seen = server.seen();
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].uri, "/model/anthropic.claude-test/converse-stream");
+    assert_eq!(seen[0].header("content-type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_slice(&seen[0].body).expect("a JSON body");
+    assert_eq!(body["messages"][0]["content"][0]["text"], "Say hello");
+}
+
+#[tokio::test]
+async fn a_modeled_exception_mid_stream_is_the_operations_error_and_ends_it() {
+    let exception = frame(
+        &[
+            (":message-type", "exception"),
+            (":exception-type", "modelStreamErrorException"),
+            (":content-type", "application/json"),
+        ],
+        br#"{"message":"the model failed","originalStatusCode":500}"#,
+    );
+    let server = Server::start(
+        "bedrock",
+        vec![stream(&[event("messageStart", r#"{"role":"assistant"}"#), exception])],
+    )
+    .await;
+    let mut output = converse(&client(&server)).await;
+    let first = output.stream.recv().await.expect("an event").expect("not the end");
+    assert!(matches!(first, ConverseStreamOutput::MessageStart(_)), "{first:?}");
+    let error = output.stream.recv().await.expect_err("the exception");
+    let ConverseStreamError::ModelStreamErrorException(e) = &error else {
+        panic!("expected ModelStreamErrorException, got {error:?}");
+    };
+    assert_eq!(e.message.as_deref(), Some("the model failed"));
+    assert_eq!(e.original_status_code, Some(500));
+    assert!(output.stream.recv().await.expect("over").is_none(), "nothing after the error");
+}
+
+#[tokio::test]
+async fn a_truncated_frame_and_a_bad_crc_are_malformed_responses() {
+    let whole = event("messageStop", r#"{"stopReason":"end_turn"}"#);
+    let mut truncated = event("messageStart", r#"{"role":"assistant"}"#);
+    truncated.extend_from_slice(&whole[..whole.len() / 2]);
+    let mut corrupt = whole.clone();
+    let last = corrupt.len() - 1;
+    corrupt[last] ^= 0xff;
+    let server = Server::start(
+        "bedrock",
+        vec![
+            (200, vec![], truncated),
+            (200, vec![], corrupt),
+        ],
+    )
+    .await;
+    let client = client(&server);
+
+    let mut output = converse(&client).await;
+    let first = output.stream.recv().await.expect("an event").expect("not the end");
+    assert!(matches!(first, ConverseStreamOutput::MessageStart(_)), "{first:?}");
+    let error = output.stream.recv().await.expect_err("the stream ends mid-frame");
+    assert!(matches!(error, ConverseStreamError::MalformedResponse(_)), "{error:?}");
+    assert!(error.to_string().contains("truncated") || error.to_string().contains("ended"), "{error}");
+
+    let mut output = converse(&client).await;
+    let error = output.stream.recv().await.expect_err("a bad CRC");
+    assert!(matches!(error, ConverseStreamError::MalformedResponse(_)), "{error:?}");
+    assert!(error.to_string().contains("CRC"), "{error}");
+}
