@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use bytes::{Buf, Bytes};
 use http_body::{Body, Frame, SizeHint};
 
-use super::orchestrator::{Attempts, Auth, DispatchError, Handle, OperationEndpoint};
+use super::orchestrator::{Attempts, Auth, DispatchError, Handle, OperationEndpoint, SignEvents};
 use super::sigv4::Payload;
 use super::transport::{BodyStream, BoxError, TransportError, TransportErrorKind};
 
@@ -276,7 +276,9 @@ impl Handle {
         let target = self.target(&own);
         let (mut parts, body) = request.into_parts();
         self.address(&mut parts, target, body.len_hint())?;
+        let sign_events = parts.extensions.get::<SignEvents>().cloned();
         let payload = match body.as_bytes() {
+            _ if sign_events.is_some() => Payload::Events,
             Some(bytes) => Payload::of(bytes),
             None => Payload::Unsigned,
         };
@@ -294,7 +296,8 @@ impl Handle {
             *request.method_mut() = parts.method.clone();
             *request.uri_mut() = parts.uri.clone();
             *request.headers_mut() = parts.headers.clone();
-            self.authorize(&mut request, auth, target, payload).await?;
+            self.authorize(&mut request, auth, target, payload, sign_events.as_ref())
+                .await?;
             let result = match self.timed(self.http().send_streaming(request)).await {
                 Ok(response) if response.status().is_success() => {
                     self.again(

@@ -160,6 +160,35 @@ enum Authorization {
     None,
 }
 
+/// A request extension set by operations whose request body is an input event stream: told
+/// the request's SigV4 signature when it is signed (on each attempt), so that the stream's
+/// messages are signed in a chain from it. Unsigned, the messages go as they are.
+#[derive(Clone)]
+#[allow(dead_code, reason = "set only by crates with input event streams")]
+pub(crate) struct SignEvents(pub(crate) Arc<dyn Fn(EventSeed<'_>) + Send + Sync>);
+
+/// What an input event stream's signer starts from.
+pub(crate) struct EventSeed<'a> {
+    pub(crate) credentials: &'a super::credentials::Credentials,
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+    /// The initial request's signature.
+    pub(crate) signature: &'a super::sigv4::HexDigest,
+    /// The clock the request was signed by (the local one, corrected by the service's skew).
+    pub(crate) now: super::config::TimeSource,
+}
+
+/// `clock` moved by `skew` milliseconds (either way), unless that leaves the range of times.
+fn shifted(clock: SystemTime, skew: i64) -> SystemTime {
+    let shift = Duration::from_millis(skew.unsigned_abs());
+    let corrected = if skew >= 0 {
+        clock.checked_add(shift)
+    } else {
+        clock.checked_sub(shift)
+    };
+    corrected.unwrap_or(clock)
+}
+
 /// A request extension set by operations with an `@endpoint` host prefix (labels filled in).
 #[derive(Debug, Clone)]
 pub(crate) struct HostPrefix(pub(crate) String);
@@ -388,15 +417,7 @@ impl Handle {
     /// The time requests are signed with: the local clock, corrected by the skew the service
     /// reported.
     fn now(&self) -> SystemTime {
-        let clock = self.clock();
-        let skew = self.skew_millis.load(Ordering::Relaxed);
-        let shift = Duration::from_millis(skew.unsigned_abs());
-        let corrected = if skew >= 0 {
-            clock.checked_add(shift)
-        } else {
-            clock.checked_sub(shift)
-        };
-        corrected.unwrap_or(clock)
+        shifted(self.clock(), self.skew_millis.load(Ordering::Relaxed))
     }
 
     /// Sends `request` (a path-only URI, as the serializers build it) to the endpoint: the
@@ -442,7 +463,8 @@ impl Handle {
             *request.uri_mut() = parts.uri.clone();
             *request.headers_mut() = parts.headers.clone();
             let payload = Payload::of(request.body());
-            self.authorize(&mut request, auth, target, payload).await?;
+            self.authorize(&mut request, auth, target, payload, None)
+                .await?;
             let result = self.send_once(request).await;
             let answer = match &result {
                 Ok(response) => Ok((response.status(), response.headers(), &response.body()[..])),
@@ -525,13 +547,15 @@ impl Handle {
         Ok(())
     }
 
-    /// Signs the attempt, or sets its bearer token, as its scheme says.
+    /// Signs the attempt, or sets its bearer token, as its scheme says; an input event stream
+    /// (`sign_events`) is told the signature its messages chain from.
     pub(crate) async fn authorize<B>(
         &self,
         request: &mut http::Request<B>,
         auth: Option<Auth>,
         target: &Target,
         payload: Payload,
+        sign_events: Option<&SignEvents>,
     ) -> Result<(), DispatchError> {
         match self.authorization(auth).await? {
             Authorization::SigV4(credentials) => {
@@ -544,9 +568,25 @@ impl Handle {
                         .unwrap_or(self.service.signing_name),
                     time: self.now(),
                 };
-                self.signer
+                let signature = self
+                    .signer
                     .sign_with(request, payload, &params)
                     .map_err(DispatchError::Signing)?;
+                // An input event stream chains its messages' signatures from this one.
+                if let Some(sign_events) = sign_events {
+                    let skew = self.skew_millis.load(Ordering::Relaxed);
+                    let clock = self.time_source.clone();
+                    (sign_events.0)(EventSeed {
+                        credentials: &credentials,
+                        region: params.region,
+                        service: params.service,
+                        signature: &signature.signature,
+                        now: Arc::new(move || {
+                            let local = clock.as_ref().map_or_else(SystemTime::now, |now| now());
+                            shifted(local, skew)
+                        }),
+                    });
+                }
             }
             Authorization::Bearer(value) => {
                 request

@@ -126,6 +126,9 @@ pub(crate) enum Payload {
     /// `UNSIGNED-PAYLOAD` (`@unsignedPayload`): the body is not covered, and the request says
     /// so in `x-amz-content-sha256`.
     Unsigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-EVENTS`: an input event stream, whose messages are signed
+    /// one by one, each chained from the one before and the first from this signature.
+    Events,
 }
 
 impl Payload {
@@ -137,6 +140,8 @@ impl Payload {
 
 /// The payload hash of an operation with `@unsignedPayload`.
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// The payload hash of a request whose body is an input event stream.
+const STREAMING_EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 const X_AMZ_CONTENT_SHA256: http::HeaderName =
     http::HeaderName::from_static("x-amz-content-sha256");
 
@@ -184,11 +189,20 @@ impl Signer {
                 headers.remove(X_AMZ_SECURITY_TOKEN);
             }
         }
-        if matches!(payload, Payload::Unsigned) {
-            headers.insert(
-                X_AMZ_CONTENT_SHA256,
-                http::HeaderValue::from_static(UNSIGNED_PAYLOAD),
-            );
+        match payload {
+            Payload::Hash(_) => {}
+            Payload::Unsigned => {
+                headers.insert(
+                    X_AMZ_CONTENT_SHA256,
+                    http::HeaderValue::from_static(UNSIGNED_PAYLOAD),
+                );
+            }
+            Payload::Events => {
+                headers.insert(
+                    X_AMZ_CONTENT_SHA256,
+                    http::HeaderValue::from_static(STREAMING_EVENTS),
+                );
+            }
         }
         let (canonical_hash, signed_headers) = canonical_request_hash(request, &payload)?;
         // The string to sign, fed straight into the HMAC.
@@ -412,6 +426,7 @@ fn canonical_request_hash<B>(
     match payload {
         Payload::Hash(hash) => text.extend_from_slice(hex(hash).as_bytes()),
         Payload::Unsigned => text.extend_from_slice(UNSIGNED_PAYLOAD.as_bytes()),
+        Payload::Events => text.extend_from_slice(STREAMING_EVENTS.as_bytes()),
     }
     Ok((Sha256::digest(&text).into(), signed_headers))
 }

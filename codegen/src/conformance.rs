@@ -28,9 +28,9 @@ pub struct Suite {
     pub files: BTreeMap<String, String>,
     pub request_cases: usize,
     pub response_cases: usize,
-    /// `smithy.test#eventStreamTests` cases run (output event streams).
+    /// `smithy.test#eventStreamTests` cases run (input, output and duplex streams).
     pub event_cases: usize,
-    /// Event-stream cases of operations left out (input and duplex streams), not run.
+    /// Event-stream cases of operations left out (see `select::unsupported_reason`), not run.
     pub events_not_run: usize,
     /// Case ids skipped, with the reason (from the skip list).
     pub skipped: Vec<(String, String)>,
@@ -83,7 +83,7 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
             }
         }
     }
-    for op in krate.operations.iter().filter(|op| op.streams_events()) {
+    for op in (krate.operations.iter()).filter(|op| op.streams_events() || op.sends_events()) {
         let traits = &model.expect(&op.id).traits.raw;
         for case in client_cases(traits.get("smithy.test#eventStreamTests"), protocol) {
             cases.push(Case {
@@ -405,6 +405,17 @@ impl Literals<'_> {
     fn events_test(&self, case: &Case<'_>, name: &Ident, doc: &str) -> Result<TokenStream, String> {
         use base64::Engine as _;
         let c = case.case;
+        let sends = c
+            .get("events")
+            .and_then(Value::as_array)
+            .is_some_and(|events| {
+                events
+                    .iter()
+                    .any(|e| e.get("type").and_then(Value::as_str) == Some("request"))
+            });
+        if sends || c.get("initialRequest").is_some() {
+            return self.input_events_test(case, name, doc);
+        }
         let package = &self.package;
         let op = case.operation;
         let op_module = ident(&op.snake);
@@ -545,6 +556,92 @@ impl Literals<'_> {
         })
     }
 
+    /// An input event stream's case: the call made through a client that keeps the request,
+    /// with the initial request's members and the events; the request's method, URI and
+    /// headers compared with the initial request's, and each event's message (unwrapped from
+    /// its signed message) compared with the expected one: headers, and the payload as JSON
+    /// when its `:content-type` says so, else byte for byte.
+    fn input_events_test(
+        &self,
+        case: &Case<'_>,
+        name: &Ident,
+        doc: &str,
+    ) -> Result<TokenStream, String> {
+        use base64::Engine as _;
+        let c = case.case;
+        let op = case.operation;
+        let package = &self.package;
+        let input = self.structure(&op.input)?;
+        let (stream, events) = input
+            .fields
+            .iter()
+            .find_map(|f| match &f.ty {
+                Type::InputEvents(events) => Some((f, events.clone())),
+                _ => None,
+            })
+            .ok_or("the input has no event stream")?;
+        let empty = Value::Object(Default::default());
+        let mut setters =
+            self.setters(&op.input, c.get("initialRequestParams").unwrap_or(&empty))?;
+        let mut sent = Vec::new();
+        let mut expected = Vec::new();
+        for event in c
+            .get("events")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if event.get("type").and_then(Value::as_str) != Some("request") {
+                return Err("an input stream's case with a response event".into());
+            }
+            let params = event.get("params").ok_or("an event without params")?;
+            sent.push(self.value(&Type::Union(events.clone()), params)?);
+            let bytes = event
+                .get("bytes")
+                .and_then(Value::as_str)
+                .ok_or("an event without bytes")?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(bytes)
+                .map_err(|e| format!("an event's bytes are not base64: {e}"))?;
+            expected.push(Literal::byte_string(&bytes));
+        }
+        let set_stream = ident(&format!("set_{}", crate::naming::bare(&stream.ident)));
+        setters.push(quote! {
+            .#set_stream(Some(#package::primitives::InputEvents::from(vec![#(#sent),*])))
+        });
+        let initial = c.get("initialRequest");
+        let expected_method = initial
+            .and_then(|r| r.get("method"))
+            .and_then(Value::as_str)
+            .unwrap_or("POST");
+        let uri = initial
+            .and_then(|r| r.get("uri"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                op.http
+                    .as_ref()
+                    .map_or_else(|| "/".to_string(), |h| h.uri.pattern())
+            });
+        let headers = string_pairs(initial.and_then(|r| r.get("headers")));
+        let method = ident(&op.snake);
+        Ok(quote! {
+            #[doc = #doc]
+            #[tokio::test]
+            async fn #name() {
+                let (client, captured) = support::client("example.com");
+                let _ = client.#method() #(#setters)* .send().await;
+                let request = captured.lock().expect("lock").take().expect("the client sent a request");
+                support::check_request(&request, #expected_method, #uri, "example.com", &[#((#headers)),*], &[], &[], None);
+                assert_eq!(
+                    request.headers().get("content-type").map(|v| v.as_bytes()),
+                    Some(&b"application/vnd.amazon.eventstream"[..]),
+                );
+                support::check_events(request.body(), &[#(#expected),*]);
+            }
+        })
+    }
+
     /// `.set_x(Some(..))` calls for the fluent builder, one per parameter.
     fn setters(&self, input: &TypePath, params: &Value) -> Result<Vec<TokenStream>, String> {
         let s = self.structure(input)?;
@@ -672,7 +769,7 @@ impl Literals<'_> {
                 let s = value.as_str().ok_or_else(mismatch)?;
                 quote!(#s.as_bytes().to_vec())
             }
-            Type::EventStream { .. } => {
+            Type::EventStream { .. } | Type::InputEvents(_) => {
                 return Err("an event stream has no value in a case's params".into());
             }
             Type::ByteStream => {
@@ -951,6 +1048,81 @@ fn support(package: &Ident) -> TokenStream {
                         x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
                     }
                     _ => a == b,
+                }
+            }
+
+            /// One event-stream message, decoded without checks (the client's own decoder is
+            /// under test elsewhere): headers as (name, type, value bytes), and the payload.
+            #[derive(Debug)]
+            pub struct Message {
+                pub headers: Vec<(String, u8, Vec<u8>)>,
+                pub payload: Vec<u8>,
+            }
+
+            #[allow(dead_code, reason = "used by the input event-stream cases only")]
+            pub fn decode(mut bytes: &[u8]) -> Vec<Message> {
+                let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize;
+                let mut out = Vec::new();
+                while !bytes.is_empty() {
+                    let (total, headers_len) = (be32(&bytes[0..4]), be32(&bytes[4..8]));
+                    let message = &bytes[..total];
+                    let mut headers = &message[12..12 + headers_len];
+                    let mut parsed = Vec::new();
+                    while !headers.is_empty() {
+                        let name_len = headers[0] as usize;
+                        let name = String::from_utf8(headers[1..1 + name_len].to_vec()).expect("a UTF-8 name");
+                        let kind = headers[1 + name_len];
+                        let rest = &headers[2 + name_len..];
+                        let len = match kind {
+                            0 | 1 => 0,
+                            2 => 1,
+                            3 => 2,
+                            4 => 4,
+                            5 | 8 => 8,
+                            6 | 7 => 2 + u16::from_be_bytes([rest[0], rest[1]]) as usize,
+                            9 => 16,
+                            other => panic!("header type {other}"),
+                        };
+                        parsed.push((name, kind, rest[..len].to_vec()));
+                        headers = &rest[len..];
+                    }
+                    out.push(Message { headers: parsed, payload: message[12 + headers_len..total - 4].to_vec() });
+                    bytes = &bytes[total..];
+                }
+                out
+            }
+
+            /// The request body's events equal the expected messages. A signed stream's
+            /// messages are unwrapped, each having its `:chunk-signature` and `:date`, and
+            /// the stream must end with the signed empty message.
+            #[allow(dead_code, reason = "used by the input event-stream cases only")]
+            pub fn check_events(body: &[u8], expected: &[&[u8]]) {
+                let outer = decode(body);
+                let mut actual = Vec::new();
+                assert!(!outer.is_empty(), "a signed stream ends with a message");
+                for message in &outer {
+                    let names: Vec<&str> = message.headers.iter().map(|h| h.0.as_str()).collect();
+                    assert!(names.contains(&":chunk-signature") && names.contains(&":date"), "signed: {names:?}");
+                    if !message.payload.is_empty() {
+                        actual.extend(decode(&message.payload));
+                    }
+                }
+                assert!(outer.last().is_some_and(|m| m.payload.is_empty()), "the stream ends with the empty signed message");
+                let expected: Vec<Message> = expected.iter().flat_map(|bytes| decode(bytes)).collect();
+                assert_eq!(actual.len(), expected.len(), "events: {actual:?}");
+                for (actual, expected) in actual.iter_mut().zip(expected) {
+                    actual.headers.sort();
+                    let mut headers = expected.headers;
+                    headers.sort();
+                    assert_eq!(actual.headers, headers, "headers");
+                    let json = headers.iter().any(|(name, _, value)| name == ":content-type" && value.ends_with(b"application/json"));
+                    if json {
+                        let a: serde_json::Value = serde_json::from_slice(&actual.payload).expect("a JSON payload");
+                        let e: serde_json::Value = serde_json::from_slice(&expected.payload).expect("an expected JSON payload");
+                        assert!(json_eq(&a, &e), "payload:\n  actual:   {a}\n  expected: {e}");
+                    } else {
+                        assert_eq!(actual.payload, expected.payload, "payload");
+                    }
                 }
             }
 

@@ -92,61 +92,7 @@ pub struct Service {
     pub query_compatible: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    AwsJson1_1,
-    AwsJson1_0,
-    /// Members bound to the HTTP message by `@http` and its member traits, the rest a JSON
-    /// body.
-    RestJson1,
-}
-
-impl Protocol {
-    /// Every protocol the generator knows.
-    pub const ALL: [Protocol; 3] = [
-        Protocol::AwsJson1_1,
-        Protocol::AwsJson1_0,
-        Protocol::RestJson1,
-    ];
-
-    /// The name Smithy gives it (`awsJson1_1`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::AwsJson1_1 => "awsJson1_1",
-            Protocol::AwsJson1_0 => "awsJson1_0",
-            Protocol::RestJson1 => "restJson1",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
-            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
-            Protocol::RestJson1 => "application/json",
-        }
-    }
-
-    /// The protocol's trait on a service shape, in the order the generator prefers them when a
-    /// service declares several.
-    pub fn of(service: &Shape) -> Option<Protocol> {
-        let raw = &service.traits.raw;
-        [
-            ("aws.protocols#awsJson1_1", Protocol::AwsJson1_1),
-            ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
-            ("aws.protocols#restJson1", Protocol::RestJson1),
-        ]
-        .into_iter()
-        .find_map(|(name, protocol)| raw.contains_key(name).then_some(protocol))
-    }
-
-    /// Whether members are bound to the HTTP message by `@http` and its member traits.
-    pub fn is_rest(self) -> bool {
-        match self {
-            Protocol::AwsJson1_1 | Protocol::AwsJson1_0 => false,
-            Protocol::RestJson1 => true,
-        }
-    }
-}
+pub use crate::protocol::Protocol;
 
 /// Where a generated type lives.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -213,9 +159,12 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The request has a `@streaming` payload (an upload sent as it is read).
+    /// The request has a `@streaming` payload (an upload sent as it is read, or an input
+    /// event stream): the input is taken by value and its payload moved into the body.
     pub fn streams_input(&self) -> bool {
-        self.http.as_ref().is_some_and(|http| http.input.streaming)
+        self.http
+            .as_ref()
+            .is_some_and(|http| http.input.streaming || http.input.event_stream)
     }
 
     /// The response has a `@streaming` payload (read by the caller as it arrives).
@@ -223,7 +172,7 @@ impl Operation {
         self.http.as_ref().is_some_and(|http| http.output.streaming)
     }
 
-    /// Either.
+    /// Any of these.
     pub fn streams(&self) -> bool {
         self.streams_input() || self.streams_output() || self.streams_events()
     }
@@ -233,6 +182,13 @@ impl Operation {
         self.http
             .as_ref()
             .is_some_and(|http| http.output.event_stream)
+    }
+
+    /// The request's payload is an event stream (an input or duplex stream).
+    pub fn sends_events(&self) -> bool {
+        self.http
+            .as_ref()
+            .is_some_and(|http| http.input.event_stream)
     }
 }
 
@@ -487,6 +443,9 @@ pub enum Type {
         events: TypePath,
         error: TypePath,
     },
+    /// A `@streaming` union of an operation's input: the runtime's `InputEvents` of the
+    /// union's events, sent as the call runs.
+    InputEvents(TypePath),
     Enum(TypePath),
     Struct(TypePath),
     List(Box<ListItem>),
@@ -540,8 +499,9 @@ pub struct Union {
     pub path: TypePath,
     pub docs: Option<Docs>,
     pub variants: Vec<UnionVariant>,
-    /// `@streaming`: an event stream, its variants the events (its `@error` members are
-    /// errors of the operations that stream it, not variants).
+    /// `@streaming`: an event stream, its variants the events. Its `@error` members are
+    /// errors of the operations that receive it; they are variants too when some operation
+    /// sends the stream (a client may send a modeled exception), never received as such.
     pub event_stream: bool,
     /// An event stream's `@error` members: (member name, the error structure). The member
     /// name is what an `exception` message's `:exception-type` says.
@@ -845,6 +805,18 @@ impl<'m> Builder<'m> {
                 _ => {}
             }
         }
+        // An input's event stream is sent: `InputEvents`, empty unless set.
+        for op in &operations {
+            let input = structures.iter_mut().find(|s| s.path == op.input);
+            for field in input.into_iter().flat_map(|s| s.fields.iter_mut()) {
+                if let Type::EventStream { events, .. } = &field.ty {
+                    field.ty = Type::InputEvents(events.clone());
+                    field.optional = false;
+                    field.required = false;
+                    field.default = Some(Value::String(String::new()));
+                }
+            }
+        }
         // An output's event stream fails with its operation's error enum.
         for op in &operations {
             let error = TypePath {
@@ -1078,6 +1050,32 @@ impl<'m> Builder<'m> {
             Some(name) => name.clone(),
             None => unreachable!("place_types names every {kind} of the selection ({id})"),
         }
+    }
+
+    /// The event-stream unions some selected operation's input holds (streams the client
+    /// sends).
+    fn sent_streams(&self) -> BTreeSet<ShapeId> {
+        let mut sent = BTreeSet::new();
+        for op_id in &self.selection.operations {
+            let ShapeKind::Operation(op) = &self.shape(op_id).kind else {
+                continue;
+            };
+            if op.input.as_str() == crate::model::UNIT {
+                continue;
+            }
+            let ShapeKind::Structure(members) = &self.shape(&op.input).kind else {
+                continue;
+            };
+            for member in members {
+                let target = self.shape(&member.target);
+                if target.traits.raw.contains_key("smithy.api#streaming")
+                    && matches!(target.kind, ShapeKind::Union(_))
+                {
+                    sent.insert(member.target.clone());
+                }
+            }
+        }
+        sent
     }
 
     /// The `@error` members of the event stream that `output` holds, if it holds one.
@@ -1734,10 +1732,13 @@ impl<'m> Builder<'m> {
         let mut idents = BTreeSet::new();
         let event_stream = shape.traits.raw.contains_key("smithy.api#streaming");
         let mut errors = Vec::new();
+        let sent = event_stream && self.sent_streams().contains(&shape.id);
         for member in members {
             if event_stream && self.shape(&member.target).traits.error.is_some() {
                 errors.push((member.name.clone(), self.paths[&member.target].clone()));
-                continue;
+                if !sent {
+                    continue;
+                }
             }
             let place = format!("{}${}", shape.id, member.name);
             self.validating = validated;

@@ -20,6 +20,7 @@ pub mod ir;
 pub mod model;
 pub mod naming;
 mod pool;
+pub mod protocol;
 pub mod render;
 pub mod scan;
 pub mod select;
@@ -204,6 +205,7 @@ mod runtime {
     pub mod endpoint_lib;
     pub mod errors;
     pub mod event_receiver;
+    pub mod event_sender;
     pub mod event_signing;
     pub mod event_stream;
     pub mod http_bindings;

@@ -43,34 +43,58 @@ impl std::fmt::Display for Unsupported {
     }
 }
 
-/// Why an operation cannot be generated, if it cannot: its input has a member targeting a
-/// `@streaming` union (an input or duplex event stream, which needs event signing this
-/// generator does not implement yet), or its output has one and the service is not a REST
-/// protocol (an RPC protocol's `initial-response` message is not read yet). Returns the reason
-/// and the offending member.
+/// Why an operation cannot be generated, if it cannot: it has an event stream (a member of its
+/// input or output targets a `@streaming` union) and either its service speaks an RPC protocol
+/// (whose `initial-request`/`initial-response` messages are not written or read yet) or the
+/// protocol trait's `eventStreamHttp` requires HTTP/2, which the transport does not speak yet.
+/// Returns the reason and the offending member.
 pub fn unsupported_reason(
     model: &Model,
     operation: &Shape,
-    rest: bool,
+    service: &Shape,
 ) -> Option<(&'static str, String)> {
     let ShapeKind::Operation(op) = &operation.kind else {
         return None;
     };
-    for (io, supported) in [(&op.input, false), (&op.output, rest)] {
+    let protocol = crate::protocol::Protocol::of(service);
+    let rest = protocol.is_some_and(crate::protocol::Protocol::is_rest);
+    for io in [&op.input, &op.output] {
+        if io.as_str() == crate::model::UNIT {
+            continue;
+        }
         let ShapeKind::Structure(members) = &model.expect(io).kind else {
             continue;
         };
         for member in members {
             let target = model.expect(&member.target);
-            if matches!(target.kind, ShapeKind::Union(_))
-                && target.traits.raw.contains_key("smithy.api#streaming")
-                && !supported
+            if !(matches!(target.kind, ShapeKind::Union(_))
+                && target.traits.raw.contains_key("smithy.api#streaming"))
             {
-                return Some(("event streams", format!("{io}${}", member.name)));
+                continue;
+            }
+            let place = format!("{io}${}", member.name);
+            if !rest {
+                return Some(("event streams", place));
+            }
+            if !event_streams_over_http1(service) {
+                return Some(("event streams over HTTP/2", place));
             }
         }
     }
     None
+}
+
+/// Whether the service's protocol trait lets event streams use HTTP/1.1: its `eventStreamHttp`
+/// is absent (HTTP/1.1) or lists `http/1.1`.
+fn event_streams_over_http1(service: &Shape) -> bool {
+    let versions = service
+        .traits
+        .raw
+        .iter()
+        .filter(|(name, _)| name.starts_with("aws.protocols#"))
+        .find_map(|(_, value)| value.get("eventStreamHttp"))
+        .and_then(serde_json::Value::as_array);
+    versions.is_none_or(|versions| versions.iter().any(|v| v.as_str() == Some("http/1.1")))
 }
 
 /// Every operation a service binds, by shape name.
@@ -105,7 +129,6 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
         unreachable!("Model::service returns service shapes")
     };
     let known = service_operations(model, service);
-    let rest = crate::ir::Protocol::of(service).is_some_and(crate::ir::Protocol::is_rest);
     let chosen: Vec<ShapeId> = match operations {
         Operations::All => known.values().cloned().collect(),
         Operations::Named(names) => names
@@ -124,7 +147,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
     let mut unsupported = Vec::new();
     let mut kept = BTreeSet::new();
     for op_id in chosen {
-        match unsupported_reason(model, model.expect(&op_id), rest) {
+        match unsupported_reason(model, model.expect(&op_id), service) {
             None => {
                 kept.insert(op_id);
             }
@@ -133,7 +156,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
                 return Err(Error::Unsupported {
                     shape: op_id.to_string(),
                     reason: format!(
-                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (output event streams are supported on restJson1)",
+                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (event streams are supported on restJson1 over HTTP/1.1)",
                         op_id.name()
                     ),
                 });
@@ -278,29 +301,49 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "shape `a#Subscribe` is not supported: operation Subscribe uses event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (output event streams are supported on restJson1)"
+            "shape `a#Subscribe` is not supported: operation Subscribe uses event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (event streams are supported on restJson1 over HTTP/1.1)"
         );
     }
 
+    /// `STREAMING` as a restJson1 service with `protocol` as its protocol trait, and an input
+    /// stream (`Publish`) beside the output one.
+    fn rest_streaming(protocol: &str) -> Model {
+        let text = STREAMING.replace(
+            r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"}]}"#,
+            &format!(
+                r#""a#Svc":{{"type":"service","operations":[{{"target":"a#Plain"}},{{"target":"a#Subscribe"}},{{"target":"a#Publish"}}],"traits":{{"aws.protocols#restJson1":{protocol}}}}},
+                "a#Publish":{{"type":"operation","input":{{"target":"a#Out"}}}}"#
+            ),
+        );
+        Model::parse(Path::new("m.json"), &text).unwrap()
+    }
+
     #[test]
-    fn on_restjson1_an_output_stream_is_selected_and_an_input_stream_is_not() {
-        let text = STREAMING
-            .replace(
-                r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"}]}"#,
-                r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}],"traits":{"aws.protocols#restJson1":{}}},
-                "a#Publish":{"type":"operation","input":{"target":"a#Out"}}"#,
-            );
-        let model = Model::parse(Path::new("m.json"), &text).unwrap();
+    fn on_restjson1_over_http1_input_and_output_streams_are_selected() {
+        for protocol in ["{}", r#"{"eventStreamHttp":["h2","http/1.1"]}"#] {
+            let sel = select(&rest_streaming(protocol), None, &Operations::All).unwrap();
+            let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
+            assert_eq!(ops, ["a#Plain", "a#Publish", "a#Subscribe"], "{protocol}");
+            assert!(sel.shapes.contains(&ShapeId::new("a#Events")));
+            assert!(sel.unsupported.is_empty());
+        }
+    }
+
+    #[test]
+    fn streams_that_need_http2_are_left_out_with_that_reason() {
+        let model = rest_streaming(r#"{"eventStreamHttp":["h2"]}"#);
         let sel = select(&model, None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
-        assert_eq!(ops, ["a#Plain", "a#Subscribe"]);
-        assert!(sel.shapes.contains(&ShapeId::new("a#Events")));
+        assert_eq!(ops, ["a#Plain"]);
         assert_eq!(
             sel.unsupported
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
-            ["not supported: Publish: event streams"]
+            [
+                "not supported: Publish: event streams over HTTP/2",
+                "not supported: Subscribe: event streams over HTTP/2"
+            ]
         );
     }
 

@@ -50,13 +50,12 @@ pub fn protocol_tests(args: &[String]) -> Result<(), String> {
             failed = true;
             eprintln!("{stdout}\n{stderr}");
         }
-        let events = if suite.event_cases + suite.events_not_run > 0 {
-            format!(
-                " + {} event-stream cases ({} more, of input and duplex streams, not generated yet)",
-                suite.event_cases, suite.events_not_run
-            )
-        } else {
-            String::new()
+        let events = match (suite.event_cases, suite.events_not_run) {
+            (0, 0) => String::new(),
+            (run, 0) => format!(" + {run} event-stream cases"),
+            (run, left) => format!(
+                " + {run} event-stream cases ({left} more, of operations left out, not run)"
+            ),
         };
         println!(
             "{protocol} {service}: {} request + {} response cases{events}: {passed} passed, {failures} failed, {ignored} skipped",

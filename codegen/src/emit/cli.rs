@@ -104,7 +104,7 @@ fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
         Type::Float | Type::Double => quote!(&Schema::Float),
         Type::Blob | Type::ByteStream => quote!(&Schema::Blob),
         // The command line prints an event stream's events as a list.
-        Type::EventStream { events, .. } => {
+        Type::EventStream { events, .. } | Type::InputEvents(events) => {
             let name = static_name(events, "SCHEMA");
             quote!(&Schema::List(&#name))
         }

@@ -76,6 +76,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/event_receiver.rs"),
     ),
     (
+        "event_sender",
+        include_str!("../../runtime/event_sender.rs"),
+    ),
+    (
         "event_signing",
         include_str!("../../runtime/event_signing.rs"),
     ),
@@ -239,11 +243,14 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
                 })
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
+        .filter(|name| *name != "event_stream" || has_event_streams(krate))
         .filter(|name| {
-            !matches!(*name, "event_stream" | "event_receiver") || has_event_streams(krate)
+            *name != "event_receiver" || krate.operations.iter().any(Operation::streams_events)
         })
-        // Only input event streams are signed, and none is generated yet.
-        .filter(|name| *name != "event_signing")
+        .filter(|name| {
+            !matches!(*name, "event_sender" | "event_signing")
+                || krate.operations.iter().any(Operation::sends_events)
+        })
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
         // waiters it is compiled with the `cli` feature only.)
         .collect()
@@ -254,9 +261,13 @@ fn has_paginators(krate: &Crate) -> bool {
 }
 
 /// Some operation has an event stream (`application/vnd.amazon.eventstream` messages): the
-/// crate then gets the framing (`event_stream`, with `crc32fast`) and `event_receiver`.
+/// crate then gets the framing (`event_stream`, with `crc32fast`), and `event_receiver` for
+/// streams it receives or `event_sender` and `event_signing` for streams it sends.
 fn has_event_streams(krate: &Crate) -> bool {
-    krate.operations.iter().any(Operation::streams_events)
+    krate
+        .operations
+        .iter()
+        .any(|op| op.streams_events() || op.sends_events())
 }
 
 fn has_waiters(krate: &Crate) -> bool {
@@ -440,7 +451,10 @@ fn cargo_toml(krate: &Crate) -> String {
     if has_paginators(krate) || streams {
         needed.insert("futures-core", false);
     }
-    let extra: BTreeMap<&str, &[&str]> = if streams {
+    // Files as bodies; a channel of input events.
+    let extra: BTreeMap<&str, &[&str]> = if krate.operations.iter().any(Operation::sends_events) {
+        BTreeMap::from([("tokio", &["fs", "sync"][..])])
+    } else if streams {
         BTreeMap::from([("tokio", &["fs"][..])])
     } else {
         BTreeMap::new()
@@ -555,11 +569,25 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         }
     });
     let byte_stream = krate.operations.iter().any(Operation::streams).then(|| {
-        let events = has_event_streams(krate).then(|| {
-            quote!(
-                pub use crate::runtime::event_receiver::EventReceiver;
-            )
-        });
+        let received = krate
+            .operations
+            .iter()
+            .any(Operation::streams_events)
+            .then(|| {
+                quote!(
+                    pub use crate::runtime::event_receiver::EventReceiver;
+                )
+            });
+        let sent = krate
+            .operations
+            .iter()
+            .any(Operation::sends_events)
+            .then(|| {
+                quote!(
+                    pub use crate::runtime::event_sender::{EventSender, InputEvents, StreamClosed};
+                )
+            });
+        let events = quote!(#received #sent);
         quote! {
             pub use crate::runtime::byte_stream::{ByteStream, StreamError};
             #events
@@ -705,6 +733,10 @@ pub fn rust_type(ty: &Type, from: Option<&Module>) -> TokenStream {
             let events = path_tokens(events, from);
             let error = path_tokens(error, from);
             quote!(crate::primitives::EventReceiver<#events, #error>)
+        }
+        Type::InputEvents(events) => {
+            let events = path_tokens(events, from);
+            quote!(crate::primitives::InputEvents<#events>)
         }
         Type::Enum(path) | Type::Struct(path) => path_tokens(path, from),
         Type::List(item) => {

@@ -298,7 +298,12 @@ pub fn structure(s: &Structure, module: &Module) -> (TokenStream, TokenStream) {
     let sensitive = s.sensitive || s.fields.iter().any(crate::ir::Field::redacted);
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
     // A stream can be read once: a structure holding one is neither cloned nor compared.
-    let streams = |f: &Field| matches!(f.ty, Type::ByteStream | Type::EventStream { .. });
+    let streams = |f: &Field| {
+        matches!(
+            f.ty,
+            Type::ByteStream | Type::EventStream { .. } | Type::InputEvents(_)
+        )
+    };
     let (derive_struct, derive_builder) = if s.fields.iter().any(streams) {
         let derive = |extra: TokenStream| {
             let all = quote!(#derive_debug #extra);
@@ -503,6 +508,7 @@ pub fn setter(f: &Field, module: &Module, target: SetterTarget) -> TokenStream {
         Type::String
         | Type::Blob
         | Type::ByteStream
+        | Type::InputEvents(_)
         | Type::Enum(_)
         | Type::IntEnum(_)
         | Type::Struct(_)
@@ -629,7 +635,11 @@ pub fn unwrap_or_default(ty: &Type, default: &Value, module: Option<&Module>) ->
             Value::Bool(b) => !b,
             Value::Number(n) => n.as_f64() == Some(0.0),
             Value::String(s) => {
-                s.is_empty() && matches!(ty, Type::String | Type::Blob | Type::ByteStream)
+                s.is_empty()
+                    && matches!(
+                        ty,
+                        Type::String | Type::Blob | Type::ByteStream | Type::InputEvents(_)
+                    )
             }
             Value::Array(a) => a.is_empty(),
             Value::Object(o) => o.is_empty(),

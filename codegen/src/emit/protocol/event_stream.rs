@@ -6,7 +6,7 @@
 //! `read_event`, which dispatches a message on its `:message-type` and `:event-type` (or
 //! `:exception-type`) to the union's variant or the operation's error.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,10 +20,55 @@ fn streams(krate: &Crate) -> impl Iterator<Item = &Union> {
     krate.unions.iter().filter(|u| u.event_stream)
 }
 
-/// `read_event` for every structure an event stream carries (events and exceptions).
+/// The event-stream unions some operation's input sends.
+fn sent(krate: &Crate) -> BTreeSet<&TypePath> {
+    krate
+        .operations
+        .iter()
+        .filter(|op| op.sends_events())
+        .filter_map(|op| krate.structure(&op.input))
+        .flat_map(|s| &s.fields)
+        .filter_map(|f| match &f.ty {
+            Type::InputEvents(events) => Some(events),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The event-stream unions some operation's output receives.
+fn received(krate: &Crate) -> BTreeSet<&TypePath> {
+    krate
+        .operations
+        .iter()
+        .filter(|op| op.streams_events())
+        .filter_map(|op| krate.structure(&op.output))
+        .flat_map(|s| &s.fields)
+        .filter_map(|f| match &f.ty {
+            Type::EventStream { events, .. } => Some(events),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `read_event` for every structure an event stream carries (events and exceptions), and
+/// `write_event` for every structure a sent stream carries.
 pub fn codec_items(krate: &Crate) -> TokenStream {
+    let sent = sent(krate);
+    let mut written: BTreeSet<&TypePath> = BTreeSet::new();
+    for u in streams(krate).filter(|u| sent.contains(&u.path)) {
+        for v in &u.variants {
+            if let Some(Type::Struct(path)) = &v.ty {
+                written.insert(path);
+            }
+        }
+    }
+    let writers = written
+        .into_iter()
+        .filter_map(|path| krate.structure(path))
+        .map(write_event);
+    let received = received(krate);
     let mut carried: BTreeMap<&TypePath, bool> = BTreeMap::new();
-    for u in streams(krate) {
+    for u in streams(krate).filter(|u| received.contains(&u.path)) {
         for v in &u.variants {
             if let Some(Type::Struct(path)) = &v.ty {
                 carried.insert(path, false);
@@ -37,7 +82,196 @@ pub fn codec_items(krate: &Crate) -> TokenStream {
         let s = krate.structure(path)?;
         Some(read_event(s, is_error))
     });
-    quote!(#(#readers)*)
+    quote!(#(#readers)* #(#writers)*)
+}
+
+/// `write_event`: the structure as one message after the `:message-type` and `:event-type`
+/// (or `:exception-type`) headers given: its `@eventPayload` member as the whole payload (a
+/// blob or string raw, anything else as JSON), or its other members as one JSON object, with
+/// the payload's `:content-type`; then its `@eventHeader` members, each by name.
+fn write_event(s: &Structure) -> TokenStream {
+    let name = path_tokens(&s.path, None);
+    let explicit = s
+        .fields
+        .iter()
+        .find(|f| f.event == Some(EventBinding::Payload));
+    let implicit: Vec<&Field> = s.fields.iter().filter(|f| f.event.is_none()).collect();
+    let (payload, content_type) = if let Some(f) = explicit {
+        let field = ident(&f.ident);
+        let (bytes, content_type) = match &f.ty {
+            Type::Blob => (quote!(value.clone()), "application/octet-stream"),
+            Type::String => (quote!(value.clone().into_bytes()), "text/plain"),
+            Type::Enum(_) => (quote!(value.as_str().as_bytes().to_vec()), "text/plain"),
+            _ => (
+                quote! {{
+                    let mut out = Vec::new();
+                    WriteJson::write_json(value, &mut out);
+                    out
+                }},
+                "application/json",
+            ),
+        };
+        let payload = if f.optional {
+            quote! {
+                match &self.#field {
+                    Some(value) => #bytes,
+                    None => Vec::new(),
+                }
+            }
+        } else {
+            quote! {{
+                let value = &self.#field;
+                #bytes
+            }}
+        };
+        (payload, Some(content_type))
+    } else if implicit.is_empty() {
+        (quote!(Vec::new()), None)
+    } else {
+        let writes = json::member_writes(implicit.into_iter(), &quote!(self));
+        (
+            quote! {{
+                let mut out = Vec::new();
+                let mut object = ObjectWriter::new(&mut out);
+                #writes
+                object.finish();
+                out
+            }},
+            Some("application/json"),
+        )
+    };
+    let content_type =
+        content_type.map(|t| quote!(headers.push(event_sender::text_header(":content-type", #t));));
+    let header_members = s
+        .fields
+        .iter()
+        .filter(|f| f.event == Some(EventBinding::Header))
+        .map(|f| {
+            let field = ident(&f.ident);
+            let wire = &f.wire;
+            let value = match &f.ty {
+                Type::Enum(_) => quote!(HeaderValue::String(value.as_str().to_string())),
+                Type::IntEnum(_) => quote!(HeaderValue::Int32(value.value())),
+                Type::Bool
+                | Type::Byte
+                | Type::Short
+                | Type::Integer
+                | Type::Long
+                | Type::Blob
+                | Type::String
+                | Type::Timestamp(_) => quote!(ToHeader::to_header(value)),
+                other => {
+                    let message = format!(
+                        "`{wire}` is an @eventHeader of type {other:?}, which no event-stream header holds"
+                    );
+                    return quote!(compile_error!(#message););
+                }
+            };
+            let push = quote!(headers.push(Header::new(#wire, #value)););
+            if f.optional {
+                quote! {
+                    if let Some(value) = &self.#field {
+                        #push
+                    }
+                }
+            } else {
+                quote! {{
+                    let value = &self.#field;
+                    #push
+                }}
+            }
+        });
+    let doc = crate::emit::doc_line(&format!(
+        "Writes the `{}` as one event-stream message after `headers` (its kind): the payload, then header members.",
+        s.path.name
+    ));
+    quote! {
+        impl #name {
+            #doc
+            pub(crate) fn write_event(
+                &self,
+                mut headers: Vec<crate::runtime::event_stream::Header>,
+            ) -> crate::runtime::event_stream::Message {
+                #[allow(unused_imports, reason = "the members decide which are used")]
+                use crate::runtime::event_sender::{self, ToHeader};
+                #[allow(unused_imports, reason = "the members decide which are used")]
+                use crate::runtime::event_stream::{Header, HeaderValue};
+                let payload: Vec<u8> = #payload;
+                #content_type
+                #(#header_members)*
+                crate::runtime::event_stream::Message {
+                    headers,
+                    payload: payload.into(),
+                }
+            }
+        }
+    }
+}
+
+/// `write_event` of an operation whose input streams events: one event of the union as its
+/// message (a modeled exception as an `exception` message).
+pub fn writer(krate: &Crate, op: &Operation) -> Option<TokenStream> {
+    if !op.sends_events() {
+        return None;
+    }
+    let input = krate.structure(&op.input)?;
+    let events = input.fields.iter().find_map(|f| match &f.ty {
+        Type::InputEvents(events) => Some(events),
+        _ => None,
+    })?;
+    let union = krate.unions.iter().find(|u| &u.path == events)?;
+    let union_path = path_tokens(&union.path, None);
+    let arms = union.variants.iter().map(|v| {
+        let wire = &v.wire;
+        let variant = ident(&v.ident);
+        let exception = union.errors.iter().any(|(name, _)| name == wire);
+        let kind = if exception {
+            quote! {
+                vec![
+                    event_sender::text_header(":message-type", "exception"),
+                    event_sender::text_header(":exception-type", #wire),
+                ]
+            }
+        } else {
+            quote! {
+                vec![
+                    event_sender::text_header(":message-type", "event"),
+                    event_sender::text_header(":event-type", #wire),
+                ]
+            }
+        };
+        match &v.ty {
+            Some(Type::Struct(_)) => {
+                quote!(#union_path::#variant(event) => Ok(event.write_event(#kind)),)
+            }
+            None => quote! {
+                #union_path::#variant => Ok(crate::runtime::event_stream::Message {
+                    headers: #kind,
+                    payload: Default::default(),
+                }),
+            },
+            Some(other) => {
+                let message = format!("the event `{wire}` targets {other:?}, not a structure");
+                quote!(#union_path::#variant(_) => compile_error!(#message),)
+            }
+        }
+    });
+    let doc = crate::emit::doc_line(&format!(
+        "Writes one event of `{}`'s input stream as its message; an event this version does not know cannot be sent.",
+        op.name
+    ));
+    Some(quote! {
+        #doc
+        pub(crate) fn write_event(event: &#union_path) -> Result<crate::runtime::event_stream::Message, String> {
+            use crate::runtime::event_sender;
+            match event {
+                #(#arms)*
+                #union_path::Unknown(name) => Err(format!(
+                    "the event `{name}` is not one this client knows how to send"
+                )),
+            }
+        }
+    })
 }
 
 fn read_event(s: &Structure, is_error: bool) -> TokenStream {
@@ -164,7 +398,8 @@ pub fn reader(krate: &Crate, op: &Operation) -> Option<TokenStream> {
     let union = krate.unions.iter().find(|u| &u.path == events)?;
     let union_path = path_tokens(&union.path, None);
     let error = ident(&op.error_enum);
-    let event_arms = union.variants.iter().map(|v| {
+    // (Exceptions are variants only to be sent; received, they are errors.)
+    let event_arms = union.variants.iter().filter(|v| !union.errors.iter().any(|(name, _)| name == &v.wire)).map(|v| {
         let wire = &v.wire;
         let variant = ident(&v.ident);
         match &v.ty {

@@ -28,11 +28,13 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     };
     let serialize = serialize_request(op, http, input, module);
     let parse = parse_response(op, module);
-    let events = super::event_stream::reader(krate, op);
+    let read_event = super::event_stream::reader(krate, op);
+    let write_event = super::event_stream::writer(krate, op);
     quote! {
         #serialize
         #parse
-        #events
+        #read_event
+        #write_event
     }
 }
 
@@ -236,6 +238,14 @@ fn serialize_request(
             let media_type = bindings.media_types.get(member);
             let mut return_early = None;
             let (bytes, default_type) = match &f.ty {
+                // The events, written (and signed) as the transport sends them.
+                Type::InputEvents(_) => {
+                    return_early = Some((
+                        quote!(crate::primitives::ByteStream::from_body(event_body)),
+                        Some((None, "application/vnd.amazon.eventstream")),
+                    ));
+                    (quote!(), "")
+                }
                 // The stream itself, moved out of the input (typed unless known empty).
                 Type::ByteStream => {
                     let content_type =
@@ -347,8 +357,33 @@ fn serialize_request(
         http.method,
         http.uri.pattern()
     ));
+    // An input event stream is signed message by message, chained from the request's
+    // signature: the orchestrator tells it the signature.
+    let events = input
+        .fields
+        .iter()
+        .find(|f| matches!(f.ty, Type::InputEvents(_)))
+        .map(|f| ident(&f.ident));
+    let (events_slot, events_extension) = match events {
+        Some(field) if op.sends_events() => (
+            Some(quote! {
+                let (event_body, sign_events) = crate::runtime::event_sender::body(
+                    std::mem::take(&mut input.#field),
+                    write_event,
+                );
+            }),
+            Some(quote!(request.extensions_mut().insert(sign_events);)),
+        ),
+        _ => (None, None),
+    };
     // A `@streaming` payload is moved out of the input, which is taken by value.
-    let (input_param, body_type, sends_payload) = if op.streams_input() {
+    let (input_param, body_type, sends_payload) = if op.sends_events() {
+        (
+            quote!(mut #input_param: #input_path),
+            quote!(crate::primitives::ByteStream),
+            None,
+        )
+    } else if op.streams_input() {
         (
             quote!(mut #input_param: #input_path),
             quote!(crate::primitives::ByteStream),
@@ -363,7 +398,9 @@ fn serialize_request(
             use crate::runtime::http_bindings;
             let #mutable_uri uri = http_bindings::Uri::new();
             #(#uri)*
+            #events_slot
             let mut request = http::Request::new(#body);
+            #events_extension
             #sends_payload
             *request.method_mut() = #method;
             *request.uri_mut() = uri.into_uri();
