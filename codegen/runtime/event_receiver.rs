@@ -23,6 +23,8 @@ pub struct EventReceiver<T, E> {
     read: fn(&Message) -> Result<T, E>,
     malformed: fn(DeserializeError) -> E,
     transport: fn(TransportError) -> E,
+    /// A message read ahead (the first, when it was not an `initial-response`).
+    peeked: Option<Message>,
     done: bool,
 }
 
@@ -41,7 +43,23 @@ impl<T, E> EventReceiver<T, E> {
             read,
             malformed,
             transport,
+            peeked: None,
             done: false,
+        }
+    }
+
+    /// The stream's `initial-response` message (an RPC protocol's: it carries the output's
+    /// other members), when the stream starts with one; any other first message stays to be
+    /// read as an event. A stream that starts broken is an error here.
+    pub(crate) async fn initial_response(&mut self) -> Result<Option<Message>, E> {
+        let first = std::future::poll_fn(|cx| self.poll_message(cx)).await?;
+        match first {
+            Some(message) if is_initial_response(&message) => Ok(Some(message)),
+            Some(message) => {
+                self.peeked = Some(message);
+                Ok(None)
+            }
+            None => Ok(None),
         }
     }
 
@@ -51,17 +69,31 @@ impl<T, E> EventReceiver<T, E> {
     }
 
     fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<T>, E>> {
+        let message = match self.poll_message(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Ok(Some(message))) => message,
+            Poll::Ready(Ok(None)) => return Poll::Ready(Ok(None)),
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+        };
+        let event = (self.read)(&message);
+        // A modeled exception or an `error` message ends the stream.
+        if event.is_err() {
+            self.done = true;
+        }
+        Poll::Ready(event.map(Some))
+    }
+
+    /// The next whole message; `Ok(None)` at the end.
+    fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Message>, E>> {
+        if let Some(message) = self.peeked.take() {
+            return Poll::Ready(Ok(Some(message)));
+        }
         loop {
             if self.done {
                 return Poll::Ready(Ok(None));
             }
             match self.decoder.next_message() {
-                Ok(Some(message)) => {
-                    let event = (self.read)(&message);
-                    // A modeled exception or an `error` message ends the stream.
-                    self.done = event.is_err();
-                    return Poll::Ready(event.map(Some));
-                }
+                Ok(Some(message)) => return Poll::Ready(Ok(Some(message))),
                 Ok(None) => {}
                 Err(e) => return Poll::Ready(Err(self.fail_malformed(e.to_string()))),
             }
@@ -246,6 +278,12 @@ pub(crate) fn header<T: FromHeader>(
     }
 }
 
+/// An `event` message whose `:event-type` is `initial-response`.
+fn is_initial_response(message: &Message) -> bool {
+    let text = |name| message.header(name).and_then(HeaderValue::as_str);
+    text(":message-type") == Some("event") && text(":event-type") == Some("initial-response")
+}
+
 /// The payload as UTF-8 text.
 pub(crate) fn text_payload(message: &Message) -> Result<String, DeserializeError> {
     std::str::from_utf8(&message.payload)
@@ -352,6 +390,38 @@ mod tests {
                 Err(Failure::Modeled("Throttled".into()))
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn an_initial_response_is_taken_first_and_a_stream_without_one_loses_no_event() {
+        let with = frames(&[
+            event("initial-response", "{\"id\":\"s-1\"}"),
+            event("tick", "1"),
+        ]);
+        let mut events = receiver(vec![Ok(Bytes::from(with))]);
+        let initial = events
+            .initial_response()
+            .await
+            .expect("read")
+            .expect("present");
+        assert_eq!(&initial.payload[..], b"{\"id\":\"s-1\"}");
+        assert_eq!(drain(events).await, [Ok("tick:1".to_string())]);
+
+        // Missing: the first message is the first event, read once.
+        let without = frames(&[event("tick", "1"), event("tick", "2")]);
+        let mut events = receiver(vec![Ok(Bytes::from(without))]);
+        assert!(events.initial_response().await.expect("read").is_none());
+        assert_eq!(
+            drain(events).await,
+            [Ok("tick:1".to_string()), Ok("tick:2".to_string())]
+        );
+
+        // An empty stream has neither; a broken one fails at once.
+        let mut events = receiver(vec![]);
+        assert!(events.initial_response().await.expect("read").is_none());
+        assert!(drain(events).await.is_empty());
+        let mut events = receiver(vec![Ok(Bytes::from_static(b"\0\0\0\x05junk"))]);
+        assert!(events.initial_response().await.is_err());
     }
 
     #[tokio::test]

@@ -241,6 +241,7 @@ pub(crate) struct Handle {
     read_timeout: Option<std::time::Duration>,
     max_response_bytes: usize,
     validate: bool,
+    disable_host_prefix: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
     /// The service's clock minus ours, in milliseconds, once a clock-skew error told us.
@@ -318,6 +319,7 @@ impl Handle {
             read_timeout: config.read_timeout,
             max_response_bytes: config.max_response_bytes,
             validate: config.validate,
+            disable_host_prefix: config.disable_host_prefix,
             user_agent,
             time_source: config.time_source,
             skew_millis: AtomicI64::new(0),
@@ -504,7 +506,9 @@ impl Handle {
         target: &Target,
         len: Option<u64>,
     ) -> Result<(), DispatchError> {
-        let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
+        let prefix = (parts.extensions.get::<HostPrefix>())
+            .filter(|_| !self.disable_host_prefix)
+            .map(|p| p.0.clone());
         parts.uri = resolve(target, &parts.uri, prefix.as_deref())?;
         let host = if prefix.is_none() {
             target.root_host.clone()
@@ -1231,6 +1235,25 @@ mod tests {
             h.invoke(bad, &[], None, None).await,
             Err(DispatchError::Transport(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn host_prefixes_can_be_disabled_for_one_host_endpoints() {
+        let (client, seen) = scripted(&[(200, "{}")]);
+        let h = handle(
+            base()
+                .http_client(client)
+                .endpoint_url("http://127.0.0.1:8080")
+                .disable_host_prefix(true),
+        );
+        let mut request = http::Request::new(Vec::new());
+        request
+            .extensions_mut()
+            .insert(HostPrefix("streaming-".into()));
+        h.invoke(request, &[], None, None).await.expect("ok");
+        let seen = seen.lock().expect("lock");
+        assert_eq!(seen[0].uri(), "http://127.0.0.1:8080/");
+        assert_eq!(seen[0].headers()["host"], "127.0.0.1:8080");
     }
 
     #[tokio::test]

@@ -156,15 +156,17 @@ pub struct Operation {
     pub waiters: Vec<WaiterDef>,
     /// `@http` and the input's and output's member bindings, for a REST protocol.
     pub http: Option<crate::http::HttpOperation>,
+    /// The input holds an event stream (a member targeting a `@streaming` union).
+    pub event_input: bool,
+    /// The output holds an event stream.
+    pub event_output: bool,
 }
 
 impl Operation {
     /// The request has a `@streaming` payload (an upload sent as it is read, or an input
     /// event stream): the input is taken by value and its payload moved into the body.
     pub fn streams_input(&self) -> bool {
-        self.http
-            .as_ref()
-            .is_some_and(|http| http.input.streaming || http.input.event_stream)
+        self.event_input || self.http.as_ref().is_some_and(|http| http.input.streaming)
     }
 
     /// The response has a `@streaming` payload (read by the caller as it arrives).
@@ -179,16 +181,12 @@ impl Operation {
 
     /// The response's payload is an event stream.
     pub fn streams_events(&self) -> bool {
-        self.http
-            .as_ref()
-            .is_some_and(|http| http.output.event_stream)
+        self.event_output
     }
 
     /// The request's payload is an event stream (an input or duplex stream).
     pub fn sends_events(&self) -> bool {
-        self.http
-            .as_ref()
-            .is_some_and(|http| http.input.event_stream)
+        self.event_input
     }
 }
 
@@ -1197,6 +1195,24 @@ impl<'m> Builder<'m> {
                 http.as_ref(),
             ),
             http,
+            event_input: self.holds_event_stream(&op.input),
+            event_output: self.holds_event_stream(&op.output),
+        })
+    }
+
+    /// Whether the structure `io` (an operation's input or output) has a member targeting a
+    /// `@streaming` union.
+    fn holds_event_stream(&self, io: &ShapeId) -> bool {
+        if io.as_str() == crate::model::UNIT {
+            return false;
+        }
+        let ShapeKind::Structure(members) = &self.shape(io).kind else {
+            return false;
+        };
+        members.iter().any(|m| {
+            let target = self.shape(&m.target);
+            matches!(target.kind, ShapeKind::Union(_))
+                && target.traits.raw.contains_key("smithy.api#streaming")
         })
     }
 

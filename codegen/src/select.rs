@@ -44,10 +44,10 @@ impl std::fmt::Display for Unsupported {
 }
 
 /// Why an operation cannot be generated, if it cannot: it has an event stream (a member of its
-/// input or output targets a `@streaming` union) and either its service speaks an RPC protocol
-/// (whose `initial-request`/`initial-response` messages are not written or read yet) or the
-/// protocol trait's `eventStreamHttp` requires HTTP/2, which the transport does not speak yet.
-/// Returns the reason and the offending member.
+/// input or output targets a `@streaming` union) and either it is an input stream on an RPC
+/// protocol (whose `initial-request` message is not written yet; output streams and their
+/// `initial-response` are read) or the protocol trait's `eventStreamHttp` requires HTTP/2,
+/// which the transport does not speak yet. Returns the reason and the offending member.
 pub fn unsupported_reason(
     model: &Model,
     operation: &Shape,
@@ -58,7 +58,7 @@ pub fn unsupported_reason(
     };
     let protocol = crate::protocol::Protocol::of(service);
     let rest = protocol.is_some_and(crate::protocol::Protocol::is_rest);
-    for io in [&op.input, &op.output] {
+    for (io, input) in [(&op.input, true), (&op.output, false)] {
         if io.as_str() == crate::model::UNIT {
             continue;
         }
@@ -73,8 +73,8 @@ pub fn unsupported_reason(
                 continue;
             }
             let place = format!("{io}${}", member.name);
-            if !rest {
-                return Some(("event streams", place));
+            if input && !rest {
+                return Some(("input event streams", place));
             }
             if !event_streams_over_http1(service) {
                 return Some(("event streams over HTTP/2", place));
@@ -156,7 +156,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
                 return Err(Error::Unsupported {
                     shape: op_id.to_string(),
                     reason: format!(
-                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (event streams are supported on restJson1 over HTTP/1.1)",
+                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (event streams are supported over HTTP/1.1: output streams on every protocol, input streams on restJson1)",
                         op_id.name()
                     ),
                 });
@@ -269,8 +269,9 @@ mod tests {
     }
 
     const STREAMING: &str = r#"{"smithy":"2.0","shapes":{
-        "a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"}]},
+        "a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}]},
         "a#Plain":{"type":"operation"},
+        "a#Publish":{"type":"operation","input":{"target":"a#Out"}},
         "a#Subscribe":{"type":"operation","output":{"target":"a#Out"}},
         "a#Out":{"type":"structure","members":{"Events":{"target":"a#Events"}}},
         "a#Events":{"type":"union","members":{"Tick":{"target":"a#Tick"}},"traits":{"smithy.api#streaming":{}}},
@@ -278,41 +279,39 @@ mod tests {
     }}"#;
 
     #[test]
-    fn all_operations_leave_event_stream_operations_out_with_a_reason() {
+    fn on_an_rpc_protocol_output_streams_are_selected_and_input_streams_left_out() {
         let model = Model::parse(Path::new("m.json"), STREAMING).unwrap();
         let sel = select(&model, None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
-        assert_eq!(ops, ["a#Plain"]);
-        assert!(!sel.shapes.contains(&ShapeId::new("a#Events")));
+        assert_eq!(ops, ["a#Plain", "a#Subscribe"]);
+        assert!(sel.shapes.contains(&ShapeId::new("a#Events")));
         assert_eq!(
             sel.unsupported
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
-            ["not supported: Subscribe: event streams"]
+            ["not supported: Publish: input event streams"]
         );
     }
 
     #[test]
     fn a_named_event_stream_operation_fails_naming_it() {
         let model = Model::parse(Path::new("m.json"), STREAMING).unwrap();
-        let err = select(&model, None, &Operations::Named(vec!["Subscribe".into()]))
+        let err = select(&model, None, &Operations::Named(vec!["Publish".into()]))
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "shape `a#Subscribe` is not supported: operation Subscribe uses event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (event streams are supported on restJson1 over HTTP/1.1)"
+            "shape `a#Publish` is not supported: operation Publish uses input event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (event streams are supported over HTTP/1.1: output streams on every protocol, input streams on restJson1)"
         );
     }
 
-    /// `STREAMING` as a restJson1 service with `protocol` as its protocol trait, and an input
-    /// stream (`Publish`) beside the output one.
+    /// `STREAMING` as a restJson1 service with `protocol` as its protocol trait.
     fn rest_streaming(protocol: &str) -> Model {
         let text = STREAMING.replace(
-            r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"}]}"#,
+            r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}]}"#,
             &format!(
-                r#""a#Svc":{{"type":"service","operations":[{{"target":"a#Plain"}},{{"target":"a#Subscribe"}},{{"target":"a#Publish"}}],"traits":{{"aws.protocols#restJson1":{protocol}}}}},
-                "a#Publish":{{"type":"operation","input":{{"target":"a#Out"}}}}"#
+                r#""a#Svc":{{"type":"service","operations":[{{"target":"a#Plain"}},{{"target":"a#Subscribe"}},{{"target":"a#Publish"}}],"traits":{{"aws.protocols#restJson1":{protocol}}}}}"#
             ),
         );
         Model::parse(Path::new("m.json"), &text).unwrap()

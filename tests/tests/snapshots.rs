@@ -139,7 +139,11 @@ fn fixture_paginators_waiters_idempotency_tokens_and_event_streams_left_out() {
         .iter()
         .map(ToString::to_string)
         .collect();
-    assert_eq!(unsupported, ["not supported: WatchThings: event streams"]);
+    // An input event stream on awsJson (its `initial-request` is not written yet).
+    assert_eq!(
+        unsupported,
+        ["not supported: WatchThings: input event streams"]
+    );
     assert!(
         !generated
             .files

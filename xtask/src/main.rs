@@ -435,8 +435,8 @@ mod tests {
         .collect();
         let err = codegen(&args).unwrap_err();
         assert!(
-            err.contains("operation WatchThings uses event streams")
-                && err.contains("example.features#WatchThingsOutput$Events"),
+            err.contains("operation WatchThings uses input event streams")
+                && err.contains("example.features#WatchThingsInput$Events"),
             "{err}"
         );
         assert!(!out.exists());

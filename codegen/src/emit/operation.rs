@@ -338,7 +338,10 @@ fn streaming_exchange(
     } else {
         quote!(serialize_request(&input).map_err(#error::Validation)?.map(crate::primitives::ByteStream::from))
     };
-    let parse = if op.streams_output() || op.streams_events() {
+    let parse = if op.streams_events() && !krate.service.protocol.is_rest() {
+        // An RPC protocol's output waits for the stream's `initial-response`.
+        quote!(parse_response(response).await)
+    } else if op.streams_output() || op.streams_events() {
         quote!(parse_response(response))
     } else {
         quote! {

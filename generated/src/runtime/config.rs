@@ -50,6 +50,9 @@ pub struct Config {
     pub(crate) idempotency_token_provider: Option<TokenProvider>,
     /// The token of `@httpBearerAuth` operations (`Authorization: Bearer`).
     pub(crate) bearer_token: Option<String>,
+    /// `@endpoint` host prefixes are not prepended (for an endpoint such as a local server
+    /// or a proxy that has no per-operation host names).
+    pub(crate) disable_host_prefix: bool,
 }
 
 /// A source of idempotency tokens.
@@ -130,6 +133,7 @@ impl Default for Config {
             connect_timeout: Some(Duration::from_millis(3100)),
             read_timeout: None,
             validate: true,
+            disable_host_prefix: false,
             app_name: None,
             http_client: None,
             time_source: None,
@@ -424,6 +428,14 @@ impl ConfigBuilder {
     /// `false`, inputs are sent as they are.
     pub fn validation(mut self, enabled: bool) -> Self {
         self.config.validate = enabled;
+        self
+    }
+
+    /// Do not prepend the operations' `@endpoint` host prefixes (such as `streaming-`) to the
+    /// endpoint's host (default `false`): for an `endpoint_url` (a local server, a proxy) that
+    /// answers every operation at one host name.
+    pub fn disable_host_prefix(mut self, disabled: bool) -> Self {
+        self.config.disable_host_prefix = disabled;
         self
     }
 

@@ -243,6 +243,7 @@ pub(crate) struct Handle {
     read_timeout: Option<std::time::Duration>,
     max_response_bytes: usize,
     validate: bool,
+    disable_host_prefix: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
     /// The service's clock minus ours, in milliseconds, once a clock-skew error told us.
@@ -320,6 +321,7 @@ impl Handle {
             read_timeout: config.read_timeout,
             max_response_bytes: config.max_response_bytes,
             validate: config.validate,
+            disable_host_prefix: config.disable_host_prefix,
             user_agent,
             time_source: config.time_source,
             skew_millis: AtomicI64::new(0),
@@ -506,7 +508,9 @@ impl Handle {
         target: &Target,
         len: Option<u64>,
     ) -> Result<(), DispatchError> {
-        let prefix = parts.extensions.get::<HostPrefix>().map(|p| p.0.clone());
+        let prefix = (parts.extensions.get::<HostPrefix>())
+            .filter(|_| !self.disable_host_prefix)
+            .map(|p| p.0.clone());
         parts.uri = resolve(target, &parts.uri, prefix.as_deref())?;
         let host = if prefix.is_none() {
             target.root_host.clone()

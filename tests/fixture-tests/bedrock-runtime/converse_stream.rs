@@ -13,7 +13,7 @@ use bedrock_runtime::operation::converse_stream::ConverseStreamError;
 use bedrock_runtime::types::{
     ContentBlock, ContentBlockDelta, ConversationRole, ConverseStreamOutput, Message, StopReason,
 };
-use support::Server;
+use support::{Server, event, stream};
 
 fn client(server: &Server) -> Client {
     let config = Config::builder()
@@ -23,49 +23,6 @@ fn client(server: &Server) -> Client {
         .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
         .build();
     Client::new(config).expect("valid config")
-}
-
-/// One event-stream message with string headers (the format written out here, independently
-/// of the client's own encoder).
-fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
-    let mut encoded = Vec::new();
-    for (name, value) in headers {
-        encoded.push(name.len() as u8);
-        encoded.extend_from_slice(name.as_bytes());
-        encoded.push(7);
-        encoded.extend_from_slice(&(value.len() as u16).to_be_bytes());
-        encoded.extend_from_slice(value.as_bytes());
-    }
-    let total = 12 + encoded.len() + payload.len() + 4;
-    let mut out = Vec::new();
-    out.extend_from_slice(&(total as u32).to_be_bytes());
-    out.extend_from_slice(&(encoded.len() as u32).to_be_bytes());
-    let prelude = crc32fast::hash(&out);
-    out.extend_from_slice(&prelude.to_be_bytes());
-    out.extend_from_slice(&encoded);
-    out.extend_from_slice(payload);
-    let message = crc32fast::hash(&out);
-    out.extend_from_slice(&message.to_be_bytes());
-    out
-}
-
-fn event(event_type: &str, json: &str) -> Vec<u8> {
-    frame(
-        &[
-            (":message-type", "event"),
-            (":event-type", event_type),
-            (":content-type", "application/json"),
-        ],
-        json.as_bytes(),
-    )
-}
-
-fn stream(frames: &[Vec<u8>]) -> support::Reply {
-    (
-        200,
-        vec![("content-type", "application/vnd.amazon.eventstream")],
-        frames.concat(),
-    )
 }
 
 async fn converse(client: &Client) -> bedrock_runtime::operation::converse_stream::ConverseStreamResponse {
@@ -131,13 +88,9 @@ async fn events_arrive_typed_and_in_order_then_the_stream_ends() {
 
 #[tokio::test]
 async fn a_modeled_exception_mid_stream_is_the_operations_error_and_ends_it() {
-    let exception = frame(
-        &[
-            (":message-type", "exception"),
-            (":exception-type", "modelStreamErrorException"),
-            (":content-type", "application/json"),
-        ],
-        br#"{"message":"the model failed","originalStatusCode":500}"#,
+    let exception = support::exception(
+        "modelStreamErrorException",
+        r#"{"message":"the model failed","originalStatusCode":500}"#,
     );
     let server = Server::start(
         "bedrock",

@@ -99,6 +99,56 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
             Err(modeled.unwrap_or_else(#error::MalformedResponse))
         }
     };
+    let parse = if op.streams_events() {
+        let doc = crate::emit::doc_line(&format!(
+            "Reads a `{}` response: on 2xx, the output with its event stream, after the stream's `initial-response` message (which carries the output's other members) when it starts with one; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.",
+            op.name
+        ));
+        let read_event = super::event_stream::reader(krate, op);
+        quote! {
+            #doc
+            #[allow(
+                clippy::result_large_err,
+                reason = "error enums mirror the model's error shapes; boxing them would change the API"
+            )]
+            pub async fn parse_response(response: http::Response<crate::primitives::ByteStream>) -> Result<#output, #error> {
+                let (head, body) = response.into_parts();
+                if head.status.is_success() {
+                    let mut events = crate::runtime::event_receiver::EventReceiver::new(
+                        body,
+                        read_event,
+                        #error::MalformedResponse,
+                        #error::Transport,
+                    );
+                    let initial = events.initial_response().await?;
+                    return #output::read_initial_response(initial.as_ref(), events)
+                        .map_err(#error::MalformedResponse);
+                }
+                // The client reads an error response whole before it comes here.
+                let body = body.as_bytes().unwrap_or_default();
+                let error = crate::runtime::json::parse_error(head.status.as_u16(), &head.headers, body);
+                #dispatch
+            }
+
+            #read_event
+        }
+    } else {
+        quote! {
+            #parse_doc
+            #[allow(
+                clippy::result_large_err,
+                reason = "error enums mirror the model's error shapes; boxing them would change the API"
+            )]
+            pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
+                let body = response.body().as_ref();
+                if response.status().is_success() {
+                    return crate::runtime::json::read_body(body).map_err(#error::MalformedResponse);
+                }
+                let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
+                #dispatch
+            }
+        }
+    };
     quote! {
         #serialize_doc
         pub fn serialize_request(input: &#input) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
@@ -108,18 +158,6 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
             #tail
         }
 
-        #parse_doc
-        #[allow(
-            clippy::result_large_err,
-            reason = "error enums mirror the model's error shapes; boxing them would change the API"
-        )]
-        pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<#output, #error> {
-            let body = response.body().as_ref();
-            if response.status().is_success() {
-                return crate::runtime::json::read_body(body).map_err(#error::MalformedResponse);
-            }
-            let error = crate::runtime::json::parse_error(response.status().as_u16(), response.headers(), body);
-            #dispatch
-        }
+        #parse
     }
 }

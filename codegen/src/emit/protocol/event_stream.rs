@@ -82,7 +82,81 @@ pub fn codec_items(krate: &Crate) -> TokenStream {
         let s = krate.structure(path)?;
         Some(read_event(s, is_error))
     });
-    quote!(#(#readers)* #(#writers)*)
+    // An RPC protocol's output carries its other members in the stream's initial response.
+    let initial: Vec<TokenStream> = if krate.service.protocol.is_rest() {
+        Vec::new()
+    } else {
+        (krate.operations.iter())
+            .filter(|op| op.streams_events())
+            .filter_map(|op| krate.structure(&op.output))
+            .map(read_initial_response)
+            .collect()
+    };
+    quote!(#(#readers)* #(#writers)* #(#initial)*)
+}
+
+/// `read_initial_response`: an RPC protocol's output, its event stream `events` and its other
+/// members from the stream's `initial-response` message (JSON, as the body would have been);
+/// without that message, they are absent.
+fn read_initial_response(s: &Structure) -> TokenStream {
+    let name = path_tokens(&s.path, None);
+    let Some(stream) = s
+        .fields
+        .iter()
+        .find(|f| matches!(f.ty, Type::EventStream { .. }))
+    else {
+        return TokenStream::new();
+    };
+    let events_type = crate::emit::rust_type(&stream.ty, None);
+    let others: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.ident != stream.ident)
+        .collect();
+    let stream_field = ident(&stream.ident);
+    let stream_init = if stream.ident == "events" {
+        quote!(events,)
+    } else {
+        quote!(#stream_field: events,)
+    };
+    let inits = others.iter().map(|f| {
+        let field = ident(&f.ident);
+        let read = json::member_read(f, false);
+        quote!(#field: #read,)
+    });
+    let (message, parse) = if others.is_empty() {
+        (quote!(_message), None)
+    } else {
+        (
+            quote!(message),
+            Some(quote! {
+                let value = match message {
+                    Some(message) => json::parse_body(&message.payload)?,
+                    None => Value::Object(Default::default()),
+                };
+                let object = json::object(&value)?;
+            }),
+        )
+    };
+    let doc = crate::emit::doc_line(&format!(
+        "The `{}` of an event stream and its `initial-response` message (its other members), if the stream had one.",
+        s.path.name
+    ));
+    quote! {
+        impl #name {
+            #doc
+            pub(crate) fn read_initial_response(
+                #message: Option<&crate::runtime::event_stream::Message>,
+                events: #events_type,
+            ) -> Result<Self, DeserializeError> {
+                #parse
+                Ok(#name {
+                    #(#inits)*
+                    #stream_init
+                })
+            }
+        }
+    }
 }
 
 /// `write_event`: the structure as one message after the `:message-type` and `:event-type`
