@@ -156,6 +156,11 @@ pub struct Operation {
     pub waiters: Vec<WaiterDef>,
     /// `@http` and the input's and output's member bindings, for a REST protocol.
     pub http: Option<crate::http::HttpOperation>,
+    /// The request must go over HTTP/2: the operation has an event stream and its service's
+    /// protocol trait does not let event streams use HTTP/1.1
+    /// ([`Protocol::event_streams_need_http2`]). The crate then gets the `http2` feature, on by
+    /// default, and `serialize_request` asks the transport for HTTP/2.
+    pub http2: bool,
 }
 
 impl Operation {
@@ -189,6 +194,14 @@ impl Operation {
         self.http
             .as_ref()
             .is_some_and(|http| http.input.event_stream)
+    }
+
+    /// Marks the operation as needing HTTP/2 when it has an event stream and its service's
+    /// event streams need HTTP/2 (`service_needs_it`); other operations of such a service keep
+    /// HTTP/1.1.
+    fn needing_http2_if(mut self, service_needs_it: bool) -> Operation {
+        self.http2 = service_needs_it && (self.streams_events() || self.sends_events());
+        self
     }
 }
 
@@ -1196,8 +1209,10 @@ impl<'m> Builder<'m> {
                 &svc.version,
                 http.as_ref(),
             ),
+            http2: false,
             http,
-        })
+        }
+        .needing_http2_if(Protocol::event_streams_need_http2(service_shape)))
     }
 
     /// The operation's authentication (see [`Auth`]).
