@@ -296,6 +296,8 @@ impl Handle {
             *request.method_mut() = parts.method.clone();
             *request.uri_mut() = parts.uri.clone();
             *request.headers_mut() = parts.headers.clone();
+            // HTTP/2, when the operation needs it (`serialize_request` says so).
+            *request.version_mut() = parts.version;
             self.authorize(&mut request, auth, target, payload, sign_events.as_ref())
                 .await?;
             let result = match self.timed(self.http().send_streaming(request)).await {

@@ -464,6 +464,8 @@ impl Handle {
             *request.method_mut() = parts.method.clone();
             *request.uri_mut() = parts.uri.clone();
             *request.headers_mut() = parts.headers.clone();
+            // HTTP/2, when the operation needs it (`serialize_request` says so).
+            *request.version_mut() = parts.version;
             let payload = Payload::of(request.body());
             self.authorize(&mut request, auth, target, payload, None)
                 .await?;

@@ -129,12 +129,14 @@ impl StdError for TransportError {
 /// HTTPS (and plain HTTP, for local endpoints) over hyper's pooled client, TLS by rustls with
 /// the ring provider and the Mozilla root certificates (`webpki-roots`), straight or through a
 /// proxy.
+///
+/// It speaks HTTP/1.1; in a crate with the `http2` feature (on by default in crates with
+/// operations whose event streams need HTTP/2) it also offers HTTP/2 over TLS, and sends a
+/// request whose version is [`http::Version::HTTP_2`] over HTTP/2 only: negotiated by ALPN over
+/// `https`, with prior knowledge (h2c) over plain `http`.
 #[derive(Clone)]
 pub struct HyperClient {
-    client: hyper_util::client::legacy::Client<
-        hyper_rustls::HttpsConnector<super::proxy::Connector>,
-        WireBody,
-    >,
+    clients: versions::Clients,
     proxy: Option<Arc<Proxy>>,
     max_response_bytes: usize,
 }
@@ -250,15 +252,9 @@ impl HyperClientBuilder {
         };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(connector);
-        let client =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .pool_idle_timeout(Duration::from_secs(90))
-                .build(https);
+            .https_or_http();
         Ok(HyperClient {
-            client,
+            clients: versions::Clients::new(https, connector),
             proxy,
             max_response_bytes: self.max_response_bytes,
         })
@@ -281,10 +277,111 @@ impl HyperClient {
                 .headers
                 .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
         }
-        self.client
+        let needs_http2 = parts.version == http::Version::HTTP_2;
+        let client = self.clients.for_request(&parts)?;
+        client
             .request(http::Request::from_parts(parts, body))
             .await
-            .map_err(classify_client_error)
+            .map_err(|error| {
+                // The server chose HTTP/1.1 by ALPN for a request that needs HTTP/2: asking
+                // again would end the same way.
+                if needs_http2 && !error.is_connect() && error.to_string().contains("Version") {
+                    return TransportError::new(
+                        TransportErrorKind::Other,
+                        "the request needs HTTP/2, but the server did not agree to it (ALPN)",
+                    )
+                    .with_source(error);
+                }
+                classify_client_error(error)
+            })
+    }
+}
+
+/// Which pooled client sends a request, by the HTTP version it needs.
+///
+/// Only crates with an operation that needs HTTP/2 declare the `http2` feature (and so depend
+/// on hyper's HTTP/2 support); in the others the feature is unknown to Cargo, hence the `allow`.
+#[allow(
+    unexpected_cfgs,
+    reason = "only crates with operations that need HTTP/2 declare the `http2` feature"
+)]
+mod versions {
+    use super::{TransportError, WireBody};
+
+    type Connector = hyper_rustls::HttpsConnector<super::super::proxy::Connector>;
+    type Pooled = hyper_util::client::legacy::Client<Connector, WireBody>;
+
+    /// The pooled clients of a [`super::HyperClient`].
+    #[derive(Clone)]
+    pub(super) struct Clients {
+        /// HTTP/1.1, and HTTP/2 wherever TLS negotiates it (with the `http2` feature).
+        any: Pooled,
+        /// HTTP/2 with prior knowledge: for requests that need HTTP/2 over plain `http` (a
+        /// local endpoint), where there is no TLS to negotiate it in.
+        #[cfg(feature = "http2")]
+        h2c: Pooled,
+    }
+
+    impl Clients {
+        /// The clients over `connector` (TLS set up, protocols not yet chosen).
+        pub(super) fn new(
+            https: hyper_rustls::HttpsConnectorBuilder<
+                hyper_rustls::builderstates::WantsProtocols1,
+            >,
+            connector: super::super::proxy::Connector,
+        ) -> Clients {
+            let builder = || {
+                let mut builder = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                );
+                builder.pool_idle_timeout(std::time::Duration::from_secs(90));
+                builder
+            };
+            #[cfg(feature = "http2")]
+            {
+                // ALPN offers `h2` first, then `http/1.1`.
+                let https = https
+                    .enable_http1()
+                    .enable_http2()
+                    .wrap_connector(connector);
+                Clients {
+                    any: builder().build(https.clone()),
+                    h2c: builder().http2_only(true).build(https),
+                }
+            }
+            #[cfg(not(feature = "http2"))]
+            {
+                let https = https.enable_http1().wrap_connector(connector);
+                Clients {
+                    any: builder().build(https),
+                }
+            }
+        }
+
+        /// The client that sends a request with this head: one that needs HTTP/2
+        /// ([`http::Version::HTTP_2`]) goes over HTTP/2 or fails.
+        pub(super) fn for_request(
+            &self,
+            head: &http::request::Parts,
+        ) -> Result<&Pooled, TransportError> {
+            if head.version != http::Version::HTTP_2 {
+                return Ok(&self.any);
+            }
+            #[cfg(feature = "http2")]
+            {
+                Ok(match head.uri.scheme_str() {
+                    Some("http") => &self.h2c,
+                    _ => &self.any,
+                })
+            }
+            #[cfg(not(feature = "http2"))]
+            {
+                Err(TransportError::new(
+                    super::TransportErrorKind::Other,
+                    "the request needs HTTP/2, and this crate was built without its `http2` feature",
+                ))
+            }
+        }
     }
 }
 
@@ -638,6 +735,109 @@ mod tests {
             seen.to_ascii_lowercase().contains("content-length: 2"),
             "{seen}"
         );
+    }
+
+    /// A loopback server speaking HTTP/1.1 and HTTP/2 with prior knowledge (told apart by the
+    /// HTTP/2 connection preface), answering each request with the version it arrived in and
+    /// its `host` header.
+    async fn serve_h1_and_h2c() -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(
+                        |request: http::Request<hyper::body::Incoming>| async move {
+                            let host = request.headers().get(http::header::HOST).cloned();
+                            let authority = request.uri().authority().map(ToString::to_string);
+                            let body = format!("{:?} {host:?} {authority:?}", request.version());
+                            Ok::<_, std::convert::Infallible>(http::Response::new(WireBody::Full(
+                                Some(bytes::Bytes::from(body)),
+                            )))
+                        },
+                    );
+                    let mut preface = [0u8; 4];
+                    let _ = socket.peek(&mut preface).await;
+                    let io = hyper_util::rt::TokioIo::new(socket);
+                    if &preface == b"PRI " {
+                        let _ = hyper::server::conn::http2::Builder::new(
+                            hyper_util::rt::TokioExecutor::new(),
+                        )
+                        .serve_connection(io, service)
+                        .await;
+                    } else {
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(io, service)
+                            .await;
+                    }
+                });
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn requests_that_need_http2_go_over_h2c_and_others_stay_on_http1() {
+        let addr = serve_h1_and_h2c().await;
+        let client = HyperClient::new(Some(Duration::from_secs(5))).expect("client");
+        let request = |version| {
+            let mut request = http::Request::builder()
+                .method("POST")
+                .uri(format!("http://{addr}/stream"))
+                .version(version)
+                .body(b"{}".to_vec())
+                .expect("request");
+            // As the orchestrator sets it: signed, and equal to `:authority` over HTTP/2.
+            request.headers_mut().insert(
+                http::header::HOST,
+                http::HeaderValue::from_str(&addr.to_string()).expect("host"),
+            );
+            request
+        };
+        let seen = |response: http::Response<Vec<u8>>| {
+            String::from_utf8(response.into_body()).expect("utf-8")
+        };
+        let ordinary = client
+            .send(request(http::Version::HTTP_11))
+            .await
+            .expect("HTTP/1.1");
+        assert_eq!(
+            seen(ordinary),
+            format!("HTTP/1.1 Some({:?}) None", addr.to_string())
+        );
+        let needs_http2 = client.send(request(http::Version::HTTP_2)).await;
+        #[cfg(feature = "http2")]
+        assert_eq!(
+            seen(needs_http2.expect("HTTP/2")),
+            format!(
+                "HTTP/2.0 Some({:?}) Some({:?})",
+                addr.to_string(),
+                addr.to_string()
+            )
+        );
+        #[cfg(not(feature = "http2"))]
+        {
+            let error = needs_http2.expect_err("no HTTP/2 without the feature");
+            assert_eq!(error.kind(), TransportErrorKind::Other);
+            assert!(!error.is_retryable());
+            assert!(error.to_string().contains("`http2` feature"), "{error}");
+        }
+        // Streamed both ways too, as event streams are.
+        let streamed =
+            client
+                .send_streaming(request(http::Version::HTTP_2).map(|body| {
+                    Box::pin(WireBody::Full(Some(bytes::Bytes::from(body)))) as BodyStream
+                }))
+                .await;
+        #[cfg(feature = "http2")]
+        assert_eq!(
+            streamed.expect("HTTP/2 streaming").version(),
+            http::Version::HTTP_2
+        );
+        #[cfg(not(feature = "http2"))]
+        assert!(streamed.is_err());
     }
 
     #[tokio::test]

@@ -160,6 +160,11 @@ pub struct Operation {
     pub event_input: bool,
     /// The output holds an event stream.
     pub event_output: bool,
+    /// The request must go over HTTP/2: the operation has an event stream and its service's
+    /// protocol trait does not let event streams use HTTP/1.1
+    /// ([`Protocol::event_streams_need_http2`]). The crate then gets the `http2` feature, on by
+    /// default, and `serialize_request` asks the transport for HTTP/2.
+    pub http2: bool,
 }
 
 impl Operation {
@@ -187,6 +192,14 @@ impl Operation {
     /// The request's payload is an event stream (an input or duplex stream).
     pub fn sends_events(&self) -> bool {
         self.event_input
+    }
+
+    /// Marks the operation as needing HTTP/2 when it has an event stream and its service's
+    /// event streams need HTTP/2 (`service_needs_it`); other operations of such a service keep
+    /// HTTP/1.1.
+    fn needing_http2_if(mut self, service_needs_it: bool) -> Operation {
+        self.http2 = service_needs_it && (self.streams_events() || self.sends_events());
+        self
     }
 }
 
@@ -1194,10 +1207,12 @@ impl<'m> Builder<'m> {
                 &svc.version,
                 http.as_ref(),
             ),
+            http2: false,
             http,
             event_input: self.holds_event_stream(&op.input),
             event_output: self.holds_event_stream(&op.output),
-        })
+        }
+        .needing_http2_if(Protocol::event_streams_need_http2(service_shape)))
     }
 
     /// Whether the structure `io` (an operation's input or output) has a member targeting a

@@ -37,17 +37,40 @@ impl Protocol {
         }
     }
 
+    /// The shape id of its protocol trait (`aws.protocols#restJson1`).
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+        }
+    }
+
     /// The protocol's trait on a service shape, in the order the generator prefers them when a
     /// service declares several.
     pub fn of(service: &Shape) -> Option<Protocol> {
-        let raw = &service.traits.raw;
-        [
-            ("aws.protocols#awsJson1_1", Protocol::AwsJson1_1),
-            ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
-            ("aws.protocols#restJson1", Protocol::RestJson1),
-        ]
-        .into_iter()
-        .find_map(|(name, protocol)| raw.contains_key(name).then_some(protocol))
+        Protocol::ALL
+            .into_iter()
+            .find(|protocol| service.traits.raw.contains_key(protocol.trait_id()))
+    }
+
+    /// Whether the service's event streams need HTTP/2: the trait of the protocol it is
+    /// generated for lists the HTTP versions event streams may use (`eventStreamHttp`, which
+    /// defaults to its `http` list) and `http/1.1` is not among them, as Polly's `["h2"]` for
+    /// `StartSpeechSynthesisStream`. No list (or an empty one) means HTTP/1.1.
+    pub fn event_streams_need_http2(service: &Shape) -> bool {
+        let Some(settings) =
+            Protocol::of(service).and_then(|protocol| service.traits.raw.get(protocol.trait_id()))
+        else {
+            return false;
+        };
+        let versions = ["eventStreamHttp", "http"].into_iter().find_map(|key| {
+            settings
+                .get(key)?
+                .as_array()
+                .filter(|list| !list.is_empty())
+        });
+        versions.is_some_and(|versions| !versions.iter().any(|v| v.as_str() == Some("http/1.1")))
     }
 
     /// Whether members are bound to the HTTP message by `@http` and its member traits.

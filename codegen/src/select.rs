@@ -43,11 +43,12 @@ impl std::fmt::Display for Unsupported {
     }
 }
 
-/// Why an operation cannot be generated, if it cannot: it has an event stream (a member of its
-/// input or output targets a `@streaming` union) and either it is an input stream on an RPC
-/// protocol (whose `initial-request` message is not written yet; output streams and their
-/// `initial-response` are read) or the protocol trait's `eventStreamHttp` requires HTTP/2,
-/// which the transport does not speak yet. Returns the reason and the offending member.
+/// Why an operation cannot be generated, if it cannot: it sends an event stream (a member of
+/// its input targets a `@streaming` union) and its service speaks an RPC protocol, whose
+/// `initial-request` message is not written yet. Output streams are generated on every
+/// protocol (an RPC protocol's `initial-response` read first), input and duplex streams on
+/// restJson1; each over HTTP/2 where the protocol trait requires it (the IR's
+/// `Operation::http2`). Returns the reason and the offending member.
 pub fn unsupported_reason(
     model: &Model,
     operation: &Shape,
@@ -57,44 +58,27 @@ pub fn unsupported_reason(
         return None;
     };
     let protocol = crate::protocol::Protocol::of(service);
-    let rest = protocol.is_some_and(crate::protocol::Protocol::is_rest);
-    for (io, input) in [(&op.input, true), (&op.output, false)] {
-        if io.as_str() == crate::model::UNIT {
-            continue;
-        }
-        let ShapeKind::Structure(members) = &model.expect(io).kind else {
-            continue;
-        };
-        for member in members {
-            let target = model.expect(&member.target);
-            if !(matches!(target.kind, ShapeKind::Union(_))
-                && target.traits.raw.contains_key("smithy.api#streaming"))
-            {
-                continue;
-            }
-            let place = format!("{io}${}", member.name);
-            if input && !rest {
-                return Some(("input event streams", place));
-            }
-            if !event_streams_over_http1(service) {
-                return Some(("event streams over HTTP/2", place));
-            }
-        }
+    if protocol.is_some_and(crate::protocol::Protocol::is_rest)
+        || op.input.as_str() == crate::model::UNIT
+    {
+        return None;
     }
-    None
-}
-
-/// Whether the service's protocol trait lets event streams use HTTP/1.1: its `eventStreamHttp`
-/// is absent (HTTP/1.1) or lists `http/1.1`.
-fn event_streams_over_http1(service: &Shape) -> bool {
-    let versions = service
-        .traits
-        .raw
+    let ShapeKind::Structure(members) = &model.expect(&op.input).kind else {
+        return None;
+    };
+    members
         .iter()
-        .filter(|(name, _)| name.starts_with("aws.protocols#"))
-        .find_map(|(_, value)| value.get("eventStreamHttp"))
-        .and_then(serde_json::Value::as_array);
-    versions.is_none_or(|versions| versions.iter().any(|v| v.as_str() == Some("http/1.1")))
+        .find(|member| {
+            let target = model.expect(&member.target);
+            matches!(target.kind, ShapeKind::Union(_))
+                && target.traits.raw.contains_key("smithy.api#streaming")
+        })
+        .map(|member| {
+            (
+                "input event streams",
+                format!("{}${}", op.input, member.name),
+            )
+        })
 }
 
 /// Every operation a service binds, by shape name.
@@ -156,7 +140,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
                 return Err(Error::Unsupported {
                     shape: op_id.to_string(),
                     reason: format!(
-                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (event streams are supported over HTTP/1.1: output streams on every protocol, input streams on restJson1)",
+                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (output event streams are supported on every protocol, input event streams on restJson1)",
                         op_id.name()
                     ),
                 });
@@ -302,7 +286,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "shape `a#Publish` is not supported: operation Publish uses input event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (event streams are supported over HTTP/1.1: output streams on every protocol, input streams on restJson1)"
+            "shape `a#Publish` is not supported: operation Publish uses input event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (output event streams are supported on every protocol, input event streams on restJson1)"
         );
     }
 
@@ -318,7 +302,7 @@ mod tests {
     }
 
     #[test]
-    fn on_restjson1_over_http1_input_and_output_streams_are_selected() {
+    fn on_restjson1_input_and_output_streams_are_selected() {
         for protocol in ["{}", r#"{"eventStreamHttp":["h2","http/1.1"]}"#] {
             let sel = select(&rest_streaming(protocol), None, &Operations::All).unwrap();
             let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
@@ -329,20 +313,52 @@ mod tests {
     }
 
     #[test]
-    fn streams_that_need_http2_are_left_out_with_that_reason() {
+    fn on_restjson1_streams_that_need_http2_are_selected_and_marked_as_needing_it() {
         let model = rest_streaming(r#"{"eventStreamHttp":["h2"]}"#);
         let sel = select(&model, None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
-        assert_eq!(ops, ["a#Plain"]);
+        assert_eq!(ops, ["a#Plain", "a#Publish", "a#Subscribe"]);
+        assert!(sel.unsupported.is_empty());
+        // The mark the IR's `Operation::http2` is computed from (tested there on a full crate).
+        let service = model.service(None).unwrap();
+        assert!(crate::protocol::Protocol::event_streams_need_http2(service));
+        // HTTP/1.1 allowed, absent, or only in the `http` list event streams default to.
+        for protocol in [
+            "{}",
+            r#"{"eventStreamHttp":["h2","http/1.1"]}"#,
+            r#"{"eventStreamHttp":[]}"#,
+            r#"{"http":["h2","http/1.1"]}"#,
+        ] {
+            let model = rest_streaming(protocol);
+            let service = model.service(None).unwrap();
+            assert!(
+                !crate::protocol::Protocol::event_streams_need_http2(service),
+                "{protocol}"
+            );
+        }
+        let model = rest_streaming(r#"{"http":["h2"]}"#);
+        assert!(crate::protocol::Protocol::event_streams_need_http2(
+            model.service(None).unwrap()
+        ));
+    }
+
+    #[test]
+    fn on_awsjson_an_output_stream_needing_http2_is_selected_and_an_input_stream_is_not() {
+        let text = STREAMING.replace(
+            r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}]}"#,
+            r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}],"traits":{"aws.protocols#awsJson1_1":{"eventStreamHttp":["h2"]}}}"#,
+        );
+        assert_ne!(text, STREAMING);
+        let model = Model::parse(Path::new("m.json"), &text).unwrap();
+        let sel = select(&model, None, &Operations::All).unwrap();
+        let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
+        assert_eq!(ops, ["a#Plain", "a#Subscribe"]);
         assert_eq!(
             sel.unsupported
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
-            [
-                "not supported: Publish: event streams over HTTP/2",
-                "not supported: Subscribe: event streams over HTTP/2"
-            ]
+            ["not supported: Publish: input event streams"]
         );
     }
 

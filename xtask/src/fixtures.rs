@@ -160,14 +160,16 @@ pub fn fixtures(args: &[String]) -> Result<(), String> {
 /// The dev-dependencies behaviour tests may use besides the fixture crate.
 const TEST_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time", "sync"] }
 http = "1"
-hyper = { version = "1", features = ["server", "http1"] }
+hyper = { version = "1", features = ["server", "http1", "http2"] }
 hyper-util = { version = "0.1", features = ["tokio", "server"] }
 http-body-util = "0.1"
 http-body = "1"
 crc32fast = "1"
 serde_json = "1"
 insta = "1"
-aws-sigv4 = "1"
+aws-sigv4 = { version = "1", features = ["sign-eventstream"] }
+aws-smithy-eventstream = "0.61"
+aws-smithy-types = "1"
 aws-credential-types = { version = "1", features = ["hardcoded-credentials"] }
 aws-smithy-runtime-api = { version = "1", features = ["client"] }
 "#;

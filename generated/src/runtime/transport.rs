@@ -131,12 +131,14 @@ impl StdError for TransportError {
 /// HTTPS (and plain HTTP, for local endpoints) over hyper's pooled client, TLS by rustls with
 /// the ring provider and the Mozilla root certificates (`webpki-roots`), straight or through a
 /// proxy.
+///
+/// It speaks HTTP/1.1; in a crate with the `http2` feature (on by default in crates with
+/// operations whose event streams need HTTP/2) it also offers HTTP/2 over TLS, and sends a
+/// request whose version is [`http::Version::HTTP_2`] over HTTP/2 only: negotiated by ALPN over
+/// `https`, with prior knowledge (h2c) over plain `http`.
 #[derive(Clone)]
 pub struct HyperClient {
-    client: hyper_util::client::legacy::Client<
-        hyper_rustls::HttpsConnector<super::proxy::Connector>,
-        WireBody,
-    >,
+    clients: versions::Clients,
     proxy: Option<Arc<Proxy>>,
     max_response_bytes: usize,
 }
@@ -252,15 +254,9 @@ impl HyperClientBuilder {
         };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(connector);
-        let client =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .pool_idle_timeout(Duration::from_secs(90))
-                .build(https);
+            .https_or_http();
         Ok(HyperClient {
-            client,
+            clients: versions::Clients::new(https, connector),
             proxy,
             max_response_bytes: self.max_response_bytes,
         })
@@ -283,10 +279,111 @@ impl HyperClient {
                 .headers
                 .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
         }
-        self.client
+        let needs_http2 = parts.version == http::Version::HTTP_2;
+        let client = self.clients.for_request(&parts)?;
+        client
             .request(http::Request::from_parts(parts, body))
             .await
-            .map_err(classify_client_error)
+            .map_err(|error| {
+                // The server chose HTTP/1.1 by ALPN for a request that needs HTTP/2: asking
+                // again would end the same way.
+                if needs_http2 && !error.is_connect() && error.to_string().contains("Version") {
+                    return TransportError::new(
+                        TransportErrorKind::Other,
+                        "the request needs HTTP/2, but the server did not agree to it (ALPN)",
+                    )
+                    .with_source(error);
+                }
+                classify_client_error(error)
+            })
+    }
+}
+
+/// Which pooled client sends a request, by the HTTP version it needs.
+///
+/// Only crates with an operation that needs HTTP/2 declare the `http2` feature (and so depend
+/// on hyper's HTTP/2 support); in the others the feature is unknown to Cargo, hence the `allow`.
+#[allow(
+    unexpected_cfgs,
+    reason = "only crates with operations that need HTTP/2 declare the `http2` feature"
+)]
+mod versions {
+    use super::{TransportError, WireBody};
+
+    type Connector = hyper_rustls::HttpsConnector<super::super::proxy::Connector>;
+    type Pooled = hyper_util::client::legacy::Client<Connector, WireBody>;
+
+    /// The pooled clients of a [`super::HyperClient`].
+    #[derive(Clone)]
+    pub(super) struct Clients {
+        /// HTTP/1.1, and HTTP/2 wherever TLS negotiates it (with the `http2` feature).
+        any: Pooled,
+        /// HTTP/2 with prior knowledge: for requests that need HTTP/2 over plain `http` (a
+        /// local endpoint), where there is no TLS to negotiate it in.
+        #[cfg(feature = "http2")]
+        h2c: Pooled,
+    }
+
+    impl Clients {
+        /// The clients over `connector` (TLS set up, protocols not yet chosen).
+        pub(super) fn new(
+            https: hyper_rustls::HttpsConnectorBuilder<
+                hyper_rustls::builderstates::WantsProtocols1,
+            >,
+            connector: super::super::proxy::Connector,
+        ) -> Clients {
+            let builder = || {
+                let mut builder = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                );
+                builder.pool_idle_timeout(std::time::Duration::from_secs(90));
+                builder
+            };
+            #[cfg(feature = "http2")]
+            {
+                // ALPN offers `h2` first, then `http/1.1`.
+                let https = https
+                    .enable_http1()
+                    .enable_http2()
+                    .wrap_connector(connector);
+                Clients {
+                    any: builder().build(https.clone()),
+                    h2c: builder().http2_only(true).build(https),
+                }
+            }
+            #[cfg(not(feature = "http2"))]
+            {
+                let https = https.enable_http1().wrap_connector(connector);
+                Clients {
+                    any: builder().build(https),
+                }
+            }
+        }
+
+        /// The client that sends a request with this head: one that needs HTTP/2
+        /// ([`http::Version::HTTP_2`]) goes over HTTP/2 or fails.
+        pub(super) fn for_request(
+            &self,
+            head: &http::request::Parts,
+        ) -> Result<&Pooled, TransportError> {
+            if head.version != http::Version::HTTP_2 {
+                return Ok(&self.any);
+            }
+            #[cfg(feature = "http2")]
+            {
+                Ok(match head.uri.scheme_str() {
+                    Some("http") => &self.h2c,
+                    _ => &self.any,
+                })
+            }
+            #[cfg(not(feature = "http2"))]
+            {
+                Err(TransportError::new(
+                    super::TransportErrorKind::Other,
+                    "the request needs HTTP/2, and this crate was built without its `http2` feature",
+                ))
+            }
+        }
     }
 }
 

@@ -25,6 +25,12 @@ pub struct Seen {
     pub method: String,
     /// Path and query, as sent.
     pub uri: String,
+    /// `HTTP/1.1`, or `HTTP/2.0` on an h2c server.
+    #[allow(dead_code, reason = "only the fixtures whose operations need HTTP/2 read it")]
+    pub version: http::Version,
+    /// The URI's authority: HTTP/2's `:authority` (HTTP/1.1 requests carry `Host` instead).
+    #[allow(dead_code, reason = "only the fixtures whose operations need HTTP/2 read it")]
+    pub authority: Option<String>,
     pub headers: http::HeaderMap,
     pub body: Vec<u8>,
     /// The signature check's verdict.
@@ -55,7 +61,19 @@ pub struct Server {
 impl Server {
     /// Starts a server for requests signed for `signing_name`, answering with `script` in
     /// order (the last reply repeats).
+    #[allow(dead_code, reason = "fixtures whose operations need HTTP/2 use `start_h2c` only")]
     pub async fn start(signing_name: &'static str, script: Vec<Reply>) -> Server {
+        Server::serve(signing_name, script, false).await
+    }
+
+    /// Like [`Server::start`], speaking HTTP/2 with prior knowledge (h2c) only: an HTTP/1.1
+    /// request fails there, so whatever it records arrived over HTTP/2.
+    #[allow(dead_code, reason = "only the fixtures whose operations need HTTP/2 use it")]
+    pub async fn start_h2c(signing_name: &'static str, script: Vec<Reply>) -> Server {
+        Server::serve(signing_name, script, true).await
+    }
+
+    async fn serve(signing_name: &'static str, script: Vec<Reply>, h2c: bool) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -72,9 +90,18 @@ impl Server {
                 tokio::spawn(async move {
                     let service =
                         hyper::service::service_fn(move |request| handle(state.clone(), request));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = if h2c {
+                        hyper::server::conn::http2::Builder::new(
+                            hyper_util::rt::TokioExecutor::new(),
+                        )
+                        .serve_connection(io, service)
+                        .await
+                    } else {
+                        hyper::server::conn::http1::Builder::new()
+                            .serve_connection(io, service)
+                            .await
+                    };
                 });
             }
         });
@@ -113,7 +140,12 @@ async fn handle(
         let index = state.seen.len();
         state.seen.push(Seen {
             method: parts.method.to_string(),
-            uri: parts.uri.to_string(),
+            uri: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), ToString::to_string),
+            version: parts.version,
+            authority: parts.uri.authority().map(ToString::to_string),
             headers: parts.headers.clone(),
             body,
             signature,

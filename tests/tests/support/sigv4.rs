@@ -73,14 +73,21 @@ pub fn verify(
             "signed headers {signed_headers} are not all present"
         ));
     }
-    let uri = format!("http://{}{}", header("host").ok_or("no Host")?, parts.uri);
+    // Origin-form over HTTP/1.1, absolute over HTTP/2: the path and query either way.
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let uri = format!("http://{}{path}", header("host").ok_or("no Host")?);
     let signable = aws_sigv4::http_request::SignableRequest::new(
         parts.method.as_str(),
         &uri,
         headers.into_iter(),
-        // A streamed body is signed as `UNSIGNED-PAYLOAD`, and says so.
+        // A streamed body is signed as `UNSIGNED-PAYLOAD`, and says so; an input event stream
+        // as `STREAMING-AWS4-HMAC-SHA256-EVENTS` (its messages are signed one by one).
         if header("x-amz-content-sha256") == Some("UNSIGNED-PAYLOAD") {
             aws_sigv4::http_request::SignableBody::UnsignedPayload
+        } else if let Some(events @ "STREAMING-AWS4-HMAC-SHA256-EVENTS") =
+            header("x-amz-content-sha256")
+        {
+            aws_sigv4::http_request::SignableBody::Precomputed(events.to_string())
         } else {
             aws_sigv4::http_request::SignableBody::Bytes(body)
         },

@@ -71,10 +71,14 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     } else {
         quote!(error.code.as_deref())
     };
+    // An operation whose event stream needs HTTP/2 asks the transport for it.
+    let http2 = op
+        .http2
+        .then(|| quote!(*request.version_mut() = http::Version::HTTP_2;));
     let tail = match (
         super::host_prefix(op),
         super::content_md5(op),
-        op.customizations.is_empty(),
+        op.customizations.is_empty() && http2.is_none(),
     ) {
         (None, None, true) => quote!(Ok(crate::protocol::request(#target, body))),
         (host_prefix, content_md5, _) => {
@@ -84,6 +88,7 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
                 #content_md5
                 #customized
                 #host_prefix
+                #http2
                 Ok(request)
             }
         }

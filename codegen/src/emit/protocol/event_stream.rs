@@ -254,7 +254,11 @@ fn write_event(s: &Structure) -> TokenStream {
                     #push
                 }}
             }
-        });
+        })
+        .collect::<Vec<_>>();
+    // An event with nothing to add (no members: an empty payload, no content type) only
+    // passes its kind's headers on.
+    let mutable = (content_type.is_some() || !header_members.is_empty()).then(|| quote!(mut));
     let doc = crate::emit::doc_line(&format!(
         "Writes the `{}` as one event-stream message after `headers` (its kind): the payload, then header members.",
         s.path.name
@@ -264,7 +268,7 @@ fn write_event(s: &Structure) -> TokenStream {
             #doc
             pub(crate) fn write_event(
                 &self,
-                mut headers: Vec<crate::runtime::event_stream::Header>,
+                #mutable headers: Vec<crate::runtime::event_stream::Header>,
             ) -> crate::runtime::event_stream::Message {
                 #[allow(unused_imports, reason = "the members decide which are used")]
                 use crate::runtime::event_sender::{self, ToHeader};

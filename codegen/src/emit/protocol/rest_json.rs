@@ -352,10 +352,15 @@ fn serialize_request(
     let headers_binding = uses_headers.then(|| quote!(let headers = request.headers_mut();));
     let mutable_uri = (!uri.is_empty()).then(|| quote!(mut));
     let doc = crate::emit::doc_line(&format!(
-        "The restJson1 request for `{}`: `{} {}`, members bound to the URI, query string and headers by the model's HTTP traits, the rest in the body. Validation is separate: see `validate`; a value that cannot be sent at all (an empty URI label, a header value with a line break) is an error here.",
+        "The restJson1 request for `{}`: `{} {}`, members bound to the URI, query string and headers by the model's HTTP traits, the rest in the body.{} Validation is separate: see `validate`; a value that cannot be sent at all (an empty URI label, a header value with a line break) is an error here.",
         op.name,
         http.method,
-        http.uri.pattern()
+        http.uri.pattern(),
+        if op.http2 {
+            " Its version is HTTP/2, which the service requires for its event streams: the transport sends it over HTTP/2 only."
+        } else {
+            ""
+        }
     ));
     // An input event stream is signed message by message, chained from the request's
     // signature: the orchestrator tells it the signature.
@@ -392,6 +397,10 @@ fn serialize_request(
     } else {
         (quote!(#input_param: &#input_path), quote!(Vec<u8>), None)
     };
+    // The service's event streams need HTTP/2: the transport sends the request over it.
+    let version = op
+        .http2
+        .then(|| quote!(*request.version_mut() = http::Version::HTTP_2;));
     quote! {
         #doc
         pub fn serialize_request(#input_param) -> Result<http::Request<#body_type>, crate::error::ValidationError> {
@@ -404,6 +413,7 @@ fn serialize_request(
             #sends_payload
             *request.method_mut() = #method;
             *request.uri_mut() = uri.into_uri();
+            #version
             #headers_binding
             #(#headers)*
             #content_type

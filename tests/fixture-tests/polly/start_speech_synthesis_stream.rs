@@ -1,0 +1,216 @@
+//! The generated Polly client's `StartSpeechSynthesisStream`, a duplex event stream whose
+//! protocol trait requires HTTP/2 (`eventStreamHttp: ["h2"]`), against a loopback server that
+//! speaks HTTP/2 with prior knowledge only. The request must arrive over HTTP/2 with its SigV4
+//! signature valid (checked by the reference `aws-sigv4`); every input event's chained
+//! signature is re-computed with `aws-sigv4`'s event-stream signer; the output events the
+//! server streams back arrive typed and in order.
+
+mod support;
+
+use std::time::{Duration, SystemTime};
+
+use aws_sigv4::event_stream::{sign_empty_message, sign_message};
+use aws_smithy_eventstream::frame::read_message_from;
+use aws_smithy_types::event_stream::Message;
+use polly::Client;
+use polly::config::{Config, Credentials, RetryConfig};
+use polly::primitives::InputEvents;
+use polly::types::{
+    CloseStreamEvent, Engine, OutputFormat, StartSpeechSynthesisStreamActionStream as Action,
+    StartSpeechSynthesisStreamEventStream as Event, TextEvent, VoiceId,
+};
+use support::Server;
+
+fn client(server: &Server) -> Client {
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .credentials(Credentials::new(support::ACCESS_KEY, support::SECRET, None))
+        .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
+        .build();
+    Client::new(config).expect("valid config")
+}
+
+/// One event-stream message with string headers (written out here, independently of the
+/// client's own encoder).
+fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
+    let mut encoded = Vec::new();
+    for (name, value) in headers {
+        encoded.push(name.len() as u8);
+        encoded.extend_from_slice(name.as_bytes());
+        encoded.push(7);
+        encoded.extend_from_slice(&(value.len() as u16).to_be_bytes());
+        encoded.extend_from_slice(value.as_bytes());
+    }
+    let total = 12 + encoded.len() + payload.len() + 4;
+    let mut out = Vec::new();
+    out.extend_from_slice(&(total as u32).to_be_bytes());
+    out.extend_from_slice(&(encoded.len() as u32).to_be_bytes());
+    let prelude = crc32fast::hash(&out);
+    out.extend_from_slice(&prelude.to_be_bytes());
+    out.extend_from_slice(&encoded);
+    out.extend_from_slice(payload);
+    let message = crc32fast::hash(&out);
+    out.extend_from_slice(&message.to_be_bytes());
+    out
+}
+
+fn event(event_type: &str, content_type: &str, payload: &[u8]) -> Vec<u8> {
+    frame(
+        &[
+            (":message-type", "event"),
+            (":event-type", event_type),
+            (":content-type", content_type),
+        ],
+        payload,
+    )
+}
+
+/// The event-stream messages of `body`, in order.
+fn messages(mut body: &[u8]) -> Vec<Message> {
+    let mut out = Vec::new();
+    while !body.is_empty() {
+        let len = u32::from_be_bytes(body[..4].try_into().expect("a prelude")) as usize;
+        out.push(read_message_from(&body[..len]).expect("a well-formed message"));
+        body = &body[len..];
+    }
+    out
+}
+
+fn header<'a>(message: &'a Message, name: &str) -> &'a aws_smithy_types::event_stream::HeaderValue {
+    message
+        .headers()
+        .iter()
+        .find(|h| h.name().as_str() == name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .value()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks the chain of signed envelopes the client sent, each signature re-computed by
+/// `aws-sigv4` from the one before (the first from the request's `seed` signature) and the
+/// envelope's `:date`, and returns the events they carry; the last envelope must be the signed
+/// empty message that ends the stream.
+fn verify_chain(body: &[u8], seed: &str) -> Vec<Message> {
+    let identity: aws_smithy_runtime_api::client::identity::Identity =
+        aws_credential_types::Credentials::new(support::ACCESS_KEY, support::SECRET, None, None, "test")
+            .into();
+    let envelopes = messages(body);
+    let mut previous = seed.to_string();
+    let mut events = Vec::new();
+    for (i, envelope) in envelopes.iter().enumerate() {
+        let date = header(envelope, ":date").as_timestamp().expect("a timestamp :date");
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("polly")
+            .time(SystemTime::try_from(date).expect("a time"))
+            .settings(())
+            .build()
+            .expect("params");
+        let sent = hex(header(envelope, ":chunk-signature").as_byte_array().expect("bytes"));
+        let inner = envelope.payload();
+        let last = i == envelopes.len() - 1;
+        assert_eq!(inner.is_empty(), last, "only the last envelope is empty");
+        let expected = if last {
+            sign_empty_message(&previous, &params)
+        } else {
+            let event = read_message_from(&inner[..]).expect("an event inside");
+            let signed = sign_message(&event, &previous, &params);
+            events.push(event);
+            signed
+        };
+        let (_, expected) = expected.expect("aws-sigv4 signs").into_parts();
+        assert_eq!(sent, expected, "envelope {i}'s chained signature");
+        previous = sent;
+    }
+    events
+}
+
+#[tokio::test]
+async fn a_duplex_stream_goes_over_http2_with_every_event_signed_in_a_chain() {
+    let server = Server::start_h2c(
+        "polly",
+        vec![(
+            200,
+            vec![("content-type", "application/vnd.amazon.eventstream")],
+            [
+                event("AudioEvent", "application/octet-stream", b"\x00\x01audio-1"),
+                event("AudioEvent", "application/octet-stream", b"audio-2"),
+                event("StreamClosedEvent", "application/json", br#"{"RequestCharacters":12}"#),
+            ]
+            .concat(),
+        )],
+    )
+    .await;
+    let text = |text: &str| Action::TextEvent(TextEvent::builder().text(text).build().expect("text"));
+    let input = InputEvents::from(vec![
+        text("Hello, "),
+        text("world!"),
+        Action::CloseStreamEvent(CloseStreamEvent::builder().build()),
+    ]);
+    let mut output = client(&server)
+        .start_speech_synthesis_stream()
+        .engine(Engine::Generative)
+        .output_format(OutputFormat::Mp3)
+        .voice_id(VoiceId::Joanna)
+        .action_stream(input)
+        .send()
+        .await
+        .expect("the stream starts");
+    let mut received = Vec::new();
+    while let Some(event) = output.event_stream.recv().await.expect("no error") {
+        received.push(event);
+    }
+    let [Event::AudioEvent(first), Event::AudioEvent(second), Event::StreamClosedEvent(closed)] =
+        received.as_slice()
+    else {
+        panic!("two audio events and the end, got {received:?}");
+    };
+    assert_eq!(first.audio_chunk.as_deref(), Some(&b"\x00\x01audio-1"[..]));
+    assert_eq!(second.audio_chunk.as_deref(), Some(&b"audio-2"[..]));
+    assert_eq!(closed.request_characters, 12);
+
+    // `seen` asserts the request's SigV4 signature checked out (`host` signed, as sent).
+    let seen = server.seen();
+    let request = &seen[0];
+    assert_eq!(request.version, http::Version::HTTP_2);
+    assert_eq!((request.method.as_str(), request.uri.as_str()), ("POST", "/v1/synthesisStream"));
+    // `:authority`, and the signed `host` equal to it.
+    assert_eq!(request.authority.as_deref(), server.url().strip_prefix("http://"));
+    assert_eq!(request.header("host"), request.authority.as_deref());
+    for forbidden in ["connection", "transfer-encoding", "keep-alive", "upgrade"] {
+        assert_eq!(request.header(forbidden), None, "{forbidden} over HTTP/2");
+    }
+    assert_eq!(request.header("x-amzn-engine"), Some("generative"));
+    assert_eq!(request.header("x-amzn-voiceid"), Some("Joanna"));
+    assert_eq!(
+        request.header("x-amz-content-sha256"),
+        Some("STREAMING-AWS4-HMAC-SHA256-EVENTS")
+    );
+    let seed = request
+        .header("authorization")
+        .and_then(|a| a.rsplit_once("Signature="))
+        .map(|(_, signature)| signature.to_string())
+        .expect("a signature");
+    let events = verify_chain(&request.body, &seed);
+    let kinds: Vec<(String, Vec<u8>)> = events
+        .iter()
+        .map(|e| {
+            let kind = header(e, ":event-type").as_string().expect("a string").as_str().to_string();
+            (kind, e.payload().to_vec())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("TextEvent".to_string(), br#"{"Text":"Hello, "}"#.to_vec()),
+            ("TextEvent".to_string(), br#"{"Text":"world!"}"#.to_vec()),
+            // No members: an empty payload.
+            ("CloseStreamEvent".to_string(), Vec::new()),
+        ]
+    );
+}
