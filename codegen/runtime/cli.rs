@@ -149,6 +149,9 @@ fn run_inner(
     let paging = paging(op, sub)?;
     let input = input_document(op, sub, globals.validate)?;
     let service = (program.connect)(config(&globals, op)?).map_err(|e| call_failure(op, e))?;
+    if let Some(events) = op.events {
+        return stream_events(&*service, index, op, events, input, &globals, out);
+    }
     let output = match (&op.pagination, paging) {
         (Some(pagination), Some(paging)) => {
             block_on(paginate(&*service, index, pagination, input, paging))?
@@ -170,6 +173,48 @@ fn run_inner(
     // As the AWS CLI: an empty result prints nothing.
     if output.as_object().is_some_and(Map::is_empty) {
         return Ok(());
+    }
+    let text = format_output(&output, &globals.output, op.name)?;
+    let _ = write!(out, "{text}");
+    Ok(())
+}
+
+/// Calls an operation whose output is an event stream, printing each event as it arrives (as
+/// `--output` says: one JSON document per line for `json`; `--query` applies to each event),
+/// then the rest of the output, if it has more members.
+fn stream_events(
+    service: &dyn tables::Service,
+    index: usize,
+    op: &Operation,
+    (member, schema): (&'static str, &'static tables::Schema),
+    input: Map<String, Value>,
+    globals: &args::Globals,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut print = |event: Value| -> Result<(), CallError> {
+        let event = present(&event, schema);
+        let event = match &globals.query {
+            Some(query) => apply_query(query, &event).map_err(CallError::Other)?,
+            None => event,
+        };
+        let text = match globals.output.as_str() {
+            "json" => format!("{event}\n"),
+            format => {
+                format_output(&event, format, op.name).map_err(|f| CallError::Other(f.message))?
+            }
+        };
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| CallError::Other(format!("writing an event failed: {e}")))
+    };
+    let output = block_on(service.call_streaming(index, Value::Object(input), &mut print))?
+        .map_err(|e| call_failure(op, e))?;
+    let mut output = present(&output, op.output);
+    if let Some(object) = output.as_object_mut() {
+        object.remove(member);
+        if object.is_empty() {
+            return Ok(());
+        }
     }
     let text = format_output(&output, &globals.output, op.name)?;
     let _ = write!(out, "{text}");
@@ -371,6 +416,8 @@ mod tests {
             output: &ECHO_OUTPUT,
             pagination: None,
             outfile: None,
+            events: None,
+            input_events: None,
         }],
         waiters: &[],
         connect: |_| Ok(Box::new(Echo)),
@@ -448,6 +495,8 @@ mod tests {
             output: &SPEAK_OUTPUT,
             pagination: None,
             outfile: Some("Audio"),
+            events: None,
+            input_events: None,
         }],
         waiters: &[],
         connect: |_| Ok(Box::new(Speaker)),
@@ -500,6 +549,114 @@ mod tests {
         assert_eq!(code, EXIT_USAGE);
         assert!(err.contains("OUTFILE"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    static TICK_MEMBERS: [Member; 1] = [Member {
+        name: "N",
+        schema: &Schema::Integer,
+        required: false,
+        sensitive: false,
+        docs: "",
+    }];
+    static TICK: Schema = Schema::Structure(&TICK_MEMBERS);
+    static TICK_EVENTS_MEMBERS: [Member; 1] = [Member {
+        name: "tick",
+        schema: &TICK,
+        required: false,
+        sensitive: false,
+        docs: "",
+    }];
+    static TICK_EVENTS: Schema = Schema::Union(&TICK_EVENTS_MEMBERS);
+    static WATCH_OUTPUT_MEMBERS: [Member; 2] = [
+        Member {
+            name: "Events",
+            schema: &Schema::List(&TICK_EVENTS),
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+        Member {
+            name: "Session",
+            schema: &Schema::String,
+            required: false,
+            sensitive: false,
+            docs: "",
+        },
+    ];
+    static WATCH_OUTPUT: Schema = Schema::Structure(&WATCH_OUTPUT_MEMBERS);
+    static WATCH: Program = Program {
+        name: "watch-cli",
+        about: "Watches.",
+        operations: &[Operation {
+            name: "Watch",
+            command: "watch",
+            docs: "Streams ticks.",
+            input: &[],
+            flags: &[],
+            output: &WATCH_OUTPUT,
+            pagination: None,
+            outfile: None,
+            events: Some(("Events", &TICK_EVENTS)),
+            input_events: None,
+        }],
+        waiters: &[],
+        connect: |_| Ok(Box::new(Ticker)),
+    };
+
+    /// Streams two ticks, then ends with the output's other member.
+    struct Ticker;
+
+    impl Service for Ticker {
+        fn call(&self, _index: usize, _input: Value) -> BoxFuture<'_, Result<Value, CallError>> {
+            Box::pin(async { Err(CallError::Other("streamed only".into())) })
+        }
+
+        fn call_streaming<'a>(
+            &'a self,
+            _index: usize,
+            _input: Value,
+            events: tables::EventSink<'a>,
+        ) -> tables::LocalBoxFuture<'a, Result<Value, CallError>> {
+            Box::pin(async move {
+                events(json!({"tick": {"N": 1}}))?;
+                events(json!({"tick": {"N": 2}}))?;
+                Ok(json!({"Events": null, "Session": "s-1"}))
+            })
+        }
+    }
+
+    fn watch(extra: &[&str]) -> (i32, String, String) {
+        let mut args = vec![
+            "watch-cli",
+            "--region",
+            "us-east-1",
+            "--no-sign-request",
+            "watch",
+        ];
+        args.extend_from_slice(extra);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(&WATCH, args, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    }
+
+    #[test]
+    fn output_events_print_one_json_document_per_line_then_the_rest_of_the_output() {
+        let (code, out, err) = watch(&[]);
+        assert_eq!(code, 0, "{err}");
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some(r#"{"tick":{"N":1}}"#));
+        assert_eq!(lines.next(), Some(r#"{"tick":{"N":2}}"#));
+        let rest: Value = serde_json::from_str(&lines.collect::<Vec<_>>().join("\n")).unwrap();
+        assert_eq!(rest, json!({"Session": "s-1"}));
+
+        // `--query` applies to each event.
+        let (code, out, err) = watch(&["--query", "tick.N"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("1\n2\n"), "{out}");
     }
 
     #[test]
@@ -569,6 +726,8 @@ mod tests {
                     items: &["Things"],
                 }),
                 outfile: None,
+                events: None,
+                input_events: None,
             },
             Operation {
                 name: "ListAll",
@@ -584,6 +743,8 @@ mod tests {
                     items: &["Things"],
                 }),
                 outfile: None,
+                events: None,
+                input_events: None,
             },
             Operation {
                 name: "DescribeThing",
@@ -594,6 +755,8 @@ mod tests {
                 output: &DESCRIBE_OUTPUT,
                 pagination: None,
                 outfile: None,
+                events: None,
+                input_events: None,
             },
         ],
         waiters: &[Waiter {

@@ -46,6 +46,8 @@ static OPERATIONS: [Operation; 2] = [
         output: &SCHEMA_CREATE_FACE_LIVENESS_SESSION_RESPONSE,
         pagination: None,
         outfile: None,
+        events: None,
+        input_events: None,
     },
     Operation {
         name: "GetFaceLivenessSessionResults",
@@ -56,6 +58,8 @@ static OPERATIONS: [Operation; 2] = [
         output: &SCHEMA_GET_FACE_LIVENESS_SESSION_RESULTS_RESPONSE,
         pagination: None,
         outfile: None,
+        events: None,
+        input_events: None,
     },
 ];
 

@@ -99,6 +99,10 @@ pub(super) fn input_document(
             }
         } else {
             match matches.get_many::<String>(member.name) {
+                Some(values) if op.input_events == Some(member.name) => {
+                    let values: Vec<&String> = values.collect();
+                    Some(event_lines(&values).map_err(|e| usage(format!("--{flag}: {e}")))?)
+                }
                 Some(values) => {
                     let values: Vec<&String> = values.collect();
                     Some(
@@ -144,6 +148,38 @@ fn into_object(value: Value) -> Result<Map<String, Value>, String> {
             kind_name(&other)
         )),
     }
+}
+
+/// An input event stream's events: one JSON document per line (blank lines skipped), read
+/// from standard input for `-`, from a file for `file://PATH`, else from the words themselves;
+/// or one JSON list of them. Standard input is read to its end before the call.
+pub fn event_lines(words: &[&String]) -> Result<Value, String> {
+    let mut events = Vec::new();
+    for word in words {
+        let text = if word.as_str() == "-" {
+            std::io::read_to_string(std::io::stdin())
+                .map_err(|e| format!("cannot read standard input: {e}"))?
+        } else {
+            read_file_arg(word)?
+        };
+        if text.trim_start().starts_with('[') {
+            match serde_json::from_str(&text) {
+                Ok(Value::Array(items)) => events.extend(items),
+                Ok(_) => unreachable!("a JSON text starting with [ is a list"),
+                Err(e) => return Err(format!("invalid JSON list of events: {e}")),
+            }
+            continue;
+        }
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let event = serde_json::from_str(line)
+                .map_err(|e| format!("line {}: not a JSON event: {e}", number + 1))?;
+            events.push(event);
+        }
+    }
+    Ok(Value::Array(events))
 }
 
 /// `file://PATH` → the file's text; `fileb://PATH` → the file's bytes in base64 (for blob
@@ -250,6 +286,29 @@ mod tests {
         let arg = format!("fileb://{}", binary.display());
         assert_eq!(read_file_arg(&arg), Ok("AJ+Slg==".to_string()));
         let _ = std::fs::remove_file(&binary);
+    }
+
+    #[test]
+    fn input_events_are_json_lines_from_a_file_or_the_text_or_one_list() {
+        let path = std::env::temp_dir().join(format!("cli-events-{}", std::process::id()));
+        std::fs::write(&path, "{\"tick\":{\"N\":1}}\n\n{\"tick\":{\"N\":2}}\n").expect("write");
+        let arg = format!("file://{}", path.display());
+        assert_eq!(
+            event_lines(&[&arg]),
+            Ok(json!([{"tick": {"N": 1}}, {"tick": {"N": 2}}]))
+        );
+        let _ = std::fs::remove_file(&path);
+        let list = "[{\"tick\":{}}]".to_string();
+        assert_eq!(event_lines(&[&list]), Ok(json!([{"tick": {}}])));
+        let broken = "{\"tick\":{}}\n{oops".to_string();
+        let error = event_lines(&[&broken]).unwrap_err();
+        assert!(error.starts_with("line 2: not a JSON event"), "{error}");
+        let broken = "[{\"tick\":".to_string();
+        assert!(
+            event_lines(&[&broken])
+                .unwrap_err()
+                .contains("invalid JSON list")
+        );
     }
 
     #[test]

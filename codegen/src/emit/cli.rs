@@ -285,6 +285,21 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             Some((crate::http::Body::Payload(member), true)) => quote!(Some(#member)),
             _ => quote!(None),
         };
+        let input_events = super::call::input_struct(krate, op)
+            .fields
+            .iter()
+            .find(|f| matches!(f.ty, Type::InputEvents(_)))
+            .map_or_else(
+                || quote!(None),
+                |f| {
+                    let name = &f.wire;
+                    quote!(Some(#name))
+                },
+            );
+        let events = event_stream_schema(krate, op).map_or_else(
+            || quote!(None),
+            |(key, schema)| quote!(Some((#key, &#schema))),
+        );
         quote! {
             Operation {
                 name: #name,
@@ -295,6 +310,8 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 output: &#output,
                 pagination: #pagination,
                 outfile: #outfile,
+                events: #events,
+                input_events: #input_events,
             }
         }
     });
@@ -356,7 +373,8 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
     if !waiters.is_empty() {
         engine_types.push(quote!(Waiter));
     }
-    let arms = krate.operations.iter().enumerate().map(|(index, op)| {
+    let mut streaming_arms = Vec::new();
+    let arms: Vec<TokenStream> = krate.operations.iter().enumerate().map(|(index, op)| {
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         let method = ident(&op.snake);
         let module = ident(&op.snake);
@@ -409,19 +427,39 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         });
         let keep = events.as_ref().map(|_| quote!(let output_events = output;));
         let write_from = if events.is_some() { quote!(&output_events) } else { quote!(&output) };
+        let send = quote! {
+            let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
+                .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
+            let output = self
+                .#method()
+                #(#setters)*
+                .send()
+                .await
+                .map_err(|e| match e {
+                    crate::operation::#module::#error::Validation(e) => validation(&e),
+                    other => failure(other.code(), &other),
+                })?;
+        };
+        // The same call, each event given to the sink as it arrives.
+        if let Some((field, _)) = event_stream_output(krate, op) {
+            streaming_arms.push(quote! {
+                #index => {
+                    #send
+                    let mut output = output;
+                    while let Some(event) = output.#field.recv().await.map_err(|e| failure(e.code(), &e))? {
+                        let mut body = Vec::new();
+                        crate::runtime::json::WriteJson::write_json(&event, &mut body);
+                        events(serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))?)?;
+                    }
+                    let mut body = Vec::new();
+                    crate::runtime::json::WriteJson::write_json(&output, &mut body);
+                    serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
+                }
+            });
+        }
         quote! {
             #index => {
-                let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
-                    .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
-                let output = self
-                    .#method()
-                    #(#setters)*
-                    .send()
-                    .await
-                    .map_err(|e| match e {
-                        crate::operation::#module::#error::Validation(e) => validation(&e),
-                        other => failure(other.code(), &other),
-                    })?;
+                #send
                 #collect
                 #keep
                 let mut body = Vec::new();
@@ -430,7 +468,27 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
             }
         }
+    }).collect();
+    let call_streaming = (!streaming_arms.is_empty()).then(|| {
+        quote! {
+            fn call_streaming<'a>(
+                &'a self,
+                index: usize,
+                input: Value,
+                events: EventSink<'a>,
+            ) -> LocalBoxFuture<'a, Result<Value, CallError>> {
+                Box::pin(async move {
+                    match index {
+                        #(#streaming_arms)*
+                        _ => self.call(index, input).await,
+                    }
+                })
+            }
+        }
     });
+    if call_streaming.is_some() {
+        engine_types.extend([quote!(EventSink), quote!(LocalBoxFuture)]);
+    }
     let round_trips = krate.operations.iter().enumerate().map(|(index, op)| {
         let input = path_tokens(&op.input, None);
         let output = path_tokens(&op.output, None);
@@ -507,6 +565,8 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     }
                 })
             }
+
+            #call_streaming
         }
 
         fn validation(error: &crate::error::ValidationError) -> CallError {
@@ -570,6 +630,21 @@ fn streamed_output(krate: &Crate, op: &crate::ir::Operation) -> Option<proc_macr
     let output = krate.structure(&op.output)?;
     let field = output.fields.iter().find(|f| &f.wire == member)?;
     Some(ident(&field.ident))
+}
+
+/// The output member holding an event stream (its key in the output's JSON) and the name of
+/// its events' schema.
+fn event_stream_schema(
+    krate: &Crate,
+    op: &crate::ir::Operation,
+) -> Option<(String, proc_macro2::Ident)> {
+    let output = krate.structure(&op.output)?;
+    output.fields.iter().find_map(|f| match &f.ty {
+        Type::EventStream { events, .. } => {
+            Some((f.json_key.clone(), static_name(events, "SCHEMA")))
+        }
+        _ => None,
+    })
 }
 
 /// The output field holding an event stream, and its key in the output's JSON.

@@ -151,6 +151,9 @@ fn run_inner(
     let paging = paging(op, sub)?;
     let input = input_document(op, sub, globals.validate)?;
     let service = (program.connect)(config(&globals, op)?).map_err(|e| call_failure(op, e))?;
+    if let Some(events) = op.events {
+        return stream_events(&*service, index, op, events, input, &globals, out);
+    }
     let output = match (&op.pagination, paging) {
         (Some(pagination), Some(paging)) => {
             block_on(paginate(&*service, index, pagination, input, paging))?
@@ -172,6 +175,48 @@ fn run_inner(
     // As the AWS CLI: an empty result prints nothing.
     if output.as_object().is_some_and(Map::is_empty) {
         return Ok(());
+    }
+    let text = format_output(&output, &globals.output, op.name)?;
+    let _ = write!(out, "{text}");
+    Ok(())
+}
+
+/// Calls an operation whose output is an event stream, printing each event as it arrives (as
+/// `--output` says: one JSON document per line for `json`; `--query` applies to each event),
+/// then the rest of the output, if it has more members.
+fn stream_events(
+    service: &dyn tables::Service,
+    index: usize,
+    op: &Operation,
+    (member, schema): (&'static str, &'static tables::Schema),
+    input: Map<String, Value>,
+    globals: &args::Globals,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut print = |event: Value| -> Result<(), CallError> {
+        let event = present(&event, schema);
+        let event = match &globals.query {
+            Some(query) => apply_query(query, &event).map_err(CallError::Other)?,
+            None => event,
+        };
+        let text = match globals.output.as_str() {
+            "json" => format!("{event}\n"),
+            format => {
+                format_output(&event, format, op.name).map_err(|f| CallError::Other(f.message))?
+            }
+        };
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| CallError::Other(format!("writing an event failed: {e}")))
+    };
+    let output = block_on(service.call_streaming(index, Value::Object(input), &mut print))?
+        .map_err(|e| call_failure(op, e))?;
+    let mut output = present(&output, op.output);
+    if let Some(object) = output.as_object_mut() {
+        object.remove(member);
+        if object.is_empty() {
+            return Ok(());
+        }
     }
     let text = format_output(&output, &globals.output, op.name)?;
     let _ = write!(out, "{text}");

@@ -1,7 +1,8 @@
 //! The generated Bedrock Runtime client's `ConverseStream` (an output event stream over
-//! HTTP/1.1) against a loopback server that answers with event-stream frames: typed events in
-//! order, a modeled exception mid-stream, a truncated frame and a bad CRC. The server
-//! re-verifies every request's SigV4 signature with the reference `aws-sigv4`.
+//! HTTP/1.1), and its command line, against a loopback server that answers with event-stream
+//! frames: typed events in order, a modeled exception mid-stream, a truncated frame and a bad
+//! CRC, events printed one JSON document per line. The server re-verifies the SigV4 signature
+//! of every signed request with the reference `aws-sigv4`.
 
 mod support;
 
@@ -138,4 +139,59 @@ async fn a_truncated_frame_and_a_bad_crc_are_malformed_responses() {
     let error = output.stream.recv().await.expect_err("a bad CRC");
     assert!(matches!(error, ConverseStreamError::MalformedResponse(_)), "{error:?}");
     assert!(error.to_string().contains("CRC"), "{error}");
+}
+
+/// The generated command line's `converse-stream`: each event printed as one JSON document
+/// per line, as it arrives.
+#[tokio::test]
+async fn converse_stream_prints_one_json_event_per_line() {
+    let server = Server::start(
+        "bedrock",
+        vec![stream(&[
+            event("messageStart", r#"{"role":"assistant"}"#),
+            event("contentBlockDelta", r#"{"delta":{"text":"Hi"},"contentBlockIndex":0}"#),
+            event("messageStop", r#"{"stopReason":"end_turn"}"#),
+        ])],
+    )
+    .await;
+    let args: Vec<String> = [
+        "bedrock-runtime",
+        "--region",
+        "us-east-1",
+        "--no-sign-request",
+        "--endpoint-url",
+        &server.url(),
+        "converse-stream",
+        "--model-id",
+        "anthropic.claude-test",
+        "--messages",
+        r#"[{"role":"user","content":[{"text":"Say hi"}]}]"#,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = bedrock_runtime::cli::run(args, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    })
+    .await
+    .expect("the command line ran");
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is one JSON document"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            serde_json::json!({"messageStart": {"role": "assistant"}}),
+            serde_json::json!({"contentBlockDelta": {"delta": {"text": "Hi"}, "contentBlockIndex": 0}}),
+            serde_json::json!({"messageStop": {"stopReason": "end_turn"}}),
+        ]
+    );
 }

@@ -33,30 +33,8 @@ fn client(server: &Server) -> Client {
 
 /// One event-stream message with string headers (written out here, independently of the
 /// client's own encoder).
-fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
-    let mut encoded = Vec::new();
-    for (name, value) in headers {
-        encoded.push(name.len() as u8);
-        encoded.extend_from_slice(name.as_bytes());
-        encoded.push(7);
-        encoded.extend_from_slice(&(value.len() as u16).to_be_bytes());
-        encoded.extend_from_slice(value.as_bytes());
-    }
-    let total = 12 + encoded.len() + payload.len() + 4;
-    let mut out = Vec::new();
-    out.extend_from_slice(&(total as u32).to_be_bytes());
-    out.extend_from_slice(&(encoded.len() as u32).to_be_bytes());
-    let prelude = crc32fast::hash(&out);
-    out.extend_from_slice(&prelude.to_be_bytes());
-    out.extend_from_slice(&encoded);
-    out.extend_from_slice(payload);
-    let message = crc32fast::hash(&out);
-    out.extend_from_slice(&message.to_be_bytes());
-    out
-}
-
 fn event(event_type: &str, content_type: &str, payload: &[u8]) -> Vec<u8> {
-    frame(
+    support::frame(
         &[
             (":message-type", "event"),
             (":event-type", event_type),

@@ -25,6 +25,7 @@ pub fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
 }
 
 /// An `event` message of type `event_type` with a JSON payload.
+#[allow(dead_code, reason = "shared with tests that use more of it")]
 pub fn event(event_type: &str, json: &str) -> Vec<u8> {
     frame(
         &[
@@ -37,6 +38,7 @@ pub fn event(event_type: &str, json: &str) -> Vec<u8> {
 }
 
 /// A modeled exception message of type `exception_type` with a JSON payload.
+#[allow(dead_code, reason = "shared with tests that use more of it")]
 pub fn exception(exception_type: &str, json: &str) -> Vec<u8> {
     frame(
         &[
@@ -49,6 +51,7 @@ pub fn exception(exception_type: &str, json: &str) -> Vec<u8> {
 }
 
 /// A 200 response whose body is `frames`, one after the other.
+#[allow(dead_code, reason = "shared with tests that use more of it")]
 pub fn stream(frames: &[Vec<u8>]) -> Reply {
     (
         200,

@@ -101,6 +101,10 @@ pub(super) fn input_document(
             }
         } else {
             match matches.get_many::<String>(member.name) {
+                Some(values) if op.input_events == Some(member.name) => {
+                    let values: Vec<&String> = values.collect();
+                    Some(event_lines(&values).map_err(|e| usage(format!("--{flag}: {e}")))?)
+                }
                 Some(values) => {
                     let values: Vec<&String> = values.collect();
                     Some(
@@ -146,6 +150,38 @@ fn into_object(value: Value) -> Result<Map<String, Value>, String> {
             kind_name(&other)
         )),
     }
+}
+
+/// An input event stream's events: one JSON document per line (blank lines skipped), read
+/// from standard input for `-`, from a file for `file://PATH`, else from the words themselves;
+/// or one JSON list of them. Standard input is read to its end before the call.
+pub fn event_lines(words: &[&String]) -> Result<Value, String> {
+    let mut events = Vec::new();
+    for word in words {
+        let text = if word.as_str() == "-" {
+            std::io::read_to_string(std::io::stdin())
+                .map_err(|e| format!("cannot read standard input: {e}"))?
+        } else {
+            read_file_arg(word)?
+        };
+        if text.trim_start().starts_with('[') {
+            match serde_json::from_str(&text) {
+                Ok(Value::Array(items)) => events.extend(items),
+                Ok(_) => unreachable!("a JSON text starting with [ is a list"),
+                Err(e) => return Err(format!("invalid JSON list of events: {e}")),
+            }
+            continue;
+        }
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let event = serde_json::from_str(line)
+                .map_err(|e| format!("line {}: not a JSON event: {e}", number + 1))?;
+            events.push(event);
+        }
+    }
+    Ok(Value::Array(events))
 }
 
 /// `file://PATH` → the file's text; `fileb://PATH` → the file's bytes in base64 (for blob

@@ -99,6 +99,12 @@ pub struct Operation {
     /// The output member that is a `@streaming` payload: written to the file named by the
     /// positional `outfile` argument, as the AWS CLI does, instead of printed.
     pub outfile: Option<&'static str>,
+    /// The output member that is an event stream, and the schema of its events: each event
+    /// is printed as it arrives, then the rest of the output.
+    pub events: Option<(&'static str, &'static Schema)>,
+    /// The input member that is an event stream: its flag takes one JSON event per line, from
+    /// the text itself, `file://PATH` or `-` (standard input), or a JSON list.
+    pub input_events: Option<&'static str>,
 }
 
 /// A paginated operation's members, by their names on the wire.
@@ -163,9 +169,30 @@ impl CallError {
 
 /// A client the command line calls operations on, by their index in [`Program::operations`].
 pub trait Service: Send + Sync {
-    /// Sends operation `index` with the input document; answers with the output document.
+    /// Sends operation `index` with the input document; answers with the output document
+    /// (an event stream's events as a list under its member, read to the end).
     fn call(&self, index: usize, input: Value) -> BoxFuture<'_, Result<Value, CallError>>;
+
+    /// [`call`](Service::call), giving an output event stream's events to `events` one by
+    /// one as they arrive (the returned output has the stream's member `null`). Operations
+    /// without one are [`call`](Service::call)ed.
+    fn call_streaming<'a>(
+        &'a self,
+        index: usize,
+        input: Value,
+        events: EventSink<'a>,
+    ) -> LocalBoxFuture<'a, Result<Value, CallError>> {
+        let _ = events;
+        Box::pin(self.call(index, input))
+    }
 }
+
+/// Where [`Service::call_streaming`] puts each event, as its JSON document; an error ends the
+/// call.
+pub type EventSink<'a> = &'a mut dyn FnMut(Value) -> Result<(), CallError>;
+
+/// A future that stays on the thread that runs it (the sink writes to the terminal).
+pub type LocalBoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
 
 /// Builds the client once per command line (a paginated listing or a waiter calls it again).
 pub type Connect = fn(Config) -> Result<Box<dyn Service>, CallError>;

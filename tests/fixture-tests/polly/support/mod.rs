@@ -1,8 +1,14 @@
 //! The loopback server the fixture behaviour tests share (`tests/fixture-tests/support/`): it
 //! checks every request's SigV4 signature with the reference `aws-sigv4` (the secret is known
-//! there), records what it received and answers from a script of `(status, headers, body)`.
+//! there), records what it received and answers from a script of `(status, headers, body)`;
+//! and event-stream frames written independently of the client's encoder.
 
 include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../tests/fixture-tests/support/server.rs"
+));
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../tests/fixture-tests/support/frames.rs"
 ));
