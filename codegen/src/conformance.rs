@@ -403,7 +403,6 @@ impl Literals<'_> {
     /// or, when the case expects a failure, an error (of the modeled variant it names) from
     /// `parse_response` or from one of the events.
     fn events_test(&self, case: &Case<'_>, name: &Ident, doc: &str) -> Result<TokenStream, String> {
-        use base64::Engine as _;
         let c = case.case;
         let sends = c
             .get("events")
@@ -447,24 +446,8 @@ impl Literals<'_> {
             .and_then(|e| e.get("failure"))
             .is_some();
         let mut expected = Vec::new();
-        for event in c
-            .get("events")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if event.get("type").and_then(Value::as_str) != Some("response") {
-                return Err("an output stream's case with a request event".into());
-            }
-            let bytes = event
-                .get("bytes")
-                .and_then(Value::as_str)
-                .ok_or("an event without bytes")?;
-            body.extend(
-                base64::engine::general_purpose::STANDARD
-                    .decode(bytes)
-                    .map_err(|e| format!("an event's bytes are not base64: {e}"))?,
-            );
+        for (event, bytes) in case_events(c, "response")? {
+            body.extend(bytes);
             // (A failing case's events are not compared: an exception's params are no event.)
             if let Some(params) = event.get("params").filter(|_| !fails) {
                 expected.push(self.value(&Type::Union(events.clone()), params)?);
@@ -567,7 +550,6 @@ impl Literals<'_> {
         name: &Ident,
         doc: &str,
     ) -> Result<TokenStream, String> {
-        use base64::Engine as _;
         let c = case.case;
         let op = case.operation;
         let package = &self.package;
@@ -585,24 +567,9 @@ impl Literals<'_> {
             self.setters(&op.input, c.get("initialRequestParams").unwrap_or(&empty))?;
         let mut sent = Vec::new();
         let mut expected = Vec::new();
-        for event in c
-            .get("events")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if event.get("type").and_then(Value::as_str) != Some("request") {
-                return Err("an input stream's case with a response event".into());
-            }
+        for (event, bytes) in case_events(c, "request")? {
             let params = event.get("params").ok_or("an event without params")?;
             sent.push(self.value(&Type::Union(events.clone()), params)?);
-            let bytes = event
-                .get("bytes")
-                .and_then(Value::as_str)
-                .ok_or("an event without bytes")?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(bytes)
-                .map_err(|e| format!("an event's bytes are not base64: {e}"))?;
             expected.push(Literal::byte_string(&bytes));
         }
         let set_stream = ident(&format!("set_{}", crate::naming::bare(&stream.ident)));
@@ -922,6 +889,30 @@ fn string_pairs(value: Option<&Value>) -> Vec<TokenStream> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// An event-stream case's events, each with its message's bytes; every one must be of `kind`
+/// (`request` or `response`).
+fn case_events<'c>(case: &'c Value, kind: &str) -> Result<Vec<(&'c Value, Vec<u8>)>, String> {
+    use base64::Engine as _;
+    let events = case.get("events").and_then(Value::as_array);
+    events
+        .into_iter()
+        .flatten()
+        .map(|event| {
+            if event.get("type").and_then(Value::as_str) != Some(kind) {
+                return Err(format!("a case mixing {kind} events with others"));
+            }
+            let bytes = event
+                .get("bytes")
+                .and_then(Value::as_str)
+                .ok_or("an event without bytes")?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(bytes)
+                .map_err(|e| format!("an event's bytes are not base64: {e}"))?;
+            Ok((event, bytes))
+        })
+        .collect()
 }
 
 fn strings(value: Option<&Value>) -> Vec<String> {

@@ -22,29 +22,27 @@ fn streams(krate: &Crate) -> impl Iterator<Item = &Union> {
 
 /// The event-stream unions some operation's input sends.
 fn sent(krate: &Crate) -> BTreeSet<&TypePath> {
-    krate
-        .operations
-        .iter()
-        .filter(|op| op.sends_events())
-        .filter_map(|op| krate.structure(&op.input))
-        .flat_map(|s| &s.fields)
-        .filter_map(|f| match &f.ty {
-            Type::InputEvents(events) => Some(events),
-            _ => None,
-        })
-        .collect()
+    stream_unions(krate, |op| (op.sends_events(), &op.input))
 }
 
 /// The event-stream unions some operation's output receives.
 fn received(krate: &Crate) -> BTreeSet<&TypePath> {
-    krate
-        .operations
-        .iter()
-        .filter(|op| op.streams_events())
-        .filter_map(|op| krate.structure(&op.output))
+    stream_unions(krate, |op| (op.streams_events(), &op.output))
+}
+
+/// The event-stream unions held by the structure `side` picks of each operation (when it says
+/// the operation streams events on that side).
+fn stream_unions<'k>(
+    krate: &'k Crate,
+    side: impl Fn(&'k Operation) -> (bool, &'k TypePath),
+) -> BTreeSet<&'k TypePath> {
+    (krate.operations.iter())
+        .map(side)
+        .filter(|(streams, _)| *streams)
+        .filter_map(|(_, io)| krate.structure(io))
         .flat_map(|s| &s.fields)
         .filter_map(|f| match &f.ty {
-            Type::EventStream { events, .. } => Some(events),
+            Type::InputEvents(events) | Type::EventStream { events, .. } => Some(events),
             _ => None,
         })
         .collect()
