@@ -178,6 +178,11 @@ pub(crate) struct EventSeed<'a> {
     pub(crate) now: super::config::TimeSource,
 }
 
+/// The time by `source` (a configured clock), else the system's.
+fn local_time(source: Option<&TimeSource>) -> SystemTime {
+    source.map_or_else(SystemTime::now, |now| now())
+}
+
 /// `clock` moved by `skew` milliseconds (either way), unless that leaves the range of times.
 fn shifted(clock: SystemTime, skew: i64) -> SystemTime {
     let shift = Duration::from_millis(skew.unsigned_abs());
@@ -411,9 +416,7 @@ impl Handle {
 
     /// The local clock.
     fn clock(&self) -> SystemTime {
-        self.time_source
-            .as_ref()
-            .map_or_else(SystemTime::now, |now| now())
+        local_time(self.time_source.as_ref())
     }
 
     /// The time requests are signed with: the local clock, corrected by the skew the service
@@ -587,10 +590,7 @@ impl Handle {
                         region: params.region,
                         service: params.service,
                         signature: &signature.signature,
-                        now: Arc::new(move || {
-                            let local = clock.as_ref().map_or_else(SystemTime::now, |now| now());
-                            shifted(local, skew)
-                        }),
+                        now: Arc::new(move || shifted(local_time(clock.as_ref()), skew)),
                     });
                 }
             }

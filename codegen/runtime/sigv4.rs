@@ -136,6 +136,16 @@ impl Payload {
     pub(crate) fn of(body: &[u8]) -> Payload {
         Payload::Hash(Sha256::digest(body).into())
     }
+
+    /// The literal that stands in for a payload not hashed, in the canonical request and in
+    /// `x-amz-content-sha256`.
+    fn literal(&self) -> Option<&'static str> {
+        match self {
+            Payload::Hash(_) => None,
+            Payload::Unsigned => Some(UNSIGNED_PAYLOAD),
+            Payload::Events => Some(STREAMING_EVENTS),
+        }
+    }
 }
 
 /// The payload hash of an operation with `@unsignedPayload`.
@@ -189,20 +199,11 @@ impl Signer {
                 headers.remove(X_AMZ_SECURITY_TOKEN);
             }
         }
-        match payload {
-            Payload::Hash(_) => {}
-            Payload::Unsigned => {
-                headers.insert(
-                    X_AMZ_CONTENT_SHA256,
-                    http::HeaderValue::from_static(UNSIGNED_PAYLOAD),
-                );
-            }
-            Payload::Events => {
-                headers.insert(
-                    X_AMZ_CONTENT_SHA256,
-                    http::HeaderValue::from_static(STREAMING_EVENTS),
-                );
-            }
+        if let Some(literal) = payload.literal() {
+            headers.insert(
+                X_AMZ_CONTENT_SHA256,
+                http::HeaderValue::from_static(literal),
+            );
         }
         let (canonical_hash, signed_headers) = canonical_request_hash(request, &payload)?;
         // The string to sign, fed straight into the HMAC.
@@ -425,8 +426,7 @@ fn canonical_request_hash<B>(
     text.push(b'\n');
     match payload {
         Payload::Hash(hash) => text.extend_from_slice(hex(hash).as_bytes()),
-        Payload::Unsigned => text.extend_from_slice(UNSIGNED_PAYLOAD.as_bytes()),
-        Payload::Events => text.extend_from_slice(STREAMING_EVENTS.as_bytes()),
+        unhashed => text.extend_from_slice(unhashed.literal().unwrap_or_default().as_bytes()),
     }
     Ok((Sha256::digest(&text).into(), signed_headers))
 }

@@ -165,7 +165,12 @@ pub fn event_lines(words: &[&String]) -> Result<Value, String> {
         if text.trim_start().starts_with('[') {
             match serde_json::from_str(&text) {
                 Ok(Value::Array(items)) => events.extend(items),
-                Ok(_) => unreachable!("a JSON text starting with [ is a list"),
+                Ok(other) => {
+                    return Err(format!(
+                        "expected a JSON list of events, not {}",
+                        kind_name(&other)
+                    ));
+                }
                 Err(e) => return Err(format!("invalid JSON list of events: {e}")),
             }
             continue;
@@ -309,6 +314,25 @@ mod tests {
                 .unwrap_err()
                 .contains("invalid JSON list")
         );
+    }
+
+    proptest::proptest! {
+        /// Any text (quotes, backslashes, control characters, brackets, cut-off JSON) is
+        /// events or an error, never a panic; and events written one per line as JSON, whatever
+        /// their strings hold, are read back as they were.
+        #[test]
+        fn event_lines_take_any_text_and_read_back_what_was_written(
+            text in proptest::prelude::any::<String>(),
+            strings in proptest::collection::vec(proptest::prelude::any::<String>(), 0..8),
+        ) {
+            if let Ok(value) = event_lines(&[&text]) {
+                proptest::prop_assert!(value.is_array());
+            }
+            let events: Vec<Value> = strings.iter().map(|s| json!({"tick": {"s": s}})).collect();
+            let lines: Vec<String> = events.iter().map(Value::to_string).collect();
+            let written = lines.join("\n");
+            proptest::prop_assert_eq!(event_lines(&[&written]), Ok(Value::Array(events)));
+        }
     }
 
     #[test]

@@ -244,13 +244,8 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
         .filter(|name| *name != "event_stream" || has_event_streams(krate))
-        .filter(|name| {
-            *name != "event_receiver" || krate.operations.iter().any(Operation::streams_events)
-        })
-        .filter(|name| {
-            !matches!(*name, "event_sender" | "event_signing")
-                || krate.operations.iter().any(Operation::sends_events)
-        })
+        .filter(|name| *name != "event_receiver" || receives_events(krate))
+        .filter(|name| !matches!(*name, "event_sender" | "event_signing") || sends_events(krate))
         // (`waiter` always: the command-line client's `wait` engine refers to it; without
         // waiters it is compiled with the `cli` feature only.)
         .collect()
@@ -270,10 +265,17 @@ fn has_paginators(krate: &Crate) -> bool {
 /// crate then gets the framing (`event_stream`, with `crc32fast`), and `event_receiver` for
 /// streams it receives or `event_sender` and `event_signing` for streams it sends.
 fn has_event_streams(krate: &Crate) -> bool {
-    krate
-        .operations
-        .iter()
-        .any(|op| op.streams_events() || op.sends_events())
+    receives_events(krate) || sends_events(krate)
+}
+
+/// Some operation's output is an event stream.
+fn receives_events(krate: &Crate) -> bool {
+    krate.operations.iter().any(Operation::streams_events)
+}
+
+/// Some operation's input is an event stream.
+fn sends_events(krate: &Crate) -> bool {
+    krate.operations.iter().any(Operation::sends_events)
 }
 
 fn has_waiters(krate: &Crate) -> bool {
@@ -458,7 +460,7 @@ fn cargo_toml(krate: &Crate) -> String {
         needed.insert("futures-core", false);
     }
     // Files as bodies; a channel of input events.
-    let extra: BTreeMap<&str, &[&str]> = if krate.operations.iter().any(Operation::sends_events) {
+    let extra: BTreeMap<&str, &[&str]> = if sends_events(krate) {
         BTreeMap::from([("tokio", &["fs", "sync"][..])])
     } else if streams {
         BTreeMap::from([("tokio", &["fs"][..])])
@@ -592,24 +594,16 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
         }
     });
     let byte_stream = krate.operations.iter().any(Operation::streams).then(|| {
-        let received = krate
-            .operations
-            .iter()
-            .any(Operation::streams_events)
-            .then(|| {
-                quote!(
-                    pub use crate::runtime::event_receiver::EventReceiver;
-                )
-            });
-        let sent = krate
-            .operations
-            .iter()
-            .any(Operation::sends_events)
-            .then(|| {
-                quote!(
-                    pub use crate::runtime::event_sender::{EventSender, InputEvents, StreamClosed};
-                )
-            });
+        let received = receives_events(krate).then(|| {
+            quote!(
+                pub use crate::runtime::event_receiver::EventReceiver;
+            )
+        });
+        let sent = sends_events(krate).then(|| {
+            quote!(
+                pub use crate::runtime::event_sender::{EventSender, InputEvents, StreamClosed};
+            )
+        });
         let events = quote!(#received #sent);
         quote! {
             pub use crate::runtime::byte_stream::{ByteStream, StreamError};

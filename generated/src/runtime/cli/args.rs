@@ -167,7 +167,12 @@ pub fn event_lines(words: &[&String]) -> Result<Value, String> {
         if text.trim_start().starts_with('[') {
             match serde_json::from_str(&text) {
                 Ok(Value::Array(items)) => events.extend(items),
-                Ok(_) => unreachable!("a JSON text starting with [ is a list"),
+                Ok(other) => {
+                    return Err(format!(
+                        "expected a JSON list of events, not {}",
+                        kind_name(&other)
+                    ));
+                }
                 Err(e) => return Err(format!("invalid JSON list of events: {e}")),
             }
             continue;
