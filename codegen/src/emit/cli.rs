@@ -296,9 +296,13 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     quote!(Some(#name))
                 },
             );
-        let events = event_stream_schema(krate, op).map_or_else(
+        let events = event_stream_output(krate, op).map_or_else(
             || quote!(None),
-            |(key, schema)| quote!(Some((#key, &#schema))),
+            |(field, events)| {
+                let key = &field.json_key;
+                let schema = static_name(events, "SCHEMA");
+                quote!(Some((#key, &#schema)))
+            },
         );
         quote! {
             Operation {
@@ -409,7 +413,9 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             }
         });
         // An event stream's events, read to its end, become a JSON array under its member.
-        let events = event_stream_output(krate, op).map(|(field, key)| {
+        let events = event_stream_output(krate, op).map(|(field, _)| {
+            let key = &field.json_key;
+            let field = ident(&field.ident);
             quote! {
                 let mut output: Value = serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))?;
                 let mut events = Vec::new();
@@ -442,6 +448,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         };
         // The same call, each event given to the sink as it arrives.
         if let Some((field, _)) = event_stream_output(krate, op) {
+            let field = ident(&field.ident);
             streaming_arms.push(quote! {
                 #index => {
                     #send
@@ -632,33 +639,17 @@ fn streamed_output(krate: &Crate, op: &crate::ir::Operation) -> Option<proc_macr
     Some(ident(&field.ident))
 }
 
-/// The output member holding an event stream (its key in the output's JSON) and the name of
-/// its events' schema.
-fn event_stream_schema(
-    krate: &Crate,
+/// The output field holding an event stream, and the union of its events.
+fn event_stream_output<'k>(
+    krate: &'k Crate,
     op: &crate::ir::Operation,
-) -> Option<(String, proc_macro2::Ident)> {
-    let output = krate.structure(&op.output)?;
-    output.fields.iter().find_map(|f| match &f.ty {
-        Type::EventStream { events, .. } => {
-            Some((f.json_key.clone(), static_name(events, "SCHEMA")))
-        }
-        _ => None,
-    })
-}
-
-/// The output field holding an event stream, and its key in the output's JSON.
-fn event_stream_output(
-    krate: &Crate,
-    op: &crate::ir::Operation,
-) -> Option<(proc_macro2::Ident, String)> {
+) -> Option<(&'k crate::ir::Field, &'k TypePath)> {
     if !op.streams_events() {
         return None;
     }
     let output = krate.structure(&op.output)?;
-    let field = output
-        .fields
-        .iter()
-        .find(|f| matches!(f.ty, Type::EventStream { .. }))?;
-    Some((ident(&field.ident), field.json_key.clone()))
+    output.fields.iter().find_map(|f| match &f.ty {
+        Type::EventStream { events, .. } => Some((f, events)),
+        _ => None,
+    })
 }

@@ -1,10 +1,13 @@
-//! Output event streams (`@streaming` unions): each event structure and each modeled
+//! Event streams (`@streaming` unions). Received: each event structure and each modeled
 //! exception of a stream gets `read_event`, which reads it from one
 //! `application/vnd.amazon.eventstream` message (`@eventHeader` members from the message's
 //! headers by member name, the `@eventPayload` member as the whole payload, the other members
 //! as one JSON object in the payload); each operation whose output streams events gets
 //! `read_event`, which dispatches a message on its `:message-type` and `:event-type` (or
-//! `:exception-type`) to the union's variant or the operation's error.
+//! `:exception-type`) to the union's variant or the operation's error; on an RPC protocol the
+//! output gets `read_initial_response`. Sent: each event structure gets `write_event`, and
+//! each operation whose input streams events a `write_event` that writes a union's event (or
+//! modeled exception) as its message.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +18,7 @@ use super::json;
 use crate::emit::{ident, path_tokens};
 use crate::ir::{Crate, EventBinding, Field, Operation, Structure, Type, TypePath, Union};
 
-/// The unions that are event streams of some operation's output.
+/// The unions that are event streams (sent, received or both).
 fn streams(krate: &Crate) -> impl Iterator<Item = &Union> {
     krate.unions.iter().filter(|u| u.event_stream)
 }
