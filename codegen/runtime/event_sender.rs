@@ -250,10 +250,26 @@ pub(crate) fn text_header(name: &'static str, value: &'static str) -> Header {
 /// know) is an error that ends the request.
 pub(crate) type WriteEvent<E> = fn(&E) -> Result<Message, String>;
 
+/// The `initial-request` message of an RPC protocol's input event stream: the input's other
+/// members as the document `json`, whose media type is `content_type` (the protocol's, such as
+/// `application/x-amz-json-1.1`). It goes first, signed like the events after it.
+pub(crate) fn initial_request(content_type: &'static str, json: Vec<u8>) -> Message {
+    Message {
+        headers: vec![
+            text_header(":message-type", "event"),
+            text_header(":event-type", "initial-request"),
+            text_header(":content-type", content_type),
+        ],
+        payload: json.into(),
+    }
+}
+
 /// The request body of an input event stream, and the request extension that signs it.
+/// `initial`, when given (an RPC protocol's [`initial_request`]), is sent before the events.
 pub(crate) fn body<E: Send + 'static>(
     events: InputEvents<E>,
     write: WriteEvent<E>,
+    initial: Option<Message>,
 ) -> (EventBody, SignEvents) {
     let signing: Arc<Mutex<Option<Signing>>> = Arc::default();
     let slot = signing.clone();
@@ -265,7 +281,11 @@ pub(crate) fn body<E: Send + 'static>(
         });
     }));
     let body = EventBody {
-        source: Mutex::new(Box::new(Written { events, write })),
+        source: Mutex::new(Box::new(Written {
+            initial,
+            events,
+            write,
+        })),
         signing,
         ended: false,
     };
@@ -283,12 +303,17 @@ trait Messages: Send {
 }
 
 struct Written<E> {
+    /// The message that goes before the events, until it has gone.
+    initial: Option<Message>,
     events: InputEvents<E>,
     write: WriteEvent<E>,
 }
 
 impl<E> Messages for Written<E> {
     fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Message, String>>> {
+        if let Some(initial) = self.initial.take() {
+            return Poll::Ready(Some(Ok(initial)));
+        }
         Pin::new(&mut self.events)
             .poll_next(cx)
             .map(|event| event.map(|event| (self.write)(&event)))
@@ -426,7 +451,7 @@ mod tests {
     #[tokio::test]
     async fn unsigned_events_go_as_messages_in_order() {
         let events = InputEvents::from(vec!["a".to_string(), "b".to_string()]);
-        let (body, _) = body(events, write);
+        let (body, _) = body(events, write, None);
         let messages = read_all(body).await.expect("frames");
         let payloads: Vec<&[u8]> = messages.iter().map(|m| &m.payload[..]).collect();
         assert_eq!(payloads, [&b"a"[..], b"b"]);
@@ -434,7 +459,7 @@ mod tests {
 
     #[tokio::test]
     async fn signed_events_are_wrapped_and_the_stream_ends_with_an_empty_signed_message() {
-        let (body, sign) = body(InputEvents::from(vec!["a".to_string()]), write);
+        let (body, sign) = body(InputEvents::from(vec!["a".to_string()]), write, None);
         seed(&sign, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
         let messages = read_all(body).await.expect("frames");
         assert_eq!(messages.len(), 2, "the event, then the end");
@@ -455,7 +480,7 @@ mod tests {
     #[tokio::test]
     async fn an_event_that_cannot_be_written_fails_the_body() {
         let events = InputEvents::from(vec!["a".to_string(), "unsendable".to_string()]);
-        let (body, _) = body(events, write);
+        let (body, _) = body(events, write, None);
         let error = read_all(body).await.expect_err("fails");
         assert!(error.to_string().contains("unsendable"), "{error}");
     }
@@ -463,7 +488,7 @@ mod tests {
     #[tokio::test]
     async fn a_channel_sends_while_the_body_is_read_and_ends_when_dropped() {
         let (sender, events) = InputEvents::channel(1);
-        let (body, _) = body(events, write);
+        let (body, _) = body(events, write, None);
         let reader = tokio::spawn(read_all(body));
         for text in ["one", "two", "three"] {
             sender.send(text.to_string()).await.expect("open");
@@ -476,27 +501,32 @@ mod tests {
     #[tokio::test]
     async fn sending_after_the_body_is_gone_gives_the_event_back() {
         let (sender, events) = InputEvents::channel(1);
-        drop(body(events, write));
+        drop(body(events, write, None));
         let StreamClosed(event) = sender.send("late".to_string()).await.expect_err("closed");
         assert_eq!(event, "late");
     }
 
     proptest! {
-        /// Any events, signed or not: every one arrives in order, whole, and a signed stream
-        /// ends with its empty message.
+        /// Any events, signed or not, after an initial request or not: the initial request
+        /// comes first, every event arrives in order, whole, and a signed stream ends with its
+        /// empty message.
         #[test]
         fn any_events_arrive_in_order(
             texts in proptest::collection::vec(".{0,40}", 0..12),
             signed in any::<bool>(),
+            initial in proptest::option::of(".{0,40}"),
         ) {
             let texts: Vec<String> = texts.into_iter().filter(|t| t != "unsendable").collect();
             let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-            let (body, sign) = body(InputEvents::from(texts.clone()), write);
+            let first = initial
+                .clone()
+                .map(|json| initial_request("application/x-amz-json-1.1", json.into_bytes()));
+            let (body, sign) = body(InputEvents::from(texts.clone()), write, first);
             if signed {
                 seed(&sign, UNIX_EPOCH);
             }
             let messages = runtime.block_on(read_all(body)).expect("frames");
-            let mut payloads = Vec::new();
+            let mut sent = Vec::new();
             for message in &messages {
                 if signed {
                     if message.payload.is_empty() {
@@ -504,15 +534,31 @@ mod tests {
                     }
                     let mut inner = Decoder::new();
                     inner.push(&message.payload);
-                    let event = inner.next_message().expect("framed").expect("one");
-                    payloads.push(String::from_utf8(event.payload.to_vec()).expect("text"));
+                    sent.push(inner.next_message().expect("framed").expect("one"));
                 } else {
-                    payloads.push(String::from_utf8(message.payload.to_vec()).expect("text"));
+                    sent.push(message.clone());
                 }
             }
+            if let Some(json) = &initial {
+                prop_assert!(!sent.is_empty());
+                let first = sent.remove(0);
+                prop_assert_eq!(
+                    first.header(":event-type"),
+                    Some(&HeaderValue::String("initial-request".to_string()))
+                );
+                prop_assert_eq!(
+                    first.header(":content-type"),
+                    Some(&HeaderValue::String("application/x-amz-json-1.1".to_string()))
+                );
+                prop_assert_eq!(&first.payload[..], json.as_bytes());
+            }
+            let payloads: Vec<String> = sent
+                .iter()
+                .map(|m| String::from_utf8(m.payload.to_vec()).expect("text"))
+                .collect();
             prop_assert_eq!(payloads, texts.clone());
             if signed {
-                prop_assert_eq!(messages.len(), texts.len() + 1);
+                prop_assert_eq!(messages.len(), texts.len() + usize::from(initial.is_some()) + 1);
                 prop_assert!(messages.last().is_some_and(|m| m.payload.is_empty()));
             }
         }

@@ -30,8 +30,6 @@ pub struct Suite {
     pub response_cases: usize,
     /// `smithy.test#eventStreamTests` cases run (input, output and duplex streams).
     pub event_cases: usize,
-    /// Event-stream cases of operations left out (see `select::unsupported_reason`), not run.
-    pub events_not_run: usize,
     /// Case ids skipped, with the reason (from the skip list).
     pub skipped: Vec<(String, String)>,
 }
@@ -94,23 +92,6 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
             });
         }
     }
-    let events_not_run = model
-        .shapes
-        .iter()
-        .filter(|(id, _)| !krate.operations.iter().any(|op| &op.id == *id))
-        .filter(|(id, _)| {
-            crate::select::service_operations(model, model.expect(&krate.service.id))
-                .values()
-                .any(|o| o == *id)
-        })
-        .map(|(_, shape)| {
-            client_cases(
-                shape.traits.raw.get("smithy.test#eventStreamTests"),
-                protocol,
-            )
-            .len()
-        })
-        .sum();
     // Error shapes carry response cases of their own; parse them with the first operation
     // (by name) that lists the error.
     let mut error_shapes: Vec<&crate::ir::Structure> = krate
@@ -218,7 +199,6 @@ pub fn generate(model: &Model, service: &str, skips: &BTreeMap<String, String>) 
         request_cases: cases.iter().filter(|c| c.kind == Kind::Request).count(),
         response_cases: cases.iter().filter(|c| c.kind == Kind::Response).count(),
         event_cases: cases.iter().filter(|c| c.kind == Kind::Events).count(),
-        events_not_run,
         skipped,
     })
 }

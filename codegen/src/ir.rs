@@ -28,8 +28,6 @@ pub struct Crate {
     pub skipped_patterns: BTreeSet<String>,
     /// Things the generator chose not to do, each naming its shape.
     pub warnings: Vec<String>,
-    /// Operations left out of the selection, with why.
-    pub unsupported: Vec<crate::select::Unsupported>,
     /// The service's endpoint rules (`None`: the model has none; see [`crate::endpoints`]).
     pub endpoints: Option<crate::endpoints::rules::Endpoints>,
     /// The model file, recorded in the manifest (see [`crate::model::ModelSource`]).
@@ -894,7 +892,6 @@ impl<'m> Builder<'m> {
             patterns: self.patterns,
             skipped_patterns: self.skipped_patterns,
             warnings: self.warnings,
-            unsupported: self.selection.unsupported.clone(),
             endpoints: None,
             source: None,
         })

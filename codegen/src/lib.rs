@@ -32,7 +32,7 @@ use std::path::Path;
 
 pub use error::{Error, Result};
 pub use model::ModelSource;
-pub use select::{Operations, Unsupported};
+pub use select::Operations;
 
 /// The operations `cargo xtask codegen` generates by default.
 pub const DEFAULT_OPERATIONS: &[&str] =
@@ -51,9 +51,6 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// One line on how the crate checks `@pattern`s.
     pub summary: String,
-    /// Operations an `--all-operations` selection left out, each with the reason (print them
-    /// with `Display`: `not supported: SubscribeToShard: event streams`).
-    pub unsupported: Vec<Unsupported>,
 }
 
 /// What to generate from a model, set step by step (in the spirit of prost-build's `Config`):
@@ -171,7 +168,6 @@ impl Generator {
             files,
             warnings: krate.warnings,
             summary,
-            unsupported: krate.unsupported,
         })
     }
 

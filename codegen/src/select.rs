@@ -23,62 +23,6 @@ pub struct Selection {
     pub shapes: BTreeSet<ShapeId>,
     /// How many places refer to each shape (operation input/output/errors and members).
     pub references: BTreeMap<ShapeId, usize>,
-    /// Operations of an `--all-operations` selection that were left out, with why.
-    pub unsupported: Vec<Unsupported>,
-}
-
-/// An operation the generator leaves out, and why (`not supported: SubscribeToShard: event
-/// streams`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsupported {
-    /// The operation's shape name.
-    pub operation: String,
-    /// A short reason, such as `event streams`.
-    pub reason: String,
-}
-
-impl std::fmt::Display for Unsupported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "not supported: {}: {}", self.operation, self.reason)
-    }
-}
-
-/// Why an operation cannot be generated, if it cannot: it sends an event stream (a member of
-/// its input targets a `@streaming` union) and its service speaks an RPC protocol, whose
-/// `initial-request` message is not written yet. Output streams are generated on every
-/// protocol (an RPC protocol's `initial-response` read first), input and duplex streams on
-/// restJson1; each over HTTP/2 where the protocol trait requires it (the IR's
-/// `Operation::http2`). Returns the reason and the offending member.
-pub fn unsupported_reason(
-    model: &Model,
-    operation: &Shape,
-    service: &Shape,
-) -> Option<(&'static str, String)> {
-    let ShapeKind::Operation(op) = &operation.kind else {
-        return None;
-    };
-    let protocol = crate::protocol::Protocol::of(service);
-    if protocol.is_some_and(crate::protocol::Protocol::is_rest)
-        || op.input.as_str() == crate::model::UNIT
-    {
-        return None;
-    }
-    let ShapeKind::Structure(members) = &model.expect(&op.input).kind else {
-        return None;
-    };
-    members
-        .iter()
-        .find(|member| {
-            let target = model.expect(&member.target);
-            matches!(target.kind, ShapeKind::Union(_))
-                && target.traits.raw.contains_key("smithy.api#streaming")
-        })
-        .map(|member| {
-            (
-                "input event streams",
-                format!("{}${}", op.input, member.name),
-            )
-        })
 }
 
 /// Every operation a service binds, by shape name.
@@ -128,30 +72,9 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
             })
             .collect::<Result<_>>()?,
     };
-    let mut unsupported = Vec::new();
-    let mut kept = BTreeSet::new();
-    for op_id in chosen {
-        match unsupported_reason(model, model.expect(&op_id), service) {
-            None => {
-                kept.insert(op_id);
-            }
-            // Asked for by name: fail, so nobody believes it was generated.
-            Some((reason, member)) if matches!(operations, Operations::Named(_)) => {
-                return Err(Error::Unsupported {
-                    shape: op_id.to_string(),
-                    reason: format!(
-                        "operation {} uses {reason} (`{member}` targets a @streaming union), which this generator does not support yet (output event streams are supported on every protocol, input event streams on restJson1)",
-                        op_id.name()
-                    ),
-                });
-            }
-            Some((reason, _)) => unsupported.push(Unsupported {
-                operation: op_id.name().to_string(),
-                reason: reason.to_string(),
-            }),
-        }
-    }
-    let chosen = kept;
+    // Every operation generates, event streams included (input, output and duplex, on every
+    // protocol): nothing is left out.
+    let chosen: BTreeSet<ShapeId> = chosen.into_iter().collect();
 
     let mut shapes = BTreeSet::new();
     let mut references: BTreeMap<ShapeId, usize> = BTreeMap::new();
@@ -210,7 +133,6 @@ pub fn select(model: &Model, service: Option<&str>, operations: &Operations) -> 
         operations: chosen.into_iter().collect(),
         shapes,
         references,
-        unsupported,
     })
 }
 
@@ -263,31 +185,14 @@ mod tests {
     }}"#;
 
     #[test]
-    fn on_an_rpc_protocol_output_streams_are_selected_and_input_streams_left_out() {
+    fn on_an_rpc_protocol_input_and_output_streams_are_selected() {
         let model = Model::parse(Path::new("m.json"), STREAMING).unwrap();
         let sel = select(&model, None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
-        assert_eq!(ops, ["a#Plain", "a#Subscribe"]);
+        assert_eq!(ops, ["a#Plain", "a#Publish", "a#Subscribe"]);
         assert!(sel.shapes.contains(&ShapeId::new("a#Events")));
-        assert_eq!(
-            sel.unsupported
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>(),
-            ["not supported: Publish: input event streams"]
-        );
-    }
-
-    #[test]
-    fn a_named_event_stream_operation_fails_naming_it() {
-        let model = Model::parse(Path::new("m.json"), STREAMING).unwrap();
-        let err = select(&model, None, &Operations::Named(vec!["Publish".into()]))
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "shape `a#Publish` is not supported: operation Publish uses input event streams (`a#Out$Events` targets a @streaming union), which this generator does not support yet (output event streams are supported on every protocol, input event streams on restJson1)"
-        );
+        let named = select(&model, None, &Operations::Named(vec!["Publish".into()])).unwrap();
+        assert!(named.shapes.contains(&ShapeId::new("a#Events")));
     }
 
     /// `STREAMING` as a restJson1 service with `protocol` as its protocol trait.
@@ -308,7 +213,6 @@ mod tests {
             let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
             assert_eq!(ops, ["a#Plain", "a#Publish", "a#Subscribe"], "{protocol}");
             assert!(sel.shapes.contains(&ShapeId::new("a#Events")));
-            assert!(sel.unsupported.is_empty());
         }
     }
 
@@ -318,7 +222,6 @@ mod tests {
         let sel = select(&model, None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
         assert_eq!(ops, ["a#Plain", "a#Publish", "a#Subscribe"]);
-        assert!(sel.unsupported.is_empty());
         // The mark the IR's `Operation::http2` is computed from (tested there on a full crate).
         let service = model.service(None).unwrap();
         assert!(crate::protocol::Protocol::event_streams_need_http2(service));
@@ -343,7 +246,7 @@ mod tests {
     }
 
     #[test]
-    fn on_awsjson_an_output_stream_needing_http2_is_selected_and_an_input_stream_is_not() {
+    fn on_awsjson_streams_needing_http2_are_selected() {
         let text = STREAMING.replace(
             r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}]}"#,
             r#""a#Svc":{"type":"service","operations":[{"target":"a#Plain"},{"target":"a#Subscribe"},{"target":"a#Publish"}],"traits":{"aws.protocols#awsJson1_1":{"eventStreamHttp":["h2"]}}}"#,
@@ -352,14 +255,10 @@ mod tests {
         let model = Model::parse(Path::new("m.json"), &text).unwrap();
         let sel = select(&model, None, &Operations::All).unwrap();
         let ops: Vec<&str> = sel.operations.iter().map(|s| s.as_str()).collect();
-        assert_eq!(ops, ["a#Plain", "a#Subscribe"]);
-        assert_eq!(
-            sel.unsupported
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>(),
-            ["not supported: Publish: input event streams"]
-        );
+        assert_eq!(ops, ["a#Plain", "a#Publish", "a#Subscribe"]);
+        assert!(crate::protocol::Protocol::event_streams_need_http2(
+            model.service(None).unwrap()
+        ));
     }
 
     #[test]

@@ -130,29 +130,14 @@ fn fixture_name_collisions_with_std_types_and_keywords() {
 }
 
 #[test]
-fn fixture_paginators_waiters_idempotency_tokens_and_event_streams_left_out() {
+fn fixture_paginators_waiters_idempotency_tokens_and_an_awsjson_input_event_stream() {
     let generated = Generator::new()
         .generate_file(&fixture("features.json"))
         .unwrap();
-    let unsupported: Vec<String> = generated
-        .unsupported
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    // An input event stream on awsJson (its `initial-request` is not written yet).
-    assert_eq!(
-        unsupported,
-        ["not supported: WatchThings: input event streams"]
-    );
-    assert!(
-        !generated
-            .files
-            .contains_key("src/operation/watch_things.rs")
-    );
-    assert!(
-        !generated.files["src/types.rs"].contains("ThingEvents"),
-        "the event-stream union is not generated either"
-    );
+    // An input event stream on awsJson: sent after an `initial-request` message.
+    let watch = &generated.files["src/operation/watch_things.rs"];
+    assert!(watch.contains("event_sender::initial_request("), "{watch}");
+    assert!(generated.files["src/types.rs"].contains("pub enum ThingEvents"));
     let manifest = &generated.files["Cargo.toml"];
     assert!(manifest.contains("\nfutures-core = ") && manifest.contains("\njmespath = "));
     snapshot_fixture("features");

@@ -17,8 +17,6 @@ struct Row {
     service: String,
     package: String,
     generated: usize,
-    /// `(operation, reason)` for each operation left out.
-    unsupported: Vec<codegen::select::Unsupported>,
     generator_warnings: usize,
     /// Compiler and clippy warnings (the crate must have none).
     warnings: usize,
@@ -226,7 +224,6 @@ fn generate_model(path: &Path, scratch: &Path) -> Vec<Row> {
                 .keys()
                 .filter(|f| f.starts_with("src/operation/"))
                 .count(),
-            unsupported: generated.unsupported.clone(),
             generator_warnings: generated.warnings.len(),
             ..Row::default()
         };
@@ -368,11 +365,11 @@ fn results(stdout: &str) -> Vec<(&str, bool)> {
         .collect()
 }
 
-/// The report: a Markdown table, then every unsupported operation and failure with its reason.
+/// The report: a Markdown table, then every failure with its reason.
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| model | service | operations generated | not supported | generator warnings | compiler/clippy warnings | tests passed | endpoint tests passed | result |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|---|\n",
+        "| model | service | operations generated | generator warnings | compiler/clippy warnings | tests passed | endpoint tests passed | result |\n\
+         |---|---|---:|---:|---:|---:|---:|---|\n",
     );
     for row in rows {
         let service = row.service.rsplit('#').next().unwrap_or(&row.service);
@@ -382,10 +379,9 @@ fn table(rows: &[Row]) -> String {
             "ok"
         };
         out.push_str(&format!(
-            "| {} | {service} | {} | {} | {} | {} | {}/{} | {}/{} | {result} |\n",
+            "| {} | {service} | {} | {} | {} | {}/{} | {}/{} | {result} |\n",
             row.file,
             row.generated,
-            row.unsupported.len(),
             row.generator_warnings,
             row.warnings,
             row.tests.0,
@@ -395,9 +391,6 @@ fn table(rows: &[Row]) -> String {
         ));
     }
     for row in rows {
-        for unsupported in &row.unsupported {
-            out.push_str(&format!("\n{}: {unsupported}", row.file));
-        }
         if let Some(failure) = &row.failure {
             out.push_str(&format!("\n{}: FAILED: {failure}", row.file));
         }
@@ -429,29 +422,35 @@ mod tests {
     }
 
     #[test]
-    fn the_table_has_a_row_per_service_and_lists_reasons() {
-        let rows = vec![Row {
-            file: "kinesis.json".into(),
-            service: "com.amazonaws.kinesis#Kinesis_20131202".into(),
-            package: "kinesis".into(),
-            generated: 38,
-            unsupported: vec![codegen::select::Unsupported {
-                operation: "SubscribeToShard".into(),
-                reason: "event streams".into(),
-            }],
-            tests: (189, 189),
-            endpoint_tests: (189, 189),
+    fn the_table_has_a_row_per_service_and_lists_failures() {
+        let failed = Row {
+            file: "broken.json".into(),
+            service: "-".into(),
+            failure: Some("no service".into()),
             ..Row::default()
-        }];
+        };
+        let rows = vec![
+            Row {
+                file: "kinesis.json".into(),
+                service: "com.amazonaws.kinesis#Kinesis_20131202".into(),
+                package: "kinesis".into(),
+                generated: 39,
+                tests: (189, 189),
+                endpoint_tests: (189, 189),
+                ..Row::default()
+            },
+            failed,
+        ];
         let text = table(&rows);
         assert!(
             text.contains(
-                "| kinesis.json | Kinesis_20131202 | 38 | 1 | 0 | 0 | 189/189 | 189/189 | ok |"
+                "| kinesis.json | Kinesis_20131202 | 39 | 0 | 0 | 189/189 | 189/189 | ok |"
             ),
             "{text}"
         );
         assert!(
-            text.contains("kinesis.json: not supported: SubscribeToShard: event streams"),
+            text.contains("| broken.json | - | 0 | 0 | 0 | 0/0 | 0/0 | FAILED |")
+                && text.contains("broken.json: FAILED: no service"),
             "{text}"
         );
     }

@@ -7,11 +7,8 @@
 
 mod support;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use aws_sigv4::event_stream::{sign_empty_message, sign_message};
-use aws_smithy_eventstream::frame::read_message_from;
-use aws_smithy_types::event_stream::Message;
 use polly::Client;
 use polly::config::{Config, Credentials, RetryConfig};
 use polly::primitives::InputEvents;
@@ -42,70 +39,6 @@ fn event(event_type: &str, content_type: &str, payload: &[u8]) -> Vec<u8> {
         ],
         payload,
     )
-}
-
-/// The event-stream messages of `body`, in order.
-fn messages(mut body: &[u8]) -> Vec<Message> {
-    let mut out = Vec::new();
-    while !body.is_empty() {
-        let len = u32::from_be_bytes(body[..4].try_into().expect("a prelude")) as usize;
-        out.push(read_message_from(&body[..len]).expect("a well-formed message"));
-        body = &body[len..];
-    }
-    out
-}
-
-fn header<'a>(message: &'a Message, name: &str) -> &'a aws_smithy_types::event_stream::HeaderValue {
-    message
-        .headers()
-        .iter()
-        .find(|h| h.name().as_str() == name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .value()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Checks the chain of signed envelopes the client sent, each signature re-computed by
-/// `aws-sigv4` from the one before (the first from the request's `seed` signature) and the
-/// envelope's `:date`, and returns the events they carry; the last envelope must be the signed
-/// empty message that ends the stream.
-fn verify_chain(body: &[u8], seed: &str) -> Vec<Message> {
-    let identity: aws_smithy_runtime_api::client::identity::Identity =
-        aws_credential_types::Credentials::new(support::ACCESS_KEY, support::SECRET, None, None, "test")
-            .into();
-    let envelopes = messages(body);
-    let mut previous = seed.to_string();
-    let mut events = Vec::new();
-    for (i, envelope) in envelopes.iter().enumerate() {
-        let date = header(envelope, ":date").as_timestamp().expect("a timestamp :date");
-        let params = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region("us-east-1")
-            .name("polly")
-            .time(SystemTime::try_from(date).expect("a time"))
-            .settings(())
-            .build()
-            .expect("params");
-        let sent = hex(header(envelope, ":chunk-signature").as_byte_array().expect("bytes"));
-        let inner = envelope.payload();
-        let last = i == envelopes.len() - 1;
-        assert_eq!(inner.is_empty(), last, "only the last envelope is empty");
-        let expected = if last {
-            sign_empty_message(&previous, &params)
-        } else {
-            let event = read_message_from(&inner[..]).expect("an event inside");
-            let signed = sign_message(&event, &previous, &params);
-            events.push(event);
-            signed
-        };
-        let (_, expected) = expected.expect("aws-sigv4 signs").into_parts();
-        assert_eq!(sent, expected, "envelope {i}'s chained signature");
-        previous = sent;
-    }
-    events
 }
 
 #[tokio::test]
@@ -169,18 +102,11 @@ async fn a_duplex_stream_goes_over_http2_with_every_event_signed_in_a_chain() {
         request.header("x-amz-content-sha256"),
         Some("STREAMING-AWS4-HMAC-SHA256-EVENTS")
     );
-    let seed = request
-        .header("authorization")
-        .and_then(|a| a.rsplit_once("Signature="))
-        .map(|(_, signature)| signature.to_string())
-        .expect("a signature");
-    let events = verify_chain(&request.body, &seed);
+    let seed = support::seed_signature(request);
+    let events = support::verify_chain(&request.body, &seed, "polly");
     let kinds: Vec<(String, Vec<u8>)> = events
         .iter()
-        .map(|e| {
-            let kind = header(e, ":event-type").as_string().expect("a string").as_str().to_string();
-            (kind, e.payload().to_vec())
-        })
+        .map(|e| (support::text_header(e, ":event-type"), e.payload().to_vec()))
         .collect();
     assert_eq!(
         kinds,

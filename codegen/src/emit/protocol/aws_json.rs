@@ -1,7 +1,9 @@
 //! awsJson1_0 and awsJson1_1: every operation is `POST /` with `Content-Type:
 //! application/x-amz-json-1.x` and `X-Amz-Target: <Service>.<Operation>`, the input as one JSON
 //! document (the [`super::json`] codec); a response is the output document on 2xx, or an error
-//! named by the `X-Amzn-Errortype` header or the body's `code` / `__type`.
+//! named by the `X-Amzn-Errortype` header or the body's `code` / `__type`. Event streams: an
+//! output stream may start with an `initial-response` message (the output's other members); an
+//! input stream's body starts with an `initial-request` message (the input's other members).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -75,6 +77,14 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
     let http2 = op
         .http2
         .then(|| quote!(*request.version_mut() = http::Version::HTTP_2;));
+    let content_type = krate.service.protocol.content_type();
+    // What an event-stream request adds after its headers (the body is not in memory, so no
+    // `Content-MD5`).
+    let sent_tail = {
+        let customized = super::customized_headers(op);
+        let host_prefix = super::host_prefix(op);
+        quote!(#customized #host_prefix #http2)
+    };
     let tail = match (
         super::host_prefix(op),
         super::content_md5(op),
@@ -154,15 +164,64 @@ pub fn wire_functions(krate: &Crate, op: &Operation, module: &Module) -> TokenSt
             }
         }
     };
-    quote! {
-        #serialize_doc
-        pub fn serialize_request(input: &#input) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
-            // Most request bodies are small: one allocation for them.
-            let mut body = Vec::with_capacity(256);
-            crate::runtime::json::WriteJson::write_json(input, &mut body);
-            #tail
+    let serialize = match sent_events(krate, op) {
+        Some(events) => {
+            let doc = crate::emit::doc_line(&format!(
+                "The {protocol} request for `{}`: `POST /`, `Content-Type: application/vnd.amazon.eventstream`, `X-Amz-Target: {target}`; the body is the input's event stream, after an `initial-request` message holding its other members as JSON (`{}`). Each message is written, and signed, as the transport asks for it. Validation is separate: see `validate`.",
+                op.name,
+                krate.service.protocol.content_type()
+            ));
+            let write_event = super::event_stream::writer(krate, op);
+            quote! {
+                #doc
+                pub fn serialize_request(mut input: #input) -> Result<http::Request<crate::primitives::ByteStream>, crate::error::ValidationError> {
+                    use crate::runtime::event_sender;
+                    let mut body = Vec::with_capacity(256);
+                    crate::runtime::json::WriteJson::write_json(&input, &mut body);
+                    let (event_body, sign_events) = event_sender::body(
+                        std::mem::take(&mut input.#events),
+                        write_event,
+                        Some(event_sender::initial_request(#content_type, body)),
+                    );
+                    let mut request = crate::protocol::request(#target, Vec::new())
+                        .map(|_| crate::primitives::ByteStream::from_body(event_body));
+                    request.extensions_mut().insert(sign_events);
+                    let headers = request.headers_mut();
+                    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/vnd.amazon.eventstream"));
+                    headers.insert(http::header::ACCEPT, http::HeaderValue::from_static(#content_type));
+                    #sent_tail
+                    Ok(request)
+                }
+
+                #write_event
+            }
         }
+        None => quote! {
+            #serialize_doc
+            pub fn serialize_request(input: &#input) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
+                // Most request bodies are small: one allocation for them.
+                let mut body = Vec::with_capacity(256);
+                crate::runtime::json::WriteJson::write_json(input, &mut body);
+                #tail
+            }
+        },
+    };
+    quote! {
+        #serialize
 
         #parse
     }
+}
+
+/// The field of `op`'s input that holds the event stream it sends, if it sends one.
+fn sent_events(krate: &Crate, op: &Operation) -> Option<proc_macro2::Ident> {
+    if !op.sends_events() {
+        return None;
+    }
+    krate
+        .structure(&op.input)?
+        .fields
+        .iter()
+        .find(|f| matches!(f.ty, crate::ir::Type::InputEvents(_)))
+        .map(|f| ident(&f.ident))
 }

@@ -82,12 +82,19 @@ pub fn codecs(krate: &Crate) -> TokenStream {
     }
 }
 
+/// `write_json` of a structure. An input's event stream is not part of its document: its
+/// events go as messages (after an RPC protocol's `initial-request`, which is this document).
 fn writer(s: &Structure) -> TokenStream {
     let name = path_tokens(&s.path, None);
-    let body = if s.fields.is_empty() {
+    let mut fields = s
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.ty, Type::InputEvents(_)))
+        .peekable();
+    let body = if fields.peek().is_none() {
         quote!(ObjectWriter::new(out).finish();)
     } else {
-        let fields = member_writes(s.fields.iter(), &quote!(self));
+        let fields = member_writes(fields, &quote!(self));
         quote! {
             let mut object = ObjectWriter::new(out);
             #fields

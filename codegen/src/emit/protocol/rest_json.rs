@@ -375,6 +375,7 @@ fn serialize_request(
                 let (event_body, sign_events) = crate::runtime::event_sender::body(
                     std::mem::take(&mut input.#field),
                     write_event,
+                    None,
                 );
             }),
             Some(quote!(request.extensions_mut().insert(sign_events);)),

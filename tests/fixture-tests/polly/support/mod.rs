@@ -1,7 +1,8 @@
 //! The loopback server the fixture behaviour tests share (`tests/fixture-tests/support/`): it
 //! checks every request's SigV4 signature with the reference `aws-sigv4` (the secret is known
 //! there), records what it received and answers from a script of `(status, headers, body)`;
-//! and event-stream frames written independently of the client's encoder.
+//! event-stream frames written independently of the client's encoder; and the check of a
+//! signed input stream's chain.
 
 include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -11,4 +12,9 @@ include!(concat!(
 include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../tests/fixture-tests/support/frames.rs"
+));
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../tests/fixture-tests/support/chain.rs"
 ));

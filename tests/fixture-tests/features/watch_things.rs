@@ -1,0 +1,153 @@
+//! `WatchThings` of the `features` fixture: an input event stream on awsJson1_0, whose body
+//! starts with an `initial-request` message carrying the input's other members. A loopback
+//! server checks the request's SigV4 signature and re-computes every message's chained
+//! signature with the reference `aws-sigv4`.
+
+mod loopback;
+
+use std::time::Duration;
+
+use features::Client;
+use features::config::{Config, Credentials, RetryConfig};
+use features::primitives::InputEvents;
+use features::types::{Status, Thing, ThingEvents};
+use loopback::Server;
+
+fn client(server: &Server) -> Client {
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .credentials(Credentials::new(loopback::ACCESS_KEY, loopback::SECRET, None))
+        .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
+        .build();
+    Client::new(config).expect("valid config")
+}
+
+fn changed(name: &str, status: Status) -> ThingEvents {
+    ThingEvents::Changed(
+        Thing::builder()
+            .name(name)
+            .status(status)
+            .build()
+            .expect("a thing"),
+    )
+}
+
+fn ok() -> loopback::Reply {
+    (
+        200,
+        vec![("content-type", "application/x-amz-json-1.0")],
+        b"{}".to_vec(),
+    )
+}
+
+/// The messages of the one request `server` saw, its signature and every message's chained
+/// signature checked, with the request's headers checked too.
+fn sent_messages(server: &Server) -> Vec<aws_smithy_types::event_stream::Message> {
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "one request, not retried");
+    let request = &seen[0];
+    assert_eq!((request.method.as_str(), request.uri.as_str()), ("POST", "/"));
+    assert_eq!(request.header("x-amz-target"), Some("Features.WatchThings"));
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/vnd.amazon.eventstream")
+    );
+    assert_eq!(request.header("accept"), Some("application/x-amz-json-1.0"));
+    assert_eq!(
+        request.header("x-amz-content-sha256"),
+        Some("STREAMING-AWS4-HMAC-SHA256-EVENTS")
+    );
+    let seed = loopback::seed_signature(request);
+    loopback::verify_chain(&request.body, &seed, "features")
+}
+
+#[tokio::test]
+async fn the_initial_request_carries_the_other_members_and_events_follow_from_a_channel() {
+    let server = Server::start("features", vec![ok()]).await;
+    let (sender, events) = InputEvents::channel(1);
+    let call = tokio::spawn(
+        client(&server)
+            .watch_things()
+            .name("watcher \"one\"")
+            .events(events)
+            .send(),
+    );
+    sender
+        .send(changed("t1", Status::Pending))
+        .await
+        .expect("the call is running");
+    sender
+        .send(changed("t2", Status::Ready))
+        .await
+        .expect("the call is running");
+    drop(sender);
+    call.await.expect("joined").expect("the call succeeds");
+
+    let messages = sent_messages(&server);
+    let [initial, first, second] = messages.as_slice() else {
+        panic!("the initial request and two events, got {messages:?}");
+    };
+    assert_eq!(loopback::text_header(initial, ":message-type"), "event");
+    assert_eq!(loopback::text_header(initial, ":event-type"), "initial-request");
+    assert_eq!(
+        loopback::text_header(initial, ":content-type"),
+        "application/x-amz-json-1.0"
+    );
+    // The other members as JSON, the stream itself not among them.
+    assert_eq!(&initial.payload()[..], br#"{"Name":"watcher \"one\""}"#);
+    for (message, json) in [
+        (first, r#"{"Name":"t1","Status":"PENDING"}"#),
+        (second, r#"{"Name":"t2","Status":"READY"}"#),
+    ] {
+        assert_eq!(loopback::text_header(message, ":event-type"), "Changed");
+        assert_eq!(
+            loopback::text_header(message, ":content-type"),
+            "application/json"
+        );
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(message.payload()).expect("JSON"),
+            serde_json::from_str::<serde_json::Value>(json).expect("JSON")
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_nothing_else_set_and_no_events_the_initial_request_is_an_empty_document() {
+    let server = Server::start("features", vec![ok()]).await;
+    client(&server)
+        .watch_things()
+        .send()
+        .await
+        .expect("the call succeeds");
+    let messages = sent_messages(&server);
+    let [initial] = messages.as_slice() else {
+        panic!("the initial request alone, got {messages:?}");
+    };
+    assert_eq!(loopback::text_header(initial, ":event-type"), "initial-request");
+    assert_eq!(&initial.payload()[..], b"{}");
+}
+
+#[tokio::test]
+async fn an_error_response_is_the_operations_error_and_is_not_retried() {
+    let server = Server::start(
+        "features",
+        vec![(
+            500,
+            vec![("content-type", "application/x-amz-json-1.0")],
+            br#"{"__type":"InternalFailure","message":"scripted"}"#.to_vec(),
+        )],
+    )
+    .await;
+    let error = client(&server)
+        .watch_things()
+        .name("n")
+        .events(vec![changed("t", Status::Ready)])
+        .send()
+        .await
+        .expect_err("a 500");
+    assert!(error.to_string().contains("InternalFailure"), "{error}");
+    // A request whose body is a stream of events is sent once.
+    let messages = sent_messages(&server);
+    assert_eq!(messages.len(), 2, "the initial request and the event");
+}
