@@ -74,7 +74,21 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    match run_inner(program, args, out) {
+    run_with_stdin(program, args, Box::new(std::io::stdin()), out, err)
+}
+
+/// What the command line reads as its standard input (an input event stream's `-`).
+pub type Stdin = Box<dyn std::io::Read + Send>;
+
+/// [`run`] with `stdin` as the standard input.
+pub fn run_with_stdin(
+    program: &Program,
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    stdin: Stdin,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match run_inner(program, args, &mut Some(stdin), out) {
         Ok(()) => 0,
         Err(Failure { code, message }) => {
             let _ = writeln!(err, "{message}");
@@ -98,6 +112,7 @@ fn usage(message: impl Into<String>) -> Failure {
 fn run_inner(
     program: &Program,
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    stdin: &mut Option<Stdin>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let matches = match command(program).try_get_matches_from(args) {
@@ -130,7 +145,7 @@ fn run_inner(
         if skeleton_printed(op, sub, out)? {
             return Ok(());
         }
-        let input = Value::Object(input_document(op, sub, globals.validate)?);
+        let input = Value::Object(input_document(op, sub, globals.validate, stdin)?);
         let service = (program.connect)(config(&globals, op)?).map_err(|e| call_failure(op, e))?;
         return block_on(wait(&*service, waiter, op, input, globals.debug))?;
     }
@@ -147,10 +162,18 @@ fn run_inner(
         return Ok(());
     }
     let paging = paging(op, sub)?;
-    let input = input_document(op, sub, globals.validate)?;
+    let input = input_document(op, sub, globals.validate, stdin)?;
     let service = (program.connect)(config(&globals, op)?).map_err(|e| call_failure(op, e))?;
-    if let Some(events) = op.events {
-        return stream_events(&*service, index, op, events, input, &globals, out);
+    let sent = match (args::live_events(op, sub), stdin.take()) {
+        (Some((_, union)), Some(stdin)) => Some(tables::SentEvents::from_reader(
+            stdin,
+            union,
+            globals.validate,
+        )),
+        _ => None,
+    };
+    if op.events.is_some() || sent.is_some() {
+        return stream_events(&*service, index, op, input, sent, &globals, out);
     }
     let output = match (&op.pagination, paging) {
         (Some(pagination), Some(paging)) => {
@@ -179,19 +202,26 @@ fn run_inner(
     Ok(())
 }
 
-/// Calls an operation whose output is an event stream, printing each event as it arrives (as
-/// `--output` says: one JSON document per line for `json`; `--query` applies to each event),
-/// then the rest of the output, if it has more members.
+/// Calls an operation with an event stream: an output stream's events are printed as they
+/// arrive (as `--output` says: one JSON document per line for `json`; `--query` applies to
+/// each event), then the rest of the output, if it has more members; an input stream read from
+/// standard input (`sent`) is sent as it is read.
 fn stream_events(
     service: &dyn tables::Service,
     index: usize,
     op: &Operation,
-    (member, schema): (&'static str, &'static tables::Schema),
     input: Map<String, Value>,
+    sent: Option<tables::SentEvents>,
     globals: &args::Globals,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let mut print = |event: Value| -> Result<(), CallError> {
+        let Some((_, schema)) = op.events else {
+            return Err(CallError::Other(format!(
+                "{} does not stream events back",
+                op.name
+            )));
+        };
         let event = present(&event, schema);
         let event = match &globals.query {
             Some(query) => apply_query(query, &event).map_err(CallError::Other)?,
@@ -207,11 +237,20 @@ fn stream_events(
             .and_then(|()| out.flush())
             .map_err(|e| CallError::Other(format!("writing an event failed: {e}")))
     };
-    let output = block_on(service.call_streaming(index, Value::Object(input), &mut print))?
+    let output = block_on(service.call_streaming(index, Value::Object(input), sent, &mut print))?
         .map_err(|e| call_failure(op, e))?;
-    let mut output = present(&output, op.output);
+    let output = present(&output, op.output);
+    let mut output = match &globals.query {
+        // The query applied to the events; the rest of an output with a stream is printed as
+        // it is.
+        Some(query) if op.events.is_none() => apply_query(query, &output).map_err(usage)?,
+        _ => output,
+    };
     if let Some(object) = output.as_object_mut() {
-        object.remove(member);
+        if let Some((member, _)) = op.events {
+            object.remove(member);
+        }
+        // As the AWS CLI: an empty result prints nothing.
         if object.is_empty() {
             return Ok(());
         }
@@ -615,6 +654,7 @@ mod tests {
             &'a self,
             _index: usize,
             _input: Value,
+            _sent: Option<tables::SentEvents>,
             events: tables::EventSink<'a>,
         ) -> tables::LocalBoxFuture<'a, Result<Value, CallError>> {
             Box::pin(async move {

@@ -37,7 +37,8 @@ use super::transport::BoxError;
 /// drop(sender); // ends the stream
 /// ```
 pub struct InputEvents<E> {
-    events: Pin<Box<dyn Stream<Item = E> + Send>>,
+    /// An error ends the request (see [`InputEvents::from_fallible_stream`]).
+    events: Pin<Box<dyn Stream<Item = Result<E, String>> + Send>>,
 }
 
 impl<E: Send + 'static> InputEvents<E> {
@@ -52,7 +53,21 @@ impl<E: Send + 'static> InputEvents<E> {
         S: Stream<Item = E> + Send + 'static,
     {
         InputEvents {
-            events: Box::pin(stream),
+            events: Box::pin(Infallible(Box::pin(stream))),
+        }
+    }
+
+    /// The events `stream` yields, sent as they come, until it ends or fails: an error ends
+    /// the request unfinished (the service never sees the end of the stream) and the call
+    /// fails with it. For sources that can break midway, such as a file or a socket read as
+    /// the call runs.
+    pub fn from_fallible_stream<S, X>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<E, X>> + Send + 'static,
+        X: fmt::Display,
+    {
+        InputEvents {
+            events: Box::pin(Fallible(Box::pin(stream))),
         }
     }
 
@@ -65,6 +80,41 @@ impl<E: Send + 'static> InputEvents<E> {
             EventSender(sender),
             InputEvents::from_stream(Channel(receiver)),
         )
+    }
+}
+
+impl<E: Send + 'static> InputEvents<E> {
+    /// The events read from `lines` as they come, each made by `read` (the command line's
+    /// input stream read from standard input); an error from either ends the request
+    /// unfinished.
+    #[allow(
+        dead_code,
+        reason = "used by the command-line client only (feature `cli`)"
+    )]
+    pub(crate) fn from_lines<T: Send + 'static>(
+        lines: tokio::sync::mpsc::Receiver<Result<T, String>>,
+        read: fn(T) -> Result<E, String>,
+    ) -> Self {
+        InputEvents::from_fallible_stream(Lines { lines, read })
+    }
+}
+
+/// Lines received from a channel, each read as an event.
+struct Lines<T, E> {
+    lines: tokio::sync::mpsc::Receiver<Result<T, String>>,
+    read: fn(T) -> Result<E, String>,
+}
+
+impl<T, E> Unpin for Lines<T, E> {}
+
+impl<T, E> Stream for Lines<T, E> {
+    type Item = Result<E, String>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let read = self.read;
+        self.lines
+            .poll_recv(cx)
+            .map(|line| line.map(|line| line.and_then(read)))
     }
 }
 
@@ -86,11 +136,28 @@ impl<E> fmt::Debug for InputEvents<E> {
     }
 }
 
-impl<E> Stream for InputEvents<E> {
-    type Item = E;
+/// A stream that cannot fail, as the fallible kind.
+struct Infallible<S>(Pin<Box<S>>);
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<E>> {
-        self.events.as_mut().poll_next(cx)
+impl<S: Stream> Stream for Infallible<S> {
+    type Item = Result<S::Item, String>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx).map(|item| item.map(Ok))
+    }
+}
+
+/// A stream that can fail, its errors as text.
+struct Fallible<S>(Pin<Box<S>>);
+
+impl<E, X: fmt::Display, S: Stream<Item = Result<E, X>>> Stream for Fallible<S> {
+    type Item = Result<E, String>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|event| event.map_err(|e| e.to_string())))
     }
 }
 
@@ -314,9 +381,11 @@ impl<E> Messages for Written<E> {
         if let Some(initial) = self.initial.take() {
             return Poll::Ready(Some(Ok(initial)));
         }
-        Pin::new(&mut self.events)
+        self.events
+            .events
+            .as_mut()
             .poll_next(cx)
-            .map(|event| event.map(|event| (self.write)(&event)))
+            .map(|event| event.map(|event| event.and_then(|event| (self.write)(&event))))
     }
 }
 
@@ -483,6 +552,29 @@ mod tests {
         let (body, _) = body(events, write, None);
         let error = read_all(body).await.expect_err("fails");
         assert!(error.to_string().contains("unsendable"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_failing_source_ends_the_body_with_its_error_and_never_with_the_end_message() {
+        let source: Vec<Result<String, &str>> = vec![
+            Ok("a".to_string()),
+            Err("line 2: broken"),
+            Ok("b".to_string()),
+        ];
+        let events = InputEvents::from_fallible_stream(Events(source.into_iter()));
+        let (mut body, sign) = body(events, write, None);
+        seed(&sign, UNIX_EPOCH);
+        let mut frames = Vec::new();
+        let error = loop {
+            match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+                Some(Ok(frame)) => frames.push(frame),
+                Some(Err(e)) => break e,
+                None => panic!("the body ended cleanly after {} frames", frames.len()),
+            }
+        };
+        assert_eq!(frames.len(), 1, "the event before the failure");
+        assert!(error.to_string().contains("line 2: broken"), "{error}");
+        assert!(body.is_end_stream());
     }
 
     #[tokio::test]

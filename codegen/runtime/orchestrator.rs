@@ -247,6 +247,10 @@ pub(crate) struct Handle {
     max_response_bytes: usize,
     validate: bool,
     disable_host_prefix: bool,
+    /// [`ConfigBuilder::sign_requests`]`(false)`: nothing is signed.
+    ///
+    /// [`ConfigBuilder::sign_requests`]: super::config::ConfigBuilder::sign_requests
+    unsigned: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
     /// The service's clock minus ours, in milliseconds, once a clock-skew error told us.
@@ -280,7 +284,7 @@ impl Handle {
         })?;
         super::config::check_region(&region)?;
         let credentials = config.credentials.clone();
-        if credentials.is_none() && service.credentials_required {
+        if credentials.is_none() && service.credentials_required && !config.unsigned {
             return Err(ConfigError(NO_CREDENTIALS.into()));
         }
         let endpoint = match (service.resolve_endpoint, &config.endpoint_url) {
@@ -325,6 +329,7 @@ impl Handle {
             max_response_bytes: config.max_response_bytes,
             validate: config.validate,
             disable_host_prefix: config.disable_host_prefix,
+            unsigned: config.unsigned,
             user_agent,
             time_source: config.time_source,
             skew_millis: AtomicI64::new(0),
@@ -357,6 +362,9 @@ impl Handle {
 
     /// How the next attempt of a request with scheme `auth` is authorized (`None`: SigV4).
     async fn authorization(&self, auth: Option<Auth>) -> Result<Authorization, DispatchError> {
+        if self.unsigned {
+            return Ok(Authorization::None);
+        }
         let sigv4 = || async {
             let Some(credentials) = &self.credentials else {
                 return Err(DispatchError::Credentials(CredentialsError::new(
@@ -919,6 +927,27 @@ mod tests {
             .headers()
             .get(http::header::AUTHORIZATION)
             .map(|v| v.to_str().expect("ascii"))
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_sign_needs_no_credentials_and_sends_none() {
+        let unsigned = || Config::builder().region("eu-west-1").sign_requests(false);
+        // Built without credentials although every operation is SigV4.
+        let (client, _) = scripted(&[(200, "{}")]);
+        assert!(Handle::new(SERVICE, unsigned().http_client(client).build()).is_ok());
+        for auth in [None, Some(Auth::SigV4OrBearer), Some(Auth::Optional)] {
+            let sent = sent_with(unsigned(), auth).await.unwrap();
+            assert_eq!(authorization(&sent), None, "{auth:?}");
+            assert!(sent.headers().get("x-amz-date").is_none(), "{auth:?}");
+            // Credentials configured are not used either.
+            let sent = sent_with(
+                unsigned().credentials(Credentials::new("a", "b", None)),
+                auth,
+            )
+            .await
+            .unwrap();
+            assert_eq!(authorization(&sent), None, "{auth:?}");
+        }
     }
 
     #[tokio::test]

@@ -28,6 +28,17 @@ pub fn run(
     crate::runtime::cli::run(&PROGRAM, args, out, err)
 }
 
+/// [`run`] with `stdin` as its standard input (what `-` reads, such as an input event
+/// stream's events).
+pub fn run_with_stdin(
+    args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+    stdin: Box<dyn std::io::Read + Send>,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    crate::runtime::cli::run_with_stdin(&PROGRAM, args, stdin, out, err)
+}
+
 static PROGRAM: Program = Program {
     name: "rekognition",
     about: "Amazon Rekognition command-line client, generated from its Smithy model. One subcommand per operation.",

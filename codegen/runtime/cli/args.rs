@@ -65,6 +65,7 @@ pub(super) fn input_document(
     op: &Operation,
     matches: &ArgMatches,
     validate: bool,
+    stdin: &mut Option<super::Stdin>,
 ) -> Result<Map<String, Value>, Failure> {
     let mut document = Map::new();
     if let Some(text) = matches.get_one::<String>("cli-input-json") {
@@ -99,9 +100,15 @@ pub(super) fn input_document(
             }
         } else {
             match matches.get_many::<String>(member.name) {
+                // `-` alone: read as the call runs (see `live_events`), not here.
+                Some(_)
+                    if live_events(op, matches).is_some_and(|(name, _)| name == member.name) =>
+                {
+                    Some(Value::Array(Vec::new()))
+                }
                 Some(values) if op.input_events == Some(member.name) => {
                     let values: Vec<&String> = values.collect();
-                    Some(event_lines(&values).map_err(|e| usage(format!("--{flag}: {e}")))?)
+                    Some(event_lines(&values, stdin).map_err(|e| usage(format!("--{flag}: {e}")))?)
                 }
                 Some(values) => {
                     let values: Vec<&String> = values.collect();
@@ -150,14 +157,36 @@ fn into_object(value: Value) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// An input event stream's events: one JSON document per line (blank lines skipped), read
-/// from standard input for `-`, from a file for `file://PATH`, else from the words themselves;
-/// or one JSON list of them. Standard input is read to its end before the call.
-pub fn event_lines(words: &[&String]) -> Result<Value, String> {
+/// The input event stream's member and its union's schema when its flag is `-` alone: the
+/// events are then read from standard input while the call runs, each sent as soon as its line
+/// is read (`tables::SentEvents`).
+pub(super) fn live_events(
+    op: &Operation,
+    matches: &ArgMatches,
+) -> Option<(&'static str, &'static Schema)> {
+    let member = op.input.iter().find(|m| op.input_events == Some(m.name))?;
+    let mut values = matches.get_many::<String>(member.name)?;
+    let (Some(only), None) = (values.next(), values.next()) else {
+        return None;
+    };
+    match member.schema {
+        Schema::List(union) if only == "-" => Some((member.name, union)),
+        _ => None,
+    }
+}
+
+/// An input event stream's events given before the call: one JSON document per line (blank
+/// lines skipped), read from a file for `file://PATH`, from standard input for `-` among other
+/// words (read to its end first; `-` alone is read as the call runs, see [`live_events`]),
+/// else from the words themselves; or one JSON list of them.
+pub fn event_lines(words: &[&String], stdin: &mut Option<super::Stdin>) -> Result<Value, String> {
     let mut events = Vec::new();
     for word in words {
         let text = if word.as_str() == "-" {
-            std::io::read_to_string(std::io::stdin())
+            let stdin = stdin
+                .take()
+                .ok_or("standard input can be given only once")?;
+            std::io::read_to_string(stdin)
                 .map_err(|e| format!("cannot read standard input: {e}"))?
         } else {
             read_file_arg(word)?
@@ -299,18 +328,18 @@ mod tests {
         std::fs::write(&path, "{\"tick\":{\"N\":1}}\n\n{\"tick\":{\"N\":2}}\n").expect("write");
         let arg = format!("file://{}", path.display());
         assert_eq!(
-            event_lines(&[&arg]),
+            event_lines(&[&arg], &mut None),
             Ok(json!([{"tick": {"N": 1}}, {"tick": {"N": 2}}]))
         );
         let _ = std::fs::remove_file(&path);
         let list = "[{\"tick\":{}}]".to_string();
-        assert_eq!(event_lines(&[&list]), Ok(json!([{"tick": {}}])));
+        assert_eq!(event_lines(&[&list], &mut None), Ok(json!([{"tick": {}}])));
         let broken = "{\"tick\":{}}\n{oops".to_string();
-        let error = event_lines(&[&broken]).unwrap_err();
+        let error = event_lines(&[&broken], &mut None).unwrap_err();
         assert!(error.starts_with("line 2: not a JSON event"), "{error}");
         let broken = "[{\"tick\":".to_string();
         assert!(
-            event_lines(&[&broken])
+            event_lines(&[&broken], &mut None)
                 .unwrap_err()
                 .contains("invalid JSON list")
         );
@@ -325,13 +354,13 @@ mod tests {
             text in proptest::prelude::any::<String>(),
             strings in proptest::collection::vec(proptest::prelude::any::<String>(), 0..8),
         ) {
-            if let Ok(value) = event_lines(&[&text]) {
+            if let Ok(value) = event_lines(&[&text], &mut None) {
                 proptest::prop_assert!(value.is_array());
             }
             let events: Vec<Value> = strings.iter().map(|s| json!({"tick": {"s": s}})).collect();
             let lines: Vec<String> = events.iter().map(Value::to_string).collect();
             let written = lines.join("\n");
-            proptest::prop_assert_eq!(event_lines(&[&written]), Ok(Value::Array(events)));
+            proptest::prop_assert_eq!(event_lines(&[&written], &mut None), Ok(Value::Array(events)));
         }
     }
 

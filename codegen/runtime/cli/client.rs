@@ -1,15 +1,15 @@
-//! The client under the command line: its configuration from the global options, and the
-//! HTTP client that sends requests unsigned for `--no-sign-request` and logs the wire (secrets
-//! and `@sensitive` members redacted) for `--debug`.
+//! The client under the command line: its configuration from the global options (unsigned for
+//! `--no-sign-request`), and the HTTP client that logs the wire (secrets and `@sensitive`
+//! members redacted) for `--debug`; a streamed body (an event stream, a `@streaming` payload)
+//! goes through as a stream, its head logged.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::super::config::Config;
-use super::super::credentials::Credentials;
 use super::super::profile::Env;
-use super::super::transport::{BoxFuture, HttpClient, TransportError};
+use super::super::transport::{BodyStream, BoxFuture, HttpClient, TransportError};
 use super::args::Globals;
 use super::tables::{Operation, Schema, rebuild};
 use super::{EXIT_CONFIG, Failure};
@@ -38,7 +38,7 @@ pub(super) fn config(globals: &Globals, op: &'static Operation) -> Result<Config
         Config::from_env_vars(Env::from_vars(vars)).map_err(|e| config_failure(e.to_string()))?;
     let mut builder = config.to_builder().validation(globals.validate);
     if globals.no_sign {
-        builder = builder.credentials(Credentials::new("anonymous", "anonymous", None));
+        builder = builder.sign_requests(false);
     }
     if let Some(url) = &globals.endpoint_url {
         builder = builder.endpoint_url(url.clone());
@@ -60,19 +60,16 @@ pub(super) fn config(globals: &Globals, op: &'static Operation) -> Result<Config
     Ok(builder
         .http_client(CliHttp {
             inner,
-            unsigned: globals.no_sign,
             debug: globals.debug,
             op,
         })
         .build())
 }
 
-/// The HTTP client under the CLI: strips the signature for `--no-sign-request` and logs the
-/// wire for `--debug`.
+/// The HTTP client under the CLI: logs the wire for `--debug`.
 #[derive(Debug)]
 struct CliHttp {
     inner: Arc<dyn HttpClient>,
-    unsigned: bool,
     debug: bool,
     op: &'static Operation,
 }
@@ -88,25 +85,9 @@ const SECRET_HEADERS: [&str; 6] = [
     "x-amz-server-side-encryption-customer-key",
 ];
 
-/// Signing headers dropped from unsigned requests.
-const SIGNING_HEADERS: [&str; 4] = [
-    "authorization",
-    "x-amz-security-token",
-    "x-amz-date",
-    "x-amz-content-sha256",
-];
-
 /// A request or response as `--debug` prints it: secrets and sensitive members redacted.
 pub fn debug_log(start: &str, headers: &http::HeaderMap, body: &[u8], schema: &Schema) -> String {
-    let mut out = format!("{start}\n");
-    for (name, value) in headers {
-        let shown = if SECRET_HEADERS.contains(&name.as_str()) {
-            REDACTED.to_string()
-        } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
-        };
-        out.push_str(&format!("{name}: {shown}\n"));
-    }
+    let mut out = debug_head(start, headers);
     let body = match serde_json::from_slice::<Value>(body) {
         Ok(value) => redact(&value, schema).to_string(),
         Err(_) => format!("<{} bytes>", body.len()),
@@ -118,13 +99,8 @@ pub fn debug_log(start: &str, headers: &http::HeaderMap, body: &[u8], schema: &S
 impl HttpClient for CliHttp {
     fn send(
         &self,
-        mut request: http::Request<Vec<u8>>,
+        request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        if self.unsigned {
-            for name in SIGNING_HEADERS {
-                request.headers_mut().remove(name);
-            }
-        }
         Box::pin(async move {
             let input = Schema::Structure(self.op.input);
             if self.debug {
@@ -156,6 +132,51 @@ impl HttpClient for CliHttp {
             response
         })
     }
+
+    /// Streams both ways, as the client under it does (events print as they arrive, an input
+    /// stream is sent as it is read); `--debug` logs the heads, the bodies as `<streamed>`.
+    fn send_streaming(
+        &self,
+        request: http::Request<BodyStream>,
+    ) -> BoxFuture<'_, Result<http::Response<BodyStream>, TransportError>> {
+        Box::pin(async move {
+            if self.debug {
+                eprintln!(
+                    "DEBUG request:\n{}<streamed>\n",
+                    debug_head(
+                        &format!("{} {}", request.method(), request.uri()),
+                        request.headers()
+                    )
+                );
+            }
+            let response = self.inner.send_streaming(request).await;
+            if self.debug {
+                match &response {
+                    Ok(response) => eprintln!(
+                        "DEBUG response:\n{}<streamed>\n",
+                        debug_head(&format!("HTTP {}", response.status()), response.headers())
+                    ),
+                    Err(e) => eprintln!("DEBUG transport error: {e}"),
+                }
+            }
+            response
+        })
+    }
+}
+
+/// The start line and headers of a request or response as `--debug` prints them, secrets
+/// redacted.
+fn debug_head(start: &str, headers: &http::HeaderMap) -> String {
+    let mut out = format!("{start}\n");
+    for (name, value) in headers {
+        let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+            REDACTED.to_string()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        out.push_str(&format!("{name}: {shown}\n"));
+    }
+    out
 }
 
 /// `value` with every `@sensitive` member's value replaced, for logs.

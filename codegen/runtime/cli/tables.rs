@@ -174,15 +174,108 @@ pub trait Service: Send + Sync {
     /// [`call`](Service::call), giving an output event stream's events to `events` one by
     /// one as they arrive (the returned output has the stream's member `null`). Operations
     /// without one are [`call`](Service::call)ed.
+    /// `sent`, when given, is the operation's input event stream read as the call runs,
+    /// which replaces the (empty) one of `input`.
     fn call_streaming<'a>(
         &'a self,
         index: usize,
         input: Value,
+        sent: Option<SentEvents>,
         events: EventSink<'a>,
     ) -> LocalBoxFuture<'a, Result<Value, CallError>> {
-        let _ = events;
+        let _ = (sent, events);
         Box::pin(self.call(index, input))
     }
+}
+
+/// An input event stream read from standard input while the call runs: one JSON event per
+/// line (blank lines skipped), each checked against the stream's union as it is read. A
+/// thread reads the lines; at most one waits to be sent, so a slow connection holds back the
+/// reading. A line that cannot be read or is not a valid event is an error that ends the
+/// stream, and with it the request, unfinished.
+#[derive(Debug)]
+pub struct SentEvents(tokio::sync::mpsc::Receiver<Result<Value, String>>);
+
+/// The longest line read as one event (an event's payload is at most 16 MiB; as base64 in
+/// JSON a little more).
+pub const MAX_EVENT_LINE: usize = 32 << 20;
+
+impl SentEvents {
+    /// Starts reading `reader` (standard input); `union` is the stream's union schema,
+    /// `validate` whether required members must be present (`--no-validate` turns it off).
+    pub fn from_reader(
+        reader: impl std::io::Read + Send + 'static,
+        union: &'static Schema,
+        validate: bool,
+    ) -> SentEvents {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        std::thread::spawn(move || {
+            let mut reader = std::io::BufReader::new(reader);
+            let mut number = 0;
+            loop {
+                number += 1;
+                let event = match read_line(&mut reader, MAX_EVENT_LINE) {
+                    Ok(None) => return,
+                    Ok(Some(line)) if line.trim().is_empty() => continue,
+                    Ok(Some(line)) => parse_event(&line, union, validate),
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| format!("standard input, line {number}: {e}"));
+                let failed = event.is_err();
+                // The call has ended (its receiver is gone) or the stream must end here.
+                if sender.blocking_send(event).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        SentEvents(receiver)
+    }
+
+    /// The events as they are read.
+    pub fn into_receiver(self) -> tokio::sync::mpsc::Receiver<Result<Value, String>> {
+        self.0
+    }
+}
+
+/// The next line of `reader` without its line end, `None` at the end; a line longer than
+/// `limit` bytes or not UTF-8 is an error (and nothing beyond `limit` is buffered).
+fn read_line(reader: &mut impl std::io::BufRead, limit: usize) -> Result<Option<String>, String> {
+    use std::io::{BufRead as _, Read as _};
+    let mut line = Vec::new();
+    let read = reader
+        .by_ref()
+        .take(limit as u64 + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    } else if line.len() > limit {
+        return Err(format!("longer than {} MiB", limit >> 20));
+    }
+    String::from_utf8(line)
+        .map(Some)
+        .map_err(|_| "not UTF-8 text".to_string())
+}
+
+/// One line as an event of the union `union`, coerced as a flag's value would be.
+fn parse_event(line: &str, union: &'static Schema, validate: bool) -> Result<Value, String> {
+    let mut event: Value =
+        serde_json::from_str(line).map_err(|e| format!("not a JSON event: {e}"))?;
+    let mut path = Vec::new();
+    super::coerce::coerce(&mut event, union, &mut path, validate).map_err(|e| {
+        if e.path.is_empty() {
+            e.message
+        } else {
+            format!("{}: {}", e.path, e.message)
+        }
+    })?;
+    Ok(event)
 }
 
 /// Where [`Service::call_streaming`] puts each event, as its JSON document; an error ends the
@@ -247,7 +340,143 @@ pub fn rebuild(value: &Value, schema: &Schema, member: Option<&Member>, at: Repl
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
     use super::*;
+
+    static TICK: Schema = Schema::Structure(&[Member::new("N", &Schema::Integer).required()]);
+    static EVENTS: Schema = Schema::Union(&[Member::new("tick", &TICK)]);
+
+    /// Every item `from_reader` yields for `input`, in order.
+    fn read_all(input: &[u8], validate: bool) -> Vec<Result<Value, String>> {
+        let mut receiver =
+            SentEvents::from_reader(std::io::Cursor::new(input.to_vec()), &EVENTS, validate)
+                .into_receiver();
+        let mut items = Vec::new();
+        while let Some(item) = receiver.blocking_recv() {
+            items.push(item);
+        }
+        items
+    }
+
+    #[test]
+    fn events_are_read_line_by_line_coerced_and_blank_lines_skipped() {
+        let items = read_all(
+            b"{\"tick\":{\"N\":\"1\"}}\r\n\n  \n{\"tick\":{\"N\":2}}",
+            true,
+        );
+        assert_eq!(
+            items,
+            [Ok(json!({"tick": {"N": 1}})), Ok(json!({"tick": {"N": 2}}))]
+        );
+    }
+
+    /// Standard input as a pipe the test writes into while the events are read.
+    struct Pipe(std::sync::mpsc::Receiver<Vec<u8>>, Vec<u8>);
+
+    impl std::io::Read for Pipe {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1.is_empty() {
+                match self.0.recv() {
+                    Ok(chunk) => self.1 = chunk,
+                    Err(_) => return Ok(0),
+                }
+            }
+            let n = buf.len().min(self.1.len());
+            buf[..n].copy_from_slice(&self.1[..n]);
+            self.1.drain(..n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn each_event_is_given_as_soon_as_its_line_is_read_not_at_the_end_of_input() {
+        let (write, pipe) = std::sync::mpsc::channel();
+        let mut events =
+            SentEvents::from_reader(Pipe(pipe, Vec::new()), &EVENTS, true).into_receiver();
+        write.send(b"{\"tick\":{\"N\":1}}\n".to_vec()).unwrap();
+        // The input is still open: the first event arrives anyway.
+        assert_eq!(events.blocking_recv(), Some(Ok(json!({"tick": {"N": 1}}))));
+        write.send(b"{\"tick\":".to_vec()).unwrap();
+        write.send(b"{\"N\":2}}\n".to_vec()).unwrap();
+        assert_eq!(events.blocking_recv(), Some(Ok(json!({"tick": {"N": 2}}))));
+        drop(write);
+        assert_eq!(
+            events.blocking_recv(),
+            None,
+            "the end of input ends the stream"
+        );
+    }
+
+    #[test]
+    fn a_bad_line_ends_the_stream_with_an_error_naming_it() {
+        let items = read_all(
+            b"{\"tick\":{\"N\":1}}\n{\"tick\":\n{\"tick\":{\"N\":3}}\n",
+            true,
+        );
+        assert_eq!(items.len(), 2, "{items:?}");
+        let error = items[1].clone().unwrap_err();
+        assert!(
+            error.starts_with("standard input, line 2: not a JSON event"),
+            "{error}"
+        );
+        let items = read_all(b"\n{\"tock\":{}}\n", true);
+        let error = items[0].clone().unwrap_err();
+        assert!(error.starts_with("standard input, line 2: "), "{error}");
+        assert!(error.contains("tock"), "{error}");
+        // A missing required member only with validation.
+        assert!(read_all(b"{\"tick\":{}}", true)[0].is_err());
+        assert_eq!(read_all(b"{\"tick\":{}}", false), [Ok(json!({"tick": {}}))]);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_or_not_utf8_is_an_error_and_is_not_buffered_whole() {
+        let mut reader = std::io::Cursor::new(vec![b'x'; 100]);
+        assert_eq!(
+            read_line(&mut reader, 10),
+            Err("longer than 0 MiB".to_string())
+        );
+        let mut reader = std::io::Cursor::new(b"\xff\xfe\n".to_vec());
+        assert_eq!(
+            read_line(&mut reader, 10),
+            Err("not UTF-8 text".to_string())
+        );
+        let mut reader = std::io::Cursor::new(b"exactly 10".to_vec());
+        assert_eq!(
+            read_line(&mut reader, 10),
+            Ok(Some("exactly 10".to_string()))
+        );
+        assert_eq!(read_line(&mut reader, 10), Ok(None));
+    }
+
+    proptest! {
+        /// Any bytes: reading never panics, every item before the last is a valid event, and
+        /// an error is always the last item.
+        #[test]
+        fn any_input_gives_events_then_at_most_one_error(
+            input in proptest::collection::vec(any::<u8>(), 0..300),
+            validate in any::<bool>(),
+        ) {
+            let items = read_all(&input, validate);
+            if let Some(at) = items.iter().position(Result::is_err) {
+                prop_assert_eq!(at, items.len() - 1);
+            }
+            for item in items.iter().filter_map(|i| i.as_ref().ok()) {
+                prop_assert!(item.get("tick").is_some());
+            }
+        }
+
+        /// Events written one per line read back as written, whatever their text.
+        #[test]
+        fn written_events_read_back(ns in proptest::collection::vec(any::<i64>(), 0..20)) {
+            let text: String = ns.iter().map(|n| format!("{}\n", json!({"tick": {"N": n}}))).collect();
+            let items = read_all(text.as_bytes(), true);
+            let expected: Vec<Result<Value, String>> =
+                ns.iter().map(|n| Ok(json!({"tick": {"N": n}}))).collect();
+            prop_assert_eq!(items, expected);
+        }
+    }
 
     #[test]
     fn service_errors_keep_the_message_only() {

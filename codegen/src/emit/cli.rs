@@ -433,9 +433,11 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         });
         let keep = events.as_ref().map(|_| quote!(let output_events = output;));
         let write_from = if events.is_some() { quote!(&output_events) } else { quote!(&output) };
-        let send = quote! {
+        let read = quote! {
             let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
                 .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
+        };
+        let call = quote! {
             let output = self
                 .#method()
                 #(#setters)*
@@ -446,12 +448,40 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     other => failure(other.code(), &other),
                 })?;
         };
-        // The same call, each event given to the sink as it arrives.
+        // An input stream read from standard input as the call runs replaces the (empty)
+        // events of the input document.
+        let live = fields
+            .iter()
+            .find(|f| matches!(f.ty, Type::InputEvents(_)))
+            .map(|f| {
+                let field = ident(&f.ident);
+                quote! {
+                    let mut request = request;
+                    if let Some(sent) = sent {
+                        request.#field = crate::primitives::InputEvents::from_lines(
+                            sent.into_receiver(),
+                            |value| crate::runtime::json::ReadJson::read_json(&value).map_err(|e| e.to_string()),
+                        );
+                    }
+                }
+            });
+        let tail = quote! {
+            #collect
+            #keep
+            let mut body = Vec::new();
+            crate::runtime::json::WriteJson::write_json(#write_from, &mut body);
+            #events
+            serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
+        };
+        // The same call, each event given to the sink as it arrives, an input stream sent as
+        // standard input gives it.
         if let Some((field, _)) = event_stream_output(krate, op) {
             let field = ident(&field.ident);
             streaming_arms.push(quote! {
                 #index => {
-                    #send
+                    #read
+                    #live
+                    #call
                     let mut output = output;
                     while let Some(event) = output.#field.recv().await.map_err(|e| failure(e.code(), &e))? {
                         let mut body = Vec::new();
@@ -463,26 +493,49 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
                 }
             });
+        } else if live.is_some() {
+            streaming_arms.push(quote! {
+                #index => {
+                    #read
+                    #live
+                    #call
+                    #tail
+                }
+            });
         }
         quote! {
             #index => {
-                #send
-                #collect
-                #keep
-                let mut body = Vec::new();
-                crate::runtime::json::WriteJson::write_json(#write_from, &mut body);
-                #events
-                serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
+                #read
+                #call
+                #tail
             }
         }
     }).collect();
+    let sends_live = krate.operations.iter().any(|op| {
+        super::call::input_struct(krate, op)
+            .fields
+            .iter()
+            .any(|f| matches!(f.ty, Type::InputEvents(_)))
+    });
+    let sent = if sends_live {
+        quote!(sent)
+    } else {
+        quote!(_sent)
+    };
+    let receives = krate.operations.iter().any(|op| op.streams_events());
+    let sink = if receives {
+        quote!(events)
+    } else {
+        quote!(_events)
+    };
     let call_streaming = (!streaming_arms.is_empty()).then(|| {
         quote! {
             fn call_streaming<'a>(
                 &'a self,
                 index: usize,
                 input: Value,
-                events: EventSink<'a>,
+                #sent: Option<SentEvents>,
+                #sink: EventSink<'a>,
             ) -> LocalBoxFuture<'a, Result<Value, CallError>> {
                 Box::pin(async move {
                     match index {
@@ -494,8 +547,14 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         }
     });
     if call_streaming.is_some() {
-        engine_types.extend([quote!(EventSink), quote!(LocalBoxFuture)]);
+        engine_types.extend([
+            quote!(EventSink),
+            quote!(LocalBoxFuture),
+            quote!(SentEvents),
+        ]);
     }
+    // Imported in name order, as rustfmt sorts them.
+    engine_types.sort_by_key(ToString::to_string);
     let round_trips = krate.operations.iter().enumerate().map(|(index, op)| {
         let input = path_tokens(&op.input, None);
         let output = path_tokens(&op.output, None);
@@ -542,6 +601,17 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             err: &mut dyn std::io::Write,
         ) -> i32 {
             crate::runtime::cli::run(&PROGRAM, args, out, err)
+        }
+
+        /// [`run`] with `stdin` as its standard input (what `-` reads, such as an input event
+        /// stream's events).
+        pub fn run_with_stdin(
+            args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+            stdin: Box<dyn std::io::Read + Send>,
+            out: &mut dyn std::io::Write,
+            err: &mut dyn std::io::Write,
+        ) -> i32 {
+            crate::runtime::cli::run_with_stdin(&PROGRAM, args, stdin, out, err)
         }
 
         static PROGRAM: Program = Program {

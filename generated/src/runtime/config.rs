@@ -53,6 +53,8 @@ pub struct Config {
     /// `@endpoint` host prefixes are not prepended (for an endpoint such as a local server
     /// or a proxy that has no per-operation host names).
     pub(crate) disable_host_prefix: bool,
+    /// Send every request unsigned (see [`ConfigBuilder::sign_requests`]).
+    pub(crate) unsigned: bool,
 }
 
 /// A source of idempotency tokens.
@@ -134,6 +136,7 @@ impl Default for Config {
             read_timeout: None,
             validate: true,
             disable_host_prefix: false,
+            unsigned: false,
             app_name: None,
             http_client: None,
             time_source: None,
@@ -436,6 +439,15 @@ impl ConfigBuilder {
     /// answers every operation at one host name.
     pub fn disable_host_prefix(mut self, disabled: bool) -> Self {
         self.config.disable_host_prefix = disabled;
+        self
+    }
+
+    /// Sign requests (default `true`). With `false` every request goes unsigned and no
+    /// credentials are looked up or needed, as the AWS CLI's `--no-sign-request`: for public
+    /// resources, or a local endpoint that does not check signatures. An input event stream's
+    /// messages then go unwrapped, without the signed envelope.
+    pub fn sign_requests(mut self, enabled: bool) -> Self {
+        self.config.unsigned = !enabled;
         self
     }
 

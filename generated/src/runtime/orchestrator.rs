@@ -249,6 +249,10 @@ pub(crate) struct Handle {
     max_response_bytes: usize,
     validate: bool,
     disable_host_prefix: bool,
+    /// [`ConfigBuilder::sign_requests`]`(false)`: nothing is signed.
+    ///
+    /// [`ConfigBuilder::sign_requests`]: super::config::ConfigBuilder::sign_requests
+    unsigned: bool,
     user_agent: http::HeaderValue,
     time_source: Option<TimeSource>,
     /// The service's clock minus ours, in milliseconds, once a clock-skew error told us.
@@ -282,7 +286,7 @@ impl Handle {
         })?;
         super::config::check_region(&region)?;
         let credentials = config.credentials.clone();
-        if credentials.is_none() && service.credentials_required {
+        if credentials.is_none() && service.credentials_required && !config.unsigned {
             return Err(ConfigError(NO_CREDENTIALS.into()));
         }
         let endpoint = match (service.resolve_endpoint, &config.endpoint_url) {
@@ -327,6 +331,7 @@ impl Handle {
             max_response_bytes: config.max_response_bytes,
             validate: config.validate,
             disable_host_prefix: config.disable_host_prefix,
+            unsigned: config.unsigned,
             user_agent,
             time_source: config.time_source,
             skew_millis: AtomicI64::new(0),
@@ -359,6 +364,9 @@ impl Handle {
 
     /// How the next attempt of a request with scheme `auth` is authorized (`None`: SigV4).
     async fn authorization(&self, auth: Option<Auth>) -> Result<Authorization, DispatchError> {
+        if self.unsigned {
+            return Ok(Authorization::None);
+        }
         let sigv4 = || async {
             let Some(credentials) = &self.credentials else {
                 return Err(DispatchError::Credentials(CredentialsError::new(

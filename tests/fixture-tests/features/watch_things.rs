@@ -1,7 +1,8 @@
 //! `WatchThings` of the `features` fixture: an input event stream on awsJson1_0, whose body
 //! starts with an `initial-request` message carrying the input's other members. A loopback
 //! server checks the request's SigV4 signature and re-computes every message's chained
-//! signature with the reference `aws-sigv4`.
+//! signature with the reference `aws-sigv4`. The command line sends the events it reads from
+//! standard input (`--events -`) as it reads them.
 
 mod loopback;
 
@@ -150,4 +151,79 @@ async fn an_error_response_is_the_operations_error_and_is_not_retried() {
     // A request whose body is a stream of events is sent once.
     let messages = sent_messages(&server);
     assert_eq!(messages.len(), 2, "the initial request and the event");
+}
+
+/// Runs the command line in this process, unsigned, against `server`, with `stdin` as its
+/// standard input.
+async fn cli(server: &Server, args: &[&str], stdin: &'static [u8]) -> (i32, String, String) {
+    let mut all: Vec<String> = ["features", "--region", "us-east-1", "--no-sign-request"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    all.extend(["--endpoint-url".to_string(), server.url()]);
+    all.extend(args.iter().map(|s| s.to_string()));
+    tokio::task::spawn_blocking(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = features::cli::run_with_stdin(all, Box::new(stdin), &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    })
+    .await
+    .expect("the command line ran")
+}
+
+#[tokio::test]
+async fn the_command_line_sends_standard_input_one_event_per_line() {
+    let server = Server::start("features", vec![ok()]).await;
+    let stdin = b"{\"Changed\":{\"Name\":\"t1\",\"Status\":\"PENDING\"}}\n\n{\"Changed\":{\"Name\":\"t2\"}}\n";
+    let (code, stdout, stderr) = cli(
+        &server,
+        &["watch-things", "--name", "n", "--events", "-"],
+        stdin,
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "", "an empty output prints nothing");
+    // Streamed as read, not read whole first: chunked, without a length.
+    let seen = server.seen_unsigned();
+    let request = &seen[0];
+    assert_eq!(request.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(request.header("content-length"), None);
+    // `--no-sign-request`: no signature, and the events go unwrapped.
+    assert_eq!(request.header("authorization"), None);
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/vnd.amazon.eventstream")
+    );
+    let messages = loopback::messages(&request.body);
+    let kinds: Vec<(String, Vec<u8>)> = messages
+        .iter()
+        .map(|m| (loopback::text_header(m, ":event-type"), m.payload().to_vec()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("initial-request".to_string(), br#"{"Name":"n"}"#.to_vec()),
+            ("Changed".to_string(), br#"{"Name":"t1","Status":"PENDING"}"#.to_vec()),
+            ("Changed".to_string(), br#"{"Name":"t2"}"#.to_vec()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_bad_line_on_standard_input_fails_the_call_naming_the_line() {
+    let server = Server::start("features", vec![ok()]).await;
+    for (stdin, expected) in [
+        (&b"{\"Changed\":{\"Name\":\"t1\"}}\n{\"Changed\":\n"[..], "standard input, line 2: not a JSON event"),
+        (&b"{\"Changed\":{}}\n"[..], "standard input, line 1: "),
+        (&b"{\"Unknown\":{\"Name\":\"x\"}}\n"[..], "Unknown"),
+    ] {
+        let (code, stdout, stderr) =
+            cli(&server, &["watch-things", "--events", "-"], stdin).await;
+        assert_ne!(code, 0, "{stdout}");
+        assert!(stderr.contains(expected), "{expected:?} in {stderr}");
+    }
 }

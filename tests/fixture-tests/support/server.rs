@@ -112,6 +112,12 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
+    /// Every request so far, signed or not (an unsigned command line's requests).
+    #[allow(dead_code, reason = "only the tests of unsigned requests use it")]
+    pub fn seen_unsigned(&self) -> Vec<Seen> {
+        self.state.lock().expect("lock").seen.clone()
+    }
+
     /// Every request so far; each one's signature must have checked out.
     pub fn seen(&self) -> Vec<Seen> {
         let seen = self.state.lock().expect("lock").seen.clone();

@@ -67,6 +67,7 @@ pub(super) fn input_document(
     op: &Operation,
     matches: &ArgMatches,
     validate: bool,
+    stdin: &mut Option<super::Stdin>,
 ) -> Result<Map<String, Value>, Failure> {
     let mut document = Map::new();
     if let Some(text) = matches.get_one::<String>("cli-input-json") {
@@ -101,9 +102,15 @@ pub(super) fn input_document(
             }
         } else {
             match matches.get_many::<String>(member.name) {
+                // `-` alone: read as the call runs (see `live_events`), not here.
+                Some(_)
+                    if live_events(op, matches).is_some_and(|(name, _)| name == member.name) =>
+                {
+                    Some(Value::Array(Vec::new()))
+                }
                 Some(values) if op.input_events == Some(member.name) => {
                     let values: Vec<&String> = values.collect();
-                    Some(event_lines(&values).map_err(|e| usage(format!("--{flag}: {e}")))?)
+                    Some(event_lines(&values, stdin).map_err(|e| usage(format!("--{flag}: {e}")))?)
                 }
                 Some(values) => {
                     let values: Vec<&String> = values.collect();
@@ -152,14 +159,36 @@ fn into_object(value: Value) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// An input event stream's events: one JSON document per line (blank lines skipped), read
-/// from standard input for `-`, from a file for `file://PATH`, else from the words themselves;
-/// or one JSON list of them. Standard input is read to its end before the call.
-pub fn event_lines(words: &[&String]) -> Result<Value, String> {
+/// The input event stream's member and its union's schema when its flag is `-` alone: the
+/// events are then read from standard input while the call runs, each sent as soon as its line
+/// is read (`tables::SentEvents`).
+pub(super) fn live_events(
+    op: &Operation,
+    matches: &ArgMatches,
+) -> Option<(&'static str, &'static Schema)> {
+    let member = op.input.iter().find(|m| op.input_events == Some(m.name))?;
+    let mut values = matches.get_many::<String>(member.name)?;
+    let (Some(only), None) = (values.next(), values.next()) else {
+        return None;
+    };
+    match member.schema {
+        Schema::List(union) if only == "-" => Some((member.name, union)),
+        _ => None,
+    }
+}
+
+/// An input event stream's events given before the call: one JSON document per line (blank
+/// lines skipped), read from a file for `file://PATH`, from standard input for `-` among other
+/// words (read to its end first; `-` alone is read as the call runs, see [`live_events`]),
+/// else from the words themselves; or one JSON list of them.
+pub fn event_lines(words: &[&String], stdin: &mut Option<super::Stdin>) -> Result<Value, String> {
     let mut events = Vec::new();
     for word in words {
         let text = if word.as_str() == "-" {
-            std::io::read_to_string(std::io::stdin())
+            let stdin = stdin
+                .take()
+                .ok_or("standard input can be given only once")?;
+            std::io::read_to_string(stdin)
                 .map_err(|e| format!("cannot read standard input: {e}"))?
         } else {
             read_file_arg(word)?

@@ -176,15 +176,108 @@ pub trait Service: Send + Sync {
     /// [`call`](Service::call), giving an output event stream's events to `events` one by
     /// one as they arrive (the returned output has the stream's member `null`). Operations
     /// without one are [`call`](Service::call)ed.
+    /// `sent`, when given, is the operation's input event stream read as the call runs,
+    /// which replaces the (empty) one of `input`.
     fn call_streaming<'a>(
         &'a self,
         index: usize,
         input: Value,
+        sent: Option<SentEvents>,
         events: EventSink<'a>,
     ) -> LocalBoxFuture<'a, Result<Value, CallError>> {
-        let _ = events;
+        let _ = (sent, events);
         Box::pin(self.call(index, input))
     }
+}
+
+/// An input event stream read from standard input while the call runs: one JSON event per
+/// line (blank lines skipped), each checked against the stream's union as it is read. A
+/// thread reads the lines; at most one waits to be sent, so a slow connection holds back the
+/// reading. A line that cannot be read or is not a valid event is an error that ends the
+/// stream, and with it the request, unfinished.
+#[derive(Debug)]
+pub struct SentEvents(tokio::sync::mpsc::Receiver<Result<Value, String>>);
+
+/// The longest line read as one event (an event's payload is at most 16 MiB; as base64 in
+/// JSON a little more).
+pub const MAX_EVENT_LINE: usize = 32 << 20;
+
+impl SentEvents {
+    /// Starts reading `reader` (standard input); `union` is the stream's union schema,
+    /// `validate` whether required members must be present (`--no-validate` turns it off).
+    pub fn from_reader(
+        reader: impl std::io::Read + Send + 'static,
+        union: &'static Schema,
+        validate: bool,
+    ) -> SentEvents {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        std::thread::spawn(move || {
+            let mut reader = std::io::BufReader::new(reader);
+            let mut number = 0;
+            loop {
+                number += 1;
+                let event = match read_line(&mut reader, MAX_EVENT_LINE) {
+                    Ok(None) => return,
+                    Ok(Some(line)) if line.trim().is_empty() => continue,
+                    Ok(Some(line)) => parse_event(&line, union, validate),
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| format!("standard input, line {number}: {e}"));
+                let failed = event.is_err();
+                // The call has ended (its receiver is gone) or the stream must end here.
+                if sender.blocking_send(event).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        SentEvents(receiver)
+    }
+
+    /// The events as they are read.
+    pub fn into_receiver(self) -> tokio::sync::mpsc::Receiver<Result<Value, String>> {
+        self.0
+    }
+}
+
+/// The next line of `reader` without its line end, `None` at the end; a line longer than
+/// `limit` bytes or not UTF-8 is an error (and nothing beyond `limit` is buffered).
+fn read_line(reader: &mut impl std::io::BufRead, limit: usize) -> Result<Option<String>, String> {
+    use std::io::{BufRead as _, Read as _};
+    let mut line = Vec::new();
+    let read = reader
+        .by_ref()
+        .take(limit as u64 + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    } else if line.len() > limit {
+        return Err(format!("longer than {} MiB", limit >> 20));
+    }
+    String::from_utf8(line)
+        .map(Some)
+        .map_err(|_| "not UTF-8 text".to_string())
+}
+
+/// One line as an event of the union `union`, coerced as a flag's value would be.
+fn parse_event(line: &str, union: &'static Schema, validate: bool) -> Result<Value, String> {
+    let mut event: Value =
+        serde_json::from_str(line).map_err(|e| format!("not a JSON event: {e}"))?;
+    let mut path = Vec::new();
+    super::coerce::coerce(&mut event, union, &mut path, validate).map_err(|e| {
+        if e.path.is_empty() {
+            e.message
+        } else {
+            format!("{}: {}", e.path, e.message)
+        }
+    })?;
+    Ok(event)
 }
 
 /// Where [`Service::call_streaming`] puts each event, as its JSON document; an error ends the
