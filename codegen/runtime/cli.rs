@@ -331,6 +331,7 @@ mod tests {
     static LEAF: [Member; 3] = [
         Member {
             name: "Bucket",
+            json: "Bucket",
             schema: &Schema::String,
             required: true,
             sensitive: false,
@@ -338,6 +339,7 @@ mod tests {
         },
         Member {
             name: "Limit",
+            json: "Limit",
             schema: &Schema::Integer,
             required: false,
             sensitive: false,
@@ -345,6 +347,7 @@ mod tests {
         },
         Member {
             name: "Secret",
+            json: "Secret",
             schema: &Schema::String,
             required: false,
             sensitive: true,
@@ -355,6 +358,7 @@ mod tests {
     static ROOT: [Member; 7] = [
         Member {
             name: "Config",
+            json: "Config",
             schema: &LEAF_SCHEMA,
             required: false,
             sensitive: false,
@@ -362,6 +366,7 @@ mod tests {
         },
         Member {
             name: "Names",
+            json: "Names",
             schema: &Schema::List(&Schema::String),
             required: false,
             sensitive: false,
@@ -369,6 +374,7 @@ mod tests {
         },
         Member {
             name: "Tags",
+            json: "Tags",
             schema: &Schema::Map(&Schema::String),
             required: false,
             sensitive: false,
@@ -376,6 +382,7 @@ mod tests {
         },
         Member {
             name: "Enabled",
+            json: "Enabled",
             schema: &Schema::Boolean,
             required: false,
             sensitive: false,
@@ -383,6 +390,7 @@ mod tests {
         },
         Member {
             name: "Score",
+            json: "Score",
             schema: &Schema::Float,
             required: false,
             sensitive: false,
@@ -390,6 +398,7 @@ mod tests {
         },
         Member {
             name: "At",
+            json: "At",
             schema: &Schema::Timestamp,
             required: false,
             sensitive: false,
@@ -397,6 +406,7 @@ mod tests {
         },
         Member {
             name: "Self",
+            json: "Self",
             schema: &ROOT_SCHEMA,
             required: false,
             sensitive: false,
@@ -408,6 +418,7 @@ mod tests {
     static ECHO_INPUT: [Member; 5] = [
         Member {
             name: "Enabled",
+            json: "Enabled",
             schema: &Schema::Boolean,
             required: false,
             sensitive: false,
@@ -415,6 +426,7 @@ mod tests {
         },
         Member {
             name: "Names",
+            json: "Names",
             schema: &Schema::List(&Schema::String),
             required: false,
             sensitive: false,
@@ -422,6 +434,7 @@ mod tests {
         },
         Member {
             name: "Tags",
+            json: "Tags",
             schema: &Schema::Map(&Schema::String),
             required: false,
             sensitive: false,
@@ -429,6 +442,7 @@ mod tests {
         },
         Member {
             name: "Config",
+            json: "Config",
             schema: &LEAF_SCHEMA,
             required: false,
             sensitive: false,
@@ -436,6 +450,7 @@ mod tests {
         },
         Member {
             name: "Id",
+            json: "Id",
             schema: &Schema::String,
             required: true,
             sensitive: false,
@@ -508,6 +523,7 @@ mod tests {
     static SPEAK_OUTPUT_MEMBERS: [Member; 2] = [
         Member {
             name: "Audio",
+            json: "Audio",
             schema: &Schema::Blob,
             required: false,
             sensitive: false,
@@ -515,6 +531,7 @@ mod tests {
         },
         Member {
             name: "ContentType",
+            json: "ContentType",
             schema: &Schema::String,
             required: false,
             sensitive: false,
@@ -592,6 +609,7 @@ mod tests {
 
     static TICK_MEMBERS: [Member; 1] = [Member {
         name: "N",
+        json: "N",
         schema: &Schema::Integer,
         required: false,
         sensitive: false,
@@ -600,6 +618,7 @@ mod tests {
     static TICK: Schema = Schema::Structure(&TICK_MEMBERS);
     static TICK_EVENTS_MEMBERS: [Member; 1] = [Member {
         name: "tick",
+        json: "tick",
         schema: &TICK,
         required: false,
         sensitive: false,
@@ -609,6 +628,7 @@ mod tests {
     static WATCH_OUTPUT_MEMBERS: [Member; 2] = [
         Member {
             name: "Events",
+            json: "Events",
             schema: &Schema::List(&TICK_EVENTS),
             required: false,
             sensitive: false,
@@ -616,6 +636,7 @@ mod tests {
         },
         Member {
             name: "Session",
+            json: "Session",
             schema: &Schema::String,
             required: false,
             sensitive: false,

@@ -128,7 +128,8 @@ where
 {
     let mut rng = fastrand::Rng::with_seed(seed);
     for case in 0..cases {
-        let json = arbitrary(schema, &mut rng, 0);
+        // Keyed as the client's JSON is (`@jsonName`).
+        let json = super::tables::to_wire(arbitrary(schema, &mut rng, 0), schema);
         let first = match T::read_json(&json) {
             Ok(value) => value,
             Err(e) => panic!(

@@ -129,6 +129,8 @@ fn schema_expr(krate: &Crate, ty: &Type) -> TokenStream {
 
 struct MemberSpec<'a> {
     name: &'a str,
+    /// Its key in the client's JSON (`@jsonName`), when that differs from `name`.
+    json: &'a str,
     ty: Option<&'a Type>,
     required: bool,
     sensitive: bool,
@@ -145,7 +147,9 @@ fn member_tokens(krate: &Crate, m: &MemberSpec<'_>) -> TokenStream {
     let sensitive = m.sensitive.then(|| quote!(.sensitive()));
     let docs = &m.docs;
     let docs = (!docs.is_empty()).then(|| quote!(.docs(#docs)));
-    quote!(Member::new(#name, #schema) #required #sensitive #docs)
+    let json = m.json;
+    let json = (json != name).then(|| quote!(.json(#json)));
+    quote!(Member::new(#name, #schema) #required #sensitive #docs #json)
 }
 
 pub fn cli_rs(krate: &Crate) -> TokenStream {
@@ -186,6 +190,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 krate,
                 &MemberSpec {
                     name: &f.wire,
+                    json: &f.json_key,
                     ty: Some(&f.ty),
                     required: f.required,
                     sensitive: f.redacted(),
@@ -220,6 +225,7 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                 krate,
                 &MemberSpec {
                     name: &v.wire,
+                    json: &v.json_key,
                     ty: v.ty.as_ref(),
                     required: false,
                     sensitive: v.redacted(),
@@ -378,7 +384,35 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         engine_types.push(quote!(Waiter));
     }
     let mut streaming_arms = Vec::new();
+    // restJson1's `@jsonName` keys the client's JSON differently from the command line's
+    // documents (member names, as the AWS CLI's): those crates rename at the boundary.
+    let renames = krate
+        .structures
+        .iter()
+        .any(|s| s.fields.iter().any(|f| f.json_key != f.wire))
+        || krate
+            .unions
+            .iter()
+            .any(|u| u.variants.iter().any(|v| v.json_key != v.wire));
+    let to_wire = |value: TokenStream, schema: TokenStream| {
+        if renames {
+            quote!(crate::runtime::cli::tables::to_wire(#value, &#schema))
+        } else {
+            value
+        }
+    };
+    let from_wire = |value: TokenStream, schema: TokenStream| {
+        if renames {
+            quote!(crate::runtime::cli::tables::from_wire(#value, &#schema))
+        } else {
+            value
+        }
+    };
     let arms: Vec<TokenStream> = krate.operations.iter().enumerate().map(|(index, op)| {
+        let input_members = static_name(&op.input, "MEMBERS");
+        let input_schema = quote!(Schema::Structure(&#input_members));
+        let output_schema = static_name(&op.output, "SCHEMA");
+        let output_schema = quote!(#output_schema);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         let method = ident(&op.snake);
         let module = ident(&op.snake);
@@ -433,9 +467,21 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         });
         let keep = events.as_ref().map(|_| quote!(let output_events = output;));
         let write_from = if events.is_some() { quote!(&output_events) } else { quote!(&output) };
+        let input_json = to_wire(quote!(input), input_schema);
         let read = quote! {
-            let #request = <#input as crate::runtime::json::ReadJson>::read_json(&input)
+            let #request = <#input as crate::runtime::json::ReadJson>::read_json(&#input_json)
                 .map_err(|e| CallError::Input(e.path(), e.message().to_string()))?;
+        };
+        // The output as the command line's document.
+        let output_document = if renames {
+            let document = from_wire(quote!(document), output_schema);
+            quote! {
+                serde_json::from_slice(&body)
+                    .map(|document| #document)
+                    .map_err(|e| CallError::Other(e.to_string()))
+            }
+        } else {
+            quote!(serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string())))
         };
         let call = quote! {
             let output = self
@@ -452,15 +498,20 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
         // events of the input document.
         let live = fields
             .iter()
-            .find(|f| matches!(f.ty, Type::InputEvents(_)))
-            .map(|f| {
+            .find_map(|f| match &f.ty {
+                Type::InputEvents(events) => Some((f, events)),
+                _ => None,
+            })
+            .map(|(f, events)| {
                 let field = ident(&f.ident);
+                let union = static_name(events, "SCHEMA");
+                let value = to_wire(quote!(value), quote!(#union));
                 quote! {
                     let mut request = request;
                     if let Some(sent) = sent {
                         request.#field = crate::primitives::InputEvents::from_lines(
                             sent.into_receiver(),
-                            |value| crate::runtime::json::ReadJson::read_json(&value).map_err(|e| e.to_string()),
+                            |value| crate::runtime::json::ReadJson::read_json(&#value).map_err(|e| e.to_string()),
                         );
                     }
                 }
@@ -471,12 +522,14 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
             let mut body = Vec::new();
             crate::runtime::json::WriteJson::write_json(#write_from, &mut body);
             #events
-            serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
+            #output_document
         };
         // The same call, each event given to the sink as it arrives, an input stream sent as
         // standard input gives it.
-        if let Some((field, _)) = event_stream_output(krate, op) {
+        if let Some((field, events)) = event_stream_output(krate, op) {
             let field = ident(&field.ident);
+            let union = static_name(events, "SCHEMA");
+            let event = from_wire(quote!(event), quote!(#union));
             streaming_arms.push(quote! {
                 #index => {
                     #read
@@ -486,11 +539,12 @@ pub fn cli_rs(krate: &Crate) -> TokenStream {
                     while let Some(event) = output.#field.recv().await.map_err(|e| failure(e.code(), &e))? {
                         let mut body = Vec::new();
                         crate::runtime::json::WriteJson::write_json(&event, &mut body);
-                        events(serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))?)?;
+                        let event: Value = serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))?;
+                        events(#event)?;
                     }
                     let mut body = Vec::new();
                     crate::runtime::json::WriteJson::write_json(&output, &mut body);
-                    serde_json::from_slice(&body).map_err(|e| CallError::Other(e.to_string()))
+                    #output_document
                 }
             });
         } else if live.is_some() {

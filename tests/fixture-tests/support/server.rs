@@ -21,6 +21,7 @@ pub const SECRET: &str = "loopback-secret";
 
 /// One request as the server received it.
 #[derive(Clone, Debug)]
+#[allow(dead_code, reason = "each test file that includes the server reads a part of it")]
 pub struct Seen {
     pub method: String,
     /// Path and query, as sent.
@@ -37,6 +38,7 @@ pub struct Seen {
     pub signature: Result<(), String>,
 }
 
+#[allow(dead_code, reason = "each test file that includes the server reads a part of it")]
 impl Seen {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -119,6 +121,7 @@ impl Server {
     }
 
     /// Every request so far; each one's signature must have checked out.
+    #[allow(dead_code, reason = "the tests of unsigned requests use `seen_unsigned`")]
     pub fn seen(&self) -> Vec<Seen> {
         let seen = self.state.lock().expect("lock").seen.clone();
         for (i, s) in seen.iter().enumerate() {

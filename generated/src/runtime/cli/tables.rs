@@ -38,8 +38,11 @@ pub enum Schema {
 /// A member of a structure or union.
 #[derive(Debug)]
 pub struct Member {
-    /// The member name, as on the wire.
+    /// The member name: the command line's key (and flag), as the AWS CLI's.
     pub name: &'static str,
+    /// The member's key in the JSON the client reads and writes: `name` unless restJson1's
+    /// `@jsonName` renames it (see [`to_wire`]).
+    pub json: &'static str,
     pub schema: &'static Schema,
     pub required: bool,
     /// `@sensitive`: redacted in `--debug` logs.
@@ -53,6 +56,7 @@ impl Member {
     pub const fn new(name: &'static str, schema: &'static Schema) -> Member {
         Member {
             name,
+            json: name,
             schema,
             required: false,
             sensitive: false,
@@ -79,6 +83,74 @@ impl Member {
     /// With help text.
     pub const fn docs(self, docs: &'static str) -> Member {
         Member { docs, ..self }
+    }
+
+    /// Its key in the client's JSON, when `@jsonName` makes it differ from its name.
+    pub const fn json(self, json: &'static str) -> Member {
+        Member { json, ..self }
+    }
+}
+
+/// The command line's document `value` of `schema` (keyed by member names, as the AWS CLI's)
+/// as the client's JSON (keyed by `@jsonName` where a member has one). Only crates whose
+/// model renames members call it.
+pub fn to_wire(mut value: Value, schema: &Schema) -> Value {
+    rename(&mut value, schema, true, 0);
+    value
+}
+
+/// The client's JSON `value` of `schema` as the command line's document: [`to_wire`]
+/// reversed.
+#[allow(dead_code, reason = "only crates with @jsonName members call it")]
+pub fn from_wire(mut value: Value, schema: &Schema) -> Value {
+    rename(&mut value, schema, false, 0);
+    value
+}
+
+/// Renames the members of `value` (a document of `schema`) from names to JSON keys
+/// (`to_wire`) or back, at any depth (bounded: documents come from the command line and the
+/// network; the schema's own depth bounds the walk except through recursive shapes).
+fn rename(value: &mut Value, schema: &Schema, to_wire: bool, depth: usize) {
+    const MAX_DEPTH: usize = 128;
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match (schema, value) {
+        (Schema::Structure(members) | Schema::Union(members), Value::Object(object)) => {
+            // Rebuilt in order, so that renames never collide (one member's name may be
+            // another's JSON key); keys of no member stay as they are.
+            let old = std::mem::take(object);
+            for (key, mut item) in old {
+                let member = members.iter().find(|m| {
+                    if to_wire {
+                        m.name == key
+                    } else {
+                        m.json == key
+                    }
+                });
+                match member {
+                    Some(member) => {
+                        rename(&mut item, member.schema, to_wire, depth + 1);
+                        let to = if to_wire { member.json } else { member.name };
+                        object.insert(to.to_string(), item);
+                    }
+                    None => {
+                        object.insert(key, item);
+                    }
+                }
+            }
+        }
+        (Schema::List(item), Value::Array(items)) => {
+            for value in items {
+                rename(value, item, to_wire, depth + 1);
+            }
+        }
+        (Schema::Map(item), Value::Object(entries)) => {
+            for value in entries.values_mut() {
+                rename(value, item, to_wire, depth + 1);
+            }
+        }
+        _ => {}
     }
 }
 
