@@ -26,7 +26,9 @@ fn client(server: &Server) -> Client {
     Client::new(config).expect("valid config")
 }
 
-async fn converse(client: &Client) -> bedrock_runtime::operation::converse_stream::ConverseStreamResponse {
+async fn converse(
+    client: &Client,
+) -> bedrock_runtime::operation::converse_stream::ConverseStreamResponse {
     let message = Message::builder()
         .role(ConversationRole::User)
         .content(ContentBlock::Text("Say hello".into()))
@@ -47,8 +49,14 @@ async fn events_arrive_typed_and_in_order_then_the_stream_ends() {
         "bedrock",
         vec![stream(&[
             event("messageStart", r#"{"role":"assistant"}"#),
-            event("contentBlockDelta", r#"{"delta":{"text":"Hel"},"contentBlockIndex":0}"#),
-            event("contentBlockDelta", r#"{"delta":{"text":"lo"},"contentBlockIndex":0}"#),
+            event(
+                "contentBlockDelta",
+                r#"{"delta":{"text":"Hel"},"contentBlockIndex":0}"#,
+            ),
+            event(
+                "contentBlockDelta",
+                r#"{"delta":{"text":"lo"},"contentBlockIndex":0}"#,
+            ),
             event("messageStop", r#"{"stopReason":"end_turn"}"#),
         ])],
     )
@@ -77,7 +85,12 @@ async fn events_arrive_typed_and_in_order_then_the_stream_ends() {
     assert_eq!(text, "Hello");
     assert_eq!(
         kinds,
-        ["messageStart", "contentBlockDelta", "contentBlockDelta", "messageStop"]
+        [
+            "messageStart",
+            "contentBlockDelta",
+            "contentBlockDelta",
+            "messageStop"
+        ]
     );
     let seen = server.seen();
     assert_eq!(seen[0].method, "POST");
@@ -95,19 +108,33 @@ async fn a_modeled_exception_mid_stream_is_the_operations_error_and_ends_it() {
     );
     let server = Server::start(
         "bedrock",
-        vec![stream(&[event("messageStart", r#"{"role":"assistant"}"#), exception])],
+        vec![stream(&[
+            event("messageStart", r#"{"role":"assistant"}"#),
+            exception,
+        ])],
     )
     .await;
     let mut output = converse(&client(&server)).await;
-    let first = output.stream.recv().await.expect("an event").expect("not the end");
-    assert!(matches!(first, ConverseStreamOutput::MessageStart(_)), "{first:?}");
+    let first = output
+        .stream
+        .recv()
+        .await
+        .expect("an event")
+        .expect("not the end");
+    assert!(
+        matches!(first, ConverseStreamOutput::MessageStart(_)),
+        "{first:?}"
+    );
     let error = output.stream.recv().await.expect_err("the exception");
     let ConverseStreamError::ModelStreamErrorException(e) = &error else {
         panic!("expected ModelStreamErrorException, got {error:?}");
     };
     assert_eq!(e.message.as_deref(), Some("the model failed"));
     assert_eq!(e.original_status_code, Some(500));
-    assert!(output.stream.recv().await.expect("over").is_none(), "nothing after the error");
+    assert!(
+        output.stream.recv().await.expect("over").is_none(),
+        "nothing after the error"
+    );
 }
 
 #[tokio::test]
@@ -120,24 +147,42 @@ async fn a_truncated_frame_and_a_bad_crc_are_malformed_responses() {
     corrupt[last] ^= 0xff;
     let server = Server::start(
         "bedrock",
-        vec![
-            (200, vec![], truncated),
-            (200, vec![], corrupt),
-        ],
+        vec![(200, vec![], truncated), (200, vec![], corrupt)],
     )
     .await;
     let client = client(&server);
 
     let mut output = converse(&client).await;
-    let first = output.stream.recv().await.expect("an event").expect("not the end");
-    assert!(matches!(first, ConverseStreamOutput::MessageStart(_)), "{first:?}");
-    let error = output.stream.recv().await.expect_err("the stream ends mid-frame");
-    assert!(matches!(error, ConverseStreamError::MalformedResponse(_)), "{error:?}");
-    assert!(error.to_string().contains("truncated") || error.to_string().contains("ended"), "{error}");
+    let first = output
+        .stream
+        .recv()
+        .await
+        .expect("an event")
+        .expect("not the end");
+    assert!(
+        matches!(first, ConverseStreamOutput::MessageStart(_)),
+        "{first:?}"
+    );
+    let error = output
+        .stream
+        .recv()
+        .await
+        .expect_err("the stream ends mid-frame");
+    assert!(
+        matches!(error, ConverseStreamError::MalformedResponse(_)),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("truncated") || error.to_string().contains("ended"),
+        "{error}"
+    );
 
     let mut output = converse(&client).await;
     let error = output.stream.recv().await.expect_err("a bad CRC");
-    assert!(matches!(error, ConverseStreamError::MalformedResponse(_)), "{error:?}");
+    assert!(
+        matches!(error, ConverseStreamError::MalformedResponse(_)),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("CRC"), "{error}");
 }
 
@@ -149,40 +194,33 @@ async fn converse_stream_prints_one_json_event_per_line() {
         "bedrock",
         vec![stream(&[
             event("messageStart", r#"{"role":"assistant"}"#),
-            event("contentBlockDelta", r#"{"delta":{"text":"Hi"},"contentBlockIndex":0}"#),
+            event(
+                "contentBlockDelta",
+                r#"{"delta":{"text":"Hi"},"contentBlockIndex":0}"#,
+            ),
             event("messageStop", r#"{"stopReason":"end_turn"}"#),
         ])],
     )
     .await;
-    let args: Vec<String> = [
+    let run: support::RunCli =
+        |args, stdin, out, err| bedrock_runtime::cli::run_with_stdin(args, stdin, out, err);
+    let run = support::run_cli(
+        run,
         "bedrock-runtime",
-        "--region",
-        "us-east-1",
-        "--no-sign-request",
-        "--endpoint-url",
-        &server.url(),
-        "converse-stream",
-        "--model-id",
-        "anthropic.claude-test",
-        "--messages",
-        r#"[{"role":"user","content":[{"text":"Say hi"}]}]"#,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let (code, out, err) = tokio::task::spawn_blocking(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = bedrock_runtime::cli::run(args, &mut out, &mut err);
-        (
-            code,
-            String::from_utf8_lossy(&out).into_owned(),
-            String::from_utf8_lossy(&err).into_owned(),
-        )
-    })
-    .await
-    .expect("the command line ran");
-    assert_eq!(code, 0, "{err}");
-    let lines: Vec<serde_json::Value> = out
+        server.url(),
+        &[
+            "converse-stream",
+            "--model-id",
+            "anthropic.claude-test",
+            "--messages",
+            r#"[{"role":"user","content":[{"text":"Say hi"}]}]"#,
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
         .lines()
         .map(|line| serde_json::from_str(line).expect("each line is one JSON document"))
         .collect();

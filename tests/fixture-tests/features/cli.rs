@@ -6,34 +6,13 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::Server;
+use support::{Run, Server};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the command line in this process (on a blocking thread: the CLI starts its own
-/// runtime), unsigned, against the server.
+/// Runs the command line in this process, unsigned, against the server.
 async fn cli(server: &Server, args: &[&str]) -> Run {
-    let mut all: Vec<String> = ["features", "--region", "us-east-1", "--no-sign-request"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    all.extend(["--endpoint-url".to_string(), server.url()]);
-    all.extend(args.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = features::cli::run(all, &mut out, &mut err);
-        Run {
-            code,
-            stdout: String::from_utf8_lossy(&out).into_owned(),
-            stderr: String::from_utf8_lossy(&err).into_owned(),
-        }
-    })
-    .await
-    .expect("the command line ran")
+    let run: support::RunCli =
+        |args, stdin, out, err| features::cli::run_with_stdin(args, stdin, out, err);
+    support::run_cli(run, "features", server.url(), args, b"").await
 }
 
 fn ok(body: &str) -> (u16, String) {
@@ -65,15 +44,27 @@ fn three_pages() -> Vec<(u16, String)> {
 #[tokio::test]
 async fn a_three_page_listing_is_merged_into_one_result() {
     let server = Server::start(three_pages()).await;
-    let run = cli(&server, &["list-things", "--prefix", "x", "--page-size", "2"]).await;
+    let run = cli(
+        &server,
+        &["list-things", "--prefix", "x", "--page-size", "2"],
+    )
+    .await;
     assert_eq!(
         json_out(&run),
         json!({"Things": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}, {"Name": "d"}, {"Name": "e"}]})
     );
     assert_eq!(tokens(&server), [Value::Null, json!("t2"), json!("t3")]);
     for seen in server.seen() {
-        assert_eq!(seen.body["MaxResults"], json!(2), "the page size on every call");
-        assert_eq!(seen.body["Prefix"], json!("x"), "the other members on every call");
+        assert_eq!(
+            seen.body["MaxResults"],
+            json!(2),
+            "the page size on every call"
+        );
+        assert_eq!(
+            seen.body["Prefix"],
+            json!("x"),
+            "the other members on every call"
+        );
     }
 }
 
@@ -82,7 +73,12 @@ async fn the_page_size_member_set_by_hand_still_fetches_every_page() {
     let server = Server::start(three_pages()).await;
     let run = cli(&server, &["list-things", "--max-results", "2"]).await;
     assert_eq!(json_out(&run)["Things"].as_array().map(Vec::len), Some(5));
-    assert!(server.seen().iter().all(|seen| seen.body["MaxResults"] == json!(2)));
+    assert!(
+        server
+            .seen()
+            .iter()
+            .all(|seen| seen.body["MaxResults"] == json!(2))
+    );
 }
 
 #[tokio::test]
@@ -93,8 +89,14 @@ async fn max_items_stops_mid_page_and_its_next_token_resumes_there() {
         first["Things"],
         json!([{"Name": "a"}, {"Name": "b"}, {"Name": "c"}])
     );
-    let token = first["NextToken"].as_str().expect("a NextToken to resume from");
-    assert_eq!(tokens(&server), [Value::Null, json!("t2")], "no page past the last item");
+    let token = first["NextToken"]
+        .as_str()
+        .expect("a NextToken to resume from");
+    assert_eq!(
+        tokens(&server),
+        [Value::Null, json!("t2")],
+        "no page past the last item"
+    );
 
     // The resumed listing asks for the page it stopped in again and skips what was printed.
     let server = Server::start(three_pages()[1..].to_vec()).await;
@@ -126,7 +128,11 @@ async fn a_nested_token_and_map_items_are_followed_and_merged() {
         json_out(&run),
         json!({"Page": {"Entries": {"a": 1, "b": 2, "c": 3}}})
     );
-    let markers: Vec<Value> = server.seen().iter().map(|s| s.body["Marker"].clone()).collect();
+    let markers: Vec<Value> = server
+        .seen()
+        .iter()
+        .map(|s| s.body["Marker"].clone())
+        .collect();
     assert_eq!(markers, [Value::Null, json!("m2")]);
 }
 
@@ -138,10 +144,16 @@ async fn a_waiter_reaches_success_after_two_polls_and_prints_nothing() {
     ])
     .await;
     let run = cli(&server, &["wait", "thing-ready", "--name", "t"]).await;
-    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, "", ""));
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|s| s.target == "Features.DescribeThing" && s.body == json!({"Name": "t"})));
+    assert!(
+        seen.iter()
+            .all(|s| s.target == "Features.DescribeThing" && s.body == json!({"Name": "t"}))
+    );
 }
 
 #[tokio::test]
@@ -167,7 +179,11 @@ async fn an_empty_output_prints_nothing() {
 #[tokio::test]
 async fn a_negative_number_is_sent_as_a_value() {
     let server = Server::start(vec![ok(r#"{"Things":[]}"#)]).await;
-    let run = cli(&server, &["list-things", "--no-paginate", "--max-results", "-1"]).await;
+    let run = cli(
+        &server,
+        &["list-things", "--no-paginate", "--max-results", "-1"],
+    )
+    .await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(server.seen()[0].body["MaxResults"], json!(-1));
 }

@@ -18,7 +18,11 @@ fn client(server: &Server) -> Client {
     let config = Config::builder()
         .region("us-east-1")
         .endpoint_url(server.url())
-        .credentials(Credentials::new(loopback::ACCESS_KEY, loopback::SECRET, None))
+        .credentials(Credentials::new(
+            loopback::ACCESS_KEY,
+            loopback::SECRET,
+            None,
+        ))
         .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
         .build();
     Client::new(config).expect("valid config")
@@ -48,7 +52,10 @@ fn sent_messages(server: &Server) -> Vec<aws_smithy_types::event_stream::Message
     let seen = server.seen();
     assert_eq!(seen.len(), 1, "one request, not retried");
     let request = &seen[0];
-    assert_eq!((request.method.as_str(), request.uri.as_str()), ("POST", "/"));
+    assert_eq!(
+        (request.method.as_str(), request.uri.as_str()),
+        ("POST", "/")
+    );
     assert_eq!(request.header("x-amz-target"), Some("Features.WatchThings"));
     assert_eq!(
         request.header("content-type"),
@@ -90,7 +97,10 @@ async fn the_initial_request_carries_the_other_members_and_events_follow_from_a_
         panic!("the initial request and two events, got {messages:?}");
     };
     assert_eq!(loopback::text_header(initial, ":message-type"), "event");
-    assert_eq!(loopback::text_header(initial, ":event-type"), "initial-request");
+    assert_eq!(
+        loopback::text_header(initial, ":event-type"),
+        "initial-request"
+    );
     assert_eq!(
         loopback::text_header(initial, ":content-type"),
         "application/x-amz-json-1.0"
@@ -125,7 +135,10 @@ async fn with_nothing_else_set_and_no_events_the_initial_request_is_an_empty_doc
     let [initial] = messages.as_slice() else {
         panic!("the initial request alone, got {messages:?}");
     };
-    assert_eq!(loopback::text_header(initial, ":event-type"), "initial-request");
+    assert_eq!(
+        loopback::text_header(initial, ":event-type"),
+        "initial-request"
+    );
     assert_eq!(&initial.payload()[..], b"{}");
 }
 
@@ -155,38 +168,24 @@ async fn an_error_response_is_the_operations_error_and_is_not_retried() {
 
 /// Runs the command line in this process, unsigned, against `server`, with `stdin` as its
 /// standard input.
-async fn cli(server: &Server, args: &[&str], stdin: &'static [u8]) -> (i32, String, String) {
-    let mut all: Vec<String> = ["features", "--region", "us-east-1", "--no-sign-request"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    all.extend(["--endpoint-url".to_string(), server.url()]);
-    all.extend(args.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = features::cli::run_with_stdin(all, Box::new(stdin), &mut out, &mut err);
-        (
-            code,
-            String::from_utf8_lossy(&out).into_owned(),
-            String::from_utf8_lossy(&err).into_owned(),
-        )
-    })
-    .await
-    .expect("the command line ran")
+async fn cli(server: &Server, args: &[&str], stdin: &'static [u8]) -> loopback::Run {
+    let run: loopback::RunCli =
+        |args, stdin, out, err| features::cli::run_with_stdin(args, stdin, out, err);
+    loopback::run_cli(run, "features", server.url(), args, stdin).await
 }
 
 #[tokio::test]
 async fn the_command_line_sends_standard_input_one_event_per_line() {
     let server = Server::start("features", vec![ok()]).await;
     let stdin = b"{\"Changed\":{\"Name\":\"t1\",\"Status\":\"PENDING\"}}\n\n{\"Changed\":{\"Name\":\"t2\"}}\n";
-    let (code, stdout, stderr) = cli(
+    let run = cli(
         &server,
         &["watch-things", "--name", "n", "--events", "-"],
         stdin,
     )
     .await;
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout, "", "an empty output prints nothing");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "an empty output prints nothing");
     // Streamed as read, not read whole first: chunked, without a length.
     let seen = server.seen_unsigned();
     let request = &seen[0];
@@ -201,13 +200,21 @@ async fn the_command_line_sends_standard_input_one_event_per_line() {
     let messages = loopback::messages(&request.body);
     let kinds: Vec<(String, Vec<u8>)> = messages
         .iter()
-        .map(|m| (loopback::text_header(m, ":event-type"), m.payload().to_vec()))
+        .map(|m| {
+            (
+                loopback::text_header(m, ":event-type"),
+                m.payload().to_vec(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
         [
             ("initial-request".to_string(), br#"{"Name":"n"}"#.to_vec()),
-            ("Changed".to_string(), br#"{"Name":"t1","Status":"PENDING"}"#.to_vec()),
+            (
+                "Changed".to_string(),
+                br#"{"Name":"t1","Status":"PENDING"}"#.to_vec()
+            ),
             ("Changed".to_string(), br#"{"Name":"t2"}"#.to_vec()),
         ]
     );
@@ -217,13 +224,19 @@ async fn the_command_line_sends_standard_input_one_event_per_line() {
 async fn a_bad_line_on_standard_input_fails_the_call_naming_the_line() {
     let server = Server::start("features", vec![ok()]).await;
     for (stdin, expected) in [
-        (&b"{\"Changed\":{\"Name\":\"t1\"}}\n{\"Changed\":\n"[..], "standard input, line 2: not a JSON event"),
+        (
+            &b"{\"Changed\":{\"Name\":\"t1\"}}\n{\"Changed\":\n"[..],
+            "standard input, line 2: not a JSON event",
+        ),
         (&b"{\"Changed\":{}}\n"[..], "standard input, line 1: "),
         (&b"{\"Unknown\":{\"Name\":\"x\"}}\n"[..], "Unknown"),
     ] {
-        let (code, stdout, stderr) =
-            cli(&server, &["watch-things", "--events", "-"], stdin).await;
-        assert_ne!(code, 0, "{stdout}");
-        assert!(stderr.contains(expected), "{expected:?} in {stderr}");
+        let run = cli(&server, &["watch-things", "--events", "-"], stdin).await;
+        assert_ne!(run.code, 0, "{}", run.stdout);
+        assert!(
+            run.stderr.contains(expected),
+            "{expected:?} in {}",
+            run.stderr
+        );
     }
 }

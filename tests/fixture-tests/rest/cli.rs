@@ -7,26 +7,11 @@ mod support;
 use serde_json::{Value, json};
 use support::Server;
 
-/// Runs the command line in this process (on a blocking thread: the CLI starts its own
-/// runtime), unsigned, against the server.
-async fn cli(server: &Server, args: &[&str]) -> (i32, String, String) {
-    let mut all: Vec<String> = ["storage", "--region", "us-east-1", "--no-sign-request"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    all.extend(["--endpoint-url".to_string(), server.url()]);
-    all.extend(args.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = storage::cli::run(all, &mut out, &mut err);
-        (
-            code,
-            String::from_utf8_lossy(&out).into_owned(),
-            String::from_utf8_lossy(&err).into_owned(),
-        )
-    })
-    .await
-    .expect("the command line ran")
+/// Runs the command line in this process, unsigned, against the server.
+async fn cli(server: &Server, args: &[&str]) -> support::Run {
+    let run: support::RunCli =
+        |args, stdin, out, err| storage::cli::run_with_stdin(args, stdin, out, err);
+    support::run_cli(run, "storage", server.url(), args, b"").await
 }
 
 fn updated() -> support::Reply {
@@ -49,7 +34,7 @@ fn bodies(server: &Server) -> Vec<Value> {
 #[tokio::test]
 async fn flags_and_output_use_member_names_and_the_wire_uses_json_names() {
     let server = Server::start("storage", vec![updated()]).await;
-    let (code, stdout, stderr) = cli(
+    let run = cli(
         &server,
         &[
             "update-thing",
@@ -62,8 +47,8 @@ async fn flags_and_output_use_member_names_and_the_wire_uses_json_names() {
         ],
     )
     .await;
-    assert_eq!(code, 0, "{stderr}");
-    let output: Value = serde_json::from_str(&stdout).expect("JSON output");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let output: Value = serde_json::from_str(&run.stdout).expect("JSON output");
     assert_eq!(
         output,
         json!({"Name": "t2", "Details": {"Color": "blue", "Sizes": [3]}})
@@ -78,7 +63,7 @@ async fn flags_and_output_use_member_names_and_the_wire_uses_json_names() {
 async fn cli_input_json_and_query_use_member_names() {
     let server = Server::start("storage", vec![updated()]).await;
     let input = r#"{"Id":"t1","NewName":"t2","Details":{"Color":"red"}}"#;
-    let (code, stdout, stderr) = cli(
+    let run = cli(
         &server,
         &[
             "update-thing",
@@ -89,8 +74,8 @@ async fn cli_input_json_and_query_use_member_names() {
         ],
     )
     .await;
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout.trim(), r#""blue""#);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), r#""blue""#);
     assert_eq!(
         bodies(&server),
         [json!({"newName": "t2", "Details": {"color": "red"}})]
@@ -100,12 +85,18 @@ async fn cli_input_json_and_query_use_member_names() {
 #[tokio::test]
 async fn a_json_name_is_not_a_member_name_on_the_command_line() {
     let server = Server::start("storage", vec![updated()]).await;
-    let (code, _, stderr) = cli(
+    let run = cli(
         &server,
-        &["update-thing", "--id", "t1", "--details", r#"{"color":"red"}"#],
+        &[
+            "update-thing",
+            "--id",
+            "t1",
+            "--details",
+            r#"{"color":"red"}"#,
+        ],
     )
     .await;
-    assert_ne!(code, 0);
-    assert!(stderr.contains("color"), "{stderr}");
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("color"), "{}", run.stderr);
     assert!(server.seen_unsigned().is_empty(), "nothing was sent");
 }

@@ -12,3 +12,8 @@ include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../tests/fixture-tests/support/chain.rs"
 ));
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../tests/fixture-tests/support/cli.rs"
+));

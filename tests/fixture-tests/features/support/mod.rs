@@ -93,3 +93,8 @@ async fn handle(
     *response.status_mut() = hyper::StatusCode::from_u16(status).expect("status");
     Ok(response)
 }
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../tests/fixture-tests/support/cli.rs"
+));

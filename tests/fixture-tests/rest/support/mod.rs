@@ -6,3 +6,8 @@ include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../tests/fixture-tests/support/server.rs"
 ));
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../tests/fixture-tests/support/cli.rs"
+));
