@@ -172,6 +172,7 @@ aws-smithy-eventstream = "0.61"
 aws-smithy-types = "1"
 aws-credential-types = { version = "1", features = ["hardcoded-credentials"] }
 aws-smithy-runtime-api = { version = "1", features = ["client"] }
+proptest = "1"
 "#;
 
 /// The fixtures read from `../shared` in place (never copied into the repository): the lines

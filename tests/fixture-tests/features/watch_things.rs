@@ -8,11 +8,13 @@ mod loopback;
 
 use std::time::Duration;
 
+use aws_smithy_types::event_stream::HeaderValue;
 use features::Client;
 use features::config::{Config, Credentials, RetryConfig};
-use features::primitives::InputEvents;
-use features::types::{Status, Thing, ThingEvents};
+use features::primitives::{DateTime, InputEvents};
+use features::types::{Status, Tagged, Thing, ThingEvents};
 use loopback::Server;
+use proptest::prelude::*;
 
 fn client(server: &Server) -> Client {
     let config = Config::builder()
@@ -239,4 +241,112 @@ async fn a_bad_line_on_standard_input_fails_the_call_naming_the_line() {
             run.stderr
         );
     }
+}
+
+/// A client that sends unsigned (events unwrapped), to `server`.
+fn unsigned(server: &Server) -> Client {
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .sign_requests(false)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    Client::new(config).expect("valid config")
+}
+
+/// The last event message the server saw (after the initial request).
+fn last_event(server: &Server) -> aws_smithy_types::event_stream::Message {
+    let seen = server.seen_unsigned();
+    let request = seen.last().expect("a request");
+    let mut messages = loopback::messages(&request.body);
+    assert_eq!(messages.len(), 2, "the initial request and the event");
+    messages.pop().expect("the event")
+}
+
+/// One runtime and one server for every case of the property test.
+fn shared() -> &'static (tokio::runtime::Runtime, Server) {
+    static SHARED: std::sync::OnceLock<(tokio::runtime::Runtime, Server)> =
+        std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        let server = runtime.block_on(Server::start("features", vec![ok()]));
+        (runtime, server)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any values of every event-header type, and any payload text, arrive as sent: each
+    /// member in its header of its type (read by `aws-smithy-eventstream`), the payload raw.
+    #[test]
+    fn event_headers_of_every_type_arrive_as_sent(
+        tag in any::<String>(),
+        count in any::<i32>(),
+        big in any::<i64>(),
+        small in any::<i16>(),
+        tiny in any::<i8>(),
+        flag in any::<bool>(),
+        millis in -62_135_596_800_000i64..253_402_300_799_000,
+        raw in proptest::collection::vec(any::<u8>(), 0..64),
+        note in any::<String>(),
+    ) {
+        let (runtime, server) = shared();
+        let event = Tagged::builder()
+            .tag(tag.clone())
+            .count(count)
+            .big(big)
+            .small(small)
+            .tiny(tiny)
+            .flag(flag)
+            .stamp(DateTime::from_secs_and_nanos(
+                millis.div_euclid(1000),
+                (millis.rem_euclid(1000) as u32) * 1_000_000,
+            ))
+            .raw(raw.clone())
+            .note(note.clone())
+            .build();
+        runtime
+            .block_on(unsigned(server).watch_things().events(vec![ThingEvents::Tagged(event)]).send())
+            .expect("the call succeeds");
+        let message = last_event(server);
+        prop_assert_eq!(loopback::text_header(&message, ":event-type"), "Tagged");
+        let header = |name: &str| loopback::header(&message, name).clone();
+        prop_assert_eq!(header("Tag"), HeaderValue::String(tag.into()));
+        prop_assert_eq!(header("Count"), HeaderValue::Int32(count));
+        prop_assert_eq!(header("Big"), HeaderValue::Int64(big));
+        prop_assert_eq!(header("Small"), HeaderValue::Int16(small));
+        prop_assert_eq!(header("Tiny"), HeaderValue::Byte(tiny));
+        prop_assert_eq!(header("Flag"), HeaderValue::Bool(flag));
+        let HeaderValue::Timestamp(stamp) = header("Stamp") else {
+            panic!("a timestamp header");
+        };
+        prop_assert_eq!(
+            std::time::SystemTime::try_from(stamp).expect("in range"),
+            std::time::UNIX_EPOCH
+                .checked_add(std::time::Duration::from_millis(millis.max(0) as u64))
+                .filter(|_| millis >= 0)
+                .or_else(|| std::time::UNIX_EPOCH
+                    .checked_sub(std::time::Duration::from_millis(millis.unsigned_abs())))
+                .expect("in range")
+        );
+        prop_assert_eq!(header("Raw"), HeaderValue::ByteArray(raw.into()));
+        prop_assert_eq!(&message.payload()[..], note.as_bytes());
+    }
+}
+
+#[tokio::test]
+async fn a_header_too_long_for_a_frame_fails_the_call_without_sending_the_end() {
+    let server = Server::start("features", vec![ok()]).await;
+    let event = Tagged::builder().tag("x".repeat(40_000)).build();
+    let error = unsigned(&server)
+        .watch_things()
+        .events(vec![ThingEvents::Tagged(event)])
+        .send()
+        .await
+        .expect_err("a string header holds at most 32 KiB");
+    assert!(
+        error.to_string().to_lowercase().contains("header"),
+        "{error}"
+    );
 }
