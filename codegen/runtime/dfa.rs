@@ -52,6 +52,26 @@ pub(crate) struct Op {
     pub(crate) then: u16,
 }
 
+impl Op {
+    /// Entering the state starts `counter`'s repetition afresh.
+    pub(crate) const fn restart(counter: u8) -> Op {
+        Op {
+            counter,
+            bound: 0,
+            then: 0,
+        }
+    }
+
+    /// Entering the state adds one to `counter`; at `bound`, the matcher moves to row `then`.
+    pub(crate) const fn add(counter: u8, bound: u16, then: u16) -> Op {
+        Op {
+            counter,
+            bound,
+            then,
+        }
+    }
+}
+
 /// The most counters a pattern uses.
 pub(crate) const COUNTERS: usize = 16;
 

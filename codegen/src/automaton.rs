@@ -484,7 +484,11 @@ fn short_sequence(node: &Node) -> bool {
 fn searched(node: &mut Node) {
     fn edge(node: &mut Node, first: bool) {
         match node {
-            Node::Repeat { node: body, min, max } if !has_anchor(body) => *max = Some(*min),
+            Node::Repeat {
+                node: body,
+                min,
+                max,
+            } if !has_anchor(body) => *max = Some(*min),
             Node::Concat(items) => {
                 let item = if first {
                     items.first_mut()
@@ -1143,8 +1147,8 @@ impl Nfa {
             if let Some(c) = self.states[s].counter {
                 // The count in the set, or a fresh entry's 0, must have reached the minimum.
                 let counter = &self.counters[c];
-                let done = counter.min == 0
-                    || active.iter().any(|a| a.counter == c && a.region >= 1);
+                let done =
+                    counter.min == 0 || active.iter().any(|a| a.counter == c && a.region >= 1);
                 if done {
                     stack.push(counter.next);
                 }
@@ -1237,10 +1241,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
     let mut ids: HashMap<Key, u16, BuildHasherDefault<FxHasher>> = HashMap::default();
     let mut marks = Marks::new(nfa.states.len());
     let mut sets: Vec<(Key, bool)> = vec![((Vec::new(), Vec::new()), false)]; // 0: dead
-    sets.push((
-        nfa.close([start], &[], true, &mut marks)?,
-        true,
-    ));
+    sets.push((nfa.close([start], &[], true, &mut marks)?, true));
     // Interns a state reached by a step (or a count reaching a bound).
     let mut intern = |key: Key, sets: &mut Vec<(Key, bool)>| -> Result<u16, Failure> {
         if key.0.is_empty() {
@@ -1308,9 +1309,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                 table.push(*id);
                 continue;
             }
-            let key = nfa
-                .close(targets.iter().copied(), &added, false, &mut marks)
-?;
+            let key = nfa.close(targets.iter().copied(), &added, false, &mut marks)?;
             let id = intern(key, &mut sets)?;
             reached.push(((targets.clone(), added.clone()), id));
             table.push(id);
@@ -1336,10 +1335,11 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
             };
             let mut bumped = active.clone();
             bumped[i].region = counter.region(bound);
-            let seeds = set.iter().copied().filter(|&s| nfa.states[s].counter.is_none());
-            let key = nfa
-                .close(seeds, &bumped, false, &mut marks)
-?;
+            let seeds = set
+                .iter()
+                .copied()
+                .filter(|&s| nfa.states[s].counter.is_none());
+            let key = nfa.close(seeds, &bumped, false, &mut marks)?;
             let then = intern(key, &mut sets)?;
             state_ops.push(Op {
                 counter: a.counter as u8,
@@ -1377,7 +1377,9 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
     let merged = columns.len();
     // Rows are `classes + 2` cells wide (the info and run-length cells).
     if states * (merged + 2) >= usize::from(runtime::MATCHED) {
-        return Err(format!("{states} states × {merged} classes do not fit the 16-bit tables").into());
+        return Err(
+            format!("{states} states × {merged} classes do not fit the 16-bit tables").into(),
+        );
     }
     let table = (0..states)
         .flat_map(|s| columns.iter().map(move |column| column[s]))
@@ -2026,14 +2028,22 @@ mod tests {
         // per count.
         for (pattern, at_most, unrolled_at_least) in [
             ("^[^\\x00]{1,1020}\\.csv$", 20, 5000),
-            ("^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$", 16, 13),
+            (
+                "^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$",
+                16,
+                13,
+            ),
             ("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$", 20, 1100),
             (
                 "^arn:[a-z0-9][-.a-z0-9]{0,62}:kms:([a-z0-9][-.a-z0-9]{0,62})?:([a-z0-9][-.a-z0-9]{0,62})?:key/.{0,1019}$",
                 40,
                 1200,
             ),
-            ("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])(/(.{0,1024}))?$", 20, 1100),
+            (
+                "^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])(/(.{0,1024}))?$",
+                20,
+                1100,
+            ),
         ] {
             let counted = compile(pattern).expect("compiles");
             let unrolled = compile_unrolled(pattern).expect("compiles");
@@ -2055,7 +2065,13 @@ mod tests {
         let version = compile("^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$")
             .expect("compiles");
         assert_eq!(wider.table, version.table);
-        let bounds = |t: &Tables| t.ops.iter().flatten().map(|op| op.bound).collect::<Vec<_>>();
+        let bounds = |t: &Tables| {
+            t.ops
+                .iter()
+                .flatten()
+                .map(|op| op.bound)
+                .collect::<Vec<_>>()
+        };
         assert_ne!(bounds(&wider), bounds(&version));
     }
 
@@ -2063,7 +2079,11 @@ mod tests {
     fn a_search_ignores_the_maximum_of_a_repetition_at_either_end() {
         // `[a-z]{2,9}x` found somewhere is `[a-z]{2}x` found somewhere; `^ab{2,5}` is `^ab{2}`.
         let search = compile("[a-z]{2,9}x").expect("compiles");
-        assert!(search.counters.is_empty() && search.states() < 8, "{}", describe(&search));
+        assert!(
+            search.counters.is_empty() && search.states() < 8,
+            "{}",
+            describe(&search)
+        );
         assert!(search.is_match("--abcdefghijklmnx") && !search.is_match("ax"));
         let prefix = compile("^ab{2,5000}").expect("compiles");
         assert!(prefix.states() < 8, "{}", describe(&prefix));

@@ -106,7 +106,11 @@ pub fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStre
         let counter = proc_macro2::Literal::u8_unsuffixed(op.counter);
         let bound = proc_macro2::Literal::u16_unsuffixed(op.bound);
         let then = proc_macro2::Literal::u16_unsuffixed(op.then);
-        quote!(crate::runtime::dfa::Op { counter: #counter, bound: #bound, then: #then })
+        if op.bound == 0 {
+            quote!(crate::runtime::dfa::Op::restart(#counter))
+        } else {
+            quote!(crate::runtime::dfa::Op::add(#counter, #bound, #then))
+        }
     });
     quote! {
         Dfa {
