@@ -1263,7 +1263,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
     let mut next_unprocessed = 1;
     // A state's transitions, by the NFA states (and counters) they reach before closure:
     // intervals that reach the same ones share the closure and the lookup.
-    let mut reached: Vec<((Vec<usize>, Vec<Active>), u16)> = Vec::new();
+    let mut reached: Vec<(Key, u16)> = Vec::new();
     let mut targets: Vec<usize> = Vec::new();
     let mut added: Vec<Active> = Vec::new();
     while next_unprocessed < sets.len() {
@@ -1823,6 +1823,98 @@ mod tests {
                     Ok(())
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
+        }
+
+        /// Every pattern that compiles with counters or shortened for a search
+        /// (`PATTERN_MODELS=../shared/models-all`: every official one) matches exactly what its
+        /// automaton as compiled before both (`compile_unrolled`) matches, on values
+        /// that walk the unrolled automaton to its deep states (every count), long runs and
+        /// random text. Both are linear, so this runs where the ECMAScript engine would
+        /// backtrack for minutes on long values.
+        #[test]
+        fn every_counting_automaton_agrees_with_its_unrolled_form() {
+            let mut counting = 0;
+            for pattern in patterns() {
+                let Ok(tables) = compile(&pattern) else {
+                    continue;
+                };
+                // Those that count, and those a search shortened.
+                let Ok(unrolled) = compile_unrolled(&pattern) else {
+                    continue;
+                };
+                if tables == unrolled {
+                    continue;
+                }
+                counting += 1;
+                let runtime = tables.runtime();
+                let matcher = tables.matcher(&runtime);
+                let unrolled_runtime = unrolled.runtime();
+                let unrolled_matcher = unrolled.matcher(&unrolled_runtime);
+                let alphabet = interesting_chars(&unrolled);
+                let by_class = {
+                    let mut by_class: Vec<Vec<char>> = vec![Vec::new(); unrolled.classes];
+                    for &c in &alphabet {
+                        let interval = unrolled.starts.partition_point(|&s| s <= c as u32) - 1;
+                        by_class[usize::from(unrolled.interval_class[interval])].push(c);
+                    }
+                    by_class
+                };
+                let walk_tables = unrolled.clone();
+                let walks = (
+                    prop::collection::vec(any::<u32>(), 0..1200),
+                    prop::option::of(prop::sample::select(alphabet.clone())),
+                )
+                    .prop_map(move |(choices, stray)| {
+                        let t = &walk_tables;
+                        let mut state = usize::from(t.start);
+                        let mut value = String::new();
+                        for choice in choices {
+                            let live: Vec<usize> = (0..t.classes)
+                                .filter(|&c| t.table[state * t.classes + c] != 0)
+                                .filter(|&c| !by_class[c].is_empty())
+                                .collect();
+                            let Some(&class) = live.get(choice as usize % live.len().max(1)) else {
+                                break;
+                            };
+                            let chars = &by_class[class];
+                            value.push(chars[(choice as usize / 7) % chars.len()]);
+                            state = usize::from(t.table[state * t.classes + class]);
+                        }
+                        value.extend(stray);
+                        value
+                    });
+                let blocks = prop::collection::vec(
+                    (prop::sample::select(alphabet.clone()), 0usize..1100),
+                    1..5,
+                )
+                .prop_map(|blocks| {
+                    blocks
+                        .into_iter()
+                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
+                        .collect::<String>()
+                });
+                let random = prop::collection::vec(prop::sample::select(alphabet), 0..40)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let strategy = prop_oneof![4 => walks, 2 => blocks, 1 => random];
+                let mut runner =
+                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+                runner
+                    .run(&strategy, |value| {
+                        prop_assert_eq!(
+                            matcher.is_match(&value),
+                            unrolled_matcher.is_match(&value),
+                            "{} on {:?}",
+                            pattern,
+                            value
+                        );
+                        Ok(())
+                    })
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            println!(
+                "{counting} counting or shortened automata agree with their unrolled forms on 300 values each"
+            );
+            assert!(counting >= 3, "only {counting} patterns count");
         }
 
         /// Counted repetitions inside groups and alternations, overlapping what follows them,
