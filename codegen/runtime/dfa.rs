@@ -36,7 +36,44 @@ pub(crate) struct Dfa<'a> {
     /// The path again, as bit masks, when it is at most 64 characters long: the matcher then
     /// uses these instead of the segments.
     pub(crate) short: Option<Short>,
+    /// The counter operations: a state's info cell holds how many it has (`info >> OPS_SHIFT`)
+    /// and its run-length cell where they start.
+    pub(crate) ops: &'a [Op],
 }
+
+/// What entering a state does to a counter (a counted repetition of a character class,
+/// `[a-z]{1,63}`, counts its characters instead of having a state per count). With `bound` 0
+/// the repetition starts afresh: its count is 0. Otherwise it took one more character; when its
+/// count reaches `bound` the matcher moves to the row `then` (the same state, with the count
+/// past its minimum or at its maximum), whose operations on later counters and restarts follow.
+pub(crate) struct Op {
+    pub(crate) counter: u8,
+    pub(crate) bound: u16,
+    pub(crate) then: u16,
+}
+
+impl Op {
+    /// Entering the state starts `counter`'s repetition afresh.
+    pub(crate) const fn restart(counter: u8) -> Op {
+        Op {
+            counter,
+            bound: 0,
+            then: 0,
+        }
+    }
+
+    /// Entering the state adds one to `counter`; at `bound`, the matcher moves to row `then`.
+    pub(crate) const fn add(counter: u8, bound: u16, then: u16) -> Op {
+        Op {
+            counter,
+            bound,
+            then,
+        }
+    }
+}
+
+/// The most counters a pattern uses.
+pub(crate) const COUNTERS: usize = 16;
 
 /// A straight path of at most 64 characters as bit masks: bit `i` of `masks[b]` says whether
 /// byte `b` may be the value's `i`th (from 0), bit `n - 1` of `ends` whether the value may end
@@ -101,6 +138,8 @@ pub(crate) const MATCHED: u16 = u16::MAX;
 pub(crate) const INFO_RUN: u16 = 0xff;
 pub(crate) const INFO_MATCHED: u16 = 1 << 8;
 pub(crate) const INFO_AT_END: u16 = 1 << 9;
+/// The info cell's bits from this one up count the state's counter operations.
+pub(crate) const OPS_SHIFT: u16 = 10;
 
 impl Dfa<'_> {
     /// Whether the pattern matches somewhere in `value` (ECMA-262 search semantics: anchored
@@ -116,20 +155,35 @@ impl Dfa<'_> {
             }
         }
         let classes = usize::from(self.classes);
-        let cell = |offset: usize| match self.table.get(offset * 2..offset * 2 + 2) {
-            Some(&[low, high]) => u16::from_le_bytes([low, high]),
-            _ => 0,
-        };
+        let cell = |offset: usize| self.cell(offset);
+        let mut counts = [0u16; COUNTERS];
         let mut row = usize::from(self.start);
         if cell(row + classes) & INFO_MATCHED != 0 {
             return true;
         }
         let mut at = 0;
         loop {
-            let info = cell(row + classes);
+            let mut info = cell(row + classes);
+            if info >> OPS_SHIFT != 0 {
+                row = self.count(row, &mut counts, None);
+                info = cell(row + classes);
+                if info & INFO_MATCHED != 0 {
+                    return true;
+                }
+            }
             if let Some(run) = self.runs.get(usize::from(info & INFO_RUN).wrapping_sub(1)) {
                 let rest = bytes.get(at..).unwrap_or_default();
-                let limit = usize::from(cell(row + classes + 1)).min(rest.len());
+                // A counting loop takes characters until its count reaches its bound.
+                let adding = self.ops_of(row).iter().find(|op| op.bound != 0);
+                let limit = match adding {
+                    Some(op) => {
+                        let count = counts.get(usize::from(op.counter)).copied().unwrap_or(0);
+                        usize::from(op.bound.saturating_sub(count))
+                    }
+                    None if info >> OPS_SHIFT != 0 => usize::MAX,
+                    None => usize::from(cell(row + classes + 1)),
+                };
+                let limit = limit.min(rest.len());
                 let continues = |byte: u8| run.bytes[usize::from(byte)] != 0;
                 // Eight characters at a time, without a branch per character, then one by one.
                 let mut taken = 0;
@@ -145,6 +199,18 @@ impl Dfa<'_> {
                     .unwrap_or(limit - taken);
                 at += taken;
                 row += taken * usize::from(run.step);
+                if let Some(op) = adding
+                    && let Some(count) = counts.get_mut(usize::from(op.counter))
+                {
+                    // `taken` is at most what the bound leaves.
+                    *count = count.wrapping_add(taken as u16);
+                    if *count == op.bound {
+                        row = self.count(usize::from(op.then), &mut counts, Some(op.counter));
+                        if cell(row + classes) & INFO_MATCHED != 0 {
+                            return true;
+                        }
+                    }
+                }
             }
             let Some(&byte) = bytes.get(at) else {
                 return cell(row + classes) & INFO_AT_END != 0;
@@ -166,6 +232,50 @@ impl Dfa<'_> {
                 MATCHED => return true,
                 next => row = usize::from(next),
             }
+        }
+    }
+
+    /// The table cell at `offset` (0, the dead state's, outside the table).
+    fn cell(&self, offset: usize) -> u16 {
+        match self.table.get(offset * 2..offset * 2 + 2) {
+            Some(&[low, high]) => u16::from_le_bytes([low, high]),
+            _ => 0,
+        }
+    }
+
+    /// The counter operations of the state at `row`.
+    fn ops_of(&self, row: usize) -> &[Op] {
+        let classes = usize::from(self.classes);
+        let n = usize::from(self.cell(row + classes) >> OPS_SHIFT);
+        let first = usize::from(self.cell(row + classes + 1));
+        self.ops.get(first..first + n).unwrap_or_default()
+    }
+
+    /// Applies the counter operations of the state at `row`, just entered, and returns the row
+    /// of the state the value is in after them (a count reaching its bound moves it on). After
+    /// such a move (`past`: the counter that moved it) the new state's restarts and its
+    /// operations on later counters follow; earlier ones have been applied.
+    fn count(&self, mut row: usize, counts: &mut [u16; COUNTERS], mut past: Option<u8>) -> usize {
+        'state: loop {
+            for op in self.ops_of(row) {
+                let Some(count) = counts.get_mut(usize::from(op.counter)) else {
+                    continue;
+                };
+                if op.bound == 0 {
+                    *count = 0;
+                    continue;
+                }
+                if past.is_some_and(|past| op.counter <= past) {
+                    continue;
+                }
+                *count = count.wrapping_add(1);
+                if *count == op.bound {
+                    row = usize::from(op.then);
+                    past = Some(op.counter);
+                    continue 'state;
+                }
+            }
+            return row;
         }
     }
 }
@@ -287,6 +397,7 @@ mod tests {
         path: &[],
         sets: &[],
         short: None,
+        ops: &[],
     };
 
     /// `b` (unanchored): matching stops at the first `b`.
@@ -302,6 +413,7 @@ mod tests {
         path: &[],
         sets: &[],
         short: None,
+        ops: &[],
     };
 
     /// `^[ab]{2,3}$` as a path: two characters that may not end, then one that may.
@@ -328,6 +440,7 @@ mod tests {
         ],
         sets: &[byte_set(b"ab")],
         short: None,
+        ops: &[],
     };
 
     /// The same path, matched by its bit masks.

@@ -265,6 +265,7 @@ mod tests {
         path: &[],
         sets: &[],
         short: None,
+        ops: &[],
     };
 
     const fn outputs(name: &'static str) -> Partition {
@@ -291,6 +292,7 @@ mod tests {
         path: &[],
         sets: &[],
         short: None,
+        ops: &[],
     };
 
     static TABLE: [PartitionEntry; 2] = [

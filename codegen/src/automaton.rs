@@ -54,6 +54,23 @@ pub struct Tables {
     pub table: Vec<u16>,
     pub accept: Vec<bool>,
     pub accept_at_end: Vec<bool>,
+    /// What entering each state does to the counters, by counter.
+    pub ops: Vec<Vec<Op>>,
+    /// Each counter's bounds (`C{min,max}`).
+    pub counters: Vec<(u32, Option<u32>)>,
+    /// The shortest and longest (`None`: unbounded) value the pattern's syntax admits, for
+    /// automata with counters (see [`length_bounds`]).
+    pub bounds: (usize, Option<usize>),
+}
+
+/// What entering a state does to one counter: with `bound` 0 the repetition starts afresh (its
+/// count is 0); otherwise it took one more character, and when its count reaches `bound` the
+/// matcher moves to state `then` (the same state with the count in its next range).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Op {
+    pub counter: u8,
+    pub bound: u16,
+    pub then: u16,
 }
 
 impl Tables {
@@ -91,8 +108,22 @@ impl Tables {
                 run_of[s] = (index as u16 + 1, length);
             }
         }
+        let mut ops = Vec::new();
         let mut table = Vec::with_capacity(self.states() * width * 2);
         for (s, &(run, length)) in run_of.iter().enumerate() {
+            let state_ops = &self.ops[s];
+            let length = if state_ops.is_empty() {
+                length
+            } else {
+                // A state with counter operations holds where they start instead.
+                let first = ops.len() as u16;
+                ops.extend(state_ops.iter().map(|op| runtime::Op {
+                    counter: op.counter,
+                    bound: op.bound,
+                    then: (usize::from(op.then) * width) as u16,
+                }));
+                first
+            };
             for &t in &self.table[s * self.classes..(s + 1) * self.classes] {
                 let cell = match t {
                     0 => 0,
@@ -108,6 +139,7 @@ impl Tables {
             if self.accept_at_end[s] {
                 info |= runtime::INFO_AT_END;
             }
+            info |= (state_ops.len() as u16) << runtime::OPS_SHIFT;
             table.extend(info.to_le_bytes());
             table.extend(length.to_le_bytes());
         }
@@ -156,6 +188,7 @@ impl Tables {
         Runtime {
             start: (usize::from(self.start) * width) as u16,
             table,
+            ops,
             runs,
             path,
             sets,
@@ -168,6 +201,9 @@ impl Tables {
     /// back; the path ends in a state with no moves. Each step is its ASCII set and whether the
     /// value may end after it. At most 256 distinct sets.
     fn path(&self) -> Option<Vec<(u128, bool)>> {
+        if !self.counters.is_empty() {
+            return None;
+        }
         let classes = self.classes;
         let mut visited = vec![false; self.states()];
         let mut steps = Vec::new();
@@ -209,10 +245,11 @@ impl Tables {
         (!steps.is_empty()).then_some(steps)
     }
 
-    /// Runs: a state that loops on a set of ASCII characters (one state), or a chain of at
-    /// least three consecutive states each moving to the next on the same set, none of them
-    /// (nor the state after the chain) having matched. Each is `(states, set)`, the set as a
-    /// bit per class of the ASCII characters in it. None when there are more than 64 classes.
+    /// Runs: a state that loops on a set of ASCII characters (one state; if it counts, adding
+    /// to one counter at most), or a chain of at least three consecutive states each moving to
+    /// the next on the same set, none of them counting or having matched (nor the state after
+    /// the chain). Each is `(states, set)`, the set as a bit per class of the ASCII characters
+    /// in it. None when there are more than 64 classes.
     fn runs(&self) -> Vec<(std::ops::Range<usize>, u64)> {
         let states = self.states();
         if self.classes > 64 {
@@ -236,7 +273,13 @@ impl Tables {
             }
             let looping = moving_to(s, s);
             if looping != 0 {
-                runs.push((s..s + 1, looping));
+                if self.ops[s].iter().filter(|op| op.bound != 0).count() <= 1 {
+                    runs.push((s..s + 1, looping));
+                }
+                s += 1;
+                continue;
+            }
+            if !self.ops[s].is_empty() {
                 s += 1;
                 continue;
             }
@@ -245,6 +288,7 @@ impl Tables {
             while set != 0
                 && end + 1 < states
                 && !self.accept[end + 1]
+                && self.ops[end + 1].is_empty()
                 && moving_to(end, end + 1) == set
                 && moving_to(end, end) == 0
             {
@@ -272,6 +316,7 @@ impl Tables {
             classes: self.classes as u16,
             ascii: &self.ascii,
             table: &runtime.table,
+            ops: &runtime.ops,
             runs: &runtime.runs,
             short: runtime.short.as_ref().map(|short| {
                 let groups: Vec<(&[u8], u64)> = short
@@ -306,6 +351,8 @@ pub struct Runtime {
     pub start: u16,
     /// Rows of little-endian `u16` cells.
     pub table: Vec<u8>,
+    /// The counter operations, each state's together (see the runtime's `Op`).
+    pub(crate) ops: Vec<runtime::Op>,
     /// The runs, as the runtime's `Run`.
     pub(crate) runs: Vec<runtime::Run>,
     /// The straight path's segments (empty if the automaton is not one), and their sets.
@@ -368,13 +415,134 @@ pub(crate) fn parse(pattern: &str) -> Result<Node, String> {
     .parse()
 }
 
-/// Compiles `pattern`, or says why it is outside the supported subset.
+/// Compiles `pattern`, or says why it is outside the supported subset. Counted repetitions of
+/// a character class (`[a-z]{1,63}`) become counters the matcher keeps beside its state, not a
+/// state per count; where one counter could hold two values at once (`(a{2,5})*`, or a search
+/// that may restart inside the repetition), the pattern is compiled with its repetitions
+/// unrolled instead.
 pub fn compile(pattern: &str) -> Result<Tables, String> {
-    let node = parse(pattern)?;
-    let mut nfa = Nfa::default();
+    let mut node = parse(pattern)?;
+    searched(&mut node);
+    if short_sequence(&node) {
+        // A straight path the matcher checks with bit masks, faster than counting.
+        return compile_unrolled_node(&node);
+    }
+    // The counted repetitions (by their order in the pattern) that are unrolled after all.
+    let mut unrolled = BTreeSet::new();
+    let counted = loop {
+        match build(&node, true, &unrolled) {
+            Ok(tables) => break Some(tables),
+            Err(Failure::Ambiguous(repeat)) if unrolled.insert(repeat) => {}
+            Err(_) => break None,
+        }
+    };
+    match counted {
+        // Counters beside repetitions unrolled for ambiguity can make more states than
+        // unrolling them all: the smaller automaton wins.
+        Some(tables) if unrolled.is_empty() => Ok(tables),
+        counted => {
+            let plain = compile_unrolled_node(&node);
+            match (counted, plain) {
+                (Some(counted), Ok(plain)) if plain.states() <= counted.states() => Ok(plain),
+                (Some(counted), _) => Ok(counted),
+                (None, plain) => plain,
+            }
+        }
+    }
+}
+
+/// Compiles `pattern` with every counted repetition unrolled into states (the form before
+/// counters; tests compare the two).
+pub fn compile_unrolled(pattern: &str) -> Result<Tables, String> {
+    compile_unrolled_node(&parse(pattern)?)
+}
+
+fn compile_unrolled_node(node: &Node) -> Result<Tables, String> {
+    build(node, false, &BTreeSet::new()).map_err(|failure| match failure {
+        Failure::Refused(why) => why,
+        Failure::Ambiguous(_) => unreachable!("no counters"),
+    })
+}
+
+/// Whether `node` is a sequence of classes and bounded repetitions of classes at most 64
+/// characters long (with anchors): unrolled, its automaton is a straight path.
+fn short_sequence(node: &Node) -> bool {
+    fn sequence(node: &Node) -> bool {
+        match node {
+            Node::Empty | Node::Start | Node::End | Node::Class(_) => true,
+            Node::Concat(items) => items.iter().all(sequence),
+            Node::Repeat { node, max, .. } => max.is_some() && matches!(**node, Node::Class(_)),
+            Node::Alt(_) => false,
+        }
+    }
+    sequence(node) && lengths(node).1.is_some_and(|longest| longest <= 64)
+}
+
+/// Only whether a pattern matches somewhere counts: a repetition that a match may start with
+/// (where the pattern does not say `^`) or end with (where it does not say `$`) matches where
+/// its minimum does, so its maximum goes (`\d{1,12}x` searches as `\dx`).
+fn searched(node: &mut Node) {
+    fn edge(node: &mut Node, first: bool) {
+        match node {
+            Node::Repeat {
+                node: body,
+                min,
+                max,
+            } if !has_anchor(body) => *max = Some(*min),
+            Node::Concat(items) => {
+                let item = if first {
+                    items.first_mut()
+                } else {
+                    items.last_mut()
+                };
+                if let Some(item) = item {
+                    edge(item, first);
+                }
+            }
+            Node::Alt(items) => items.iter_mut().for_each(|item| edge(item, first)),
+            _ => {}
+        }
+    }
+    fn has_anchor(node: &Node) -> bool {
+        match node {
+            Node::Start | Node::End => true,
+            Node::Concat(items) | Node::Alt(items) => items.iter().any(has_anchor),
+            Node::Repeat { node, .. } => has_anchor(node),
+            Node::Empty | Node::Class(_) => false,
+        }
+    }
+    edge(node, true);
+    edge(node, false);
+}
+
+/// Why a pattern did not compile: outside what the automaton takes, or a counted repetition
+/// (by its order in the pattern) whose counter could hold two counts at once.
+enum Failure {
+    Refused(String),
+    Ambiguous(usize),
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Failure {
+        Failure::Refused(why)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(why: &str) -> Failure {
+        Failure::Refused(why.to_string())
+    }
+}
+
+fn build(node: &Node, counted: bool, unrolled: &BTreeSet<usize>) -> Result<Tables, Failure> {
+    let mut nfa = Nfa {
+        counted,
+        unrolled: unrolled.clone(),
+        ..Nfa::default()
+    };
     let accept = nfa.add();
-    let anchored = starts_anchored(&node);
-    let entry = nfa.build(&node, accept)?;
+    let anchored = starts_anchored(node);
+    let entry = nfa.build(node, accept)?;
     let start = if anchored {
         entry
     } else {
@@ -385,7 +553,9 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
         skip
     };
     nfa.accept = accept;
-    determinize(&nfa, start)
+    let mut tables = determinize(&nfa, start)?;
+    tables.bounds = node_bounds(node, anchored);
+    Ok(tables)
 }
 
 /// True when every alternative starts with `^`, so no skipping prefix is needed.
@@ -744,12 +914,65 @@ enum Edge {
 struct State {
     eps: Vec<(Edge, usize)>,
     chars: Vec<(Ranges, usize)>,
+    /// The counter this state counts with: it loops on its class while its count allows and
+    /// leaves (to the counter's `next`) once the count has reached the minimum.
+    counter: Option<usize>,
 }
+
+/// A counted repetition of a character class, `C{min,max}`: one NFA state whose count is the
+/// number of characters it has taken.
+struct Counter {
+    min: u32,
+    max: Option<u32>,
+    state: usize,
+    next: usize,
+    /// The repetition's place in the pattern (among counted repetitions of a class).
+    repeat: usize,
+}
+
+impl Counter {
+    /// Which of the count's ranges `count` is in: below the minimum (0), from the minimum up to
+    /// below the maximum (1), at the maximum (2). The automaton's states tell these apart; the
+    /// count itself lives beside the state.
+    fn region(&self, count: u32) -> u8 {
+        if count < self.min {
+            0
+        } else if self.max.is_some_and(|max| count >= max) {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// A counter live in a DFA state: the region of its count, and whether the step into the state
+/// added one to the count (else the repetition was entered afresh, at count 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Active {
+    counter: usize,
+    region: u8,
+    added: bool,
+}
+
+/// Repetitions counted up to this many stay unrolled: a few states each, and stepping through
+/// them is faster than counting (Version's three `\d{0,2}` counted took 3.8 times less than
+/// regress, unrolled 9 times).
+const UNROLLED_COUNTS: u32 = 4;
+
+/// The most counters a pattern may use (the matcher keeps their counts in an array).
+const MAX_COUNTERS: usize = runtime::COUNTERS;
 
 #[derive(Default)]
 struct Nfa {
     states: Vec<State>,
     accept: usize,
+    /// Whether counted repetitions of a class become counters (else they are unrolled).
+    counted: bool,
+    /// Those that do not, by their order in the pattern.
+    unrolled: BTreeSet<usize>,
+    /// How many counted repetitions of a class have been built.
+    repeats: usize,
+    counters: Vec<Counter>,
 }
 
 impl Nfa {
@@ -796,6 +1019,29 @@ impl Nfa {
                 s
             }
             Node::Repeat { node, min, max } => {
+                if self.counted
+                    && let Node::Class(ranges) = &**node
+                    && max.unwrap_or(*min) > UNROLLED_COUNTS
+                {
+                    let repeat = self.repeats;
+                    self.repeats += 1;
+                    if !self.unrolled.contains(&repeat) {
+                        if self.counters.len() == MAX_COUNTERS {
+                            return Err(format!("more than {MAX_COUNTERS} counted repetitions"));
+                        }
+                        let s = self.add();
+                        self.states[s].chars.push((ranges.clone(), s));
+                        self.states[s].counter = Some(self.counters.len());
+                        self.counters.push(Counter {
+                            min: *min,
+                            max: *max,
+                            state: s,
+                            next,
+                            repeat,
+                        });
+                        return Ok(s);
+                    }
+                }
                 // Optional tail first: either unbounded (a loop) or `max - min` optional copies.
                 let mut entry = match max {
                     None => {
@@ -825,18 +1071,51 @@ impl Nfa {
         })
     }
 
-    /// Epsilon closure, as sorted state numbers; `^` edges are followed only at the start, `$`
-    /// edges never. `marks` is scratch space as long as the NFA, reused between calls.
-    fn closure(
+    /// Epsilon closure of `seeds` and of the counters in `preset` (their states, at the given
+    /// regions), as sorted state numbers and the live counters; `^` edges are followed only at
+    /// the start, `$` edges never. A counter state reached by an epsilon move is entered afresh
+    /// (count 0). Fails when a counter would hold two counts at once. `marks` is scratch
+    /// space as long as the NFA, reused between calls.
+    fn close(
         &self,
         seeds: impl IntoIterator<Item = usize>,
+        preset: &[Active],
         at_start: bool,
         marks: &mut Marks,
-    ) -> Vec<usize> {
+    ) -> Result<(Vec<usize>, Vec<Active>), Failure> {
         marks.next();
         let mut seen = Vec::new();
-        let mut stack: Vec<usize> = seeds.into_iter().collect();
+        let mut active: Vec<Active> = preset.to_vec();
+        let mut stack: Vec<usize> = Vec::new();
+        for a in preset {
+            let counter = &self.counters[a.counter];
+            marks.mark(counter.state);
+            seen.push(counter.state);
+            if a.region >= 1 {
+                stack.push(counter.next);
+            }
+        }
+        stack.extend(seeds);
         while let Some(s) = stack.pop() {
+            if let Some(c) = self.states[s].counter {
+                let counter = &self.counters[c];
+                let fresh = Active {
+                    counter: c,
+                    region: counter.region(0),
+                    added: false,
+                };
+                match active.iter().find(|a| a.counter == c) {
+                    Some(a) if *a == fresh => continue,
+                    Some(_) => return Err(Failure::Ambiguous(counter.repeat)),
+                    None => active.push(fresh),
+                }
+                marks.mark(s);
+                seen.push(s);
+                if fresh.region >= 1 {
+                    stack.push(counter.next);
+                }
+                continue;
+            }
             if !marks.mark(s) {
                 continue;
             }
@@ -848,11 +1127,19 @@ impl Nfa {
             }
         }
         seen.sort_unstable();
-        seen
+        active.sort_unstable();
+        Ok((seen, active))
     }
 
-    /// Whether the end of input can be accepted from `set` (following `$` edges too).
-    fn accepts_at_end(&self, set: &[usize], at_start: bool, marks: &mut Marks) -> bool {
+    /// Whether the end of input can be accepted from `set` (following `$` edges too), its
+    /// counters in `active`.
+    fn accepts_at_end(
+        &self,
+        set: &[usize],
+        active: &[Active],
+        at_start: bool,
+        marks: &mut Marks,
+    ) -> bool {
         marks.next();
         let mut stack: Vec<usize> = set.to_vec();
         while let Some(s) = stack.pop() {
@@ -860,6 +1147,16 @@ impl Nfa {
                 return true;
             }
             if !marks.mark(s) {
+                continue;
+            }
+            if let Some(c) = self.states[s].counter {
+                // The count in the set, or a fresh entry's 0, must have reached the minimum.
+                let counter = &self.counters[c];
+                let done =
+                    counter.min == 0 || active.iter().any(|a| a.counter == c && a.region >= 1);
+                if done {
+                    stack.push(counter.next);
+                }
                 continue;
             }
             for &(edge, to) in &self.states[s].eps {
@@ -926,7 +1223,7 @@ impl Hasher for FxHasher {
     }
 }
 
-fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
+fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
     // The alphabet: code-point intervals on which every transition agrees.
     let mut cuts = BTreeSet::from([0u32]);
     for state in &nfa.states {
@@ -942,68 +1239,130 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
     let starts: Vec<u32> = cuts.into_iter().collect();
     let classes = starts.len();
 
-    // Each DFA state is a set of NFA states, and whether it is the initial one (where `^`
-    // holds). Only non-initial sets are looked up: no transition leads back to the start.
-    let mut ids: HashMap<Vec<usize>, u16, BuildHasherDefault<FxHasher>> = HashMap::default();
+    // Each DFA state is a set of NFA states with its live counters, and whether it is the
+    // initial one (where `^` holds). Only non-initial sets are looked up: no transition leads
+    // back to the start.
+    type Key = (Vec<usize>, Vec<Active>);
+    let mut ids: HashMap<Key, u16, BuildHasherDefault<FxHasher>> = HashMap::default();
     let mut marks = Marks::new(nfa.states.len());
-    let mut sets: Vec<(Vec<usize>, bool)> = vec![(Vec::new(), false)]; // 0: dead
-    sets.push((nfa.closure([start], true, &mut marks), true));
+    let mut sets: Vec<(Key, bool)> = vec![((Vec::new(), Vec::new()), false)]; // 0: dead
+    sets.push((nfa.close([start], &[], true, &mut marks)?, true));
+    // Interns a state reached by a step (or a count reaching a bound).
+    let mut intern = |key: Key, sets: &mut Vec<(Key, bool)>| -> Result<u16, Failure> {
+        if key.0.is_empty() {
+            return Ok(0);
+        }
+        if let Some(&id) = ids.get(&key) {
+            return Ok(id);
+        }
+        if sets.len() >= MAX_STATES {
+            return Err(format!("more than {MAX_STATES} automaton states").into());
+        }
+        let id = sets.len() as u16;
+        ids.insert(key.clone(), id);
+        sets.push((key, false));
+        Ok(id)
+    };
     let mut table: Vec<u16> = vec![0; classes]; // the dead state loops on itself
+    let mut ops: Vec<Vec<Op>> = vec![Vec::new()];
     let mut next_unprocessed = 1;
-    // A state's transitions, by the NFA states they reach before closure: intervals that
-    // reach the same ones share the closure and the lookup.
-    let mut reached: Vec<(Vec<usize>, u16)> = Vec::new();
+    // A state's transitions, by the NFA states (and counters) they reach before closure:
+    // intervals that reach the same ones share the closure and the lookup.
+    let mut reached: Vec<(Key, u16)> = Vec::new();
     let mut targets: Vec<usize> = Vec::new();
+    let mut added: Vec<Active> = Vec::new();
     while next_unprocessed < sets.len() {
-        let set = std::mem::take(&mut sets[next_unprocessed].0);
+        let (set, active) = std::mem::take(&mut sets[next_unprocessed].0);
         reached.clear();
         for &class_start in &starts {
+            let holds = |ranges: &Ranges| {
+                ranges
+                    .iter()
+                    .any(|&(a, b)| a <= class_start && class_start <= b)
+            };
             targets.clear();
-            targets.extend(
-                set.iter()
-                    .flat_map(|&s| &nfa.states[s].chars)
-                    .filter(|(ranges, _)| {
-                        ranges
+            added.clear();
+            for &s in &set {
+                let state = &nfa.states[s];
+                match state.counter {
+                    // A counter takes the character while below its maximum.
+                    Some(c) => {
+                        let a = active.iter().find(|a| a.counter == c);
+                        if let Some(&a) = a.filter(|a| a.region < 2)
+                            && state.chars.iter().any(|(ranges, _)| holds(ranges))
+                        {
+                            added.push(Active { added: true, ..a });
+                        }
+                    }
+                    None => targets.extend(
+                        state
+                            .chars
                             .iter()
-                            .any(|&(a, b)| a <= class_start && class_start <= b)
-                    })
-                    .map(|&(_, to)| to),
-            );
-            if targets.is_empty() {
+                            .filter(|(ranges, _)| holds(ranges))
+                            .map(|&(_, to)| to),
+                    ),
+                }
+            }
+            if targets.is_empty() && added.is_empty() {
                 table.push(0);
                 continue;
             }
-            if let Some((_, id)) = reached.iter().find(|(r, _)| *r == targets) {
+            if let Some((_, id)) = reached
+                .iter()
+                .find(|((t, a), _)| *t == targets && *a == added)
+            {
                 table.push(*id);
                 continue;
             }
-            let target = nfa.closure(targets.iter().copied(), false, &mut marks);
-            let id = if target.is_empty() {
-                0
-            } else if let Some(&id) = ids.get(&target) {
-                id
-            } else {
-                if sets.len() >= MAX_STATES {
-                    return Err(format!("more than {MAX_STATES} automaton states"));
-                }
-                let id = sets.len() as u16;
-                ids.insert(target.clone(), id);
-                sets.push((target, false));
-                id
-            };
-            reached.push((targets.clone(), id));
+            let key = nfa.close(targets.iter().copied(), &added, false, &mut marks)?;
+            let id = intern(key, &mut sets)?;
+            reached.push(((targets.clone(), added.clone()), id));
             table.push(id);
         }
-        sets[next_unprocessed].0 = set;
+        // What entering the state does to its counters: a fresh entry starts at 0; a count
+        // reaching a bound moves to the state where it has (the same NFA states, closed again
+        // with the counter in its next region).
+        let mut state_ops = Vec::new();
+        for (i, a) in active.iter().enumerate() {
+            let counter = &nfa.counters[a.counter];
+            let bound = match (a.added, a.region, counter.max) {
+                (false, _, _) => {
+                    state_ops.push(Op {
+                        counter: a.counter as u8,
+                        bound: 0,
+                        then: 0,
+                    });
+                    continue;
+                }
+                (true, 0, _) => counter.min,
+                (true, 1, Some(max)) => max,
+                _ => continue,
+            };
+            let mut bumped = active.clone();
+            bumped[i].region = counter.region(bound);
+            let seeds = set
+                .iter()
+                .copied()
+                .filter(|&s| nfa.states[s].counter.is_none());
+            let key = nfa.close(seeds, &bumped, false, &mut marks)?;
+            let then = intern(key, &mut sets)?;
+            state_ops.push(Op {
+                counter: a.counter as u8,
+                bound: u16::try_from(bound).map_err(|_| "a count beyond 16 bits")?,
+                then,
+            });
+        }
+        ops.push(state_ops);
+        sets[next_unprocessed].0 = (set, active);
         next_unprocessed += 1;
     }
     let accept = sets
         .iter()
-        .map(|(set, _)| set.contains(&nfa.accept))
+        .map(|((set, _), _)| set.contains(&nfa.accept))
         .collect();
     let accept_at_end = sets
         .iter()
-        .map(|(set, at_start)| nfa.accepts_at_end(set, *at_start, &mut marks))
+        .map(|((set, active), at_start)| nfa.accepts_at_end(set, active, *at_start, &mut marks))
         .collect();
     // Intervals whose column is the same in every state are one class.
     let states = sets.len();
@@ -1023,9 +1382,9 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
     let merged = columns.len();
     // Rows are `classes + 2` cells wide (the info and run-length cells).
     if states * (merged + 2) >= usize::from(runtime::MATCHED) {
-        return Err(format!(
-            "{states} states × {merged} classes do not fit the 16-bit tables"
-        ));
+        return Err(
+            format!("{states} states × {merged} classes do not fit the 16-bit tables").into(),
+        );
     }
     let table = (0..states)
         .flat_map(|s| columns.iter().map(move |column| column[s]))
@@ -1043,11 +1402,22 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, String> {
         table,
         accept,
         accept_at_end,
+        ops,
+        counters: nfa
+            .counters
+            .iter()
+            .map(|counter| (counter.min, counter.max))
+            .collect(),
+        bounds: (0, None),
     })
 }
 
-/// The shortest and longest (`None`: unbounded) value the pattern accepts, in characters.
+/// The shortest and longest (`None`: unbounded) value the pattern accepts, in characters:
+/// exact from the states of an automaton without counters, else from the pattern's syntax.
 pub fn length_bounds(tables: &Tables) -> (usize, Option<usize>) {
+    if !tables.counters.is_empty() {
+        return tables.bounds;
+    }
     let classes = tables.classes;
     let states = tables.states();
     let successors = |s: usize| {
@@ -1130,6 +1500,52 @@ pub fn length_bounds(tables: &Tables) -> (usize, Option<usize>) {
     (shortest, best)
 }
 
+/// The shortest and longest (`None`: unbounded) text `node` itself matches.
+fn lengths(node: &Node) -> (usize, Option<usize>) {
+    match node {
+        Node::Empty | Node::Start | Node::End => (0, Some(0)),
+        Node::Class(_) => (1, Some(1)),
+        Node::Concat(items) => items.iter().map(lengths).fold((0, Some(0)), |a, b| {
+            (
+                a.0.saturating_add(b.0),
+                a.1.zip(b.1).map(|(x, y)| x.saturating_add(y)),
+            )
+        }),
+        Node::Alt(items) => {
+            let all: Vec<_> = items.iter().map(lengths).collect();
+            let shortest = all.iter().map(|l| l.0).min().unwrap_or(0);
+            let longest = all.iter().try_fold(0, |m, l| l.1.map(|x| x.max(m)));
+            (shortest, longest)
+        }
+        Node::Repeat { node, min, max } => {
+            let (low, high) = lengths(node);
+            let longest = match (high, max) {
+                (Some(0), _) => Some(0),
+                (Some(high), Some(max)) => Some(high.saturating_mul(*max as usize)),
+                _ => None,
+            };
+            (low.saturating_mul(*min as usize), longest)
+        }
+    }
+}
+
+/// The shortest and longest (`None`: unbounded) value `node` admits, read from its syntax: a
+/// search (`anchored` false) or a pattern that may end before the value does admits any
+/// longer value too. Anchors in odd places may make the real language smaller.
+fn node_bounds(node: &Node, anchored: bool) -> (usize, Option<usize>) {
+    fn ends_anchored(node: &Node) -> bool {
+        match node {
+            Node::End => true,
+            Node::Concat(items) => items.last().is_some_and(ends_anchored),
+            Node::Alt(items) => !items.is_empty() && items.iter().all(ends_anchored),
+            _ => false,
+        }
+    }
+    let (shortest, longest) = lengths(node);
+    let longest = longest.filter(|_| anchored && ends_anchored(node));
+    (shortest, longest)
+}
+
 /// Characters worth trying against a pattern: every alphabet boundary and its neighbours, plus
 /// ASCII and non-ASCII samples (accents, astral, Unicode spaces and line terminators).
 pub fn interesting_chars(tables: &Tables) -> Vec<char> {
@@ -1148,8 +1564,13 @@ pub fn interesting_chars(tables: &Tables) -> Vec<char> {
 
 /// The number of distinct alphabet classes actually used (for reports).
 pub fn describe(tables: &Tables) -> String {
+    let counters = match tables.counters.len() {
+        0 => String::new(),
+        1 => ", 1 counter".to_string(),
+        n => format!(", {n} counters"),
+    };
     format!(
-        "{} states, {} character classes",
+        "{} states, {} character classes{counters}",
         tables.states(),
         tables.classes
     )
@@ -1175,13 +1596,18 @@ mod tests {
                 ),
             ]
         );
-        // KmsKeyId: a straight path of 2049 characters keeps its segments only.
+        // KmsKeyId: a path of 2049 characters counts instead (no path, no masks).
         let kms = compile("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$").expect("compiles");
         let runtime = kms.runtime();
-        assert!(!runtime.path.is_empty());
-        assert!(runtime.short.is_none());
+        assert!(runtime.path.is_empty() && runtime.short.is_none());
+        assert_eq!(kms.counters, vec![(0, Some(2048))]);
         assert!(kms.is_match(&"a".repeat(2049)));
         assert!(!kms.is_match(&"a".repeat(2050)));
+        // Unrolled, it is the straight path of segments.
+        let unrolled = compile_unrolled("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$")
+            .expect("compiles")
+            .runtime();
+        assert!(!unrolled.path.is_empty() && unrolled.short.is_none());
     }
 
     fn matches(pattern: &str, value: &str) -> bool {
@@ -1404,6 +1830,158 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
         }
 
+        /// Every pattern that compiles with counters or shortened for a search
+        /// (`PATTERN_MODELS=../shared/models-all`: every official one) matches exactly what its
+        /// automaton as compiled before both (`compile_unrolled`) matches, on values
+        /// that walk the unrolled automaton to its deep states (every count), long runs and
+        /// random text. Both are linear, so this runs where the ECMAScript engine would
+        /// backtrack for minutes on long values.
+        #[test]
+        fn every_counting_automaton_agrees_with_its_unrolled_form() {
+            let mut counting = 0;
+            for pattern in patterns() {
+                let Ok(tables) = compile(&pattern) else {
+                    continue;
+                };
+                // Those that count, and those a search shortened.
+                let Ok(unrolled) = compile_unrolled(&pattern) else {
+                    continue;
+                };
+                if tables == unrolled {
+                    continue;
+                }
+                counting += 1;
+                let runtime = tables.runtime();
+                let matcher = tables.matcher(&runtime);
+                let unrolled_runtime = unrolled.runtime();
+                let unrolled_matcher = unrolled.matcher(&unrolled_runtime);
+                let alphabet = interesting_chars(&unrolled);
+                let by_class = {
+                    let mut by_class: Vec<Vec<char>> = vec![Vec::new(); unrolled.classes];
+                    for &c in &alphabet {
+                        let interval = unrolled.starts.partition_point(|&s| s <= c as u32) - 1;
+                        by_class[usize::from(unrolled.interval_class[interval])].push(c);
+                    }
+                    by_class
+                };
+                let walk_tables = unrolled.clone();
+                let walks = (
+                    prop::collection::vec(any::<u32>(), 0..1200),
+                    prop::option::of(prop::sample::select(alphabet.clone())),
+                )
+                    .prop_map(move |(choices, stray)| {
+                        let t = &walk_tables;
+                        let mut state = usize::from(t.start);
+                        let mut value = String::new();
+                        for choice in choices {
+                            let live: Vec<usize> = (0..t.classes)
+                                .filter(|&c| t.table[state * t.classes + c] != 0)
+                                .filter(|&c| !by_class[c].is_empty())
+                                .collect();
+                            let Some(&class) = live.get(choice as usize % live.len().max(1)) else {
+                                break;
+                            };
+                            let chars = &by_class[class];
+                            value.push(chars[(choice as usize / 7) % chars.len()]);
+                            state = usize::from(t.table[state * t.classes + class]);
+                        }
+                        value.extend(stray);
+                        value
+                    });
+                let blocks = prop::collection::vec(
+                    (prop::sample::select(alphabet.clone()), 0usize..1100),
+                    1..5,
+                )
+                .prop_map(|blocks| {
+                    blocks
+                        .into_iter()
+                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
+                        .collect::<String>()
+                });
+                let random = prop::collection::vec(prop::sample::select(alphabet), 0..40)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let strategy = prop_oneof![4 => walks, 2 => blocks, 1 => random];
+                let mut runner =
+                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+                runner
+                    .run(&strategy, |value| {
+                        prop_assert_eq!(
+                            matcher.is_match(&value),
+                            unrolled_matcher.is_match(&value),
+                            "{} on {:?}",
+                            pattern,
+                            value
+                        );
+                        Ok(())
+                    })
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            println!(
+                "{counting} counting or shortened automata agree with their unrolled forms on 300 values each"
+            );
+            assert!(counting >= 3, "only {counting} patterns count");
+        }
+
+        /// Counted repetitions inside groups and alternations, overlapping what follows them,
+        /// restarting while they run (those are unrolled), several at once: the counting
+        /// matcher agrees with the ECMAScript engine and with the unrolled automaton on random
+        /// and hostile text and on runs around every bound.
+        #[test]
+        fn counters_agree_with_the_ecmascript_engine_and_with_unrolling() {
+            let patterns = [
+                "^[^\\x00]{1,20}\\.csv$",
+                "^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,6})$",
+                "^[a-z][a-z0-9-]{0,9}-[a-z0-9]{5}$",
+                "^(a{2,5}|b{3,6}|[ab]{7})c?$",
+                "^(x[a-c]{2,5}|[a-c]{4,6}y)+$",
+                "^(ab|[a-z]{3,5}){2,3}$",
+                "^([a-c]{2,}|c{5})d$",
+                "^s3://([a-z0-9][a-z0-9-.]{1,6}[a-z0-9])(/(.{0,10}))?$",
+                "\\(([a-z]{3,9}x|[0-9]{1,6}$)",
+                ":([a-z:]{3,9}x|[0-9]{1,6}$)",
+                "^role/[\\w/-]{1,12}$",
+                "a{2,5}b{0,6}$",
+                "^(?:[a-b]{1,3}:){2}[é🍔a]{2,5}$",
+                "^\\*|[\\w\\-]{1,20}$",
+                "^[a-z]{0,5}[a-z]{2,5}$",
+            ];
+            for pattern in patterns {
+                let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+                let tables = compile(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+                let unrolled = compile_unrolled(pattern).expect("compiles");
+                let runtime = tables.runtime();
+                let matcher = tables.matcher(&runtime);
+                let unrolled_runtime = unrolled.runtime();
+                let unrolled_matcher = unrolled.matcher(&unrolled_runtime);
+                let mut alphabet = interesting_chars(&tables);
+                alphabet.extend("abcxyd-/.:()*0159é🍔\u{0}".chars());
+                // Blocks of one character each, long enough to cross every bound.
+                let blocks = prop::collection::vec(
+                    (prop::sample::select(alphabet.clone()), 0usize..14),
+                    1..6,
+                )
+                .prop_map(|blocks| {
+                    blocks
+                        .into_iter()
+                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
+                        .collect::<String>()
+                });
+                let random = prop::collection::vec(prop::sample::select(alphabet), 0..30)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let hostile = "(\\PC|[\"\\\\\\x00-\\x1f])*";
+                let strategy = prop_oneof![3 => blocks, 3 => random, 1 => hostile];
+                agree(pattern, &regex, strategy, 2000, |value| {
+                    let counted = matcher.is_match(value);
+                    assert_eq!(
+                        counted,
+                        unrolled_matcher.is_match(value),
+                        "{pattern} on {value:?}: counted and unrolled differ"
+                    );
+                    counted
+                });
+            }
+        }
+
         #[test]
         fn every_straight_pattern_agrees_with_the_ecmascript_engine() {
             let mut straight = 0;
@@ -1530,9 +2108,9 @@ mod tests {
     }
 
     #[test]
-    fn large_counted_repetitions_stay_within_the_state_budget() {
+    fn a_counted_repetition_is_a_counter_not_a_state_per_count() {
         let tables = compile("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$").expect("compiles");
-        assert!(tables.states() < 2100, "{}", describe(&tables));
+        assert!(tables.states() <= 6, "{}", describe(&tables));
         assert_eq!(
             tables.classes,
             3,
@@ -1541,5 +2119,84 @@ mod tests {
         );
         assert!(tables.is_match(&format!("a{}", "b".repeat(2048))));
         assert!(!tables.is_match(&format!("a{}", "b".repeat(2049))));
+        assert!(!tables.is_match(&format!("a{}é", "b".repeat(100))));
+        // Patterns that need an automaton (a run that overlaps what follows it, alternations,
+        // several counts): a handful of states whatever the counts, where unrolling made one
+        // per count.
+        for (pattern, at_most, unrolled_at_least) in [
+            ("^[^\\x00]{1,1020}\\.csv$", 20, 5000),
+            (
+                "^(0|[1-9]\\d{0,20})\\.(0|[1-9]\\d{0,20})\\.(0|[1-9]\\d{0,20})$",
+                16,
+                50,
+            ),
+            ("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$", 20, 1100),
+            (
+                "^arn:[a-z0-9][-.a-z0-9]{0,62}:kms:([a-z0-9][-.a-z0-9]{0,62})?:([a-z0-9][-.a-z0-9]{0,62})?:key/.{0,1019}$",
+                40,
+                1200,
+            ),
+            (
+                "^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])(/(.{0,1024}))?$",
+                20,
+                1100,
+            ),
+        ] {
+            let counted = compile(pattern).expect("compiles");
+            let unrolled = compile_unrolled(pattern).expect("compiles");
+            assert!(!counted.counters.is_empty(), "{pattern}");
+            assert!(
+                counted.states() <= at_most && unrolled.states() >= unrolled_at_least,
+                "{pattern}: {} counted, {} unrolled",
+                describe(&counted),
+                describe(&unrolled)
+            );
+        }
+        // Where a count could restart while it runs (the search restarts inside `[a-z:]{3,9}`
+        // at each `:`), that repetition alone is unrolled.
+        let mixed = compile(":([a-z:]{3,9}x|[0-9]{1,40}$)").expect("compiles");
+        assert_eq!(mixed.counters, vec![(1, Some(40))], "{}", describe(&mixed));
+        // A count changed by one changes no state, only the bound.
+        let wider = compile("^(0|[1-9]\\d{0,20})\\.(0|[1-9]\\d{0,21})$").expect("compiles");
+        let version = compile("^(0|[1-9]\\d{0,20})\\.(0|[1-9]\\d{0,20})$").expect("compiles");
+        assert_eq!(wider.table, version.table);
+        let bounds = |t: &Tables| {
+            t.ops
+                .iter()
+                .flatten()
+                .map(|op| op.bound)
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(bounds(&wider), bounds(&version));
+    }
+
+    #[test]
+    fn a_search_ignores_the_maximum_of_a_repetition_at_either_end() {
+        // `[a-z]{2,9}x` found somewhere is `[a-z]{2}x` found somewhere; `^ab{2,5}` is `^ab{2}`.
+        let search = compile("[a-z]{2,9}x").expect("compiles");
+        assert!(
+            search.counters.is_empty() && search.states() < 8,
+            "{}",
+            describe(&search)
+        );
+        assert!(search.is_match("--abcdefghijklmnx") && !search.is_match("ax"));
+        let prefix = compile("^ab{2,5000}").expect("compiles");
+        assert!(prefix.states() < 8, "{}", describe(&prefix));
+        assert!(prefix.is_match("abbbbbbbbc") && !prefix.is_match("abc"));
+        // Anchored at both ends, the maximum counts.
+        let whole = compile("^(x|ab{2,5})$").expect("compiles");
+        assert!(whole.is_match("abbbbb") && !whole.is_match("abbbbbb"));
+    }
+
+    #[test]
+    fn length_bounds_of_counting_automata_come_from_the_pattern() {
+        let bounds = |p: &str| length_bounds(&compile(p).expect("compiles"));
+        assert_eq!(bounds("^[^\\x00]{1,1020}\\.csv$"), (5, Some(1024)));
+        assert_eq!(
+            bounds("^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$"),
+            (5, Some(11))
+        );
+        assert_eq!(bounds("^a{3,2000}x|b$"), (1, None));
+        assert_eq!(bounds("^(a{3,2000}x|b)$"), (1, Some(2001)));
     }
 }

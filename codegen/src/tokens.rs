@@ -102,6 +102,16 @@ pub fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStre
         }
         None => quote!(None),
     };
+    let ops = runtime.ops.iter().map(|op| {
+        let counter = proc_macro2::Literal::u8_unsuffixed(op.counter);
+        let bound = proc_macro2::Literal::u16_unsuffixed(op.bound);
+        let then = proc_macro2::Literal::u16_unsuffixed(op.then);
+        if op.bound == 0 {
+            quote!(crate::runtime::dfa::Op::restart(#counter))
+        } else {
+            quote!(crate::runtime::dfa::Op::add(#counter, #bound, #then))
+        }
+    });
     quote! {
         Dfa {
             source: #source,
@@ -115,6 +125,7 @@ pub fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStre
             path: &[#(#path),*],
             sets: &[#(#sets),*],
             short: #short,
+            ops: &[#(#ops),*],
         }
     }
 }

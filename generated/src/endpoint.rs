@@ -270,6 +270,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws",
@@ -316,6 +317,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-cn",
@@ -373,6 +375,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-eusc",
@@ -428,6 +431,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-iso",
@@ -485,6 +489,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-iso-b",
@@ -542,6 +547,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-iso-e",
@@ -599,6 +605,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-iso-f",
@@ -656,6 +663,7 @@ static PARTITIONS: [PartitionEntry; 8] = [
             path: &[],
             sets: &[],
             short: None,
+            ops: &[],
         },
         outputs: lib::Partition {
             name: "aws-us-gov",

@@ -100,4 +100,5 @@ pub(crate) static VERSION_PATTERN: Dfa<'static> = Dfa {
     path: &[],
     sets: &[],
     short: None,
+    ops: &[],
 };

@@ -218,7 +218,8 @@ fn cli_pagination_merges_the_named_items_or_the_only_list_of_the_output() {
 }
 
 /// A one-character change to a pattern in the model is a few-line change in the generated
-/// crate: the pattern's doc line, its source string and the one step that changed.
+/// crate: the pattern's doc line, its source string and the one step that changed (an
+/// automaton's counts above four are bounds, not states: see the automaton's tests).
 #[test]
 fn a_one_character_pattern_change_changes_a_few_lines_of_generated_code() {
     let text = std::fs::read_to_string(default_model()).unwrap();
