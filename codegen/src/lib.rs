@@ -194,6 +194,8 @@ mod runtime {
     pub mod aws_credentials;
     pub mod byte_stream;
     pub mod checksum;
+    // (Generated crates' `cli` feature implies their `default-https-client`.)
+    #[cfg(feature = "default-https-client")]
     pub mod cli;
     pub mod compression;
     pub mod config;

@@ -101,10 +101,18 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("pattern", include_str!("../../runtime/pattern.rs")),
     ("profile", include_str!("../../runtime/profile.rs")),
     ("proxy", include_str!("../../runtime/proxy.rs")),
+    (
+        "proxy/connect",
+        include_str!("../../runtime/proxy/connect.rs"),
+    ),
     ("retry", include_str!("../../runtime/retry.rs")),
     ("scan", include_str!("../../runtime/scan.rs")),
     ("sigv4", include_str!("../../runtime/sigv4.rs")),
     ("transport", include_str!("../../runtime/transport.rs")),
+    (
+        "transport/https",
+        include_str!("../../runtime/transport/https.rs"),
+    ),
     ("tree_hash", include_str!("../../runtime/tree_hash.rs")),
     ("validation", include_str!("../../runtime/validation.rs")),
     ("waiter", include_str!("../../runtime/waiter.rs")),
@@ -420,6 +428,18 @@ impl Dependency {
     }
 }
 
+/// The dependencies of the built-in transport (runtime/transport/https.rs and
+/// runtime/proxy/connect.rs), optional behind the generated crate's `default-https-client`
+/// feature, on by default.
+const HTTPS_CLIENT: &[&str] = &[
+    "hyper",
+    "hyper-rustls",
+    "hyper-util",
+    "rustls",
+    "tower-service",
+    "webpki-roots",
+];
+
 fn cargo_toml(krate: &Crate) -> String {
     // Which of [`DEPENDENCIES`] the crate needs (`true`: optional, behind a feature).
     let mut needed: BTreeMap<&str, bool> = [
@@ -429,21 +449,18 @@ fn cargo_toml(krate: &Crate) -> String {
         "hmac",
         "http",
         "http-body",
-        "hyper",
-        "hyper-rustls",
-        "hyper-util",
-        "rustls",
         "serde_json",
         "sha2",
         "tokio",
-        "tower-service",
-        "webpki-roots",
     ]
     .into_iter()
     .map(|name| (name, false))
     .collect();
     for optional in ["aws-credential-types", "clap", "serde", "serde_norway"] {
         needed.insert(optional, true);
+    }
+    for transport in HTTPS_CLIENT {
+        needed.insert(transport, true);
     }
     if krate.patterns.iter().any(|p| p.compiled.is_none()) {
         needed.insert("regress", false);
@@ -471,10 +488,16 @@ fn cargo_toml(krate: &Crate) -> String {
         needed.insert("crc32fast", false);
     }
     // Waiters need JMESPath; without them only the command-line client's `--query` does.
-    let mut cli_features = vec!["dep:clap", "dep:serde", "dep:serde_norway"];
+    // (The command-line client sends requests with the built-in transport.)
+    let mut cli_features = vec![
+        "default-https-client",
+        "dep:clap",
+        "dep:serde",
+        "dep:serde_norway",
+    ];
     needed.insert("jmespath", !has_waiters(krate));
     if !has_waiters(krate) {
-        cli_features.insert(1, "dep:jmespath");
+        cli_features.insert(2, "dep:jmespath");
     }
     cli_features.push("serde_json/preserve_order");
     let deps: String = DEPENDENCIES
@@ -485,14 +508,22 @@ fn cargo_toml(krate: &Crate) -> String {
         })
         .collect();
     let cli_features: Vec<String> = cli_features.iter().map(|f| format!("{f:?}")).collect();
+    let mut default_features = vec!["\"default-https-client\"".to_string()];
+    if needs_http2(krate) {
+        default_features.push("\"http2\"".into());
+    }
+    let https_client: Vec<String> = HTTPS_CLIENT
+        .iter()
+        .map(|d| format!("\"dep:{d}\""))
+        .collect();
     let ops: Vec<&str> = krate.operations.iter().map(|op| op.name.as_str()).collect();
     // Only a crate with an operation that needs HTTP/2 has the feature (and hyper's HTTP/2
     // with it), on by default: without it those operations fail.
     let http2 = if needs_http2(krate) {
         format!(
-            "default = [\"http2\"]\n\
-             # HTTP/2 for the operations that need it ({}): off, they fail.\n\
-             http2 = [\"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n",
+            "# HTTP/2 for the operations that need it ({}), in the built-in transport: off, they\n\
+             # fail (unless the client is given a transport that speaks HTTP/2).\n\
+             http2 = [\"default-https-client\", \"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n",
             (krate.operations.iter())
                 .filter(|op| op.http2)
                 .map(|op| op.name.as_str())
@@ -515,6 +546,11 @@ fn cargo_toml(krate: &Crate) -> String {
          {metadata}\
          \n\
          [features]\n\
+         default = [{default}]\n\
+         # The built-in HTTPS transport: hyper, rustls with the Mozilla roots (webpki-roots),\n\
+         # proxies. Without it (`default-features = false`) the crate has no HTTP stack: give\n\
+         # each client one with `Config::builder().http_client(..)`.\n\
+         default-https-client = [{https_client}]\n\
          # Accept credentials providers from the AWS SDK's `aws-credential-types` (e.g. `aws-config`).\n\
          aws-credential-types = [\"dep:aws-credential-types\"]\n\
          # The command-line client: `cargo run --features cli --bin {package} -- --help`.\n\
@@ -537,6 +573,8 @@ fn cargo_toml(krate: &Crate) -> String {
         title = krate.service.title.replace('"', "'"),
         ops = ops.join(", "),
         cli_features = cli_features.join(", "),
+        default = default_features.join(", "),
+        https_client = https_client.join(", "),
     )
 }
 
@@ -654,7 +692,9 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
             pub use crate::runtime::profile::Env;
             pub use crate::runtime::proxy::Proxy;
             pub use crate::runtime::retry::RetryConfig;
-            pub use crate::runtime::transport::{BoxFuture, HttpClient, HyperClient, HyperClientBuilder, InMemory, TransportError, TransportErrorKind};
+            pub use crate::runtime::transport::{BoxFuture, HttpClient, InMemory, TransportError, TransportErrorKind};
+            #[cfg(feature = "default-https-client")]
+            pub use crate::runtime::transport::{HyperClient, https::HyperClientBuilder};
             #[cfg(feature = "aws-credential-types")]
             pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
         }
@@ -809,11 +849,12 @@ mod tests {
         assert_eq!(marks, [("Plain", false), ("Talk", true)]);
         let manifest = cargo_manifest(&krate);
         assert!(
-            manifest.contains(
-                "default = [\"http2\"]\n\
-                 # HTTP/2 for the operations that need it (Talk): off, they fail.\n\
-                 http2 = [\"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n"
-            ),
+            manifest.contains("default = [\"default-https-client\", \"http2\"]\n")
+                && manifest.contains(
+                    "# HTTP/2 for the operations that need it (Talk), in the built-in transport: off, they\n\
+                     # fail (unless the client is given a transport that speaks HTTP/2).\n\
+                     http2 = [\"default-https-client\", \"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n"
+                ),
             "{manifest}"
         );
         let Output::Rust(talk) = emit(&krate, &Part::Operation(1)).unwrap() else {
@@ -830,7 +871,10 @@ mod tests {
         assert!(krate.operations.iter().all(|op| !op.http2));
         let manifest = cargo_manifest(&krate);
         assert!(!manifest.contains("http2"), "{manifest}");
-        assert!(!manifest.contains("default = ["), "{manifest}");
+        assert!(
+            manifest.contains("default = [\"default-https-client\"]\n"),
+            "{manifest}"
+        );
     }
 
     /// `codegen/Cargo.toml`'s `[dependencies]` and `[dev-dependencies]`: name → (version,
