@@ -691,6 +691,7 @@ mod tests {
             state: State::Success,
             matcher: Matcher::Output {
                 path: "Status",
+                search: super::super::waiter::field_path,
                 expected: "READY",
                 comparator: super::super::waiter::Comparator::StringEquals,
             },
@@ -699,6 +700,7 @@ mod tests {
             state: State::Failure,
             matcher: Matcher::Output {
                 path: "Status",
+                search: super::super::waiter::field_path,
                 expected: "BROKEN",
                 comparator: super::super::waiter::Comparator::StringEquals,
             },

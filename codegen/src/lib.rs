@@ -212,6 +212,7 @@ mod runtime {
     pub mod event_stream;
     pub mod http_bindings;
     pub mod idempotency;
+    pub mod jmespath_search;
     pub mod json;
     pub mod orchestrator;
     pub mod paginator;

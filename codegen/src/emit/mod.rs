@@ -92,6 +92,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "http_bindings",
         include_str!("../../runtime/http_bindings.rs"),
     ),
+    (
+        "jmespath_search",
+        include_str!("../../runtime/jmespath_search.rs"),
+    ),
     ("json", include_str!("../../runtime/json.rs")),
     (
         "orchestrator",
@@ -251,6 +255,7 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
                 })
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
+        .filter(|name| *name != "jmespath_search" || needs_jmespath(krate))
         .filter(|name| *name != "event_stream" || has_event_streams(krate))
         .filter(|name| *name != "event_receiver" || receives_events(krate))
         .filter(|name| !matches!(*name, "event_sender" | "event_signing") || sends_events(krate))
@@ -288,6 +293,29 @@ fn sends_events(krate: &Crate) -> bool {
 
 fn has_waiters(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| !op.waiters.is_empty())
+}
+
+/// A waiter path of plain names joined by dots (`Configuration.State`), which the runtime
+/// walks itself (`waiter::field_path`) instead of running the JMESPath engine. The same test as
+/// runtime/waiter.rs's `is_field_path` (a test holds them to it).
+pub(crate) fn is_field_path(path: &str) -> bool {
+    path.split('.').all(|name| {
+        name.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// Some waiter has a path beyond plain names: the crate needs the JMESPath engine
+/// (runtime/jmespath_search.rs and the `jmespath` crate) without the `cli` feature too.
+fn needs_jmespath(krate: &Crate) -> bool {
+    (krate.operations.iter())
+        .flat_map(|op| &op.waiters)
+        .flat_map(|w| &w.acceptors)
+        .any(|a| {
+            matches!(&a.matcher, crate::ir::AcceptorMatcher::Path { path, .. } if !is_field_path(path))
+        })
 }
 
 /// Some operation input has an `@idempotencyToken` member the client fills in.
@@ -487,16 +515,17 @@ fn cargo_toml(krate: &Crate) -> String {
     if has_event_streams(krate) {
         needed.insert("crc32fast", false);
     }
-    // Waiters need JMESPath; without them only the command-line client's `--query` does.
-    // (The command-line client sends requests with the built-in transport.)
+    // Waiters with paths beyond plain names need JMESPath; otherwise only the command-line
+    // client's `--query` does. (The command-line client sends requests with the built-in
+    // transport.)
     let mut cli_features = vec![
         "default-https-client",
         "dep:clap",
         "dep:serde",
         "dep:serde_norway",
     ];
-    needed.insert("jmespath", !has_waiters(krate));
-    if !has_waiters(krate) {
+    needed.insert("jmespath", !needs_jmespath(krate));
+    if !needs_jmespath(krate) {
         cli_features.insert(2, "dep:jmespath");
     }
     cli_features.push("serde_json/preserve_order");
@@ -977,6 +1006,33 @@ mod tests {
             }
         }
         assert!(compared >= 20, "only {compared} compared");
+    }
+
+    #[test]
+    fn field_paths_are_told_apart_as_the_runtime_tells_them() {
+        for path in [
+            "State",
+            "Configuration.State",
+            "_a.b_1",
+            "",
+            "A.",
+            ".A",
+            "A..B",
+            "1A",
+            "A[0]",
+            "A[].B",
+            "length(A) > `0`",
+            "A == B",
+            "A-B",
+            "A.*",
+            "é",
+        ] {
+            assert_eq!(
+                is_field_path(path),
+                crate::runtime::waiter::is_field_path(path),
+                "{path}"
+            );
+        }
     }
 
     #[test]
