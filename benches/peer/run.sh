@@ -15,9 +15,11 @@
 #    times (the order swapped every round), and prints each one's median ns/call and the ratio
 #    peer / ours per round and its median. Both print the median of 15 batches of 5000 calls.
 # 5. Clean build time: the generated crate alone vs aws-sdk-lambda alone (default features off,
-#    `rt-tokio`), each as the only dependency of an empty library crate under
-#    target/lambda-bench/, each from an empty target dir, alternately, for each profile in
-#    PROFILES; prints wall and CPU (user + sys) seconds and the ratios.
+#    `rt-tokio`: no HTTP client, no TLS), each as the only dependency of an empty library crate
+#    under target/lambda-bench/, each from an empty target dir, in turn (the order rotated every
+#    round), for each profile in PROFILES; the generated crate twice: like the SDK, with
+#    `default-features = false` (no built-in HTTPS transport), and with its default features
+#    (hyper, rustls, ...). Prints wall and CPU (user + sys) seconds and the ratios to the SDK.
 #
 # Knobs (environment): ROUNDS (default 7), CALLS (5000), BATCHES (15), BUILD_ROUNDS (2),
 # PROFILES ("release debug"), SKIP_BUILDS=1 to stop after the per-call comparison.
@@ -117,7 +119,9 @@ $2
 TOML
   cargo fetch --quiet --manifest-path "$1/Cargo.toml" # downloads before any timing
 }
-make_crate "$bench/build-ours" "lambda = { path = \"$bench/lambda\" }" "$root/Cargo.lock"
+make_crate "$bench/build-ours" "lambda = { path = \"$bench/lambda\", default-features = false }" \
+  "$root/Cargo.lock"
+make_crate "$bench/build-ours-default" "lambda = { path = \"$bench/lambda\" }" "$root/Cargo.lock"
 make_crate "$bench/build-sdk" \
   'aws-sdk-lambda = { version = "1", default-features = false, features = ["rt-tokio"] }' \
   "$root/../shared/peer-bench/Cargo.lock"
@@ -128,8 +132,9 @@ crates() {
     sed 's/ (\*)$//' | sort -u | wc -l
 }
 echo "== clean builds: generated lambda crate vs aws-sdk-lambda $sdk_version" \
-  "(default features off, rt-tokio)"
-echo "   crates in the tree: ours $(crates "$bench/build-ours"), aws-sdk-lambda $(crates "$bench/build-sdk")"
+  "(default features off, rt-tokio); ours also with its default features (built-in HTTPS client)"
+echo "   crates in the tree: ours $(crates "$bench/build-ours") (default features off)," \
+  "$(crates "$bench/build-ours-default") (default features), aws-sdk-lambda $(crates "$bench/build-sdk")"
 
 # Prints "<wall> <cpu>" seconds of a clean build of crate DIR in PROFILE.
 clean_build() { # DIR PROFILE
@@ -140,23 +145,34 @@ clean_build() { # DIR PROFILE
   awk '{printf "%.1f %.1f\n", $1, $2 + $3}' "$1/time.txt"
 }
 for profile in $profiles; do
-  ours_wall=(); sdk_wall=(); ours_cpu=(); sdk_cpu=()
+  ours_wall=(); sdk_wall=(); def_wall=(); ours_cpu=(); sdk_cpu=(); def_cpu=()
   for round in $(seq 1 "$build_rounds"); do
-    if (( round % 2 )); then
-      o=$(clean_build "$bench/build-ours" "$profile")
-      s=$(clean_build "$bench/build-sdk" "$profile")
-    else
-      s=$(clean_build "$bench/build-sdk" "$profile")
-      o=$(clean_build "$bench/build-ours" "$profile")
-    fi
-    read -r ow oc <<< "$o"; read -r sw sc <<< "$s"
-    printf 'clean %s build, round %d: ours %.1f s wall (%.1f s CPU),' "$profile" "$round" "$ow" "$oc"
-    printf ' aws-sdk-lambda %.1f s wall (%.1f s CPU), ours/sdk wall %s\n' "$sw" "$sc" "$(ratio "$ow" "$sw")"
-    ours_wall+=("$ow"); sdk_wall+=("$sw"); ours_cpu+=("$oc"); sdk_cpu+=("$sc")
+    # The three builds in turn, the order rotated every round.
+    order=(ours sdk default)
+    shift_by=$(( (round - 1) % 3 ))
+    order=("${order[@]:$shift_by}" "${order[@]:0:$shift_by}")
+    for which in "${order[@]}"; do
+      case $which in
+        ours) o=$(clean_build "$bench/build-ours" "$profile") ;;
+        sdk) s=$(clean_build "$bench/build-sdk" "$profile") ;;
+        default) d=$(clean_build "$bench/build-ours-default" "$profile") ;;
+      esac
+    done
+    read -r ow oc <<< "$o"; read -r sw sc <<< "$s"; read -r dw dc <<< "$d"
+    printf 'clean %s build, round %d (order: %s): ours %.1f s wall (%.1f s CPU),' \
+      "$profile" "$round" "${order[*]}" "$ow" "$oc"
+    printf ' ours with default features %.1f s (%.1f s CPU),' "$dw" "$dc"
+    printf ' aws-sdk-lambda %.1f s wall (%.1f s CPU); ours/sdk wall %s, default/sdk %s\n' \
+      "$sw" "$sc" "$(ratio "$ow" "$sw")" "$(ratio "$dw" "$sw")"
+    ours_wall+=("$ow"); sdk_wall+=("$sw"); def_wall+=("$dw")
+    ours_cpu+=("$oc"); sdk_cpu+=("$sc"); def_cpu+=("$dc")
   done
-  mo=$(median "${ours_wall[@]}"); ms=$(median "${sdk_wall[@]}")
-  mco=$(median "${ours_cpu[@]}"); mcs=$(median "${sdk_cpu[@]}")
-  printf 'BUILD %s: ours %.1f s, aws-sdk-lambda %.1f s wall, ours/sdk %s' \
+  mo=$(median "${ours_wall[@]}"); ms=$(median "${sdk_wall[@]}"); md=$(median "${def_wall[@]}")
+  mco=$(median "${ours_cpu[@]}"); mcs=$(median "${sdk_cpu[@]}"); mcd=$(median "${def_cpu[@]}")
+  printf 'BUILD %s: ours (default features off) %.1f s, aws-sdk-lambda %.1f s wall, ours/sdk %s' \
     "$profile" "$mo" "$ms" "$(ratio "$mo" "$ms")"
   printf ' (CPU %.1f s vs %.1f s, %s)\n' "$mco" "$mcs" "$(ratio "$mco" "$mcs")"
+  printf 'BUILD %s: ours (default features) %.1f s, aws-sdk-lambda %.1f s wall, ours/sdk %s' \
+    "$profile" "$md" "$ms" "$(ratio "$md" "$ms")"
+  printf ' (CPU %.1f s vs %.1f s, %s)\n' "$mcd" "$mcs" "$(ratio "$mcd" "$mcs")"
 done

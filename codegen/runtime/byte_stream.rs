@@ -513,7 +513,9 @@ mod tests {
     use crate::runtime::credentials::Credentials;
     use crate::runtime::orchestrator::ServiceInfo;
     use crate::runtime::retry::RetryConfig;
-    use crate::runtime::transport::{HttpClient, HyperClient, InMemory};
+    use crate::runtime::transport::InMemory;
+    #[cfg(feature = "default-https-client")]
+    use crate::runtime::transport::{HttpClient, HyperClient};
 
     /// A body that yields the given chunks, its length unknown, readable once.
     struct Chunks(VecDeque<Result<Bytes, String>>);
@@ -793,6 +795,7 @@ mod tests {
 
     /// Serves one HTTP/1.1 connection on loopback: records the request head and the body
     /// chunks as they arrive, and answers with `reply` in pieces.
+    #[cfg(feature = "default-https-client")]
     async fn serve(
         reply: &'static [&'static [u8]],
     ) -> (std::net::SocketAddr, Arc<Mutex<(http::HeaderMap, Vec<u8>)>>) {
@@ -830,6 +833,7 @@ mod tests {
         (addr, seen)
     }
 
+    #[cfg(feature = "default-https-client")]
     #[tokio::test]
     async fn the_built_in_client_streams_uploads_and_downloads() {
         let client = HyperClient::new(None).expect("client");

@@ -752,6 +752,7 @@ mod tests {
             state: State::Success,
             matcher: Matcher::Output {
                 path: "Status",
+                search: super::super::waiter::field_path,
                 expected: "READY",
                 comparator: super::super::waiter::Comparator::StringEquals,
             },
@@ -760,6 +761,7 @@ mod tests {
             state: State::Failure,
             matcher: Matcher::Output {
                 path: "Status",
+                search: super::super::waiter::field_path,
                 expected: "BROKEN",
                 comparator: super::super::waiter::Comparator::StringEquals,
             },

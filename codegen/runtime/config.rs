@@ -13,7 +13,9 @@ use super::credentials::{
 use super::profile::{Env, load_profile, resolve_region};
 use super::proxy::Proxy;
 use super::retry::RetryConfig;
-use super::transport::{HttpClient, HyperClient};
+use super::transport::HttpClient;
+#[cfg(feature = "default-https-client")]
+use super::transport::HyperClient;
 
 /// A function returning the current time (injectable for tests).
 pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -286,6 +288,7 @@ impl Config {
     /// The client requests go through when no [`ConfigBuilder::http_client`] is set: hyper and
     /// rustls with the configured root certificates (`ca_bundle` replaced by `ca_bundle`
     /// here, when given) and proxy (from the process environment if none is set).
+    #[cfg(feature = "default-https-client")]
     pub(crate) fn default_http_client(
         &self,
         connect_timeout: Option<std::time::Duration>,
@@ -311,6 +314,7 @@ impl Config {
 
 /// The certificates of a PEM file, each DER-encoded; an unreadable file, or one without a
 /// certificate, is an error naming it.
+#[cfg(feature = "default-https-client")]
 pub(crate) fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<Vec<u8>>, ConfigError> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject as _;
@@ -457,7 +461,8 @@ impl ConfigBuilder {
 
     /// A PEM file of root certificates to trust besides the built-in Mozilla roots (a private
     /// CA, a TLS-inspecting proxy). Read when the client is built; an unreadable or empty file
-    /// fails `Client::new`. Ignored with [`ConfigBuilder::http_client`].
+    /// fails `Client::new`. Ignored with [`ConfigBuilder::http_client`], and without the
+    /// crate's `default-https-client` feature.
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
         self.config.ca_bundle = Some(path.into());
         self
@@ -465,13 +470,16 @@ impl ConfigBuilder {
 
     /// The proxy to send requests through, or [`Proxy::disabled`]. Default: from the process
     /// environment when the client is built ([`Proxy::from_env`]). Ignored with
-    /// [`ConfigBuilder::http_client`].
+    /// [`ConfigBuilder::http_client`], and without the crate's `default-https-client` feature.
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         self.config.proxy = Some(proxy);
         self
     }
 
-    /// The HTTP stack to send requests with (default: hyper with rustls).
+    /// The HTTP stack to send requests with (default: hyper with rustls, when the crate has its
+    /// `default-https-client` feature, on by default). A crate built without that feature
+    /// (`default-features = false`) has no HTTP stack of its own: `Client::new` fails unless
+    /// one is set here.
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.config.http_client = Some(Arc::new(client));
         self
@@ -568,6 +576,7 @@ uLOpdcRK\n\
 -----END CERTIFICATE-----\n\
 ";
 
+    #[cfg(feature = "default-https-client")]
     #[test]
     fn a_ca_bundle_adds_its_certificates_to_the_trusted_roots() {
         let path = std::env::temp_dir().join(format!("config-ca-ok-{}", std::process::id()));
@@ -583,6 +592,7 @@ uLOpdcRK\n\
         assert!(e.to_string().contains("TLS setup failed"), "{e}");
     }
 
+    #[cfg(feature = "default-https-client")]
     #[test]
     fn a_ca_bundle_without_certificates_is_a_clear_error() {
         let path = std::env::temp_dir().join(format!("config-ca-{}", std::process::id()));

@@ -11,7 +11,9 @@ use std::time::{Duration, SystemTime};
 
 use super::datetime::DateTime;
 use super::profile::{Env, load_profile};
-use super::transport::{BoxFuture, HttpClient, HyperClient};
+#[cfg(feature = "default-https-client")]
+use super::transport::HyperClient;
+use super::transport::{BoxFuture, HttpClient};
 
 /// An access key pair, with a session token for temporary credentials. Cloning is cheap (the
 /// strings are shared), since every request takes a copy.
@@ -112,6 +114,27 @@ impl std::error::Error for CredentialsError {}
 /// The largest answer read from a credentials or metadata endpoint (or a credential process).
 const CREDENTIALS_MAX_BYTES: usize = 64 << 10;
 
+/// The default chain's HTTP client in a crate built without its built-in one: container and
+/// instance-metadata credentials fail, saying why.
+#[cfg(not(feature = "default-https-client"))]
+#[derive(Debug)]
+struct NoHttpClient;
+
+#[cfg(not(feature = "default-https-client"))]
+impl HttpClient for NoHttpClient {
+    fn send(
+        &self,
+        _request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, super::transport::TransportError>> {
+        Box::pin(std::future::ready(Err(
+            super::transport::TransportError::new(
+                super::transport::TransportErrorKind::Other,
+                "this crate was built without its `default-https-client` feature: give the credentials chain an HTTP client with DefaultCredentialsChain::with_http_client",
+            ),
+        )))
+    }
+}
+
 /// What one link of the chain found.
 enum Found {
     Credentials(Credentials),
@@ -132,16 +155,26 @@ pub struct DefaultCredentialsChain {
 }
 
 impl DefaultCredentialsChain {
+    /// The chain over `env`, fetching container and instance credentials with the built-in
+    /// HTTP client. In a crate built without its `default-https-client` feature those two
+    /// sources fail with an error saying so (the environment and the profiles still work);
+    /// [`DefaultCredentialsChain::with_http_client`] gives them an HTTP client.
     pub fn new(env: Env) -> Result<Self, CredentialsError> {
-        // Credential and metadata answers are a few hundred bytes.
-        let http = HyperClient::new(Some(Duration::from_secs(1)))
-            .map_err(|e| {
-                CredentialsError::new(format!(
-                    "cannot create the HTTP client for credentials: {e}"
-                ))
-            })?
-            .with_max_response_bytes(CREDENTIALS_MAX_BYTES);
-        Ok(Self::with_http_client(env, Arc::new(http)))
+        #[cfg(feature = "default-https-client")]
+        let http: Arc<dyn HttpClient> = {
+            // Credential and metadata answers are a few hundred bytes.
+            let http = HyperClient::new(Some(Duration::from_secs(1)))
+                .map_err(|e| {
+                    CredentialsError::new(format!(
+                        "cannot create the HTTP client for credentials: {e}"
+                    ))
+                })?
+                .with_max_response_bytes(CREDENTIALS_MAX_BYTES);
+            Arc::new(http)
+        };
+        #[cfg(not(feature = "default-https-client"))]
+        let http: Arc<dyn HttpClient> = Arc::new(NoHttpClient);
+        Ok(Self::with_http_client(env, http))
     }
 
     /// The chain, fetching container and instance credentials with `http`.

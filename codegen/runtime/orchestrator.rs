@@ -36,6 +36,10 @@ pub(crate) struct ServiceInfo {
     pub(crate) credentials_required: bool,
 }
 
+/// `Client::new` without an HTTP client, in a crate built without its built-in one.
+#[cfg(not(feature = "default-https-client"))]
+const NO_HTTP_CLIENT: &str = "no HTTP client configured: this crate was built without its `default-https-client` feature (`default-features = false`), so set one with Config::builder().http_client(..), or enable the feature";
+
 const NO_CREDENTIALS: &str = "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()";
 
 /// Resolves an endpoint from the configuration's built-in values.
@@ -301,7 +305,10 @@ impl Handle {
         // (`endpoint` is kept: operations that resolve to it reuse `target`.)
         let http = match config.http_client.clone() {
             Some(http) => http,
+            #[cfg(feature = "default-https-client")]
             None => Arc::new(config.default_http_client(config.connect_timeout, None)?),
+            #[cfg(not(feature = "default-https-client"))]
+            None => return Err(ConfigError(NO_HTTP_CLIENT.into())),
         };
         let mut user_agent = format!("{} lang/rust", service.user_agent);
         if let Some(app) = &config.app_name {
@@ -897,6 +904,24 @@ mod tests {
         );
     }
 
+    #[cfg(not(feature = "default-https-client"))]
+    #[test]
+    fn without_the_built_in_transport_a_client_needs_one() {
+        let config = || {
+            Config::builder()
+                .region("us-east-1")
+                .credentials(Credentials::new("a", "b", None))
+        };
+        let err = Handle::new(SERVICE, config().build()).unwrap_err();
+        assert!(
+            err.to_string().starts_with("no HTTP client configured")
+                && err.to_string().contains("http_client"),
+            "{err}"
+        );
+        let (client, _) = scripted(&[(200, "{}")]);
+        assert!(Handle::new(SERVICE, config().http_client(client).build()).is_ok());
+    }
+
     /// Sends one request marked with `auth` through a client built from `config`; the request
     /// as sent, or the error.
     async fn sent_with(
@@ -1154,7 +1179,8 @@ mod tests {
 
     #[test]
     fn constant_operation_endpoints_are_resolved_once_per_client() {
-        let h = Handle::new(RULES, base().build()).expect("valid");
+        let (client, _) = scripted(&[]);
+        let h = Handle::new(RULES, base().http_client(client).build()).expect("valid");
         let calls = std::sync::atomic::AtomicUsize::new(0);
         for _ in 0..3 {
             let endpoint = h.cached_endpoint("Op", |config| {

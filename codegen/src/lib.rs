@@ -190,6 +190,8 @@ mod runtime {
     pub mod aws_credentials;
     pub mod byte_stream;
     pub mod checksum;
+    // (Generated crates' `cli` feature implies their `default-https-client`.)
+    #[cfg(feature = "default-https-client")]
     pub mod cli;
     pub mod compression;
     pub mod config;
@@ -206,6 +208,7 @@ mod runtime {
     pub mod event_stream;
     pub mod http_bindings;
     pub mod idempotency;
+    pub mod jmespath_search;
     pub mod json;
     pub mod orchestrator;
     pub mod paginator;

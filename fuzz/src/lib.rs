@@ -27,6 +27,7 @@ mod runtime {
     pub(crate) mod endpoint_lib;
     pub(crate) mod errors;
     pub(crate) mod idempotency;
+    pub(crate) mod jmespath_search;
     pub(crate) mod json;
     pub(crate) mod orchestrator;
     pub(crate) mod profile;

@@ -40,9 +40,11 @@ pub mod config {
     pub use crate::runtime::proxy::Proxy;
     pub use crate::runtime::retry::RetryConfig;
     pub use crate::runtime::transport::{
-        BoxFuture, HttpClient, HyperClient, HyperClientBuilder, InMemory, TransportError,
-        TransportErrorKind,
+        BoxFuture, HttpClient, InMemory, TransportError, TransportErrorKind,
     };
+
+    #[cfg(feature = "default-https-client")]
+    pub use crate::runtime::transport::{HyperClient, https::HyperClientBuilder};
 
     #[cfg(feature = "aws-credential-types")]
     pub use crate::runtime::aws_credentials::AwsCredentialsProvider;

@@ -178,58 +178,65 @@ impl ReadJson for crate::types::LivenessSessionStatus {
 
 impl ReadJson for crate::error::AccessDeniedException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::error::AccessDeniedException {
-            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
-            code: json::get(object, "Code")?,
-            logref: json::get(object, "Logref")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::error::AccessDeniedException {
+            message: fields.member(&["Message", "message"], ReadJson::read_json),
+            code: fields.get("Code"),
+            logref: fields.get("Logref"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::types::AuditImage {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::AuditImage {
-            bytes: json::get(object, "Bytes")?,
-            s3_object: json::get(object, "S3Object")?,
-            bounding_box: json::get(object, "BoundingBox")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::AuditImage {
+            bytes: fields.get("Bytes"),
+            s3_object: fields.get("S3Object"),
+            bounding_box: fields.get("BoundingBox"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::types::BoundingBox {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::BoundingBox {
-            width: json::get(object, "Width")?,
-            height: json::get(object, "Height")?,
-            left: json::get(object, "Left")?,
-            top: json::get(object, "Top")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::BoundingBox {
+            width: fields.get("Width"),
+            height: fields.get("Height"),
+            left: fields.get("Left"),
+            top: fields.get("Top"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::types::Challenge {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::Challenge {
-            r#type: json::get(object, "Type")?
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::Challenge {
+            r#type: fields
+                .get("Type")
                 .unwrap_or_else(|| crate::types::ChallengeType::Unknown(String::new())),
-            version: json::get(object, "Version")?.unwrap_or_default(),
-        })
+            version: fields.get("Version").unwrap_or_default(),
+        };
+        fields.finish(read)
     }
 }
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::ChallengePreference {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::ChallengePreference {
-            r#type: json::get(object, "Type")?
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::ChallengePreference {
+            r#type: fields
+                .get("Type")
                 .unwrap_or_else(|| crate::types::ChallengeType::Unknown(String::new())),
-            versions: json::get(object, "Versions")?,
-        })
+            versions: fields.get("Versions"),
+        };
+        fields.finish(read)
     }
 }
 
@@ -237,34 +244,37 @@ impl ReadJson for crate::types::ChallengePreference {
 impl ReadJson
 for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
-            kms_key_id: json::get(object, "KmsKeyId")?,
-            settings: json::get(object, "Settings")?,
-            client_request_token: json::get(object, "ClientRequestToken")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+            kms_key_id: fields.get("KmsKeyId"),
+            settings: fields.get("Settings"),
+            client_request_token: fields.get("ClientRequestToken"),
+        };
+        fields.finish(read)
     }
 }
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::CreateFaceLivenessSessionRequestSettings {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::CreateFaceLivenessSessionRequestSettings {
-            output_config: json::get(object, "OutputConfig")?,
-            audit_images_limit: json::get(object, "AuditImagesLimit")?,
-            challenge_preferences: json::get(object, "ChallengePreferences")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::CreateFaceLivenessSessionRequestSettings {
+            output_config: fields.get("OutputConfig"),
+            audit_images_limit: fields.get("AuditImagesLimit"),
+            challenge_preferences: fields.get("ChallengePreferences"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson
 for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
-            session_id: json::get(object, "SessionId")?.unwrap_or_default(),
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
+            session_id: fields.get("SessionId").unwrap_or_default(),
+        };
+        fields.finish(read)
     }
 }
 
@@ -272,115 +282,126 @@ for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRes
 impl ReadJson
 for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
-            session_id: json::get(object, "SessionId")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+            session_id: fields.get("SessionId"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson
 for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
-            session_id: json::get(object, "SessionId")?.unwrap_or_default(),
-            status: json::get(object, "Status")?
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
+            session_id: fields.get("SessionId").unwrap_or_default(),
+            status: fields
+                .get("Status")
                 .unwrap_or_else(|| crate::types::LivenessSessionStatus::Unknown(
                     String::new(),
                 )),
-            confidence: json::get(object, "Confidence")?,
-            reference_image: json::get(object, "ReferenceImage")?,
-            audit_images: json::get(object, "AuditImages")?,
-            challenge: json::get(object, "Challenge")?,
-        })
+            confidence: fields.get("Confidence"),
+            reference_image: fields.get("ReferenceImage"),
+            audit_images: fields.get("AuditImages"),
+            challenge: fields.get("Challenge"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::error::InternalServerError {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::error::InternalServerError {
-            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
-            code: json::get(object, "Code")?,
-            logref: json::get(object, "Logref")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::error::InternalServerError {
+            message: fields.member(&["Message", "message"], ReadJson::read_json),
+            code: fields.get("Code"),
+            logref: fields.get("Logref"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::error::InvalidParameterException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::error::InvalidParameterException {
-            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
-            code: json::get(object, "Code")?,
-            logref: json::get(object, "Logref")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::error::InvalidParameterException {
+            message: fields.member(&["Message", "message"], ReadJson::read_json),
+            code: fields.get("Code"),
+            logref: fields.get("Logref"),
+        };
+        fields.finish(read)
     }
 }
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::LivenessOutputConfig {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::LivenessOutputConfig {
-            s3_bucket: json::get(object, "S3Bucket")?.unwrap_or_default(),
-            s3_key_prefix: json::get(object, "S3KeyPrefix")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::LivenessOutputConfig {
+            s3_bucket: fields.get("S3Bucket").unwrap_or_default(),
+            s3_key_prefix: fields.get("S3KeyPrefix"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::error::ProvisionedThroughputExceededException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::error::ProvisionedThroughputExceededException {
-            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
-            code: json::get(object, "Code")?,
-            logref: json::get(object, "Logref")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::error::ProvisionedThroughputExceededException {
+            message: fields.member(&["Message", "message"], ReadJson::read_json),
+            code: fields.get("Code"),
+            logref: fields.get("Logref"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::types::S3Object {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::S3Object {
-            bucket: json::get(object, "Bucket")?,
-            name: json::get(object, "Name")?,
-            version: json::get(object, "Version")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::S3Object {
+            bucket: fields.get("Bucket"),
+            name: fields.get("Name"),
+            version: fields.get("Version"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::error::SessionNotFoundException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::error::SessionNotFoundException {
-            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
-            code: json::get(object, "Code")?,
-            logref: json::get(object, "Logref")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::error::SessionNotFoundException {
+            message: fields.member(&["Message", "message"], ReadJson::read_json),
+            code: fields.get("Code"),
+            logref: fields.get("Logref"),
+        };
+        fields.finish(read)
     }
 }
 
 impl ReadJson for crate::error::ThrottlingException {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::error::ThrottlingException {
-            message: json::member(object, &["Message", "message"], ReadJson::read_json)?,
-            code: json::get(object, "Code")?,
-            logref: json::get(object, "Logref")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::error::ThrottlingException {
+            message: fields.member(&["Message", "message"], ReadJson::read_json),
+            code: fields.get("Code"),
+            logref: fields.get("Logref"),
+        };
+        fields.finish(read)
     }
 }
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::Versions {
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-        let object = json::object(value)?;
-        Ok(crate::types::Versions {
-            minimum: json::get(object, "Minimum")?,
-            maximum: json::get(object, "Maximum")?,
-        })
+        let mut fields = json::Fields::new(value)?;
+        let read = crate::types::Versions {
+            minimum: fields.get("Minimum"),
+            maximum: fields.get("Maximum"),
+        };
+        fields.finish(read)
     }
 }

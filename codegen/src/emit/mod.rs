@@ -92,6 +92,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "http_bindings",
         include_str!("../../runtime/http_bindings.rs"),
     ),
+    (
+        "jmespath_search",
+        include_str!("../../runtime/jmespath_search.rs"),
+    ),
     ("json", include_str!("../../runtime/json.rs")),
     (
         "orchestrator",
@@ -101,10 +105,18 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("pattern", include_str!("../../runtime/pattern.rs")),
     ("profile", include_str!("../../runtime/profile.rs")),
     ("proxy", include_str!("../../runtime/proxy.rs")),
+    (
+        "proxy/connect",
+        include_str!("../../runtime/proxy/connect.rs"),
+    ),
     ("retry", include_str!("../../runtime/retry.rs")),
     ("scan", include_str!("../../runtime/scan.rs")),
     ("sigv4", include_str!("../../runtime/sigv4.rs")),
     ("transport", include_str!("../../runtime/transport.rs")),
+    (
+        "transport/https",
+        include_str!("../../runtime/transport/https.rs"),
+    ),
     ("tree_hash", include_str!("../../runtime/tree_hash.rs")),
     ("validation", include_str!("../../runtime/validation.rs")),
     ("waiter", include_str!("../../runtime/waiter.rs")),
@@ -243,6 +255,7 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
                 })
         })
         .filter(|name| *name != "paginator" || has_paginators(krate))
+        .filter(|name| *name != "jmespath_search" || needs_jmespath(krate))
         .filter(|name| *name != "event_stream" || has_event_streams(krate))
         .filter(|name| *name != "event_receiver" || receives_events(krate))
         .filter(|name| !matches!(*name, "event_sender" | "event_signing") || sends_events(krate))
@@ -280,6 +293,29 @@ fn sends_events(krate: &Crate) -> bool {
 
 fn has_waiters(krate: &Crate) -> bool {
     krate.operations.iter().any(|op| !op.waiters.is_empty())
+}
+
+/// A waiter path of plain names joined by dots (`Configuration.State`), which the runtime
+/// walks itself (`waiter::field_path`) instead of running the JMESPath engine. The same test as
+/// runtime/waiter.rs's `is_field_path` (a test holds them to it).
+pub(crate) fn is_field_path(path: &str) -> bool {
+    path.split('.').all(|name| {
+        name.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// Some waiter has a path beyond plain names: the crate needs the JMESPath engine
+/// (runtime/jmespath_search.rs and the `jmespath` crate) without the `cli` feature too.
+fn needs_jmespath(krate: &Crate) -> bool {
+    (krate.operations.iter())
+        .flat_map(|op| &op.waiters)
+        .flat_map(|w| &w.acceptors)
+        .any(|a| {
+            matches!(&a.matcher, crate::ir::AcceptorMatcher::Path { path, .. } if !is_field_path(path))
+        })
 }
 
 /// Some operation input has an `@idempotencyToken` member the client fills in.
@@ -420,6 +456,18 @@ impl Dependency {
     }
 }
 
+/// The dependencies of the built-in transport (runtime/transport/https.rs and
+/// runtime/proxy/connect.rs), optional behind the generated crate's `default-https-client`
+/// feature, on by default.
+const HTTPS_CLIENT: &[&str] = &[
+    "hyper",
+    "hyper-rustls",
+    "hyper-util",
+    "rustls",
+    "tower-service",
+    "webpki-roots",
+];
+
 fn cargo_toml(krate: &Crate) -> String {
     // Which of [`DEPENDENCIES`] the crate needs (`true`: optional, behind a feature).
     let mut needed: BTreeMap<&str, bool> = [
@@ -429,21 +477,18 @@ fn cargo_toml(krate: &Crate) -> String {
         "hmac",
         "http",
         "http-body",
-        "hyper",
-        "hyper-rustls",
-        "hyper-util",
-        "rustls",
         "serde_json",
         "sha2",
         "tokio",
-        "tower-service",
-        "webpki-roots",
     ]
     .into_iter()
     .map(|name| (name, false))
     .collect();
     for optional in ["aws-credential-types", "clap", "serde", "serde_norway"] {
         needed.insert(optional, true);
+    }
+    for transport in HTTPS_CLIENT {
+        needed.insert(transport, true);
     }
     if krate.patterns.iter().any(|p| p.compiled.is_none()) {
         needed.insert("regress", false);
@@ -470,11 +515,18 @@ fn cargo_toml(krate: &Crate) -> String {
     if has_event_streams(krate) {
         needed.insert("crc32fast", false);
     }
-    // Waiters need JMESPath; without them only the command-line client's `--query` does.
-    let mut cli_features = vec!["dep:clap", "dep:serde", "dep:serde_norway"];
-    needed.insert("jmespath", !has_waiters(krate));
-    if !has_waiters(krate) {
-        cli_features.insert(1, "dep:jmespath");
+    // Waiters with paths beyond plain names need JMESPath; otherwise only the command-line
+    // client's `--query` does. (The command-line client sends requests with the built-in
+    // transport.)
+    let mut cli_features = vec![
+        "default-https-client",
+        "dep:clap",
+        "dep:serde",
+        "dep:serde_norway",
+    ];
+    needed.insert("jmespath", !needs_jmespath(krate));
+    if !needs_jmespath(krate) {
+        cli_features.insert(2, "dep:jmespath");
     }
     cli_features.push("serde_json/preserve_order");
     let deps: String = DEPENDENCIES
@@ -485,14 +537,22 @@ fn cargo_toml(krate: &Crate) -> String {
         })
         .collect();
     let cli_features: Vec<String> = cli_features.iter().map(|f| format!("{f:?}")).collect();
+    let mut default_features = vec!["\"default-https-client\"".to_string()];
+    if needs_http2(krate) {
+        default_features.push("\"http2\"".into());
+    }
+    let https_client: Vec<String> = HTTPS_CLIENT
+        .iter()
+        .map(|d| format!("\"dep:{d}\""))
+        .collect();
     let ops: Vec<&str> = krate.operations.iter().map(|op| op.name.as_str()).collect();
     // Only a crate with an operation that needs HTTP/2 has the feature (and hyper's HTTP/2
     // with it), on by default: without it those operations fail.
     let http2 = if needs_http2(krate) {
         format!(
-            "default = [\"http2\"]\n\
-             # HTTP/2 for the operations that need it ({}): off, they fail.\n\
-             http2 = [\"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n",
+            "# HTTP/2 for the operations that need it ({}), in the built-in transport: off, they\n\
+             # fail (unless the client is given a transport that speaks HTTP/2).\n\
+             http2 = [\"default-https-client\", \"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n",
             (krate.operations.iter())
                 .filter(|op| op.http2)
                 .map(|op| op.name.as_str())
@@ -515,6 +575,11 @@ fn cargo_toml(krate: &Crate) -> String {
          {metadata}\
          \n\
          [features]\n\
+         default = [{default}]\n\
+         # The built-in HTTPS transport: hyper, rustls with the Mozilla roots (webpki-roots),\n\
+         # proxies. Without it (`default-features = false`) the crate has no HTTP stack: give\n\
+         # each client one with `Config::builder().http_client(..)`.\n\
+         default-https-client = [{https_client}]\n\
          # Accept credentials providers from the AWS SDK's `aws-credential-types` (e.g. `aws-config`).\n\
          aws-credential-types = [\"dep:aws-credential-types\"]\n\
          # The command-line client: `cargo run --features cli --bin {package} -- --help`.\n\
@@ -537,6 +602,8 @@ fn cargo_toml(krate: &Crate) -> String {
         title = krate.service.title.replace('"', "'"),
         ops = ops.join(", "),
         cli_features = cli_features.join(", "),
+        default = default_features.join(", "),
+        https_client = https_client.join(", "),
     )
 }
 
@@ -654,7 +721,9 @@ fn lib_rs(krate: &Crate, runtime: &[&str]) -> TokenStream {
             pub use crate::runtime::profile::Env;
             pub use crate::runtime::proxy::Proxy;
             pub use crate::runtime::retry::RetryConfig;
-            pub use crate::runtime::transport::{BoxFuture, HttpClient, HyperClient, HyperClientBuilder, InMemory, TransportError, TransportErrorKind};
+            pub use crate::runtime::transport::{BoxFuture, HttpClient, InMemory, TransportError, TransportErrorKind};
+            #[cfg(feature = "default-https-client")]
+            pub use crate::runtime::transport::{HyperClient, https::HyperClientBuilder};
             #[cfg(feature = "aws-credential-types")]
             pub use crate::runtime::aws_credentials::AwsCredentialsProvider;
         }
@@ -809,11 +878,12 @@ mod tests {
         assert_eq!(marks, [("Plain", false), ("Talk", true)]);
         let manifest = cargo_manifest(&krate);
         assert!(
-            manifest.contains(
-                "default = [\"http2\"]\n\
-                 # HTTP/2 for the operations that need it (Talk): off, they fail.\n\
-                 http2 = [\"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n"
-            ),
+            manifest.contains("default = [\"default-https-client\", \"http2\"]\n")
+                && manifest.contains(
+                    "# HTTP/2 for the operations that need it (Talk), in the built-in transport: off, they\n\
+                     # fail (unless the client is given a transport that speaks HTTP/2).\n\
+                     http2 = [\"default-https-client\", \"hyper/http2\", \"hyper-rustls/http2\", \"hyper-util/http2\"]\n"
+                ),
             "{manifest}"
         );
         let Output::Rust(talk) = emit(&krate, &Part::Operation(1)).unwrap() else {
@@ -830,7 +900,10 @@ mod tests {
         assert!(krate.operations.iter().all(|op| !op.http2));
         let manifest = cargo_manifest(&krate);
         assert!(!manifest.contains("http2"), "{manifest}");
-        assert!(!manifest.contains("default = ["), "{manifest}");
+        assert!(
+            manifest.contains("default = [\"default-https-client\"]\n"),
+            "{manifest}"
+        );
     }
 
     /// `codegen/Cargo.toml`'s `[dependencies]` and `[dev-dependencies]`: name → (version,
@@ -933,6 +1006,33 @@ mod tests {
             }
         }
         assert!(compared >= 20, "only {compared} compared");
+    }
+
+    #[test]
+    fn field_paths_are_told_apart_as_the_runtime_tells_them() {
+        for path in [
+            "State",
+            "Configuration.State",
+            "_a.b_1",
+            "",
+            "A.",
+            ".A",
+            "A..B",
+            "1A",
+            "A[0]",
+            "A[].B",
+            "length(A) > `0`",
+            "A == B",
+            "A-B",
+            "A.*",
+            "é",
+        ] {
+            assert_eq!(
+                is_field_path(path),
+                crate::runtime::waiter::is_field_path(path),
+                "{path}"
+            );
+        }
     }
 
     #[test]

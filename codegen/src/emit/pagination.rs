@@ -243,7 +243,12 @@ pub fn waiter(krate: &Crate, op: &Operation, module: &Module, w: &WaiterDef) -> 
                     quote!(Output)
                 };
                 let comparator = comparator(*c);
-                quote!(Matcher::#kind { path: #path, expected: #expected, comparator: Comparator::#comparator })
+                let search = if super::is_field_path(path) {
+                    quote!(crate::runtime::waiter::field_path)
+                } else {
+                    quote!(crate::runtime::jmespath_search::search)
+                };
+                quote!(Matcher::#kind { path: #path, search: #search, expected: #expected, comparator: Comparator::#comparator })
             }
             AcceptorMatcher::Success(b) => quote!(Matcher::Success(#b)),
             AcceptorMatcher::ErrorType(code) => quote!(Matcher::ErrorType(#code)),

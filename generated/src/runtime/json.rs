@@ -537,12 +537,18 @@ fn items<T>(
     let Value::Array(items) = value else {
         return Err(DeserializeError::expected("an array", value));
     };
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| keep_null || !v.is_null())
-        .map(|(i, v)| item(v).map_err(|e| e.at_index(i)))
-        .collect()
+    // A loop, not an iterator chain: this is compiled once per item type, and the chain's
+    // adapters would be too.
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        if keep_null || !v.is_null() {
+            match item(v) {
+                Ok(read) => out.push(read),
+                Err(e) => return Err(e.at_index(i)),
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A map's entries, keys by `key` and values by `read`, each error at its key; entries with
@@ -553,11 +559,20 @@ fn entries<K: Ord, V>(
     key: impl Fn(&str) -> K,
     mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
-    object(value)?
-        .iter()
-        .filter(|(_, v)| keep_null || !v.is_null())
-        .map(|(k, v)| Ok((key(k), read(v).map_err(|e| e.at_key(k))?)))
-        .collect()
+    // A loop, as in `items`.
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in object(value)? {
+        if keep_null || !v.is_null() {
+            let key = key(k);
+            match read(v) {
+                Ok(read) => {
+                    out.insert(key, read);
+                }
+                Err(e) => return Err(e.at_key(k)),
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `None` for a JSON null, else the value read by `read`: an item of a sparse collection.
@@ -683,13 +698,84 @@ pub(crate) fn member<T>(
     keys: &[&str],
     read: impl FnOnce(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Option<T>, DeserializeError> {
-    let Some((key, value)) = keys.iter().find_map(|k| object.get(*k).map(|v| (*k, v))) else {
-        return Ok(None);
-    };
-    if value.is_null() {
-        return Ok(None);
+    match lookup(object, keys) {
+        None => Ok(None),
+        Some((key, value)) => match read(value) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => Err(e.at(key)),
+        },
     }
-    read(value).map(Some).map_err(|e| e.at(key))
+}
+
+/// The value under the first of `keys` present, with that key, unless it is null. (Not
+/// generic: one copy serves every member type.)
+fn lookup<'a>(object: &'a Map<String, Value>, keys: &[&'a str]) -> Option<(&'a str, &'a Value)> {
+    for key in keys {
+        if let Some(value) = object.get(*key) {
+            return (!value.is_null()).then_some((*key, value));
+        }
+    }
+    None
+}
+
+/// A structure's members read one after the other, the first error kept: a generated reader
+/// builds the structure with one call per member, no branch on each, and [`Fields::finish`]
+/// returns it, or that error. The outcome is the same as stopping at the first error.
+pub(crate) struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    error: Option<DeserializeError>,
+}
+
+impl<'a> Fields<'a> {
+    /// The members of `value`, which must be an object.
+    pub(crate) fn new(value: &'a Value) -> Result<Self, DeserializeError> {
+        Ok(Fields {
+            object: object(value)?,
+            error: None,
+        })
+    }
+
+    /// [`get`]: `None` when absent, null or (the error kept) unreadable.
+    pub(crate) fn get<T: ReadJson>(&mut self, key: &str) -> Option<T> {
+        self.member(&[key], T::read_json)
+    }
+
+    /// [`member`]: `None` when absent, null or (the error kept) unreadable.
+    pub(crate) fn member<T>(
+        &mut self,
+        keys: &[&str],
+        read: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+    ) -> Option<T> {
+        let (key, value) = lookup(self.object, keys)?;
+        match read(value) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.fail(e.at(key));
+                None
+            }
+        }
+    }
+
+    /// Keeps `error` unless an earlier member failed.
+    fn fail(&mut self, error: DeserializeError) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    /// The error of an earlier member, taken: a reader that stops at a missing member reports
+    /// it first, as it would have stopped there.
+    pub(crate) fn first_error(&mut self) -> Option<DeserializeError> {
+        self.error.take()
+    }
+
+    /// `value`, unless a member failed.
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, DeserializeError> {
+        match self.error {
+            None => Ok(value),
+            Some(e) => Err(e),
+        }
+    }
 }
 
 /// What an error response says about itself.

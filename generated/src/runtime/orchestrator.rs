@@ -38,6 +38,10 @@ pub(crate) struct ServiceInfo {
     pub(crate) credentials_required: bool,
 }
 
+/// `Client::new` without an HTTP client, in a crate built without its built-in one.
+#[cfg(not(feature = "default-https-client"))]
+const NO_HTTP_CLIENT: &str = "no HTTP client configured: this crate was built without its `default-https-client` feature (`default-features = false`), so set one with Config::builder().http_client(..), or enable the feature";
+
 const NO_CREDENTIALS: &str = "no credentials configured: set them with Config::builder().credentials(..) or .credentials_provider(..), or use Config::from_env()";
 
 /// Resolves an endpoint from the configuration's built-in values.
@@ -303,7 +307,10 @@ impl Handle {
         // (`endpoint` is kept: operations that resolve to it reuse `target`.)
         let http = match config.http_client.clone() {
             Some(http) => http,
+            #[cfg(feature = "default-https-client")]
             None => Arc::new(config.default_http_client(config.connect_timeout, None)?),
+            #[cfg(not(feature = "default-https-client"))]
+            None => return Err(ConfigError(NO_HTTP_CLIENT.into())),
         };
         let mut user_agent = format!("{} lang/rust", service.user_agent);
         if let Some(app) = &config.app_name {

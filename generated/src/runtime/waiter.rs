@@ -6,7 +6,9 @@
 //! Acceptors are checked in model order and the first match decides. `output` and
 //! `inputOutput` paths are JMESPath expressions evaluated over the JSON of the response body
 //! (and, for `inputOutput`, `{"input": <request body>, "output": <response body>}`): in
-//! awsJson those bodies are the input and output structures, keyed by member name.
+//! awsJson those bodies are the input and output structures, keyed by member name. A path of
+//! plain names is walked here ([`field_path`]); only a crate with other paths compiles in the
+//! JMESPath engine (`jmespath_search`).
 
 use std::time::Duration;
 
@@ -33,15 +35,22 @@ pub(crate) enum Comparator {
     AnyStringEquals,
 }
 
+/// Evaluates a matcher's path over JSON: [`field_path`] for a path of plain names (most
+/// waiters'), the JMESPath engine (`jmespath_search::search`, compiled only into crates with
+/// other paths) for the rest; the generator picks one per path.
+pub(crate) type Search = fn(&str, &Value) -> Value;
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Matcher {
     Output {
         path: &'static str,
+        search: Search,
         expected: &'static str,
         comparator: Comparator,
     },
     InputOutput {
         path: &'static str,
+        search: Search,
         expected: &'static str,
         comparator: Comparator,
     },
@@ -96,6 +105,7 @@ fn matches(matcher: &Matcher, input: &Value, outcome: &Outcome<'_>) -> bool {
         (
             Matcher::Output {
                 path,
+                search,
                 expected,
                 comparator,
             },
@@ -104,6 +114,7 @@ fn matches(matcher: &Matcher, input: &Value, outcome: &Outcome<'_>) -> bool {
         (
             Matcher::InputOutput {
                 path,
+                search,
                 expected,
                 comparator,
             },
@@ -116,20 +127,27 @@ fn matches(matcher: &Matcher, input: &Value, outcome: &Outcome<'_>) -> bool {
     }
 }
 
-/// The path's result over `data`, as JSON (`null` when the path does not resolve). Paths were
-/// compiled at generation time; one that fails here matches nothing.
-fn search(path: &str, data: &Value) -> Value {
-    let Ok(expression) = jmespath::compile(path) else {
-        return Value::Null;
-    };
-    let Ok(data) = jmespath::Variable::try_from(data) else {
-        return Value::Null;
-    };
-    expression
-        .search(data)
-        .ok()
-        .and_then(|result| serde_json::to_value(&*result).ok())
-        .unwrap_or(Value::Null)
+/// A path of plain names joined by dots (`Configuration.State`): JMESPath identifiers
+/// (`[A-Za-z_][A-Za-z0-9_]*`) and sub-expressions only, which [`field_path`] evaluates.
+pub(crate) fn is_field_path(path: &str) -> bool {
+    path.split('.').all(|name| {
+        name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// The result of a path [`is_field_path`] accepts over `data`, as JMESPath gives it: each
+/// name the member of an object, `null` once a step is absent or not an object. (The
+/// generator uses it only for such paths.)
+pub(crate) fn field_path(path: &str, data: &Value) -> Value {
+    let mut current = data;
+    for name in path.split('.') {
+        match current.get(name) {
+            Some(value) => current = value,
+            None => return Value::Null,
+        }
+    }
+    current.clone()
 }
 
 fn compare(result: Value, comparator: Comparator, expected: &str) -> bool {

@@ -273,31 +273,38 @@ fn read_expr(ty: &Type, value: &TokenStream) -> TokenStream {
 fn reader(s: &Structure) -> TokenStream {
     let name = path_tokens(&s.path, None);
     let is_error = matches!(s.kind, StructKind::Error(_));
-    let object = if s.fields.is_empty() {
-        quote!(_object)
-    } else {
-        quote!(object)
-    };
+    if s.fields.is_empty() {
+        return quote! {
+            impl ReadJson for #name {
+                fn read_json(value: &Value) -> Result<Self, DeserializeError> {
+                    json::object(value)?;
+                    Ok(#name {})
+                }
+            }
+        };
+    }
+    // One call per member and no branch on its outcome (`json::Fields` keeps the first
+    // error): a `?` per member would add an exit per member, each dropping the members read
+    // before it, which makes the code of a large structure grow with its square.
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let read = member_read(f, is_error);
+        let read = member_field(f, is_error);
         quote!(#field: #read,)
     });
     quote! {
         impl ReadJson for #name {
             fn read_json(value: &Value) -> Result<Self, DeserializeError> {
-                let #object = json::object(value)?;
-                Ok(#name { #(#inits)* })
+                let mut fields = json::Fields::new(value)?;
+                let read = #name { #(#inits)* };
+                fields.finish(read)
             }
         }
     }
 }
 
-/// An expression reading field `f` from the JSON object (a `&Map`) named `object`, with `?`
-/// on errors: `None` for an absent optional member, the default (or the zero value the
-/// parser corrects to) for an absent required one. An error's message may come under
-/// `message` or `Message`, whatever the model says.
-pub fn member_read(f: &Field, is_error: bool) -> TokenStream {
+/// The keys field `f` is read under and the function reading its value; `None` for the
+/// function when `json::get` reads it (its type has the default JSON form, one key).
+fn member_access(f: &Field, is_error: bool) -> (TokenStream, Option<TokenStream>) {
     let key = &f.json_key;
     let read = if f.boxed {
         let inner = read_expr(&f.ty, &quote!(value));
@@ -306,6 +313,9 @@ pub fn member_read(f: &Field, is_error: bool) -> TokenStream {
         read_fn(&f.ty)
     };
     let alternative_key = is_error && key.eq_ignore_ascii_case("message");
+    if has_default_form(&f.ty) && !alternative_key {
+        return (quote!(#key), None);
+    }
     let keys = if alternative_key {
         let other = if key == "message" {
             "Message"
@@ -316,10 +326,30 @@ pub fn member_read(f: &Field, is_error: bool) -> TokenStream {
     } else {
         quote!(&[#key])
     };
-    let member = if has_default_form(&f.ty) && !alternative_key {
-        quote!(json::get(object, #key)?)
-    } else {
-        quote!(json::member(object, #keys, #read)?)
+    (keys, Some(read))
+}
+
+/// An expression reading field `f` through the `json::Fields` named `fields` (no `?`: an
+/// error is kept there); otherwise as [`member_read`].
+fn member_field(f: &Field, is_error: bool) -> TokenStream {
+    let member = match member_access(f, is_error) {
+        (key, None) => quote!(fields.get(#key)),
+        (keys, Some(read)) => quote!(fields.member(#keys, #read)),
+    };
+    if f.optional {
+        return member;
+    }
+    zero_or_stop(f, &member, Some(&quote!(fields)))
+}
+
+/// An expression reading field `f` from the JSON object (a `&Map`) named `object`, with `?`
+/// on errors: `None` for an absent optional member, the default (or the zero value the
+/// parser corrects to) for an absent required one. An error's message may come under
+/// `message` or `Message`, whatever the model says.
+pub fn member_read(f: &Field, is_error: bool) -> TokenStream {
+    let member = match member_access(f, is_error) {
+        (key, None) => quote!(json::get(object, #key)?),
+        (keys, Some(read)) => quote!(json::member(object, #keys, #read)?),
     };
     if f.optional {
         return member;
@@ -330,6 +360,19 @@ pub fn member_read(f: &Field, is_error: bool) -> TokenStream {
 /// `member` (an `Option` of field `f`'s type) with an absent value replaced by the member's
 /// default, or by the zero value the parser corrects a missing required member to.
 pub fn or_zero(f: &Field, member: &TokenStream) -> TokenStream {
+    zero_or_stop(f, member, None)
+}
+
+/// [`or_zero`]; with `fields` (a `json::Fields` whose `None` may be an error it kept), a
+/// reader that stops at the missing member returns that error first.
+fn zero_or_stop(f: &Field, member: &TokenStream, fields: Option<&TokenStream>) -> TokenStream {
+    let earlier = fields.map(|fields| {
+        quote! {
+            if let Some(e) = #fields.first_error() {
+                return Err(e);
+            }
+        }
+    });
     match (&f.ty, &f.default) {
         (Type::Struct(path), None) => {
             // Error correction for a missing structure: read it from `{}`.
@@ -343,7 +386,10 @@ pub fn or_zero(f: &Field, member: &TokenStream) -> TokenStream {
             quote! {
                 match #member {
                     Some(value) => value,
-                    None => #empty,
+                    None => {
+                        #earlier
+                        #empty
+                    }
                 }
             }
         }
@@ -365,7 +411,10 @@ pub fn or_zero(f: &Field, member: &TokenStream) -> TokenStream {
         (Type::EventStream { .. }, _) => quote! {
             match #member {
                 Some(value) => value,
-                None => return Err(DeserializeError::new("an event stream is read from a response, not from JSON")),
+                None => {
+                    #earlier
+                    return Err(DeserializeError::new("an event stream is read from a response, not from JSON"));
+                }
             }
         },
         (_, None) => quote!(#member.unwrap_or_default()),

@@ -622,6 +622,18 @@ fn parse_response(op: &Operation, module: &Module) -> TokenStream {
 fn read_response(s: &Structure, bindings: &Bindings) -> TokenStream {
     let is_error = matches!(s.kind, crate::ir::StructKind::Error(_));
     let name = path_tokens(&s.path, None);
+    // Every member in the body: the structure's JSON reader reads it (one copy of the code,
+    // not two).
+    let whole_body = matches!(&bindings.body, Body::Members(members)
+        if !members.is_empty() && members.len() == s.fields.len());
+    if whole_body && s.deserialized && !bindings.streaming && !bindings.event_stream {
+        return quote! {
+            /// Reads the structure from a response: every member is in its JSON body.
+            pub(crate) fn read_response(_status: u16, _headers: &http::HeaderMap, body: &[u8]) -> Result<Self, DeserializeError> {
+                json::read_body(body)
+            }
+        };
+    }
     let mut uses = (false, false, false);
     let mut parse_body = None;
     let inits: Vec<TokenStream> = s
