@@ -131,7 +131,9 @@ fn matches(matcher: &Matcher, input: &Value, outcome: &Outcome<'_>) -> bool {
 /// (`[A-Za-z_][A-Za-z0-9_]*`) and sub-expressions only, which [`field_path`] evaluates.
 pub(crate) fn is_field_path(path: &str) -> bool {
     path.split('.').all(|name| {
-        name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        name.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
             && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
 }
