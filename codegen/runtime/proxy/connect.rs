@@ -40,6 +40,9 @@ pub(crate) struct Connector {
     pub(crate) proxy: Option<Arc<Proxy>>,
     /// Also bounds the proxy's answer to `CONNECT`.
     pub(crate) connect_timeout: Option<std::time::Duration>,
+    /// Plain `http` goes through a `CONNECT` tunnel too, as `https` does, instead of being
+    /// forwarded: for HTTP/2 with prior knowledge (h2c), which a proxy cannot forward.
+    pub(crate) tunnel_plain: bool,
 }
 
 impl Service<http::Uri> for Connector {
@@ -58,6 +61,7 @@ impl Service<http::Uri> for Connector {
             .and_then(|proxy| proxy.route(&dst))
             .cloned();
         let mut http = self.http.clone();
+        let tunnel_plain = self.tunnel_plain;
         let timeout = self.connect_timeout;
         Box::pin(async move {
             let Some(server) = server else {
@@ -77,7 +81,7 @@ impl Service<http::Uri> for Connector {
                         80
                     })
             );
-            if dst.scheme_str() != Some("https") {
+            if dst.scheme_str() != Some("https") && !tunnel_plain {
                 // Plain HTTP: the request goes to the proxy in absolute form.
                 let io = http
                     .call(server.uri.clone())
@@ -296,6 +300,7 @@ mod tests {
                 Proxy::all(&format!("http://{addr}")).expect("proxy"),
             )),
             connect_timeout: None,
+            tunnel_plain: false,
         };
         let Err(error) = connector
             .call("https://example.com/".parse().expect("uri"))

@@ -133,12 +133,10 @@ impl HyperClientBuilder {
             http,
             proxy: proxy.clone(),
             connect_timeout: self.connect_timeout,
+            tunnel_plain: false,
         };
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http();
         Ok(HyperClient {
-            clients: versions::Clients::new(https, connector),
+            clients: versions::Clients::new(tls, connector),
             proxy,
             max_response_bytes: self.max_response_bytes,
         })
@@ -156,7 +154,14 @@ impl HyperClient {
         request: http::Request<WireBody>,
     ) -> Result<http::Response<hyper::body::Incoming>, TransportError> {
         let (mut parts, body) = request.into_parts();
-        if let Some(auth) = self.proxy.as_ref().and_then(|p| p.forward_auth(&parts.uri)) {
+        // A forwarded plain-`http` request carries the proxy's credentials; one that needs
+        // HTTP/2 is tunneled instead (`Connector::tunnel_plain`), its credentials in the
+        // `CONNECT`, never sent on to the service.
+        let forwarded = parts.version != http::Version::HTTP_2;
+        if let Some(auth) = (self.proxy.as_ref())
+            .filter(|_| forwarded)
+            .and_then(|p| p.forward_auth(&parts.uri))
+        {
             parts
                 .headers
                 .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
@@ -207,13 +212,13 @@ mod versions {
     }
 
     impl Clients {
-        /// The clients over `connector` (TLS set up, protocols not yet chosen).
-        pub(super) fn new(
-            https: hyper_rustls::HttpsConnectorBuilder<
-                hyper_rustls::builderstates::WantsProtocols1,
-            >,
-            connector: Connector,
-        ) -> Clients {
+        /// The clients over `connector`, with `tls` for `https`.
+        pub(super) fn new(tls: rustls::ClientConfig, connector: Connector) -> Clients {
+            let https = || {
+                hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(tls.clone())
+                    .https_or_http()
+            };
             let builder = || {
                 let mut builder = hyper_util::client::legacy::Client::builder(
                     hyper_util::rt::TokioExecutor::new(),
@@ -223,21 +228,28 @@ mod versions {
             };
             #[cfg(feature = "http2")]
             {
-                // ALPN offers `h2` first, then `http/1.1`.
-                let https = https
-                    .enable_http1()
-                    .enable_http2()
-                    .wrap_connector(connector);
+                // ALPN offers `h2` first, then `http/1.1`. HTTP/2 with prior knowledge cannot be
+                // forwarded by a proxy: it goes through a tunnel.
+                let tunnel = Connector {
+                    tunnel_plain: true,
+                    ..connector.clone()
+                };
                 Clients {
-                    any: builder().build(https.clone()),
-                    h2c: builder().http2_only(true).build(https),
+                    any: builder().build(
+                        https()
+                            .enable_http1()
+                            .enable_http2()
+                            .wrap_connector(connector),
+                    ),
+                    h2c: builder()
+                        .http2_only(true)
+                        .build(https().enable_http1().enable_http2().wrap_connector(tunnel)),
                 }
             }
             #[cfg(not(feature = "http2"))]
             {
-                let https = https.enable_http1().wrap_connector(connector);
                 Clients {
-                    any: builder().build(https),
+                    any: builder().build(https().enable_http1().wrap_connector(connector)),
                 }
             }
         }
@@ -629,5 +641,95 @@ mod tests {
         let error = client.send(request).await.expect_err("refused");
         assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
         assert!(error.is_retryable());
+    }
+
+    /// A proxy that opens `CONNECT` tunnels, recording each request's head (and refusing
+    /// anything else, such as a forwarded request).
+    async fn tunneling_proxy() -> (
+        std::net::SocketAddr,
+        std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    ) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = heads.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && head.len() < 4096 {
+                        if socket.read(&mut byte).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    seen.lock().expect("lock").push(head.clone());
+                    let target = head
+                        .strip_prefix("CONNECT ")
+                        .and_then(|rest| rest.split(' ').next())
+                        .map(str::to_string);
+                    let Some(target) = target else {
+                        let _ = socket.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+                        return;
+                    };
+                    let Ok(mut upstream) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    let _ = socket
+                        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        .await;
+                    let _ = tokio::io::copy_bidirectional(&mut socket, &mut upstream).await;
+                });
+            }
+        });
+        (addr, heads)
+    }
+
+    #[cfg(feature = "http2")]
+    #[tokio::test]
+    async fn http2_to_a_plain_http_endpoint_goes_through_a_proxy_tunnel_not_forwarded() {
+        let server = serve_h1_and_h2c().await;
+        let (proxy, heads) = tunneling_proxy().await;
+        let client = HyperClient::builder()
+            .proxy(Proxy::all(&format!("http://user:secret@{proxy}")).expect("proxy"))
+            .build()
+            .expect("client");
+        let mut request = http::Request::builder()
+            .method("POST")
+            .uri(format!("http://{server}/stream"))
+            .version(http::Version::HTTP_2)
+            .body(b"{}".to_vec())
+            .expect("request");
+        request.headers_mut().insert(
+            http::header::HOST,
+            http::HeaderValue::from_str(&server.to_string()).expect("host"),
+        );
+        let response = client
+            .send(request)
+            .await
+            .expect("HTTP/2 through the tunnel");
+        let body = String::from_utf8(response.into_body()).expect("utf-8");
+        assert!(body.starts_with("HTTP/2.0 "), "{body}");
+        let heads = heads.lock().expect("lock").clone();
+        assert_eq!(heads.len(), 1, "{heads:?}");
+        assert!(
+            heads[0].starts_with(&format!("CONNECT {server} HTTP/1.1\r\n")),
+            "{}",
+            heads[0]
+        );
+        // The proxy's credentials go in the CONNECT only.
+        assert!(
+            heads[0]
+                .to_ascii_lowercase()
+                .contains("proxy-authorization: basic "),
+            "{}",
+            heads[0]
+        );
     }
 }

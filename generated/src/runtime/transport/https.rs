@@ -135,12 +135,10 @@ impl HyperClientBuilder {
             http,
             proxy: proxy.clone(),
             connect_timeout: self.connect_timeout,
+            tunnel_plain: false,
         };
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http();
         Ok(HyperClient {
-            clients: versions::Clients::new(https, connector),
+            clients: versions::Clients::new(tls, connector),
             proxy,
             max_response_bytes: self.max_response_bytes,
         })
@@ -158,7 +156,14 @@ impl HyperClient {
         request: http::Request<WireBody>,
     ) -> Result<http::Response<hyper::body::Incoming>, TransportError> {
         let (mut parts, body) = request.into_parts();
-        if let Some(auth) = self.proxy.as_ref().and_then(|p| p.forward_auth(&parts.uri)) {
+        // A forwarded plain-`http` request carries the proxy's credentials; one that needs
+        // HTTP/2 is tunneled instead (`Connector::tunnel_plain`), its credentials in the
+        // `CONNECT`, never sent on to the service.
+        let forwarded = parts.version != http::Version::HTTP_2;
+        if let Some(auth) = (self.proxy.as_ref())
+            .filter(|_| forwarded)
+            .and_then(|p| p.forward_auth(&parts.uri))
+        {
             parts
                 .headers
                 .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
@@ -209,13 +214,13 @@ mod versions {
     }
 
     impl Clients {
-        /// The clients over `connector` (TLS set up, protocols not yet chosen).
-        pub(super) fn new(
-            https: hyper_rustls::HttpsConnectorBuilder<
-                hyper_rustls::builderstates::WantsProtocols1,
-            >,
-            connector: Connector,
-        ) -> Clients {
+        /// The clients over `connector`, with `tls` for `https`.
+        pub(super) fn new(tls: rustls::ClientConfig, connector: Connector) -> Clients {
+            let https = || {
+                hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(tls.clone())
+                    .https_or_http()
+            };
             let builder = || {
                 let mut builder = hyper_util::client::legacy::Client::builder(
                     hyper_util::rt::TokioExecutor::new(),
@@ -225,21 +230,28 @@ mod versions {
             };
             #[cfg(feature = "http2")]
             {
-                // ALPN offers `h2` first, then `http/1.1`.
-                let https = https
-                    .enable_http1()
-                    .enable_http2()
-                    .wrap_connector(connector);
+                // ALPN offers `h2` first, then `http/1.1`. HTTP/2 with prior knowledge cannot be
+                // forwarded by a proxy: it goes through a tunnel.
+                let tunnel = Connector {
+                    tunnel_plain: true,
+                    ..connector.clone()
+                };
                 Clients {
-                    any: builder().build(https.clone()),
-                    h2c: builder().http2_only(true).build(https),
+                    any: builder().build(
+                        https()
+                            .enable_http1()
+                            .enable_http2()
+                            .wrap_connector(connector),
+                    ),
+                    h2c: builder()
+                        .http2_only(true)
+                        .build(https().enable_http1().enable_http2().wrap_connector(tunnel)),
                 }
             }
             #[cfg(not(feature = "http2"))]
             {
-                let https = https.enable_http1().wrap_connector(connector);
                 Clients {
-                    any: builder().build(https),
+                    any: builder().build(https().enable_http1().wrap_connector(connector)),
                 }
             }
         }
