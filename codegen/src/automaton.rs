@@ -1718,6 +1718,60 @@ mod tests {
             }
         }
 
+        /// Blocks of repeated characters of `alphabet`, each `run` long: they cross the
+        /// matcher's scanned runs at every boundary (a chain's end, a loop's exit, a
+        /// non-ASCII character inside).
+        fn blocks(
+            alphabet: &[char],
+            run: std::ops::Range<usize>,
+        ) -> impl Strategy<Value = String> + use<> {
+            prop::collection::vec((prop::sample::select(alphabet.to_vec()), run), 1..5).prop_map(
+                |blocks| {
+                    blocks
+                        .into_iter()
+                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
+                        .collect::<String>()
+                },
+            )
+        }
+
+        /// Walks of up to `steps` transitions through `tables` (characters of `alphabet`),
+        /// which reach deep states, with an optional stray character at the end.
+        fn walks(
+            tables: &Tables,
+            alphabet: &[char],
+            steps: usize,
+        ) -> impl Strategy<Value = String> + use<> {
+            let mut by_class: Vec<Vec<char>> = vec![Vec::new(); tables.classes];
+            for &c in alphabet {
+                let interval = tables.starts.partition_point(|&s| s <= c as u32) - 1;
+                by_class[usize::from(tables.interval_class[interval])].push(c);
+            }
+            let t = tables.clone();
+            (
+                prop::collection::vec(any::<u32>(), 0..steps),
+                prop::option::of(prop::sample::select(alphabet.to_vec())),
+            )
+                .prop_map(move |(choices, stray)| {
+                    let mut state = usize::from(t.start);
+                    let mut value = String::new();
+                    for choice in choices {
+                        let live: Vec<usize> = (0..t.classes)
+                            .filter(|&c| t.table[state * t.classes + c] != 0)
+                            .filter(|&c| !by_class[c].is_empty())
+                            .collect();
+                        let Some(&class) = live.get(choice as usize % live.len().max(1)) else {
+                            break;
+                        };
+                        let chars = &by_class[class];
+                        value.push(chars[(choice as usize / 7) % chars.len()]);
+                        state = usize::from(t.table[state * t.classes + class]);
+                    }
+                    value.extend(stray);
+                    value
+                })
+        }
+
         #[test]
         fn every_compiled_pattern_agrees_with_the_ecmascript_engine() {
             let mut compiled = 0;
@@ -1750,50 +1804,10 @@ mod tests {
                     });
                 // Blocks of repeated characters cross the matcher's scanned runs at every
                 // boundary: a chain's end, a loop's exit, a non-ASCII character inside.
-                let blocks = prop::collection::vec(
-                    (prop::sample::select(alphabet.clone()), 1usize..40),
-                    1..5,
-                )
-                .prop_map(|blocks| {
-                    blocks
-                        .into_iter()
-                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
-                        .collect::<String>()
-                });
+                let blocks = blocks(&alphabet, 1..40);
                 // Walks through the automaton itself reach deep states (a UUID's last group, a
                 // counted repetition's bound), with an optional stray character at the end.
-                let by_class = {
-                    let mut by_class: Vec<Vec<char>> = vec![Vec::new(); tables.classes];
-                    for &c in &interesting_chars(&tables) {
-                        let interval = tables.starts.partition_point(|&s| s <= c as u32) - 1;
-                        by_class[usize::from(tables.interval_class[interval])].push(c);
-                    }
-                    by_class
-                };
-                let walk_tables = tables.clone();
-                let walks = (
-                    prop::collection::vec(any::<u32>(), 0..120),
-                    prop::option::of(prop::sample::select(alphabet.clone())),
-                )
-                    .prop_map(move |(choices, stray)| {
-                        let t = &walk_tables;
-                        let mut state = usize::from(t.start);
-                        let mut value = String::new();
-                        for choice in choices {
-                            let live: Vec<usize> = (0..t.classes)
-                                .filter(|&c| t.table[state * t.classes + c] != 0)
-                                .filter(|&c| !by_class[c].is_empty())
-                                .collect();
-                            let Some(&class) = live.get(choice as usize % live.len().max(1)) else {
-                                break;
-                            };
-                            let chars = &by_class[class];
-                            value.push(chars[(choice as usize / 7) % chars.len()]);
-                            state = usize::from(t.table[state * t.classes + class]);
-                        }
-                        value.extend(stray);
-                        value
-                    });
+                let walks = walks(&tables, &alphabet, 120);
                 let strategy = prop_oneof![4 => random, 1 => long, 2 => blocks, 3 => walks];
                 agree(&pattern, &regex, strategy, 500, |value| {
                     matcher.is_match(value)
@@ -1856,48 +1870,8 @@ mod tests {
                 let unrolled_runtime = unrolled.runtime();
                 let unrolled_matcher = unrolled.matcher(&unrolled_runtime);
                 let alphabet = interesting_chars(&unrolled);
-                let by_class = {
-                    let mut by_class: Vec<Vec<char>> = vec![Vec::new(); unrolled.classes];
-                    for &c in &alphabet {
-                        let interval = unrolled.starts.partition_point(|&s| s <= c as u32) - 1;
-                        by_class[usize::from(unrolled.interval_class[interval])].push(c);
-                    }
-                    by_class
-                };
-                let walk_tables = unrolled.clone();
-                let walks = (
-                    prop::collection::vec(any::<u32>(), 0..1200),
-                    prop::option::of(prop::sample::select(alphabet.clone())),
-                )
-                    .prop_map(move |(choices, stray)| {
-                        let t = &walk_tables;
-                        let mut state = usize::from(t.start);
-                        let mut value = String::new();
-                        for choice in choices {
-                            let live: Vec<usize> = (0..t.classes)
-                                .filter(|&c| t.table[state * t.classes + c] != 0)
-                                .filter(|&c| !by_class[c].is_empty())
-                                .collect();
-                            let Some(&class) = live.get(choice as usize % live.len().max(1)) else {
-                                break;
-                            };
-                            let chars = &by_class[class];
-                            value.push(chars[(choice as usize / 7) % chars.len()]);
-                            state = usize::from(t.table[state * t.classes + class]);
-                        }
-                        value.extend(stray);
-                        value
-                    });
-                let blocks = prop::collection::vec(
-                    (prop::sample::select(alphabet.clone()), 0usize..1100),
-                    1..5,
-                )
-                .prop_map(|blocks| {
-                    blocks
-                        .into_iter()
-                        .flat_map(|(c, n)| std::iter::repeat_n(c, n))
-                        .collect::<String>()
-                });
+                let walks = walks(&unrolled, &alphabet, 1200);
+                let blocks = blocks(&alphabet, 0..1100);
                 let random = prop::collection::vec(prop::sample::select(alphabet), 0..40)
                     .prop_map(|chars| chars.into_iter().collect::<String>());
                 let strategy = prop_oneof![4 => walks, 2 => blocks, 1 => random];
