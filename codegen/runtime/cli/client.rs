@@ -85,88 +85,14 @@ const SECRET_HEADERS: [&str; 6] = [
     "x-amz-server-side-encryption-customer-key",
 ];
 
-/// A request or response as `--debug` prints it: secrets and sensitive members redacted.
-pub fn debug_log(start: &str, headers: &http::HeaderMap, body: &[u8], schema: &Schema) -> String {
-    let mut out = debug_head(start, headers);
-    let body = match serde_json::from_slice::<Value>(body) {
-        Ok(value) => redact(&value, schema).to_string(),
-        Err(_) => format!("<{} bytes>", body.len()),
-    };
-    out.push_str(&body);
-    out
-}
-
-impl HttpClient for CliHttp {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        Box::pin(async move {
-            let input = Schema::Structure(self.op.input);
-            if self.debug {
-                eprintln!(
-                    "DEBUG request:\n{}\n",
-                    debug_log(
-                        &format!("{} {}", request.method(), request.uri()),
-                        request.headers(),
-                        request.body(),
-                        &input,
-                    )
-                );
-            }
-            let response = self.inner.send(request).await;
-            if self.debug {
-                match &response {
-                    Ok(response) => eprintln!(
-                        "DEBUG response:\n{}\n",
-                        debug_log(
-                            &format!("HTTP {}", response.status()),
-                            response.headers(),
-                            response.body(),
-                            self.op.output,
-                        )
-                    ),
-                    Err(e) => eprintln!("DEBUG transport error: {e}"),
-                }
-            }
-            response
-        })
-    }
-
-    /// Streams both ways, as the client under it does (events print as they arrive, an input
-    /// stream is sent as it is read); `--debug` logs the heads, the bodies as `<streamed>`.
-    fn send_streaming(
-        &self,
-        request: http::Request<BodyStream>,
-    ) -> BoxFuture<'_, Result<http::Response<BodyStream>, TransportError>> {
-        Box::pin(async move {
-            if self.debug {
-                eprintln!(
-                    "DEBUG request:\n{}<streamed>\n",
-                    debug_head(
-                        &format!("{} {}", request.method(), request.uri()),
-                        request.headers()
-                    )
-                );
-            }
-            let response = self.inner.send_streaming(request).await;
-            if self.debug {
-                match &response {
-                    Ok(response) => eprintln!(
-                        "DEBUG response:\n{}<streamed>\n",
-                        debug_head(&format!("HTTP {}", response.status()), response.headers())
-                    ),
-                    Err(e) => eprintln!("DEBUG transport error: {e}"),
-                }
-            }
-            response
-        })
-    }
-}
-
-/// The start line and headers of a request or response as `--debug` prints them, secrets
-/// redacted.
-fn debug_head(start: &str, headers: &http::HeaderMap) -> String {
+/// A request or response as `--debug` prints it: secrets and sensitive members redacted; a
+/// streamed body (`None`) as `<streamed>`.
+pub fn debug_log(
+    start: &str,
+    headers: &http::HeaderMap,
+    body: Option<&[u8]>,
+    schema: &Schema,
+) -> String {
     let mut out = format!("{start}\n");
     for (name, value) in headers {
         let shown = if SECRET_HEADERS.contains(&name.as_str()) {
@@ -176,7 +102,80 @@ fn debug_head(start: &str, headers: &http::HeaderMap) -> String {
         };
         out.push_str(&format!("{name}: {shown}\n"));
     }
+    let body = match body {
+        None => "<streamed>".to_string(),
+        Some(body) => match serde_json::from_slice::<Value>(body) {
+            Ok(value) => redact(&value, schema).to_string(),
+            Err(_) => format!("<{} bytes>", body.len()),
+        },
+    };
+    out.push_str(&body);
     out
+}
+
+impl CliHttp {
+    /// `--debug`: the request, its body (`None`: streamed) by the input's schema.
+    fn log_request<B>(&self, request: &http::Request<B>, body: Option<&[u8]>) {
+        if self.debug {
+            let start = format!("{} {}", request.method(), request.uri());
+            let input = Schema::Structure(self.op.input);
+            let log = debug_log(&start, request.headers(), body, &input);
+            eprintln!("DEBUG request:\n{log}\n");
+        }
+    }
+
+    /// `--debug`: the response, its body (`body` of it; `None`: streamed) by the output's
+    /// schema, or the transport error.
+    fn log_response<B>(
+        &self,
+        response: &Result<http::Response<B>, TransportError>,
+        body: fn(&B) -> Option<&[u8]>,
+    ) {
+        if !self.debug {
+            return;
+        }
+        match response {
+            Ok(response) => {
+                let start = format!("HTTP {}", response.status());
+                let log = debug_log(
+                    &start,
+                    response.headers(),
+                    body(response.body()),
+                    self.op.output,
+                );
+                eprintln!("DEBUG response:\n{log}\n");
+            }
+            Err(e) => eprintln!("DEBUG transport error: {e}"),
+        }
+    }
+}
+
+impl HttpClient for CliHttp {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        Box::pin(async move {
+            self.log_request(&request, Some(request.body()));
+            let response = self.inner.send(request).await;
+            self.log_response(&response, |body| Some(body));
+            response
+        })
+    }
+
+    /// Streams both ways, as the client under it does (events print as they arrive, an input
+    /// stream is sent as it is read); `--debug` logs the bodies as `<streamed>`.
+    fn send_streaming(
+        &self,
+        request: http::Request<BodyStream>,
+    ) -> BoxFuture<'_, Result<http::Response<BodyStream>, TransportError>> {
+        Box::pin(async move {
+            self.log_request(&request, None);
+            let response = self.inner.send_streaming(request).await;
+            self.log_response(&response, |_| None);
+            response
+        })
+    }
 }
 
 /// `value` with every `@sensitive` member's value replaced, for logs.
@@ -222,7 +221,7 @@ mod tests {
         let log = debug_log(
             "POST /",
             &headers,
-            br#"{"Config":{"Secret":"pw"}}"#,
+            Some(br#"{"Config":{"Secret":"pw"}}"#),
             &ROOT_SCHEMA,
         );
         assert!(

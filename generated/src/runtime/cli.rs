@@ -190,12 +190,27 @@ fn run_inner(
     {
         output::write_outfile(&mut output, member, std::path::Path::new(path))?;
     }
-    let output = present(&output, op.output);
-    let output = match &globals.query {
+    print_output(&output, op, globals.query.as_deref(), &globals, out)
+}
+
+/// Prints an operation's output as `--output` says, `query` applied, without an output event
+/// stream's member (its events were printed as they came); as the AWS CLI, an empty result
+/// prints nothing.
+fn print_output(
+    output: &Value,
+    op: &Operation,
+    query: Option<&str>,
+    globals: &args::Globals,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let output = present(output, op.output);
+    let mut output = match query {
         Some(query) => apply_query(query, &output).map_err(usage)?,
         None => output,
     };
-    // As the AWS CLI: an empty result prints nothing.
+    if let (Some((member, _)), Some(object)) = (op.events, output.as_object_mut()) {
+        object.remove(member);
+    }
     if output.as_object().is_some_and(Map::is_empty) {
         return Ok(());
     }
@@ -241,25 +256,9 @@ fn stream_events(
     };
     let output = block_on(service.call_streaming(index, Value::Object(input), sent, &mut print))?
         .map_err(|e| call_failure(op, e))?;
-    let output = present(&output, op.output);
-    let mut output = match &globals.query {
-        // The query applied to the events; the rest of an output with a stream is printed as
-        // it is.
-        Some(query) if op.events.is_none() => apply_query(query, &output).map_err(usage)?,
-        _ => output,
-    };
-    if let Some(object) = output.as_object_mut() {
-        if let Some((member, _)) = op.events {
-            object.remove(member);
-        }
-        // As the AWS CLI: an empty result prints nothing.
-        if object.is_empty() {
-            return Ok(());
-        }
-    }
-    let text = format_output(&output, &globals.output, op.name)?;
-    let _ = write!(out, "{text}");
-    Ok(())
+    // With an output stream, the query applied to each event; the rest is printed as it is.
+    let query = globals.query.as_deref().filter(|_| op.events.is_none());
+    print_output(&output, op, query, globals, out)
 }
 
 /// Runs a future to completion on a runtime of its own.

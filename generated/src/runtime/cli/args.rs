@@ -91,6 +91,7 @@ pub(super) fn input_document(
             known.join(", ")
         )));
     }
+    let live = live_events(op, matches).map(|(name, _)| name);
     for (member, flag) in op.input.iter().zip(op.flags) {
         let given = if matches!(member.schema, Schema::Boolean) {
             if matches.get_flag(member.name) {
@@ -103,11 +104,7 @@ pub(super) fn input_document(
         } else {
             match matches.get_many::<String>(member.name) {
                 // `-` alone: read as the call runs (see `live_events`), not here.
-                Some(_)
-                    if live_events(op, matches).is_some_and(|(name, _)| name == member.name) =>
-                {
-                    Some(Value::Array(Vec::new()))
-                }
+                Some(_) if live == Some(member.name) => Some(Value::Array(Vec::new())),
                 Some(values) if op.input_events == Some(member.name) => {
                     let values: Vec<&String> = values.collect();
                     Some(event_lines(&values, stdin).map_err(|e| usage(format!("--{flag}: {e}")))?)
