@@ -1,5 +1,5 @@
-//! `@pattern` checks the generator could not compile to an automaton (lookaround, Unicode
-//! property escapes, ...): ECMA-262 regular expressions compiled once by the `regress` engine.
+//! `@pattern` checks the generator could not compile (a lookaround away from the value's edges,
+//! Unicode property escapes, ...): ECMA-262 regular expressions compiled once by the `regress` engine.
 //! Included only in crates that have such patterns.
 
 /// A model pattern, compiled once on first use.

@@ -37,6 +37,20 @@ pub(crate) enum Node {
         min: u32,
         max: Option<u32>,
     },
+    /// A lookaround, parsed only for [`crate::lookaround`], which takes those at the value's
+    /// edges apart; the automaton itself refuses one.
+    Look(Box<Look>),
+}
+
+/// `(?=X)`, `(?!X)`, `(?<=X)` or `(?<!X)`.
+#[derive(Debug, Clone)]
+pub(crate) struct Look {
+    /// A lookbehind (`(?<=`, `(?<!`), else a lookahead.
+    pub behind: bool,
+    pub negated: bool,
+    pub node: Node,
+    /// Where the group sits in the pattern, in characters (its `(` to its `)` inclusive).
+    pub span: std::ops::Range<usize>,
 }
 
 /// The compiled tables (see the runtime's `Dfa`).
@@ -411,6 +425,18 @@ pub(crate) fn parse(pattern: &str) -> Result<Node, String> {
         chars: pattern.chars().collect(),
         at: 0,
         depth: 0,
+        lookaround: false,
+    }
+    .parse()
+}
+
+/// Parses `pattern` as [`parse`] does, with its lookarounds as [`Node::Look`]s.
+pub(crate) fn parse_with_lookarounds(pattern: &str) -> Result<Node, String> {
+    Parser {
+        chars: pattern.chars().collect(),
+        at: 0,
+        depth: 0,
+        lookaround: true,
     }
     .parse()
 }
@@ -421,7 +447,11 @@ pub(crate) fn parse(pattern: &str) -> Result<Node, String> {
 /// that may restart inside the repetition), the pattern is compiled with its repetitions
 /// unrolled instead.
 pub fn compile(pattern: &str) -> Result<Tables, String> {
-    let mut node = parse(pattern)?;
+    compile_node(parse(pattern)?)
+}
+
+/// Compiles a parsed pattern (see [`compile`]).
+pub(crate) fn compile_node(mut node: Node) -> Result<Tables, String> {
     searched(&mut node);
     if short_sequence(&node) {
         // A straight path the matcher checks with bit masks, faster than counting.
@@ -472,7 +502,7 @@ fn short_sequence(node: &Node) -> bool {
             Node::Empty | Node::Start | Node::End | Node::Class(_) => true,
             Node::Concat(items) => items.iter().all(sequence),
             Node::Repeat { node, max, .. } => max.is_some() && matches!(**node, Node::Class(_)),
-            Node::Alt(_) => false,
+            Node::Alt(_) | Node::Look(_) => false,
         }
     }
     sequence(node) && lengths(node).1.is_some_and(|longest| longest <= 64)
@@ -508,7 +538,7 @@ fn searched(node: &mut Node) {
             Node::Start | Node::End => true,
             Node::Concat(items) | Node::Alt(items) => items.iter().any(has_anchor),
             Node::Repeat { node, .. } => has_anchor(node),
-            Node::Empty | Node::Class(_) => false,
+            Node::Empty | Node::Class(_) | Node::Look(_) => false,
         }
     }
     edge(node, true);
@@ -572,6 +602,8 @@ struct Parser {
     chars: Vec<char>,
     at: usize,
     depth: usize,
+    /// Lookarounds become [`Node::Look`]s (else they are refused).
+    lookaround: bool,
 }
 
 impl Parser {
@@ -635,6 +667,15 @@ impl Parser {
             return Ok(Node::End);
         }
         let atom = self.atom()?;
+        if matches!(atom, Node::Look(_)) {
+            // ECMA-262 forbids quantified lookarounds in Unicode mode: leave any to the engine.
+            return match self.peek() {
+                Some('*' | '+' | '?' | '{') => {
+                    Err("a quantified lookaround is not compiled".into())
+                }
+                _ => Ok(atom),
+            };
+        }
         let (min, max) = match self.peek() {
             Some('*') => (0, None),
             Some('+') => (1, None),
@@ -702,8 +743,22 @@ impl Parser {
                 (0x2028, 0x2029),
             ]))),
             '(' => {
-                if self.eat('?') && !self.eat(':') {
-                    return Err("lookaround and named groups are not compiled".into());
+                let open = self.at - 1;
+                // (lookbehind, negated) for a lookaround.
+                let look = if !self.eat('?') || self.eat(':') {
+                    None
+                } else {
+                    let behind = self.eat('<');
+                    if self.eat('=') {
+                        Some((behind, false))
+                    } else if self.eat('!') {
+                        Some((behind, true))
+                    } else {
+                        return Err("named groups are not compiled".into());
+                    }
+                };
+                if look.is_some() && !self.lookaround {
+                    return Err("lookaround is not compiled here".into());
                 }
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
@@ -716,7 +771,15 @@ impl Parser {
                 if !self.eat(')') {
                     return Err("unclosed group".into());
                 }
-                Ok(inner)
+                Ok(match look {
+                    Some((behind, negated)) => Node::Look(Box::new(Look {
+                        behind,
+                        negated,
+                        node: inner,
+                        span: open..self.at,
+                    })),
+                    None => inner,
+                })
             }
             '[' => self.class(),
             '\\' => self.escape(false).map(Node::Class),
@@ -987,6 +1050,9 @@ impl Nfa {
             return Err("the pattern expands too far".into());
         }
         Ok(match node {
+            Node::Look(_) => {
+                return Err("a lookaround is compiled only right after `^` or before `$`".into());
+            }
             Node::Empty => next,
             Node::Class(ranges) => {
                 let s = self.add();
@@ -1503,7 +1569,7 @@ pub fn length_bounds(tables: &Tables) -> (usize, Option<usize>) {
 /// The shortest and longest (`None`: unbounded) text `node` itself matches.
 fn lengths(node: &Node) -> (usize, Option<usize>) {
     match node {
-        Node::Empty | Node::Start | Node::End => (0, Some(0)),
+        Node::Empty | Node::Start | Node::End | Node::Look(_) => (0, Some(0)),
         Node::Class(_) => (1, Some(1)),
         Node::Concat(items) => items.iter().map(lengths).fold((0, Some(0)), |a, b| {
             (
@@ -1577,7 +1643,7 @@ pub fn describe(tables: &Tables) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -1657,13 +1723,13 @@ mod tests {
         assert_eq!(bounds("\\d"), (1, None));
     }
 
-    mod against_regress {
+    pub(crate) mod against_regress {
         use super::super::*;
         use proptest::prelude::*;
 
         /// Patterns of the default model and every fixture, some tricky ones of our own, and
         /// every model in the directory `PATTERN_MODELS` names (CI: `../shared/models`).
-        fn patterns() -> Vec<String> {
+        pub(crate) fn patterns() -> Vec<String> {
             let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
             let mut files = vec![root.join("model/rekognition.json")];
             let mut dirs = vec![root.join("tests/fixtures")];

@@ -640,6 +640,62 @@ pub enum Matcher {
     Scan(crate::scan::Scan),
     /// Tables the runtime's automaton runs.
     Automaton(Box<crate::automaton::Tables>),
+    /// A pattern with lookarounds at the value's start or end, taken apart
+    /// ([`crate::lookaround`]): its main part and each lookaround checked on their own.
+    Lookaround(Box<Lookaround>),
+}
+
+/// The parts of a pattern with lookarounds (each a [`Matcher::Scan`] or an automaton).
+#[derive(Debug, Clone)]
+pub struct Lookaround {
+    /// The pattern without its lookarounds.
+    pub main: Part,
+    pub conditions: Vec<LookaroundCheck>,
+}
+
+/// A pattern's part, as text and compiled.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub source: String,
+    pub matcher: Matcher,
+}
+
+/// One lookaround: the value must (or, `negated`, must not) match `part`, a pattern over its
+/// prefixes (a lookahead) or suffixes (a lookbehind).
+#[derive(Debug, Clone)]
+pub struct LookaroundCheck {
+    /// As the model writes it (`(?!^[0-9]+$)`).
+    pub text: String,
+    pub behind: bool,
+    pub negated: bool,
+    pub part: Part,
+}
+
+impl Matcher {
+    /// Whether `value` matches, as the generated code decides it (for tests and tools).
+    pub fn is_match(&self, value: &str) -> bool {
+        match self {
+            Matcher::Scan(scan) => scan.is_match(value),
+            Matcher::Automaton(tables) => tables.is_match(value),
+            Matcher::Lookaround(look) => {
+                look.main.matcher.is_match(value)
+                    && look
+                        .conditions
+                        .iter()
+                        .all(|c| c.part.matcher.is_match(value) != c.negated)
+            }
+        }
+    }
+
+    /// This matcher and, for a pattern taken apart at its lookarounds, its parts' matchers.
+    pub fn all(&self) -> Vec<&Matcher> {
+        let mut out = vec![self];
+        if let Matcher::Lookaround(look) = self {
+            out.push(&look.main.matcher);
+            out.extend(look.conditions.iter().map(|c| &c.part.matcher));
+        }
+        out
+    }
 }
 
 /// Smithy patterns are ECMA-262: patterns valid in Unicode mode are compiled to automata where
@@ -654,20 +710,7 @@ fn check_pattern(source: &str) -> PatternCheck {
         );
     }
     if regress::Regex::with_flags(source, "u").is_ok() {
-        // Straight code where the pattern reads as a sequence, else an automaton.
-        let compiled = match crate::scan::plan(source) {
-            Some(scan) => Some(Compiled {
-                length_bounds: scan.length_bounds(),
-                matcher: Matcher::Scan(scan),
-            }),
-            None => crate::automaton::compile(source)
-                .ok()
-                .map(|tables| Compiled {
-                    length_bounds: crate::automaton::length_bounds(&tables),
-                    matcher: Matcher::Automaton(Box::new(tables)),
-                }),
-        };
-        Ok(("u", compiled))
+        Ok(("u", compile_pattern(source)))
     } else if source.contains("\\p{") || source.contains("\\P{") {
         Err(
             "it uses a Java-only character class (`\\p{..}` is not an ECMA-262 property here)"
@@ -678,6 +721,56 @@ fn check_pattern(source: &str) -> PatternCheck {
     } else {
         Err("it is not a valid ECMA-262 regular expression".into())
     }
+}
+
+/// A pattern valid in Unicode mode, compiled where the subset allows: taken apart at its
+/// lookarounds if it has some, each part as straight code where it reads as a sequence, else as
+/// an automaton.
+pub(crate) fn compile_pattern(source: &str) -> Option<Compiled> {
+    let Some(split) = crate::lookaround::split(source).ok()? else {
+        return compile_part(crate::automaton::parse(source).ok()?);
+    };
+    let main = compile_part(split.main.1)?;
+    let conditions = split
+        .conditions
+        .into_iter()
+        .map(|c| {
+            Some(LookaroundCheck {
+                part: Part {
+                    source: c.pattern.0,
+                    matcher: compile_part(c.pattern.1)?.matcher,
+                },
+                text: c.text,
+                behind: c.behind,
+                negated: c.negated,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Compiled {
+        // The lookarounds only narrow what the main part admits.
+        length_bounds: main.length_bounds,
+        matcher: Matcher::Lookaround(Box::new(Lookaround {
+            main: Part {
+                source: split.main.0,
+                matcher: main.matcher,
+            },
+            conditions,
+        })),
+    })
+}
+
+fn compile_part(node: crate::automaton::Node) -> Option<Compiled> {
+    if let Some(scan) = crate::scan::plan_node(&node) {
+        return Some(Compiled {
+            length_bounds: scan.length_bounds(),
+            matcher: Matcher::Scan(scan),
+        });
+    }
+    let tables = crate::automaton::compile_node(node).ok()?;
+    Some(Compiled {
+        length_bounds: crate::automaton::length_bounds(&tables),
+        matcher: Matcher::Automaton(Box::new(tables)),
+    })
 }
 
 /// Checks every `@pattern` the selected shapes and their members carry, spread over the

@@ -17,6 +17,7 @@ pub mod error;
 pub mod format;
 pub mod http;
 pub mod ir;
+mod lookaround;
 pub mod model;
 pub mod naming;
 mod pool;
@@ -151,6 +152,10 @@ impl Generator {
                 .patterns
                 .iter()
                 .filter(|p| match p.matcher() {
+                    // A pattern with lookarounds counts as its main part.
+                    Some(ir::Matcher::Lookaround(look)) => {
+                        matches!(look.main.matcher, ir::Matcher::Scan(_)) == straight
+                    }
                     Some(ir::Matcher::Scan(_)) => straight,
                     Some(ir::Matcher::Automaton(_)) => !straight,
                     None => false,

@@ -59,9 +59,13 @@ impl Step {
 /// The straight form of `pattern`, or `None` when it is not a sequence that straight code
 /// checks exactly (it may still compile to an automaton).
 pub fn plan(pattern: &str) -> Option<Scan> {
-    let node = automaton::parse(pattern).ok()?;
+    plan_node(&automaton::parse(pattern).ok()?)
+}
+
+/// The straight form of a parsed pattern (see [`plan`]).
+pub(crate) fn plan_node(node: &Node) -> Option<Scan> {
     let mut items = Vec::new();
-    flatten(&node, &mut items);
+    flatten(node, &mut items);
     let Some(Node::Start) = items.first() else {
         return None;
     };

@@ -68,3 +68,31 @@ fn lambdas_invoke_binds_its_payload_and_headers() {
         .collect();
     assert!(headers.contains(&"X-Amz-Log-Result"), "{headers:?}");
 }
+
+#[test]
+fn lambdas_lookaround_patterns_compile_so_its_crate_needs_no_ecmascript_engine() {
+    let model = Model::load(&shared("models-restjson1/lambda.json")).expect("lambda.json");
+    let krate = Generator::new()
+        .operations(Operations::All)
+        .build_ir(&model)
+        .expect("builds");
+    let lookarounds: Vec<&str> = krate
+        .patterns
+        .iter()
+        .filter(|p| matches!(p.matcher(), Some(codegen::ir::Matcher::Lookaround(_))))
+        .map(|p| p.source.as_str())
+        .collect();
+    // Names that are not all digits, environment variable names not in `system.`, bucket
+    // names not ending in a dot.
+    assert_eq!(lookarounds.len(), 4, "{lookarounds:?}");
+    let engine: Vec<&str> = krate
+        .patterns
+        .iter()
+        .filter(|p| p.compiled.is_none())
+        .map(|p| p.source.as_str())
+        .collect();
+    assert!(
+        engine.is_empty(),
+        "left to the ECMAScript engine: {engine:?}"
+    );
+}

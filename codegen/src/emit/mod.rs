@@ -230,10 +230,12 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
         .filter(|name| {
             *name != "scan"
-                || krate
-                    .patterns
-                    .iter()
-                    .any(|p| matches!(p.matcher(), Some(crate::ir::Matcher::Scan(_))))
+                || krate.patterns.iter().filter_map(|p| p.matcher()).any(|m| {
+                    matches!(
+                        m,
+                        crate::ir::Matcher::Scan(_) | crate::ir::Matcher::Lookaround(_)
+                    )
+                })
         })
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| {

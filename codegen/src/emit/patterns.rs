@@ -7,20 +7,28 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Crate, Matcher, PatternDef};
+use crate::ir::{Crate, Lookaround, Matcher, PatternDef};
 use crate::scan::{Scan, Step};
 use crate::tokens::dfa_literal;
 
 pub fn patterns_rs(krate: &Crate) -> TokenStream {
-    let uses = |matcher: fn(&PatternDef) -> bool| krate.patterns.iter().any(matcher);
-    let ascii = uses(|p| match p.matcher() {
-        Some(Matcher::Scan(scan)) => scan
+    // Every matcher the statics are built of (a pattern taken apart at its lookarounds is a
+    // `Scan` over its parts' matchers).
+    let matchers: Vec<&Matcher> = krate
+        .patterns
+        .iter()
+        .filter_map(PatternDef::matcher)
+        .flat_map(Matcher::all)
+        .collect();
+    let uses = |kind: fn(&Matcher) -> bool| matchers.iter().any(|m| kind(m));
+    let ascii = uses(|m| match m {
+        Matcher::Scan(scan) => scan
             .steps
             .iter()
             .any(|step| matches!(step, Step::Run { class, .. } if crate::scan::ascii_only(class))),
         _ => false,
     });
-    let scan_import = uses(|p| matches!(p.matcher(), Some(Matcher::Scan(_)))).then(|| {
+    let scan_import = uses(|m| matches!(m, Matcher::Scan(_) | Matcher::Lookaround(_))).then(|| {
         if ascii {
             quote!(
                 use crate::runtime::scan::{Ascii, Scan, Scanner};
@@ -31,16 +39,20 @@ pub fn patterns_rs(krate: &Crate) -> TokenStream {
             )
         }
     });
-    let dfa_import = uses(|p| matches!(p.matcher(), Some(Matcher::Automaton(_)))).then(|| {
+    let dfa_import = uses(|m| matches!(m, Matcher::Automaton(_))).then(|| {
         quote!(
             use crate::runtime::dfa::Dfa;
         )
     });
-    let pattern_import = uses(|p| p.compiled.is_none()).then(|| {
-        quote!(
-            use crate::runtime::pattern::Pattern;
-        )
-    });
+    let pattern_import = krate
+        .patterns
+        .iter()
+        .any(|p| p.compiled.is_none())
+        .then(|| {
+            quote!(
+                use crate::runtime::pattern::Pattern;
+            )
+        });
     let statics = krate.patterns.iter().map(pattern_static);
     quote! {
         //! The `@pattern`s the validators check, in the order they are first used.
@@ -53,30 +65,15 @@ pub fn patterns_rs(krate: &Crate) -> TokenStream {
     }
 }
 
-/// A pattern's static: straight code, the compiled automaton, or the pattern for the
-/// ECMAScript engine.
+/// A pattern's static: straight code, the compiled automaton, its parts when it has
+/// lookarounds, or the pattern for the ECMAScript engine.
 fn pattern_static(p: &PatternDef) -> TokenStream {
     let name = ident(&p.ident);
     let source = &p.source;
     match p.matcher() {
-        Some(Matcher::Scan(scan)) => {
-            let doc = super::doc_line(&format!("`{source}`"));
-            let body = scan_body(scan);
-            quote! {
-                #doc
-                pub(crate) static #name: Scan = Scan::new(#source, #body);
-            }
-        }
-        Some(Matcher::Automaton(tables)) => {
-            let doc = super::doc_line(&format!(
-                "`{source}`, compiled: {}.",
-                crate::automaton::describe(tables)
-            ));
-            let dfa = dfa_literal(source, tables);
-            quote! {
-                #doc
-                pub(crate) static #name: Dfa<'static> = #dfa;
-            }
+        Some(matcher) => {
+            let vis = quote!(pub(crate));
+            matcher_static(&vis, &name, source, matcher, None)
         }
         None => {
             let flags = p.flags;
@@ -88,6 +85,111 @@ fn pattern_static(p: &PatternDef) -> TokenStream {
                 pub(crate) static #name: Pattern = Pattern::new(#source, #flags);
             }
         }
+    }
+}
+
+/// The static `name` checking `source` with `matcher`, documented as `role` (a lookaround's
+/// part) or as the pattern itself.
+fn matcher_static(
+    vis: &TokenStream,
+    name: &proc_macro2::Ident,
+    source: &str,
+    matcher: &Matcher,
+    role: Option<&str>,
+) -> TokenStream {
+    let what = match role {
+        Some(role) => format!("{role} `{source}`"),
+        None => format!("`{source}`"),
+    };
+    match matcher {
+        Matcher::Scan(scan) => {
+            let doc = super::doc_line(&what);
+            let body = scan_body(scan);
+            quote! {
+                #doc
+                #vis static #name: Scan = Scan::new(#source, #body);
+            }
+        }
+        Matcher::Automaton(tables) => {
+            let doc = super::doc_line(&format!(
+                "{what}, compiled: {}.",
+                crate::automaton::describe(tables)
+            ));
+            let dfa = dfa_literal(source, tables);
+            quote! {
+                #doc
+                #vis static #name: Dfa<'static> = #dfa;
+            }
+        }
+        Matcher::Lookaround(look) => lookaround_static(vis, name, source, look),
+    }
+}
+
+/// A pattern with lookarounds at its edges: a `Scan` whose code checks the main part and each
+/// lookaround, every part a static of its own inside it.
+fn lookaround_static(
+    vis: &TokenStream,
+    name: &proc_macro2::Ident,
+    source: &str,
+    look: &Lookaround,
+) -> TokenStream {
+    let inner = TokenStream::new();
+    let main_name = ident("MAIN");
+    let main = matcher_static(
+        &inner,
+        &main_name,
+        &look.main.source,
+        &look.main.matcher,
+        Some("The pattern without its lookarounds:"),
+    );
+    let mut statics = vec![main];
+    let mut checks = vec![quote!(#main_name.is_match(value))];
+    let mut clauses = Vec::new();
+    for (i, check) in look.conditions.iter().enumerate() {
+        let (kind, edge) = if check.behind {
+            ("lookbehind", "suffix")
+        } else {
+            ("lookahead", "prefix")
+        };
+        let name = ident(&format!(
+            "{}{}_{}",
+            if check.negated { "NOT_" } else { "" },
+            kind.to_uppercase(),
+            i + 1
+        ));
+        let role = format!(
+            "The {kind} `{}`: whether a {edge} of the value matches",
+            check.text
+        );
+        statics.push(matcher_static(
+            &inner,
+            &name,
+            &check.part.source,
+            &check.part.matcher,
+            Some(&role),
+        ));
+        checks.push(if check.negated {
+            quote!(!#name.is_match(value))
+        } else {
+            quote!(#name.is_match(value))
+        });
+        clauses.push(format!(
+            "{} `{}`",
+            if check.negated { "not" } else { "and" },
+            check.text
+        ));
+    }
+    let doc = super::doc_line(&format!(
+        "`{source}`: `{}` {}, each checked on its own.",
+        look.main.source,
+        clauses.join(" ")
+    ));
+    quote! {
+        #doc
+        #vis static #name: Scan = Scan::new(#source, |value| {
+            #(#statics)*
+            (#(#checks)&&*).then_some(())
+        });
     }
 }
 

@@ -27,16 +27,19 @@ fn client(server: &Server) -> Client {
 #[tokio::test]
 async fn invoke_sends_the_payload_raw_with_headers_and_query_and_reads_them_back() {
     let payload = vec![b'x'; 1024];
-    let server = Server::start("lambda", vec![(
-        200,
-        vec![
-            ("x-amz-executed-version", "7"),
-            ("x-amz-function-error", "Unhandled"),
-            ("x-amz-log-result", "bG9n"),
-            ("content-type", "application/json"),
-        ],
-        br#"{"ok":true}"#.to_vec(),
-    )])
+    let server = Server::start(
+        "lambda",
+        vec![(
+            200,
+            vec![
+                ("x-amz-executed-version", "7"),
+                ("x-amz-function-error", "Unhandled"),
+                ("x-amz-log-result", "bG9n"),
+                ("content-type", "application/json"),
+            ],
+            br#"{"ok":true}"#.to_vec(),
+        )],
+    )
     .await;
     let output = client(&server)
         .invoke()
@@ -58,7 +61,10 @@ async fn invoke_sends_the_payload_raw_with_headers_and_query_and_reads_them_back
         sent.uri,
         "/2015-03-31/functions/my-function%3Aprod/invocations?Qualifier=a%20b%26c"
     );
-    assert_eq!(sent.header("x-amz-invocation-type"), Some("RequestResponse"));
+    assert_eq!(
+        sent.header("x-amz-invocation-type"),
+        Some("RequestResponse")
+    );
     assert_eq!(sent.header("x-amz-log-type"), Some("Tail"));
     assert_eq!(sent.header("x-amz-client-context"), Some("eyJ9"));
     assert_eq!(
@@ -93,19 +99,22 @@ async fn an_asynchronous_invocation_reads_its_202_status() {
 
 #[tokio::test]
 async fn list_functions_sends_query_parameters_and_the_paginator_follows_next_marker() {
-    let server = Server::start("lambda", vec![
-        (
-            200,
-            vec![],
-            br#"{"Functions":[{"FunctionName":"a"},{"FunctionName":"b"}],"NextMarker":"m2"}"#
-                .to_vec(),
-        ),
-        (
-            200,
-            vec![],
-            br#"{"Functions":[{"FunctionName":"c"}]}"#.to_vec(),
-        ),
-    ])
+    let server = Server::start(
+        "lambda",
+        vec![
+            (
+                200,
+                vec![],
+                br#"{"Functions":[{"FunctionName":"a"},{"FunctionName":"b"}],"NextMarker":"m2"}"#
+                    .to_vec(),
+            ),
+            (
+                200,
+                vec![],
+                br#"{"Functions":[{"FunctionName":"c"}]}"#.to_vec(),
+            ),
+        ],
+    )
     .await;
     let mut items = client(&server)
         .list_functions()
@@ -134,14 +143,17 @@ async fn list_functions_sends_query_parameters_and_the_paginator_follows_next_ma
 
 #[tokio::test]
 async fn an_error_named_by_x_amzn_errortype_is_the_modeled_variant() {
-    let server = Server::start("lambda", vec![(
-        404,
+    let server = Server::start(
+        "lambda",
         vec![(
-            "x-amzn-errortype",
-            "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.lambda/",
+            404,
+            vec![(
+                "x-amzn-errortype",
+                "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.lambda/",
+            )],
+            br#"{"Type":"User","Message":"Function not found: f"}"#.to_vec(),
         )],
-        br#"{"Type":"User","Message":"Function not found: f"}"#.to_vec(),
-    )])
+    )
     .await;
     let error = client(&server)
         .invoke()
@@ -195,4 +207,38 @@ async fn values_that_cannot_be_sent_are_refused_before_anything_is() {
         "{error:?}"
     );
     assert!(server.seen().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn lookaround_patterns_are_checked_before_anything_is_sent() {
+    let server = Server::start("lambda", vec![(200, vec![], br#"{"Name":"v1"}"#.to_vec())]).await;
+    let client = client(&server);
+    // `^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$`: an alias name is not only digits.
+    let error = client
+        .get_alias()
+        .function_name("f")
+        .name("123")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("Name"), "{error}");
+    // `^[0-9A-Za-z\.\-_]*(?<!\.)$`: a bucket name does not end in a dot.
+    let error = client
+        .update_function_code()
+        .function_name("f")
+        .s3_bucket("bucket.")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("S3Bucket"), "{error}");
+    assert!(server.seen().is_empty(), "nothing was sent");
+    let alias = client
+        .get_alias()
+        .function_name("f")
+        .name("v1")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(alias.name.as_deref(), Some("v1"));
+    assert_eq!(server.seen().len(), 1);
 }
