@@ -48,6 +48,10 @@ fn render(krate: &Crate, path: &str, part: &Part) -> Result<String> {
         file: path.to_string(),
         message,
     };
-    let text = crate::render::rust(tokens, &deferred).map_err(error)?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| error(e.to_string()))?;
+    if !matches!(part, Part::Bin) {
+        emit::inline::mark(&mut file);
+    }
+    let text = crate::render::print(file, &deferred).map_err(error)?;
     Ok(format!("// {HEADER}\n\n{text}"))
 }

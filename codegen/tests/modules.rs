@@ -44,7 +44,10 @@ fn modules(src: &Path) -> BTreeMap<String, PathBuf> {
 /// The source without its trailing `#[cfg(test)] mod tests`, without comments.
 fn code(path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("readable source");
-    let tests = ["#[cfg(test)]\nmod tests {", "#[cfg(test)]\npub(crate) mod tests {"];
+    let tests = [
+        "#[cfg(test)]\nmod tests {",
+        "#[cfg(test)]\npub(crate) mod tests {",
+    ];
     let text = match tests.iter().find_map(|start| text.find(start)) {
         Some(at) => &text[..at],
         None => &text,

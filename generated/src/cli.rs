@@ -20,6 +20,7 @@ pub fn main() -> i32 {
 
 /// Runs a command line (the first argument is the program name), printing to `out` and
 /// `err`; returns the exit status.
+#[inline]
 pub fn run(
     args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
     out: &mut dyn std::io::Write,
@@ -30,6 +31,7 @@ pub fn run(
 
 /// [`run`] with `stdin` as its standard input (what `-` reads, such as an input event
 /// stream's events).
+#[inline]
 pub fn run_with_stdin(
     args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
     stdin: Box<dyn std::io::Read + Send>,
@@ -199,6 +201,7 @@ static MEMBERS_VERSIONS: [Member; 2] = [
 ];
 static SCHEMA_VERSIONS: Schema = Schema::Structure(&MEMBERS_VERSIONS);
 
+#[inline]
 fn connect(config: crate::config::Config) -> Result<Box<dyn Service>, CallError> {
     let client = crate::Client::new(config)
         .map_err(|e| CallError::Config(e.to_string()))?;
@@ -206,6 +209,7 @@ fn connect(config: crate::config::Config) -> Result<Box<dyn Service>, CallError>
 }
 
 impl Service for crate::Client {
+    #[inline]
     fn call(
         &self,
         index: usize,
@@ -269,6 +273,7 @@ impl Service for crate::Client {
     }
 }
 
+#[inline]
 fn validation(error: &crate::error::ValidationError) -> CallError {
     CallError::Validation(
         error
@@ -279,6 +284,7 @@ fn validation(error: &crate::error::ValidationError) -> CallError {
     )
 }
 
+#[inline]
 fn failure(code: Option<&str>, error: &dyn std::fmt::Display) -> CallError {
     match code {
         Some(code) => CallError::service(code, &error.to_string()),

@@ -27,6 +27,7 @@ impl Client {
     /// A client with this configuration. Fails when it has no region or credentials
     /// provider, an invalid endpoint URL, or when the service's endpoint rules give an
     /// error for it (such as FIPS with a custom endpoint).
+    #[inline]
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         Ok(Client {
             handle: Arc::new(Handle::new(SERVICE, config)?),
@@ -34,6 +35,7 @@ impl Client {
     }
 
     /// Region and credentials from the environment, as [`Config::from_env`] finds them.
+    #[inline]
     pub async fn from_env() -> Result<Self, ConfigError> {
         Client::new(Config::from_env().await?)
     }
@@ -41,6 +43,7 @@ impl Client {
     /// Calls `CreateFaceLivenessSession`.
     ///
     /// Starts a new Face Liveness session and returns its session ID. The client uses this ID to stream the selfie video for the liveness check and later to fetch the outcome. Optional settings let you choose an Amazon S3 location where the reference and audit images are written (otherwise the images are returned as raw bytes), cap the number of audit images, and state which challenge types and versions you prefer. A session stays usable for a limited time (a few minutes) after it is created.
+    #[inline]
     pub fn create_face_liveness_session(
         &self,
     ) -> crate::operation::create_face_liveness_session::CreateFaceLivenessSessionFluentBuilder {
@@ -52,6 +55,7 @@ impl Client {
     /// Calls `GetFaceLivenessSessionResults`.
     ///
     /// Fetches the outcome of a Face Liveness session that was started with CreateFaceLivenessSession. The response carries the session status, a liveness confidence score from 0 to 100, a reference image of the face, any requested audit images (each with a face bounding box) and the challenge that was used. Results can only be retrieved for a limited time after the session ends.
+    #[inline]
     pub fn get_face_liveness_session_results(
         &self,
     ) -> crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsFluentBuilder {

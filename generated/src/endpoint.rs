@@ -31,6 +31,7 @@ pub struct Params {
 
 impl Params {
     /// A builder starting from the rule set's defaults.
+    #[inline]
     pub fn builder() -> ParamsBuilder {
         ParamsBuilder {
             params: Params::default(),
@@ -38,6 +39,7 @@ impl Params {
     }
 
     /// The built-in parameters taken from the client's configuration.
+    #[inline]
     pub(crate) fn from_config(
         config: &crate::runtime::config::EndpointConfig,
     ) -> Params {
@@ -58,35 +60,41 @@ pub struct ParamsBuilder {
 
 impl ParamsBuilder {
     /// Sets `Region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.params.region = Some(value.into());
         self
     }
 
     /// Sets `UseDualStack`.
+    #[inline]
     pub fn use_dual_stack(mut self, value: bool) -> Self {
         self.params.use_dual_stack = value;
         self
     }
 
     /// Sets `UseFIPS`.
+    #[inline]
     pub fn use_fips(mut self, value: bool) -> Self {
         self.params.use_fips = value;
         self
     }
 
     /// Sets `Endpoint`.
+    #[inline]
     pub fn endpoint(mut self, value: impl Into<String>) -> Self {
         self.params.endpoint = Some(value.into());
         self
     }
 
+    #[inline]
     pub fn build(self) -> Params {
         self.params
     }
 }
 
 /// Resolves the endpoint for `params` by the service's rules.
+#[inline]
 pub fn resolve(params: &Params) -> Result<Endpoint, ResolveError> {
     if let Some(endpoint) = params.endpoint.as_deref() {
         if params.use_fips {

@@ -23,12 +23,14 @@ pub struct AccessDeniedException {
 
 impl AccessDeniedException {
     /// Returns a builder for [`AccessDeniedException`].
+    #[inline]
     pub fn builder() -> builders::AccessDeniedExceptionBuilder {
         builders::AccessDeniedExceptionBuilder::default()
     }
 }
 
 impl std::fmt::Display for AccessDeniedException {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AccessDeniedException")?;
         if let Some(message) = &self.message {
@@ -41,6 +43,7 @@ impl std::fmt::Display for AccessDeniedException {
 impl std::error::Error for AccessDeniedException {}
 
 impl crate::runtime::errors::Wrapped for AccessDeniedException {
+    #[inline]
     fn code(&self) -> Option<&str> {
         Some("AccessDeniedException")
     }
@@ -60,12 +63,14 @@ pub struct InternalServerError {
 
 impl InternalServerError {
     /// Returns a builder for [`InternalServerError`].
+    #[inline]
     pub fn builder() -> builders::InternalServerErrorBuilder {
         builders::InternalServerErrorBuilder::default()
     }
 }
 
 impl std::fmt::Display for InternalServerError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("InternalServerError")?;
         if let Some(message) = &self.message {
@@ -78,10 +83,12 @@ impl std::fmt::Display for InternalServerError {
 impl std::error::Error for InternalServerError {}
 
 impl crate::runtime::errors::Wrapped for InternalServerError {
+    #[inline]
     fn code(&self) -> Option<&str> {
         Some("InternalServerError")
     }
 
+    #[inline]
     fn is_server_fault(&self) -> bool {
         true
     }
@@ -101,12 +108,14 @@ pub struct InvalidParameterException {
 
 impl InvalidParameterException {
     /// Returns a builder for [`InvalidParameterException`].
+    #[inline]
     pub fn builder() -> builders::InvalidParameterExceptionBuilder {
         builders::InvalidParameterExceptionBuilder::default()
     }
 }
 
 impl std::fmt::Display for InvalidParameterException {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("InvalidParameterException")?;
         if let Some(message) = &self.message {
@@ -119,6 +128,7 @@ impl std::fmt::Display for InvalidParameterException {
 impl std::error::Error for InvalidParameterException {}
 
 impl crate::runtime::errors::Wrapped for InvalidParameterException {
+    #[inline]
     fn code(&self) -> Option<&str> {
         Some("InvalidParameterException")
     }
@@ -138,12 +148,14 @@ pub struct ProvisionedThroughputExceededException {
 
 impl ProvisionedThroughputExceededException {
     /// Returns a builder for [`ProvisionedThroughputExceededException`].
+    #[inline]
     pub fn builder() -> builders::ProvisionedThroughputExceededExceptionBuilder {
         builders::ProvisionedThroughputExceededExceptionBuilder::default()
     }
 }
 
 impl std::fmt::Display for ProvisionedThroughputExceededException {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProvisionedThroughputExceededException")?;
         if let Some(message) = &self.message {
@@ -156,6 +168,7 @@ impl std::fmt::Display for ProvisionedThroughputExceededException {
 impl std::error::Error for ProvisionedThroughputExceededException {}
 
 impl crate::runtime::errors::Wrapped for ProvisionedThroughputExceededException {
+    #[inline]
     fn code(&self) -> Option<&str> {
         Some("ProvisionedThroughputExceededException")
     }
@@ -175,12 +188,14 @@ pub struct SessionNotFoundException {
 
 impl SessionNotFoundException {
     /// Returns a builder for [`SessionNotFoundException`].
+    #[inline]
     pub fn builder() -> builders::SessionNotFoundExceptionBuilder {
         builders::SessionNotFoundExceptionBuilder::default()
     }
 }
 
 impl std::fmt::Display for SessionNotFoundException {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SessionNotFoundException")?;
         if let Some(message) = &self.message {
@@ -193,6 +208,7 @@ impl std::fmt::Display for SessionNotFoundException {
 impl std::error::Error for SessionNotFoundException {}
 
 impl crate::runtime::errors::Wrapped for SessionNotFoundException {
+    #[inline]
     fn code(&self) -> Option<&str> {
         Some("SessionNotFoundException")
     }
@@ -212,12 +228,14 @@ pub struct ThrottlingException {
 
 impl ThrottlingException {
     /// Returns a builder for [`ThrottlingException`].
+    #[inline]
     pub fn builder() -> builders::ThrottlingExceptionBuilder {
         builders::ThrottlingExceptionBuilder::default()
     }
 }
 
 impl std::fmt::Display for ThrottlingException {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ThrottlingException")?;
         if let Some(message) = &self.message {
@@ -230,10 +248,12 @@ impl std::fmt::Display for ThrottlingException {
 impl std::error::Error for ThrottlingException {}
 
 impl crate::runtime::errors::Wrapped for ThrottlingException {
+    #[inline]
     fn code(&self) -> Option<&str> {
         Some("ThrottlingException")
     }
 
+    #[inline]
     fn is_server_fault(&self) -> bool {
         true
     }
@@ -252,57 +272,67 @@ pub mod builders {
 
     impl AccessDeniedExceptionBuilder {
         /// A human-readable description of what went wrong.
+        #[inline]
         pub fn message(mut self, value: impl Into<String>) -> Self {
             self.message = Some(value.into());
             self
         }
 
         /// Sets or clears `Message`.
+        #[inline]
         pub fn set_message(mut self, value: Option<String>) -> Self {
             self.message = value;
             self
         }
 
         /// The `Message` set so far.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
 
         /// A short code that classifies the error.
+        #[inline]
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
 
         /// Sets or clears `Code`.
+        #[inline]
         pub fn set_code(mut self, value: Option<String>) -> Self {
             self.code = value;
             self
         }
 
         /// The `Code` set so far.
+        #[inline]
         pub fn get_code(&self) -> &Option<String> {
             &self.code
         }
 
         /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        #[inline]
         pub fn logref(mut self, value: impl Into<String>) -> Self {
             self.logref = Some(value.into());
             self
         }
 
         /// Sets or clears `Logref`.
+        #[inline]
         pub fn set_logref(mut self, value: Option<String>) -> Self {
             self.logref = value;
             self
         }
 
         /// The `Logref` set so far.
+        #[inline]
         pub fn get_logref(&self) -> &Option<String> {
             &self.logref
         }
 
         /// Builds the [`AccessDeniedException`](super::AccessDeniedException).
+        #[inline]
         pub fn build(self) -> super::AccessDeniedException {
             super::AccessDeniedException {
                 message: self.message,
@@ -322,57 +352,67 @@ pub mod builders {
 
     impl InternalServerErrorBuilder {
         /// A human-readable description of what went wrong.
+        #[inline]
         pub fn message(mut self, value: impl Into<String>) -> Self {
             self.message = Some(value.into());
             self
         }
 
         /// Sets or clears `Message`.
+        #[inline]
         pub fn set_message(mut self, value: Option<String>) -> Self {
             self.message = value;
             self
         }
 
         /// The `Message` set so far.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
 
         /// A short code that classifies the error.
+        #[inline]
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
 
         /// Sets or clears `Code`.
+        #[inline]
         pub fn set_code(mut self, value: Option<String>) -> Self {
             self.code = value;
             self
         }
 
         /// The `Code` set so far.
+        #[inline]
         pub fn get_code(&self) -> &Option<String> {
             &self.code
         }
 
         /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        #[inline]
         pub fn logref(mut self, value: impl Into<String>) -> Self {
             self.logref = Some(value.into());
             self
         }
 
         /// Sets or clears `Logref`.
+        #[inline]
         pub fn set_logref(mut self, value: Option<String>) -> Self {
             self.logref = value;
             self
         }
 
         /// The `Logref` set so far.
+        #[inline]
         pub fn get_logref(&self) -> &Option<String> {
             &self.logref
         }
 
         /// Builds the [`InternalServerError`](super::InternalServerError).
+        #[inline]
         pub fn build(self) -> super::InternalServerError {
             super::InternalServerError {
                 message: self.message,
@@ -392,57 +432,67 @@ pub mod builders {
 
     impl InvalidParameterExceptionBuilder {
         /// A human-readable description of what went wrong.
+        #[inline]
         pub fn message(mut self, value: impl Into<String>) -> Self {
             self.message = Some(value.into());
             self
         }
 
         /// Sets or clears `Message`.
+        #[inline]
         pub fn set_message(mut self, value: Option<String>) -> Self {
             self.message = value;
             self
         }
 
         /// The `Message` set so far.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
 
         /// A short code that classifies the error.
+        #[inline]
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
 
         /// Sets or clears `Code`.
+        #[inline]
         pub fn set_code(mut self, value: Option<String>) -> Self {
             self.code = value;
             self
         }
 
         /// The `Code` set so far.
+        #[inline]
         pub fn get_code(&self) -> &Option<String> {
             &self.code
         }
 
         /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        #[inline]
         pub fn logref(mut self, value: impl Into<String>) -> Self {
             self.logref = Some(value.into());
             self
         }
 
         /// Sets or clears `Logref`.
+        #[inline]
         pub fn set_logref(mut self, value: Option<String>) -> Self {
             self.logref = value;
             self
         }
 
         /// The `Logref` set so far.
+        #[inline]
         pub fn get_logref(&self) -> &Option<String> {
             &self.logref
         }
 
         /// Builds the [`InvalidParameterException`](super::InvalidParameterException).
+        #[inline]
         pub fn build(self) -> super::InvalidParameterException {
             super::InvalidParameterException {
                 message: self.message,
@@ -462,57 +512,67 @@ pub mod builders {
 
     impl ProvisionedThroughputExceededExceptionBuilder {
         /// A human-readable description of what went wrong.
+        #[inline]
         pub fn message(mut self, value: impl Into<String>) -> Self {
             self.message = Some(value.into());
             self
         }
 
         /// Sets or clears `Message`.
+        #[inline]
         pub fn set_message(mut self, value: Option<String>) -> Self {
             self.message = value;
             self
         }
 
         /// The `Message` set so far.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
 
         /// A short code that classifies the error.
+        #[inline]
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
 
         /// Sets or clears `Code`.
+        #[inline]
         pub fn set_code(mut self, value: Option<String>) -> Self {
             self.code = value;
             self
         }
 
         /// The `Code` set so far.
+        #[inline]
         pub fn get_code(&self) -> &Option<String> {
             &self.code
         }
 
         /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        #[inline]
         pub fn logref(mut self, value: impl Into<String>) -> Self {
             self.logref = Some(value.into());
             self
         }
 
         /// Sets or clears `Logref`.
+        #[inline]
         pub fn set_logref(mut self, value: Option<String>) -> Self {
             self.logref = value;
             self
         }
 
         /// The `Logref` set so far.
+        #[inline]
         pub fn get_logref(&self) -> &Option<String> {
             &self.logref
         }
 
         /// Builds the [`ProvisionedThroughputExceededException`](super::ProvisionedThroughputExceededException).
+        #[inline]
         pub fn build(self) -> super::ProvisionedThroughputExceededException {
             super::ProvisionedThroughputExceededException {
                 message: self.message,
@@ -532,57 +592,67 @@ pub mod builders {
 
     impl SessionNotFoundExceptionBuilder {
         /// A human-readable description of what went wrong.
+        #[inline]
         pub fn message(mut self, value: impl Into<String>) -> Self {
             self.message = Some(value.into());
             self
         }
 
         /// Sets or clears `Message`.
+        #[inline]
         pub fn set_message(mut self, value: Option<String>) -> Self {
             self.message = value;
             self
         }
 
         /// The `Message` set so far.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
 
         /// A short code that classifies the error.
+        #[inline]
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
 
         /// Sets or clears `Code`.
+        #[inline]
         pub fn set_code(mut self, value: Option<String>) -> Self {
             self.code = value;
             self
         }
 
         /// The `Code` set so far.
+        #[inline]
         pub fn get_code(&self) -> &Option<String> {
             &self.code
         }
 
         /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        #[inline]
         pub fn logref(mut self, value: impl Into<String>) -> Self {
             self.logref = Some(value.into());
             self
         }
 
         /// Sets or clears `Logref`.
+        #[inline]
         pub fn set_logref(mut self, value: Option<String>) -> Self {
             self.logref = value;
             self
         }
 
         /// The `Logref` set so far.
+        #[inline]
         pub fn get_logref(&self) -> &Option<String> {
             &self.logref
         }
 
         /// Builds the [`SessionNotFoundException`](super::SessionNotFoundException).
+        #[inline]
         pub fn build(self) -> super::SessionNotFoundException {
             super::SessionNotFoundException {
                 message: self.message,
@@ -602,57 +672,67 @@ pub mod builders {
 
     impl ThrottlingExceptionBuilder {
         /// A human-readable description of what went wrong.
+        #[inline]
         pub fn message(mut self, value: impl Into<String>) -> Self {
             self.message = Some(value.into());
             self
         }
 
         /// Sets or clears `Message`.
+        #[inline]
         pub fn set_message(mut self, value: Option<String>) -> Self {
             self.message = value;
             self
         }
 
         /// The `Message` set so far.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
 
         /// A short code that classifies the error.
+        #[inline]
         pub fn code(mut self, value: impl Into<String>) -> Self {
             self.code = Some(value.into());
             self
         }
 
         /// Sets or clears `Code`.
+        #[inline]
         pub fn set_code(mut self, value: Option<String>) -> Self {
             self.code = value;
             self
         }
 
         /// The `Code` set so far.
+        #[inline]
         pub fn get_code(&self) -> &Option<String> {
             &self.code
         }
 
         /// A unique identifier (UUID) assigned to the failed request, useful when contacting support.
+        #[inline]
         pub fn logref(mut self, value: impl Into<String>) -> Self {
             self.logref = Some(value.into());
             self
         }
 
         /// Sets or clears `Logref`.
+        #[inline]
         pub fn set_logref(mut self, value: Option<String>) -> Self {
             self.logref = value;
             self
         }
 
         /// The `Logref` set so far.
+        #[inline]
         pub fn get_logref(&self) -> &Option<String> {
             &self.logref
         }
 
         /// Builds the [`ThrottlingException`](super::ThrottlingException).
+        #[inline]
         pub fn build(self) -> super::ThrottlingException {
             super::ThrottlingException {
                 message: self.message,

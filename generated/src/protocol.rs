@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::runtime::json::{self, DeserializeError, ObjectWriter, ReadJson, WriteJson};
 
 /// `POST /` with `Content-Type: application/x-amz-json-1.1` and the given `X-Amz-Target`.
+#[inline]
 pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<u8>> {
     let mut request = http::Request::new(body);
     *request.method_mut() = http::Method::POST;
@@ -28,6 +29,7 @@ pub(crate) fn request(target: &'static str, body: Vec<u8>) -> http::Request<Vec<
 
 #[cfg(feature = "cli")]
 impl WriteJson for crate::types::AuditImage {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("Bytes", &self.bytes);
@@ -39,6 +41,7 @@ impl WriteJson for crate::types::AuditImage {
 
 #[cfg(feature = "cli")]
 impl WriteJson for crate::types::BoundingBox {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("Width", &self.width);
@@ -51,6 +54,7 @@ impl WriteJson for crate::types::BoundingBox {
 
 #[cfg(feature = "cli")]
 impl WriteJson for crate::types::Challenge {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.member("Type", &self.r#type);
@@ -60,6 +64,7 @@ impl WriteJson for crate::types::Challenge {
 }
 
 impl WriteJson for crate::types::ChallengePreference {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.member("Type", &self.r#type);
@@ -70,6 +75,7 @@ impl WriteJson for crate::types::ChallengePreference {
 
 impl WriteJson
 for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("KmsKeyId", &self.kms_key_id);
@@ -80,6 +86,7 @@ for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionReq
 }
 
 impl WriteJson for crate::types::CreateFaceLivenessSessionRequestSettings {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("OutputConfig", &self.output_config);
@@ -92,6 +99,7 @@ impl WriteJson for crate::types::CreateFaceLivenessSessionRequestSettings {
 #[cfg(feature = "cli")]
 impl WriteJson
 for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.member("SessionId", &self.session_id);
@@ -101,6 +109,7 @@ for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRes
 
 impl WriteJson
 for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("SessionId", &self.session_id);
@@ -111,6 +120,7 @@ for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionR
 #[cfg(feature = "cli")]
 impl WriteJson
 for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.member("SessionId", &self.session_id);
@@ -124,6 +134,7 @@ for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionR
 }
 
 impl WriteJson for crate::types::LivenessOutputConfig {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.member("S3Bucket", &self.s3_bucket);
@@ -134,6 +145,7 @@ impl WriteJson for crate::types::LivenessOutputConfig {
 
 #[cfg(feature = "cli")]
 impl WriteJson for crate::types::S3Object {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("Bucket", &self.bucket);
@@ -144,6 +156,7 @@ impl WriteJson for crate::types::S3Object {
 }
 
 impl WriteJson for crate::types::Versions {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         let mut object = ObjectWriter::new(out);
         object.optional("Minimum", &self.minimum);
@@ -153,30 +166,35 @@ impl WriteJson for crate::types::Versions {
 }
 
 impl WriteJson for crate::types::ChallengeType {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         json::write_str(out, self.as_str());
     }
 }
 
 impl ReadJson for crate::types::ChallengeType {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         json::string(value).map(Self::from)
     }
 }
 
 impl WriteJson for crate::types::LivenessSessionStatus {
+    #[inline]
     fn write_json(&self, out: &mut Vec<u8>) {
         json::write_str(out, self.as_str());
     }
 }
 
 impl ReadJson for crate::types::LivenessSessionStatus {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         json::string(value).map(Self::from)
     }
 }
 
 impl ReadJson for crate::error::AccessDeniedException {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::error::AccessDeniedException {
@@ -189,6 +207,7 @@ impl ReadJson for crate::error::AccessDeniedException {
 }
 
 impl ReadJson for crate::types::AuditImage {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::AuditImage {
@@ -201,6 +220,7 @@ impl ReadJson for crate::types::AuditImage {
 }
 
 impl ReadJson for crate::types::BoundingBox {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::BoundingBox {
@@ -214,6 +234,7 @@ impl ReadJson for crate::types::BoundingBox {
 }
 
 impl ReadJson for crate::types::Challenge {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::Challenge {
@@ -228,6 +249,7 @@ impl ReadJson for crate::types::Challenge {
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::ChallengePreference {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::ChallengePreference {
@@ -243,6 +265,7 @@ impl ReadJson for crate::types::ChallengePreference {
 #[cfg(feature = "cli")]
 impl ReadJson
 for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
@@ -256,6 +279,7 @@ for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionReq
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::CreateFaceLivenessSessionRequestSettings {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::CreateFaceLivenessSessionRequestSettings {
@@ -269,6 +293,7 @@ impl ReadJson for crate::types::CreateFaceLivenessSessionRequestSettings {
 
 impl ReadJson
 for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::operation::create_face_liveness_session::CreateFaceLivenessSessionResponse {
@@ -281,6 +306,7 @@ for crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRes
 #[cfg(feature = "cli")]
 impl ReadJson
 for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
@@ -292,6 +318,7 @@ for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionR
 
 impl ReadJson
 for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsResponse {
@@ -311,6 +338,7 @@ for crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionR
 }
 
 impl ReadJson for crate::error::InternalServerError {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::error::InternalServerError {
@@ -323,6 +351,7 @@ impl ReadJson for crate::error::InternalServerError {
 }
 
 impl ReadJson for crate::error::InvalidParameterException {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::error::InvalidParameterException {
@@ -336,6 +365,7 @@ impl ReadJson for crate::error::InvalidParameterException {
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::LivenessOutputConfig {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::LivenessOutputConfig {
@@ -347,6 +377,7 @@ impl ReadJson for crate::types::LivenessOutputConfig {
 }
 
 impl ReadJson for crate::error::ProvisionedThroughputExceededException {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::error::ProvisionedThroughputExceededException {
@@ -359,6 +390,7 @@ impl ReadJson for crate::error::ProvisionedThroughputExceededException {
 }
 
 impl ReadJson for crate::types::S3Object {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::S3Object {
@@ -371,6 +403,7 @@ impl ReadJson for crate::types::S3Object {
 }
 
 impl ReadJson for crate::error::SessionNotFoundException {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::error::SessionNotFoundException {
@@ -383,6 +416,7 @@ impl ReadJson for crate::error::SessionNotFoundException {
 }
 
 impl ReadJson for crate::error::ThrottlingException {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::error::ThrottlingException {
@@ -396,6 +430,7 @@ impl ReadJson for crate::error::ThrottlingException {
 
 #[cfg(feature = "cli")]
 impl ReadJson for crate::types::Versions {
+    #[inline]
     fn read_json(value: &Value) -> Result<Self, DeserializeError> {
         let mut fields = json::Fields::new(value)?;
         let read = crate::types::Versions {

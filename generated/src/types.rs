@@ -18,12 +18,14 @@ pub struct AuditImage {
 
 impl AuditImage {
     /// Returns a builder for [`AuditImage`].
+    #[inline]
     pub fn builder() -> builders::AuditImageBuilder {
         builders::AuditImageBuilder::default()
     }
 }
 
 impl std::fmt::Debug for AuditImage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuditImage")
             .field(
@@ -52,6 +54,7 @@ pub struct BoundingBox {
 
 impl BoundingBox {
     /// Returns a builder for [`BoundingBox`].
+    #[inline]
     pub fn builder() -> builders::BoundingBoxBuilder {
         builders::BoundingBoxBuilder::default()
     }
@@ -73,6 +76,7 @@ pub struct Challenge {
 
 impl Challenge {
     /// Returns a builder for [`Challenge`].
+    #[inline]
     pub fn builder() -> builders::ChallengeBuilder {
         builders::ChallengeBuilder::default()
     }
@@ -92,6 +96,7 @@ pub struct ChallengePreference {
 
 impl ChallengePreference {
     /// Returns a builder for [`ChallengePreference`].
+    #[inline]
     pub fn builder() -> builders::ChallengePreferenceBuilder {
         builders::ChallengePreferenceBuilder::default()
     }
@@ -111,6 +116,7 @@ pub struct CreateFaceLivenessSessionRequestSettings {
 
 impl CreateFaceLivenessSessionRequestSettings {
     /// Returns a builder for [`CreateFaceLivenessSessionRequestSettings`].
+    #[inline]
     pub fn builder() -> builders::CreateFaceLivenessSessionRequestSettingsBuilder {
         builders::CreateFaceLivenessSessionRequestSettingsBuilder::default()
     }
@@ -130,6 +136,7 @@ pub struct LivenessOutputConfig {
 
 impl LivenessOutputConfig {
     /// Returns a builder for [`LivenessOutputConfig`].
+    #[inline]
     pub fn builder() -> builders::LivenessOutputConfigBuilder {
         builders::LivenessOutputConfigBuilder::default()
     }
@@ -149,6 +156,7 @@ pub struct S3Object {
 
 impl S3Object {
     /// Returns a builder for [`S3Object`].
+    #[inline]
     pub fn builder() -> builders::S3ObjectBuilder {
         builders::S3ObjectBuilder::default()
     }
@@ -166,6 +174,7 @@ pub struct Versions {
 
 impl Versions {
     /// Returns a builder for [`Versions`].
+    #[inline]
     pub fn builder() -> builders::VersionsBuilder {
         builders::VersionsBuilder::default()
     }
@@ -189,6 +198,7 @@ pub enum ChallengeType {
 
 impl ChallengeType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FaceMovementAndLightChallenge => "FaceMovementAndLightChallenge",
@@ -198,12 +208,14 @@ impl ChallengeType {
     }
 
     /// Every value the model defines.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["FaceMovementAndLightChallenge", "FaceMovementChallenge"]
     }
 }
 
 impl From<&str> for ChallengeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FaceMovementAndLightChallenge" => Self::FaceMovementAndLightChallenge,
@@ -214,6 +226,7 @@ impl From<&str> for ChallengeType {
 }
 
 impl From<String> for ChallengeType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -223,12 +236,14 @@ impl From<String> for ChallengeType {
 }
 
 impl AsRef<str> for ChallengeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl std::fmt::Display for ChallengeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -264,6 +279,7 @@ pub enum LivenessSessionStatus {
 
 impl LivenessSessionStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "CREATED",
@@ -276,12 +292,14 @@ impl LivenessSessionStatus {
     }
 
     /// Every value the model defines.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["CREATED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "EXPIRED"]
     }
 }
 
 impl From<&str> for LivenessSessionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREATED" => Self::Created,
@@ -295,6 +313,7 @@ impl From<&str> for LivenessSessionStatus {
 }
 
 impl From<String> for LivenessSessionStatus {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -304,12 +323,14 @@ impl From<String> for LivenessSessionStatus {
 }
 
 impl AsRef<str> for LivenessSessionStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl std::fmt::Display for LivenessSessionStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -330,57 +351,67 @@ pub mod builders {
         /// The image encoded as bytes (Base64 on the wire). Present when no S3 output location was configured.
         ///
         /// This member is sensitive: `Debug` output redacts it.
+        #[inline]
         pub fn bytes(mut self, value: impl Into<Vec<u8>>) -> Self {
             self.bytes = Some(value.into());
             self
         }
 
         /// Sets or clears `Bytes`.
+        #[inline]
         pub fn set_bytes(mut self, value: Option<Vec<u8>>) -> Self {
             self.bytes = value;
             self
         }
 
         /// The `Bytes` set so far.
+        #[inline]
         pub fn get_bytes(&self) -> &Option<Vec<u8>> {
             &self.bytes
         }
 
         /// Location of the image in Amazon S3, present when an output location was configured for the session.
+        #[inline]
         pub fn s3_object(mut self, value: impl Into<super::S3Object>) -> Self {
             self.s3_object = Some(value.into());
             self
         }
 
         /// Sets or clears `S3Object`.
+        #[inline]
         pub fn set_s3_object(mut self, value: Option<super::S3Object>) -> Self {
             self.s3_object = value;
             self
         }
 
         /// The `S3Object` set so far.
+        #[inline]
         pub fn get_s3_object(&self) -> &Option<super::S3Object> {
             &self.s3_object
         }
 
         /// Position of the detected face within the image.
+        #[inline]
         pub fn bounding_box(mut self, value: impl Into<super::BoundingBox>) -> Self {
             self.bounding_box = Some(value.into());
             self
         }
 
         /// Sets or clears `BoundingBox`.
+        #[inline]
         pub fn set_bounding_box(mut self, value: Option<super::BoundingBox>) -> Self {
             self.bounding_box = value;
             self
         }
 
         /// The `BoundingBox` set so far.
+        #[inline]
         pub fn get_bounding_box(&self) -> &Option<super::BoundingBox> {
             &self.bounding_box
         }
 
         /// Builds the [`AuditImage`](super::AuditImage).
+        #[inline]
         pub fn build(self) -> super::AuditImage {
             super::AuditImage {
                 bytes: self.bytes,
@@ -391,6 +422,7 @@ pub mod builders {
     }
 
     impl std::fmt::Debug for AuditImageBuilder {
+        #[inline]
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("AuditImageBuilder")
                 .field(
@@ -414,74 +446,87 @@ pub mod builders {
 
     impl BoundingBoxBuilder {
         /// Width of the box as a fraction of the image width.
+        #[inline]
         pub fn width(mut self, value: f32) -> Self {
             self.width = Some(value);
             self
         }
 
         /// Sets or clears `Width`.
+        #[inline]
         pub fn set_width(mut self, value: Option<f32>) -> Self {
             self.width = value;
             self
         }
 
         /// The `Width` set so far.
+        #[inline]
         pub fn get_width(&self) -> &Option<f32> {
             &self.width
         }
 
         /// Height of the box as a fraction of the image height.
+        #[inline]
         pub fn height(mut self, value: f32) -> Self {
             self.height = Some(value);
             self
         }
 
         /// Sets or clears `Height`.
+        #[inline]
         pub fn set_height(mut self, value: Option<f32>) -> Self {
             self.height = value;
             self
         }
 
         /// The `Height` set so far.
+        #[inline]
         pub fn get_height(&self) -> &Option<f32> {
             &self.height
         }
 
         /// Distance of the left edge of the box from the left edge of the image, as a fraction of the image width.
+        #[inline]
         pub fn left(mut self, value: f32) -> Self {
             self.left = Some(value);
             self
         }
 
         /// Sets or clears `Left`.
+        #[inline]
         pub fn set_left(mut self, value: Option<f32>) -> Self {
             self.left = value;
             self
         }
 
         /// The `Left` set so far.
+        #[inline]
         pub fn get_left(&self) -> &Option<f32> {
             &self.left
         }
 
         /// Distance of the top edge of the box from the top edge of the image, as a fraction of the image height.
+        #[inline]
         pub fn top(mut self, value: f32) -> Self {
             self.top = Some(value);
             self
         }
 
         /// Sets or clears `Top`.
+        #[inline]
         pub fn set_top(mut self, value: Option<f32>) -> Self {
             self.top = value;
             self
         }
 
         /// The `Top` set so far.
+        #[inline]
         pub fn get_top(&self) -> &Option<f32> {
             &self.top
         }
 
         /// Builds the [`BoundingBox`](super::BoundingBox).
+        #[inline]
         pub fn build(self) -> super::BoundingBox {
             super::BoundingBox {
                 width: self.width,
@@ -503,18 +548,21 @@ pub mod builders {
         /// The kind of challenge that was used.
         ///
         /// This member is required.
+        #[inline]
         pub fn r#type(mut self, value: impl Into<super::ChallengeType>) -> Self {
             self.r#type = Some(value.into());
             self
         }
 
         /// Sets or clears `Type`.
+        #[inline]
         pub fn set_type(mut self, value: Option<super::ChallengeType>) -> Self {
             self.r#type = value;
             self
         }
 
         /// The `Type` set so far.
+        #[inline]
         pub fn get_type(&self) -> &Option<super::ChallengeType> {
             &self.r#type
         }
@@ -522,23 +570,27 @@ pub mod builders {
         /// The version of the challenge that was used.
         ///
         /// This member is required.
+        #[inline]
         pub fn version(mut self, value: impl Into<String>) -> Self {
             self.version = Some(value.into());
             self
         }
 
         /// Sets or clears `Version`.
+        #[inline]
         pub fn set_version(mut self, value: Option<String>) -> Self {
             self.version = value;
             self
         }
 
         /// The `Version` set so far.
+        #[inline]
         pub fn get_version(&self) -> &Option<String> {
             &self.version
         }
 
         /// Builds the [`Challenge`](super::Challenge); fails if a required member (Type, Version) was not set.
+        #[inline]
         pub fn build(self) -> Result<super::Challenge, crate::error::BuildError> {
             Ok(super::Challenge {
                 r#type: self
@@ -568,40 +620,47 @@ pub mod builders {
         /// The challenge type being requested.
         ///
         /// This member is required.
+        #[inline]
         pub fn r#type(mut self, value: impl Into<super::ChallengeType>) -> Self {
             self.r#type = Some(value.into());
             self
         }
 
         /// Sets or clears `Type`.
+        #[inline]
         pub fn set_type(mut self, value: Option<super::ChallengeType>) -> Self {
             self.r#type = value;
             self
         }
 
         /// The `Type` set so far.
+        #[inline]
         pub fn get_type(&self) -> &Option<super::ChallengeType> {
             &self.r#type
         }
 
         /// Optional range of acceptable versions for this challenge type.
+        #[inline]
         pub fn versions(mut self, value: impl Into<super::Versions>) -> Self {
             self.versions = Some(value.into());
             self
         }
 
         /// Sets or clears `Versions`.
+        #[inline]
         pub fn set_versions(mut self, value: Option<super::Versions>) -> Self {
             self.versions = value;
             self
         }
 
         /// The `Versions` set so far.
+        #[inline]
         pub fn get_versions(&self) -> &Option<super::Versions> {
             &self.versions
         }
 
         /// Builds the [`ChallengePreference`](super::ChallengePreference); fails if a required member (Type) was not set.
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::ChallengePreference, crate::error::BuildError> {
@@ -627,6 +686,7 @@ pub mod builders {
 
     impl CreateFaceLivenessSessionRequestSettingsBuilder {
         /// Amazon S3 location where reference and audit images should be written. The bucket must belong to the calling account and be in the same Region as the Face Liveness endpoint, and the caller needs permission to put objects there. Object keys are generated by the service.
+        #[inline]
         pub fn output_config(
             mut self,
             value: impl Into<super::LivenessOutputConfig>,
@@ -636,6 +696,7 @@ pub mod builders {
         }
 
         /// Sets or clears `OutputConfig`.
+        #[inline]
         pub fn set_output_config(
             mut self,
             value: Option<super::LivenessOutputConfig>,
@@ -645,23 +706,27 @@ pub mod builders {
         }
 
         /// The `OutputConfig` set so far.
+        #[inline]
         pub fn get_output_config(&self) -> &Option<super::LivenessOutputConfig> {
             &self.output_config
         }
 
         /// How many audit images to return, from 0 to 4. Values outside that range are clamped, and the default is 0. The limit is a best-effort target that depends on the length of the captured video.
+        #[inline]
         pub fn audit_images_limit(mut self, value: i32) -> Self {
             self.audit_images_limit = Some(value);
             self
         }
 
         /// Sets or clears `AuditImagesLimit`.
+        #[inline]
         pub fn set_audit_images_limit(mut self, value: Option<i32>) -> Self {
             self.audit_images_limit = value;
             self
         }
 
         /// The `AuditImagesLimit` set so far.
+        #[inline]
         pub fn get_audit_images_limit(&self) -> &Option<i32> {
             &self.audit_images_limit
         }
@@ -669,6 +734,7 @@ pub mod builders {
         /// Challenge types and versions that the caller would like the session to use, in order of preference.
         ///
         /// Appends one item to `ChallengePreferences`; call it once per item.
+        #[inline]
         pub fn challenge_preferences(
             mut self,
             item: impl Into<super::ChallengePreference>,
@@ -678,6 +744,7 @@ pub mod builders {
         }
 
         /// Sets or clears `ChallengePreferences`.
+        #[inline]
         pub fn set_challenge_preferences(
             mut self,
             value: Option<Vec<super::ChallengePreference>>,
@@ -687,6 +754,7 @@ pub mod builders {
         }
 
         /// The `ChallengePreferences` set so far.
+        #[inline]
         pub fn get_challenge_preferences(
             &self,
         ) -> &Option<Vec<super::ChallengePreference>> {
@@ -694,6 +762,7 @@ pub mod builders {
         }
 
         /// Builds the [`CreateFaceLivenessSessionRequestSettings`](super::CreateFaceLivenessSessionRequestSettings).
+        #[inline]
         pub fn build(self) -> super::CreateFaceLivenessSessionRequestSettings {
             super::CreateFaceLivenessSessionRequestSettings {
                 output_config: self.output_config,
@@ -714,40 +783,47 @@ pub mod builders {
         /// Name of the Amazon S3 bucket that receives the session images.
         ///
         /// This member is required.
+        #[inline]
         pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
             self.s3_bucket = Some(value.into());
             self
         }
 
         /// Sets or clears `S3Bucket`.
+        #[inline]
         pub fn set_s3_bucket(mut self, value: Option<String>) -> Self {
             self.s3_bucket = value;
             self
         }
 
         /// The `S3Bucket` set so far.
+        #[inline]
         pub fn get_s3_bucket(&self) -> &Option<String> {
             &self.s3_bucket
         }
 
         /// Optional prefix added to the keys of the objects written for the session.
+        #[inline]
         pub fn s3_key_prefix(mut self, value: impl Into<String>) -> Self {
             self.s3_key_prefix = Some(value.into());
             self
         }
 
         /// Sets or clears `S3KeyPrefix`.
+        #[inline]
         pub fn set_s3_key_prefix(mut self, value: Option<String>) -> Self {
             self.s3_key_prefix = value;
             self
         }
 
         /// The `S3KeyPrefix` set so far.
+        #[inline]
         pub fn get_s3_key_prefix(&self) -> &Option<String> {
             &self.s3_key_prefix
         }
 
         /// Builds the [`LivenessOutputConfig`](super::LivenessOutputConfig); fails if a required member (S3Bucket) was not set.
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::LivenessOutputConfig, crate::error::BuildError> {
@@ -773,57 +849,67 @@ pub mod builders {
 
     impl S3ObjectBuilder {
         /// Name of the S3 bucket that holds the object.
+        #[inline]
         pub fn bucket(mut self, value: impl Into<String>) -> Self {
             self.bucket = Some(value.into());
             self
         }
 
         /// Sets or clears `Bucket`.
+        #[inline]
         pub fn set_bucket(mut self, value: Option<String>) -> Self {
             self.bucket = value;
             self
         }
 
         /// The `Bucket` set so far.
+        #[inline]
         pub fn get_bucket(&self) -> &Option<String> {
             &self.bucket
         }
 
         /// Key of the object within the bucket.
+        #[inline]
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
         /// Sets or clears `Name`.
+        #[inline]
         pub fn set_name(mut self, value: Option<String>) -> Self {
             self.name = value;
             self
         }
 
         /// The `Name` set so far.
+        #[inline]
         pub fn get_name(&self) -> &Option<String> {
             &self.name
         }
 
         /// Specific object version to use, for buckets that have versioning turned on.
+        #[inline]
         pub fn version(mut self, value: impl Into<String>) -> Self {
             self.version = Some(value.into());
             self
         }
 
         /// Sets or clears `Version`.
+        #[inline]
         pub fn set_version(mut self, value: Option<String>) -> Self {
             self.version = value;
             self
         }
 
         /// The `Version` set so far.
+        #[inline]
         pub fn get_version(&self) -> &Option<String> {
             &self.version
         }
 
         /// Builds the [`S3Object`](super::S3Object).
+        #[inline]
         pub fn build(self) -> super::S3Object {
             super::S3Object {
                 bucket: self.bucket,
@@ -842,40 +928,47 @@ pub mod builders {
 
     impl VersionsBuilder {
         /// Lowest acceptable challenge version.
+        #[inline]
         pub fn minimum(mut self, value: impl Into<String>) -> Self {
             self.minimum = Some(value.into());
             self
         }
 
         /// Sets or clears `Minimum`.
+        #[inline]
         pub fn set_minimum(mut self, value: Option<String>) -> Self {
             self.minimum = value;
             self
         }
 
         /// The `Minimum` set so far.
+        #[inline]
         pub fn get_minimum(&self) -> &Option<String> {
             &self.minimum
         }
 
         /// Highest acceptable challenge version.
+        #[inline]
         pub fn maximum(mut self, value: impl Into<String>) -> Self {
             self.maximum = Some(value.into());
             self
         }
 
         /// Sets or clears `Maximum`.
+        #[inline]
         pub fn set_maximum(mut self, value: Option<String>) -> Self {
             self.maximum = value;
             self
         }
 
         /// The `Maximum` set so far.
+        #[inline]
         pub fn get_maximum(&self) -> &Option<String> {
             &self.maximum
         }
 
         /// Builds the [`Versions`](super::Versions).
+        #[inline]
         pub fn build(self) -> super::Versions {
             super::Versions {
                 minimum: self.minimum,

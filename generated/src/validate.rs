@@ -8,12 +8,14 @@ use crate::runtime::validation::{Path, Violations};
 
 impl crate::types::ChallengePreference {
     /// Checks every constraint the model puts on this `ChallengePreference` and its members, and returns all violations at once.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Violations::default();
         self.validate_into(&Path::Root, &mut violations);
         violations.into_result()
     }
 
+    #[inline]
     pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
         {
             let path = path.member("Versions");
@@ -26,12 +28,14 @@ impl crate::types::ChallengePreference {
 
 impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRequest {
     /// Checks every constraint the model puts on this `CreateFaceLivenessSessionRequest` and its members, and returns all violations at once.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Violations::default();
         self.validate_into(&Path::Root, &mut violations);
         violations.into_result()
     }
 
+    #[inline]
     pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
         {
             let path = path.member("KmsKeyId");
@@ -68,12 +72,14 @@ impl crate::operation::create_face_liveness_session::CreateFaceLivenessSessionRe
 
 impl crate::types::CreateFaceLivenessSessionRequestSettings {
     /// Checks every constraint the model puts on this `CreateFaceLivenessSessionRequestSettings` and its members, and returns all violations at once.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Violations::default();
         self.validate_into(&Path::Root, &mut violations);
         violations.into_result()
     }
 
+    #[inline]
     pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
         {
             let path = path.member("OutputConfig");
@@ -101,12 +107,14 @@ impl crate::types::CreateFaceLivenessSessionRequestSettings {
 
 impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSessionResultsRequest {
     /// Checks every constraint the model puts on this `GetFaceLivenessSessionResultsRequest` and its members, and returns all violations at once.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Violations::default();
         self.validate_into(&Path::Root, &mut violations);
         violations.into_result()
     }
 
+    #[inline]
     pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
         {
             let path = path.member("SessionId");
@@ -126,12 +134,14 @@ impl crate::operation::get_face_liveness_session_results::GetFaceLivenessSession
 
 impl crate::types::LivenessOutputConfig {
     /// Checks every constraint the model puts on this `LivenessOutputConfig` and its members, and returns all violations at once.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Violations::default();
         self.validate_into(&Path::Root, &mut violations);
         violations.into_result()
     }
 
+    #[inline]
     pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
         {
             let path = path.member("S3Bucket");
@@ -161,12 +171,14 @@ impl crate::types::LivenessOutputConfig {
 
 impl crate::types::Versions {
     /// Checks every constraint the model puts on this `Versions` and its members, and returns all violations at once.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Violations::default();
         self.validate_into(&Path::Root, &mut violations);
         violations.into_result()
     }
 
+    #[inline]
     pub(crate) fn validate_into(&self, path: &Path<'_>, violations: &mut Violations) {
         {
             let path = path.member("Minimum");

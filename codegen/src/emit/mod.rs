@@ -3,6 +3,7 @@
 mod call;
 mod cli;
 mod client;
+pub mod inline;
 mod operation;
 mod pagination;
 mod patterns;

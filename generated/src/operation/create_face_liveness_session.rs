@@ -20,6 +20,7 @@ pub struct CreateFaceLivenessSessionRequest {
 
 impl CreateFaceLivenessSessionRequest {
     /// Returns a builder for [`CreateFaceLivenessSessionRequest`].
+    #[inline]
     pub fn builder() -> builders::CreateFaceLivenessSessionRequestBuilder {
         builders::CreateFaceLivenessSessionRequestBuilder::default()
     }
@@ -37,6 +38,7 @@ pub struct CreateFaceLivenessSessionResponse {
 
 impl CreateFaceLivenessSessionResponse {
     /// Returns a builder for [`CreateFaceLivenessSessionResponse`].
+    #[inline]
     pub fn builder() -> builders::CreateFaceLivenessSessionResponseBuilder {
         builders::CreateFaceLivenessSessionResponseBuilder::default()
     }
@@ -48,6 +50,7 @@ pub type CreateFaceLivenessSessionFluentBuilder = builders::CreateFaceLivenessSe
 >;
 
 impl CreateFaceLivenessSessionFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             kms_key_id: None,
@@ -58,6 +61,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
+    #[inline]
     #[allow(
         clippy::result_large_err,
         reason = "error enums mirror the model's error shapes; boxing them would change the API"
@@ -81,6 +85,7 @@ impl CreateFaceLivenessSessionFluentBuilder {
 }
 
 /// A request that got no response, as this operation's error.
+#[inline]
 fn dispatch_error(
     e: crate::runtime::orchestrator::DispatchError,
 ) -> CreateFaceLivenessSessionError {
@@ -127,11 +132,13 @@ pub enum CreateFaceLivenessSessionError {
 
 impl CreateFaceLivenessSessionError {
     /// The error code: the modeled error's shape name, or what the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.wrapped().code()
     }
 
     /// The service asked the client to slow down (a throttling error code or HTTP 429).
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         self.wrapped().is_throttling()
     }
@@ -139,22 +146,26 @@ impl CreateFaceLivenessSessionError {
     /// Whether the same request may succeed later: throttling, server faults, modeled
     /// `@retryable` errors and transport failures. Client errors such as invalid
     /// parameters are not.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.wrapped().is_retryable()
     }
 
     /// The `x-amzn-RequestId` of an unmodeled error response.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.wrapped().request_id()
     }
 
     /// Whether the service blamed itself (`@error("server")`, or an unmodeled 5xx).
+    #[inline]
     pub fn is_server_fault(&self) -> bool {
         self.wrapped().is_server_fault()
     }
 
     /// The error this one wraps, which the methods above, `Display` and `source` defer
     /// to.
+    #[inline]
     fn wrapped(&self) -> &dyn crate::runtime::errors::Wrapped {
         match self {
             Self::AccessDeniedException(error) => error,
@@ -173,6 +184,7 @@ impl CreateFaceLivenessSessionError {
 }
 
 impl std::fmt::Display for CreateFaceLivenessSessionError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.wrapped(), f)
     }
@@ -180,12 +192,14 @@ impl std::fmt::Display for CreateFaceLivenessSessionError {
 
 impl std::error::Error for CreateFaceLivenessSessionError {
     /// The wrapped error's own source: `Display` already shows the wrapped error.
+    #[inline]
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.wrapped().source()
     }
 }
 
 /// The awsJson1_1 request for `CreateFaceLivenessSession`: `POST /`, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: RekognitionService.CreateFaceLivenessSession`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.
+#[inline]
 pub fn serialize_request(
     input: &CreateFaceLivenessSessionRequest,
 ) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
@@ -195,6 +209,7 @@ pub fn serialize_request(
 }
 
 /// Reads a `CreateFaceLivenessSession` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.
+#[inline]
 #[allow(
     clippy::result_large_err,
     reason = "error enums mirror the model's error shapes; boxing them would change the API"
@@ -254,23 +269,27 @@ pub mod builders {
 
     impl<C> CreateFaceLivenessSessionRequestBuilder<C> {
         /// Optional AWS KMS key (ID or ARN) used to encrypt the reference and audit images that the session produces.
+        #[inline]
         pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
             self.kms_key_id = Some(value.into());
             self
         }
 
         /// Sets or clears `KmsKeyId`.
+        #[inline]
         pub fn set_kms_key_id(mut self, value: Option<String>) -> Self {
             self.kms_key_id = value;
             self
         }
 
         /// The `KmsKeyId` set so far.
+        #[inline]
         pub fn get_kms_key_id(&self) -> &Option<String> {
             &self.kms_key_id
         }
 
         /// Optional configuration for the new session, such as where to store output images, how many audit images to keep, and which challenges to prefer.
+        #[inline]
         pub fn settings(
             mut self,
             value: impl Into<crate::types::CreateFaceLivenessSessionRequestSettings>,
@@ -280,6 +299,7 @@ pub mod builders {
         }
 
         /// Sets or clears `Settings`.
+        #[inline]
         pub fn set_settings(
             mut self,
             value: Option<crate::types::CreateFaceLivenessSessionRequestSettings>,
@@ -289,6 +309,7 @@ pub mod builders {
         }
 
         /// The `Settings` set so far.
+        #[inline]
         pub fn get_settings(
             &self,
         ) -> &Option<crate::types::CreateFaceLivenessSessionRequestSettings> {
@@ -296,23 +317,27 @@ pub mod builders {
         }
 
         /// Optional idempotency token. Repeating a request with the same token returns the session that was already created instead of starting another one.
+        #[inline]
         pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
             self.client_request_token = Some(value.into());
             self
         }
 
         /// Sets or clears `ClientRequestToken`.
+        #[inline]
         pub fn set_client_request_token(mut self, value: Option<String>) -> Self {
             self.client_request_token = value;
             self
         }
 
         /// The `ClientRequestToken` set so far.
+        #[inline]
         pub fn get_client_request_token(&self) -> &Option<String> {
             &self.client_request_token
         }
 
         /// Builds the [`CreateFaceLivenessSessionRequest`](super::CreateFaceLivenessSessionRequest).
+        #[inline]
         pub fn build(self) -> super::CreateFaceLivenessSessionRequest {
             super::CreateFaceLivenessSessionRequest {
                 kms_key_id: self.kms_key_id,
@@ -332,23 +357,27 @@ pub mod builders {
         /// Identifier of the newly created session. Pass it to the streaming client and to GetFaceLivenessSessionResults.
         ///
         /// This member is required.
+        #[inline]
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
 
         /// Sets or clears `SessionId`.
+        #[inline]
         pub fn set_session_id(mut self, value: Option<String>) -> Self {
             self.session_id = value;
             self
         }
 
         /// The `SessionId` set so far.
+        #[inline]
         pub fn get_session_id(&self) -> &Option<String> {
             &self.session_id
         }
 
         /// Builds the [`CreateFaceLivenessSessionResponse`](super::CreateFaceLivenessSessionResponse); fails if a required member (SessionId) was not set.
+        #[inline]
         pub fn build(
             self,
         ) -> Result<super::CreateFaceLivenessSessionResponse, crate::error::BuildError> {

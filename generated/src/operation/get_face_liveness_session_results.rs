@@ -16,6 +16,7 @@ pub struct GetFaceLivenessSessionResultsRequest {
 
 impl GetFaceLivenessSessionResultsRequest {
     /// Returns a builder for [`GetFaceLivenessSessionResultsRequest`].
+    #[inline]
     pub fn builder() -> builders::GetFaceLivenessSessionResultsRequestBuilder {
         builders::GetFaceLivenessSessionResultsRequestBuilder::default()
     }
@@ -45,6 +46,7 @@ pub struct GetFaceLivenessSessionResultsResponse {
 
 impl GetFaceLivenessSessionResultsResponse {
     /// Returns a builder for [`GetFaceLivenessSessionResultsResponse`].
+    #[inline]
     pub fn builder() -> builders::GetFaceLivenessSessionResultsResponseBuilder {
         builders::GetFaceLivenessSessionResultsResponseBuilder::default()
     }
@@ -56,11 +58,13 @@ pub type GetFaceLivenessSessionResultsFluentBuilder = builders::GetFaceLivenessS
 >;
 
 impl GetFaceLivenessSessionResultsFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { session_id: None, client }
     }
 
     /// Validates the input (unless validation is off), signs and sends it, retries per the client's retry configuration, and parses the response.
+    #[inline]
     #[allow(
         clippy::result_large_err,
         reason = "error enums mirror the model's error shapes; boxing them would change the API"
@@ -87,6 +91,7 @@ impl GetFaceLivenessSessionResultsFluentBuilder {
 }
 
 /// A request that got no response, as this operation's error.
+#[inline]
 fn dispatch_error(
     e: crate::runtime::orchestrator::DispatchError,
 ) -> GetFaceLivenessSessionResultsError {
@@ -135,11 +140,13 @@ pub enum GetFaceLivenessSessionResultsError {
 
 impl GetFaceLivenessSessionResultsError {
     /// The error code: the modeled error's shape name, or what the service sent.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.wrapped().code()
     }
 
     /// The service asked the client to slow down (a throttling error code or HTTP 429).
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         self.wrapped().is_throttling()
     }
@@ -147,22 +154,26 @@ impl GetFaceLivenessSessionResultsError {
     /// Whether the same request may succeed later: throttling, server faults, modeled
     /// `@retryable` errors and transport failures. Client errors such as invalid
     /// parameters are not.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         self.wrapped().is_retryable()
     }
 
     /// The `x-amzn-RequestId` of an unmodeled error response.
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.wrapped().request_id()
     }
 
     /// Whether the service blamed itself (`@error("server")`, or an unmodeled 5xx).
+    #[inline]
     pub fn is_server_fault(&self) -> bool {
         self.wrapped().is_server_fault()
     }
 
     /// The error this one wraps, which the methods above, `Display` and `source` defer
     /// to.
+    #[inline]
     fn wrapped(&self) -> &dyn crate::runtime::errors::Wrapped {
         match self {
             Self::AccessDeniedException(error) => error,
@@ -182,6 +193,7 @@ impl GetFaceLivenessSessionResultsError {
 }
 
 impl std::fmt::Display for GetFaceLivenessSessionResultsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self.wrapped(), f)
     }
@@ -189,12 +201,14 @@ impl std::fmt::Display for GetFaceLivenessSessionResultsError {
 
 impl std::error::Error for GetFaceLivenessSessionResultsError {
     /// The wrapped error's own source: `Display` already shows the wrapped error.
+    #[inline]
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.wrapped().source()
     }
 }
 
 /// The awsJson1_1 request for `GetFaceLivenessSessionResults`: `POST /`, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: RekognitionService.GetFaceLivenessSessionResults`, and the input as a JSON object (unset members omitted). Validation is separate: see `validate`.
+#[inline]
 pub fn serialize_request(
     input: &GetFaceLivenessSessionResultsRequest,
 ) -> Result<http::Request<Vec<u8>>, crate::error::ValidationError> {
@@ -209,6 +223,7 @@ pub fn serialize_request(
 }
 
 /// Reads a `GetFaceLivenessSessionResults` response: the output on 2xx; otherwise the error named by the `X-Amzn-Errortype` header or the body's `code`/`__type`.
+#[inline]
 #[allow(
     clippy::result_large_err,
     reason = "error enums mirror the model's error shapes; boxing them would change the API"
@@ -269,23 +284,27 @@ pub mod builders {
         /// Identifier of the session whose results should be returned, as given by CreateFaceLivenessSession.
         ///
         /// This member is required.
+        #[inline]
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
 
         /// Sets or clears `SessionId`.
+        #[inline]
         pub fn set_session_id(mut self, value: Option<String>) -> Self {
             self.session_id = value;
             self
         }
 
         /// The `SessionId` set so far.
+        #[inline]
         pub fn get_session_id(&self) -> &Option<String> {
             &self.session_id
         }
 
         /// Builds the [`GetFaceLivenessSessionResultsRequest`](super::GetFaceLivenessSessionResultsRequest).
+        #[inline]
         pub fn build(self) -> super::GetFaceLivenessSessionResultsRequest {
             super::GetFaceLivenessSessionResultsRequest {
                 session_id: self.session_id,
@@ -308,18 +327,21 @@ pub mod builders {
         /// Identifier of the session these results belong to.
         ///
         /// This member is required.
+        #[inline]
         pub fn session_id(mut self, value: impl Into<String>) -> Self {
             self.session_id = Some(value.into());
             self
         }
 
         /// Sets or clears `SessionId`.
+        #[inline]
         pub fn set_session_id(mut self, value: Option<String>) -> Self {
             self.session_id = value;
             self
         }
 
         /// The `SessionId` set so far.
+        #[inline]
         pub fn get_session_id(&self) -> &Option<String> {
             &self.session_id
         }
@@ -327,6 +349,7 @@ pub mod builders {
         /// Current state of the session, for example CREATED, IN_PROGRESS, SUCCEEDED, FAILED or EXPIRED.
         ///
         /// This member is required.
+        #[inline]
         pub fn status(
             mut self,
             value: impl Into<crate::types::LivenessSessionStatus>,
@@ -336,6 +359,7 @@ pub mod builders {
         }
 
         /// Sets or clears `Status`.
+        #[inline]
         pub fn set_status(
             mut self,
             value: Option<crate::types::LivenessSessionStatus>,
@@ -345,28 +369,33 @@ pub mod builders {
         }
 
         /// The `Status` set so far.
+        #[inline]
         pub fn get_status(&self) -> &Option<crate::types::LivenessSessionStatus> {
             &self.status
         }
 
         /// Score between 0 and 100 expressing how likely it is that the person in the video was physically present (live).
+        #[inline]
         pub fn confidence(mut self, value: f32) -> Self {
             self.confidence = Some(value);
             self
         }
 
         /// Sets or clears `Confidence`.
+        #[inline]
         pub fn set_confidence(mut self, value: Option<f32>) -> Self {
             self.confidence = value;
             self
         }
 
         /// The `Confidence` set so far.
+        #[inline]
         pub fn get_confidence(&self) -> &Option<f32> {
             &self.confidence
         }
 
         /// A good-quality frame taken from the session video that is suitable for face comparison or face search. It includes a face bounding box and is delivered either as raw bytes or as an object written to the configured S3 location.
+        #[inline]
         pub fn reference_image(
             mut self,
             value: impl Into<crate::types::AuditImage>,
@@ -376,6 +405,7 @@ pub mod builders {
         }
 
         /// Sets or clears `ReferenceImage`.
+        #[inline]
         pub fn set_reference_image(
             mut self,
             value: Option<crate::types::AuditImage>,
@@ -385,6 +415,7 @@ pub mod builders {
         }
 
         /// The `ReferenceImage` set so far.
+        #[inline]
         pub fn get_reference_image(&self) -> &Option<crate::types::AuditImage> {
             &self.reference_image
         }
@@ -392,6 +423,7 @@ pub mod builders {
         /// Additional frames taken from the session video for record keeping. Each includes a face bounding box and is delivered either as raw bytes or as an object written to the configured S3 location. The count is governed by the AuditImagesLimit setting.
         ///
         /// Appends one item to `AuditImages`; call it once per item.
+        #[inline]
         pub fn audit_images(
             mut self,
             item: impl Into<crate::types::AuditImage>,
@@ -401,6 +433,7 @@ pub mod builders {
         }
 
         /// Sets or clears `AuditImages`.
+        #[inline]
         pub fn set_audit_images(
             mut self,
             value: Option<Vec<crate::types::AuditImage>>,
@@ -410,28 +443,33 @@ pub mod builders {
         }
 
         /// The `AuditImages` set so far.
+        #[inline]
         pub fn get_audit_images(&self) -> &Option<Vec<crate::types::AuditImage>> {
             &self.audit_images
         }
 
         /// The type and version of the challenge that was actually used during the liveness check.
+        #[inline]
         pub fn challenge(mut self, value: impl Into<crate::types::Challenge>) -> Self {
             self.challenge = Some(value.into());
             self
         }
 
         /// Sets or clears `Challenge`.
+        #[inline]
         pub fn set_challenge(mut self, value: Option<crate::types::Challenge>) -> Self {
             self.challenge = value;
             self
         }
 
         /// The `Challenge` set so far.
+        #[inline]
         pub fn get_challenge(&self) -> &Option<crate::types::Challenge> {
             &self.challenge
         }
 
         /// Builds the [`GetFaceLivenessSessionResultsResponse`](super::GetFaceLivenessSessionResultsResponse); fails if a required member (SessionId, Status) was not set.
+        #[inline]
         pub fn build(
             self,
         ) -> Result<
