@@ -19,7 +19,9 @@
 #    under target/lambda-bench/, each from an empty target dir, in turn (the order rotated every
 #    round), for each profile in PROFILES; the generated crate twice: like the SDK, with
 #    `default-features = false` (no built-in HTTPS transport), and with its default features
-#    (hyper, rustls, ...). Prints wall and CPU (user + sys) seconds and the ratios to the SDK.
+#    (hyper, rustls, ...); and each of ours (default features off) and the SDK under a library
+#    that calls every operation (the generated functions are `#[inline]`: compiled where
+#    called). Prints wall and CPU (user + sys) seconds and the ratios to the SDK.
 #
 # Knobs (environment): ROUNDS (default 7), CALLS (5000), BATCHES (15), BUILD_ROUNDS (2),
 # PROFILES ("release debug"), SKIP_BUILDS=1 to stop after the per-call comparison.
@@ -125,6 +127,31 @@ make_crate "$bench/build-ours-default" "lambda = { path = \"$bench/lambda\" }" "
 make_crate "$bench/build-sdk" \
   'aws-sdk-lambda = { version = "1", default-features = false, features = ["rt-tokio"] }' \
   "$root/../shared/peer-bench/Cargo.lock"
+# The same two dependencies again, each under a library that calls every operation, so that
+# every operation's code is compiled whichever crate compiles it: the generated crate's
+# functions are `#[inline]`, compiled where they are called (README, "Choices"). One source
+# serves both: the operations' method names are the same snake_case in both clients.
+make_crate "$bench/build-ours-calls" \
+  "lambda = { path = \"$bench/lambda\", default-features = false }" "$root/Cargo.lock"
+make_crate "$bench/build-sdk-calls" \
+  'aws-sdk-lambda = { version = "1", default-features = false, features = ["rt-tokio"] }' \
+  "$root/../shared/peer-bench/Cargo.lock"
+calls_source() { # CRATE
+  echo "//! Calls every Lambda operation once, polled once: compiles every operation's code."
+  echo "use std::future::Future;"
+  echo "pub async fn call_every_operation(client: &$1::Client) {"
+  for file in "$bench"/lambda/src/operation/*.rs; do
+    echo "    let _ = client.$(basename "$file" .rs)().send().await;"
+  done
+  echo "}"
+  echo "pub fn poll_every_operation(client: &$1::Client) {"
+  echo "    let mut future = std::pin::pin!(call_every_operation(client));"
+  echo "    let _ = future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));"
+  echo "}"
+}
+calls_source lambda > "$bench/build-ours-calls/src/lib.rs"
+calls_source aws_sdk_lambda > "$bench/build-sdk-calls/src/lib.rs"
+echo "   operations called by the calling crates: $(ls "$bench"/lambda/src/operation/*.rs | wc -l)"
 sdk_version=$(awk '/^name = "aws-sdk-lambda"/ {getline; print $3}' "$bench/build-sdk/Cargo.lock" | tr -d '"')
 # Distinct crates in a crate's tree, build scripts' dependencies included (the crate itself too).
 crates() {
@@ -132,7 +159,8 @@ crates() {
     sed 's/ (\*)$//' | sort -u | wc -l
 }
 echo "== clean builds: generated lambda crate vs aws-sdk-lambda $sdk_version" \
-  "(default features off, rt-tokio); ours also with its default features (built-in HTTPS client)"
+  "(default features off, rt-tokio); ours also with its default features (built-in HTTPS client);" \
+  "each also under a crate that calls every operation"
 echo "   crates in the tree: ours $(crates "$bench/build-ours") (default features off)," \
   "$(crates "$bench/build-ours-default") (default features), aws-sdk-lambda $(crates "$bench/build-sdk")"
 
@@ -144,35 +172,32 @@ clean_build() { # DIR PROFILE
     cargo build --quiet "${flag[@]}" --manifest-path "$1/Cargo.toml"
   awk '{printf "%.1f %.1f\n", $1, $2 + $3}' "$1/time.txt"
 }
+# The builds, each timed in turn every round (the order rotated), and the pairs compared.
+builds=(ours sdk default ours-calls sdk-calls)
+dir_of() { case $1 in ours) echo build-ours ;; sdk) echo build-sdk ;; default) echo build-ours-default ;;
+  ours-calls) echo build-ours-calls ;; sdk-calls) echo build-sdk-calls ;; esac; }
 for profile in $profiles; do
-  ours_wall=(); sdk_wall=(); def_wall=(); ours_cpu=(); sdk_cpu=(); def_cpu=()
+  declare -A wall=() cpu=()
   for round in $(seq 1 "$build_rounds"); do
-    # The three builds in turn, the order rotated every round.
-    order=(ours sdk default)
-    shift_by=$(( (round - 1) % 3 ))
-    order=("${order[@]:$shift_by}" "${order[@]:0:$shift_by}")
+    shift_by=$(( (round - 1) % ${#builds[@]} ))
+    order=("${builds[@]:$shift_by}" "${builds[@]:0:$shift_by}")
+    line="clean $profile build, round $round (order: ${order[*]}):"
     for which in "${order[@]}"; do
-      case $which in
-        ours) o=$(clean_build "$bench/build-ours" "$profile") ;;
-        sdk) s=$(clean_build "$bench/build-sdk" "$profile") ;;
-        default) d=$(clean_build "$bench/build-ours-default" "$profile") ;;
-      esac
+      read -r w c <<< "$(clean_build "$bench/$(dir_of "$which")" "$profile")"
+      wall[$which]+="$w "; cpu[$which]+="$c "
+      line+=" $which $w s ($c s CPU);"
     done
-    read -r ow oc <<< "$o"; read -r sw sc <<< "$s"; read -r dw dc <<< "$d"
-    printf 'clean %s build, round %d (order: %s): ours %.1f s wall (%.1f s CPU),' \
-      "$profile" "$round" "${order[*]}" "$ow" "$oc"
-    printf ' ours with default features %.1f s (%.1f s CPU),' "$dw" "$dc"
-    printf ' aws-sdk-lambda %.1f s wall (%.1f s CPU); ours/sdk wall %s, default/sdk %s\n' \
-      "$sw" "$sc" "$(ratio "$ow" "$sw")" "$(ratio "$dw" "$sw")"
-    ours_wall+=("$ow"); sdk_wall+=("$sw"); def_wall+=("$dw")
-    ours_cpu+=("$oc"); sdk_cpu+=("$sc"); def_cpu+=("$dc")
+    echo "$line"
   done
-  mo=$(median "${ours_wall[@]}"); ms=$(median "${sdk_wall[@]}"); md=$(median "${def_wall[@]}")
-  mco=$(median "${ours_cpu[@]}"); mcs=$(median "${sdk_cpu[@]}"); mcd=$(median "${def_cpu[@]}")
-  printf 'BUILD %s: ours (default features off) %.1f s, aws-sdk-lambda %.1f s wall, ours/sdk %s' \
-    "$profile" "$mo" "$ms" "$(ratio "$mo" "$ms")"
-  printf ' (CPU %.1f s vs %.1f s, %s)\n' "$mco" "$mcs" "$(ratio "$mco" "$mcs")"
-  printf 'BUILD %s: ours (default features) %.1f s, aws-sdk-lambda %.1f s wall, ours/sdk %s' \
-    "$profile" "$md" "$ms" "$(ratio "$md" "$ms")"
-  printf ' (CPU %.1f s vs %.1f s, %s)\n' "$mcd" "$mcs" "$(ratio "$mcd" "$mcs")"
+  compare() { # OURS SDK LABEL
+    # shellcheck disable=SC2086
+    local ow os oc cs
+    ow=$(median ${wall[$1]}); os=$(median ${wall[$2]}); oc=$(median ${cpu[$1]}); cs=$(median ${cpu[$2]})
+    printf 'BUILD %s: %s %.1f s, aws-sdk-lambda %.1f s wall, ours/sdk %s (CPU %.1f s vs %.1f s, %s)\n' \
+      "$profile" "$3" "$ow" "$os" "$(ratio "$ow" "$os")" "$oc" "$cs" "$(ratio "$oc" "$cs")"
+  }
+  compare ours sdk "ours (default features off)"
+  compare default sdk "ours (default features)"
+  compare ours-calls sdk-calls "calling every operation: ours (default features off)"
+  unset wall cpu
 done

@@ -1887,7 +1887,7 @@ pub(crate) mod tests {
 
         /// Runs `is_match` and the ECMAScript engine on `cases` values drawn from `strategy`;
         /// panics on the first value where they differ.
-        fn agree(
+        pub(crate) fn agree(
             pattern: &str,
             regex: &regress::Regex,
             strategy: impl Strategy<Value = String>,

@@ -154,6 +154,7 @@ fn contains_look(node: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::automaton::tests::against_regress;
     use crate::ir::{Matcher, compile_pattern};
     use proptest::prelude::*;
 
@@ -270,7 +271,7 @@ mod tests {
     /// random and hostile values as the ECMAScript engine does.
     #[test]
     fn patterns_taken_apart_agree_with_the_ecmascript_engine() {
-        let mut patterns = crate::automaton::tests::against_regress::patterns();
+        let mut patterns = against_regress::patterns();
         patterns.extend(LAMBDA.iter().map(|p| p.to_string()));
         patterns.extend(
             [
@@ -298,20 +299,9 @@ mod tests {
             };
             let regex = regress::Regex::with_flags(&pattern, "u").expect("valid");
             checked += 1;
-            let mut runner =
-                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1000));
-            runner
-                .run(&values(&pattern), |value| {
-                    prop_assert_eq!(
-                        compiled.matcher.is_match(&value),
-                        regex.find(&value).is_some(),
-                        "{} on {:?}",
-                        pattern,
-                        value
-                    );
-                    Ok(())
-                })
-                .unwrap_or_else(|e| panic!("{e}"));
+            against_regress::agree(&pattern, &regex, values(&pattern), 1000, |value| {
+                compiled.matcher.is_match(value)
+            });
         }
         println!(
             "{checked} patterns with lookarounds agree with the ECMAScript engine; {left} parse but stay the engine's"
