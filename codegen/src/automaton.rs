@@ -1772,6 +1772,45 @@ mod tests {
                 })
         }
 
+        /// Sizes over every pattern (`PATTERN_MODELS=../shared/models-all` for the official
+        /// models): how many compile, how many automata have more than 100 states, the states
+        /// in all and the largest. `AUTOMATON_SIZES=FILE` also writes each pattern's states.
+        /// A report, not a check: `cargo test -p codegen --lib automaton_sizes --release --
+        /// --ignored --nocapture`.
+        #[test]
+        #[ignore]
+        fn automaton_sizes() {
+            let mut compiled = 0;
+            let mut large = Vec::new();
+            let mut total = 0;
+            let mut lines = String::new();
+            let all = patterns();
+            for pattern in &all {
+                let Ok(tables) = compile(pattern) else {
+                    continue;
+                };
+                compiled += 1;
+                total += tables.states();
+                lines.push_str(&format!("{}\t{}\n", tables.states(), pattern));
+                if tables.states() > 100 {
+                    large.push((tables.states(), pattern.clone()));
+                }
+            }
+            large.sort();
+            for (states, pattern) in &large {
+                println!("{states:6} {pattern}");
+            }
+            println!(
+                "{} patterns, {compiled} compile; {} automata over 100 states, {total} states in all, largest {}",
+                all.len(),
+                large.len(),
+                large.last().map_or(0, |l| l.0)
+            );
+            if let Ok(file) = std::env::var("AUTOMATON_SIZES") {
+                std::fs::write(file, lines).expect("writable");
+            }
+        }
+
         #[test]
         fn every_compiled_pattern_agrees_with_the_ecmascript_engine() {
             let mut compiled = 0;
