@@ -423,14 +423,35 @@ pub(crate) fn parse(pattern: &str) -> Result<Node, String> {
 pub fn compile(pattern: &str) -> Result<Tables, String> {
     let mut node = parse(pattern)?;
     searched(&mut node);
-    if short_sequence(&node) {
-        // A straight path the matcher checks with bit masks, faster than counting.
-        return compile_unrolled_node(&node);
+    if short_sequence(&node)
+        && let Ok(plain) = compile_unrolled_node(&node)
+        && plain.path().is_some()
+    {
+        // A straight path the matcher checks with bit masks, faster than counting. (Where a
+        // repetition overlaps what follows it, `[a-z0-9-]{0,61}[a-z0-9]`, unrolling makes no
+        // path but a state per count: that counts.)
+        return Ok(plain);
     }
+    let tables = compile_counted(&node);
+    // A group whose last part may end an iteration or go on, `([0-9a-z][_-]?){1,63}`, counted
+    // turned around: the smaller automaton wins.
+    match rotate(&node) {
+        Some(rotated) => match (tables, compile_counted(&rotated)) {
+            (Ok(tables), Ok(rotated)) if rotated.states() < tables.states() => Ok(rotated),
+            (Err(_), Ok(rotated)) => Ok(rotated),
+            (tables, _) => tables,
+        },
+        None => tables,
+    }
+}
+
+/// Compiles `node` with its counted repetitions as counters, except those that would be
+/// ambiguous, which are unrolled; where any are, unrolling them all may make fewer states.
+fn compile_counted(node: &Node) -> Result<Tables, String> {
     // The counted repetitions (by their order in the pattern) that are unrolled after all.
     let mut unrolled = BTreeSet::new();
     let counted = loop {
-        match build(&node, true, &unrolled) {
+        match build(node, true, &unrolled) {
             Ok(tables) => break Some(tables),
             Err(Failure::Ambiguous(repeat)) if unrolled.insert(repeat) => {}
             Err(_) => break None,
@@ -441,7 +462,7 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
         // unrolling them all: the smaller automaton wins.
         Some(tables) if unrolled.is_empty() => Ok(tables),
         counted => {
-            let plain = compile_unrolled_node(&node);
+            let plain = compile_unrolled_node(node);
             match (counted, plain) {
                 (Some(counted), Ok(plain)) if plain.states() <= counted.states() => Ok(plain),
                 (Some(counted), _) => Ok(counted),
@@ -478,6 +499,78 @@ fn short_sequence(node: &Node) -> bool {
     sequence(node) && lengths(node).1.is_some_and(|longest| longest <= 64)
 }
 
+/// Turns each counted group `(AR){min,max}` around whose last part `R` can match nothing, so
+/// that after it an iteration may have ended or go on (`([0-9a-z][_-]?){1,63}`): `A(RA){min-1,
+/// max-1}R` matches the same, and each iteration of `RA` ends plainly, at its `A`. (With `min`
+/// 0, that or nothing.) `None` if there is none.
+fn rotate(node: &Node) -> Option<Node> {
+    match node {
+        Node::Concat(items) | Node::Alt(items) => {
+            let turned: Vec<Option<Node>> = items.iter().map(rotate).collect();
+            if turned.iter().all(Option::is_none) {
+                return None;
+            }
+            let items = turned
+                .into_iter()
+                .zip(items)
+                .map(|(turned, item)| turned.unwrap_or_else(|| item.clone()))
+                .collect();
+            Some(match node {
+                Node::Concat(_) => Node::Concat(items),
+                _ => Node::Alt(items),
+            })
+        }
+        Node::Repeat {
+            node: body,
+            min,
+            max,
+        } => {
+            let inner = rotate(body);
+            let now = inner.as_ref().unwrap_or(body);
+            if let Node::Concat(items) = now
+                && let [first, .., last] = items.as_slice()
+                && max.unwrap_or(*min) > UNROLLED_COUNTS + 1
+                && lengths(first).0 >= 1
+                && lengths(last).0 == 0
+                && !has_anchor(now)
+            {
+                let rest = items[1..].to_vec();
+                let mut again = rest.clone();
+                again.push(first.clone());
+                let once = Node::Concat(vec![
+                    first.clone(),
+                    Node::Repeat {
+                        node: Box::new(Node::Concat(again)),
+                        min: min.saturating_sub(1),
+                        max: max.map(|max| max - 1),
+                    },
+                    Node::Concat(rest),
+                ]);
+                return Some(match min {
+                    0 => Node::Alt(vec![Node::Empty, once]),
+                    _ => once,
+                });
+            }
+            inner.map(|body| Node::Repeat {
+                node: Box::new(body),
+                min: *min,
+                max: *max,
+            })
+        }
+        Node::Empty | Node::Class(_) | Node::Start | Node::End => None,
+    }
+}
+
+/// Whether `node` has a `^` or a `$`.
+fn has_anchor(node: &Node) -> bool {
+    match node {
+        Node::Start | Node::End => true,
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(has_anchor),
+        Node::Repeat { node, .. } => has_anchor(node),
+        Node::Empty | Node::Class(_) => false,
+    }
+}
+
 /// Only whether a pattern matches somewhere counts: a repetition that a match may start with
 /// (where the pattern does not say `^`) or end with (where it does not say `$`) matches where
 /// its minimum does, so its maximum goes (`\d{1,12}x` searches as `\dx`).
@@ -501,14 +594,6 @@ fn searched(node: &mut Node) {
             }
             Node::Alt(items) => items.iter_mut().for_each(|item| edge(item, first)),
             _ => {}
-        }
-    }
-    fn has_anchor(node: &Node) -> bool {
-        match node {
-            Node::Start | Node::End => true,
-            Node::Concat(items) | Node::Alt(items) => items.iter().any(has_anchor),
-            Node::Repeat { node, .. } => has_anchor(node),
-            Node::Empty | Node::Class(_) => false,
         }
     }
     edge(node, true);
@@ -2198,10 +2283,15 @@ mod tests {
                 "^([a-c]{5,9}\\.){2,6}$",
                 "^(-{0,6}[a-z]){5,7}$",
                 // Ambiguous: an iteration may end or go on (`a` of `ab`, `-*` after the letter),
-                // so these are unrolled.
+                // so these are unrolled, or counted turned around (`[a-z](-*[a-z]){0,6}-*`).
                 "^(a|ab){2,7}$",
                 "^(a|ab){2,7}c$",
                 "^([a-z]-*){0,7}$",
+                "^([0-9a-z][-]?){1,7}-[0-9a-z]{3}$",
+                "^([a-z][0-9]?-?){5,9}$",
+                "^(ab?){0,6}$",
+                "^(ab?){6,}c$",
+                "^x(ab?){6,8}",
                 "^((ab){2,6}){2,5}$",
                 "^(-*[a-z0-9-]){0,6}$",
                 // Bodies that can be empty, and anchors inside: unrolled, or entered after a `$`.
@@ -2448,6 +2538,26 @@ mod tests {
         // Where an iteration may end or go on (`a` or the `a` of `ab`), the group is unrolled.
         let ambiguous = compile("^(a|ab){2,7}$").expect("compiles");
         assert!(ambiguous.counters.is_empty(), "{}", describe(&ambiguous));
+        // Unless its last part is what may go on: `([0-9a-z][_-]?){1,100}` counts as
+        // `[0-9a-z]([_-]?[0-9a-z]){0,99}[_-]?`.
+        let turned = compile("^([0-9a-zA-Z][_-]?){1,100}$").expect("compiles");
+        let unrolled = compile_unrolled("^([0-9a-zA-Z][_-]?){1,100}$").expect("compiles");
+        assert_eq!(
+            turned.counters,
+            vec![(0, Some(99))],
+            "{}",
+            describe(&turned)
+        );
+        assert!(
+            turned.states() <= 8 && unrolled.states() >= 200,
+            "{} turned, {} unrolled",
+            describe(&turned),
+            describe(&unrolled)
+        );
+        // A repetition overlapping what follows it makes no straight path even when short:
+        // it counts rather than unrolling to a state per count.
+        let overlapping = compile("^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$").expect("compiles");
+        assert!(overlapping.states() <= 10, "{}", describe(&overlapping));
         // Where a count could restart while it runs (the search restarts inside `[a-z:]{3,9}`
         // at each `:`), that repetition alone is unrolled.
         let mixed = compile(":([a-z:]{3,9}x|[0-9]{1,40}$)").expect("compiles");
