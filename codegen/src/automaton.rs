@@ -433,7 +433,7 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
         return Ok(plain);
     }
     let tables = compile_counted(&node);
-    // A group whose last part may end an iteration or go on, `([0-9a-z][_-]?){1,63}`, counted
+    // A group whose last part may end an iteration or go on, `([0-9a-z][_-]?){1,63}`, counts
     // turned around: the smaller automaton wins.
     match rotate(&node) {
         Some(rotated) => match (tables, compile_counted(&rotated)) {
@@ -499,10 +499,10 @@ fn short_sequence(node: &Node) -> bool {
     sequence(node) && lengths(node).1.is_some_and(|longest| longest <= 64)
 }
 
-/// Turns each counted group `(AR){min,max}` around whose last part `R` can match nothing, so
-/// that after it an iteration may have ended or go on (`([0-9a-z][_-]?){1,63}`): `A(RA){min-1,
-/// max-1}R` matches the same, and each iteration of `RA` ends plainly, at its `A`. (With `min`
-/// 0, that or nothing.) `None` if there is none.
+/// Turns each counted group `(AR){min,max}` around (its first part `A` taking a character,
+/// no anchors): `A(RA){min-1,max-1}R` matches the same, and where after `R` an iteration may
+/// have ended or go on (`([0-9a-z][_-]?){1,63}`, `(\.[0-9]+){0,126}`), each iteration of `RA`
+/// ends plainly, at its `A`. (With `min` 0, that or nothing.) `None` if there is none.
 fn rotate(node: &Node) -> Option<Node> {
     match node {
         Node::Concat(items) | Node::Alt(items) => {
@@ -528,10 +528,9 @@ fn rotate(node: &Node) -> Option<Node> {
             let inner = rotate(body);
             let now = inner.as_ref().unwrap_or(body);
             if let Node::Concat(items) = now
-                && let [first, .., last] = items.as_slice()
+                && let [first, _, ..] = items.as_slice()
                 && max.unwrap_or(*min) > UNROLLED_COUNTS + 1
                 && lengths(first).0 >= 1
-                && lengths(last).0 == 0
                 && !has_anchor(now)
             {
                 let rest = items[1..].to_vec();
@@ -2292,6 +2291,8 @@ mod tests {
                 "^(ab?){0,6}$",
                 "^(ab?){6,}c$",
                 "^x(ab?){6,8}",
+                "^([0-2])\\.([0-9]|([0-3][0-9]))(\\.([0-9]+)){0,7}$",
+                "^(a[0-9]*b+){2,7}$",
                 "^((ab){2,6}){2,5}$",
                 "^(-*[a-z0-9-]){0,6}$",
                 // Bodies that can be empty, and anchors inside: unrolled, or entered after a `$`.
