@@ -2116,6 +2116,49 @@ mod tests {
             }
         }
 
+        /// Matching time of counted group repetitions against their unrolled automata and the
+        /// ECMAScript engine. A report, not a check: `cargo test -p codegen --lib --release
+        /// counted_group_speed -- --ignored --nocapture`.
+        #[test]
+        #[ignore]
+        fn counted_group_speed() {
+            let cases = [
+                (
+                    "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$",
+                    "my-sagemaker-pipeline--name-2024-12-04-training-job-0001",
+                ),
+                ("^([0-9a-zA-Z][_-]?){1,63}$", "my_custom-model_v2-2024-12"),
+                (
+                    "^([0-2])\\.([0-9]|([0-3][0-9]))(\\.([0-9]+)){0,126}$",
+                    "1.3.6.1.4.1.311.21.8.1234567.7654321",
+                ),
+            ];
+            let time = |is_match: &dyn Fn(&str) -> bool, value: &str| {
+                let rounds = 200_000;
+                let start = std::time::Instant::now();
+                for _ in 0..rounds {
+                    assert!(is_match(std::hint::black_box(value)));
+                }
+                start.elapsed().as_nanos() as f64 / f64::from(rounds)
+            };
+            for (pattern, value) in cases {
+                let counted = compile(pattern).expect("compiles");
+                let unrolled = compile_unrolled(pattern).expect("compiles");
+                let (c, u) = (counted.runtime(), unrolled.runtime());
+                let (cm, um) = (counted.matcher(&c), unrolled.matcher(&u));
+                let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+                println!(
+                    "{pattern} on {} characters: counted ({} states) {:.1} ns, unrolled ({} states) {:.1} ns, regress {:.1} ns",
+                    value.len(),
+                    counted.states(),
+                    time(&|v| cm.is_match(v), value),
+                    unrolled.states(),
+                    time(&|v| um.is_match(v), value),
+                    time(&|v| regex.find(v).is_some(), value),
+                );
+            }
+        }
+
         #[test]
         fn every_compiled_pattern_agrees_with_the_ecmascript_engine() {
             let mut compiled = 0;
