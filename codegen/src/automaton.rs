@@ -532,6 +532,7 @@ fn rotate(node: &Node) -> Option<Node> {
                 && max.unwrap_or(*min) > UNROLLED_COUNTS + 1
                 && lengths(first).0 >= 1
                 && !has_anchor(now)
+                && size(now, MAX_TURNED) <= MAX_TURNED
             {
                 let rest = items[1..].to_vec();
                 let mut again = rest.clone();
@@ -557,6 +558,28 @@ fn rotate(node: &Node) -> Option<Node> {
             })
         }
         Node::Empty | Node::Class(_) | Node::Start | Node::End => None,
+    }
+}
+
+/// The largest group [`rotate`] turns around, in nodes: turning copies the group's parts, so
+/// nested groups could otherwise double at every level.
+const MAX_TURNED: usize = 256;
+
+/// The number of nodes in `node`, counted up to a little past `cap`.
+fn size(node: &Node, cap: usize) -> usize {
+    match node {
+        Node::Concat(items) | Node::Alt(items) => {
+            let mut total = 1;
+            for item in items {
+                if total > cap {
+                    break;
+                }
+                total += size(item, cap - total);
+            }
+            total
+        }
+        Node::Repeat { node, .. } => 1 + size(node, cap.saturating_sub(1)),
+        Node::Empty | Node::Class(_) | Node::Start | Node::End => 1,
     }
 }
 
@@ -2502,6 +2525,16 @@ mod tests {
                 &pattern[..pattern.len().min(40)]
             );
         }
+    }
+
+    #[test]
+    fn nested_counted_groups_are_turned_around_without_doubling_at_every_level() {
+        // Each level's group holds the one inside: turning every level around would copy the
+        // innermost 2^40 times.
+        let deep = format!("^{}b{}$", "(?:a".repeat(40), "-?){9}".repeat(40));
+        let start = std::time::Instant::now();
+        let _ = compile(&deep);
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]
