@@ -453,14 +453,35 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
 /// Compiles a parsed pattern (see [`compile`]).
 pub(crate) fn compile_node(mut node: Node) -> Result<Tables, String> {
     searched(&mut node);
-    if short_sequence(&node) {
-        // A straight path the matcher checks with bit masks, faster than counting.
-        return compile_unrolled_node(&node);
+    if short_sequence(&node)
+        && let Ok(plain) = compile_unrolled_node(&node)
+        && plain.path().is_some()
+    {
+        // A straight path the matcher checks with bit masks, faster than counting. (Where a
+        // repetition overlaps what follows it, `[a-z0-9-]{0,61}[a-z0-9]`, unrolling makes no
+        // path but a state per count: that counts.)
+        return Ok(plain);
     }
+    let tables = compile_counted(&node);
+    // A group whose last part may end an iteration or go on, `([0-9a-z][_-]?){1,63}`, counts
+    // turned around: the smaller automaton wins.
+    match rotate(&node) {
+        Some(rotated) => match (tables, compile_counted(&rotated)) {
+            (Ok(tables), Ok(rotated)) if rotated.states() < tables.states() => Ok(rotated),
+            (Err(_), Ok(rotated)) => Ok(rotated),
+            (tables, _) => tables,
+        },
+        None => tables,
+    }
+}
+
+/// Compiles `node` with its counted repetitions as counters, except those that would be
+/// ambiguous, which are unrolled; where any are, unrolling them all may make fewer states.
+fn compile_counted(node: &Node) -> Result<Tables, String> {
     // The counted repetitions (by their order in the pattern) that are unrolled after all.
     let mut unrolled = BTreeSet::new();
     let counted = loop {
-        match build(&node, true, &unrolled) {
+        match build(node, true, &unrolled) {
             Ok(tables) => break Some(tables),
             Err(Failure::Ambiguous(repeat)) if unrolled.insert(repeat) => {}
             Err(_) => break None,
@@ -471,7 +492,7 @@ pub(crate) fn compile_node(mut node: Node) -> Result<Tables, String> {
         // unrolling them all: the smaller automaton wins.
         Some(tables) if unrolled.is_empty() => Ok(tables),
         counted => {
-            let plain = compile_unrolled_node(&node);
+            let plain = compile_unrolled_node(node);
             match (counted, plain) {
                 (Some(counted), Ok(plain)) if plain.states() <= counted.states() => Ok(plain),
                 (Some(counted), _) => Ok(counted),
@@ -508,6 +529,100 @@ fn short_sequence(node: &Node) -> bool {
     sequence(node) && lengths(node).1.is_some_and(|longest| longest <= 64)
 }
 
+/// Turns each counted group `(AR){min,max}` around (its first part `A` taking a character,
+/// no anchors): `A(RA){min-1,max-1}R` matches the same, and where after `R` an iteration may
+/// have ended or go on (`([0-9a-z][_-]?){1,63}`, `(\.[0-9]+){0,126}`), each iteration of `RA`
+/// ends plainly, at its `A`. (With `min` 0, that or nothing.) `None` if there is none.
+fn rotate(node: &Node) -> Option<Node> {
+    match node {
+        Node::Concat(items) | Node::Alt(items) => {
+            let turned: Vec<Option<Node>> = items.iter().map(rotate).collect();
+            if turned.iter().all(Option::is_none) {
+                return None;
+            }
+            let items = turned
+                .into_iter()
+                .zip(items)
+                .map(|(turned, item)| turned.unwrap_or_else(|| item.clone()))
+                .collect();
+            Some(match node {
+                Node::Concat(_) => Node::Concat(items),
+                _ => Node::Alt(items),
+            })
+        }
+        Node::Repeat {
+            node: body,
+            min,
+            max,
+        } => {
+            let inner = rotate(body);
+            let now = inner.as_ref().unwrap_or(body);
+            if let Node::Concat(items) = now
+                && let [first, _, ..] = items.as_slice()
+                && max.unwrap_or(*min) > UNROLLED_COUNTS + 1
+                && lengths(first).0 >= 1
+                && !has_anchor(now)
+                && size(now, MAX_TURNED) <= MAX_TURNED
+            {
+                let rest = items[1..].to_vec();
+                let mut again = rest.clone();
+                again.push(first.clone());
+                let once = Node::Concat(vec![
+                    first.clone(),
+                    Node::Repeat {
+                        node: Box::new(Node::Concat(again)),
+                        min: min.saturating_sub(1),
+                        max: max.map(|max| max - 1),
+                    },
+                    Node::Concat(rest),
+                ]);
+                return Some(match min {
+                    0 => Node::Alt(vec![Node::Empty, once]),
+                    _ => once,
+                });
+            }
+            inner.map(|body| Node::Repeat {
+                node: Box::new(body),
+                min: *min,
+                max: *max,
+            })
+        }
+        Node::Empty | Node::Class(_) | Node::Start | Node::End | Node::Look(_) => None,
+    }
+}
+
+/// The largest group [`rotate`] turns around, in nodes: turning copies the group's parts, so
+/// nested groups could otherwise double at every level.
+const MAX_TURNED: usize = 256;
+
+/// The number of nodes in `node`, counted up to a little past `cap`.
+fn size(node: &Node, cap: usize) -> usize {
+    match node {
+        Node::Concat(items) | Node::Alt(items) => {
+            let mut total = 1;
+            for item in items {
+                if total > cap {
+                    break;
+                }
+                total += size(item, cap - total);
+            }
+            total
+        }
+        Node::Repeat { node, .. } => 1 + size(node, cap.saturating_sub(1)),
+        Node::Empty | Node::Class(_) | Node::Start | Node::End | Node::Look(_) => 1,
+    }
+}
+
+/// Whether `node` has a `^` or a `$`.
+fn has_anchor(node: &Node) -> bool {
+    match node {
+        Node::Start | Node::End => true,
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(has_anchor),
+        Node::Repeat { node, .. } => has_anchor(node),
+        Node::Empty | Node::Class(_) | Node::Look(_) => false,
+    }
+}
+
 /// Only whether a pattern matches somewhere counts: a repetition that a match may start with
 /// (where the pattern does not say `^`) or end with (where it does not say `$`) matches where
 /// its minimum does, so its maximum goes (`\d{1,12}x` searches as `\dx`).
@@ -531,14 +646,6 @@ fn searched(node: &mut Node) {
             }
             Node::Alt(items) => items.iter_mut().for_each(|item| edge(item, first)),
             _ => {}
-        }
-    }
-    fn has_anchor(node: &Node) -> bool {
-        match node {
-            Node::Start | Node::End => true,
-            Node::Concat(items) | Node::Alt(items) => items.iter().any(has_anchor),
-            Node::Repeat { node, .. } => has_anchor(node),
-            Node::Empty | Node::Class(_) | Node::Look(_) => false,
         }
     }
     edge(node, true);
@@ -583,9 +690,27 @@ fn build(node: &Node, counted: bool, unrolled: &BTreeSet<usize>) -> Result<Table
         skip
     };
     nfa.accept = accept;
+    nfa.enclosing = vec![0; nfa.states.len()];
+    for (c, counter) in nfa.counters.iter().enumerate() {
+        if let Some(group) = &counter.group {
+            for s in group.body.clone() {
+                nfa.enclosing[s] |= 1 << c;
+            }
+        }
+    }
     let mut tables = determinize(&nfa, start)?;
     tables.bounds = node_bounds(node, anchored);
     Ok(tables)
+}
+
+/// Whether `node` has a `$`.
+fn has_end(node: &Node) -> bool {
+    match node {
+        Node::End => true,
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(has_end),
+        Node::Repeat { node, .. } => has_end(node),
+        Node::Empty | Node::Start | Node::Class(_) | Node::Look(_) => false,
+    }
 }
 
 /// True when every alternative starts with `^`, so no skipping prefix is needed.
@@ -980,17 +1105,36 @@ struct State {
     /// The counter this state counts with: it loops on its class while its count allows and
     /// leaves (to the counter's `next`) once the count has reached the minimum.
     counter: Option<usize>,
+    /// The counted group repetition this state is the hub of: entered from outside, the
+    /// repetition starts afresh; while the count allows, it moves into the group's body and,
+    /// once the count has reached the minimum, on to the counter's `next`.
+    hub: Option<usize>,
+    /// The counted group repetition whose body ends here: reaching this state completes an
+    /// iteration (one more to the count) and moves on as the hub does.
+    completes: Option<usize>,
 }
 
-/// A counted repetition of a character class, `C{min,max}`: one NFA state whose count is the
-/// number of characters it has taken.
+/// A counted repetition, `C{min,max}` of a character class or `(…){min,max}` of a group: its
+/// count lives beside the automaton's state instead of a state per count. A class's is one NFA
+/// state counting the characters it has taken; a group's counts the iterations its body has
+/// completed.
 struct Counter {
     min: u32,
     max: Option<u32>,
+    /// The class's looping state, or the group's hub.
     state: usize,
     next: usize,
-    /// The repetition's place in the pattern (among counted repetitions of a class).
+    /// The repetition's place in the pattern (among counted repetitions).
     repeat: usize,
+    /// For a group: its body.
+    group: Option<Group>,
+}
+
+/// The body of a counted group repetition: the NFA states built for it (a range, as they are
+/// built in one go), the first of them entered, and the state that completes an iteration.
+struct Group {
+    entry: usize,
+    body: std::ops::Range<usize>,
 }
 
 impl Counter {
@@ -1008,13 +1152,24 @@ impl Counter {
     }
 }
 
-/// A counter live in a DFA state: the region of its count, and whether the step into the state
-/// added one to the count (else the repetition was entered afresh, at count 0).
+/// A counter live in a DFA state: the region of its count, and what the step into the state did
+/// to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Active {
     counter: usize,
     region: u8,
-    added: bool,
+    kind: Kind,
+}
+
+/// What a step did to a live counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Kind {
+    /// The repetition was entered afresh: its count is 0.
+    Fresh,
+    /// One more character (a class's) or completed iteration (a group's).
+    Added,
+    /// The step stayed inside a group's iteration: the count is unchanged.
+    Kept,
 }
 
 /// Repetitions counted up to this many stay unrolled: a few states each, and stepping through
@@ -1033,9 +1188,11 @@ struct Nfa {
     counted: bool,
     /// Those that do not, by their order in the pattern.
     unrolled: BTreeSet<usize>,
-    /// How many counted repetitions of a class have been built.
+    /// How many counted repetitions have been built.
     repeats: usize,
     counters: Vec<Counter>,
+    /// Per state, a bit for each counted group repetition whose body holds it.
+    enclosing: Vec<u32>,
 }
 
 impl Nfa {
@@ -1085,26 +1242,43 @@ impl Nfa {
                 s
             }
             Node::Repeat { node, min, max } => {
-                if self.counted
-                    && let Node::Class(ranges) = &**node
-                    && max.unwrap_or(*min) > UNROLLED_COUNTS
-                {
+                // A group is counted when each iteration takes at least one character and has
+                // no `$` (an iteration completes only on a character, never in a closure).
+                let countable = match &**node {
+                    Node::Class(_) => true,
+                    body => lengths(body).0 >= 1 && !has_end(body),
+                };
+                if self.counted && countable && max.unwrap_or(*min) > UNROLLED_COUNTS {
                     let repeat = self.repeats;
                     self.repeats += 1;
                     if !self.unrolled.contains(&repeat) {
                         if self.counters.len() == MAX_COUNTERS {
                             return Err(format!("more than {MAX_COUNTERS} counted repetitions"));
                         }
+                        let c = self.counters.len();
                         let s = self.add();
-                        self.states[s].chars.push((ranges.clone(), s));
-                        self.states[s].counter = Some(self.counters.len());
                         self.counters.push(Counter {
                             min: *min,
                             max: *max,
                             state: s,
                             next,
                             repeat,
+                            group: None,
                         });
+                        if let Node::Class(ranges) = &**node {
+                            self.states[s].chars.push((ranges.clone(), s));
+                            self.states[s].counter = Some(c);
+                        } else {
+                            self.states[s].hub = Some(c);
+                            let completes = self.add();
+                            self.states[completes].completes = Some(c);
+                            let first = self.states.len();
+                            let entry = self.build(node, completes)?;
+                            self.counters[c].group = Some(Group {
+                                entry,
+                                body: first..self.states.len(),
+                            });
+                        }
                         return Ok(s);
                     }
                 }
@@ -1137,64 +1311,169 @@ impl Nfa {
         })
     }
 
-    /// Epsilon closure of `seeds` and of the counters in `preset` (their states, at the given
-    /// regions), as sorted state numbers and the live counters; `^` edges are followed only at
-    /// the start, `$` edges never. A counter state reached by an epsilon move is entered afresh
-    /// (count 0). Fails when a counter would hold two counts at once. `marks` is scratch
-    /// space as long as the NFA, reused between calls.
+    /// Epsilon closure of `seeds` and of the class counters in `preset` (their states, at the
+    /// given regions), as sorted state numbers and the live counters; `^` edges are followed
+    /// only at the start, `$` edges never. A counter state or a group's hub reached by an
+    /// epsilon move is entered afresh (count 0). A group's iteration that completes adds one to
+    /// the count the group had in `prev` (the live counters of the state the step left), and one
+    /// the step stays inside keeps it. Fails when a counter would hold two counts at once: a
+    /// group whose iteration both completes and goes on, or is both entered afresh and under
+    /// way. `marks` is scratch space as long as the NFA, reused between calls.
     fn close(
         &self,
         seeds: impl IntoIterator<Item = usize>,
         preset: &[Active],
+        prev: &[Active],
         at_start: bool,
         marks: &mut Marks,
     ) -> Result<(Vec<usize>, Vec<Active>), Failure> {
         marks.next();
         let mut seen = Vec::new();
         let mut active: Vec<Active> = preset.to_vec();
-        let mut stack: Vec<usize> = Vec::new();
+        // Each state with the groups whose hub the path to it passed (the bits of `enclosing`):
+        // inside such a group's body the path is a new iteration, elsewhere in it the one under
+        // way.
+        let mut stack: Vec<(usize, u32)> = Vec::new();
         for a in preset {
             let counter = &self.counters[a.counter];
-            marks.mark(counter.state);
+            self.visit(counter.state, 0, marks)?;
+            self.under_way(counter.state, 0, prev, &mut active)?;
             seen.push(counter.state);
             if a.region >= 1 {
-                stack.push(counter.next);
+                stack.push((counter.next, 0));
             }
         }
-        stack.extend(seeds);
-        while let Some(s) = stack.pop() {
-            if let Some(c) = self.states[s].counter {
+        stack.extend(seeds.into_iter().map(|s| (s, 0)));
+        while let Some((s, via)) = stack.pop() {
+            let state = &self.states[s];
+            if let Some(c) = state.counter {
                 let counter = &self.counters[c];
                 let fresh = Active {
                     counter: c,
                     region: counter.region(0),
-                    added: false,
+                    kind: Kind::Fresh,
                 };
                 match active.iter().find(|a| a.counter == c) {
-                    Some(a) if *a == fresh => continue,
+                    Some(a) if *a == fresh => {}
                     Some(_) => return Err(Failure::Ambiguous(counter.repeat)),
                     None => active.push(fresh),
                 }
-                marks.mark(s);
+                if !self.visit(s, via, marks)? {
+                    continue;
+                }
+                self.under_way(s, via, prev, &mut active)?;
                 seen.push(s);
                 if fresh.region >= 1 {
-                    stack.push(counter.next);
+                    stack.push((counter.next, via));
                 }
                 continue;
             }
-            if !marks.mark(s) {
+            let (c, entered) = match (state.hub, state.completes) {
+                (Some(c), _) => (c, None),
+                (None, Some(c)) => {
+                    let repeat = self.counters[c].repeat;
+                    let before = prev.iter().find(|a| a.counter == c);
+                    (c, Some(before.ok_or(Failure::Ambiguous(repeat))?.region))
+                }
+                (None, None) => {
+                    if !self.visit(s, via, marks)? {
+                        continue;
+                    }
+                    seen.push(s);
+                    if !state.chars.is_empty() {
+                        self.under_way(s, via, prev, &mut active)?;
+                    }
+                    for &(edge, to) in &state.eps {
+                        if edge == Edge::Plain || (edge == Edge::Start && at_start) {
+                            stack.push((to, via));
+                        }
+                    }
+                    continue;
+                }
+            };
+            // A group's hub, entered afresh or after an iteration completed.
+            let counter = &self.counters[c];
+            let (region, kind) = match entered {
+                None => (counter.region(0), Kind::Fresh),
+                Some(region) => {
+                    if self.visit(s, via, marks)? {
+                        seen.push(s);
+                    }
+                    (region, Kind::Added)
+                }
+            };
+            let live = Active {
+                counter: c,
+                region,
+                kind,
+            };
+            match active.iter().find(|a| a.counter == c) {
+                Some(a) if *a == live => {}
+                Some(_) => return Err(Failure::Ambiguous(counter.repeat)),
+                None => active.push(live),
+            }
+            let hub = counter.state;
+            if !self.visit(hub, via, marks)? {
                 continue;
             }
-            seen.push(s);
-            for &(edge, to) in &self.states[s].eps {
-                if edge == Edge::Plain || (edge == Edge::Start && at_start) {
-                    stack.push(to);
+            seen.push(hub);
+            if let Some(group) = &counter.group {
+                if region < 2 {
+                    stack.push((group.entry, via | (1 << c)));
+                }
+                if region >= 1 {
+                    stack.push((counter.next, via));
                 }
             }
         }
         seen.sort_unstable();
         active.sort_unstable();
         Ok((seen, active))
+    }
+
+    /// Marks `s` reached by a path that passed the hubs `via`; false if it already was. Fails
+    /// when it was by a path that disagrees on whether a group around `s` is in a new iteration.
+    fn visit(&self, s: usize, via: u32, marks: &mut Marks) -> Result<bool, Failure> {
+        let level = via & self.enclosing.get(s).copied().unwrap_or(0);
+        match marks.visit(s, level) {
+            None => Ok(true),
+            Some(earlier) if earlier == level => Ok(false),
+            Some(earlier) => {
+                let c = (earlier ^ level).trailing_zeros() as usize;
+                Err(Failure::Ambiguous(self.counters[c].repeat))
+            }
+        }
+    }
+
+    /// `s` takes characters: each group around it that the path to it did not enter by its hub
+    /// is under way, its count unchanged from `prev`.
+    fn under_way(
+        &self,
+        s: usize,
+        via: u32,
+        prev: &[Active],
+        active: &mut Vec<Active>,
+    ) -> Result<(), Failure> {
+        let mut groups = self.enclosing.get(s).copied().unwrap_or(0) & !via;
+        while groups != 0 {
+            let c = groups.trailing_zeros() as usize;
+            groups &= groups - 1;
+            let repeat = self.counters[c].repeat;
+            let before = prev
+                .iter()
+                .find(|a| a.counter == c)
+                .ok_or(Failure::Ambiguous(repeat))?;
+            let kept = Active {
+                kind: Kind::Kept,
+                ..*before
+            };
+            match active.iter().find(|a| a.counter == c) {
+                Some(a) if *a == kept => {}
+                Some(_) => return Err(Failure::Ambiguous(repeat)),
+                None => active.push(kept),
+            }
+        }
+        Ok(())
     }
 
     /// Whether the end of input can be accepted from `set` (following `$` edges too), its
@@ -1207,27 +1486,41 @@ impl Nfa {
         marks: &mut Marks,
     ) -> bool {
         marks.next();
-        let mut stack: Vec<usize> = set.to_vec();
-        while let Some(s) = stack.pop() {
+        // Each state with whether the path to it took a `$` edge: a group's hub reached so
+        // is entered afresh, not at the count it has in `set`.
+        let mut stack: Vec<(usize, bool)> = set.iter().map(|&s| (s, false)).collect();
+        while let Some((s, ended)) = stack.pop() {
             if s == self.accept {
                 return true;
             }
-            if !marks.mark(s) {
+            let state = &self.states[s];
+            if let Some(c) = state.hub.or(state.completes) {
+                let counter = &self.counters[c];
+                let live = active.iter().find(|a| a.counter == c && !ended);
+                let region = live.map_or(counter.region(0), |a| a.region);
+                if region >= 1 {
+                    stack.push((counter.next, ended));
+                }
                 continue;
             }
-            if let Some(c) = self.states[s].counter {
+            if marks.visit(s * 2 + usize::from(ended), 0).is_some() {
+                continue;
+            }
+            if let Some(c) = state.counter {
                 // The count in the set, or a fresh entry's 0, must have reached the minimum.
                 let counter = &self.counters[c];
                 let done =
                     counter.min == 0 || active.iter().any(|a| a.counter == c && a.region >= 1);
                 if done {
-                    stack.push(counter.next);
+                    stack.push((counter.next, ended));
                 }
                 continue;
             }
-            for &(edge, to) in &self.states[s].eps {
-                if edge != Edge::Start || at_start {
-                    stack.push(to);
+            for &(edge, to) in &state.eps {
+                if edge == Edge::Plain || (edge == Edge::Start && at_start) {
+                    stack.push((to, ended));
+                } else if edge == Edge::End {
+                    stack.push((to, true));
                 }
             }
         }
@@ -1236,17 +1529,17 @@ impl Nfa {
 }
 
 /// Which NFA states a closure has reached: a mark per state, valid for the current epoch only,
-/// so that starting a new closure costs nothing.
+/// so that starting a new closure costs nothing, with the level it was reached at.
 struct Marks {
     epoch: u32,
-    marks: Vec<u32>,
+    marks: Vec<(u32, u32)>,
 }
 
 impl Marks {
     fn new(states: usize) -> Marks {
         Marks {
             epoch: 0,
-            marks: vec![0; states],
+            marks: vec![(0, 0); states],
         }
     }
 
@@ -1254,11 +1547,14 @@ impl Marks {
         self.epoch += 1;
     }
 
-    /// Marks `state`; false if it already was.
-    fn mark(&mut self, state: usize) -> bool {
-        let fresh = self.marks[state] != self.epoch;
-        self.marks[state] = self.epoch;
-        fresh
+    /// Marks `state` at `level`; the level it was marked at if it already was.
+    fn visit(&mut self, state: usize, level: u32) -> Option<u32> {
+        let (epoch, earlier) = self.marks[state];
+        if epoch == self.epoch {
+            return Some(earlier);
+        }
+        self.marks[state] = (self.epoch, level);
+        None
     }
 }
 
@@ -1309,12 +1605,24 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
     // initial one (where `^` holds). Only non-initial sets are looked up: no transition leads
     // back to the start.
     type Key = (Vec<usize>, Vec<Active>);
+    type Kernel = (Vec<usize>, Vec<Active>, Vec<Active>, bool);
     let mut ids: HashMap<Key, u16, BuildHasherDefault<FxHasher>> = HashMap::default();
     let mut marks = Marks::new(nfa.states.len());
     let mut sets: Vec<(Key, bool)> = vec![((Vec::new(), Vec::new()), false)]; // 0: dead
-    sets.push((nfa.close([start], &[], true, &mut marks)?, true));
+    sets.push((nfa.close([start], &[], &[], true, &mut marks)?, true));
+    // What each state was closed from: the NFA states a step reached, the class counters that
+    // took the character, the live counters of the state the step left, and whether it is the
+    // initial one. A count reaching a bound closes the same again with the count's next region.
+    let mut kernels: Vec<Kernel> = vec![
+        (Vec::new(), Vec::new(), Vec::new(), false),
+        (vec![start], Vec::new(), Vec::new(), true),
+    ];
     // Interns a state reached by a step (or a count reaching a bound).
-    let mut intern = |key: Key, sets: &mut Vec<(Key, bool)>| -> Result<u16, Failure> {
+    let mut intern = |key: Key,
+                      kernel: &dyn Fn() -> Kernel,
+                      sets: &mut Vec<(Key, bool)>,
+                      kernels: &mut Vec<Kernel>|
+     -> Result<u16, Failure> {
         if key.0.is_empty() {
             return Ok(0);
         }
@@ -1327,6 +1635,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
         let id = sets.len() as u16;
         ids.insert(key.clone(), id);
         sets.push((key, false));
+        kernels.push(kernel());
         Ok(id)
     };
     let mut table: Vec<u16> = vec![0; classes]; // the dead state loops on itself
@@ -1357,7 +1666,10 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                         if let Some(&a) = a.filter(|a| a.region < 2)
                             && state.chars.iter().any(|(ranges, _)| holds(ranges))
                         {
-                            added.push(Active { added: true, ..a });
+                            added.push(Active {
+                                kind: Kind::Added,
+                                ..a
+                            });
                         }
                     }
                     None => targets.extend(
@@ -1380,19 +1692,22 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                 table.push(*id);
                 continue;
             }
-            let key = nfa.close(targets.iter().copied(), &added, false, &mut marks)?;
-            let id = intern(key, &mut sets)?;
+            let key = nfa.close(targets.iter().copied(), &added, &active, false, &mut marks)?;
+            let kernel = || (targets.clone(), added.clone(), active.clone(), false);
+            let id = intern(key, &kernel, &mut sets, &mut kernels)?;
             reached.push(((targets.clone(), added.clone()), id));
             table.push(id);
         }
         // What entering the state does to its counters: a fresh entry starts at 0; a count
-        // reaching a bound moves to the state where it has (the same NFA states, closed again
-        // with the counter in its next region).
+        // reaching a bound moves to the state where it has (closed again from the same NFA
+        // states with the counter in its next region); a group's iteration under way changes
+        // nothing.
         let mut state_ops = Vec::new();
-        for (i, a) in active.iter().enumerate() {
+        for a in &active {
             let counter = &nfa.counters[a.counter];
-            let bound = match (a.added, a.region, counter.max) {
-                (false, _, _) => {
+            let bound = match (a.kind, a.region, counter.max) {
+                (Kind::Kept, _, _) => continue,
+                (Kind::Fresh, _, _) => {
                     state_ops.push(Op {
                         counter: a.counter as u8,
                         bound: 0,
@@ -1400,18 +1715,29 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                     });
                     continue;
                 }
-                (true, 0, _) => counter.min,
-                (true, 1, Some(max)) => max,
+                (Kind::Added, 0, _) => counter.min,
+                (Kind::Added, 1, Some(max)) => max,
                 _ => continue,
             };
-            let mut bumped = active.clone();
-            bumped[i].region = counter.region(bound);
-            let seeds = set
-                .iter()
-                .copied()
-                .filter(|&s| nfa.states[s].counter.is_none());
-            let key = nfa.close(seeds, &bumped, false, &mut marks)?;
-            let then = intern(key, &mut sets)?;
+            let region = counter.region(bound);
+            let bump = |live: &[Active]| -> Vec<Active> {
+                live.iter()
+                    .map(|b| match b.counter == a.counter {
+                        true => Active { region, ..*b },
+                        false => *b,
+                    })
+                    .collect()
+            };
+            let (seeds, preset, prev, at_start) = &kernels[next_unprocessed];
+            let kernel = (seeds.clone(), bump(preset), bump(prev), *at_start);
+            let key = nfa.close(
+                kernel.0.iter().copied(),
+                &kernel.1,
+                &kernel.2,
+                kernel.3,
+                &mut marks,
+            )?;
+            let then = intern(key, &|| kernel.clone(), &mut sets, &mut kernels)?;
             state_ops.push(Op {
                 counter: a.counter as u8,
                 bound: u16::try_from(bound).map_err(|_| "a count beyond 16 bits")?,
@@ -1426,6 +1752,8 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
         .iter()
         .map(|((set, _), _)| set.contains(&nfa.accept))
         .collect();
+    // Marks for a state reached with and without a `$` edge.
+    let mut marks = Marks::new(nfa.states.len() * 2);
     let accept_at_end = sets
         .iter()
         .map(|((set, active), at_start)| nfa.accepts_at_end(set, active, *at_start, &mut marks))
@@ -1838,6 +2166,91 @@ pub(crate) mod tests {
                 })
         }
 
+        /// Sizes over every pattern (`PATTERN_MODELS=../shared/models-all` for the official
+        /// models) that is an automaton in a generated crate (not straight code): how many,
+        /// how many have more than 100 states, the states in all and the largest.
+        /// `AUTOMATON_SIZES=FILE` also writes each one's states. A report, not a check: `cargo
+        /// test -p codegen --lib automaton_sizes --release -- --ignored --nocapture`.
+        #[test]
+        #[ignore]
+        fn automaton_sizes() {
+            let mut automata = 0;
+            let mut large = Vec::new();
+            let mut total = 0;
+            let mut lines = String::new();
+            let all = patterns();
+            for pattern in &all {
+                if crate::scan::plan(pattern).is_some() {
+                    continue;
+                }
+                let Ok(tables) = compile(pattern) else {
+                    continue;
+                };
+                automata += 1;
+                total += tables.states();
+                lines.push_str(&format!("{}\t{}\n", tables.states(), pattern));
+                if tables.states() > 100 {
+                    large.push((tables.states(), pattern.clone()));
+                }
+            }
+            large.sort();
+            for (states, pattern) in &large {
+                println!("{states:6} {pattern}");
+            }
+            println!(
+                "{} patterns, {automata} automata: {} over 100 states, {total} states in all, largest {}",
+                all.len(),
+                large.len(),
+                large.last().map_or(0, |l| l.0)
+            );
+            if let Ok(file) = std::env::var("AUTOMATON_SIZES") {
+                std::fs::write(file, lines).expect("writable");
+            }
+        }
+
+        /// Matching time of counted group repetitions against their unrolled automata and the
+        /// ECMAScript engine. A report, not a check: `cargo test -p codegen --lib --release
+        /// counted_group_speed -- --ignored --nocapture`.
+        #[test]
+        #[ignore]
+        fn counted_group_speed() {
+            let cases = [
+                (
+                    "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$",
+                    "my-sagemaker-pipeline--name-2024-12-04-training-job-0001",
+                ),
+                ("^([0-9a-zA-Z][_-]?){1,63}$", "my_custom-model_v2-2024-12"),
+                (
+                    "^([0-2])\\.([0-9]|([0-3][0-9]))(\\.([0-9]+)){0,126}$",
+                    "1.3.6.1.4.1.311.21.8.1234567.7654321",
+                ),
+            ];
+            let time = |is_match: &dyn Fn(&str) -> bool, value: &str| {
+                let rounds = 200_000;
+                let start = std::time::Instant::now();
+                for _ in 0..rounds {
+                    assert!(is_match(std::hint::black_box(value)));
+                }
+                start.elapsed().as_nanos() as f64 / f64::from(rounds)
+            };
+            for (pattern, value) in cases {
+                let counted = compile(pattern).expect("compiles");
+                let unrolled = compile_unrolled(pattern).expect("compiles");
+                let (c, u) = (counted.runtime(), unrolled.runtime());
+                let (cm, um) = (counted.matcher(&c), unrolled.matcher(&u));
+                let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+                println!(
+                    "{pattern} on {} characters: counted ({} states) {:.1} ns, unrolled ({} states) {:.1} ns, regress {:.1} ns",
+                    value.len(),
+                    counted.states(),
+                    time(&|v| cm.is_match(v), value),
+                    unrolled.states(),
+                    time(&|v| um.is_match(v), value),
+                    time(&|v| regex.find(v).is_some(), value),
+                );
+            }
+        }
+
         #[test]
         fn every_compiled_pattern_agrees_with_the_ecmascript_engine() {
             let mut compiled = 0;
@@ -1990,6 +2403,47 @@ pub(crate) mod tests {
                 "^(?:[a-b]{1,3}:){2}[é🍔a]{2,5}$",
                 "^\\*|[\\w\\-]{1,20}$",
                 "^[a-z]{0,5}[a-z]{2,5}$",
+                // Counted groups: each iteration's end is plain (an alphanumeric, a `.`, a `:`).
+                "^[a-z0-9](-*[a-z0-9]){0,7}$",
+                "^[a-z0-9](-*[a-z0-9]){2,7}$",
+                "^([a-z0-9]+\\.){1,6}[a-z]{2,3}$",
+                "^(?:[a-f0-9]{2}:){5}[a-f0-9]{2}$",
+                "^[A-Za-z0-9]((\\.|-+)?[A-Za-z0-9]){0,9}$",
+                "^(ab|cd|e){3,9}$",
+                "^(é🍔|a){5,9}$",
+                // Nested: counted groups and classes inside counted groups.
+                "^((ab){2,6}c){1,5}$",
+                "^(a(bc){0,5}d){2,6}$",
+                "^([a-c]{5,9}\\.){2,6}$",
+                "^(-{0,6}[a-z]){5,7}$",
+                // Ambiguous: an iteration may end or go on (`a` of `ab`, `-*` after the letter),
+                // so these are unrolled, or counted turned around (`[a-z](-*[a-z]){0,6}-*`).
+                "^(a|ab){2,7}$",
+                "^(a|ab){2,7}c$",
+                "^([a-z]-*){0,7}$",
+                "^([0-9a-z][-]?){1,7}-[0-9a-z]{3}$",
+                "^([a-z][0-9]?-?){5,9}$",
+                "^(ab?){0,6}$",
+                "^(ab?){6,}c$",
+                "^x(ab?){6,8}",
+                "^([0-2])\\.([0-9]|([0-3][0-9]))(\\.([0-9]+)){0,7}$",
+                "^(a[0-9]*b+){2,7}$",
+                "^((ab){2,6}){2,5}$",
+                "^(-*[a-z0-9-]){0,6}$",
+                // Bodies that can be empty, and anchors inside: unrolled, or entered after a `$`.
+                "^(a?b?){2,7}$",
+                "^(a*){5,9}x$",
+                "^(|ab){5,9}$",
+                "(^a|b){5,8}c",
+                "^(a$|b){5,8}",
+                "(a|b$){5,9}",
+                "x(^|y){5,7}",
+                "^(a$|b)(cd){0,6}$",
+                "^(a$|b)(cd){5,6}$",
+                // Searches: the search restarts inside the repetition.
+                "(ab){5,8}c",
+                "[a-c](xy){5,9}",
+                "x(ab){5,7}",
             ];
             for pattern in patterns {
                 let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
@@ -2140,6 +2594,16 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn nested_counted_groups_are_turned_around_without_doubling_at_every_level() {
+        // Each level's group holds the one inside: turning every level around would copy the
+        // innermost 2^40 times.
+        let deep = format!("^{}b{}$", "(?:a".repeat(40), "-?){9}".repeat(40));
+        let start = std::time::Instant::now();
+        let _ = compile(&deep);
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
     fn unsupported_syntax_is_reported() {
         for pattern in [
             "^(?!aws:).*$",
@@ -2198,6 +2662,48 @@ pub(crate) mod tests {
                 describe(&unrolled)
             );
         }
+        // A counted group is a counter too, where every iteration ends plainly: the
+        // alphanumeric that ends `-*[a-zA-Z0-9]`, the `.` after `[a-z0-9]+`, the `:`.
+        for (pattern, at_most, unrolled_at_least) in [
+            ("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$", 8, 500),
+            ("^[A-Za-z0-9]((\\.|-+)?[A-Za-z0-9]){0,252}$", 8, 750),
+            ("^([a-z0-9]+\\.){1,100}[a-z]{2,6}$", 16, 200),
+            ("^(?:[a-f0-9]{2}:){15}[a-f0-9]{2}$", 8, 45),
+            ("^(a(bc){0,50}d){2,60}$", 16, 3000),
+        ] {
+            let counted = compile(pattern).expect("compiles");
+            let unrolled = compile_unrolled(pattern).expect("compiles");
+            assert!(!counted.counters.is_empty(), "{pattern}");
+            assert!(
+                counted.states() <= at_most && unrolled.states() >= unrolled_at_least,
+                "{pattern}: {} counted, {} unrolled",
+                describe(&counted),
+                describe(&unrolled)
+            );
+        }
+        // Where an iteration may end or go on (`a` or the `a` of `ab`), the group is unrolled.
+        let ambiguous = compile("^(a|ab){2,7}$").expect("compiles");
+        assert!(ambiguous.counters.is_empty(), "{}", describe(&ambiguous));
+        // Unless its last part is what may go on: `([0-9a-z][_-]?){1,100}` counts as
+        // `[0-9a-z]([_-]?[0-9a-z]){0,99}[_-]?`.
+        let turned = compile("^([0-9a-zA-Z][_-]?){1,100}$").expect("compiles");
+        let unrolled = compile_unrolled("^([0-9a-zA-Z][_-]?){1,100}$").expect("compiles");
+        assert_eq!(
+            turned.counters,
+            vec![(0, Some(99))],
+            "{}",
+            describe(&turned)
+        );
+        assert!(
+            turned.states() <= 8 && unrolled.states() >= 200,
+            "{} turned, {} unrolled",
+            describe(&turned),
+            describe(&unrolled)
+        );
+        // A repetition overlapping what follows it makes no straight path even when short:
+        // it counts rather than unrolling to a state per count.
+        let overlapping = compile("^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$").expect("compiles");
+        assert!(overlapping.states() <= 10, "{}", describe(&overlapping));
         // Where a count could restart while it runs (the search restarts inside `[a-z:]{3,9}`
         // at each `:`), that repetition alone is unrolled.
         let mixed = compile(":([a-z:]{3,9}x|[0-9]{1,40}$)").expect("compiles");
