@@ -138,6 +138,7 @@ make_crate "$bench/build-sdk-calls" \
   "$root/../shared/peer-bench/Cargo.lock"
 calls_source() { # CRATE
   echo "//! Calls every Lambda operation once, polled once: compiles every operation's code."
+  echo "#![allow(deprecated)] // InvokeAsync is deprecated in the model, and so in both clients."
   echo "use std::future::Future;"
   echo "pub async fn call_every_operation(client: &$1::Client) {"
   for file in "$bench"/lambda/src/operation/*.rs; do
