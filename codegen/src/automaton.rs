@@ -2303,7 +2303,9 @@ pub(crate) mod tests {
             );
             capped.sort();
             for (cap, pattern) in &capped {
-                println!("  values cut to {cap} characters (the engine backtracks beyond): {pattern}");
+                println!(
+                    "  values cut to {cap} characters (the engine backtracks beyond): {pattern}"
+                );
             }
             assert!(compiled >= 10, "only {compiled} patterns compiled");
         }

@@ -173,16 +173,13 @@ fn lookaround_static(
         } else {
             quote!(#name.is_match(value))
         });
-        clauses.push(format!(
-            "{} `{}`",
-            if check.negated { "not" } else { "and" },
-            check.text
-        ));
+        clauses.push(format!("`{}`", check.text));
     }
     let doc = super::doc_line(&format!(
-        "`{source}`: `{}` {}, each checked on its own.",
+        "`{source}`: the value matches `{}` and its lookarounds hold ({}), each part checked \
+         on its own.",
         look.main.source,
-        clauses.join(" ")
+        clauses.join(", ")
     ));
     quote! {
         #doc
