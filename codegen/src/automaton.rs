@@ -2693,20 +2693,8 @@ pub(crate) mod tests {
                 20,
                 1100,
             ),
-        ] {
-            let counted = compile(pattern).expect("compiles");
-            let unrolled = compile_unrolled(pattern).expect("compiles");
-            assert!(!counted.counters.is_empty(), "{pattern}");
-            assert!(
-                counted.states() <= at_most && unrolled.states() >= unrolled_at_least,
-                "{pattern}: {} counted, {} unrolled",
-                describe(&counted),
-                describe(&unrolled)
-            );
-        }
-        // A counted group is a counter too, where every iteration ends plainly: the
-        // alphanumeric that ends `-*[a-zA-Z0-9]`, the `.` after `[a-z0-9]+`, the `:`.
-        for (pattern, at_most, unrolled_at_least) in [
+            // A counted group is a counter too, where every iteration ends plainly: the
+            // alphanumeric that ends `-*[a-zA-Z0-9]`, the `.` after `[a-z0-9]+`, the `:`.
             ("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$", 8, 500),
             ("^[A-Za-z0-9]((\\.|-+)?[A-Za-z0-9]){0,252}$", 8, 750),
             ("^([a-z0-9]+\\.){1,100}[a-z]{2,6}$", 16, 200),
