@@ -687,6 +687,12 @@ impl Matcher {
         }
     }
 
+    /// Whether the generated static is the runtime's `Scan`: straight code, or a pattern taken
+    /// apart at its lookarounds (straight code over its parts).
+    pub fn is_scan(&self) -> bool {
+        matches!(self, Matcher::Scan(_) | Matcher::Lookaround(_))
+    }
+
     /// This matcher and, for a pattern taken apart at its lookarounds, its parts' matchers.
     pub fn all(&self) -> Vec<&Matcher> {
         let mut out = vec![self];
@@ -727,9 +733,11 @@ fn check_pattern(source: &str) -> PatternCheck {
 /// lookarounds if it has some, each part as straight code where it reads as a sequence, else as
 /// an automaton.
 pub(crate) fn compile_pattern(source: &str) -> Option<Compiled> {
-    let Some(split) = crate::lookaround::split(source).ok()? else {
-        return compile_part(crate::automaton::parse(source).ok()?);
-    };
+    let node = crate::automaton::parse_with_lookarounds(source).ok()?;
+    if !crate::lookaround::has_lookaround(&node) {
+        return compile_part(node);
+    }
+    let split = crate::lookaround::split(source, node).ok()?;
     let main = compile_part(split.main.1)?;
     let conditions = split
         .conditions

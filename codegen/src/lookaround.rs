@@ -32,13 +32,9 @@ pub(crate) struct Condition {
     pub pattern: (String, Node),
 }
 
-/// Takes `pattern` apart at its lookarounds: `Ok(None)` when it has none, an error naming why
-/// when it has one this module does not take (the ECMAScript engine then runs the pattern).
-pub(crate) fn split(pattern: &str) -> Result<Option<Split>, String> {
-    let node = crate::automaton::parse_with_lookarounds(pattern)?;
-    if !contains_look(&node) {
-        return Ok(None);
-    }
+/// Takes `pattern`, parsed as `node`, apart at its lookarounds, or says why it has one this
+/// module does not take (the ECMAScript engine then runs the pattern).
+pub(crate) fn split(pattern: &str, node: Node) -> Result<Split, String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut items = Vec::new();
     flatten(node, &mut items);
@@ -64,7 +60,7 @@ pub(crate) fn split(pattern: &str) -> Result<Option<Split>, String> {
         last -= 1;
     }
     looks.extend(behind.into_iter().rev());
-    if items[first..last].iter().any(contains_look) {
+    if items[first..last].iter().any(has_lookaround) {
         return Err(
             "a lookaround is compiled only right after `^` (a lookahead) or right before `$` (a lookbehind)"
                 .into(),
@@ -81,14 +77,14 @@ pub(crate) fn split(pattern: &str) -> Result<Option<Split>, String> {
         .map(|(_, c)| c)
         .collect();
     let middle = items[first..last].to_vec();
-    Ok(Some(Split {
+    Ok(Split {
         main: (text, anchor(middle, anchored_start, anchored_end)),
         conditions,
-    }))
+    })
 }
 
 fn condition(chars: &[char], look: &Look) -> Result<Condition, String> {
-    if contains_look(&look.node) {
+    if has_lookaround(&look.node) {
         return Err("a lookaround inside a lookaround is not compiled".into());
     }
     let text: String = chars[look.span.clone()].iter().collect();
@@ -142,11 +138,12 @@ fn flatten(node: Node, out: &mut Vec<Node>) {
     }
 }
 
-fn contains_look(node: &Node) -> bool {
+/// Whether `node` (parsed by [`crate::automaton::parse_with_lookarounds`]) has a lookaround.
+pub(crate) fn has_lookaround(node: &Node) -> bool {
     match node {
         Node::Look(_) => true,
-        Node::Concat(items) | Node::Alt(items) => items.iter().any(contains_look),
-        Node::Repeat { node, .. } => contains_look(node),
+        Node::Concat(items) | Node::Alt(items) => items.iter().any(has_lookaround),
+        Node::Repeat { node, .. } => has_lookaround(node),
         Node::Empty | Node::Class(_) | Node::Start | Node::End => false,
     }
 }
@@ -166,8 +163,17 @@ mod tests {
         "^[0-9A-Za-z\\.\\-_]*(?<!\\.)$",
     ];
 
+    /// `pattern` parsed and taken apart; `Ok(None)` when it has no lookaround.
+    fn taken_apart(pattern: &str) -> Result<Option<Split>, String> {
+        let node = crate::automaton::parse_with_lookarounds(pattern)?;
+        if !has_lookaround(&node) {
+            return Ok(None);
+        }
+        split(pattern, node).map(Some)
+    }
+
     fn texts(pattern: &str) -> (String, Vec<(String, String)>) {
-        let split = split(pattern)
+        let split = taken_apart(pattern)
             .expect("taken apart")
             .expect("has lookarounds");
         let conditions = split
@@ -216,7 +222,10 @@ mod tests {
             };
             assert!(matches!(look.main.matcher, Matcher::Scan(_)), "{pattern}");
         }
-        assert_eq!(split("^[a-z]+$").expect("parses").map(|s| s.main.0), None);
+        assert_eq!(
+            taken_apart("^[a-z]+$").expect("parses").map(|s| s.main.0),
+            None
+        );
     }
 
     #[test]
@@ -237,7 +246,7 @@ mod tests {
             "^(?<name>a)$",
         ] {
             assert!(
-                split(pattern).is_err() || compile_pattern(pattern).is_none(),
+                taken_apart(pattern).is_err() || compile_pattern(pattern).is_none(),
                 "{pattern}"
             );
             assert!(compile_pattern(pattern).is_none(), "{pattern}");
@@ -289,7 +298,7 @@ mod tests {
         );
         let (mut checked, mut left) = (0, 0);
         for pattern in patterns {
-            let (Ok(Some(_)) | Err(_)) = split(&pattern) else {
+            let (Ok(Some(_)) | Err(_)) = taken_apart(&pattern) else {
                 continue;
             };
             let Some(compiled) = compile_pattern(&pattern) else {

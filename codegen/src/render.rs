@@ -5,13 +5,11 @@
 //! a generated file's text, and syn and prettyplease would only copy each doc line, at the cost
 //! of a literal parsed and printed per line. So while a file is built inside [`collect`], the doc
 //! helpers of `tokens` hand each block to [`defer`] and emit one placeholder attribute instead;
-//! [`rust`] (or [`print`]) puts the blocks back after printing, at the placeholder's
+//! [`print`] puts the blocks back after printing, at the placeholder's
 //! indentation. The text is the same as without the shortcut. Outside [`collect`], the helpers
 //! write plain doc attributes.
 
 use std::borrow::Borrow;
-
-use proc_macro2::TokenStream;
 
 /// The doc blocks [`collect`] held aside, in placeholder order.
 #[derive(Debug, Default)]
@@ -22,12 +20,6 @@ impl Deferred {
     pub fn none() -> Deferred {
         Deferred::default()
     }
-}
-
-/// Parses `tokens` as a file and prints it (see [`print`]).
-pub fn rust(tokens: TokenStream, deferred: &Deferred) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    print(file, deferred)
 }
 
 /// Prints `file` with prettyplease, its imports grouped and its items spaced, the deferred doc
@@ -138,7 +130,7 @@ pub(crate) fn defer(lines: &[impl Borrow<str>]) -> Option<usize> {
 }
 
 /// Runs `emit` with doc comments deferred: each doc block becomes one placeholder attribute
-/// ([`placeholder`]), and the blocks come back beside the result for [`rust`] or [`print`] to
+/// ([`placeholder`]), and the blocks come back beside the result for [`print`] to
 /// put in place.
 pub fn collect<T>(emit: impl FnOnce() -> T) -> (T, Deferred) {
     struct Collecting;
@@ -324,7 +316,8 @@ mod tests {
 
     #[test]
     fn imports_are_sorted_into_std_external_and_crate_groups() {
-        let tokens: TokenStream = r#"
+        let file: syn::File = syn::parse_str(
+            r#"
             use crate::runtime::scan::Scan;
             use serde_json::Value;
             use std::fmt;
@@ -336,10 +329,10 @@ mod tests {
                 use crate::a::B;
                 use std::io;
             }
-        "#
-        .parse()
-        .expect("tokens");
-        let text = rust(tokens, &Deferred::none()).expect("renders");
+        "#,
+        )
+        .expect("parses");
+        let text = print(file, &Deferred::none()).expect("renders");
         assert_eq!(
             text,
             "use std::fmt;\n\nuse serde_json::Value;\n\npub use crate::error::Error;\nuse crate::runtime::dfa::Dfa;\nuse crate::runtime::scan::Scan;\nuse super::Config;\n\nstruct A;\n\nmod inner {\n    use std::io;\n\n    use crate::a::B;\n}\n"

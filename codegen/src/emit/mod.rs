@@ -231,12 +231,11 @@ fn runtime_modules(krate: &Crate) -> Vec<&'static str> {
         .filter(|name| *name != "pattern" || krate.patterns.iter().any(|p| p.compiled.is_none()))
         .filter(|name| {
             *name != "scan"
-                || krate.patterns.iter().filter_map(|p| p.matcher()).any(|m| {
-                    matches!(
-                        m,
-                        crate::ir::Matcher::Scan(_) | crate::ir::Matcher::Lookaround(_)
-                    )
-                })
+                || krate
+                    .patterns
+                    .iter()
+                    .filter_map(|p| p.matcher())
+                    .any(crate::ir::Matcher::is_scan)
         })
         // (`dfa` always: endpoint_lib, which the orchestrator uses, refers to it.)
         .filter(|name| {

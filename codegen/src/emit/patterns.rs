@@ -28,7 +28,7 @@ pub fn patterns_rs(krate: &Crate) -> TokenStream {
             .any(|step| matches!(step, Step::Run { class, .. } if crate::scan::ascii_only(class))),
         _ => false,
     });
-    let scan_import = uses(|m| matches!(m, Matcher::Scan(_) | Matcher::Lookaround(_))).then(|| {
+    let scan_import = uses(Matcher::is_scan).then(|| {
         if ascii {
             quote!(
                 use crate::runtime::scan::{Ascii, Scan, Scanner};
