@@ -2251,118 +2251,404 @@ pub(crate) mod tests {
             }
         }
 
+        /// Every compiled pattern matches what the ECMAScript engine matches, on 500 values
+        /// each (over every official model, `PATTERN_MODELS=../shared/models-all`, there are
+        /// 4,000 patterns), with progress on stderr.
+        ///
+        /// The engine backtracks: on some values it takes longer than anyone waits, and a
+        /// judgement cannot be stopped from inside the process. So the patterns go to worker
+        /// processes (this test binary running [`pattern_worker`]), one per core; a worker
+        /// that has not answered within [`PATIENCE`] is killed and the pattern is judged again
+        /// on shorter values ([`CAPS`]). The patterns whose values were cut are listed.
         #[test]
         fn every_compiled_pattern_agrees_with_the_ecmascript_engine() {
-            let (mut compiled, mut capped) = (0, Vec::new());
-            for pattern in patterns() {
-                let Ok(tables) = compile(&pattern) else {
-                    continue;
-                };
-                let Ok(regex) = regress::Regex::with_flags(&pattern, "u") else {
-                    continue;
-                };
-                compiled += 1;
-                let runtime = tables.runtime();
-                let matcher = tables.matcher(&runtime);
-                let alphabet = interesting_chars(&tables);
-                let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..12)
-                    .prop_map(|chars| chars.into_iter().collect::<String>());
-                let long = (
-                    prop::sample::select(alphabet.clone()),
-                    prop::sample::select(alphabet.clone()),
-                    0usize..2100,
-                    any::<bool>(),
-                )
-                    .prop_map(|(first, rest, n, tail)| {
-                        let mut s = String::from(first);
-                        s.extend(std::iter::repeat_n(rest, n));
-                        if tail {
-                            s.push('!');
+            let all = patterns();
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let results = std::sync::Mutex::new(Judged::default());
+            let began = std::time::Instant::now();
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(|| {
+                        let mut worker = Worker::start(Mode::Faithful, PATIENCE);
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(pattern) = all.get(i) else {
+                                break;
+                            };
+                            if i.is_multiple_of(500) && i > 0 {
+                                eprintln!(
+                                    "{i} of {} patterns after {:.0} s",
+                                    all.len(),
+                                    began.elapsed().as_secs_f64()
+                                );
+                            }
+                            let verdict = worker.judge_with_patience(pattern);
+                            results
+                                .lock()
+                                .expect("no thread failed")
+                                .add(pattern, verdict);
                         }
-                        s
                     });
-                // Blocks of repeated characters cross the matcher's scanned runs at every
-                // boundary: a chain's end, a loop's exit, a non-ASCII character inside.
-                let blocks = blocks(&alphabet, 1..40);
-                // Walks through the automaton itself reach deep states (a UUID's last group, a
-                // counted repetition's bound), with an optional stray character at the end.
-                let walks = walks(&tables, &alphabet, 120);
-                // Values no longer than the engine judges without backtracking for long.
-                let cap = engine_bound(&regex, &alphabet);
-                if cap < 2101 {
-                    capped.push((cap, pattern.clone()));
                 }
-                let strategy = prop_oneof![4 => random, 1 => long, 2 => blocks, 3 => walks]
-                    .prop_map(move |value| value.chars().take(cap).collect::<String>());
-                agree(&pattern, &regex, strategy, 500, |value| {
-                    matcher.is_match(value)
-                });
-            }
+            });
+            let judged = results.into_inner().expect("no thread failed");
             println!(
-                "{compiled} compiled patterns agree with the ECMAScript engine on 500 values each"
+                "{} compiled patterns agree with the ECMAScript engine on 500 values each ({:.0} s)",
+                judged.compiled,
+                began.elapsed().as_secs_f64()
             );
-            capped.sort();
-            for (cap, pattern) in &capped {
-                println!(
-                    "  values cut to {cap} characters (the engine backtracks beyond): {pattern}"
-                );
+            for (pattern, why) in &judged.cut {
+                println!("  {why}: {pattern}");
             }
-            assert!(compiled >= 10, "only {compiled} patterns compiled");
+            assert!(
+                judged.failed.is_empty(),
+                "{} patterns disagree with the engine (their values above): {:#?}",
+                judged.failed.len(),
+                judged.failed
+            );
+            assert!(
+                judged.compiled >= 10,
+                "only {} patterns compiled",
+                judged.compiled
+            );
         }
 
-        /// The longest values (up to 2,101 characters) the ECMAScript engine judges promptly:
-        /// a backtracking engine can take minutes on some patterns (`^(\w+\s?)*$` and kin) over
-        /// a long run of one character, with or without a stray one after it, which is what
-        /// this tries, at growing lengths, until one judgement takes over 20 ms. The automaton
-        /// is linear; only the comparison needs the bound.
-        fn engine_bound(regex: &regress::Regex, alphabet: &[char]) -> usize {
-            const LENGTHS: [usize; 13] = [8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 2101];
-            let mut fine = 0;
-            for length in LENGTHS {
-                // Eight first characters spread over the alphabet, every one after them.
-                for &first in alphabet.iter().step_by((alphabet.len() / 8).max(1)) {
-                    for &rest in alphabet {
-                        let mut value = String::from(first);
-                        value.extend(std::iter::repeat_n(rest, length - 2));
-                        for tail in [rest, '!'] {
-                            value.push(tail);
-                            let started = std::time::Instant::now();
-                            let _ = regex.find(&value);
-                            if started.elapsed() > std::time::Duration::from_millis(20) {
-                                return fine.max(4);
-                            }
-                            value.pop();
+        /// How long a worker may take over one pattern's 500 values.
+        const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+
+        /// The longest values tried: all of them ([`LONGEST`]), then shorter ones after a
+        /// worker ran out of patience.
+        const CAPS: [usize; 4] = [LONGEST, 256, 32, 12];
+
+        /// The longest values the pattern tests draw: past every count in the models.
+        const LONGEST: usize = 2101;
+
+        #[test]
+        fn a_worker_that_disagrees_with_the_engine_fails_the_pattern() {
+            let mut worker = Worker::start(Mode::Negated, PATIENCE);
+            assert!(matches!(
+                worker.judge_with_patience("^[a-z]{2,40}$"),
+                Verdict::Failed
+            ));
+            // The worker put in its place goes on judging.
+            assert!(matches!(
+                worker.judge_with_patience("^[a-z]+$"),
+                Verdict::Failed
+            ));
+            let mut worker = Worker::start(Mode::Faithful, PATIENCE);
+            assert!(matches!(
+                worker.judge_with_patience("^[a-z]{2,40}$"),
+                Verdict::Agreed { cap: LONGEST, .. }
+            ));
+            assert!(matches!(
+                worker.judge_with_patience("^(?<=a)b"),
+                Verdict::Skipped
+            ));
+        }
+
+        #[test]
+        fn a_pattern_the_engine_backtracks_on_for_minutes_is_judged_on_shorter_values() {
+            // Over a run of letters and a stray `!`, the engine tries every way of splitting
+            // the run into iterations: exponential in the run's length.
+            let mut worker = Worker::start(Mode::Faithful, std::time::Duration::from_secs(1));
+            match worker.judge_with_patience("^([A-Za-z](-|_|.)?)+$") {
+                Verdict::Agreed { cap, .. } => assert!(cap < LONGEST, "{cap}"),
+                _ => panic!("the pattern agrees on shorter values"),
+            }
+        }
+
+        /// A worker's answer about one pattern.
+        enum Verdict {
+            /// Not compiled, or not taken by the engine.
+            Skipped,
+            /// Agreed on every value; how many were cut and at which length (see [`agree`]).
+            Agreed { cut: usize, cap: usize },
+            /// Disagreed on some value: the worker's panic (on stderr) names it.
+            Failed,
+            /// The engine took longer than [`PATIENCE`] even on the shortest values.
+            TooSlow,
+        }
+
+        /// What the workers answered, over all patterns.
+        #[derive(Default)]
+        struct Judged {
+            compiled: usize,
+            /// Patterns some of whose values were cut, and how.
+            cut: Vec<(String, String)>,
+            failed: Vec<String>,
+        }
+
+        impl Judged {
+            fn add(&mut self, pattern: &str, verdict: Verdict) {
+                match verdict {
+                    Verdict::Skipped => {}
+                    Verdict::Agreed { cut, cap } => {
+                        self.compiled += 1;
+                        let why = if cap < LONGEST {
+                            format!(
+                                "values cut to {cap} characters (longer ones outlasted the patience)"
+                            )
+                        } else if cut > 0 {
+                            format!("{cut} of 500 values cut where the engine took over 5 ms")
+                        } else {
+                            return;
+                        };
+                        self.cut.push((pattern.to_string(), why));
+                    }
+                    Verdict::Failed => self.failed.push(pattern.to_string()),
+                    Verdict::TooSlow => self.failed.push(format!(
+                        "{pattern} (the engine took over {PATIENCE:?} on values of {} characters)",
+                        CAPS[CAPS.len() - 1]
+                    )),
+                }
+            }
+        }
+
+        /// A worker process and the lines it answers with.
+        struct Worker {
+            child: std::process::Child,
+            answers: std::sync::mpsc::Receiver<String>,
+            mode: Mode,
+            patience: std::time::Duration,
+        }
+
+        /// What a worker compares with the engine.
+        #[derive(Clone, Copy)]
+        enum Mode {
+            /// The automaton.
+            Faithful,
+            /// The automaton's answers turned around: a broken automaton, to show that a
+            /// disagreement fails the comparison.
+            Negated,
+        }
+
+        impl Worker {
+            fn start(mode: Mode, patience: std::time::Duration) -> Worker {
+                use std::io::BufRead;
+                let mut child =
+                    std::process::Command::new(std::env::current_exe().expect("the test binary"))
+                        .args([
+                            "--exact",
+                            "automaton::tests::against_regress::pattern_worker",
+                            "--ignored",
+                            "--nocapture",
+                            "--test-threads=1",
+                        ])
+                        .env(
+                            "PATTERN_WORKER",
+                            match mode {
+                                Mode::Faithful => "faithful",
+                                Mode::Negated => "negated",
+                            },
+                        )
+                        .stdin(std::process::Stdio::piped())
+                        .stdout(std::process::Stdio::piped())
+                        // A faithful worker's panic names the value it disagrees on; a
+                        // negated one's is expected.
+                        .stderr(match mode {
+                            Mode::Faithful => std::process::Stdio::inherit(),
+                            Mode::Negated => std::process::Stdio::null(),
+                        })
+                        .spawn()
+                        .expect("the test binary starts");
+                let stdout = child.stdout.take().expect("piped");
+                let (send, answers) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    for line in std::io::BufReader::new(stdout).lines() {
+                        let Ok(line) = line else { break };
+                        // The first answer follows the harness's `test … ... ` on its line.
+                        if let Some((_, answer)) = line.split_once("VERDICT ")
+                            && send.send(answer.to_string()).is_err()
+                        {
+                            break;
                         }
                     }
+                });
+                Worker {
+                    child,
+                    answers,
+                    mode,
+                    patience,
                 }
-                fine = length;
             }
-            fine
+
+            /// Ends this worker and starts a fresh one in its place.
+            fn restart(&mut self) {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                *self = Worker::start(self.mode, self.patience);
+            }
+
+            /// Judges `pattern` at each of [`CAPS`] until the worker answers in time.
+            fn judge_with_patience(&mut self, pattern: &str) -> Verdict {
+                for cap in CAPS {
+                    match self.judge(pattern, cap) {
+                        Some(verdict) => return verdict,
+                        None => self.restart(),
+                    }
+                }
+                Verdict::TooSlow
+            }
+
+            /// `None` when the worker did not answer within its patience.
+            fn judge(&mut self, pattern: &str, cap: usize) -> Option<Verdict> {
+                use std::io::Write;
+                let request = format!("{cap}\t{}\n", serde_json::Value::from(pattern));
+                let stdin = self.child.stdin.as_mut().expect("piped");
+                let sent = stdin
+                    .write_all(request.as_bytes())
+                    .and_then(|()| stdin.flush());
+                let answer = match sent {
+                    Ok(()) => self.answers.recv_timeout(self.patience),
+                    Err(_) => Err(std::sync::mpsc::RecvTimeoutError::Disconnected),
+                };
+                match answer {
+                    Ok(answer) => Some(match answer.split_once(' ') {
+                        Some(("agreed", cut)) => Verdict::Agreed {
+                            cut: cut.parse().expect("a count"),
+                            cap,
+                        },
+                        _ => Verdict::Skipped,
+                    }),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+                    // The worker panicked: the pattern disagrees (its message is on stderr).
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        self.restart();
+                        Some(Verdict::Failed)
+                    }
+                }
+            }
+        }
+
+        impl Drop for Worker {
+            fn drop(&mut self) {
+                // Closing its input ends the worker.
+                drop(self.child.stdin.take());
+                let _ = self.child.wait();
+            }
+        }
+
+        /// The worker [`every_compiled_pattern_agrees_with_the_ecmascript_engine`] starts:
+        /// reads lines of `cap<TAB>pattern as a JSON string` from stdin and answers each with
+        /// `VERDICT agreed <values cut>` or `VERDICT skipped` on stdout; panics on a value
+        /// where the automaton and the engine disagree. `PATTERN_WORKER=negated` turns the
+        /// automaton's answers around. Does nothing when run by hand.
+        #[test]
+        #[ignore]
+        fn pattern_worker() {
+            use std::io::BufRead;
+            let negated = match std::env::var("PATTERN_WORKER").as_deref() {
+                Ok("faithful") => false,
+                Ok("negated") => true,
+                _ => return,
+            };
+            for line in std::io::stdin().lock().lines() {
+                let line = line.expect("readable");
+                let (cap, pattern) = line.split_once('\t').expect("cap<TAB>pattern");
+                let cap: usize = cap.parse().expect("a length");
+                let pattern: String = serde_json::from_str(pattern).expect("a JSON string");
+                match agrees_with_the_engine(&pattern, cap, negated) {
+                    Some(cut) => println!("VERDICT agreed {cut}"),
+                    None => println!("VERDICT skipped"),
+                }
+            }
+        }
+
+        /// Compares `pattern`'s automaton with the ECMAScript engine on 500 values of at most
+        /// `cap` characters (panics on the first that differs); `None` if either does not
+        /// take the pattern, else how many values were cut (see [`agree`]).
+        fn agrees_with_the_engine(pattern: &str, cap: usize, negated: bool) -> Option<usize> {
+            let tables = compile(pattern).ok()?;
+            let regex = regress::Regex::with_flags(pattern, "u").ok()?;
+            let runtime = tables.runtime();
+            let matcher = tables.matcher(&runtime);
+            let alphabet = interesting_chars(&tables);
+            let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..12)
+                .prop_map(|chars| chars.into_iter().collect::<String>());
+            let long = (
+                prop::sample::select(alphabet.clone()),
+                prop::sample::select(alphabet.clone()),
+                0usize..LONGEST - 1,
+                any::<bool>(),
+            )
+                .prop_map(|(first, rest, n, tail)| {
+                    let mut s = String::from(first);
+                    s.extend(std::iter::repeat_n(rest, n));
+                    if tail {
+                        s.push('!');
+                    }
+                    s
+                });
+            // Blocks of repeated characters cross the matcher's scanned runs at every
+            // boundary: a chain's end, a loop's exit, a non-ASCII character inside.
+            let blocks = blocks(&alphabet, 1..40);
+            // Walks through the automaton itself reach deep states (a UUID's last group, a
+            // counted repetition's bound), with an optional stray character at the end.
+            let walks = walks(&tables, &alphabet, 120);
+            let strategy = prop_oneof![4 => random, 1 => long, 2 => blocks, 3 => walks]
+                .prop_map(move |value| value.chars().take(cap).collect::<String>());
+            Some(agree(pattern, &regex, strategy, 500, |value| {
+                matcher.is_match(value) != negated
+            }))
         }
 
         /// Runs `is_match` and the ECMAScript engine on `cases` values drawn from `strategy`;
-        /// panics on the first value where they differ.
+        /// panics on the first value where they differ. Returns how many values were cut.
+        ///
+        /// A backtracking engine can take minutes on some values: `^(\w+\s?)*$` and kin over
+        /// a long run that fails at its end, a search over a value that almost matches
+        /// everywhere. So each value is judged at growing lengths, its first 8, 10, 12, …
+        /// characters with and without its last one after them, up to the whole value, and
+        /// the judging stops where the engine took over 5 ms: the value is cut there rather
+        /// than waited for. Every length judged is compared. The automaton is linear; only
+        /// the engine needs this.
         pub(crate) fn agree(
             pattern: &str,
             regex: &regress::Regex,
             strategy: impl Strategy<Value = String>,
             cases: u32,
             is_match: impl Fn(&str) -> bool,
-        ) {
-            let mut runner =
-                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
+        ) -> usize {
+            let cut = std::cell::Cell::new(0);
+            let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::with_cases(cases)
+            });
             runner
                 .run(&strategy, |value| {
-                    prop_assert_eq!(
-                        is_match(&value),
-                        regex.find(&value).is_some(),
-                        "{} on {:?}",
-                        pattern,
-                        value
-                    );
+                    let chars: Vec<char> = value.chars().collect();
+                    for (length, with_last) in growing(chars.len()) {
+                        let mut judged: String = chars[..length].iter().collect();
+                        if with_last {
+                            judged.extend(chars.last());
+                        }
+                        let started = std::time::Instant::now();
+                        let expected = regex.find(&judged).is_some();
+                        let slow = started.elapsed() > std::time::Duration::from_millis(5);
+                        prop_assert_eq!(is_match(&judged), expected, "{} on {:?}", pattern, judged);
+                        if slow && length < chars.len() {
+                            cut.set(cut.get() + 1);
+                            break;
+                        }
+                    }
                     Ok(())
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
+            cut.get()
+        }
+
+        /// The lengths [`agree`] judges a value of `n` characters at: 8, 10, … 32, then a
+        /// quarter longer each time, each without and with the value's last character after
+        /// it, then `n`. Small steps where an engine's time can grow exponentially with the
+        /// length, so that a judgement past the limit overshoots it by a bounded factor.
+        fn growing(n: usize) -> impl Iterator<Item = (usize, bool)> {
+            std::iter::successors(Some(8), |&l: &usize| {
+                Some(if l < 32 { l + 2 } else { l + l / 4 })
+            })
+            .take_while(move |&l| l < n)
+            .flat_map(|l| [(l, false), (l, true)])
+            .chain([(n, false)])
         }
 
         /// Every pattern that compiles with counters or shortened for a search

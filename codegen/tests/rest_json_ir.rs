@@ -13,6 +13,15 @@ fn shared(path: &str) -> std::path::PathBuf {
         .join(path)
 }
 
+/// Lambda's IR, every operation.
+fn lambda() -> codegen::ir::Crate {
+    let model = Model::load(&shared("models-restjson1/lambda.json")).expect("lambda.json");
+    Generator::new()
+        .operations(Operations::All)
+        .build_ir(&model)
+        .expect("builds")
+}
+
 #[test]
 fn the_protocol_suites_rest_json_services_build_with_their_bindings() {
     let model = Model::load(&shared(
@@ -44,11 +53,7 @@ fn the_protocol_suites_rest_json_services_build_with_their_bindings() {
 
 #[test]
 fn lambdas_invoke_binds_its_payload_and_headers() {
-    let model = Model::load(&shared("models-restjson1/lambda.json")).expect("lambda.json");
-    let krate = Generator::new()
-        .operations(Operations::All)
-        .build_ir(&model)
-        .expect("builds");
+    let krate = lambda();
     let invoke = krate
         .operations
         .iter()
@@ -71,11 +76,7 @@ fn lambdas_invoke_binds_its_payload_and_headers() {
 
 #[test]
 fn lambdas_lookaround_patterns_compile_so_its_crate_needs_no_ecmascript_engine() {
-    let model = Model::load(&shared("models-restjson1/lambda.json")).expect("lambda.json");
-    let krate = Generator::new()
-        .operations(Operations::All)
-        .build_ir(&model)
-        .expect("builds");
+    let krate = lambda();
     let lookarounds: Vec<&str> = krate
         .patterns
         .iter()
