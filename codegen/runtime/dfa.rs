@@ -50,10 +50,10 @@ pub(crate) struct Dfa<'a> {
 ///
 /// Any other `kind` is a counting set's operation (a counter that may hold several counts at
 /// once, `[a-z.]{1,256}` right before a `.`): `kind & SET_KIND` says which (`SET_RESTART`,
-/// `SET_INSERT`, `SET_SHIFT`), `kind >> SLOT_SHIFT` is the set's slot and `bound` its minimum.
-/// A shift's `then` is the table cell where its nine cells start: the rows to move to by the
-/// regions the set occupies after the shift (see [`CountingSet::regions`]; 0: stay), then the
-/// maximum (`UNBOUNDED`: none).
+/// `SET_SHIFT`, `SET_SHIFT_INSERT`), `kind >> SLOT_SHIFT` is the set's slot and `bound` its
+/// minimum. A shift's `then` is the table cell where its nine cells start: the rows to move to
+/// by the regions the set occupies after the shift (see [`CountingSet::regions`]; 0: stay), then
+/// the maximum (`UNBOUNDED`: none).
 pub(crate) struct Op {
     pub(crate) counter: u8,
     pub(crate) kind: u8,
@@ -93,17 +93,6 @@ impl Op {
         }
     }
 
-    /// Entering the state adds the count 0 to the counting set in `slot` (the repetition is
-    /// entered afresh while earlier entries go on).
-    pub(crate) const fn set_insert(counter: u8, slot: u8, min: u16) -> Op {
-        Op {
-            counter,
-            kind: SET_INSERT | (slot << SLOT_SHIFT),
-            bound: min,
-            then: 0,
-        }
-    }
-
     /// Entering the state adds one to every count of the counting set in `slot` (dropping any
     /// past the maximum); the cells from `table` say where the matcher moves by the regions
     /// the counts are in then.
@@ -111,6 +100,18 @@ impl Op {
         Op {
             counter,
             kind: SET_SHIFT | (slot << SLOT_SHIFT),
+            bound: min,
+            then: table,
+        }
+    }
+
+    /// [`Op::set_shift`], then (in the state the matcher has moved to, whose operation on the
+    /// set says so) the count 0 joins the set: the repetition is entered afresh too while
+    /// earlier entries go on. After a move the shift is not done again, only the insertion.
+    pub(crate) const fn set_shift_insert(counter: u8, slot: u8, min: u16, table: u16) -> Op {
+        Op {
+            counter,
+            kind: SET_SHIFT_INSERT | (slot << SLOT_SHIFT),
             bound: min,
             then: table,
         }
@@ -131,8 +132,8 @@ impl Op {
 
 /// The kinds of counting-set operations (in an [`Op`]'s `kind`, under `SET_KIND`).
 pub(crate) const SET_RESTART: u8 = 1;
-pub(crate) const SET_INSERT: u8 = 2;
-pub(crate) const SET_SHIFT: u8 = 3;
+pub(crate) const SET_SHIFT: u8 = 2;
+pub(crate) const SET_SHIFT_INSERT: u8 = 3;
 pub(crate) const SET_KIND: u8 = 3;
 /// An [`Op`]'s `kind` holds the counting set's slot from this bit up.
 pub(crate) const SLOT_SHIFT: u8 = 2;
@@ -339,17 +340,18 @@ impl Dfa<'_> {
         const EMPTY: CountingSet = CountingSet::EMPTY;
         match self.ops.first() {
             Some(op) if op.kind != 0 => match op.bound {
-                1 => self.search(value, &mut [EMPTY; 1]),
-                2 => self.search(value, &mut [EMPTY; 2]),
-                _ => self.search(value, &mut [EMPTY; SETS]),
+                1 => self.search::<true>(value, &mut [EMPTY; 1]),
+                2 => self.search::<true>(value, &mut [EMPTY; 2]),
+                3 | 4 => self.search::<true>(value, &mut [EMPTY; 4]),
+                _ => self.search::<true>(value, &mut [EMPTY; SETS]),
             },
-            _ => self.search(value, &mut []),
+            _ => self.search::<false>(value, &mut []),
         }
     }
 
-    /// [`Dfa::is_match`] over the table, with `sets` for the counting sets (empty if there are
-    /// none).
-    fn search(&self, value: &str, sets: &mut [CountingSet]) -> bool {
+    /// [`Dfa::is_match`] over the table, with `sets` for the counting sets (`SETS_USED` false:
+    /// there are none, and the matcher compiled for that has no code for them).
+    fn search<const SETS_USED: bool>(&self, value: &str, sets: &mut [CountingSet]) -> bool {
         let bytes = value.as_bytes();
         let classes = usize::from(self.classes);
         let cell = |offset: usize| self.cell(offset);
@@ -362,7 +364,7 @@ impl Dfa<'_> {
         loop {
             let mut info = cell(row + classes);
             if info >> OPS_SHIFT != 0 {
-                row = self.count(row, &mut counts, sets, None);
+                row = self.count::<SETS_USED>(row, &mut counts, sets, None);
                 info = cell(row + classes);
                 if info & INFO_MATCHED != 0 {
                     return true;
@@ -405,7 +407,12 @@ impl Dfa<'_> {
                     // `taken` is at most what the bound leaves.
                     *count = count.wrapping_add(taken as u16);
                     if *count == op.bound {
-                        row = self.count(usize::from(op.then), &mut counts, sets, Some(op.counter));
+                        row = self.count::<SETS_USED>(
+                            usize::from(op.then),
+                            &mut counts,
+                            sets,
+                            Some(op.counter),
+                        );
                         if cell(row + classes) & INFO_MATCHED != 0 {
                             return true;
                         }
@@ -458,7 +465,7 @@ impl Dfa<'_> {
     /// A counting set's shift moves the same way, to the row its table names for the regions
     /// the set is in after it; restarts and insertions into sets follow after a move as
     /// restarts do (doing one twice changes nothing).
-    fn count(
+    fn count<const SETS_USED: bool>(
         &self,
         mut row: usize,
         counts: &mut [u16; COUNTERS],
@@ -467,24 +474,27 @@ impl Dfa<'_> {
     ) -> usize {
         'state: loop {
             for op in self.ops_of(row) {
-                if op.kind != 0 {
+                if SETS_USED && op.kind != 0 {
                     let Some(set) = sets.get_mut(usize::from(op.kind >> SLOT_SHIFT)) else {
                         continue;
                     };
-                    match op.kind & SET_KIND {
-                        SET_RESTART => set.restart(op.bound),
-                        SET_INSERT => set.insert(op.bound),
-                        _ if past.is_some_and(|past| op.counter <= past) => {}
-                        _ => {
-                            let table = usize::from(op.then);
-                            set.shift(op.bound, self.cell(table + 8));
-                            let next = self.cell(table + set.regions());
-                            if next != 0 {
-                                row = usize::from(next);
-                                past = Some(op.counter);
-                                continue 'state;
-                            }
+                    let kind = op.kind & SET_KIND;
+                    if kind == SET_RESTART {
+                        set.restart(op.bound);
+                        continue;
+                    }
+                    if past.is_none_or(|past| op.counter > past) {
+                        let table = usize::from(op.then);
+                        set.shift(op.bound, self.cell(table + 8));
+                        let next = self.cell(table + set.regions());
+                        if next != 0 {
+                            row = usize::from(next);
+                            past = Some(op.counter);
+                            continue 'state;
                         }
+                    }
+                    if kind == SET_SHIFT_INSERT {
+                        set.insert(op.bound);
                     }
                     continue;
                 }

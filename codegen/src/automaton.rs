@@ -102,11 +102,10 @@ pub struct SetOp {
 pub enum SetAction {
     /// The repetition is entered afresh, nothing else of it goes on: the set holds 0 only.
     Restart,
-    /// The repetition is entered afresh beside the counts that go on: 0 joins the set.
-    Insert,
     /// The counts go on: one more each. Then the matcher moves to state `rows[regions]` by the
-    /// regions the counts are in (0: it stays).
-    Shift { rows: [u16; 8] },
+    /// regions the counts are in (0: it stays); with `insert`, the repetition is entered afresh
+    /// too: 0 joins the set.
+    Shift { rows: [u16; 8], insert: bool },
 }
 
 /// The table cells of a counting set's shift: the rows by the regions its counts are in, then
@@ -190,14 +189,20 @@ impl Tables {
                     },
                     Some(SetOp { slot, action }) => match action {
                         SetAction::Restart => runtime::Op::set_restart(op.counter, slot, op.bound),
-                        SetAction::Insert => runtime::Op::set_insert(op.counter, slot, op.bound),
-                        SetAction::Shift { rows } => {
+                        SetAction::Shift { rows, insert } => {
                             let at = self.states() * width + shift_cells.len();
                             shift_cells.extend(rows.map(|row| (usize::from(row) * width) as u16));
                             let max = self.counters[usize::from(op.counter)].1;
                             // Within `SET_LIMIT` when bounded.
                             shift_cells.push(max.map_or(runtime::UNBOUNDED, |max| max as u16));
-                            runtime::Op::set_shift(op.counter, slot, op.bound, at as u16)
+                            match insert {
+                                true => runtime::Op::set_shift_insert(
+                                    op.counter, slot, op.bound, at as u16,
+                                ),
+                                false => {
+                                    runtime::Op::set_shift(op.counter, slot, op.bound, at as u16)
+                                }
+                            }
                         }
                     },
                 }));
@@ -1900,10 +1905,10 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                     let kernel = || (seeds.clone(), preset.clone(), prev.clone(), at_start);
                     rows[usize::from(regions)] = intern(key, &kernel, &mut sets, &mut kernels)?;
                 }
-                state_ops.push(set_op(SetAction::Shift { rows }));
-                if a.kind == Kind::AddedFresh {
-                    state_ops.push(set_op(SetAction::Insert));
-                }
+                state_ops.push(set_op(SetAction::Shift {
+                    rows,
+                    insert: a.kind == Kind::AddedFresh,
+                }));
                 continue;
             }
             let bound = match (a.kind, a.region, counter.max) {

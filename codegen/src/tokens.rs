@@ -115,10 +115,10 @@ pub fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStre
             dfa::SET_RESTART => {
                 quote!(crate::runtime::dfa::Op::set_restart(#counter, #slot, #bound))
             }
-            dfa::SET_INSERT => {
-                quote!(crate::runtime::dfa::Op::set_insert(#counter, #slot, #bound))
+            dfa::SET_SHIFT => {
+                quote!(crate::runtime::dfa::Op::set_shift(#counter, #slot, #bound, #then))
             }
-            _ => quote!(crate::runtime::dfa::Op::set_shift(#counter, #slot, #bound, #then)),
+            _ => quote!(crate::runtime::dfa::Op::set_shift_insert(#counter, #slot, #bound, #then)),
         }
     });
     quote! {
