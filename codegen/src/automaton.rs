@@ -515,9 +515,9 @@ pub(crate) fn parse_with_lookarounds(pattern: &str) -> Result<Node, String> {
 
 /// Compiles `pattern`, or says why it is outside the supported subset. Counted repetitions of
 /// a character class (`[a-z]{1,63}`) become counters the matcher keeps beside its state, not a
-/// state per count; where one counter could hold two values at once (`(a{2,5})*`, or a search
-/// that may restart inside the repetition), the pattern is compiled with its repetitions
-/// unrolled instead.
+/// state per count; where a class's counter could hold several values at once (`(a{2,5})*`, a
+/// search that may restart inside the repetition), it keeps them as a counting set (see
+/// [`sets`]); a counted group that could is unrolled instead.
 pub fn compile(pattern: &str) -> Result<Tables, String> {
     compile_node(parse(pattern)?)
 }
@@ -2168,10 +2168,20 @@ pub fn interesting_chars(tables: &Tables) -> Vec<char> {
 
 /// The number of distinct alphabet classes actually used (for reports).
 pub fn describe(tables: &Tables) -> String {
-    let counters = match tables.counters.len() {
-        0 => String::new(),
-        1 => ", 1 counter".to_string(),
-        n => format!(", {n} counters"),
+    let sets = tables
+        .ops
+        .iter()
+        .flatten()
+        .filter_map(|op| op.set.map(|set| set.slot))
+        .collect::<BTreeSet<u8>>()
+        .len();
+    let counters = match (tables.counters.len(), sets) {
+        (0, _) => String::new(),
+        (1, 0) => ", 1 counter".to_string(),
+        (1, _) => ", 1 counter (a counting set)".to_string(),
+        (n, 0) => format!(", {n} counters"),
+        (n, 1) => format!(", {n} counters (1 a counting set)"),
+        (n, sets) => format!(", {n} counters ({sets} counting sets)"),
     };
     format!(
         "{} states, {} character classes{counters}",
