@@ -42,12 +42,21 @@ pub(crate) struct Dfa<'a> {
 }
 
 /// What entering a state does to a counter (a counted repetition of a character class,
-/// `[a-z]{1,63}`, counts its characters instead of having a state per count). With `bound` 0
-/// the repetition starts afresh: its count is 0. Otherwise it took one more character; when its
-/// count reaches `bound` the matcher moves to the row `then` (the same state, with the count
-/// past its minimum or at its maximum), whose operations on later counters and restarts follow.
+/// `[a-z]{1,63}`, counts its characters instead of having a state per count). With `kind` 0 the
+/// counter holds one count: with `bound` 0 the repetition starts afresh (its count is 0);
+/// otherwise it took one more character, and when its count reaches `bound` the matcher moves
+/// to the row `then` (the same state, with the count past its minimum or at its maximum), whose
+/// operations on later counters and restarts follow.
+///
+/// Any other `kind` is a counting set's operation (a counter that may hold several counts at
+/// once, `[a-z.]{1,256}` right before a `.`): `kind & SET_KIND` says which (`SET_RESTART`,
+/// `SET_SHIFT`, `SET_SHIFT_INSERT`), `kind >> SLOT_SHIFT` is the set's slot and `bound` its
+/// minimum. A shift's `then` is the table cell where its nine cells start: the rows to move to
+/// by the regions the set occupies after the shift (see [`CountingSet::regions`]; 0: stay), then
+/// the maximum (`UNBOUNDED`: none).
 pub(crate) struct Op {
     pub(crate) counter: u8,
+    pub(crate) kind: u8,
     pub(crate) bound: u16,
     pub(crate) then: u16,
 }
@@ -57,6 +66,7 @@ impl Op {
     pub(crate) const fn restart(counter: u8) -> Op {
         Op {
             counter,
+            kind: 0,
             bound: 0,
             then: 0,
         }
@@ -66,9 +76,181 @@ impl Op {
     pub(crate) const fn add(counter: u8, bound: u16, then: u16) -> Op {
         Op {
             counter,
+            kind: 0,
             bound,
             then,
         }
+    }
+
+    /// Entering the state starts the counting set in `slot` (of `counter`, whose minimum is
+    /// `min`) afresh: it holds the count 0 only.
+    pub(crate) const fn set_restart(counter: u8, slot: u8, min: u16) -> Op {
+        Op {
+            counter,
+            kind: SET_RESTART | (slot << SLOT_SHIFT),
+            bound: min,
+            then: 0,
+        }
+    }
+
+    /// Entering the state adds one to every count of the counting set in `slot` (dropping any
+    /// past the maximum); the cells from `table` say where the matcher moves by the regions
+    /// the counts are in then.
+    pub(crate) const fn set_shift(counter: u8, slot: u8, min: u16, table: u16) -> Op {
+        Op {
+            counter,
+            kind: SET_SHIFT | (slot << SLOT_SHIFT),
+            bound: min,
+            then: table,
+        }
+    }
+
+    /// [`Op::set_shift`], then (in the state the matcher has moved to, whose operation on the
+    /// set says so) the count 0 joins the set: the repetition is entered afresh too while
+    /// earlier entries go on. After a move the shift is not done again, only the insertion.
+    pub(crate) const fn set_shift_insert(counter: u8, slot: u8, min: u16, table: u16) -> Op {
+        Op {
+            counter,
+            kind: SET_SHIFT_INSERT | (slot << SLOT_SHIFT),
+            bound: min,
+            then: table,
+        }
+    }
+
+    /// The first of the operations of an automaton with `count` counting sets (no state refers
+    /// to it): the matcher then keeps that many sets, which automata without them need not
+    /// clear.
+    pub(crate) const fn sets_used(count: u8) -> Op {
+        Op {
+            counter: 0,
+            kind: SET_RESTART,
+            bound: count as u16,
+            then: 0,
+        }
+    }
+}
+
+/// The kinds of counting-set operations (in an [`Op`]'s `kind`, under `SET_KIND`).
+pub(crate) const SET_RESTART: u8 = 1;
+pub(crate) const SET_SHIFT: u8 = 2;
+pub(crate) const SET_SHIFT_INSERT: u8 = 3;
+pub(crate) const SET_KIND: u8 = 3;
+/// An [`Op`]'s `kind` holds the counting set's slot from this bit up.
+pub(crate) const SLOT_SHIFT: u8 = 2;
+/// The most counting sets a pattern uses.
+pub(crate) const SETS: usize = 8;
+/// The words of a counting set's bits: counts up to `64 * SET_WORDS - 1`.
+const SET_WORDS: usize = 16;
+/// The largest maximum (or, unbounded, minimum) a counting set takes.
+pub(crate) const SET_LIMIT: u16 = (64 * SET_WORDS - 1) as u16;
+/// A counting set's maximum when it has none.
+pub(crate) const UNBOUNDED: u16 = u16::MAX;
+
+/// The counts a counted repetition of a class is at when it may be at several at once (Turoňová
+/// et al., counting-set automata): each is a bit, at a position that moves with the set's clock,
+/// so that adding one to every count is one tick of it and a few bit tests, whatever the
+/// counts. Beside the bits, how many counts are below the minimum, from it to below the
+/// maximum (unbounded: whether any has reached the minimum, which it then keeps, without a
+/// bit), and whether one is at the maximum; which of these are non-zero is all the automaton
+/// needs to know.
+#[derive(Clone, Copy)]
+pub(crate) struct CountingSet {
+    clock: usize,
+    below: u16,
+    within: u16,
+    at_max: bool,
+    bits: [u64; SET_WORDS],
+}
+
+impl CountingSet {
+    pub(crate) const EMPTY: CountingSet = CountingSet {
+        clock: 0,
+        below: 0,
+        within: 0,
+        at_max: false,
+        bits: [0; SET_WORDS],
+    };
+
+    /// The bit of `count`: its word and its mask there.
+    fn bit(&self, count: usize) -> (usize, u64) {
+        let at = self.clock.wrapping_sub(count) & (64 * SET_WORDS - 1);
+        (at / 64, 1 << (at % 64))
+    }
+
+    fn has(&self, count: usize) -> bool {
+        let (word, mask) = self.bit(count);
+        self.bits.get(word).is_some_and(|bits| bits & mask != 0)
+    }
+
+    fn clear(&mut self, count: usize) {
+        let (word, mask) = self.bit(count);
+        if let Some(bits) = self.bits.get_mut(word) {
+            *bits &= !mask;
+        }
+    }
+
+    /// Adds the count 0 (the repetition entered afresh); `min` is the repetition's minimum.
+    fn insert(&mut self, min: u16) {
+        let (word, mask) = self.bit(0);
+        if let Some(bits) = self.bits.get_mut(word)
+            && *bits & mask == 0
+        {
+            *bits |= mask;
+            if min == 0 {
+                self.within += 1;
+            } else {
+                self.below += 1;
+            }
+        }
+    }
+
+    /// Holds the count 0 only.
+    fn restart(&mut self, min: u16) {
+        if self.below != 0 || self.within != 0 || self.at_max {
+            *self = CountingSet::EMPTY;
+        }
+        self.insert(min);
+    }
+
+    /// Adds one to every count: those at `max` drop out, those reaching `min` or `max` move to
+    /// the next region.
+    fn shift(&mut self, min: u16, max: u16) {
+        let min = usize::from(min);
+        if max == UNBOUNDED {
+            // Past the minimum a count stays past it: one is as good as many.
+            if min >= 1 && self.has(min - 1) {
+                self.clear(min - 1);
+                self.below = self.below.saturating_sub(1);
+                self.within = 1;
+            }
+        } else {
+            let max = usize::from(max);
+            if self.has(max) {
+                self.clear(max);
+                self.at_max = false;
+            }
+            if max >= 1 && self.has(max - 1) {
+                if max > min {
+                    self.within = self.within.saturating_sub(1);
+                } else {
+                    self.below = self.below.saturating_sub(1);
+                }
+                self.at_max = true;
+            }
+            if min >= 1 && min < max && self.has(min - 1) {
+                self.below = self.below.saturating_sub(1);
+                self.within += 1;
+            }
+        }
+        self.clock = self.clock.wrapping_add(1);
+    }
+
+    /// Which regions the counts are in, a bit each: below the minimum (1), from the minimum up
+    /// to below the maximum (2), at the maximum (4).
+    pub(crate) fn regions(&self) -> usize {
+        usize::from(self.below != 0)
+            | (usize::from(self.within != 0) << 1)
+            | (usize::from(self.at_max) << 2)
     }
 }
 
@@ -154,6 +336,23 @@ impl Dfa<'_> {
                 return self.follow_path(bytes);
             }
         }
+        // Counting sets are cleared only for the automata that use them, as many as they use.
+        const EMPTY: CountingSet = CountingSet::EMPTY;
+        match self.ops.first() {
+            Some(op) if op.kind != 0 => match op.bound {
+                1 => self.search::<true>(value, &mut [EMPTY; 1]),
+                2 => self.search::<true>(value, &mut [EMPTY; 2]),
+                3 | 4 => self.search::<true>(value, &mut [EMPTY; 4]),
+                _ => self.search::<true>(value, &mut [EMPTY; SETS]),
+            },
+            _ => self.search::<false>(value, &mut []),
+        }
+    }
+
+    /// [`Dfa::is_match`] over the table, with `sets` for the counting sets (`SETS_USED` false:
+    /// there are none, and the matcher compiled for that has no code for them).
+    fn search<const SETS_USED: bool>(&self, value: &str, sets: &mut [CountingSet]) -> bool {
+        let bytes = value.as_bytes();
         let classes = usize::from(self.classes);
         let cell = |offset: usize| self.cell(offset);
         let mut counts = [0u16; COUNTERS];
@@ -165,7 +364,7 @@ impl Dfa<'_> {
         loop {
             let mut info = cell(row + classes);
             if info >> OPS_SHIFT != 0 {
-                row = self.count(row, &mut counts, None);
+                row = self.count::<SETS_USED>(row, &mut counts, sets, None);
                 info = cell(row + classes);
                 if info & INFO_MATCHED != 0 {
                     return true;
@@ -174,7 +373,10 @@ impl Dfa<'_> {
             if let Some(run) = self.runs.get(usize::from(info & INFO_RUN).wrapping_sub(1)) {
                 let rest = bytes.get(at..).unwrap_or_default();
                 // A counting loop takes characters until its count reaches its bound.
-                let adding = self.ops_of(row).iter().find(|op| op.bound != 0);
+                let adding = self
+                    .ops_of(row)
+                    .iter()
+                    .find(|op| op.kind == 0 && op.bound != 0);
                 let limit = match adding {
                     Some(op) => {
                         let count = counts.get(usize::from(op.counter)).copied().unwrap_or(0);
@@ -205,7 +407,12 @@ impl Dfa<'_> {
                     // `taken` is at most what the bound leaves.
                     *count = count.wrapping_add(taken as u16);
                     if *count == op.bound {
-                        row = self.count(usize::from(op.then), &mut counts, Some(op.counter));
+                        row = self.count::<SETS_USED>(
+                            usize::from(op.then),
+                            &mut counts,
+                            sets,
+                            Some(op.counter),
+                        );
                         if cell(row + classes) & INFO_MATCHED != 0 {
                             return true;
                         }
@@ -255,9 +462,42 @@ impl Dfa<'_> {
     /// of the state the value is in after them (a count reaching its bound moves it on). After
     /// such a move (`past`: the counter that moved it) the new state's restarts and its
     /// operations on later counters follow; earlier ones have been applied.
-    fn count(&self, mut row: usize, counts: &mut [u16; COUNTERS], mut past: Option<u8>) -> usize {
+    /// A counting set's shift moves the same way, to the row its table names for the regions
+    /// the set is in after it; restarts and insertions into sets follow after a move as
+    /// restarts do (doing one twice changes nothing).
+    fn count<const SETS_USED: bool>(
+        &self,
+        mut row: usize,
+        counts: &mut [u16; COUNTERS],
+        sets: &mut [CountingSet],
+        mut past: Option<u8>,
+    ) -> usize {
         'state: loop {
             for op in self.ops_of(row) {
+                if SETS_USED && op.kind != 0 {
+                    let Some(set) = sets.get_mut(usize::from(op.kind >> SLOT_SHIFT)) else {
+                        continue;
+                    };
+                    let kind = op.kind & SET_KIND;
+                    if kind == SET_RESTART {
+                        set.restart(op.bound);
+                        continue;
+                    }
+                    if past.is_none_or(|past| op.counter > past) {
+                        let table = usize::from(op.then);
+                        set.shift(op.bound, self.cell(table + 8));
+                        let next = self.cell(table + set.regions());
+                        if next != 0 {
+                            row = usize::from(next);
+                            past = Some(op.counter);
+                            continue 'state;
+                        }
+                    }
+                    if kind == SET_SHIFT_INSERT {
+                        set.insert(op.bound);
+                    }
+                    continue;
+                }
                 let Some(count) = counts.get_mut(usize::from(op.counter)) else {
                     continue;
                 };

@@ -12,6 +12,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 #[allow(dead_code)]
 pub(crate) mod runtime;
 
+mod sets;
+
 /// Code points, as inclusive ranges.
 pub(crate) type Ranges = Vec<(u32, u32)>;
 
@@ -79,12 +81,48 @@ pub struct Tables {
 
 /// What entering a state does to one counter: with `bound` 0 the repetition starts afresh (its
 /// count is 0); otherwise it took one more character, and when its count reaches `bound` the
-/// matcher moves to state `then` (the same state with the count in its next range).
+/// matcher moves to state `then` (the same state with the count in its next range). A counting
+/// set's operation (`set`) has the repetition's minimum as `bound`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Op {
     pub counter: u8,
     pub bound: u16,
     pub then: u16,
+    pub set: Option<SetOp>,
+}
+
+/// What entering a state does to a counting set (see [`sets`]), the set in `slot`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SetOp {
+    pub slot: u8,
+    pub action: SetAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SetAction {
+    /// The repetition is entered afresh, nothing else of it goes on: the set holds 0 only.
+    Restart,
+    /// The counts go on: one more each. Then the matcher moves to state `rows[regions]` by the
+    /// regions the counts are in (0: it stays); with `insert`, the repetition is entered afresh
+    /// too: 0 joins the set.
+    Shift { rows: [u16; 8], insert: bool },
+}
+
+/// The table cells of a counting set's shift: the rows by the regions its counts are in, then
+/// its maximum (see the runtime's `Op`).
+const SHIFT_CELLS: usize = 9;
+
+impl Op {
+    /// Whether this is a counting set's shift.
+    fn is_shift(&self) -> bool {
+        matches!(
+            self.set,
+            Some(SetOp {
+                action: SetAction::Shift { .. },
+                ..
+            })
+        )
+    }
 }
 
 impl Tables {
@@ -123,7 +161,18 @@ impl Tables {
             }
         }
         let mut ops = Vec::new();
+        let slots = self
+            .ops
+            .iter()
+            .flatten()
+            .filter_map(|op| op.set.map(|set| set.slot + 1))
+            .max();
+        if let Some(slots) = slots {
+            ops.push(runtime::Op::sets_used(slots));
+        }
         let mut table = Vec::with_capacity(self.states() * width * 2);
+        // The counting sets' shift cells, after the rows.
+        let mut shift_cells: Vec<u16> = Vec::new();
         for (s, &(run, length)) in run_of.iter().enumerate() {
             let state_ops = &self.ops[s];
             let length = if state_ops.is_empty() {
@@ -131,10 +180,31 @@ impl Tables {
             } else {
                 // A state with counter operations holds where they start instead.
                 let first = ops.len() as u16;
-                ops.extend(state_ops.iter().map(|op| runtime::Op {
-                    counter: op.counter,
-                    bound: op.bound,
-                    then: (usize::from(op.then) * width) as u16,
+                ops.extend(state_ops.iter().map(|op| match op.set {
+                    None => runtime::Op {
+                        counter: op.counter,
+                        kind: 0,
+                        bound: op.bound,
+                        then: (usize::from(op.then) * width) as u16,
+                    },
+                    Some(SetOp { slot, action }) => match action {
+                        SetAction::Restart => runtime::Op::set_restart(op.counter, slot, op.bound),
+                        SetAction::Shift { rows, insert } => {
+                            let at = self.states() * width + shift_cells.len();
+                            shift_cells.extend(rows.map(|row| (usize::from(row) * width) as u16));
+                            let max = self.counters[usize::from(op.counter)].1;
+                            // Within `SET_LIMIT` when bounded.
+                            shift_cells.push(max.map_or(runtime::UNBOUNDED, |max| max as u16));
+                            match insert {
+                                true => runtime::Op::set_shift_insert(
+                                    op.counter, slot, op.bound, at as u16,
+                                ),
+                                false => {
+                                    runtime::Op::set_shift(op.counter, slot, op.bound, at as u16)
+                                }
+                            }
+                        }
+                    },
                 }));
                 first
             };
@@ -157,6 +227,7 @@ impl Tables {
             table.extend(info.to_le_bytes());
             table.extend(length.to_le_bytes());
         }
+        table.extend(shift_cells.iter().flat_map(|cell| cell.to_le_bytes()));
         let runs = distinct
             .into_iter()
             .map(|(classes, step)| runtime::Run {
@@ -281,7 +352,8 @@ impl Tables {
         let mut runs = Vec::new();
         let mut s = 1;
         while s < states {
-            if self.accept[s] {
+            // A counting set's state moves on by the counts, which a run does not see.
+            if self.accept[s] || self.ops[s].iter().any(|op| op.set.is_some()) {
                 s += 1;
                 continue;
             }
@@ -443,9 +515,9 @@ pub(crate) fn parse_with_lookarounds(pattern: &str) -> Result<Node, String> {
 
 /// Compiles `pattern`, or says why it is outside the supported subset. Counted repetitions of
 /// a character class (`[a-z]{1,63}`) become counters the matcher keeps beside its state, not a
-/// state per count; where one counter could hold two values at once (`(a{2,5})*`, or a search
-/// that may restart inside the repetition), the pattern is compiled with its repetitions
-/// unrolled instead.
+/// state per count; where a class's counter could hold several values at once (`(a{2,5})*`, a
+/// search that may restart inside the repetition), it keeps them as a counting set (see
+/// [`sets`]); a counted group that could is unrolled instead.
 pub fn compile(pattern: &str) -> Result<Tables, String> {
     compile_node(parse(pattern)?)
 }
@@ -476,21 +548,24 @@ pub(crate) fn compile_node(mut node: Node) -> Result<Tables, String> {
 }
 
 /// Compiles `node` with its counted repetitions as counters, except those that would be
-/// ambiguous, which are unrolled; where any are, unrolling them all may make fewer states.
+/// ambiguous, which become counting sets (classes) or are unrolled (groups, or past the sets'
+/// limits); where any are, unrolling them all may make fewer states.
 fn compile_counted(node: &Node) -> Result<Tables, String> {
-    // The counted repetitions (by their order in the pattern) that are unrolled after all.
-    let mut unrolled = BTreeSet::new();
+    // The counted repetitions (by their order in the pattern) that are counting sets where
+    // they can be, and those unrolled after all.
+    let (mut sets, mut unrolled) = (BTreeSet::new(), BTreeSet::new());
     let counted = loop {
-        match build(node, true, &unrolled) {
+        match build(node, true, &unrolled, &sets) {
             Ok(tables) => break Some(tables),
+            Err(Failure::Ambiguous(repeat)) if sets.insert(repeat) => {}
             Err(Failure::Ambiguous(repeat)) if unrolled.insert(repeat) => {}
             Err(_) => break None,
         }
     };
     match counted {
-        // Counters beside repetitions unrolled for ambiguity can make more states than
-        // unrolling them all: the smaller automaton wins.
-        Some(tables) if unrolled.is_empty() => Ok(tables),
+        // Counters beside repetitions unrolled for ambiguity, or counting sets, can make more
+        // states than unrolling them all: the smaller automaton wins.
+        Some(tables) if unrolled.is_empty() && sets.is_empty() => Ok(tables),
         counted => {
             let plain = compile_unrolled_node(node);
             match (counted, plain) {
@@ -509,7 +584,7 @@ pub fn compile_unrolled(pattern: &str) -> Result<Tables, String> {
 }
 
 fn compile_unrolled_node(node: &Node) -> Result<Tables, String> {
-    build(node, false, &BTreeSet::new()).map_err(|failure| match failure {
+    build(node, false, &BTreeSet::new(), &BTreeSet::new()).map_err(|failure| match failure {
         Failure::Refused(why) => why,
         Failure::Ambiguous(_) => unreachable!("no counters"),
     })
@@ -671,10 +746,16 @@ impl From<&str> for Failure {
     }
 }
 
-fn build(node: &Node, counted: bool, unrolled: &BTreeSet<usize>) -> Result<Tables, Failure> {
+fn build(
+    node: &Node,
+    counted: bool,
+    unrolled: &BTreeSet<usize>,
+    sets: &BTreeSet<usize>,
+) -> Result<Tables, Failure> {
     let mut nfa = Nfa {
         counted,
         unrolled: unrolled.clone(),
+        sets: sets.clone(),
         ..Nfa::default()
     };
     let accept = nfa.add();
@@ -1128,6 +1209,9 @@ struct Counter {
     repeat: usize,
     /// For a group: its body.
     group: Option<Group>,
+    /// For a counting set (a class counter that may hold several counts at once): its slot
+    /// among the matcher's sets.
+    slot: Option<u8>,
 }
 
 /// The body of a counted group repetition: the NFA states built for it (a range, as they are
@@ -1150,15 +1234,42 @@ impl Counter {
             1
         }
     }
+
+    /// The region of a fresh entry's count 0: a counting set's region bit, else the region.
+    fn fresh_region(&self) -> u8 {
+        match self.slot {
+            Some(_) => sets::region(0, self.min, self.max),
+            None => self.region(0),
+        }
+    }
+
+    /// Whether a count in `region` (a counting set's region bits) may leave the repetition.
+    fn past_min(&self, region: u8) -> bool {
+        match self.slot {
+            Some(_) => sets::past_min(region),
+            None => region >= 1,
+        }
+    }
+
+    /// Whether a count in `region` (a counting set's region bits) may take one more.
+    fn below_max(&self, region: u8) -> bool {
+        match self.slot {
+            Some(_) => sets::below_max(region),
+            None => region < 2,
+        }
+    }
 }
 
-/// A counter live in a DFA state: the region of its count, and what the step into the state did
-/// to it.
+/// A counter live in a DFA state: the region of its count (a counting set's: the bits of the
+/// regions its counts are in), and what the step into the state did to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Active {
     counter: usize,
     region: u8,
     kind: Kind,
+    /// For a counting set that the step added to: the regions (below the maximum) its counts
+    /// were in before, which tell the regions they may be in now.
+    from: u8,
 }
 
 /// What a step did to a live counter.
@@ -1170,6 +1281,9 @@ enum Kind {
     Added,
     /// The step stayed inside a group's iteration: the count is unchanged.
     Kept,
+    /// A counting set's counts took one more character and the repetition was entered afresh
+    /// too: 0 joined them.
+    AddedFresh,
 }
 
 /// Repetitions counted up to this many stay unrolled: a few states each, and stepping through
@@ -1188,6 +1302,11 @@ struct Nfa {
     counted: bool,
     /// Those that do not, by their order in the pattern.
     unrolled: BTreeSet<usize>,
+    /// Those that are counting sets where they can be (class counters, counts within the
+    /// runtime's `SET_LIMIT`, `SETS` of them at most), else unrolled.
+    sets: BTreeSet<usize>,
+    /// How many counting sets have been built.
+    slots: u8,
     /// How many counted repetitions have been built.
     repeats: usize,
     counters: Vec<Counter>,
@@ -1251,7 +1370,20 @@ impl Nfa {
                 if self.counted && countable && max.unwrap_or(*min) > UNROLLED_COUNTS {
                     let repeat = self.repeats;
                     self.repeats += 1;
-                    if !self.unrolled.contains(&repeat) {
+                    // A counting set where one is asked for and can be; else unrolled.
+                    let slot = match self.sets.contains(&repeat) {
+                        false => None,
+                        true => {
+                            let fits = matches!(**node, Node::Class(_))
+                                && max.unwrap_or(*min) <= u32::from(runtime::SET_LIMIT)
+                                && usize::from(self.slots) < runtime::SETS;
+                            self.slots += u8::from(fits);
+                            fits.then(|| self.slots - 1)
+                        }
+                    };
+                    if !self.unrolled.contains(&repeat)
+                        && (slot.is_some() || !self.sets.contains(&repeat))
+                    {
                         if self.counters.len() == MAX_COUNTERS {
                             return Err(format!("more than {MAX_COUNTERS} counted repetitions"));
                         }
@@ -1264,6 +1396,7 @@ impl Nfa {
                             next,
                             repeat,
                             group: None,
+                            slot,
                         });
                         if let Node::Class(ranges) = &**node {
                             self.states[s].chars.push((ranges.clone(), s));
@@ -1339,7 +1472,7 @@ impl Nfa {
             self.visit(counter.state, 0, marks)?;
             self.under_way(counter.state, 0, prev, &mut active)?;
             seen.push(counter.state);
-            if a.region >= 1 {
+            if counter.past_min(a.region) {
                 stack.push((counter.next, 0));
             }
         }
@@ -1350,11 +1483,22 @@ impl Nfa {
                 let counter = &self.counters[c];
                 let fresh = Active {
                     counter: c,
-                    region: counter.region(0),
+                    region: counter.fresh_region(),
                     kind: Kind::Fresh,
+                    from: 0,
                 };
-                match active.iter().find(|a| a.counter == c) {
+                match active.iter_mut().find(|a| a.counter == c) {
                     Some(a) if *a == fresh => {}
+                    // A counting set takes the count 0 beside those that go on.
+                    Some(a) if counter.slot.is_some() => {
+                        a.region |= fresh.region;
+                        if a.kind == Kind::Added {
+                            a.kind = Kind::AddedFresh;
+                        }
+                        if counter.past_min(fresh.region) {
+                            stack.push((counter.next, via));
+                        }
+                    }
                     Some(_) => return Err(Failure::Ambiguous(counter.repeat)),
                     None => active.push(fresh),
                 }
@@ -1363,7 +1507,7 @@ impl Nfa {
                 }
                 self.under_way(s, via, prev, &mut active)?;
                 seen.push(s);
-                if fresh.region >= 1 {
+                if counter.past_min(fresh.region) {
                     stack.push((counter.next, via));
                 }
                 continue;
@@ -1406,6 +1550,7 @@ impl Nfa {
                 counter: c,
                 region,
                 kind,
+                from: 0,
             };
             match active.iter().find(|a| a.counter == c) {
                 Some(a) if *a == live => {}
@@ -1509,8 +1654,10 @@ impl Nfa {
             if let Some(c) = state.counter {
                 // The count in the set, or a fresh entry's 0, must have reached the minimum.
                 let counter = &self.counters[c];
-                let done =
-                    counter.min == 0 || active.iter().any(|a| a.counter == c && a.region >= 1);
+                let done = counter.min == 0
+                    || active
+                        .iter()
+                        .any(|a| a.counter == c && counter.past_min(a.region));
                 if done {
                     stack.push((counter.next, ended));
                 }
@@ -1662,13 +1809,27 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                 match state.counter {
                     // A counter takes the character while below its maximum.
                     Some(c) => {
+                        let counter = &nfa.counters[c];
                         let a = active.iter().find(|a| a.counter == c);
-                        if let Some(&a) = a.filter(|a| a.region < 2)
+                        if let Some(&a) = a.filter(|a| counter.below_max(a.region))
                             && state.chars.iter().any(|(ranges, _)| holds(ranges))
                         {
-                            added.push(Active {
-                                kind: Kind::Added,
-                                ..a
+                            added.push(match counter.slot {
+                                // The counting set's regions after the step, as assumed (the
+                                // matcher moves on from there if they are not).
+                                Some(_) => {
+                                    let from = a.region & (sets::BELOW | sets::WITHIN);
+                                    Active {
+                                        counter: c,
+                                        region: sets::guess(from, counter.min, counter.max),
+                                        kind: Kind::Added,
+                                        from,
+                                    }
+                                }
+                                None => Active {
+                                    kind: Kind::Added,
+                                    ..a
+                                },
                             });
                         }
                     }
@@ -1705,6 +1866,51 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
         let mut state_ops = Vec::new();
         for a in &active {
             let counter = &nfa.counters[a.counter];
+            if let Some(slot) = counter.slot {
+                // A counting set: restarted, or its counts go on (then the matcher moves to the
+                // state closed with the regions they turn out to be in), and 0 may join them.
+                let set_op = |action| Op {
+                    counter: a.counter as u8,
+                    // Within `SET_LIMIT`.
+                    bound: counter.min as u16,
+                    then: 0,
+                    set: Some(SetOp { slot, action }),
+                };
+                if a.kind == Kind::Fresh {
+                    state_ops.push(set_op(SetAction::Restart));
+                    continue;
+                }
+                let (seeds, preset, prev, at_start) = kernels[next_unprocessed].clone();
+                let assumed = preset
+                    .iter()
+                    .find(|p| p.counter == a.counter)
+                    .map(|p| p.region);
+                let mut rows = [0u16; 8];
+                for regions in sets::shifted(a.from, counter.min, counter.max) {
+                    if Some(regions) == assumed {
+                        continue;
+                    }
+                    let preset: Vec<Active> = preset
+                        .iter()
+                        .map(|b| match b.counter == a.counter {
+                            true => Active {
+                                region: regions,
+                                ..*b
+                            },
+                            false => *b,
+                        })
+                        .collect();
+                    let key =
+                        nfa.close(seeds.iter().copied(), &preset, &prev, at_start, &mut marks)?;
+                    let kernel = || (seeds.clone(), preset.clone(), prev.clone(), at_start);
+                    rows[usize::from(regions)] = intern(key, &kernel, &mut sets, &mut kernels)?;
+                }
+                state_ops.push(set_op(SetAction::Shift {
+                    rows,
+                    insert: a.kind == Kind::AddedFresh,
+                }));
+                continue;
+            }
             let bound = match (a.kind, a.region, counter.max) {
                 (Kind::Kept, _, _) => continue,
                 (Kind::Fresh, _, _) => {
@@ -1712,6 +1918,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                         counter: a.counter as u8,
                         bound: 0,
                         then: 0,
+                        set: None,
                     });
                     continue;
                 }
@@ -1742,6 +1949,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                 counter: a.counter as u8,
                 bound: u16::try_from(bound).map_err(|_| "a count beyond 16 bits")?,
                 then,
+                set: None,
             });
         }
         ops.push(state_ops);
@@ -1774,8 +1982,10 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
         interval_class.push(u8::try_from(class).map_err(|_| "more than 256 character classes")?);
     }
     let merged = columns.len();
-    // Rows are `classes + 2` cells wide (the info and run-length cells).
-    if states * (merged + 2) >= usize::from(runtime::MATCHED) {
+    // Rows are `classes + 2` cells wide (the info and run-length cells); after them, each
+    // counting set's shift has nine cells (see the runtime's `Op`).
+    let shifts = ops.iter().flatten().filter(|op| op.is_shift()).count();
+    if states * (merged + 2) + SHIFT_CELLS * shifts >= usize::from(runtime::MATCHED) {
         return Err(
             format!("{states} states × {merged} classes do not fit the 16-bit tables").into(),
         );
@@ -1958,10 +2168,20 @@ pub fn interesting_chars(tables: &Tables) -> Vec<char> {
 
 /// The number of distinct alphabet classes actually used (for reports).
 pub fn describe(tables: &Tables) -> String {
-    let counters = match tables.counters.len() {
-        0 => String::new(),
-        1 => ", 1 counter".to_string(),
-        n => format!(", {n} counters"),
+    let sets = tables
+        .ops
+        .iter()
+        .flatten()
+        .filter_map(|op| op.set.map(|set| set.slot))
+        .collect::<BTreeSet<u8>>()
+        .len();
+    let counters = match (tables.counters.len(), sets) {
+        (0, _) => String::new(),
+        (1, 0) => ", 1 counter".to_string(),
+        (1, _) => ", 1 counter (a counting set)".to_string(),
+        (n, 0) => format!(", {n} counters"),
+        (n, 1) => format!(", {n} counters (1 a counting set)"),
+        (n, sets) => format!(", {n} counters ({sets} counting sets)"),
     };
     format!(
         "{} states, {} character classes{counters}",
@@ -2246,6 +2466,69 @@ pub(crate) mod tests {
                     time(&|v| cm.is_match(v), value),
                     unrolled.states(),
                     time(&|v| um.is_match(v), value),
+                    time(&|v| regex.find(v).is_some(), value),
+                );
+            }
+        }
+
+        /// Matching time of counting sets against the unrolled automaton (where it compiles)
+        /// and the ECMAScript engine. A report, not a check: `cargo test -p codegen --lib
+        /// --release counting_set_speed -- --ignored --nocapture`.
+        #[test]
+        #[ignore]
+        fn counting_set_speed() {
+            let cases = [
+                (
+                    "^https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}([-a-zA-Z0-9()@:%_\\+.~#?&\\/=]*)$",
+                    "https://www.example-domain.com/some/path?x=1&y=2",
+                ),
+                (
+                    "^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:(role|role\\/service-role)\\/[\\w+=,.@\\-/]{1,1000}$",
+                    "arn:aws:iam::123456789012:role/service-role/my-pipeline-execution-role",
+                ),
+                (
+                    "^[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|)$",
+                    "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                ),
+                (
+                    "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
+                    "ou-ab12-cdefgh34",
+                ),
+                ("x[a-z]{5,1000}y", &"x".repeat(300)),
+            ];
+            let time = |is_match: &dyn Fn(&str) -> bool, value: &str| {
+                let rounds = 100_000;
+                let start = std::time::Instant::now();
+                let mut matched = 0;
+                for _ in 0..rounds {
+                    matched += usize::from(is_match(std::hint::black_box(value)));
+                }
+                std::hint::black_box(matched);
+                start.elapsed().as_nanos() as f64 / f64::from(rounds)
+            };
+            for (pattern, value) in cases {
+                let counted = compile(pattern).expect("compiles");
+                let c = counted.runtime();
+                let cm = counted.matcher(&c);
+                let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+                assert_eq!(cm.is_match(value), regex.find(value).is_some(), "{pattern}");
+                let unrolled = match compile_unrolled(pattern) {
+                    Ok(unrolled) => {
+                        let u = unrolled.runtime();
+                        let um = unrolled.matcher(&u);
+                        format!(
+                            "unrolled ({} states) {:.1} ns",
+                            unrolled.states(),
+                            time(&|v| um.is_match(v), value)
+                        )
+                    }
+                    Err(why) => format!("unrolled: {why}"),
+                };
+                println!(
+                    "{pattern} on {} characters: counting sets ({} states) {:.1} ns, {unrolled}, regress {:.1} ns",
+                    value.len(),
+                    counted.states(),
+                    time(&|v| cm.is_match(v), value),
                     time(&|v| regex.find(v).is_some(), value),
                 );
             }
@@ -2593,6 +2876,37 @@ pub(crate) mod tests {
             }))
         }
 
+        /// The longest values (up to 2,101 characters) the ECMAScript engine judges promptly:
+        /// a backtracking engine can take minutes on some patterns (`^(\w+\s?)*$` and kin) over
+        /// a long run of one character, with or without a stray one after it, which is what
+        /// this tries, at growing lengths, until one judgement takes over 20 ms. The automaton
+        /// is linear; only the comparison needs the bound. The counting-set test, which
+        /// compares in this process, caps its values with it before [`agree`] cuts them.
+        fn engine_bound(regex: &regress::Regex, alphabet: &[char]) -> usize {
+            const LENGTHS: [usize; 13] = [8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 2101];
+            let mut fine = 0;
+            for length in LENGTHS {
+                // Eight first characters spread over the alphabet, every one after them.
+                for &first in alphabet.iter().step_by((alphabet.len() / 8).max(1)) {
+                    for &rest in alphabet {
+                        let mut value = String::from(first);
+                        value.extend(std::iter::repeat_n(rest, length - 2));
+                        for tail in [rest, '!'] {
+                            value.push(tail);
+                            let started = std::time::Instant::now();
+                            let _ = regex.find(&value);
+                            if started.elapsed() > std::time::Duration::from_millis(20) {
+                                return fine.max(4);
+                            }
+                            value.pop();
+                        }
+                    }
+                }
+                fine = length;
+            }
+            fine
+        }
+
         /// Runs `is_match` and the ECMAScript engine on `cases` values drawn from `strategy`;
         /// panics on the first value where they differ. Returns how many values were cut.
         ///
@@ -2810,6 +3124,114 @@ pub(crate) mod tests {
             }
         }
 
+        /// Counted repetitions of a class that may hold several counts at once (followed by a
+        /// member of their own class, restarted by a search, overlapping another count, inside
+        /// a loop, minimum 0, maximum 1,000 and more): compiled with counting sets, they agree
+        /// with the ECMAScript engine and with their unrolled automaton (where that compiles)
+        /// on long runs of one character, values far longer than the maximum, non-ASCII and NUL
+        /// characters, and walks to every count.
+        #[test]
+        fn counting_sets_agree_with_the_ecmascript_engine_and_with_unrolling() {
+            let patterns = [
+                // The official models' largest automata before counting sets.
+                "^https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}([-a-zA-Z0-9()@:%_\\+.~#?&\\/=]*)$",
+                "^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:(role|role\\/service-role)\\/[\\w+=,.@\\-/]{1,1000}$",
+                "^[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|)$",
+                "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
+                "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}|arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$",
+                // Followed by a member of their own class.
+                "^[a-z.]{1,10}\\.[a-z]{1,3}$",
+                "^(www\\.)?[a-z.]{2,8}\\.[a-z]{2,4}$",
+                "^[0-9.]{1,8}\\.[0-9]{5,8}$",
+                "^[ab]{5,}a[ab]{3}$",
+                "^[a-z]{5,7}[a-z]{5,7}$",
+                "^[a-z]*[a-z]{5,9}$",
+                // Larger counts (where nothing restarts a count, it keeps one value).
+                "^[a-z.]{1,60}\\.[a-z]{1,30}$",
+                "^(www\\.)?[a-z.]{2,80}\\.[a-z]{2,40}$",
+                "^[0-9.]{1,80}\\.[0-9]{5,80}$",
+                "^[ab]{50,}a[ab]{3}$",
+                "^[a-z]{5,70}[a-z]{5,70}$",
+                "^[\\x00-\\x10a]{2,60}\\x00",
+                "^(?:[a-z]{1,3}-){2}[a-z-]{4,60}$",
+                "^.{0,5}x.{5,9}$",
+                // Restarted by a search; the minimum 0; the minimum the maximum.
+                ":[a-z:]{0,7}:$",
+                "x[a-z]{5,1000}y",
+                "a[^b]{2,1000}b",
+                "[a-z]{3,6}:[a-z:]{5,1023}$",
+                "[a-z]{10,12}$",
+                "(^|,)[a-z,]{3,7}(,|$)",
+                "é[é🍔a]{3,8}🍔$",
+                "^[\\x00-\\x10a]{2,6}\\x00",
+                "\\.[^.]{0,6}\\.[a-z.]{5,9}$",
+                // Inside loops and alternations: the count restarts as it runs.
+                "^(ab|[a-z]{5,9})+$",
+                "^([a-z]{5,9}|x)+$",
+                "^([a-z.]{2,5}[.])*$",
+                "^(a[a-z]{5,}|[a-z]b)*$",
+                "^(a[a-z]{2,6}|b[a-z]{3,9})[a-z]{0,5}z$",
+                "^(?:[a-z]{1,3}-){2}[a-z-]{4,6}$",
+                "^[a-z]{1,8}([.-][a-z0-9.-]{5,9}){0,3}$",
+            ];
+            let mut counting = 0;
+            for pattern in patterns {
+                let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+                let tables = compile(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+                // Where unrolling makes fewer states, the automaton is that.
+                if tables.ops.iter().flatten().any(|op| op.set.is_some()) {
+                    counting += 1;
+                } else {
+                    println!("unrolled: {pattern}, {}", describe(&tables));
+                }
+                let unrolled = compile_unrolled(pattern).ok();
+                let runtime = tables.runtime();
+                let matcher = tables.matcher(&runtime);
+                let unrolled_runtime = unrolled.as_ref().map(Tables::runtime);
+                let unrolled_matcher = unrolled
+                    .as_ref()
+                    .zip(unrolled_runtime.as_ref())
+                    .map(|(t, r)| t.matcher(r));
+                let mut alphabet = interesting_chars(&tables);
+                alphabet.extend("abcxyz.:,-/0159é🍔\u{0}".chars());
+                let walks = walks(unrolled.as_ref().unwrap_or(&tables), &alphabet, 1100);
+                let long = blocks(&alphabet, 0..1100);
+                let short = blocks(&alphabet, 0..14);
+                let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..30)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let hostile = "(\\PC|[\"\\\\\\x00-\\x1f])*";
+                let cap = engine_bound(&regex, &alphabet);
+                let strategy =
+                    prop_oneof![3 => walks, 2 => long, 3 => short, 2 => random, 1 => hostile]
+                        .prop_map(move |value| value.chars().take(cap).collect::<String>());
+                agree(pattern, &regex, strategy, 600, |value| {
+                    let counted = matcher.is_match(value);
+                    if let Some(unrolled) = &unrolled_matcher {
+                        assert_eq!(
+                            counted,
+                            unrolled.is_match(value),
+                            "{pattern} on {value:?}: counting sets and unrolled differ"
+                        );
+                    }
+                    counted
+                });
+                // Far longer than any maximum: the counting and unrolled automata alone.
+                if let Some(unrolled) = &unrolled_matcher {
+                    for c in &alphabet {
+                        for tail in ["", "a", ".", ":", "y", "🍔"] {
+                            let value = format!("{}{tail}", c.to_string().repeat(2100));
+                            assert_eq!(
+                                matcher.is_match(&value),
+                                unrolled.is_match(&value),
+                                "{pattern} on 2100 × {c:?} then {tail:?}"
+                            );
+                        }
+                    }
+                }
+            }
+            assert!(counting >= 22, "only {counting} patterns use counting sets");
+        }
+
         #[test]
         fn every_straight_pattern_agrees_with_the_ecmascript_engine() {
             let mut straight = 0;
@@ -3021,9 +3443,21 @@ pub(crate) mod tests {
         let overlapping = compile("^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$").expect("compiles");
         assert!(overlapping.states() <= 10, "{}", describe(&overlapping));
         // Where a count could restart while it runs (the search restarts inside `[a-z:]{3,9}`
-        // at each `:`), that repetition alone is unrolled.
+        // at each `:`), that repetition alone is a counting set.
         let mixed = compile(":([a-z:]{3,9}x|[0-9]{1,40}$)").expect("compiles");
-        assert_eq!(mixed.counters, vec![(1, Some(40))], "{}", describe(&mixed));
+        assert_eq!(
+            mixed.counters,
+            vec![(3, Some(9)), (1, Some(40))],
+            "{}",
+            describe(&mixed)
+        );
+        let sets: BTreeSet<u8> = mixed
+            .ops
+            .iter()
+            .flatten()
+            .filter_map(|op| op.set.map(|set| op.counter + 10 * set.slot))
+            .collect();
+        assert_eq!(sets, BTreeSet::from([0]), "counter 0 in slot 0");
         // A count changed by one changes no state, only the bound.
         let wider = compile("^(0|[1-9]\\d{0,20})\\.(0|[1-9]\\d{0,21})$").expect("compiles");
         let version = compile("^(0|[1-9]\\d{0,20})\\.(0|[1-9]\\d{0,20})$").expect("compiles");

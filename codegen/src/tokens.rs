@@ -102,14 +102,23 @@ pub fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStre
         }
         None => quote!(None),
     };
-    let ops = runtime.ops.iter().map(|op| {
+    let ops = runtime.ops.iter().enumerate().map(|(i, op)| {
+        use crate::automaton::runtime as dfa;
         let counter = proc_macro2::Literal::u8_unsuffixed(op.counter);
         let bound = proc_macro2::Literal::u16_unsuffixed(op.bound);
         let then = proc_macro2::Literal::u16_unsuffixed(op.then);
-        if op.bound == 0 {
-            quote!(crate::runtime::dfa::Op::restart(#counter))
-        } else {
-            quote!(crate::runtime::dfa::Op::add(#counter, #bound, #then))
+        let slot = proc_macro2::Literal::u8_unsuffixed(op.kind >> dfa::SLOT_SHIFT);
+        match op.kind & dfa::SET_KIND {
+            _ if i == 0 && op.kind != 0 => quote!(crate::runtime::dfa::Op::sets_used(#bound)),
+            0 if op.bound == 0 => quote!(crate::runtime::dfa::Op::restart(#counter)),
+            0 => quote!(crate::runtime::dfa::Op::add(#counter, #bound, #then)),
+            dfa::SET_RESTART => {
+                quote!(crate::runtime::dfa::Op::set_restart(#counter, #slot, #bound))
+            }
+            dfa::SET_SHIFT => {
+                quote!(crate::runtime::dfa::Op::set_shift(#counter, #slot, #bound, #then))
+            }
+            _ => quote!(crate::runtime::dfa::Op::set_shift_insert(#counter, #slot, #bound, #then)),
         }
     });
     quote! {
