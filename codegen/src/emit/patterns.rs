@@ -78,7 +78,8 @@ fn pattern_static(p: &PatternDef) -> TokenStream {
         None => {
             let flags = p.flags;
             let doc = super::doc_line(&format!(
-                "`{source}`, run by the ECMAScript engine (outside the compiled subset)."
+                "{}, run by the ECMAScript engine (outside the compiled subset).",
+                code(source)
             ));
             quote! {
                 #doc
@@ -86,6 +87,31 @@ fn pattern_static(p: &PatternDef) -> TokenStream {
             }
         }
     }
+}
+
+/// `pattern` as a Markdown code span for a doc comment: control characters written as the
+/// escapes that mean them in a pattern (`\t`, `\n`, `\r`, `\uXXXX`), so that a tab in the
+/// model is not a tab in the generated source, and fenced with more backticks than any run
+/// inside it.
+pub(crate) fn code(pattern: &str) -> String {
+    let mut text = String::with_capacity(pattern.len() + 2);
+    for c in pattern.chars() {
+        match c {
+            '\t' => text.push_str("\\t"),
+            '\n' => text.push_str("\\n"),
+            '\r' => text.push_str("\\r"),
+            c if c.is_control() => text.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => text.push(c),
+        }
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// The static `name` checking `source` with `matcher`, documented as `role` (a lookaround's
@@ -98,8 +124,8 @@ fn matcher_static(
     role: Option<&str>,
 ) -> TokenStream {
     let what = match role {
-        Some(role) => format!("{role} `{source}`"),
-        None => format!("`{source}`"),
+        Some(role) => format!("{role} {}", code(source)),
+        None => code(source),
     };
     match matcher {
         Matcher::Scan(scan) => {
@@ -173,12 +199,12 @@ fn lookaround_static(
         } else {
             quote!(#name.is_match(value))
         });
-        clauses.push(format!("`{}`", check.text));
+        clauses.push(code(&check.text));
     }
     let doc = super::doc_line(&format!(
-        "`{source}`: the value matches `{}` and its lookarounds hold ({}), each part checked \
-         on its own.",
-        look.main.source,
+        "{}: the value matches {} and its lookarounds hold ({}), each part checked on its own.",
+        code(source),
+        code(&look.main.source),
         clauses.join(", ")
     ));
     quote! {
@@ -435,6 +461,15 @@ fn pieces(class: &[(u32, u32)]) -> Vec<(u32, u32)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn patterns_in_doc_comments_have_their_control_characters_escaped_and_backticks_fenced() {
+        assert_eq!(super::code("^[a-z]+$"), "`^[a-z]+$`");
+        assert_eq!(super::code("^[a\tb]\n$"), "`^[a\\tb]\\n$`");
+        assert_eq!(super::code("\u{1}\u{7f}"), "`\\u0001\\u007F`");
+        assert_eq!(super::code("a`b"), "``a`b``");
+        assert_eq!(super::code("``x"), "``` ``x ```");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

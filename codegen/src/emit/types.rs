@@ -444,8 +444,8 @@ fn field_docs(f: &Field) -> TokenStream {
     }
     if let Some((pattern, reason)) = &f.constraints.skipped_pattern {
         notes.push(format!(
-            "The model's pattern `{}` is not checked: {reason}.",
-            pattern.replace('`', "'")
+            "The model's pattern {} is not checked: {reason}.",
+            super::patterns::code(pattern)
         ));
     }
     if !notes.is_empty() {
