@@ -105,12 +105,15 @@ pub enum SetAction {
     /// The counts go on: one more each. Then the matcher moves to state `rows[regions]` by the
     /// regions the counts are in (0: it stays); with `insert`, the repetition is entered afresh
     /// too: 0 joins the set.
-    Shift { rows: [u16; 8], insert: bool },
+    Shift {
+        rows: [u16; runtime::SHIFT_MAX],
+        insert: bool,
+    },
 }
 
 /// The table cells of a counting set's shift: the rows by the regions its counts are in, then
 /// its maximum (see the runtime's `Op`).
-const SHIFT_CELLS: usize = 9;
+const SHIFT_CELLS: usize = runtime::SHIFT_MAX + 1;
 
 impl Op {
     /// Whether this is a counting set's shift.
@@ -188,7 +191,12 @@ impl Tables {
                         then: (usize::from(op.then) * width) as u16,
                     },
                     Some(SetOp { slot, action }) => match action {
-                        SetAction::Restart => runtime::Op::set_restart(op.counter, slot, op.bound),
+                        SetAction::Restart => {
+                            let max = self.counters[usize::from(op.counter)].1;
+                            // Within `SET_LIMIT` when bounded.
+                            let max = max.map_or(runtime::UNBOUNDED, |max| max as u16);
+                            runtime::Op::set_restart(op.counter, slot, op.bound, max)
+                        }
                         SetAction::Shift { rows, insert } => {
                             let at = self.states() * width + shift_cells.len();
                             shift_cells.extend(rows.map(|row| (usize::from(row) * width) as u16));
@@ -1885,7 +1893,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
                     .iter()
                     .find(|p| p.counter == a.counter)
                     .map(|p| p.region);
-                let mut rows = [0u16; 8];
+                let mut rows = [0u16; runtime::SHIFT_MAX];
                 for regions in sets::shifted(a.from, counter.min, counter.max) {
                     if Some(regions) == assumed {
                         continue;
@@ -3173,6 +3181,13 @@ pub(crate) mod tests {
                 "^(a[a-z]{2,6}|b[a-z]{3,9})[a-z]{0,5}z$",
                 "^(?:[a-z]{1,3}-){2}[a-z-]{4,6}$",
                 "^[a-z]{1,8}([.-][a-z0-9.-]{5,9}){0,3}$",
+                // Either side of the one-word sets' limits (maximum 63, unbounded minimum 64)
+                // and the ring's.
+                "x[a-z]{5,63}y",
+                "x[a-z]{5,64}y",
+                "x[a-z]{64,}y",
+                "x[a-z]{65,}y",
+                "a[^b]{63}b",
             ];
             let mut counting = 0;
             for pattern in patterns {
@@ -3229,7 +3244,7 @@ pub(crate) mod tests {
                     }
                 }
             }
-            assert!(counting >= 22, "only {counting} patterns use counting sets");
+            assert!(counting >= 28, "only {counting} patterns use counting sets");
         }
 
         #[test]

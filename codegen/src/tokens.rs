@@ -113,7 +113,7 @@ pub fn dfa_literal(source: &str, tables: &crate::automaton::Tables) -> TokenStre
             0 if op.bound == 0 => quote!(crate::runtime::dfa::Op::restart(#counter)),
             0 => quote!(crate::runtime::dfa::Op::add(#counter, #bound, #then)),
             dfa::SET_RESTART => {
-                quote!(crate::runtime::dfa::Op::set_restart(#counter, #slot, #bound))
+                quote!(crate::runtime::dfa::Op::set_restart(#counter, #slot, #bound, #then))
             }
             dfa::SET_SHIFT => {
                 quote!(crate::runtime::dfa::Op::set_shift(#counter, #slot, #bound, #then))

@@ -53,9 +53,9 @@ pub(crate) struct Dfa<'a> {
 /// Any other `kind` is a counting set's operation (a counter that may hold several counts at
 /// once, `[a-z.]{1,256}` right before a `.`): `kind & SET_KIND` says which (`SET_RESTART`,
 /// `SET_SHIFT`, `SET_SHIFT_INSERT`), `kind >> SLOT_SHIFT` is the set's slot and `bound` its
-/// minimum. A shift's `then` is the table cell where its nine cells start: the rows to move to
-/// by the regions the set occupies after the shift (see [`CountingSet::regions`]; 0: stay), then
-/// the maximum (`UNBOUNDED`: none).
+/// minimum. A restart's `then` is the maximum (`UNBOUNDED`: none); a shift's is the table cell
+/// where its nine cells start: the rows to move to by the regions the set occupies after the
+/// shift (see [`CountingSet::regions`]; 0: stay), then the maximum.
 pub(crate) struct Op {
     pub(crate) counter: u8,
     pub(crate) kind: u8,
@@ -84,14 +84,14 @@ impl Op {
         }
     }
 
-    /// Entering the state starts the counting set in `slot` (of `counter`, whose minimum is
-    /// `min`) afresh: it holds the count 0 only.
-    pub(crate) const fn set_restart(counter: u8, slot: u8, min: u16) -> Op {
+    /// Entering the state starts the counting set in `slot` (of `counter`, from `min` to `max`
+    /// times, `UNBOUNDED`: no maximum) afresh: it holds the count 0 only.
+    pub(crate) const fn set_restart(counter: u8, slot: u8, min: u16, max: u16) -> Op {
         Op {
             counter,
             kind: SET_RESTART | (slot << SLOT_SHIFT),
             bound: min,
-            then: 0,
+            then: max,
         }
     }
 
@@ -132,6 +132,10 @@ impl Op {
     }
 }
 
+/// Where a counting set's maximum sits among a shift's cells, after the eight rows (one per
+/// combination of regions, [`CountingSet::regions`]).
+pub(crate) const SHIFT_MAX: usize = 8;
+
 /// The kinds of counting-set operations (in an [`Op`]'s `kind`, under `SET_KIND`).
 pub(crate) const SET_RESTART: u8 = 1;
 pub(crate) const SET_SHIFT: u8 = 2;
@@ -149,14 +153,21 @@ pub(crate) const SET_LIMIT: u16 = (64 * SET_WORDS - 1) as u16;
 pub(crate) const UNBOUNDED: u16 = u16::MAX;
 
 /// The counts a counted repetition of a class is at when it may be at several at once (Turoňová
-/// et al., counting-set automata): each is a bit, at a position that moves with the set's clock,
-/// so that adding one to every count is one tick of it and a few bit tests, whatever the
-/// counts. Beside the bits, how many counts are below the minimum, from it to below the
-/// maximum (unbounded: whether any has reached the minimum, which it then keeps, without a
-/// bit), and whether one is at the maximum; which of these are non-zero is all the automaton
-/// needs to know.
+/// et al., counting-set automata). Which of three regions hold counts is all the automaton
+/// needs to know: below the minimum, from it to below the maximum (unbounded: whether any has
+/// reached the minimum, which it then keeps), at the maximum.
+///
+/// A small set (maximum below 64; unbounded, minimum up to 64) is one word, bit `c` the count
+/// `c`: adding one to every count is a shift, and the regions are three masks. A larger one
+/// keeps each count as a bit at a position that moves with the set's clock, so that adding
+/// one to every count is one tick of it and a few bit tests, and counts how many counts each
+/// region holds.
 #[derive(Clone, Copy)]
 pub(crate) struct CountingSet {
+    /// A small set's counts (unbounded: those below the minimum).
+    small: u64,
+    /// Unbounded, small: whether a count has reached the minimum.
+    reached: bool,
     clock: usize,
     below: u16,
     within: u16,
@@ -164,8 +175,24 @@ pub(crate) struct CountingSet {
     bits: [u64; SET_WORDS],
 }
 
+/// Whether a set of counts from `min` to `max` is small (see [`CountingSet`]).
+const fn is_small(min: u16, max: u16) -> bool {
+    if max == UNBOUNDED {
+        min <= 64
+    } else {
+        max < 64
+    }
+}
+
+/// The bits below bit `k` (all of them from 64 on).
+const fn low_bits(k: u16) -> u64 {
+    if k >= 64 { u64::MAX } else { (1 << k) - 1 }
+}
+
 impl CountingSet {
     pub(crate) const EMPTY: CountingSet = CountingSet {
+        small: 0,
+        reached: false,
         clock: 0,
         below: 0,
         within: 0,
@@ -191,8 +218,16 @@ impl CountingSet {
         }
     }
 
-    /// Adds the count 0 (the repetition entered afresh); `min` is the repetition's minimum.
-    fn insert(&mut self, min: u16) {
+    /// Adds the count 0 (the repetition, from `min` to `max` times, entered afresh).
+    fn insert(&mut self, min: u16, max: u16) {
+        if is_small(min, max) {
+            if max == UNBOUNDED && min == 0 {
+                self.reached = true;
+            } else {
+                self.small |= 1;
+            }
+            return;
+        }
         let (word, mask) = self.bit(0);
         if let Some(bits) = self.bits.get_mut(word)
             && *bits & mask == 0
@@ -207,19 +242,33 @@ impl CountingSet {
     }
 
     /// Holds the count 0 only.
-    fn restart(&mut self, min: u16) {
-        if self.below != 0 || self.within != 0 || self.at_max {
+    fn restart(&mut self, min: u16, max: u16) {
+        if is_small(min, max) {
+            self.small = 0;
+            self.reached = false;
+        } else if self.below != 0 || self.within != 0 || self.at_max {
             *self = CountingSet::EMPTY;
         }
-        self.insert(min);
+        self.insert(min, max);
     }
 
     /// Adds one to every count: those at `max` drop out, those reaching `min` or `max` move to
     /// the next region.
     fn shift(&mut self, min: u16, max: u16) {
+        if is_small(min, max) {
+            if max == UNBOUNDED {
+                // Past the minimum a count stays past it: one is as good as many.
+                if min >= 1 && (self.small >> (min - 1)) & 1 != 0 {
+                    self.reached = true;
+                }
+                self.small = (self.small << 1) & low_bits(min);
+            } else {
+                self.small = (self.small << 1) & low_bits(max + 1);
+            }
+            return;
+        }
         let min = usize::from(min);
         if max == UNBOUNDED {
-            // Past the minimum a count stays past it: one is as good as many.
             if min >= 1 && self.has(min - 1) {
                 self.clear(min - 1);
                 self.below = self.below.saturating_sub(1);
@@ -247,9 +296,20 @@ impl CountingSet {
         self.clock = self.clock.wrapping_add(1);
     }
 
-    /// Which regions the counts are in, a bit each: below the minimum (1), from the minimum up
-    /// to below the maximum (2), at the maximum (4).
-    pub(crate) fn regions(&self) -> usize {
+    /// Which regions the counts (from `min` to `max`) are in, a bit each: below the minimum
+    /// (1), from the minimum up to below the maximum (2), at the maximum (4).
+    pub(crate) fn regions(&self, min: u16, max: u16) -> usize {
+        if is_small(min, max) {
+            if max == UNBOUNDED {
+                return usize::from(self.small != 0) | (usize::from(self.reached) << 1);
+            }
+            let below = self.small & low_bits(min);
+            let within = self.small & low_bits(max) & !low_bits(min);
+            let at_max = (self.small >> max) & 1;
+            return usize::from(below != 0)
+                | (usize::from(within != 0) << 1)
+                | ((at_max as usize) << 2);
+        }
         usize::from(self.below != 0)
             | (usize::from(self.within != 0) << 1)
             | (usize::from(self.at_max) << 2)
@@ -482,13 +542,14 @@ impl Dfa<'_> {
                     };
                     let kind = op.kind & SET_KIND;
                     if kind == SET_RESTART {
-                        set.restart(op.bound);
+                        set.restart(op.bound, op.then);
                         continue;
                     }
+                    let table = usize::from(op.then);
+                    let max = self.cell(table + SHIFT_MAX);
                     if past.is_none_or(|past| op.counter > past) {
-                        let table = usize::from(op.then);
-                        set.shift(op.bound, self.cell(table + 8));
-                        let next = self.cell(table + set.regions());
+                        set.shift(op.bound, max);
+                        let next = self.cell(table + set.regions(op.bound, max));
                         if next != 0 {
                             row = usize::from(next);
                             past = Some(op.counter);
@@ -496,7 +557,7 @@ impl Dfa<'_> {
                         }
                     }
                     if kind == SET_SHIFT_INSERT {
-                        set.insert(op.bound);
+                        set.insert(op.bound, max);
                     }
                     continue;
                 }
