@@ -104,6 +104,10 @@ pub(crate) fn code(pattern: &str) -> String {
             c => text.push(c),
         }
     }
+    if text.is_empty() {
+        // `` would open a code span, not be one.
+        return "` `".to_string();
+    }
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
@@ -468,10 +472,70 @@ mod tests {
         assert_eq!(super::code("\u{1}\u{7f}"), "`\\u0001\\u007F`");
         assert_eq!(super::code("a`b"), "``a`b``");
         assert_eq!(super::code("``x"), "``` ``x ```");
+        assert_eq!(super::code(""), "` `");
     }
 
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a model's pattern holds (control characters, backtick runs, line
+        /// separators), its doc comment renders as one line: a code span fenced with more
+        /// backticks than any run inside it, without control characters, holding the pattern
+        /// with each control character written as the escape that means it.
+        #[test]
+        fn any_pattern_renders_as_one_doc_line_holding_a_fenced_code_span(
+            pattern in "(\\PC|[`\\\\ \\x00-\\x1f\\x7f-\\x9f\\u{2028}\\u{2029}])*"
+        ) {
+            let span = code(&pattern);
+            prop_assert!(!span.chars().any(char::is_control), "{span:?}");
+            if pattern.is_empty() {
+                prop_assert_eq!(&span, "` `");
+                return Ok(());
+            }
+            let fence = span.chars().take_while(|&c| c == '`').count();
+            prop_assert!(fence >= 1 && span.len() >= 2 * fence);
+            prop_assert!(span.ends_with(&"`".repeat(fence)), "{span:?}");
+            let inner = &span[fence..span.len() - fence];
+            let longest = inner.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            prop_assert!(longest < fence, "{span:?}");
+            // A space pads the text only where it starts or ends with a backtick.
+            let padded = inner.len() >= 2
+                && inner.starts_with(' ')
+                && inner.ends_with(' ')
+                && (inner[1..].starts_with('`') || inner[..inner.len() - 1].ends_with('`'));
+            let mut text = if padded { &inner[1..inner.len() - 1] } else { inner };
+            for c in pattern.chars() {
+                if c.is_control() {
+                    let (escape, rest) = match text.strip_prefix("\\u") {
+                        Some(hex) => (
+                            hex.get(..4).and_then(|hex| u32::from_str_radix(hex, 16).ok()),
+                            hex.get(4..).unwrap_or_default(),
+                        ),
+                        None => match text.get(..2) {
+                            Some("\\t") => (Some(9), &text[2..]),
+                            Some("\\n") => (Some(10), &text[2..]),
+                            Some("\\r") => (Some(13), &text[2..]),
+                            _ => (None, text),
+                        },
+                    };
+                    prop_assert_eq!(escape, Some(u32::from(c)), "{:?} in {:?}", c, span);
+                    text = rest;
+                } else {
+                    prop_assert!(text.starts_with(c), "{:?} in {:?}", c, span);
+                    text = &text[c.len_utf8()..];
+                }
+            }
+            prop_assert_eq!(text, "");
+            let doc = crate::tokens::doc_line(&span);
+            let file = syn::parse2(quote!(#doc pub static X: u8 = 0;)).expect("parses");
+            let printed =
+                crate::render::print(file, &crate::render::Deferred::none()).expect("prints");
+            let docs: Vec<&str> = printed.lines().filter(|l| l.starts_with("///")).collect();
+            prop_assert_eq!(docs, vec![format!("/// {span}")], "{}", printed);
+            prop_assert!(!printed.contains('\t'));
+        }
+    }
 
     #[test]
     fn ascii_classes_read_as_a_named_set_plus_what_the_pattern_adds() {
