@@ -562,11 +562,20 @@ fn compile_counted(node: &Node) -> Result<Tables, String> {
     // The counted repetitions (by their order in the pattern) that are counting sets where
     // they can be, and those unrolled after all.
     let (mut sets, mut unrolled) = (BTreeSet::new(), BTreeSet::new());
+    // Where more repetitions want counters than there are, the ones with the fewest counts are
+    // unrolled (which ones is a matter of size only: any unrolling matches the same values).
+    let mut choices = 0;
     let counted = loop {
         match build(node, true, &unrolled, &sets) {
             Ok(tables) => break Some(tables),
             Err(Failure::Ambiguous(repeat)) if sets.insert(repeat) => {}
             Err(Failure::Ambiguous(repeat)) if unrolled.insert(repeat) => {}
+            Err(Failure::TooMany(mut wanted)) if choices < 4 => {
+                choices += 1;
+                wanted.sort_by_key(|&(repeat, count)| (count, repeat));
+                let excess = wanted.len() - MAX_COUNTERS;
+                unrolled.extend(wanted.iter().take(excess).map(|&(repeat, _)| repeat));
+            }
             Err(_) => break None,
         }
     };
@@ -594,7 +603,7 @@ pub fn compile_unrolled(pattern: &str) -> Result<Tables, String> {
 fn compile_unrolled_node(node: &Node) -> Result<Tables, String> {
     build(node, false, &BTreeSet::new(), &BTreeSet::new()).map_err(|failure| match failure {
         Failure::Refused(why) => why,
-        Failure::Ambiguous(_) => unreachable!("no counters"),
+        Failure::Ambiguous(_) | Failure::TooMany(_) => unreachable!("no counters"),
     })
 }
 
@@ -740,6 +749,10 @@ fn searched(node: &mut Node) {
 enum Failure {
     Refused(String),
     Ambiguous(usize),
+    /// More counted repetitions than `MAX_COUNTERS` would be counters: those past it were
+    /// unrolled. Each that got or wanted a counter, by its order in the pattern, with its
+    /// largest count.
+    TooMany(Vec<(usize, u32)>),
 }
 
 impl From<String> for Failure {
@@ -769,6 +782,9 @@ fn build(
     let accept = nfa.add();
     let anchored = starts_anchored(node);
     let entry = nfa.build(node, accept)?;
+    if nfa.wanted.len() > MAX_COUNTERS {
+        return Err(Failure::TooMany(nfa.wanted));
+    }
     let start = if anchored {
         entry
     } else {
@@ -1317,6 +1333,9 @@ struct Nfa {
     slots: u8,
     /// How many counted repetitions have been built.
     repeats: usize,
+    /// The counted repetitions that got or wanted a counter (past `MAX_COUNTERS`, they are
+    /// unrolled), with their largest counts.
+    wanted: Vec<(usize, u32)>,
     counters: Vec<Counter>,
     /// Per state, a bit for each counted group repetition whose body holds it.
     enclosing: Vec<u32>,
@@ -1379,22 +1398,21 @@ impl Nfa {
                     let repeat = self.repeats;
                     self.repeats += 1;
                     // A counting set where one is asked for and can be; else unrolled.
-                    let slot = match self.sets.contains(&repeat) {
-                        false => None,
-                        true => {
-                            let fits = matches!(**node, Node::Class(_))
-                                && max.unwrap_or(*min) <= u32::from(runtime::SET_LIMIT)
-                                && usize::from(self.slots) < runtime::SETS;
-                            self.slots += u8::from(fits);
-                            fits.then(|| self.slots - 1)
-                        }
-                    };
-                    if !self.unrolled.contains(&repeat)
-                        && (slot.is_some() || !self.sets.contains(&repeat))
-                    {
-                        if self.counters.len() == MAX_COUNTERS {
-                            return Err(format!("more than {MAX_COUNTERS} counted repetitions"));
-                        }
+                    let fits = matches!(**node, Node::Class(_))
+                        && max.unwrap_or(*min) <= u32::from(runtime::SET_LIMIT)
+                        && usize::from(self.slots) < runtime::SETS;
+                    let wants =
+                        !self.unrolled.contains(&repeat) && (fits || !self.sets.contains(&repeat));
+                    if wants {
+                        self.wanted.push((repeat, max.unwrap_or(*min)));
+                    }
+                    // Past the counters there are, unrolled (`build` then reports how many
+                    // wanted one, for a choice of which to unroll).
+                    if wants && self.counters.len() < MAX_COUNTERS {
+                        let slot = self.sets.contains(&repeat).then(|| {
+                            self.slots += 1;
+                            self.slots - 1
+                        });
                         let c = self.counters.len();
                         let s = self.add();
                         self.counters.push(Counter {
@@ -3127,6 +3145,56 @@ pub(crate) mod tests {
                         unrolled_matcher.is_match(value),
                         "{pattern} on {value:?}: counted and unrolled differ"
                     );
+                    counted
+                });
+            }
+        }
+
+        /// Past `MAX_COUNTERS` counted repetitions, those with the fewest counts are unrolled
+        /// and the rest keep their counters (before, every repetition was unrolled): Bedrock's
+        /// model identifier (20 counted repetitions; 993 states, 1,146 unrolled) and a made
+        /// pattern whose two long repetitions sit among sixteen short ones, each checked
+        /// against the engine and against unrolling everything. Where the counters make more
+        /// states than unrolling (Bedrock Runtime's identifier, 28: 3,692 against 1,393), the
+        /// unrolled automaton stays.
+        #[test]
+        fn past_the_counters_the_repetitions_with_the_fewest_counts_are_unrolled() {
+            let patterns = [
+                "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/((imported)|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}))(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(([0-9]{12}:imported-model/[a-z0-9]{12}))|(:foundation-model/(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})))))$|^(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))$|^(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})))$",
+                "^x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}y[d-w]{1,200}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}x[a-c]{5,6}y[d-w]{1,200}$",
+            ];
+            for pattern in patterns {
+                let regex = regress::Regex::with_flags(pattern, "u").expect("valid");
+                let tables = compile(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+                let unrolled = compile_unrolled(pattern).ok();
+                let unrolled_states = unrolled.as_ref().map_or(usize::MAX, Tables::states);
+                assert!(
+                    !tables.counters.is_empty() && tables.states() < unrolled_states,
+                    "{pattern}: {} against {unrolled_states} unrolled",
+                    describe(&tables),
+                );
+                let runtime = tables.runtime();
+                let matcher = tables.matcher(&runtime);
+                let unrolled_runtime = unrolled.as_ref().map(Tables::runtime);
+                let unrolled_matcher = unrolled
+                    .as_ref()
+                    .zip(unrolled_runtime.as_ref())
+                    .map(|(t, r)| t.matcher(r));
+                let mut alphabet = interesting_chars(&tables);
+                alphabet.extend("abxy:.-/0é\u{0}".chars());
+                let walks = walks(unrolled.as_ref().unwrap_or(&tables), &alphabet, 500);
+                let random = prop::collection::vec(prop::sample::select(alphabet.clone()), 0..40)
+                    .prop_map(|chars| chars.into_iter().collect::<String>());
+                let strategy = prop_oneof![3 => walks, 1 => random, 1 => "\\PC*"];
+                agree(pattern, &regex, strategy, 500, |value| {
+                    let counted = matcher.is_match(value);
+                    if let Some(unrolled) = &unrolled_matcher {
+                        assert_eq!(
+                            counted,
+                            unrolled.is_match(value),
+                            "{pattern} on {value:?}: counted and unrolled differ"
+                        );
+                    }
                     counted
                 });
             }
