@@ -518,7 +518,9 @@ pub(crate) fn parse_with_lookarounds(pattern: &str) -> Result<Node, String> {
 /// a character class (`[a-z]{1,63}`) become counters the matcher keeps beside its state, not a
 /// state per count; where a class's counter could hold several values at once (`(a{2,5})*`, a
 /// search that may restart inside the repetition), it keeps them as a counting set (see
-/// [`sets`]); a counted group that could is unrolled instead.
+/// [`sets`]). A counted group whose counter could is rewritten where that provably or
+/// checkably matches the same values (see [`simplify`]: a body that holds two iterations in a
+/// row, a group after a `.*` or a search, `(A*B){0,m}` with `A ⊆ B`), else unrolled.
 pub fn compile(pattern: &str) -> Result<Tables, String> {
     compile_node(parse(pattern)?)
 }
@@ -3312,6 +3314,9 @@ pub(crate) mod tests {
                 "[a-z](-*[a-z]){0,900}x",
                 "(-*[a-z0-9]){2,255}\\.$",
                 "^(p:[^/]*)?[0-9](-*[0-9]){0,400}$",
+                // A search in one alternative (422 states before).
+                "^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:cluster/[a-z0-9]{12})|([a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$",
+                "^x{3}|(y[a-z]+/){2,700}z|[0-9](-*[0-9]){0,300}$",
                 // `(A*B){0,m}` with `A ⊆ B`: only the least number of iterations is bounded,
                 // and a class before it takes as many characters as it can.
                 "^[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}$",

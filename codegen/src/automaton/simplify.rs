@@ -15,7 +15,7 @@
 //! Each inclusion is decided on the automata of the parts, unrolled (no counters): a rewrite
 //! whose check does not finish (too many states) is not made.
 
-use super::{Node, Ranges, Tables, build, has_anchor, lengths, negate, size};
+use super::{Node, Ranges, Tables, build, has_anchor, lengths, negate, size, starts_anchored};
 use std::collections::{BTreeSet, HashMap};
 
 /// The largest part (in nodes) whose inclusion is checked.
@@ -33,23 +33,39 @@ pub(super) fn simplify(node: &Node, search: bool) -> Option<Node> {
         return rewritten;
     }
     let now = rewritten.as_ref().unwrap_or(node);
-    let items = match now {
+    // The skipped prefix is before each alternative (`^` keeps one at the start).
+    if let Node::Alt(alternatives) = now {
+        let cut: Vec<Option<Node>> = alternatives
+            .iter()
+            .map(|item| match starts_anchored(item) {
+                true => None,
+                false => after_any(item),
+            })
+            .collect();
+        if cut.iter().all(Option::is_none) {
+            return rewritten;
+        }
+        return Some(Node::Alt(
+            cut.into_iter()
+                .zip(alternatives)
+                .map(|(cut, item)| cut.unwrap_or_else(|| item.clone()))
+                .collect(),
+        ));
+    }
+    after_any(now).or(rewritten)
+}
+
+/// `node` searched for (any prefix skipped) as `[^]* T'`, with `T'` as [`cut`] makes it.
+fn after_any(node: &Node) -> Option<Node> {
+    let items = match node {
         Node::Concat(items) => items.clone(),
         other => vec![other.clone()],
     };
-    let any = Node::Class(vec![(0, super::MAX_CHAR)]);
-    match cut(&any, &items) {
-        Some(rest) => {
-            let mut all = vec![Node::Repeat {
-                node: Box::new(any),
-                min: 0,
-                max: None,
-            }];
-            all.extend(rest);
-            Some(Node::Concat(all))
-        }
-        None => rewritten,
-    }
+    let any: Ranges = vec![(0, super::MAX_CHAR)];
+    let rest = cut(&Node::Class(any.clone()), &items)?;
+    let mut all = vec![star(&any)];
+    all.extend(rest);
+    Some(Node::Concat(all))
 }
 
 /// [`simplify`] inside the pattern.
