@@ -78,6 +78,10 @@ pub struct Tables {
     /// The shortest and longest (`None`: unbounded) value the pattern's syntax admits, for
     /// automata with counters (see [`length_bounds`]).
     pub bounds: (usize, Option<usize>),
+    /// The largest count of a repetition unrolled into a state per count although it counted
+    /// past `UNROLLED_COUNTS` (0: none was): past the counters or sets there are, ambiguous as
+    /// a group, or unrolled because that made fewer states.
+    pub unrolled: u32,
 }
 
 /// What entering a state does to one counter: with `bound` 0 the repetition starts afresh (its
@@ -834,6 +838,7 @@ fn build(
     }
     let mut tables = determinize(&nfa, start)?;
     tables.bounds = node_bounds(node, anchored);
+    tables.unrolled = nfa.unrolled_count;
     Ok(tables)
 }
 
@@ -1362,6 +1367,9 @@ struct Nfa {
     slots: u8,
     /// How many counted repetitions have been built.
     repeats: usize,
+    /// The largest count of a repetition unrolled past `UNROLLED_COUNTS` (see
+    /// [`Tables::unrolled`]).
+    unrolled_count: u32,
     /// The counted repetitions that got or wanted a counter (past `MAX_COUNTERS`, they are
     /// unrolled), with their largest counts.
     wanted: Vec<(usize, u32)>,
@@ -1469,6 +1477,9 @@ impl Nfa {
                         }
                         return Ok(s);
                     }
+                }
+                if max.unwrap_or(*min) > UNROLLED_COUNTS {
+                    self.unrolled_count = self.unrolled_count.max(max.unwrap_or(*min));
                 }
                 // Optional tail first: either unbounded (a loop) or `max - min` optional copies.
                 let mut entry = match max {
@@ -2068,6 +2079,7 @@ fn determinize(nfa: &Nfa, start: usize) -> Result<Tables, Failure> {
             .map(|counter| (counter.min, counter.max))
             .collect(),
         bounds: (0, None),
+        unrolled: 0,
     })
 }
 
@@ -2452,6 +2464,8 @@ pub(crate) mod tests {
             let mut automata = 0;
             let mut large = Vec::new();
             let mut total = 0;
+            // Automata with a repetition unrolled into a state per count, by its count.
+            let mut unrolled = Vec::new();
             let mut lines = String::new();
             let all = patterns();
             for pattern in &all {
@@ -2463,6 +2477,9 @@ pub(crate) mod tests {
                 };
                 automata += 1;
                 total += tables.states();
+                if tables.unrolled > 0 {
+                    unrolled.push((tables.unrolled, tables.states(), pattern.clone()));
+                }
                 lines.push_str(&format!("{}\t{}\n", tables.states(), pattern));
                 if tables.states() > 100 {
                     large.push((tables.states(), pattern.clone()));
@@ -2478,9 +2495,46 @@ pub(crate) mod tests {
                 large.len(),
                 large.last().map_or(0, |l| l.0)
             );
+            unrolled.sort();
+            for (count, states, pattern) in &unrolled {
+                println!("unrolled {count:5} counts, {states:5} states: {pattern}");
+            }
+            println!(
+                "{} automata unroll a repetition of more than {UNROLLED_COUNTS} counts, \
+                 the largest {}",
+                unrolled.len(),
+                unrolled.last().map_or(0, |u| u.0)
+            );
             if let Ok(file) = std::env::var("AUTOMATON_SIZES") {
                 std::fs::write(file, lines).expect("writable");
             }
+        }
+
+        /// The patterns that take longest to compile, with their times (the default model's,
+        /// the fixtures' and `PATTERN_MODELS`'s). A report, not a check: `cargo test -p
+        /// codegen --lib --release pattern_compile_times -- --ignored --nocapture`.
+        #[test]
+        #[ignore]
+        fn pattern_compile_times() {
+            let mut times: Vec<(std::time::Duration, String)> = patterns()
+                .into_iter()
+                .filter(|pattern| crate::scan::plan(pattern).is_none())
+                .map(|pattern| {
+                    let start = std::time::Instant::now();
+                    let _ = compile(&pattern);
+                    (start.elapsed(), pattern)
+                })
+                .collect();
+            times.sort();
+            let total: std::time::Duration = times.iter().map(|t| t.0).sum();
+            for (time, pattern) in times.iter().rev().take(15) {
+                println!("{:8.2} ms {pattern}", time.as_secs_f64() * 1e3);
+            }
+            println!(
+                "{} patterns compiled in {:.1} ms",
+                times.len(),
+                total.as_secs_f64() * 1e3
+            );
         }
 
         /// Matching time of counted group repetitions against their unrolled automata and the

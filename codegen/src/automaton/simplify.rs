@@ -344,6 +344,13 @@ fn cut(class: &Node, rest: &[Node]) -> Option<Vec<Node>> {
     if body.is_empty() || body.iter().any(has_anchor) {
         return None;
     }
+    // `D*` absorbs nothing of a rest whose values start outside `D` (`[a-z]+:…`): then
+    // `T ⊆ D* T'` only if `T ⊆ T'`, and no check is worth its time.
+    if let Node::Class(d) = class
+        && !intersects(d, &firsts(&Node::Concat(body.to_vec())).0)
+    {
+        return None;
+    }
     let original = Node::Concat(body.to_vec());
     if size(&original, MAX_CHECKED) > MAX_CHECKED
         || expanded(&original) > MAX_EXPANDED
@@ -377,6 +384,46 @@ fn cut(class: &Node, rest: &[Node]) -> Option<Vec<Node>> {
         out.push(Node::End);
     }
     Some(out)
+}
+
+/// The characters a value of `node` may start with (more, never fewer), and whether it may
+/// be empty (anchors and lookarounds count as empty).
+fn firsts(node: &Node) -> (Ranges, bool) {
+    match node {
+        Node::Class(ranges) => (ranges.clone(), false),
+        Node::Concat(items) => {
+            let mut all = Vec::new();
+            for item in items {
+                let (chars, empty) = firsts(item);
+                all.extend(chars);
+                if !empty {
+                    return (all, false);
+                }
+            }
+            (all, true)
+        }
+        Node::Alt(items) => {
+            let mut all = Vec::new();
+            let mut any_empty = false;
+            for item in items {
+                let (chars, empty) = firsts(item);
+                all.extend(chars);
+                any_empty |= empty;
+            }
+            (all, any_empty)
+        }
+        Node::Repeat { node, min, .. } => {
+            let (chars, empty) = firsts(node);
+            (chars, empty || *min == 0)
+        }
+        Node::Empty | Node::Start | Node::End | Node::Look(_) => (Vec::new(), true),
+    }
+}
+
+/// Whether two sets of ranges share a character.
+fn intersects(a: &Ranges, b: &Ranges) -> bool {
+    a.iter()
+        .any(|&(a0, a1)| b.iter().any(|&(b0, b1)| a0 <= b1 && b0 <= a1))
 }
 
 /// Roughly how many NFA states `node` unrolled has (saturating).
