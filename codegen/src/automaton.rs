@@ -3105,20 +3105,7 @@ pub(crate) mod tests {
                 let random = prop::collection::vec(prop::sample::select(alphabet), 0..40)
                     .prop_map(|chars| chars.into_iter().collect::<String>());
                 let strategy = prop_oneof![4 => walks, 2 => blocks, 1 => random];
-                let mut runner =
-                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
-                runner
-                    .run(&strategy, |value| {
-                        prop_assert_eq!(
-                            matcher.is_match(&value),
-                            unrolled_matcher.is_match(&value),
-                            "{} on {:?}",
-                            pattern,
-                            value
-                        );
-                        Ok(())
-                    })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                same_as_unrolled(&pattern, &matcher, &unrolled_matcher, &strategy);
             }
             println!(
                 "{counting} counting or shortened automata agree with their unrolled forms on 300 values each"
@@ -3258,6 +3245,31 @@ pub(crate) mod tests {
             }
         }
 
+        /// Panics where `matcher` (compiled from `pattern`) and `unrolled` (its unrolled
+        /// automaton) differ on one of 300 values of `strategy`: both are linear, so values of
+        /// any length are judged.
+        fn same_as_unrolled(
+            pattern: &str,
+            matcher: &Matcher,
+            unrolled: &Matcher,
+            strategy: &impl Strategy<Value = String>,
+        ) {
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+            runner
+                .run(strategy, |value| {
+                    prop_assert_eq!(
+                        matcher.is_match(&value),
+                        unrolled.is_match(&value),
+                        "{} on {:?}: counted and unrolled differ",
+                        pattern,
+                        value
+                    );
+                    Ok(())
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+
         /// Compares `tables`, compiled from `pattern`, with the ECMAScript engine and with the
         /// unrolled automaton (where that compiles) on walks to every count, long runs of one
         /// character, values far longer than any maximum, random text, non-ASCII and NUL
@@ -3286,20 +3298,7 @@ pub(crate) mod tests {
             let strategy =
                 prop_oneof![3 => walks, 2 => long, 3 => short, 2 => random, 1 => hostile];
             if let Some(unrolled) = &unrolled_matcher {
-                let mut runner =
-                    proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
-                runner
-                    .run(&strategy, |value| {
-                        prop_assert_eq!(
-                            matcher.is_match(&value),
-                            unrolled.is_match(&value),
-                            "{} on {:?}: counted and unrolled differ",
-                            pattern,
-                            value
-                        );
-                        Ok(())
-                    })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                same_as_unrolled(pattern, &matcher, unrolled, &strategy);
             }
             let strategy =
                 strategy.prop_map(move |value| value.chars().take(cap).collect::<String>());
